@@ -1,0 +1,56 @@
+//! Static descriptions of the API and its operations, emitted by the generator.
+
+use reqwest::Method;
+
+/// Facts about the API that the generator takes from the spec.
+#[derive(Debug)]
+pub struct ApiInfo {
+    /// The spec's `info.title`.
+    pub title: &'static str,
+    /// The first server URL in the spec; may be empty, in which case a base URL must be
+    /// configured.
+    pub default_base_url: &'static str,
+    /// Prefix of the environment variables read by `Client::from_env`, e.g. `PROLINKSQR`
+    /// for `PROLINKSQR_API_KEY` and `PROLINKSQR_BASE_URL`.
+    pub env_prefix: &'static str,
+    /// The default `User-Agent`, e.g. `prolinksqr/0.1.0`.
+    pub user_agent: &'static str,
+    /// How requests carry the credential.
+    pub auth: Auth,
+}
+
+/// How the credential is attached to each request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// Requests are not authenticated.
+    None,
+    /// The credential is sent in a header as `prefix + credential`, verbatim (ProLinksQR:
+    /// `Authorization: Basic key-...`, the raw key, not base64).
+    Header {
+        /// Header name, e.g. `Authorization`.
+        name: &'static str,
+        /// Text placed before the credential, e.g. `Basic `.
+        prefix: &'static str,
+    },
+    /// The credential is sent as a query parameter.
+    Query {
+        /// Query parameter name.
+        name: &'static str,
+    },
+    /// Standard HTTP basic auth: the credential is `user:password` and is sent
+    /// base64-encoded.
+    Basic,
+}
+
+/// One API operation, as a static emitted by the generator.
+#[derive(Debug)]
+pub struct Operation {
+    /// The spec's `operationId`; names the operation in errors.
+    pub id: &'static str,
+    /// HTTP method; decides whether failed attempts may be retried.
+    pub method: Method,
+    /// Path template, e.g. `/links/{id}`, for messages.
+    pub path: &'static str,
+    /// Scopes the credential needs, shown in `403` errors.
+    pub scopes: &'static [&'static str],
+}

@@ -1,0 +1,211 @@
+//! Configuring and validating a [`Client`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+use reqwest::header::HeaderValue;
+
+use super::api::{ApiInfo, Auth};
+use super::client::{Client, Inner};
+use super::credential::{Secret, header_credential};
+use super::error::{Error, Result};
+use super::retry::RetryPolicy;
+
+pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Configures a [`Client`]. Obtain one from [`Client::builder`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    api: &'static ApiInfo,
+    credential: Option<Secret>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    retry: RetryPolicy,
+    http_client: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    pub(super) fn for_api(api: &'static ApiInfo) -> Self {
+        ClientBuilder {
+            api,
+            credential: None,
+            base_url: None,
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: None,
+            user_agent: None,
+            retry: RetryPolicy::default(),
+            http_client: None,
+        }
+    }
+
+    pub(super) fn from_lookup(
+        api: &'static ApiInfo,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Client> {
+        let key_var = format!("{}_API_KEY", api.env_prefix);
+        // Trimmed because keys pasted into env files often carry a trailing newline,
+        // which a header cannot contain.
+        let key = lookup(&key_var)
+            .map(|key| key.trim().to_owned())
+            .filter(|key| !key.is_empty())
+            .ok_or_else(|| Error::Config(format!("environment variable {key_var} is not set")))?;
+        let mut builder = ClientBuilder::for_api(api).credential(key);
+        let url_var = format!("{}_BASE_URL", api.env_prefix);
+        if let Some(url) = lookup(&url_var).filter(|url| !url.trim().is_empty()) {
+            builder = builder.base_url(url.trim());
+        }
+        builder.build()
+    }
+
+    /// The credential (API key), e.g. `key-...`.
+    pub fn credential(mut self, credential: impl Into<String>) -> Self {
+        self.credential = Some(Secret(credential.into()));
+        self
+    }
+
+    /// Sends requests to `base_url` instead of the API's default server.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Limits each attempt, from connecting until the body is read (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Limits connecting (default 10 s). Cannot be combined with
+    /// [`http_client`](Self::http_client), whose own setting applies instead.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Replaces the default `User-Agent`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sets when and how failed attempts are retried.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Uses a preconfigured `reqwest::Client` (proxies, TLS roots, connection pool).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Validates the configuration and builds the client.
+    ///
+    /// Fails with [`Error::Config`] if the API key is missing or cannot be sent, the base
+    /// URL is not an absolute `http`/`https` URL, or the user agent is not a valid header.
+    pub fn build(self) -> Result<Client> {
+        self.assemble(true)
+    }
+
+    pub(super) fn assemble(self, validate: bool) -> Result<Client> {
+        let base_url = self
+            .base_url
+            .as_deref()
+            .unwrap_or(self.api.default_base_url)
+            .trim()
+            .trim_end_matches('/')
+            .to_owned();
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| self.api.user_agent.to_owned());
+        if validate {
+            validate_base_url(&base_url)?;
+            validate_credential(self.api, self.credential.as_ref())?;
+            HeaderValue::from_str(&user_agent)
+                .map_err(|_| Error::Config(format!("invalid user agent {user_agent:?}")))?;
+        }
+        let http = match (self.http_client, self.connect_timeout) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Config(
+                    "connect_timeout cannot be combined with http_client; \
+                     configure it on the reqwest::Client instead"
+                        .to_owned(),
+                ));
+            }
+            (Some(client), None) => client,
+            (None, connect_timeout) => reqwest::Client::builder()
+                .connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .build()
+                .map_err(|err| Error::Config(format!("cannot initialise HTTP client: {err}")))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                credential: self.credential,
+                user_agent,
+                timeout: self.timeout,
+                retry: self.retry,
+                api: self.api,
+            }),
+        })
+    }
+}
+
+fn validate_base_url(base_url: &str) -> Result<()> {
+    if base_url.is_empty() {
+        return Err(Error::Config(
+            "no base URL: the API has no default server, so set one".to_owned(),
+        ));
+    }
+    let url = Url::parse(base_url)
+        .map_err(|err| Error::Config(format!("invalid base URL {base_url:?}: {err}")))?;
+    if !matches!(url.scheme(), "http" | "https")
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err(Error::Config(format!(
+            "invalid base URL {base_url:?}: expected http(s)://host[/path] without query or fragment"
+        )));
+    }
+    Ok(())
+}
+
+fn validate_credential(api: &ApiInfo, credential: Option<&Secret>) -> Result<()> {
+    if api.auth == Auth::None {
+        return Ok(());
+    }
+    let Some(credential) = credential.filter(|c| !c.0.is_empty()) else {
+        return Err(Error::Config(format!(
+            "missing API key: call ClientBuilder::credential or set {}_API_KEY",
+            api.env_prefix
+        )));
+    };
+    if let Auth::Header { name, prefix } = api.auth {
+        header_credential(name, prefix, credential)?;
+    }
+    Ok(())
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credential", &self.credential)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field("http_client", &self.http_client.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests;

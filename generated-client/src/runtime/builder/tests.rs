@@ -1,0 +1,142 @@
+//! Configuration: defaults, validation, environment, and redaction.
+
+use std::time::Duration;
+
+use super::*;
+
+const KEY: &str = "key-0123456789abcdef0123456789abcdef";
+
+static OPEN_API: ApiInfo = ApiInfo {
+    title: "Open",
+    default_base_url: "",
+    env_prefix: "OPENAPI",
+    user_agent: "open-test/1",
+    auth: Auth::None,
+};
+
+fn assert_no_key(text: &str) {
+    assert!(!text.contains(KEY), "credential leaked: {text}");
+    assert!(
+        !text.contains("0123456789abcdef"),
+        "credential leaked: {text}"
+    );
+}
+
+#[test]
+fn debug_never_shows_the_credential() {
+    let builder = Client::builder().credential(KEY);
+    let text = format!("{builder:?}");
+    assert_no_key(&text);
+    assert!(text.contains("***"), "{text}");
+    let client = builder.build().unwrap();
+    let text = format!("{client:?}");
+    assert_no_key(&text);
+    assert!(text.contains("https://api.prolinksqr.com"), "{text}");
+    assert_no_key(&format!("{:#?}", Client::new(KEY)));
+}
+
+#[test]
+fn defaults_come_from_api_info() {
+    let client = Client::new(KEY);
+    assert_eq!(client.base_url(), crate::generated::API.default_base_url);
+    assert_eq!(client.inner.user_agent, crate::generated::API.user_agent);
+    assert_eq!(client.inner.timeout, Some(DEFAULT_TIMEOUT));
+    assert_eq!(client.inner.retry, RetryPolicy::default());
+}
+
+#[test]
+fn base_url_is_normalised_and_validated() {
+    let build = |url: &str| Client::builder().credential(KEY).base_url(url).build();
+    assert_eq!(
+        build("http://127.0.0.1:8080/v1/").unwrap().base_url(),
+        "http://127.0.0.1:8080/v1"
+    );
+    for bad in [
+        "",
+        "not a url",
+        "ftp://127.0.0.1",
+        "http://127.0.0.1/?a=1",
+        "/links",
+    ] {
+        let err = build(bad).unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{bad}: {err:?}");
+    }
+}
+
+#[test]
+fn missing_or_unsendable_credential_is_rejected_without_echoing_it() {
+    let err = Client::builder().build().unwrap_err();
+    assert!(err.to_string().contains("PROLINKSQR_API_KEY"), "{err}");
+    let err = Client::builder().credential("").build().unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+
+    let bad = format!("{KEY}\nX-Injected: 1");
+    let err = Client::builder().credential(bad).build().unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+    assert_no_key(&err.to_string());
+    assert_no_key(&format!("{err:?}"));
+}
+
+#[test]
+fn auth_none_needs_no_credential() {
+    let client = ClientBuilder::for_api(&OPEN_API)
+        .base_url("http://127.0.0.1:1")
+        .build();
+    assert!(client.is_ok());
+}
+
+#[test]
+fn invalid_user_agent_is_rejected() {
+    let err = Client::builder()
+        .credential(KEY)
+        .user_agent("bad\nagent")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+}
+
+#[test]
+fn connect_timeout_conflicts_with_custom_http_client() {
+    let err = Client::builder()
+        .credential(KEY)
+        .http_client(reqwest::Client::new())
+        .connect_timeout(Duration::from_secs(1))
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("connect_timeout"), "{err}");
+}
+
+#[test]
+fn env_lookup() {
+    let env = |vars: &'static [(&'static str, &'static str)]| {
+        move |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    };
+    let api = &crate::generated::API;
+
+    let err = ClientBuilder::from_lookup(api, env(&[])).unwrap_err();
+    assert!(
+        matches!(&err, Error::Config(m) if m.contains("PROLINKSQR_API_KEY")),
+        "{err}"
+    );
+    let err = ClientBuilder::from_lookup(api, env(&[("PROLINKSQR_API_KEY", "  ")])).unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+
+    let client =
+        ClientBuilder::from_lookup(api, env(&[("PROLINKSQR_API_KEY", "key-abc\n")])).unwrap();
+    assert_eq!(client.base_url(), "https://api.prolinksqr.com");
+    assert_eq!(client.inner.credential.as_ref().unwrap().0, "key-abc");
+
+    let client = ClientBuilder::from_lookup(
+        api,
+        env(&[
+            ("PROLINKSQR_API_KEY", "key-abc"),
+            ("PROLINKSQR_BASE_URL", "http://127.0.0.1:9/"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(client.base_url(), "http://127.0.0.1:9");
+}

@@ -1,0 +1,82 @@
+//! Turning parameter values into URL text.
+
+use std::fmt::Display;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// Everything except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes one path parameter value so it stays a single path segment.
+///
+/// A value of `.` or `..` cannot be made safe by encoding (URL parsers treat `%2E` like
+/// `.`), so `Client::execute` rejects such segments instead.
+#[doc(hidden)]
+pub fn encode_path(segment: &str) -> String {
+    utf8_percent_encode(segment, PATH_SEGMENT).to_string()
+}
+
+/// Whether a path segment would be normalised away as "this/parent directory", which
+/// would send the request to a different endpoint.
+pub(crate) fn is_dot_segment(segment: &str) -> bool {
+    let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+    decoded == "." || decoded == ".."
+}
+
+/// Joins values with `separator`, for array parameters that are not exploded (`style:
+/// form, explode: false` joins with commas; `spaceDelimited` and `pipeDelimited` too).
+///
+/// Separators inside a value are not escaped here (the styles have no way to express them);
+/// the query serializer percent-encodes the whole string afterwards.
+#[doc(hidden)]
+pub fn join<T: Display>(items: &[T], separator: &str) -> String {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(&item.to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_fully_encoded() {
+        assert_eq!(encode_path("a b/c?"), "a%20b%2Fc%3F");
+        assert_eq!(encode_path("summer-sale_2.0~x"), "summer-sale_2.0~x");
+        assert_eq!(encode_path("#%&+=;"), "%23%25%26%2B%3D%3B");
+        assert_eq!(encode_path("café"), "caf%C3%A9");
+    }
+
+    #[test]
+    fn dot_segments_are_recognised_in_any_spelling() {
+        for dot in [
+            ".",
+            "..",
+            "%2e",
+            "%2E%2e",
+            ".%2E",
+            encode_path("..").as_str(),
+        ] {
+            assert!(is_dot_segment(dot), "{dot}");
+        }
+        for other in ["...", "a.", "", "%2e%2e%2e", "links"] {
+            assert!(!is_dot_segment(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn csv() {
+        assert_eq!(join(&["website", "vcard"], ","), "website,vcard");
+        assert_eq!(join::<i32>(&[], ","), "");
+        assert_eq!(join(&[1, 2, 3], "|"), "1|2|3");
+    }
+}

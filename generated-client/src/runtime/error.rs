@@ -1,0 +1,310 @@
+//! The one error type every operation returns.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+
+/// Result of every client call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong when calling the API.
+///
+/// Match on the variant for the broad category, or use the `is_*` helpers for the statuses
+/// the API documents. No variant ever contains the API key.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request did not complete: connection failure, timeout, TLS failure, or the
+    /// response body could not be read.
+    #[error("{operation}: {}: {source}", transport_kind(source))]
+    Transport {
+        /// `operationId` of the operation that failed.
+        operation: &'static str,
+        /// The underlying HTTP client error.
+        source: reqwest::Error,
+    },
+    /// The server answered with a non-2xx status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The server answered 2xx, but the body does not match the documented shape.
+    #[error("{operation}: cannot decode {status} response at `{path}`: {source}")]
+    Decode {
+        /// `operationId` of the operation that failed.
+        operation: &'static str,
+        /// The (successful) status the server sent.
+        status: StatusCode,
+        /// The raw body, lossily converted to UTF-8.
+        body: String,
+        /// Path to the field that failed to decode, e.g. `data[0].name` (`.` for the root).
+        path: String,
+        /// The decoder's error.
+        source: serde_json::Error,
+    },
+    /// The client is misconfigured (missing API key, invalid base URL or header value), or
+    /// an argument cannot be put into a request (a path parameter of `.` or `..`).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+}
+
+fn transport_kind(err: &reqwest::Error) -> &'static str {
+    if err.is_timeout() {
+        "request timed out"
+    } else if err.is_connect() {
+        "connection failed"
+    } else if err.is_builder() {
+        "could not build request"
+    } else {
+        "request failed"
+    }
+}
+
+impl Error {
+    /// The HTTP status of the response, if one was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Transport { .. } | Error::Config(_) => None,
+        }
+    }
+
+    /// The API error details, if the server answered with a non-2xx status.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    fn api_status_is(&self, status: StatusCode) -> bool {
+        self.api_error().is_some_and(|api| api.status == status)
+    }
+
+    /// `400 Bad Request`: validation failed or the body is malformed.
+    pub fn is_bad_request(&self) -> bool {
+        self.api_status_is(StatusCode::BAD_REQUEST)
+    }
+
+    /// `401 Unauthorized`: missing, malformed, inactive or deleted API key.
+    pub fn is_unauthorized(&self) -> bool {
+        self.api_status_is(StatusCode::UNAUTHORIZED)
+    }
+
+    /// `403 Forbidden`: the API key lacks the scope the operation requires
+    /// (see [`ApiError::required_scopes`]).
+    pub fn is_forbidden(&self) -> bool {
+        self.api_status_is(StatusCode::FORBIDDEN)
+    }
+
+    /// `404 Not Found`: the resource does not exist or is not on this account.
+    pub fn is_not_found(&self) -> bool {
+        self.api_status_is(StatusCode::NOT_FOUND)
+    }
+
+    /// `429 Too Many Requests`: the API quota for the current billing cycle is exhausted.
+    ///
+    /// Retrying will not help until the quota resets, which is why the client never
+    /// retries this status.
+    pub fn is_quota_exhausted(&self) -> bool {
+        self.api_status_is(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Any `5xx` status.
+    pub fn is_server_error(&self) -> bool {
+        self.api_error()
+            .is_some_and(|api| api.status.is_server_error())
+    }
+
+    /// The request timed out (connecting, waiting, or reading the body).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport { source, .. } if source.is_timeout())
+    }
+
+    /// The connection to the server could not be established.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Error::Transport { source, .. } if source.is_connect())
+    }
+}
+
+/// A non-2xx response from the API.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The `message` (or else `error`) field of a JSON error body, if there was one.
+    pub message: Option<String>,
+    /// The raw body, lossily converted to UTF-8, whether or not it is JSON (it may be an
+    /// HTML page from a proxy, or empty).
+    pub body: String,
+    /// `operationId` of the operation that failed.
+    pub operation: &'static str,
+    /// Scopes the operation requires; the usual cause of a `403`.
+    pub required_scopes: &'static [&'static str],
+}
+
+impl ApiError {
+    /// Builds the error from a response, extracting the message from the body.
+    #[doc(hidden)]
+    pub fn from_response(
+        operation: &'static str,
+        required_scopes: &'static [&'static str],
+        status: StatusCode,
+        body: &[u8],
+    ) -> Self {
+        ApiError {
+            status,
+            message: extract_message(body),
+            body: String::from_utf8_lossy(body).into_owned(),
+            operation,
+            required_scopes,
+        }
+    }
+}
+
+/// Finds a human-readable message in an error body.
+///
+/// Tolerates the shapes common servers produce besides the documented
+/// `{"message": "..."}` / `{"error": "..."}`: a list of validation messages, or an
+/// `error` object carrying its own `message`.
+fn extract_message(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let object = value.as_object()?;
+    ["message", "error"]
+        .iter()
+        .filter_map(|key| object.get(*key))
+        .find_map(message_text)
+}
+
+fn message_text(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().filter_map(message_text).collect();
+            (!parts.is_empty()).then(|| parts.join("; "))
+        }
+        Value::Object(inner) => inner.get("message").and_then(message_text),
+        _ => None,
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.operation, self.status)?;
+        if self.status == StatusCode::TOO_MANY_REQUESTS {
+            f.write_str(": API quota for the current billing cycle is exhausted")?;
+        }
+        if let Some(message) = &self.message {
+            // Keep Display on one line even if the server's message spans several.
+            let flat: Vec<&str> = message.split_whitespace().collect();
+            write!(f, ": {}", flat.join(" "))?;
+        }
+        if self.status == StatusCode::FORBIDDEN && !self.required_scopes.is_empty() {
+            let scopes: Vec<String> = self
+                .required_scopes
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect();
+            let noun = if scopes.len() == 1 { "scope" } else { "scopes" };
+            write!(f, " (requires {noun} {})", scopes.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl From<ApiError> for Error {
+    fn from(err: ApiError) -> Self {
+        Error::Api(Box::new(err))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, body: &str) -> Error {
+        ApiError::from_response(
+            "listLinks",
+            &["links.read"],
+            StatusCode::from_u16(status).unwrap(),
+            body.as_bytes(),
+        )
+        .into()
+    }
+
+    #[test]
+    fn message_comes_from_message_then_error() {
+        let err = api(
+            400,
+            r#"{"message":"name is required","error":"Bad Request"}"#,
+        );
+        assert_eq!(
+            err.api_error().unwrap().message.as_deref(),
+            Some("name is required")
+        );
+        let err = api(401, r#"{"error":"invalid key"}"#);
+        assert_eq!(
+            err.api_error().unwrap().message.as_deref(),
+            Some("invalid key")
+        );
+    }
+
+    #[test]
+    fn message_tolerates_lists_and_nested_objects() {
+        let err = api(400, r#"{"message":["a must be set","b too long"]}"#);
+        assert_eq!(
+            err.api_error().unwrap().message.as_deref(),
+            Some("a must be set; b too long")
+        );
+        let err = api(400, r#"{"error":{"message":"nested"}}"#);
+        assert_eq!(err.api_error().unwrap().message.as_deref(), Some("nested"));
+    }
+
+    #[test]
+    fn non_json_bodies_have_no_message_but_keep_the_body() {
+        let err = api(502, "<html>Bad gateway</html>");
+        let api = err.api_error().unwrap();
+        assert_eq!(api.message, None);
+        assert_eq!(api.body, "<html>Bad gateway</html>");
+        assert!(err.is_server_error());
+    }
+
+    #[test]
+    fn status_predicates() {
+        assert!(api(400, "").is_bad_request());
+        assert!(api(401, "").is_unauthorized());
+        assert!(api(403, "").is_forbidden());
+        assert!(api(404, "").is_not_found());
+        assert!(api(429, "").is_quota_exhausted());
+        assert!(!api(429, "").is_server_error());
+        assert_eq!(api(404, "").status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(Error::Config("x".into()).status(), None);
+    }
+
+    #[test]
+    fn display_is_one_line_with_scope_hint() {
+        let err = api(403, r#"{"message":"You do not have\npermission."}"#);
+        assert_eq!(
+            err.to_string(),
+            "listLinks: 403 Forbidden: You do not have permission. (requires scope `links.read`)"
+        );
+    }
+
+    #[test]
+    fn display_explains_quota() {
+        let text = api(429, "").to_string();
+        assert_eq!(
+            text,
+            "listLinks: 429 Too Many Requests: API quota for the current billing cycle is exhausted"
+        );
+    }
+
+    #[test]
+    fn errors_are_send_sync_static() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<Error>();
+        check::<ApiError>();
+    }
+}

@@ -1,0 +1,29 @@
+//! Hand-written, spec-agnostic runtime that the generated operations call into.
+//!
+//! Generated code refers to these items as `crate::runtime::X`; users see only what
+//! `lib.rs` re-exports.
+
+#![warn(missing_docs)]
+
+mod api;
+mod builder;
+mod client;
+mod credential;
+mod encoding;
+mod error;
+mod multipart;
+mod pagination;
+mod response;
+mod retry;
+mod serde_helpers;
+
+pub use api::{ApiInfo, Auth, Operation};
+pub use builder::ClientBuilder;
+pub use client::Client;
+pub use encoding::{encode_path, join};
+pub use error::{ApiError, Error, Result};
+pub use multipart::FilePart;
+pub use pagination::{Page, paginate};
+pub use response::{RawResponse, decode_bytes, decode_empty, decode_json, decode_text};
+pub use retry::RetryPolicy;
+pub use serde_helpers::double_option;

@@ -1,0 +1,160 @@
+//! Files sent as parts of `multipart/form-data` requests.
+
+use std::fmt;
+use std::path::Path;
+
+use bytes::Bytes;
+
+/// A file to upload as one part of a multipart request (e.g. a logo or cover image).
+///
+/// Cloning is cheap: the contents are reference-counted, which lets the client rebuild the
+/// form when it retries a request.
+#[derive(Clone)]
+pub struct FilePart {
+    bytes: Bytes,
+    file_name: Option<String>,
+    content_type: Option<String>,
+}
+
+impl FilePart {
+    /// A part with the given contents, no file name, and a content type guessed later from
+    /// the file name (or `application/octet-stream`).
+    pub fn new(bytes: impl Into<Bytes>) -> Self {
+        FilePart {
+            bytes: bytes.into(),
+            file_name: None,
+            content_type: None,
+        }
+    }
+
+    /// Sets the file name sent with the part.
+    pub fn file_name(mut self, file_name: impl Into<String>) -> Self {
+        self.file_name = Some(file_name.into());
+        self
+    }
+
+    /// Sets the part's MIME type, e.g. `image/png`.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// Reads a file, naming the part after it and guessing its type from the extension.
+    pub async fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
+        let path = path.as_ref();
+        let bytes = tokio::fs::read(path).await?;
+        let mut part = FilePart::new(bytes);
+        if let Some(name) = path.file_name() {
+            part = part.file_name(name.to_string_lossy());
+        }
+        Ok(part.content_type(guess_content_type(path)))
+    }
+
+    /// The contents.
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+
+    /// Builds the `reqwest` part; called once per attempt.
+    ///
+    /// A content type that is not a valid MIME type is sent as `application/octet-stream`
+    /// rather than failing the request: the bytes are what matters to the server.
+    #[doc(hidden)]
+    pub fn to_part(&self) -> reqwest::multipart::Part {
+        let content_type = match (&self.content_type, &self.file_name) {
+            (Some(explicit), _) => explicit.clone(),
+            (None, Some(name)) => guess_content_type(Path::new(name)).to_owned(),
+            (None, None) => OCTET_STREAM.to_owned(),
+        };
+        let part = || {
+            let part = reqwest::multipart::Part::stream_with_length(
+                reqwest::Body::from(self.bytes.clone()),
+                self.bytes.len() as u64,
+            );
+            match &self.file_name {
+                Some(name) => part.file_name(name.clone()),
+                None => part,
+            }
+        };
+        part()
+            .mime_str(&content_type)
+            .or_else(|_| part().mime_str(OCTET_STREAM))
+            .unwrap_or_else(|_| part())
+    }
+}
+
+impl fmt::Debug for FilePart {
+    // The contents may be megabytes of binary; their size is what helps when debugging.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FilePart")
+            .field("len", &self.bytes.len())
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
+const OCTET_STREAM: &str = "application/octet-stream";
+
+/// The image types the API's uploads expect; anything else is sent as opaque bytes.
+fn guess_content_type(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("svg") => "image/svg+xml",
+        _ => OCTET_STREAM,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guesses_image_types() {
+        assert_eq!(guess_content_type(Path::new("a/logo.PNG")), "image/png");
+        assert_eq!(guess_content_type(Path::new("c.jpeg")), "image/jpeg");
+        assert_eq!(guess_content_type(Path::new("c.jpg")), "image/jpeg");
+        assert_eq!(guess_content_type(Path::new("c.gif")), "image/gif");
+        assert_eq!(guess_content_type(Path::new("c.webp")), "image/webp");
+        assert_eq!(guess_content_type(Path::new("c.svg")), "image/svg+xml");
+        assert_eq!(guess_content_type(Path::new("c.txt")), OCTET_STREAM);
+        assert_eq!(guess_content_type(Path::new("noext")), OCTET_STREAM);
+    }
+
+    #[test]
+    fn debug_shows_length_not_contents() {
+        let part = FilePart::new(vec![0xAB; 4096]).file_name("x.png");
+        let text = format!("{part:?}");
+        assert!(text.contains("len: 4096"), "{text}");
+        assert!(text.len() < 120, "{text}");
+    }
+
+    #[test]
+    fn invalid_content_type_falls_back_instead_of_failing() {
+        // The wire-level check of the sent content type is in tests/runtime.rs; here the
+        // point is that building never fails or panics.
+        let part = FilePart::new(&b"x"[..]).content_type("not a mime\n");
+        let _ = part.to_part();
+        let _ = FilePart::new(&b"x"[..]).file_name("a.webp").to_part();
+    }
+
+    #[tokio::test]
+    async fn from_path_names_and_types_the_part() {
+        let dir = std::env::temp_dir().join(format!("prolinksqr-fp-{}", std::process::id()));
+        tokio::fs::create_dir_all(&dir).await.unwrap();
+        let file = dir.join("cover.JPG");
+        tokio::fs::write(&file, b"jpeg bytes").await.unwrap();
+        let part = FilePart::from_path(&file).await.unwrap();
+        tokio::fs::remove_dir_all(&dir).await.unwrap();
+        assert_eq!(part.bytes().as_ref(), b"jpeg bytes");
+        assert_eq!(part.file_name.as_deref(), Some("cover.JPG"));
+        assert_eq!(part.content_type.as_deref(), Some("image/jpeg"));
+    }
+}

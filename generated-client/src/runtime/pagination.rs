@@ -1,0 +1,179 @@
+//! Page-numbered list endpoints, as single pages or as one stream of items.
+
+use futures::Stream;
+
+use super::error::Result;
+
+/// One page of a paginated list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items on this page.
+    pub items: Vec<T>,
+    /// This page's number (1-based, as the server reports it).
+    pub current_page: i64,
+    /// How many pages the list has in total.
+    pub total_pages: i64,
+}
+
+impl<T> Page<T> {
+    /// Whether a later page exists.
+    pub fn has_next(&self) -> bool {
+        self.current_page < self.total_pages
+    }
+
+    /// The number of the next page, if there is one.
+    pub fn next_page(&self) -> Option<i64> {
+        self.has_next().then(|| self.current_page + 1)
+    }
+}
+
+/// Where the stream stands between two items.
+struct Cursor<F, T> {
+    fetch: F,
+    /// Page to fetch once `buffered` is drained; `None` once the list is exhausted or failed.
+    next_page: Option<i64>,
+    buffered: std::vec::IntoIter<T>,
+}
+
+/// Streams every item of a paginated list, fetching page after page from `start_page`.
+///
+/// Pages are fetched only when the consumer has taken every item of the previous one, so
+/// at most one page is held in memory. The stream ends after `total_pages`, after an empty
+/// page, or right after yielding the first error.
+#[doc(hidden)]
+pub fn paginate<T, F, Fut>(start_page: i64, fetch: F) -> impl Stream<Item = Result<T>> + Send
+where
+    F: FnMut(i64) -> Fut + Send,
+    Fut: Future<Output = Result<Page<T>>> + Send,
+    T: Send,
+{
+    let cursor = Cursor {
+        fetch,
+        next_page: Some(start_page),
+        buffered: Vec::new().into_iter(),
+    };
+    futures::stream::unfold(cursor, |mut cursor| async move {
+        loop {
+            if let Some(item) = cursor.buffered.next() {
+                return Some((Ok(item), cursor));
+            }
+            let requested = cursor.next_page.take()?;
+            match (cursor.fetch)(requested).await {
+                Ok(page) => {
+                    // Trust whichever page number is further along, so a server that
+                    // echoes a stale `currentPage` cannot make us loop forever.
+                    let served = page.current_page.max(requested);
+                    if !page.items.is_empty() && served < page.total_pages {
+                        cursor.next_page = Some(served + 1);
+                    }
+                    cursor.buffered = page.items.into_iter();
+                }
+                Err(err) => return Some((Err(err), cursor)),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use futures::StreamExt;
+
+    use super::*;
+    use crate::runtime::Error;
+
+    fn fake_pages(
+        total: i64,
+        log: Arc<Mutex<Vec<i64>>>,
+    ) -> impl FnMut(i64) -> futures::future::Ready<Result<Page<i64>>> + Send {
+        move |page| {
+            log.lock().unwrap().push(page);
+            futures::future::ready(Ok(Page {
+                items: vec![page * 10, page * 10 + 1],
+                current_page: page,
+                total_pages: total,
+            }))
+        }
+    }
+
+    #[tokio::test]
+    async fn yields_every_item_in_order_fetching_lazily() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let stream = paginate(1, fake_pages(3, log.clone()));
+        futures::pin_mut!(stream);
+        assert_eq!(stream.next().await.unwrap().unwrap(), 10);
+        assert_eq!(*log.lock().unwrap(), [1]);
+        let rest: Vec<i64> = stream.map(|r| r.unwrap()).collect().await;
+        assert_eq!(rest, [11, 20, 21, 30, 31]);
+        assert_eq!(*log.lock().unwrap(), [1, 2, 3]);
+    }
+
+    #[tokio::test]
+    async fn stops_on_empty_page() {
+        let stream = paginate(1, |page| async move {
+            Ok(Page {
+                items: if page == 1 { vec!["a"] } else { vec![] },
+                current_page: page,
+                total_pages: 10,
+            })
+        });
+        let items: Vec<_> = stream.map(|r| r.unwrap()).collect().await;
+        assert_eq!(items, ["a"]);
+    }
+
+    #[tokio::test]
+    async fn stale_current_page_does_not_loop() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let seen = log.clone();
+        let stream = paginate(1, move |page| {
+            seen.lock().unwrap().push(page);
+            async move {
+                Ok(Page {
+                    items: vec![page],
+                    current_page: 1,
+                    total_pages: 3,
+                })
+            }
+        });
+        let items: Vec<_> = stream.map(|r| r.unwrap()).collect().await;
+        assert_eq!(items, [1, 2, 3]);
+        assert_eq!(*log.lock().unwrap(), [1, 2, 3]);
+    }
+
+    #[tokio::test]
+    async fn first_error_ends_the_stream() {
+        let stream = paginate(1, |page| async move {
+            if page == 2 {
+                Err(Error::Config("boom".into()))
+            } else {
+                Ok(Page {
+                    items: vec![page],
+                    current_page: page,
+                    total_pages: 5,
+                })
+            }
+        });
+        let results: Vec<_> = stream.collect().await;
+        assert_eq!(results.len(), 2);
+        assert_eq!(*results[0].as_ref().unwrap(), 1);
+        assert!(results[1].is_err());
+    }
+
+    #[test]
+    fn page_navigation() {
+        let page = Page {
+            items: vec![()],
+            current_page: 2,
+            total_pages: 3,
+        };
+        assert!(page.has_next());
+        assert_eq!(page.next_page(), Some(3));
+        let last = Page {
+            current_page: 3,
+            ..page
+        };
+        assert!(!last.has_next());
+        assert_eq!(last.next_page(), None);
+    }
+}

@@ -1,0 +1,171 @@
+//! Turning a successful response into the value an operation returns.
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::de::{DeserializeOwned, Error as _};
+
+use super::api::Operation;
+use super::error::{Error, Result};
+
+/// A fully read 2xx response, before decoding.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// The status (always 2xx when returned by `Client::execute`).
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The complete body.
+    pub body: Bytes,
+}
+
+/// Decodes a JSON body, reporting the path of the first field that does not fit.
+///
+/// An empty body decodes as `null`, so operations typed as `()`, `Option<_>` or
+/// `serde_json::Value` accept servers that answer with no content.
+#[doc(hidden)]
+pub fn decode_json<T: DeserializeOwned>(op: &'static Operation, raw: RawResponse) -> Result<T> {
+    let input: &[u8] = if raw.body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        &raw.body
+    };
+    let mut de = serde_json::Deserializer::from_slice(input);
+    let decoded = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        decode_error(op, &raw, path, err.into_inner())
+    })?;
+    de.end()
+        .map_err(|err| decode_error(op, &raw, ".".to_owned(), err))?;
+    Ok(decoded)
+}
+
+/// Returns a text body, failing rather than silently replacing invalid UTF-8.
+#[doc(hidden)]
+pub fn decode_text(op: &'static Operation, raw: RawResponse) -> Result<String> {
+    match std::str::from_utf8(&raw.body) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(utf8) => {
+            let source = serde_json::Error::custom(format!("body is not valid UTF-8: {utf8}"));
+            Err(decode_error(op, &raw, ".".to_owned(), source))
+        }
+    }
+}
+
+/// Returns a binary body as is.
+#[doc(hidden)]
+pub fn decode_bytes(raw: RawResponse) -> Bytes {
+    raw.body
+}
+
+/// For operations documented to return nothing: whatever body arrives is ignored.
+#[doc(hidden)]
+pub fn decode_empty(_raw: RawResponse) {}
+
+fn decode_error(
+    op: &'static Operation,
+    raw: &RawResponse,
+    path: String,
+    source: serde_json::Error,
+) -> Error {
+    Error::Decode {
+        operation: op.id,
+        status: raw.status,
+        body: String::from_utf8_lossy(&raw.body).into_owned(),
+        path,
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::Method;
+    use serde::Deserialize;
+
+    use super::*;
+
+    static OP: Operation = Operation {
+        id: "listLinks",
+        method: Method::GET,
+        path: "/links",
+        scopes: &["links.read"],
+    };
+
+    fn raw(body: &'static [u8]) -> RawResponse {
+        RawResponse {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(body),
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code, reason = "fields exist to be decoded")]
+    struct Link {
+        name: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code, reason = "fields exist to be decoded")]
+    struct Envelope {
+        data: Vec<Link>,
+    }
+
+    #[test]
+    fn decodes_json() {
+        let env: Envelope = decode_json(&OP, raw(br#"{"data":[{"name":"a"}]}"#)).unwrap();
+        assert_eq!(env.data[0].name, "a");
+    }
+
+    #[test]
+    fn empty_body_is_null() {
+        decode_json::<()>(&OP, raw(b"")).unwrap();
+        assert_eq!(decode_json::<Option<u8>>(&OP, raw(b" \n")).unwrap(), None);
+        assert_eq!(
+            decode_json::<serde_json::Value>(&OP, raw(b"")).unwrap(),
+            serde_json::Value::Null
+        );
+    }
+
+    #[test]
+    fn wrong_field_reports_path_status_and_body() {
+        let body = br#"{"data":[{"name":7}]}"#;
+        let err = decode_json::<Envelope>(&OP, raw(body)).unwrap_err();
+        match &err {
+            Error::Decode {
+                operation,
+                status,
+                body: text,
+                path,
+                ..
+            } => {
+                assert_eq!(*operation, "listLinks");
+                assert_eq!(*status, StatusCode::OK);
+                assert_eq!(text.as_bytes(), body);
+                assert_eq!(path, "data[0].name");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(err.to_string().contains("data[0].name"), "{err}");
+    }
+
+    #[test]
+    fn trailing_garbage_is_an_error() {
+        let err = decode_json::<serde_json::Value>(&OP, raw(b"{} {}")).unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn text_rejects_invalid_utf8() {
+        assert_eq!(decode_text(&OP, raw(b"hello")).unwrap(), "hello");
+        let err = decode_text(&OP, raw(b"\xff\xfe")).unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn bytes_and_empty() {
+        assert_eq!(decode_bytes(raw(b"\x00\x01")).as_ref(), b"\x00\x01");
+        decode_empty(raw(b"anything"));
+    }
+}

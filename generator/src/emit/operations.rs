@@ -1,0 +1,697 @@
+//! One module per resource: the group struct, an `Operation` static and a request builder
+//! per operation, whose `send()` builds the request, runs it and decodes the answer.
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::{Ctx, docs, ident, rust_type};
+use crate::ir::{
+    Api, Body, BodyKind, Group, Location, Operation, Param, Part, Response, Style, Ty, TypeKind,
+    Unwrap,
+};
+
+/// How a value is turned into text for a query, header, path or multipart text part.
+#[derive(Debug, Clone, PartialEq)]
+enum Text {
+    /// Has `Display` (strings, numbers, booleans, enums).
+    Display,
+    /// A list of `Display` values.
+    List,
+    /// Anything else: sent as JSON text.
+    Json,
+}
+
+fn text_kind(api: &Api, ty: &Ty) -> Text {
+    match ty {
+        Ty::String | Ty::Int(_) | Ty::Float(_) | Ty::Bool => Text::Display,
+        Ty::Named(name) => match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+            Some(TypeKind::StringEnum(_)) | Some(TypeKind::IntEnum(_)) => Text::Display,
+            Some(TypeKind::Alias(inner)) => text_kind(api, inner),
+            _ => Text::Json,
+        },
+        Ty::Vec(inner) if text_kind(api, inner) == Text::Display => Text::List,
+        _ => Text::Json,
+    }
+}
+
+/// A value held by a builder: `self.x` (required) or `value` bound by `if let Some(value) = &self.x`.
+struct Held {
+    /// Usable as a method receiver.
+    place: TokenStream,
+    /// A reference to it.
+    reference: TokenStream,
+}
+
+impl Held {
+    fn field(name: &syn::Ident) -> Self {
+        Held {
+            place: quote!(self.#name),
+            reference: quote!(&self.#name),
+        }
+    }
+
+    fn bound() -> Self {
+        Held {
+            place: quote!(value),
+            reference: quote!(value),
+        }
+    }
+}
+
+/// Expression turning a held value into a `String`.
+fn to_text(kind: &Text, value: &Held) -> TokenStream {
+    match kind {
+        Text::Json => {
+            let r = &value.reference;
+            quote!(serde_json::to_string(#r).unwrap_or_default())
+        }
+        _ => {
+            let p = &value.place;
+            quote!(#p.to_string())
+        }
+    }
+}
+
+/// Argument type of a setter or method, and how the argument becomes the stored value.
+fn arg(api: &Api, ty: &Ty) -> (TokenStream, TokenStream) {
+    let rust = rust_type(ty, Ctx::Operations);
+    match ty {
+        Ty::String => (quote!(impl Into<String>), quote!(.into())),
+        Ty::Named(_) if text_kind(api, ty) == Text::Display => {
+            (quote!(impl Into<#rust>), quote!(.into()))
+        }
+        _ => (rust, quote!()),
+    }
+}
+
+/// The module for one group.
+pub fn emit(api: &Api, group: &Group, lib: &str) -> TokenStream {
+    let strukt = ident(&group.struct_name);
+    let mut group_doc = docs::lines(&group.doc);
+    docs::paragraph_break(&mut group_doc);
+    group_doc.push(format!(
+        "The `{}` operations. Get this with [`Client::{}`](crate::Client::{}).",
+        group.module, group.accessor, group.accessor
+    ));
+    let group_doc = docs::attrs(&group_doc);
+    let methods = group.ops.iter().map(|op| group_method(api, group, op, lib));
+    let builders = group.ops.iter().map(|op| builder(api, group, op));
+    quote! {
+        #group_doc
+        #[derive(Debug, Clone)]
+        pub struct #strukt {
+            client: crate::runtime::Client,
+        }
+
+        impl #strukt {
+            pub(crate) fn new(client: crate::runtime::Client) -> Self {
+                Self { client }
+            }
+
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+/// Required inputs, in argument order: path params, other required params, body, parts.
+enum Input<'a> {
+    Param(&'a Param),
+    Body(&'a Ty),
+    Part(&'a Part),
+}
+
+fn required_inputs(op: &Operation) -> Vec<Input<'_>> {
+    let mut out: Vec<Input<'_>> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(Input::Param)
+        .collect();
+    if let Some(body) = &op.body {
+        match &body.kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) if body.required => out.push(Input::Body(ty)),
+            BodyKind::Bytes(_) if body.required => out.push(Input::Body(&Ty::Binary)),
+            BodyKind::Multipart(parts) => {
+                out.extend(parts.iter().filter(|p| p.required).map(Input::Part))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn input_name(input: &Input<'_>) -> String {
+    match input {
+        Input::Param(p) => p.name.clone(),
+        Input::Body(_) => "body".to_owned(),
+        Input::Part(p) => p.name.clone(),
+    }
+}
+
+fn input_ty<'a>(input: &Input<'a>) -> &'a Ty {
+    match input {
+        Input::Param(p) => &p.ty,
+        Input::Body(ty) => ty,
+        Input::Part(p) => &p.ty,
+    }
+}
+
+/// Raw bodies are held as `bytes::Bytes`, taken as anything convertible.
+fn input_arg(api: &Api, input: &Input<'_>) -> (TokenStream, TokenStream) {
+    match input {
+        Input::Body(Ty::Binary) => (quote!(impl Into<bytes::Bytes>), quote!(.into())),
+        other => arg(api, input_ty(other)),
+    }
+}
+
+fn return_type(op: &Operation) -> TokenStream {
+    match &op.response {
+        Response::Empty => quote!(()),
+        Response::Text => quote!(String),
+        Response::Bytes => quote!(bytes::Bytes),
+        Response::Json { ty, unwrap } => match unwrap {
+            Unwrap::None => rust_type(ty, Ctx::Operations),
+            Unwrap::Field { ty, optional, .. } => {
+                let inner = rust_type(ty, Ctx::Operations);
+                if *optional {
+                    quote!(Option<#inner>)
+                } else {
+                    inner
+                }
+            }
+            Unwrap::Page(p) => {
+                let item = rust_type(&p.item, Ctx::Operations);
+                quote!(crate::runtime::Page<#item>)
+            }
+        },
+    }
+}
+
+fn doc_type(ty: &Ty, lib: &str) -> String {
+    match ty {
+        Ty::String => "String".into(),
+        Ty::Bool => "bool".into(),
+        Ty::Int(i) | Ty::Float(i) => (*i).into(),
+        Ty::Value => "serde_json::Value".into(),
+        Ty::Object => "serde_json::Map<String, serde_json::Value>".into(),
+        Ty::Binary => format!("{lib}::FilePart"),
+        Ty::Named(n) => format!("{lib}::types::{n}"),
+        Ty::Vec(inner) => format!("Vec<{}>", doc_type(inner, lib)),
+        Ty::Map(inner) => format!(
+            "std::collections::BTreeMap<String, {}>",
+            doc_type(inner, lib)
+        ),
+        Ty::Option(inner) => format!("Option<{}>", doc_type(inner, lib)),
+    }
+}
+
+fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStream {
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder);
+    let inputs = required_inputs(op);
+    let args = inputs.iter().map(|i| {
+        let name = ident(&input_name(i));
+        let (ty, _) = input_arg(api, i);
+        quote!(#name: #ty)
+    });
+    let inits = builder_fields(op).into_iter().map(|f| {
+        let name = ident(&f.name);
+        match inputs.iter().find(|i| input_name(i) == f.name) {
+            Some(i) => match input_arg(api, i).1 {
+                convert if convert.is_empty() => quote!(#name),
+                convert => quote!(#name: #name #convert),
+            },
+            None => quote!(#name: None),
+        }
+    });
+
+    let mut lines = docs::lines(&op.doc);
+    docs::paragraph_break(&mut lines);
+    lines.push(format!("`{} {}`", op.method.as_str(), op.path));
+    // The spec's own description may already name the scope; say it once.
+    let described = lines.join("\n");
+    if !op.scopes.is_empty()
+        && !op
+            .scopes
+            .iter()
+            .all(|s| described.contains(&format!("`{s}`")))
+    {
+        let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{s}`")).collect();
+        let label = if scopes.len() == 1 { "scope" } else { "scopes" };
+        lines.push(String::new());
+        lines.push(format!("Required {label}: {}.", scopes.join(", ")));
+    }
+    let documented: Vec<String> = inputs
+        .iter()
+        .filter_map(|i| {
+            let text = match i {
+                Input::Param(p) => p.doc.description.clone(),
+                Input::Body(_) => op.body.as_ref().and_then(|b| b.doc.description.clone()),
+                Input::Part(p) => p.doc.description.clone(),
+            }?;
+            Some(format!(
+                "- `{}`: {}",
+                input_name(i),
+                docs::sanitize(&text).join(" ")
+            ))
+        })
+        .collect();
+    if !documented.is_empty() {
+        lines.push(String::new());
+        lines.push("# Arguments".into());
+        lines.extend(documented);
+    }
+    lines.push(String::new());
+    lines.push("# Example".into());
+    lines.push("```no_run".into());
+    let mut params = vec![format!("client: {lib}::Client")];
+    params.extend(inputs.iter().map(|i| {
+        let ty = match i {
+            Input::Body(Ty::Binary) => "Vec<u8>".to_owned(),
+            other => doc_type(input_ty(other), lib),
+        };
+        format!("{}: {}", input_name(i), ty)
+    }));
+    lines.push(format!(
+        "# async fn example({}) -> {lib}::Result<()> {{",
+        params.join(", ")
+    ));
+    let call_args: Vec<String> = inputs.iter().map(input_name).collect();
+    let call = format!(
+        "client.{}().{}({})",
+        group.accessor,
+        op.method_name,
+        call_args.join(", ")
+    );
+    if matches!(op.response, Response::Empty) {
+        lines.push(format!("{call}.send().await?;"));
+    } else {
+        lines.push(format!("let response = {call}.send().await?;"));
+        lines.push("# let _ = response;".into());
+    }
+    lines.push("# Ok(())".into());
+    lines.push("# }".into());
+    lines.push("```".into());
+    let doc = docs::attrs(&lines);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let many = (inputs.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        #doc
+        #deprecated
+        #many
+        pub fn #method(&self, #(#args),*) -> #builder {
+            #builder {
+                client: self.client.clone(),
+                #(#inits,)*
+            }
+        }
+    }
+}
+
+/// A stored input of a builder.
+struct BuilderField {
+    name: String,
+    ty: TokenStream,
+    required: bool,
+    doc: Vec<String>,
+    setter_arg: Option<(TokenStream, TokenStream)>,
+}
+
+fn builder_fields(op: &Operation) -> Vec<BuilderField> {
+    builder_fields_with(None, op)
+}
+
+fn builder_fields_with(api: Option<&Api>, op: &Operation) -> Vec<BuilderField> {
+    let mut out = Vec::new();
+    let setter = |ty: &Ty| api.map(|api| arg(api, ty));
+    for p in &op.params {
+        out.push(BuilderField {
+            name: p.name.clone(),
+            ty: rust_type(&p.ty, Ctx::Operations),
+            required: p.required,
+            doc: docs::lines(&p.doc),
+            setter_arg: setter(&p.ty),
+        });
+    }
+    if let Some(Body {
+        kind,
+        required,
+        doc,
+    }) = &op.body
+    {
+        match kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) => out.push(BuilderField {
+                name: "body".into(),
+                ty: rust_type(ty, Ctx::Operations),
+                required: *required,
+                doc: docs::lines(doc),
+                setter_arg: setter(ty),
+            }),
+            BodyKind::Bytes(_) => out.push(BuilderField {
+                name: "body".into(),
+                ty: quote!(bytes::Bytes),
+                required: *required,
+                doc: docs::lines(doc),
+                setter_arg: Some((quote!(impl Into<bytes::Bytes>), quote!(.into()))),
+            }),
+            BodyKind::Multipart(parts) => {
+                for p in parts {
+                    out.push(BuilderField {
+                        name: p.name.clone(),
+                        ty: rust_type(&p.ty, Ctx::Operations),
+                        required: p.required,
+                        doc: docs::lines(&p.doc),
+                        setter_arg: setter(&p.ty),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
+    let name = ident(&op.builder);
+    let op_static = format_ident!("{}", op.builder.to_shouty_snake_case());
+    let fields = builder_fields_with(Some(api), op);
+    let field_defs = fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let ty = &f.ty;
+        if f.required {
+            quote!(#fname: #ty,)
+        } else {
+            quote!(#fname: Option<#ty>,)
+        }
+    });
+    let setters = fields.iter().filter(|f| !f.required).map(|f| {
+        let fname = ident(&f.name);
+        let (ty, convert) = f
+            .setter_arg
+            .clone()
+            .unwrap_or_else(|| (f.ty.clone(), quote!()));
+        let mut lines = f.doc.clone();
+        if lines.is_empty() {
+            lines.push(format!("Sets `{}`.", f.name));
+        }
+        let doc = docs::attrs(&lines);
+        quote! {
+            #doc
+            pub fn #fname(mut self, value: #ty) -> Self {
+                self.#fname = Some(value #convert);
+                self
+            }
+        }
+    });
+
+    let id = &op.id;
+    let method = format_ident!("{}", op.method.as_str());
+    let path_template = &op.path;
+    let scopes = &op.scopes;
+    let build = request_statements(api, op);
+    let (path_let, path_arg) = match path_expr(op) {
+        PathExpr::Literal(lit) => (quote!(), quote!(#lit)),
+        PathExpr::Format(expr) => (quote!(let path = #expr;), quote!(&path)),
+    };
+    let ret = return_type(op);
+    let decode = decode(op, &op_static);
+    let stream = pagination_stream(op);
+    let doc = format!(
+        " Request builder for [`{}::{}`]: set optional inputs, then `.send().await`.",
+        group.struct_name, op.method_name
+    );
+    quote! {
+        static #op_static: crate::runtime::Operation = crate::runtime::Operation {
+            id: #id,
+            method: reqwest::Method::#method,
+            path: #path_template,
+            scopes: &[#(#scopes),*],
+        };
+
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `.send().await`"]
+        pub struct #name {
+            client: crate::runtime::Client,
+            #(#field_defs)*
+        }
+
+        impl #name {
+            #(#setters)*
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> crate::runtime::Result<#ret> {
+                #path_let
+                let raw = self.client.execute(&#op_static, #path_arg, |request| #build).await?;
+                #decode
+            }
+
+            #stream
+        }
+    }
+}
+
+enum PathExpr {
+    Literal(String),
+    Format(TokenStream),
+}
+
+fn path_expr(op: &Operation) -> PathExpr {
+    let mut fmt = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        fmt.push_str("{}");
+        let wire = &rest[start + 1..start + len];
+        if let Some(p) = op
+            .params
+            .iter()
+            .find(|p| p.location == Location::Path && p.wire == wire)
+        {
+            let name = ident(&p.name);
+            let value = if p.ty == Ty::String {
+                quote!(&self.#name)
+            } else {
+                quote!(&self.#name.to_string())
+            };
+            args.push(quote!(crate::runtime::encode_path(#value)));
+        }
+        rest = &rest[start + len + 1..];
+    }
+    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    if args.is_empty() {
+        PathExpr::Literal(op.path.clone())
+    } else {
+        PathExpr::Format(quote!(format!(#fmt, #(#args),*)))
+    }
+}
+
+/// The body of the closure that completes a request (called once per attempt).
+fn request_statements(api: &Api, op: &Operation) -> TokenStream {
+    let mut stmts = Vec::new();
+    for p in op.params.iter().filter(|p| p.location != Location::Path) {
+        let name = ident(&p.name);
+        let wire = &p.wire;
+        let kind = text_kind(api, &p.ty);
+        let kind = if p.style == Style::Json {
+            Text::Json
+        } else {
+            kind
+        };
+        let add = |value: Held| -> TokenStream {
+            let r = &value.reference;
+            match (p.location, &kind, p.style) {
+                (Location::Query, Text::List, Style::Repeated) => quote! {
+                    for item in #r {
+                        request = request.query(&[(#wire, item.to_string())]);
+                    }
+                },
+                (Location::Query, Text::List, Style::Joined(sep)) => {
+                    let sep = sep.to_string();
+                    quote!(request = request.query(&[(#wire, crate::runtime::join(#r, #sep))]);)
+                }
+                (Location::Query, k, _) => {
+                    let text = to_text(k, &value);
+                    quote!(request = request.query(&[(#wire, #text)]);)
+                }
+                (_, Text::List, _) => {
+                    quote!(request = request.header(#wire, crate::runtime::join(#r, ","));)
+                }
+                (Location::Cookie, k, _) => {
+                    let text = to_text(k, &value);
+                    quote!(request = request.header("Cookie", format!("{}={}", #wire, #text));)
+                }
+                (_, k, _) => {
+                    let text = to_text(k, &value);
+                    quote!(request = request.header(#wire, #text);)
+                }
+            }
+        };
+        if p.required {
+            stmts.push(add(Held::field(&name)));
+        } else {
+            let body = add(Held::bound());
+            stmts.push(quote!(if let Some(value) = &self.#name { #body }));
+        }
+    }
+    if let Some(body) = &op.body {
+        match &body.kind {
+            BodyKind::Json(_) | BodyKind::Form(_) => {
+                let call = if matches!(body.kind, BodyKind::Json(_)) {
+                    quote!(json)
+                } else {
+                    quote!(form)
+                };
+                if body.required {
+                    stmts.push(quote!(request = request.#call(&self.body);));
+                } else {
+                    stmts.push(
+                        quote!(if let Some(body) = &self.body { request = request.#call(body); }),
+                    );
+                }
+            }
+            BodyKind::Bytes(content_type) => {
+                let send = quote! {
+                    request = request.header(reqwest::header::CONTENT_TYPE, #content_type).body(body.clone());
+                };
+                if body.required {
+                    stmts.push(quote!({ let body = &self.body; #send }));
+                } else {
+                    stmts.push(quote!(if let Some(body) = &self.body { #send }));
+                }
+            }
+            BodyKind::Multipart(parts) => {
+                let mut form = Vec::new();
+                for part in parts {
+                    let name = ident(&part.name);
+                    let wire = &part.wire;
+                    let add = |value: Held| -> TokenStream {
+                        let (p, r) = (&value.place, &value.reference);
+                        match &part.ty {
+                            Ty::Binary => quote!(form = form.part(#wire, #p.to_part());),
+                            Ty::Vec(inner) if **inner == Ty::Binary => quote! {
+                                for file in #r {
+                                    form = form.part(#wire, file.to_part());
+                                }
+                            },
+                            ty => match text_kind(api, ty) {
+                                Text::List => quote! {
+                                    for item in #r {
+                                        form = form.text(#wire, item.to_string());
+                                    }
+                                },
+                                k => {
+                                    let text = to_text(&k, &value);
+                                    quote!(form = form.text(#wire, #text);)
+                                }
+                            },
+                        }
+                    };
+                    if part.required {
+                        form.push(add(Held::field(&name)));
+                    } else {
+                        let body = add(Held::bound());
+                        form.push(quote!(if let Some(value) = &self.#name { #body }));
+                    }
+                }
+                stmts.push(quote! {
+                    let mut form = reqwest::multipart::Form::new();
+                    #(#form)*
+                    request = request.multipart(form);
+                });
+            }
+        }
+    }
+    if stmts.is_empty() {
+        quote!(request)
+    } else {
+        quote!({
+            let mut request = request;
+            #(#stmts)*
+            request
+        })
+    }
+}
+
+fn decode(op: &Operation, op_static: &syn::Ident) -> TokenStream {
+    match &op.response {
+        Response::Empty => quote! {
+            crate::runtime::decode_empty(raw);
+            Ok(())
+        },
+        Response::Text => quote!(crate::runtime::decode_text(&#op_static, raw)),
+        Response::Bytes => quote!(Ok(crate::runtime::decode_bytes(raw))),
+        Response::Json { ty, unwrap } => {
+            let body_ty = rust_type(ty, Ctx::Operations);
+            match unwrap {
+                Unwrap::None => quote!(crate::runtime::decode_json::<#body_ty>(&#op_static, raw)),
+                Unwrap::Field { field, .. } => {
+                    let field = ident(field);
+                    quote! {
+                        let body: #body_ty = crate::runtime::decode_json(&#op_static, raw)?;
+                        Ok(body.#field)
+                    }
+                }
+                Unwrap::Page(p) => {
+                    let items = p.items.iter().map(|f| ident(f));
+                    let current = p.current_page.iter().map(|f| ident(f));
+                    let total = p.total_pages.iter().map(|f| ident(f));
+                    let current = widen(quote!(body #(.#current)*), p.current_page_int);
+                    let total = widen(quote!(body #(.#total)*), p.total_pages_int);
+                    quote! {
+                        let body: #body_ty = crate::runtime::decode_json(&#op_static, raw)?;
+                        Ok(crate::runtime::Page {
+                            items: body #(.#items)*,
+                            current_page: #current,
+                            total_pages: #total,
+                        })
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// An integer of type `int` as `i64`, saturating where it cannot be exact.
+fn widen(value: TokenStream, int: &str) -> TokenStream {
+    match int {
+        "i64" => value,
+        "u64" | "usize" => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
+        _ => quote!(i64::from(#value)),
+    }
+}
+
+fn pagination_stream(op: &Operation) -> TokenStream {
+    let Response::Json {
+        unwrap: Unwrap::Page(p),
+        ..
+    } = &op.response
+    else {
+        return quote!();
+    };
+    let item = rust_type(&p.item, Ctx::Operations);
+    let page = ident(&p.page_param);
+    let int = ident(p.page_param_int);
+    let (start, narrow) = if p.page_param_int == "i64" {
+        (quote!(self.#page.unwrap_or(1)), quote!(page))
+    } else {
+        (
+            quote!(self.#page.map_or(1, |p| i64::try_from(p).unwrap_or(i64::MAX))),
+            quote!(#int::try_from(page).unwrap_or(#int::MAX)),
+        )
+    };
+    quote! {
+        /// Every item of every page, fetched lazily one page at a time, starting at the
+        /// page set on this builder (or the first). Stops after the last page.
+        pub fn stream(self) -> impl futures::Stream<Item = crate::runtime::Result<#item>> + Send + 'static {
+            let start = #start;
+            crate::runtime::paginate(start, move |page| self.clone().#page(#narrow).send())
+        }
+    }
+}

@@ -1,0 +1,462 @@
+//! IR types -> `types.rs`: structs, open enums, unions, aliases.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::{Ctx, docs, ident, rust_type};
+use crate::ir::{Field, FieldShape, IntEnum, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
+
+/// All named types of the API.
+pub fn emit(types: &[TypeDef]) -> TokenStream {
+    let items = types.iter().map(emit_one);
+    quote! {
+        #(#items)*
+    }
+}
+
+fn emit_one(def: &TypeDef) -> TokenStream {
+    let mut lines = docs::lines(&def.doc);
+    if lines.is_empty() {
+        lines.push(format!("`{}`", def.name));
+    }
+    let doc = docs::attrs(&lines);
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct(s) => emit_struct(&name, doc, s),
+        TypeKind::StringEnum(e) => emit_string_enum(&name, doc, e),
+        TypeKind::IntEnum(e) => emit_int_enum(&name, doc, e),
+        TypeKind::Union(u) => emit_union(&name, doc, u),
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(ty, Ctx::Types);
+            quote! {
+                #doc
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+/// The Rust type of a field as held in its struct.
+pub fn field_type(f: &Field, ctx: Ctx) -> TokenStream {
+    let inner = rust_type(&f.ty, ctx);
+    let inner = if f.boxed { quote!(Box<#inner>) } else { inner };
+    match f.shape() {
+        FieldShape::Plain => inner,
+        FieldShape::Nullable | FieldShape::Optional => quote!(Option<#inner>),
+        FieldShape::OptionalNullable => quote!(Option<Option<#inner>>),
+    }
+}
+
+fn field_doc(f: &Field) -> TokenStream {
+    let mut lines = docs::lines(&f.doc);
+    let mut notes = Vec::new();
+    if f.read_only {
+        notes.push("Read-only: set by the server.");
+    }
+    if f.write_only {
+        notes.push("Write-only: sent, never returned.");
+    }
+    match f.shape() {
+        FieldShape::Nullable => notes.push("Required, may be `null` (`None` is sent as `null`)."),
+        FieldShape::OptionalNullable => {
+            notes.push("`None`: absent; `Some(None)`: `null`; `Some(Some(v))`: a value.")
+        }
+        _ => {}
+    }
+    if !notes.is_empty() {
+        docs::paragraph_break(&mut lines);
+        lines.extend(notes.iter().map(|n| (*n).to_owned()));
+    }
+    if lines.is_empty() {
+        lines.push(format!("`{}`", f.wire));
+    }
+    docs::attrs(&lines)
+}
+
+fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct) -> TokenStream {
+    let defaultable = s.fields.iter().all(|f| f.shape() != FieldShape::Plain);
+    let derive_default = if defaultable {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    let fields = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let ty = field_type(f, Ctx::Types);
+        let doc = field_doc(f);
+        let mut serde_args = Vec::new();
+        if f.name != f.wire {
+            let wire = &f.wire;
+            serde_args.push(quote!(rename = #wire));
+        }
+        match f.shape() {
+            FieldShape::Plain => {}
+            // `default` makes a missing key decode as `None`: the server omitting a required
+            // nullable key must not fail the call.
+            FieldShape::Nullable => serde_args.push(quote!(default)),
+            FieldShape::Optional => {
+                serde_args.push(quote!(default));
+                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+            }
+            FieldShape::OptionalNullable => {
+                serde_args.push(quote!(default));
+                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+                serde_args.push(quote!(with = "crate::runtime::double_option"));
+            }
+        }
+        let serde_attr = if serde_args.is_empty() {
+            quote!()
+        } else {
+            quote!(#[serde(#(#serde_args),*)])
+        };
+        let deprecated = if f.deprecated {
+            quote!(#[deprecated])
+        } else {
+            quote!()
+        };
+        quote! {
+            #doc
+            #deprecated
+            #serde_attr
+            pub #fname: #ty,
+        }
+    });
+    let additional = s.additional.as_ref().map(|ty| {
+        let ty = rust_type(ty, Ctx::Types);
+        quote! {
+            /// Properties not described by the spec, kept so that nothing the server sends is lost.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    let closed_note = if s.closed {
+        quote!(#[doc = ""] #[doc = " The spec declares no other properties (`additionalProperties: false`)."])
+    } else {
+        quote!()
+    };
+
+    // Constructor: required fields as arguments, the rest empty; setters for the rest.
+    let required: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| f.shape() == FieldShape::Plain)
+        .collect();
+    let args = required.iter().map(|f| {
+        let fname = ident(&f.name);
+        let (ty, _) = arg_type(f);
+        quote!(#fname: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        if f.shape() == FieldShape::Plain {
+            let (_, convert) = arg_type(f);
+            let value = convert(quote!(#fname));
+            if fname == value.to_string() {
+                quote!(#fname)
+            } else {
+                quote!(#fname: #value)
+            }
+        } else {
+            quote!(#fname: None)
+        }
+    });
+    let additional_init = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(additional_properties: std::collections::BTreeMap::new(),));
+    let many_args = if required.len() > 6 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        quote!()
+    };
+    let setters = s
+        .fields
+        .iter()
+        .filter(|f| f.shape() != FieldShape::Plain)
+        .map(|f| {
+            let fname = ident(&f.name);
+            let setter = format_ident!("with_{}", f.name.trim_end_matches('_'));
+            let (ty, convert) = arg_type(f);
+            let value = convert(quote!(value));
+            let (param_ty, assign) = match f.shape() {
+                FieldShape::OptionalNullable => {
+                    let inner = convert(quote!(v));
+                    (quote!(Option<#ty>), quote!(Some(value.map(|v| #inner))))
+                }
+                _ => (ty, quote!(Some(#value))),
+            };
+            let doc = format!(" Sets [`{}`](Self::{}).", f.name, f.name);
+            quote! {
+                #[doc = #doc]
+                pub fn #setter(mut self, value: #param_ty) -> Self {
+                    self.#fname = #assign;
+                    self
+                }
+            }
+        });
+    let new_doc = if required.is_empty() {
+        " An empty value: every field unset.".to_owned()
+    } else {
+        format!(
+            " A value with the required fields set ({}); the others unset.",
+            required
+                .iter()
+                .map(|f| format!("`{}`", f.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    quote! {
+        #doc
+        #closed_note
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+
+        #[allow(deprecated)]
+        impl #name {
+            #[doc = #new_doc]
+            #many_args
+            pub fn new(#(#args),*) -> Self {
+                Self {
+                    #(#inits,)*
+                    #additional_init
+                }
+            }
+
+            #(#setters)*
+        }
+    }
+}
+
+type Convert = Box<dyn Fn(TokenStream) -> TokenStream>;
+
+/// Argument type of a constructor/setter for a field, and how to turn the argument into the
+/// stored value (strings take `impl Into<String>`, boxed fields are boxed here).
+fn arg_type(f: &Field) -> (TokenStream, Convert) {
+    let boxed = f.boxed;
+    if f.ty == Ty::String && !boxed {
+        return (quote!(impl Into<String>), Box::new(|v| quote!(#v.into())));
+    }
+    let ty = rust_type(&f.ty, Ctx::Types);
+    if boxed {
+        (ty, Box::new(|v| quote!(Box::new(#v))))
+    } else {
+        (ty, Box::new(|v| v))
+    }
+}
+
+fn emit_string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> TokenStream {
+    let other = ident(&e.other);
+    let variants = e.variants.iter().enumerate().map(|(i, (v, wire))| {
+        let v = ident(v);
+        let d = format!(" `{wire}`");
+        let default = (e.default == Some(i)).then(|| quote!(#[default]));
+        quote!(#[doc = #d] #default #v,)
+    });
+    let as_str = e.variants.iter().map(|(v, wire)| {
+        let v = ident(v);
+        quote!(Self::#v => #wire,)
+    });
+    let from_str = e.variants.iter().map(|(v, wire)| {
+        let v = ident(v);
+        quote!(#wire => Self::#v,)
+    });
+    let derive_default = e.default.map(|_| quote!(Default,));
+    quote! {
+        #doc
+        ///
+        /// Values this version does not know decode as the catch-all variant instead of failing.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, #derive_default)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value not known when this crate was generated.
+            #other(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::#other(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(match value {
+                    #(#from_str)*
+                    other => Self::#other(other.to_owned()),
+                })
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value.parse() {
+                    Ok(v) => v,
+                    Err(never) => match never {},
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_ref()))
+            }
+        }
+    }
+}
+
+fn emit_int_enum(name: &syn::Ident, doc: TokenStream, e: &IntEnum) -> TokenStream {
+    let other = ident(&e.other);
+    let variants = e.variants.iter().map(|(v, value)| {
+        let v = ident(v);
+        let d = format!(" `{value}`");
+        quote!(#[doc = #d] #v,)
+    });
+    let to_int = e.variants.iter().map(|(v, value)| {
+        let v = ident(v);
+        quote!(Self::#v => #value,)
+    });
+    let from_int = e.variants.iter().map(|(v, value)| {
+        let v = ident(v);
+        quote!(#value => Self::#v,)
+    });
+    quote! {
+        #doc
+        ///
+        /// Values this version does not know decode as the catch-all variant instead of failing.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value not known when this crate was generated.
+            #other(i64),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    #(#to_int)*
+                    Self::#other(value) => value,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#from_int)*
+                    other => Self::#other(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                Ok(Self::from(<i64 as serde::Deserialize>::deserialize(deserializer)?))
+            }
+        }
+    }
+}
+
+fn emit_union(name: &syn::Ident, doc: TokenStream, u: &Union) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let ty = rust_type(&v.ty, Ctx::Types);
+        let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
+        let rename = v.tag_value.as_ref().map(|t| quote!(#[serde(rename = #t)]));
+        let d = match &v.tag_value {
+            Some(t) => format!(" `{t}`"),
+            None => format!(" A `{}`.", v.name),
+        };
+        quote!(#[doc = #d] #rename #vname(#ty),)
+    });
+    let (serde_attr, unknown) = match &u.tag {
+        Some(tag) => {
+            let mut scope = crate::naming::Scope::default();
+            for v in &u.variants {
+                scope.claim(v.name.clone());
+            }
+            let unknown = ident(&scope.claim("Unknown".to_owned()));
+            (
+                quote!(#[serde(tag = #tag)]),
+                quote! {
+                    /// A tag value not known when this crate was generated (its payload is not kept).
+                    #[serde(other)]
+                    #unknown,
+                },
+            )
+        }
+        None => (quote!(#[serde(untagged)]), quote!()),
+    };
+    // `From` only where the payload type identifies one variant.
+    let froms = u
+        .variants
+        .iter()
+        .filter(|v| {
+            matches!(v.ty, Ty::Named(_)) && u.variants.iter().filter(|w| w.ty == v.ty).count() == 1
+        })
+        .map(|v| {
+            let vname = ident(&v.name);
+            let ty = rust_type(&v.ty, Ctx::Types);
+            let value = if v.boxed {
+                quote!(Box::new(value))
+            } else {
+                quote!(value)
+            };
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#vname(#value)
+                    }
+                }
+            }
+        });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #serde_attr
+        pub enum #name {
+            #(#variants)*
+            #unknown
+        }
+
+        #(#froms)*
+    }
+}

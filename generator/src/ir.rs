@@ -1,0 +1,455 @@
+//! The validated model between the spec and the emitters.
+//!
+//! Everything here is resolved: `$ref`s are names, Rust identifiers are decided and unique,
+//! inline schemas have names. The emitters only translate this into tokens.
+
+use std::collections::BTreeMap;
+
+/// The whole API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// First server URL, if any (without trailing slash).
+    pub base_url: Option<String>,
+    /// How requests authenticate.
+    pub auth: Auth,
+    /// Named types, in a deterministic order (components in spec order, then inline types
+    /// in the order they were met).
+    pub types: Vec<TypeDef>,
+    /// Operations grouped by resource (first tag), sorted by module name.
+    pub groups: Vec<Group>,
+}
+
+/// Authentication, reduced to what a client must do with one credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// No security scheme.
+    None,
+    /// `prefix + credential` in header `name` (apiKey in header; bearer; oauth2 tokens).
+    Header {
+        /// Header name.
+        name: String,
+        /// Text before the credential (`x-value-prefix`, or `Bearer ` for bearer/oauth2).
+        prefix: String,
+    },
+    /// Credential as query parameter `name`.
+    Query {
+        /// Parameter name.
+        name: String,
+    },
+    /// HTTP basic: the credential is `user:password`.
+    Basic,
+}
+
+/// Documentation gathered for one item.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Doc {
+    /// Title or summary line.
+    pub title: Option<String>,
+    /// Free text (CommonMark).
+    pub description: Option<String>,
+    /// Extra facts (constraints, defaults, formats), one per line.
+    pub notes: Vec<String>,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust name (unique).
+    pub name: String,
+    /// Where it comes from (JSON pointer).
+    pub pointer: String,
+    /// Its documentation.
+    pub doc: Doc,
+    /// Its shape.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enum, open to unknown values.
+    StringEnum(StringEnum),
+    /// An integer enum, open to unknown values.
+    IntEnum(IntEnum),
+    /// `oneOf`/`anyOf`.
+    Union(Union),
+    /// Another name for a type (component schemas that are not objects or enums).
+    Alias(Ty),
+}
+
+/// An object's fields.
+#[derive(Debug, Clone)]
+pub struct Struct {
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// Type of additional properties, kept in a flattened map, when the object is open.
+    pub additional: Option<Ty>,
+    /// `additionalProperties: false`.
+    pub closed: bool,
+}
+
+/// One property.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust name.
+    pub name: String,
+    /// JSON name.
+    pub wire: String,
+    /// Type of a present, non-null value.
+    pub ty: Ty,
+    /// In `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// `readOnly: true`.
+    pub read_only: bool,
+    /// `writeOnly: true`.
+    pub write_only: bool,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Boxed to break a cycle of by-value types.
+    pub boxed: bool,
+    /// Its documentation.
+    pub doc: Doc,
+}
+
+impl Field {
+    /// How the field is held in Rust.
+    pub fn shape(&self) -> FieldShape {
+        let optional = !self.required || self.read_only || self.write_only;
+        match (optional, self.nullable) {
+            (false, false) => FieldShape::Plain,
+            (false, true) => FieldShape::Nullable,
+            (true, false) => FieldShape::Optional,
+            (true, true) => FieldShape::OptionalNullable,
+        }
+    }
+}
+
+/// Required/nullable combinations, each with its own Rust representation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldShape {
+    /// `T`.
+    Plain,
+    /// Required but nullable: `Option<T>`, `None` sent as `null`.
+    Nullable,
+    /// Optional: `Option<T>`, `None` not sent.
+    Optional,
+    /// Optional and nullable: `Option<Option<T>>` keeps "absent" and "null" apart.
+    OptionalNullable,
+}
+
+/// A string enum.
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    /// `(rust variant, wire value)`.
+    pub variants: Vec<(String, String)>,
+    /// Name of the catch-all variant that holds unknown values.
+    pub other: String,
+    /// Index of the variant named by `default`.
+    pub default: Option<usize>,
+}
+
+/// An integer enum.
+#[derive(Debug, Clone)]
+pub struct IntEnum {
+    /// `(rust variant, value)`.
+    pub variants: Vec<(String, i64)>,
+    /// Name of the catch-all variant.
+    pub other: String,
+}
+
+/// `oneOf` / `anyOf`.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// Property that tells the variants apart (internally tagged), if there is a usable one.
+    pub tag: Option<String>,
+    /// The variants.
+    pub variants: Vec<Variant>,
+    /// `anyOf` rather than `oneOf`.
+    pub any_of: bool,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Rust name.
+    pub name: String,
+    /// Tag value, for tagged unions.
+    pub tag_value: Option<String>,
+    /// Payload.
+    pub ty: Ty,
+    /// Boxed to break a cycle.
+    pub boxed: bool,
+}
+
+/// A Rust type expression.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ty {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// An integer type (`i64`, `u32`, ...).
+    Int(&'static str),
+    /// `f64` or `f32`.
+    Float(&'static str),
+    /// Any JSON.
+    Value,
+    /// A free-form JSON object.
+    Object,
+    /// A file/binary payload (multipart parts, octet-stream bodies).
+    Binary,
+    /// A generated type.
+    Named(String),
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Ty>),
+    /// `Option<T>` inside a container (nullable items).
+    Option(Box<Ty>),
+}
+
+impl Ty {
+    /// Named types this type holds by value (not behind `Vec`/`Map`), for cycle detection.
+    pub fn by_value_names(&self) -> Vec<&str> {
+        match self {
+            Ty::Named(n) => vec![n.as_str()],
+            Ty::Option(inner) => inner.by_value_names(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether values of this type can be compared with `Eq` (no floats, no JSON values).
+    pub fn is_scalar_string(&self) -> bool {
+        matches!(self, Ty::String)
+    }
+}
+
+/// Operations of one resource.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Module name (`links`).
+    pub module: String,
+    /// `Client` method returning the group (`links`).
+    pub accessor: String,
+    /// Struct name (`Links`).
+    pub struct_name: String,
+    /// Tag description.
+    pub doc: Doc,
+    /// Operations in spec order.
+    pub ops: Vec<Operation>,
+}
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// Upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId` (or one derived from method and path).
+    pub id: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template.
+    pub path: String,
+    /// Method name on the group (`list`).
+    pub method_name: String,
+    /// Request builder struct name (`ListLinks`).
+    pub builder: String,
+    /// Documentation (summary, description).
+    pub doc: Doc,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Required scopes (`x-scopes`, or OAuth2 scopes of the security requirement).
+    pub scopes: Vec<String>,
+    /// Parameters: path ones in template order, then the rest in spec order.
+    pub params: Vec<Param>,
+    /// Request body.
+    pub body: Option<Body>,
+    /// What a success returns.
+    pub response: Response,
+    /// The operation's `x-` extensions, for emitters that want them.
+    pub extensions: BTreeMap<String, serde_json::Value>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A header.
+    Header,
+    /// A cookie (sent in the `Cookie` header).
+    Cookie,
+}
+
+/// How an array parameter is serialized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// One value, or `a,b,c` for arrays (`style: form, explode: false`, `simple`).
+    Joined(char),
+    /// Repeated `k=a&k=b` (`style: form, explode: true`, the default).
+    Repeated,
+    /// Serialized as JSON text (objects, `deepObject`, `content`): a documented fallback.
+    Json,
+}
+
+/// One parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Wire name.
+    pub wire: String,
+    /// Rust name (unique in the operation).
+    pub name: String,
+    /// Where it goes.
+    pub location: Location,
+    /// Type.
+    pub ty: Ty,
+    /// Required (path parameters always are).
+    pub required: bool,
+    /// Serialization.
+    pub style: Style,
+    /// Its documentation.
+    pub doc: Doc,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Whether it must be sent.
+    pub required: bool,
+    /// Content type and payload.
+    pub kind: BodyKind,
+    /// Its documentation.
+    pub doc: Doc,
+}
+
+/// Body encodings.
+#[derive(Debug, Clone)]
+pub enum BodyKind {
+    /// `application/json` (or `+json`).
+    Json(Ty),
+    /// `application/x-www-form-urlencoded`.
+    Form(Ty),
+    /// `multipart/form-data`: one builder setter per part.
+    Multipart(Vec<Part>),
+    /// Anything else, sent as raw bytes with this content type.
+    Bytes(String),
+}
+
+/// One multipart part.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// Part name on the wire.
+    pub wire: String,
+    /// Rust name.
+    pub name: String,
+    /// `Ty::Binary` for files, `Ty::Vec(Binary)` for several files, else a text value.
+    pub ty: Ty,
+    /// Required.
+    pub required: bool,
+    /// Its documentation.
+    pub doc: Doc,
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone)]
+pub enum Response {
+    /// Nothing (no content declared).
+    Empty,
+    /// JSON decoded into a type, maybe unwrapped from an envelope.
+    Json {
+        /// The body type.
+        ty: Ty,
+        /// Unwrapping of the envelope (`x-unwrap`, `x-pagination`).
+        unwrap: Unwrap,
+    },
+    /// `text/*`.
+    Text,
+    /// Any other content type.
+    Bytes,
+}
+
+/// How the body is unwrapped.
+#[derive(Debug, Clone)]
+pub enum Unwrap {
+    /// Returned as decoded.
+    None,
+    /// `x-unwrap: <field>`: return that field.
+    Field {
+        /// Rust field name in the body struct.
+        field: String,
+        /// Its type as held in the struct (maybe `Option`).
+        ty: Ty,
+        /// Whether the struct holds it as `Option`.
+        optional: bool,
+    },
+    /// `x-pagination`: return a page.
+    Page(Pagination),
+}
+
+/// Paginated list.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Rust field path to the items (`["data"]`).
+    pub items: Vec<String>,
+    /// Item type.
+    pub item: Ty,
+    /// Rust field path to the current page number.
+    pub current_page: Vec<String>,
+    /// Its integer type.
+    pub current_page_int: &'static str,
+    /// Rust field path to the total page count.
+    pub total_pages: Vec<String>,
+    /// Its integer type.
+    pub total_pages_int: &'static str,
+    /// Rust name of the page query parameter.
+    pub page_param: String,
+    /// Its integer type.
+    pub page_param_int: &'static str,
+}

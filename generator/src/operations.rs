@@ -1,0 +1,824 @@
+//! Paths and operations -> resource groups of typed operations in the IR.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    MediaType, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody,
+    Response as OaResponse, SecurityScheme, StatusCode,
+};
+use serde_json::Value;
+
+use crate::error::{Error, Result, push_pointer};
+use crate::ir::{
+    Auth, Body, BodyKind, Doc, Group, Location, Method, Operation, Pagination, Param, Part,
+    Response, Style, Ty, TypeKind, Unwrap,
+};
+use crate::naming::{self, Scope};
+use crate::parse::Spec;
+use crate::types::{SchemaRef, TypeBuilder, wrap_nullable};
+
+/// Module names the generated crate uses for itself.
+pub const RESERVED_MODULES: &[&str] = &[
+    "types",
+    "runtime",
+    "generated",
+    "client",
+    "error",
+    "std",
+    "core",
+    "serde",
+    "reqwest",
+    "crate",
+    "self",
+    "super",
+];
+/// Tag used for operations without one.
+const UNTAGGED: &str = "api";
+
+/// Builds the resource groups, converting inline schemas through `types`.
+pub fn build_groups<'s>(spec: &'s Spec, types: &mut TypeBuilder<'s>) -> Result<Vec<Group>> {
+    let api = &spec.openapi;
+    let mut tag_docs: BTreeMap<&str, Doc> = BTreeMap::new();
+    for tag in &api.tags {
+        tag_docs.insert(
+            &tag.name,
+            Doc {
+                title: None,
+                description: tag.description.clone(),
+                notes: Vec::new(),
+            },
+        );
+    }
+    // Groups keep the order in which their first operation appears; emitted sorted by module.
+    let mut groups: Vec<(String, Vec<Operation>)> = Vec::new();
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut module_scope = Scope::with_reserved(RESERVED_MODULES);
+    let mut modules: BTreeMap<String, String> = BTreeMap::new();
+    let mut method_scopes: BTreeMap<String, Scope> = BTreeMap::new();
+
+    for (path, item) in &api.paths.paths {
+        let path_ptr = push_pointer("#/paths", path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                return Err(spec.locate(Error::unsupported(
+                    &path_ptr,
+                    format!("path item `$ref: {reference}` is not supported; inline the path item"),
+                )));
+            }
+        };
+        let methods = [
+            (Method::Get, &item.get),
+            (Method::Put, &item.put),
+            (Method::Post, &item.post),
+            (Method::Delete, &item.delete),
+            (Method::Options, &item.options),
+            (Method::Head, &item.head),
+            (Method::Patch, &item.patch),
+            (Method::Trace, &item.trace),
+        ];
+        for (method, op) in methods {
+            let Some(op) = op else { continue };
+            let ptr = push_pointer(&path_ptr, &method.as_str().to_lowercase());
+            let id = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{}_{}", method.as_str().to_lowercase(), path));
+            if let Some(first) = ids.insert(id.clone(), ptr.clone()) {
+                return Err(spec.locate(Error::conflict(
+                    &push_pointer(&ptr, "operationId"),
+                    format!("operationId `{id}` is used twice (first at {first})"),
+                )));
+            }
+            let tag = op
+                .tags
+                .first()
+                .map(String::as_str)
+                .unwrap_or(UNTAGGED)
+                .to_owned();
+            modules
+                .entry(tag.clone())
+                .or_insert_with(|| module_scope.claim(naming::snake(&tag)));
+            let scope = method_scopes
+                .entry(tag.clone())
+                .or_insert_with(|| Scope::with_reserved(&["client", "clone", "new"]));
+            let method_name = op
+                .extensions
+                .get("x-rust-method")
+                .and_then(Value::as_str)
+                .map(naming::snake)
+                .unwrap_or_else(|| naming::snake(&id));
+            let method_name = scope.claim(method_name);
+            let operation = build_operation(
+                spec,
+                types,
+                path,
+                &item.parameters,
+                op,
+                method,
+                &id,
+                &ptr,
+                method_name,
+            )?;
+            match groups.iter_mut().find(|(t, _)| *t == tag) {
+                Some((_, ops)) => ops.push(operation),
+                None => groups.push((tag, vec![operation])),
+            }
+        }
+    }
+
+    let mut out: Vec<Group> = groups
+        .into_iter()
+        .map(|(tag, mut ops)| {
+            let module = modules[&tag].clone();
+            let mut names = Scope::default();
+            let struct_name = names.claim(naming::pascal(&tag));
+            for op in &mut ops {
+                op.builder = names.claim(naming::pascal(&op.id));
+            }
+            Group {
+                accessor: module.clone(),
+                module,
+                struct_name,
+                doc: tag_docs.get(tag.as_str()).cloned().unwrap_or_default(),
+                ops,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.module.cmp(&b.module));
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_operation<'s>(
+    spec: &'s Spec,
+    types: &mut TypeBuilder<'s>,
+    path: &str,
+    shared_params: &'s [ReferenceOr<Parameter>],
+    op: &'s openapiv3::Operation,
+    method: Method,
+    id: &str,
+    ptr: &str,
+    method_name: String,
+) -> Result<Operation> {
+    let hint = naming::pascal(id);
+    // Operation-level parameters override path-level ones with the same name and location.
+    let mut declared: Vec<(&'s Parameter, String)> = Vec::new();
+    let path_ptr = ptr.rsplit_once('/').map_or(ptr, |(p, _)| p).to_owned();
+    for (i, p) in shared_params.iter().enumerate() {
+        declared.push((
+            resolve_param(spec, p, &format!("{path_ptr}/parameters/{i}"))?,
+            format!("{path_ptr}/parameters/{i}"),
+        ));
+    }
+    for (i, p) in op.parameters.iter().enumerate() {
+        let at = format!("{ptr}/parameters/{i}");
+        let param = resolve_param(spec, p, &at)?;
+        let key = (param.parameter_data_ref().name.clone(), location_of(param));
+        declared.retain(|(d, _)| (d.parameter_data_ref().name.clone(), location_of(d)) != key);
+        declared.push((param, at));
+    }
+
+    let template_names = template_params(path);
+    for name in &template_names {
+        if !declared
+            .iter()
+            .any(|(p, _)| location_of(p) == Location::Path && &p.parameter_data_ref().name == name)
+        {
+            return Err(spec.locate(Error::invalid(
+                ptr,
+                format!("path parameter `{{{name}}}` of `{path}` is not declared in `parameters`"),
+            )));
+        }
+    }
+
+    let mut scope = Scope::with_reserved(&["client", "send", "stream", "body"]);
+    let mut params = Vec::new();
+    // Path parameters first, in template order, so positional arguments read like the URL.
+    let mut ordered: Vec<&(&Parameter, String)> = Vec::new();
+    for name in &template_names {
+        if let Some(d) = declared
+            .iter()
+            .find(|(p, _)| location_of(p) == Location::Path && &p.parameter_data_ref().name == name)
+        {
+            ordered.push(d);
+        }
+    }
+    ordered.extend(
+        declared
+            .iter()
+            .filter(|(p, _)| location_of(p) != Location::Path),
+    );
+    for (param, at) in ordered {
+        let data = param.parameter_data_ref();
+        let location = location_of(param);
+        let rust = scope.claim(naming::snake(&data.name));
+        let (ty, mut doc, json) = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                let c = types.convert(
+                    SchemaRef::from(s),
+                    &format!("{hint}{}", naming::pascal(&data.name)),
+                    &push_pointer(at, "schema"),
+                )?;
+                let doc = match s {
+                    ReferenceOr::Item(schema) => schema_param_doc(schema),
+                    ReferenceOr::Reference { .. } => Doc::default(),
+                };
+                (c.ty, doc, false)
+            }
+            ParameterSchemaOrContent::Content(_) => (Ty::Value, Doc::default(), true),
+        };
+        doc.description = data.description.clone().or(doc.description);
+        let explode = data.explode;
+        let style = if json {
+            doc.notes
+                .push("Sent as JSON text (`content` parameter)".to_owned());
+            Style::Json
+        } else {
+            match param {
+                Parameter::Query { style, .. } => match style {
+                    QueryStyle::Form => {
+                        if explode.unwrap_or(true) {
+                            Style::Repeated
+                        } else {
+                            Style::Joined(',')
+                        }
+                    }
+                    QueryStyle::SpaceDelimited => Style::Joined(' '),
+                    QueryStyle::PipeDelimited => Style::Joined('|'),
+                    QueryStyle::DeepObject => {
+                        doc.notes
+                            .push("`deepObject` style is sent as JSON text".to_owned());
+                        Style::Json
+                    }
+                },
+                _ => Style::Joined(','),
+            }
+        };
+        params.push(Param {
+            wire: data.name.clone(),
+            name: rust,
+            location,
+            ty,
+            required: data.required || location == Location::Path,
+            style,
+            doc,
+        });
+    }
+
+    let body = match &op.request_body {
+        Some(rb) => Some(build_body(
+            spec,
+            types,
+            rb,
+            &format!("{ptr}/requestBody"),
+            &hint,
+            &mut scope,
+        )?),
+        None => None,
+    };
+    let response = build_response(spec, types, op, ptr, &hint, &params)?;
+    let scopes = op
+        .extensions
+        .get("x-scopes")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_else(|| security_scopes(spec, op));
+    Ok(Operation {
+        id: id.to_owned(),
+        method,
+        path: path.to_owned(),
+        method_name,
+        builder: String::new(),
+        doc: Doc {
+            title: op.summary.clone(),
+            description: op.description.clone(),
+            notes: Vec::new(),
+        },
+        deprecated: op.deprecated,
+        scopes,
+        params,
+        body,
+        response,
+        extensions: op
+            .extensions
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    })
+}
+
+fn schema_param_doc(schema: &openapiv3::Schema) -> Doc {
+    let mut doc = Doc::default();
+    if let Some(default) = &schema.schema_data.default {
+        doc.notes.push(format!("Default: `{default}`"));
+    }
+    doc
+}
+
+fn location_of(p: &Parameter) -> Location {
+    match p {
+        Parameter::Query { .. } => Location::Query,
+        Parameter::Header { .. } => Location::Header,
+        Parameter::Path { .. } => Location::Path,
+        Parameter::Cookie { .. } => Location::Cookie,
+    }
+}
+
+/// `{name}` segments of a path template, in order.
+pub fn template_params(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + len].to_owned());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+fn component<'s, T>(
+    spec: &'s Spec,
+    map: Option<&'s indexmap::IndexMap<String, ReferenceOr<T>>>,
+    section: &str,
+    reference: &str,
+    at: &str,
+) -> Result<&'s T> {
+    let mut reference = reference.to_owned();
+    for _ in 0..16 {
+        let prefix = format!("#/components/{section}/");
+        let Some(key) = reference.strip_prefix(&prefix) else {
+            return Err(spec.locate(Error::reference(
+                at,
+                format!("`$ref: {reference}` must point into `#/components/{section}/`"),
+            )));
+        };
+        let key = key.replace("~1", "/").replace("~0", "~");
+        match map.and_then(|m| m.get(&key)) {
+            Some(ReferenceOr::Item(item)) => return Ok(item),
+            Some(ReferenceOr::Reference { reference: next }) => reference = next.clone(),
+            None => {
+                return Err(spec.locate(Error::reference(
+                    at,
+                    format!("`$ref: {reference}` points to nothing in components.{section}"),
+                )));
+            }
+        }
+    }
+    Err(spec.locate(Error::reference(at, "`$ref` chain too long (a cycle?)")))
+}
+
+fn resolve_param<'s>(
+    spec: &'s Spec,
+    p: &'s ReferenceOr<Parameter>,
+    at: &str,
+) -> Result<&'s Parameter> {
+    match p {
+        ReferenceOr::Item(p) => Ok(p),
+        ReferenceOr::Reference { reference } => component(
+            spec,
+            spec.openapi.components.as_ref().map(|c| &c.parameters),
+            "parameters",
+            reference,
+            at,
+        ),
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    let m = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    m == "application/json"
+        || m.ends_with("+json")
+        || m == "*/*"
+        || m == "text/json"
+        || m == "application/*"
+}
+
+fn build_body<'s>(
+    spec: &'s Spec,
+    types: &mut TypeBuilder<'s>,
+    rb: &'s ReferenceOr<RequestBody>,
+    at: &str,
+    hint: &str,
+    scope: &mut Scope,
+) -> Result<Body> {
+    let rb = match rb {
+        ReferenceOr::Item(rb) => rb,
+        ReferenceOr::Reference { reference } => component(
+            spec,
+            spec.openapi.components.as_ref().map(|c| &c.request_bodies),
+            "requestBodies",
+            reference,
+            at,
+        )?,
+    };
+    let doc = Doc {
+        title: None,
+        description: rb.description.clone(),
+        notes: Vec::new(),
+    };
+    let pick = |pred: &dyn Fn(&str) -> bool| rb.content.iter().find(|(m, _)| pred(m));
+    let body_hint = format!("{hint}Body");
+    let kind = if let Some((media, mt)) = pick(&is_json) {
+        BodyKind::Json(media_ty(types, mt, &body_hint, &content_ptr(at, media))?)
+    } else if let Some((media, mt)) = pick(&|m| m.starts_with("application/x-www-form-urlencoded"))
+    {
+        BodyKind::Form(media_ty(types, mt, &body_hint, &content_ptr(at, media))?)
+    } else if let Some((media, mt)) = pick(&|m| m.starts_with("multipart/")) {
+        BodyKind::Multipart(multipart_parts(
+            spec,
+            types,
+            mt,
+            &body_hint,
+            &content_ptr(at, media),
+            scope,
+        )?)
+    } else if let Some((media, _)) = rb.content.first() {
+        BodyKind::Bytes(media.clone())
+    } else {
+        return Err(spec.locate(Error::invalid(at, "request body has no `content`")));
+    };
+    Ok(Body {
+        required: rb.required,
+        kind,
+        doc,
+    })
+}
+
+fn content_ptr(at: &str, media: &str) -> String {
+    push_pointer(&push_pointer(at, "content"), media)
+}
+
+fn media_ty<'s>(
+    types: &mut TypeBuilder<'s>,
+    mt: &'s MediaType,
+    hint: &str,
+    at: &str,
+) -> Result<Ty> {
+    match &mt.schema {
+        Some(s) => Ok(wrap_nullable(types.convert(
+            SchemaRef::from(s),
+            hint,
+            &push_pointer(at, "schema"),
+        )?)),
+        None => Ok(Ty::Value),
+    }
+}
+
+fn multipart_parts<'s>(
+    spec: &'s Spec,
+    types: &mut TypeBuilder<'s>,
+    mt: &'s MediaType,
+    hint: &str,
+    at: &str,
+    scope: &mut Scope,
+) -> Result<Vec<Part>> {
+    let Some(schema) = &mt.schema else {
+        return Err(spec.locate(Error::unsupported(
+            at,
+            "multipart body without a schema: its parts are unknown",
+        )));
+    };
+    let schema_ptr = push_pointer(at, "schema");
+    let (schema, schema_at) = types.resolve(SchemaRef::from(schema), &schema_ptr)?;
+    let (properties, required) = match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => (&o.properties, &o.required),
+        openapiv3::SchemaKind::Any(a) if !a.properties.is_empty() => (&a.properties, &a.required),
+        _ => {
+            return Err(spec.locate(Error::unsupported(
+                &schema_ptr,
+                "multipart body whose schema is not an object with `properties`",
+            )));
+        }
+    };
+    let mut parts = Vec::new();
+    for (wire, prop) in properties {
+        let prop_ptr = push_pointer(&push_pointer(&schema_at, "properties"), wire);
+        let c = types.convert(
+            SchemaRef::from(prop),
+            &format!("{hint}{}", naming::pascal(wire)),
+            &prop_ptr,
+        )?;
+        let doc = match prop {
+            ReferenceOr::Item(s) => Doc {
+                title: None,
+                description: s.schema_data.description.clone(),
+                notes: Vec::new(),
+            },
+            ReferenceOr::Reference { .. } => Doc::default(),
+        };
+        let ty = wrap_nullable(c);
+        parts.push(Part {
+            wire: wire.clone(),
+            name: scope.claim(naming::snake(wire)),
+            ty,
+            required: required.contains(wire),
+            doc,
+        });
+    }
+    Ok(parts)
+}
+
+fn resolve_response<'s>(
+    spec: &'s Spec,
+    r: &'s ReferenceOr<OaResponse>,
+    at: &str,
+) -> Result<&'s OaResponse> {
+    match r {
+        ReferenceOr::Item(r) => Ok(r),
+        ReferenceOr::Reference { reference } => component(
+            spec,
+            spec.openapi.components.as_ref().map(|c| &c.responses),
+            "responses",
+            reference,
+            at,
+        ),
+    }
+}
+
+fn build_response<'s>(
+    spec: &'s Spec,
+    types: &mut TypeBuilder<'s>,
+    op: &'s openapiv3::Operation,
+    ptr: &str,
+    hint: &str,
+    params: &[Param],
+) -> Result<Response> {
+    let responses_ptr = push_pointer(ptr, "responses");
+    let mut success: Vec<(String, &'s OaResponse)> = Vec::new();
+    for (code, r) in &op.responses.responses {
+        let is_success = match code {
+            StatusCode::Code(c) => (200..300).contains(c),
+            StatusCode::Range(r) => *r == 2,
+        };
+        if is_success {
+            let at = push_pointer(&responses_ptr, &code.to_string());
+            success.push((at.clone(), resolve_response(spec, r, &at)?));
+        }
+    }
+    if success.is_empty()
+        && let Some(r) = &op.responses.default
+    {
+        let at = push_pointer(&responses_ptr, "default");
+        success.push((at.clone(), resolve_response(spec, r, &at)?));
+    }
+    let with_content: Vec<&(String, &OaResponse)> = success
+        .iter()
+        .filter(|(_, r)| !r.content.is_empty())
+        .collect();
+    let Some((first_at, first)) = with_content.first() else {
+        return Ok(Response::Empty);
+    };
+    let response_hint = format!("{hint}Response");
+    let Some((media, mt)) = first.content.iter().find(|(m, _)| is_json(m)) else {
+        let text = first.content.keys().all(|m| m.starts_with("text/"));
+        return Ok(if text {
+            Response::Text
+        } else {
+            Response::Bytes
+        });
+    };
+    // Several success responses with different bodies have no single Rust type: keep JSON.
+    let schemas: BTreeSet<String> = with_content
+        .iter()
+        .filter_map(|(_, r)| r.content.iter().find(|(m, _)| is_json(m)))
+        .map(|(_, mt)| serde_json::to_string(&mt.schema).unwrap_or_default())
+        .collect();
+    let ty = if schemas.len() > 1 {
+        Ty::Value
+    } else {
+        media_ty(types, mt, &response_hint, &content_ptr(first_at, media))?
+    };
+    let unwrap = unwrap_of(spec, types, op, ptr, &ty, params)?;
+    Ok(Response::Json { ty, unwrap })
+}
+
+/// The struct behind a type, following aliases.
+fn struct_of<'a>(types: &'a TypeBuilder<'_>, ty: &Ty) -> Option<&'a crate::ir::Struct> {
+    let mut ty = ty.clone();
+    for _ in 0..16 {
+        let Ty::Named(name) = &ty else { return None };
+        match &types.get(name)?.kind {
+            TypeKind::Struct(s) => return Some(s),
+            TypeKind::Alias(inner) => ty = inner.clone(),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Follows a dotted path of JSON names through structs; returns Rust names and the last field.
+fn field_path(
+    types: &TypeBuilder<'_>,
+    ty: &Ty,
+    path: &str,
+) -> Option<(Vec<String>, crate::ir::Field)> {
+    let mut current = ty.clone();
+    let mut names = Vec::new();
+    let mut last = None;
+    for segment in path.split('.') {
+        let s = struct_of(types, &current)?;
+        let field = s.fields.iter().find(|f| f.wire == segment)?.clone();
+        names.push(field.name.clone());
+        current = field.ty.clone();
+        last = Some(field);
+    }
+    last.map(|f| (names, f))
+}
+
+fn unwrap_of(
+    spec: &Spec,
+    types: &TypeBuilder<'_>,
+    op: &openapiv3::Operation,
+    ptr: &str,
+    ty: &Ty,
+    params: &[Param],
+) -> Result<Unwrap> {
+    if let Some(p) = op.extensions.get("x-pagination") {
+        let at = push_pointer(ptr, "x-pagination");
+        let get = |key: &str| -> Result<&str> {
+            p.get(key).and_then(Value::as_str).ok_or_else(|| {
+                spec.locate(Error::invalid(
+                    &at,
+                    format!("`x-pagination` needs a string `{key}`"),
+                ))
+            })
+        };
+        let required_field = |path: &str| -> Result<(Vec<String>, crate::ir::Field)> {
+            match field_path(types, ty, path) {
+                Some((names, f)) if f.required && !f.nullable => Ok((names, f)),
+                Some(_) => Err(spec.locate(Error::invalid(
+                    &at,
+                    format!("`x-pagination` field `{path}` must be required and not nullable"),
+                ))),
+                None => Err(spec.locate(Error::invalid(
+                    &at,
+                    format!("`x-pagination` names `{path}`, which the response body does not have"),
+                ))),
+            }
+        };
+        let (items, items_field) = required_field(get("items")?)?;
+        let Ty::Vec(item) = items_field.ty else {
+            return Err(spec.locate(Error::invalid(
+                &at,
+                "`x-pagination` `items` must be an array",
+            )));
+        };
+        let (current_page, current) = required_field(get("current-page")?)?;
+        let (total_pages, total) = required_field(get("total-pages")?)?;
+        let int_of = |f: &crate::ir::Field| match f.ty {
+            Ty::Int(i) => Ok(i),
+            _ => Err(spec.locate(Error::invalid(
+                &at,
+                format!("`x-pagination` field `{}` must be an integer", f.wire),
+            ))),
+        };
+        let current_page_int = int_of(&current)?;
+        let total_pages_int = int_of(&total)?;
+        let page_wire = get("page-param")?;
+        let Some(page) = params
+            .iter()
+            .find(|p| p.wire == page_wire && p.location == Location::Query)
+        else {
+            return Err(spec.locate(Error::invalid(&at, format!("`x-pagination` page parameter `{page_wire}` is not a query parameter of the operation"))));
+        };
+        let Ty::Int(page_param_int) = page.ty else {
+            return Err(spec.locate(Error::invalid(
+                &at,
+                "`x-pagination` page parameter must be an integer",
+            )));
+        };
+        return Ok(Unwrap::Page(Pagination {
+            items,
+            item: *item,
+            current_page,
+            current_page_int,
+            total_pages,
+            total_pages_int,
+            page_param: page.name.clone(),
+            page_param_int,
+        }));
+    }
+    if let Some(field) = op.extensions.get("x-unwrap") {
+        let at = push_pointer(ptr, "x-unwrap");
+        let Some(field) = field.as_str() else {
+            return Err(spec.locate(Error::invalid(&at, "`x-unwrap` must name a property")));
+        };
+        let Some(s) = struct_of(types, ty) else {
+            return Err(spec.locate(Error::invalid(
+                &at,
+                "`x-unwrap` needs an object response body",
+            )));
+        };
+        let Some(f) = s.fields.iter().find(|f| f.wire == field) else {
+            return Err(spec.locate(Error::invalid(
+                &at,
+                format!("`x-unwrap` names `{field}`, which the response body does not have"),
+            )));
+        };
+        let optional = !matches!(f.shape(), crate::ir::FieldShape::Plain);
+        let inner = match f.shape() {
+            crate::ir::FieldShape::OptionalNullable => Ty::Option(Box::new(f.ty.clone())),
+            _ => f.ty.clone(),
+        };
+        return Ok(Unwrap::Field {
+            field: f.name.clone(),
+            ty: inner,
+            optional,
+        });
+    }
+    Ok(Unwrap::None)
+}
+
+fn security_scopes(spec: &Spec, op: &openapiv3::Operation) -> Vec<String> {
+    let reqs = op.security.as_ref().or(spec.openapi.security.as_ref());
+    let mut out = BTreeSet::new();
+    for req in reqs.into_iter().flatten() {
+        for scopes in req.values() {
+            out.extend(scopes.iter().cloned());
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// How the client authenticates, from the security schemes the document uses.
+pub fn auth_of(spec: &Spec) -> Auth {
+    let Some(components) = &spec.openapi.components else {
+        return Auth::None;
+    };
+    let used: Vec<&String> = spec
+        .openapi
+        .security
+        .iter()
+        .flatten()
+        .chain(
+            spec.openapi
+                .operations()
+                .filter_map(|(_, _, op)| op.security.as_ref())
+                .flatten(),
+        )
+        .flat_map(|req| req.keys())
+        .collect();
+    let scheme =
+        used.iter().find_map(
+            |name| match components.security_schemes.get(name.as_str()) {
+                Some(ReferenceOr::Item(s)) => Some(s),
+                _ => None,
+            },
+        );
+    let Some(scheme) = scheme else {
+        return Auth::None;
+    };
+    match scheme {
+        SecurityScheme::APIKey {
+            location,
+            name,
+            extensions,
+            ..
+        } => {
+            let prefix = extensions
+                .get("x-value-prefix")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            match location {
+                openapiv3::APIKeyLocation::Header => Auth::Header {
+                    name: name.clone(),
+                    prefix,
+                },
+                openapiv3::APIKeyLocation::Query => Auth::Query { name: name.clone() },
+                openapiv3::APIKeyLocation::Cookie => Auth::Header {
+                    name: "Cookie".into(),
+                    prefix: format!("{name}="),
+                },
+            }
+        }
+        SecurityScheme::HTTP { scheme, .. } => match scheme.to_ascii_lowercase().as_str() {
+            "basic" => Auth::Basic,
+            "bearer" => Auth::Header {
+                name: "Authorization".into(),
+                prefix: "Bearer ".into(),
+            },
+            other => Auth::Header {
+                name: "Authorization".into(),
+                prefix: format!("{} ", naming::pascal(other)),
+            },
+        },
+        SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Auth::Header {
+            name: "Authorization".into(),
+            prefix: "Bearer ".into(),
+        },
+    }
+}

@@ -1,0 +1,290 @@
+//! Text -> `openapiv3::OpenAPI`, with errors that point into the document.
+//!
+//! The text goes through `serde_json::Value` first: that lets one code path take JSON and
+//! YAML alike, check the OpenAPI version before `openapiv3` silently accepts a 3.1 document,
+//! and keeps the raw tree for JSON-pointer look-ups (`$ref`s to arbitrary nodes, extensions).
+
+use openapiv3::OpenAPI;
+use serde_json::Value;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// A parsed OpenAPI 3.0 document.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The typed document.
+    pub openapi: OpenAPI,
+    /// The same document as a JSON tree, for pointer look-ups.
+    pub raw: Value,
+    source: String,
+}
+
+impl Spec {
+    /// The 1-based line of the node at `pointer` in the source text, when it can be found.
+    pub fn line_of(&self, pointer: &str) -> Option<usize> {
+        locate(&self.source, pointer)
+    }
+
+    /// Attaches the line of the error's pointer to `error`.
+    pub(crate) fn locate(&self, error: Error) -> Error {
+        let line = self.line_of(&error.pointer);
+        error.with_line(line)
+    }
+}
+
+/// Parses a spec from raw bytes (a file's contents): refuses binary input plainly.
+pub fn parse_spec_bytes(bytes: &[u8]) -> Result<Spec> {
+    if bytes.contains(&0) {
+        return Err(Error::new(
+            ErrorKind::Syntax,
+            "#",
+            "the file contains NUL bytes: it is binary, not a YAML or JSON document",
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::Syntax,
+            "#",
+            format!("the file is not UTF-8 text ({e}): not a YAML or JSON document"),
+        )
+    })?;
+    parse_spec(text)
+}
+
+/// Parses an OpenAPI 3.0.x document given as YAML or JSON text.
+pub fn parse_spec(text: &str) -> Result<Spec> {
+    let raw = to_value(text)?;
+    check_version(&raw).map_err(|e| e.with_line(locate(text, "#/openapi")))?;
+    let openapi: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
+        let pointer = pointer_of(e.path());
+        let message = e.inner().to_string();
+        Error::new(
+            ErrorKind::Invalid,
+            pointer.clone(),
+            format!("not a valid OpenAPI 3.0 document: {message}"),
+        )
+        .with_line(locate(text, &pointer))
+    })?;
+    Ok(Spec {
+        openapi,
+        raw,
+        source: text.to_owned(),
+    })
+}
+
+fn to_value(text: &str) -> Result<Value> {
+    if text.trim().is_empty() {
+        return Err(Error::new(ErrorKind::Syntax, "#", "the document is empty"));
+    }
+    // JSON is valid YAML, but serde_json is much faster on the large JSON specs and gives
+    // better messages for them; fall back to YAML for flow-style YAML that starts with `{`.
+    if text.trim_start().starts_with('{')
+        && let Ok(value) = serde_json::from_str::<Value>(text)
+    {
+        return Ok(value);
+    }
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let line = e.location().map(|l| l.line());
+        Error::new(
+            ErrorKind::Syntax,
+            "#",
+            format!("not valid YAML or JSON: {e}"),
+        )
+        .with_line(line)
+    })?;
+    let value = yaml_to_json(yaml, "#")?;
+    if !value.is_object() {
+        return Err(Error::new(
+            ErrorKind::Invalid,
+            "#",
+            "the document is not a mapping: an OpenAPI document is an object with `openapi`, `info` and `paths`",
+        ));
+    }
+    Ok(value)
+}
+
+/// YAML allows what JSON cannot (non-string keys, tags, NaN); OpenAPI documents use only the
+/// JSON subset, except that status codes are often written as bare integers (`200:`).
+fn yaml_to_json(yaml: serde_yaml::Value, pointer: &str) -> Result<Value> {
+    use serde_yaml::Value as Y;
+    Ok(match yaml {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::Invalid,
+                            pointer,
+                            format!("the number {n} is not representable in JSON"),
+                        )
+                    })?
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| yaml_to_json(v, &format!("{pointer}/{i}")))
+                .collect::<Result<_>>()?,
+        ),
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::with_capacity(map.len());
+            for (k, v) in map {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    Y::Null => "null".into(),
+                    other => {
+                        return Err(Error::new(
+                            ErrorKind::Invalid,
+                            pointer,
+                            format!("mapping key {other:?} is not a string"),
+                        ));
+                    }
+                };
+                let child = crate::error::push_pointer(pointer, &key);
+                let value = yaml_to_json(v, &child)?;
+                out.insert(key, value);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value, pointer)?,
+    })
+}
+
+fn check_version(raw: &Value) -> Result<()> {
+    if let Some(swagger) = raw.get("swagger") {
+        return Err(Error::new(
+            ErrorKind::Version,
+            "#/swagger",
+            format!(
+                "this is a Swagger {} document; only OpenAPI 3.0.x is supported (convert it first, e.g. with swagger2openapi)",
+                swagger
+                    .as_str()
+                    .map_or_else(|| swagger.to_string(), str::to_owned)
+            ),
+        ));
+    }
+    let Some(version) = raw.get("openapi") else {
+        return Err(Error::new(
+            ErrorKind::Version,
+            "#",
+            "missing `openapi` version field: not an OpenAPI 3.0 document",
+        ));
+    };
+    let Some(version) = version.as_str() else {
+        return Err(Error::new(
+            ErrorKind::Version,
+            "#/openapi",
+            format!("`openapi` must be a string like \"3.0.3\", found {version}"),
+        ));
+    };
+    if version.starts_with("3.0") {
+        Ok(())
+    } else if version.starts_with("3.1") {
+        Err(Error::new(
+            ErrorKind::Version,
+            "#/openapi",
+            format!(
+                "OpenAPI {version} is not supported: this generator reads OpenAPI 3.0.x (3.1 changes the schema dialect: type arrays, `null` types, no `nullable`)"
+            ),
+        ))
+    } else {
+        Err(Error::new(
+            ErrorKind::Version,
+            "#/openapi",
+            format!("OpenAPI version {version:?} is not supported: only 3.0.x is"),
+        ))
+    }
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer = format!("{pointer}/{index}"),
+            Segment::Map { key } => pointer = crate::error::push_pointer(&pointer, key),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// Finds the line of a JSON pointer in YAML or JSON text by looking for each key in turn
+/// after the previous one. It is a heuristic (it ignores indentation), which is enough to
+/// point a human at the right place; it never claims a line it did not find.
+pub fn locate(source: &str, pointer: &str) -> Option<usize> {
+    let mut offset = 0;
+    let tokens = pointer.trim_start_matches('#').split('/').skip(1);
+    for token in tokens {
+        let key = token.replace("~1", "/").replace("~0", "~");
+        if key.parse::<usize>().is_ok() && !source[offset..].contains(&format!("{key}:")) {
+            continue; // an array index: no key text to find
+        }
+        let candidates = [format!("\"{key}\""), format!("'{key}':"), format!("{key}:")];
+        let found = candidates
+            .iter()
+            .filter_map(|c| find_key(&source[offset..], c))
+            .min()?;
+        offset += found;
+    }
+    Some(source[..offset].matches('\n').count() + 1)
+}
+
+/// The offset of `needle` where it starts a key (after indentation, `- `, `{` or `,`).
+fn find_key(haystack: &str, needle: &str) -> Option<usize> {
+    let mut start = 0;
+    while let Some(i) = haystack[start..].find(needle) {
+        let at = start + i;
+        let before = haystack[..at].trim_end_matches([' ', '\t']);
+        if before.is_empty() || before.ends_with(['\n', '{', ',', '-']) {
+            return Some(at);
+        }
+        start = at + needle.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_yaml_and_json_keys() {
+        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses: {}\n";
+        assert_eq!(locate(yaml, "#/paths/~1a/get"), Some(4));
+        let json = "{\n \"openapi\": \"3.0.3\",\n \"paths\": {\n  \"/a\": {}\n }\n}";
+        assert_eq!(locate(json, "#/paths/~1a"), Some(4));
+        assert_eq!(locate(yaml, "#/nothing"), None);
+    }
+
+    #[test]
+    fn version_checks() {
+        let err = parse_spec("swagger: '2.0'\ninfo: {title: x, version: '1'}\n").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Version);
+        let err =
+            parse_spec("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n").unwrap_err();
+        assert!(err.message.contains("3.1"), "{err}");
+        assert_eq!(err.line, Some(1));
+    }
+
+    #[test]
+    fn integer_status_codes_and_json_in_yaml() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n";
+        let spec = parse_spec(yaml).unwrap();
+        assert_eq!(spec.openapi.paths.paths.len(), 1);
+        let json = r#"{"openapi": "3.0.0", "info": {"title": "x", "version": "1"}, "paths": {}}"#;
+        assert!(parse_spec(json).is_ok());
+    }
+}

@@ -1,0 +1,1312 @@
+//! JSON Schema (OpenAPI 3.0 dialect) -> named Rust types in the IR.
+//!
+//! Component schemas get their names first (so `$ref`s resolve whatever the order); inline
+//! schemas that need a type of their own are named from where they sit (`Link` +
+//! `qr_options` -> `LinkQrOptions`). A last pass finds by-value cycles and boxes them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaData, SchemaKind, Type};
+use serde_json::Value;
+
+use crate::error::{Error, Result, push_pointer};
+use crate::ir::{Doc, Field, IntEnum, StringEnum, Struct, Ty, TypeDef, TypeKind, Union, Variant};
+use crate::naming::{self, Scope};
+use crate::parse::Spec;
+
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
+/// Inline schemas nested deeper than this are refused rather than risking the stack.
+const MAX_DEPTH: usize = 64;
+
+/// A schema position: a `$ref` or an inline schema.
+#[derive(Clone, Copy)]
+pub enum SchemaRef<'s> {
+    /// `$ref` target.
+    Ref(&'s str),
+    /// Inline schema.
+    Item(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for SchemaRef<'s> {
+    fn from(r: &'s ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SchemaRef<'s> {
+    fn from(r: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
+            ReferenceOr::Item(s) => SchemaRef::Item(s),
+        }
+    }
+}
+
+/// The facts of a schema, whichever `SchemaKind` openapiv3 filed it under.
+struct View<'s> {
+    data: &'s SchemaData,
+    kind: Option<&'s str>,
+    enumeration: Vec<Value>,
+    properties: Vec<(&'s str, SchemaRef<'s>)>,
+    required: &'s [String],
+    additional: Option<&'s AdditionalProperties>,
+    items: Option<SchemaRef<'s>>,
+    one_of: &'s [ReferenceOr<Schema>],
+    any_of: &'s [ReferenceOr<Schema>],
+    all_of: &'s [ReferenceOr<Schema>],
+    not: bool,
+    notes: Vec<String>,
+}
+
+fn fmt_of<T: std::fmt::Debug>(f: &openapiv3::VariantOrUnknownOrEmpty<T>) -> Option<String> {
+    match f {
+        openapiv3::VariantOrUnknownOrEmpty::Item(i) => {
+            // The openapiv3 enums spell `date-time` as `DateTime`; turn it back into the spec word.
+            let debug = format!("{i:?}");
+            Some(match debug.as_str() {
+                "DateTime" => "date-time".to_owned(),
+                other => other.to_lowercase(),
+            })
+        }
+        openapiv3::VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
+        openapiv3::VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+fn view(schema: &Schema) -> (View<'_>, Option<String>) {
+    let mut v = View {
+        data: &schema.schema_data,
+        kind: None,
+        enumeration: Vec::new(),
+        properties: Vec::new(),
+        required: &[],
+        additional: None,
+        items: None,
+        one_of: &[],
+        any_of: &[],
+        all_of: &[],
+        not: false,
+        notes: Vec::new(),
+    };
+    let mut owned_format = None;
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            v.kind = Some("string");
+            owned_format = fmt_of(&s.format);
+            v.enumeration = s
+                .enumeration
+                .iter()
+                .map(|e| e.clone().map_or(Value::Null, Value::String))
+                .collect();
+            length_notes(&mut v.notes, s.min_length, s.max_length);
+            if let Some(p) = &s.pattern {
+                v.notes.push(format!("Pattern: `{p}`"));
+            }
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            v.kind = Some("number");
+            owned_format = fmt_of(&n.format);
+            v.enumeration = n
+                .enumeration
+                .iter()
+                .map(|e| e.map_or(Value::Null, Value::from))
+                .collect();
+            range_notes(
+                &mut v.notes,
+                n.minimum,
+                n.maximum,
+                n.exclusive_minimum,
+                n.exclusive_maximum,
+            );
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            v.kind = Some("integer");
+            owned_format = fmt_of(&i.format);
+            v.enumeration = i
+                .enumeration
+                .iter()
+                .map(|e| e.map_or(Value::Null, Value::from))
+                .collect();
+            range_notes(
+                &mut v.notes,
+                i.minimum.map(|m| m as f64),
+                i.maximum.map(|m| m as f64),
+                i.exclusive_minimum,
+                i.exclusive_maximum,
+            );
+        }
+        SchemaKind::Type(Type::Boolean(b)) => {
+            v.kind = Some("boolean");
+            v.enumeration = b
+                .enumeration
+                .iter()
+                .map(|e| e.map_or(Value::Null, Value::Bool))
+                .collect();
+        }
+        SchemaKind::Type(Type::Object(o)) => {
+            v.kind = Some("object");
+            v.properties = o
+                .properties
+                .iter()
+                .map(|(k, s)| (k.as_str(), s.into()))
+                .collect();
+            v.required = &o.required;
+            v.additional = o.additional_properties.as_ref();
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            v.kind = Some("array");
+            v.items = a.items.as_ref().map(Into::into);
+            items_notes(&mut v.notes, a.min_items, a.max_items, a.unique_items);
+        }
+        SchemaKind::OneOf { one_of } => v.one_of = one_of,
+        SchemaKind::AllOf { all_of } => v.all_of = all_of,
+        SchemaKind::AnyOf { any_of } => v.any_of = any_of,
+        SchemaKind::Not { .. } => v.not = true,
+        SchemaKind::Any(a) => {
+            v.kind = a.typ.as_deref();
+            owned_format = a.format.clone();
+            v.enumeration = a.enumeration.clone();
+            v.properties = a
+                .properties
+                .iter()
+                .map(|(k, s)| (k.as_str(), s.into()))
+                .collect();
+            v.required = &a.required;
+            v.additional = a.additional_properties.as_ref();
+            v.items = a.items.as_ref().map(Into::into);
+            v.one_of = &a.one_of;
+            v.any_of = &a.any_of;
+            v.all_of = &a.all_of;
+            v.not = a.not.is_some();
+            length_notes(&mut v.notes, a.min_length, a.max_length);
+            if let Some(p) = &a.pattern {
+                v.notes.push(format!("Pattern: `{p}`"));
+            }
+            range_notes(
+                &mut v.notes,
+                a.minimum,
+                a.maximum,
+                a.exclusive_minimum.unwrap_or(false),
+                a.exclusive_maximum.unwrap_or(false),
+            );
+            items_notes(
+                &mut v.notes,
+                a.min_items,
+                a.max_items,
+                a.unique_items.unwrap_or(false),
+            );
+        }
+    }
+    (v, owned_format)
+}
+
+fn length_notes(notes: &mut Vec<String>, min: Option<usize>, max: Option<usize>) {
+    if let Some(min) = min {
+        notes.push(format!("Minimum length: {min}"));
+    }
+    if let Some(max) = max {
+        notes.push(format!("Maximum length: {max}"));
+    }
+}
+
+fn range_notes(
+    notes: &mut Vec<String>,
+    min: Option<f64>,
+    max: Option<f64>,
+    xmin: bool,
+    xmax: bool,
+) {
+    if let Some(min) = min {
+        notes.push(format!(
+            "Minimum: {min}{}",
+            if xmin { " (exclusive)" } else { "" }
+        ));
+    }
+    if let Some(max) = max {
+        notes.push(format!(
+            "Maximum: {max}{}",
+            if xmax { " (exclusive)" } else { "" }
+        ));
+    }
+}
+
+fn items_notes(notes: &mut Vec<String>, min: Option<usize>, max: Option<usize>, unique: bool) {
+    if let Some(min) = min {
+        notes.push(format!("Minimum items: {min}"));
+    }
+    if let Some(max) = max {
+        notes.push(format!("Maximum items: {max}"));
+    }
+    if unique {
+        notes.push("Items must be unique".to_owned());
+    }
+}
+
+/// Documentation of a schema: title, description, constraints, default, extensions.
+fn schema_doc(data: &SchemaData, notes: &[String], format: Option<&str>) -> Doc {
+    let mut doc = Doc {
+        title: data.title.clone(),
+        description: data.description.clone(),
+        notes: Vec::new(),
+    };
+    if let Some(format) = format {
+        doc.notes.push(format!("Format: `{format}`"));
+    }
+    doc.notes.extend(notes.iter().cloned());
+    if let Some(default) = &data.default {
+        doc.notes.push(format!("Default: `{default}`"));
+    }
+    if let Some(reason) = data.extensions.get("x-inferred") {
+        let reason = reason
+            .as_str()
+            .map_or_else(|| reason.to_string(), str::to_owned);
+        doc.notes
+            .push(format!("Inferred, not documented: {reason}"));
+    }
+    doc
+}
+
+/// Result of converting a schema position.
+#[derive(Debug, Clone)]
+pub struct Converted {
+    /// The type of a present, non-null value.
+    pub ty: Ty,
+    /// `nullable: true`.
+    pub nullable: bool,
+}
+
+/// Builds the named types of an API.
+pub struct TypeBuilder<'s> {
+    spec: &'s Spec,
+    foreign: &'s BTreeMap<String, Schema>,
+    names: Scope,
+    components: IndexMap<String, String>,
+    /// Component key -> discriminator property that its tagged union carries instead.
+    tag_owned: BTreeMap<String, String>,
+    /// Non-component `$ref` targets already converted.
+    ref_cache: BTreeMap<String, Ty>,
+    types: Vec<TypeDef>,
+    depth: usize,
+}
+
+impl<'s> TypeBuilder<'s> {
+    /// Names every component schema (so refs resolve in any order).
+    /// `foreign` holds the targets of `$ref`s outside `components.schemas` (see [`foreign_schemas`]).
+    pub fn new(spec: &'s Spec, foreign: &'s BTreeMap<String, Schema>, reserved: &[&str]) -> Self {
+        let mut names = Scope::with_reserved(reserved);
+        let mut components = IndexMap::new();
+        if let Some(c) = &spec.openapi.components {
+            for key in c.schemas.keys() {
+                let name = names.claim(naming::type_name(key));
+                components.insert(key.clone(), name);
+            }
+        }
+        let tag_owned = discriminated_variants(&spec.raw);
+        TypeBuilder {
+            spec,
+            foreign,
+            names,
+            components,
+            tag_owned,
+            ref_cache: BTreeMap::new(),
+            types: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    /// Converts every component schema into a named type.
+    pub fn convert_components(&mut self) -> Result<()> {
+        let Some(c) = &self.spec.openapi.components else {
+            return Ok(());
+        };
+        for (key, schema) in &c.schemas {
+            let name = self.components[key].clone();
+            let pointer = push_pointer("#/components/schemas", key);
+            let sref = SchemaRef::from(schema);
+            match sref {
+                SchemaRef::Ref(r) => {
+                    let target = self.convert(SchemaRef::Ref(r), &name, &pointer)?;
+                    self.types.push(TypeDef {
+                        name,
+                        pointer,
+                        doc: Doc::default(),
+                        kind: TypeKind::Alias(target.ty),
+                    });
+                }
+                SchemaRef::Item(s) => {
+                    self.convert_item(s, &name, &pointer, Some(name.clone()), Some(key))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The Rust name of a component schema.
+    pub fn component_name(&self, key: &str) -> Option<&str> {
+        self.components.get(key).map(String::as_str)
+    }
+
+    /// Claims a fresh type name (for inline schemas named by other modules).
+    pub fn claim_name(&mut self, hint: &str) -> String {
+        self.names.claim(naming::type_name(hint))
+    }
+
+    /// Finishes: boxes cycles, checks alias cycles, returns the types.
+    pub fn finish(mut self) -> Result<Vec<TypeDef>> {
+        box_cycles(&mut self.types)?;
+        Ok(self.types)
+    }
+
+    /// A type defined so far, by Rust name.
+    pub fn get(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+
+    /// Resolves a schema position to the schema it denotes (following `$ref` chains).
+    pub fn resolve(&self, sref: SchemaRef<'s>, pointer: &str) -> Result<(&'s Schema, String)> {
+        let mut current = sref;
+        let mut at = pointer.to_owned();
+        for _ in 0..32 {
+            match current {
+                SchemaRef::Item(s) => return Ok((s, at)),
+                SchemaRef::Ref(r) => {
+                    if let Some(key) = r.strip_prefix(COMPONENT_PREFIX) {
+                        let key = unescape(key);
+                        let schema = self
+                            .spec
+                            .openapi
+                            .components
+                            .as_ref()
+                            .and_then(|c| c.schemas.get(&key))
+                            .ok_or_else(|| {
+                                self.spec.locate(Error::reference(
+                                    &at,
+                                    format!(
+                                        "`$ref: {r}` points to no schema in components.schemas"
+                                    ),
+                                ))
+                            })?;
+                        at = push_pointer("#/components/schemas", &key);
+                        current = schema.into();
+                    } else {
+                        return Ok((self.schema_at(r, &at)?, r.to_owned()));
+                    }
+                }
+            }
+        }
+        Err(self.spec.locate(Error::reference(
+            pointer,
+            "`$ref` chain longer than 32 links (a cycle of references?)",
+        )))
+    }
+
+    fn schema_at(&self, reference: &str, at: &str) -> Result<&'s Schema> {
+        if !reference.starts_with("#/") {
+            return Err(self.spec.locate(Error::unsupported(
+                at,
+                format!("external `$ref: {reference}`: only references inside the document (`#/...`) are supported"),
+            )));
+        }
+        self.foreign.get(reference).ok_or_else(|| {
+            let what = if self
+                .spec
+                .raw
+                .pointer(&unescape_pointer(&reference[1..]))
+                .is_some()
+            {
+                "does not point to a schema"
+            } else {
+                "points to nothing"
+            };
+            self.spec
+                .locate(Error::reference(at, format!("`$ref: {reference}` {what}")))
+        })
+    }
+
+    /// Converts a schema position into a type, naming new types from `hint`.
+    pub fn convert(&mut self, sref: SchemaRef<'s>, hint: &str, pointer: &str) -> Result<Converted> {
+        match sref {
+            SchemaRef::Ref(r) => {
+                if let Some(key) = r.strip_prefix(COMPONENT_PREFIX) {
+                    let key = unescape(key);
+                    let Some(name) = self.components.get(&key) else {
+                        return Err(self.spec.locate(Error::reference(
+                            pointer,
+                            format!("`$ref: {r}` points to no schema in components.schemas"),
+                        )));
+                    };
+                    let name = name.clone();
+                    let (target, _) = self.resolve(sref, pointer)?;
+                    Ok(Converted {
+                        ty: Ty::Named(name),
+                        nullable: target.schema_data.nullable,
+                    })
+                } else if let Some(ty) = self.ref_cache.get(r) {
+                    Ok(Converted {
+                        ty: ty.clone(),
+                        nullable: false,
+                    })
+                } else {
+                    let schema = self.schema_at(r, pointer)?;
+                    let nullable = schema.schema_data.nullable;
+                    // The name is reserved before converting, so a self-referencing target ends.
+                    let name = self.claim_name(hint);
+                    self.ref_cache.insert(r.to_owned(), Ty::Named(name.clone()));
+                    let pointer = r.to_owned();
+                    self.convert_item(schema, &name, &pointer, Some(name.clone()), None)?;
+                    Ok(Converted {
+                        ty: Ty::Named(name),
+                        nullable,
+                    })
+                }
+            }
+            SchemaRef::Item(s) => self.convert_item(s, hint, pointer, None, None),
+        }
+    }
+
+    fn convert_item(
+        &mut self,
+        schema: &'s Schema,
+        hint: &str,
+        pointer: &str,
+        named: Option<String>,
+        component_key: Option<&str>,
+    ) -> Result<Converted> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.depth -= 1;
+            return Err(self.spec.locate(Error::unsupported(
+                pointer,
+                format!("schemas nested more than {MAX_DEPTH} levels deep"),
+            )));
+        }
+        let result = self.convert_item_inner(schema, hint, pointer, named, component_key);
+        self.depth -= 1;
+        result
+    }
+
+    fn convert_item_inner(
+        &mut self,
+        schema: &'s Schema,
+        hint: &str,
+        pointer: &str,
+        named: Option<String>,
+        component_key: Option<&str>,
+    ) -> Result<Converted> {
+        let (v, format) = view(schema);
+        let nullable = v.data.nullable;
+        let doc = schema_doc(v.data, &v.notes, format.as_deref());
+
+        if !v.all_of.is_empty() {
+            return self.all_of(schema, &v, hint, pointer, named, component_key, doc);
+        }
+        if !v.one_of.is_empty() || !v.any_of.is_empty() {
+            let any_of = v.one_of.is_empty();
+            let members = if any_of { v.any_of } else { v.one_of };
+            return self.union(&v, members, any_of, hint, pointer, named, doc);
+        }
+        let non_null: Vec<&Value> = v.enumeration.iter().filter(|e| !e.is_null()).collect();
+        let enum_nullable = nullable || non_null.len() < v.enumeration.len();
+        if !non_null.is_empty() {
+            if non_null.iter().all(|e| e.is_string()) && v.kind.is_none_or(|k| k == "string") {
+                let values: Vec<&str> = non_null.iter().filter_map(|e| e.as_str()).collect();
+                let ty = self.string_enum(&values, v.data, hint, pointer, named, doc);
+                return Ok(Converted {
+                    ty,
+                    nullable: enum_nullable,
+                });
+            }
+            if non_null.iter().all(|e| e.is_i64()) && v.kind.is_none_or(|k| k == "integer") {
+                let values: Vec<i64> = non_null.iter().filter_map(|e| e.as_i64()).collect();
+                let ty = self.int_enum(&values, hint, pointer, named, doc);
+                return Ok(Converted {
+                    ty,
+                    nullable: enum_nullable,
+                });
+            }
+        }
+        let mut doc = doc;
+        if !non_null.is_empty() {
+            let listed: Vec<String> = non_null.iter().map(|e| format!("`{e}`")).collect();
+            doc.notes
+                .push(format!("Allowed values: {}", listed.join(", ")));
+        }
+        let ty = match v.kind {
+            Some("string") => match format.as_deref() {
+                Some("binary") => Ty::Binary,
+                _ => Ty::String,
+            },
+            Some("integer") => Ty::Int(int_type(format.as_deref())),
+            Some("number") => Ty::Float(if format.as_deref() == Some("float") {
+                "f32"
+            } else {
+                "f64"
+            }),
+            Some("boolean") => Ty::Bool,
+            Some("array") => {
+                let item = match v.items {
+                    Some(items) => {
+                        let c = self.convert(
+                            items,
+                            &format!("{hint}Item"),
+                            &format!("{pointer}/items"),
+                        )?;
+                        wrap_nullable(c)
+                    }
+                    None => Ty::Value,
+                };
+                Ty::Vec(Box::new(item))
+            }
+            Some("object") | None if !v.properties.is_empty() => {
+                return self
+                    .object(&v, hint, pointer, named, component_key, doc)
+                    .map(|ty| Converted { ty, nullable });
+            }
+            Some("object") => match v.additional {
+                Some(AdditionalProperties::Schema(s)) => {
+                    let c = self.convert(
+                        s.as_ref().into(),
+                        &format!("{hint}Value"),
+                        &format!("{pointer}/additionalProperties"),
+                    )?;
+                    Ty::Map(Box::new(wrap_nullable(c)))
+                }
+                _ => Ty::Object,
+            },
+            None if v.items.is_some() => {
+                // `items` without `type: array` is common in the wild; treat it as an array.
+                let Some(items) = v.items else {
+                    return Ok(Converted {
+                        ty: Ty::Value,
+                        nullable,
+                    });
+                };
+                let c = self.convert(items, &format!("{hint}Item"), &format!("{pointer}/items"))?;
+                Ty::Vec(Box::new(wrap_nullable(c)))
+            }
+            None if matches!(v.additional, Some(AdditionalProperties::Schema(_))) => {
+                let Some(AdditionalProperties::Schema(s)) = v.additional else {
+                    return Ok(Converted {
+                        ty: Ty::Value,
+                        nullable,
+                    });
+                };
+                let c = self.convert(
+                    s.as_ref().into(),
+                    &format!("{hint}Value"),
+                    &format!("{pointer}/additionalProperties"),
+                )?;
+                Ty::Map(Box::new(wrap_nullable(c)))
+            }
+            None => {
+                if v.not {
+                    doc.notes
+                        .push("`not` schemas are not checked: any JSON value".to_owned());
+                }
+                Ty::Value
+            }
+            Some(other) => {
+                return Err(self.spec.locate(Error::unsupported(
+                    &push_pointer(pointer, "type"),
+                    format!("unknown schema type `{other}`"),
+                )));
+            }
+        };
+        if let Some(name) = named {
+            self.types.push(TypeDef {
+                name: name.clone(),
+                pointer: pointer.to_owned(),
+                doc,
+                kind: TypeKind::Alias(ty),
+            });
+            return Ok(Converted {
+                ty: Ty::Named(name),
+                nullable,
+            });
+        }
+        Ok(Converted { ty, nullable })
+    }
+
+    fn type_name_for(&mut self, named: Option<String>, hint: &str) -> String {
+        named.unwrap_or_else(|| self.claim_name(hint))
+    }
+
+    fn string_enum(
+        &mut self,
+        values: &[&str],
+        data: &SchemaData,
+        hint: &str,
+        pointer: &str,
+        named: Option<String>,
+        doc: Doc,
+    ) -> Ty {
+        let name = self.type_name_for(named, hint);
+        let mut scope = Scope::default();
+        let mut variants = Vec::new();
+        let mut seen = BTreeSet::new();
+        for value in values {
+            if seen.insert(*value) {
+                variants.push((scope.claim(naming::pascal(value)), (*value).to_owned()));
+            }
+        }
+        let other = scope.claim("Other".to_owned());
+        let default = data
+            .default
+            .as_ref()
+            .and_then(Value::as_str)
+            .and_then(|d| variants.iter().position(|(_, w)| w == d));
+        self.types.push(TypeDef {
+            name: name.clone(),
+            pointer: pointer.to_owned(),
+            doc,
+            kind: TypeKind::StringEnum(StringEnum {
+                variants,
+                other,
+                default,
+            }),
+        });
+        Ty::Named(name)
+    }
+
+    fn int_enum(
+        &mut self,
+        values: &[i64],
+        hint: &str,
+        pointer: &str,
+        named: Option<String>,
+        doc: Doc,
+    ) -> Ty {
+        let name = self.type_name_for(named, hint);
+        let mut scope = Scope::default();
+        let mut variants = Vec::new();
+        let mut seen = BTreeSet::new();
+        for value in values {
+            if seen.insert(*value) {
+                let label = if *value < 0 {
+                    format!("Minus{}", value.unsigned_abs())
+                } else {
+                    format!("V{value}")
+                };
+                variants.push((scope.claim(label), *value));
+            }
+        }
+        let other = scope.claim("Other".to_owned());
+        self.types.push(TypeDef {
+            name: name.clone(),
+            pointer: pointer.to_owned(),
+            doc,
+            kind: TypeKind::IntEnum(IntEnum { variants, other }),
+        });
+        Ty::Named(name)
+    }
+
+    fn object(
+        &mut self,
+        v: &View<'s>,
+        hint: &str,
+        pointer: &str,
+        named: Option<String>,
+        component_key: Option<&str>,
+        doc: Doc,
+    ) -> Result<Ty> {
+        let name = self.type_name_for(named, hint);
+        let skip = component_key.and_then(|k| self.tag_owned.get(k)).cloned();
+        let props: Vec<(String, SchemaRef<'s>, String)> = v
+            .properties
+            .iter()
+            .filter(|(k, _)| skip.as_deref() != Some(*k))
+            .map(|(k, s)| {
+                (
+                    (*k).to_owned(),
+                    *s,
+                    push_pointer(&push_pointer(pointer, "properties"), k),
+                )
+            })
+            .collect();
+        let required: BTreeSet<&str> = v.required.iter().map(String::as_str).collect();
+        let strukt = self.build_struct(&name, &props, &required, v.additional, pointer)?;
+        self.types.push(TypeDef {
+            name: name.clone(),
+            pointer: pointer.to_owned(),
+            doc,
+            kind: TypeKind::Struct(strukt),
+        });
+        Ok(Ty::Named(name))
+    }
+
+    fn build_struct(
+        &mut self,
+        name: &str,
+        props: &[(String, SchemaRef<'s>, String)],
+        required: &BTreeSet<&str>,
+        additional: Option<&'s AdditionalProperties>,
+        pointer: &str,
+    ) -> Result<Struct> {
+        let mut scope = Scope::with_reserved(&["additional_properties"]);
+        let mut fields = Vec::with_capacity(props.len());
+        for (wire, sref, ptr) in props {
+            let field_name = scope.claim(naming::snake(wire));
+            let converted = self.convert(*sref, &format!("{name}{}", naming::pascal(wire)), ptr)?;
+            let (doc, read_only, write_only, deprecated) = match sref {
+                SchemaRef::Item(s) => {
+                    let (pv, format) = view(s);
+                    // Inline enums and objects carry their docs on their own type.
+                    let on_type = matches!(converted.ty, Ty::Named(_));
+                    let doc = if on_type {
+                        Doc {
+                            title: None,
+                            description: s.schema_data.description.clone(),
+                            notes: Vec::new(),
+                        }
+                    } else {
+                        schema_doc(pv.data, &pv.notes, format.as_deref())
+                    };
+                    (
+                        doc,
+                        s.schema_data.read_only,
+                        s.schema_data.write_only,
+                        s.schema_data.deprecated,
+                    )
+                }
+                SchemaRef::Ref(_) => (Doc::default(), false, false, false),
+            };
+            fields.push(Field {
+                name: field_name,
+                wire: wire.clone(),
+                ty: converted.ty,
+                required: required.contains(wire.as_str()),
+                nullable: converted.nullable,
+                read_only,
+                write_only,
+                deprecated,
+                boxed: false,
+                doc,
+            });
+        }
+        let (extra, closed) = match additional {
+            None => (None, false),
+            Some(AdditionalProperties::Any(true)) => (Some(Ty::Value), false),
+            Some(AdditionalProperties::Any(false)) => (None, true),
+            Some(AdditionalProperties::Schema(s)) => {
+                let c = self.convert(
+                    s.as_ref().into(),
+                    &format!("{name}Value"),
+                    &format!("{pointer}/additionalProperties"),
+                )?;
+                (Some(wrap_nullable(c)), false)
+            }
+        };
+        Ok(Struct {
+            fields,
+            additional: extra,
+            closed,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn all_of(
+        &mut self,
+        schema: &'s Schema,
+        v: &View<'s>,
+        hint: &str,
+        pointer: &str,
+        named: Option<String>,
+        component_key: Option<&str>,
+        mut doc: Doc,
+    ) -> Result<Converted> {
+        let nullable = v.data.nullable;
+        // `allOf: [$ref]` with only annotations beside it is how 3.0 documents add a
+        // description or `nullable` to a reference: it is that type.
+        if v.all_of.len() == 1 && v.properties.is_empty() && v.kind.is_none_or(|k| k != "object") {
+            let member = SchemaRef::from(&v.all_of[0]);
+            let c = self.convert(member, hint, &format!("{pointer}/allOf/0"))?;
+            return self.finish_alias(c.ty, nullable || c.nullable, pointer, named, doc);
+        }
+        let mut props: IndexMap<String, (SchemaRef<'s>, String)> = IndexMap::new();
+        let mut required: BTreeSet<String> = v.required.iter().cloned().collect();
+        let mut additional = v.additional;
+        let mut non_objects = Vec::new();
+        self.collect_all_of(
+            v.all_of,
+            pointer,
+            &mut props,
+            &mut required,
+            &mut additional,
+            &mut non_objects,
+            0,
+        )?;
+        for (k, s) in &v.properties {
+            props.insert(
+                (*k).to_owned(),
+                (*s, push_pointer(&push_pointer(pointer, "properties"), k)),
+            );
+        }
+        if !non_objects.is_empty() {
+            if props.is_empty() && non_objects.len() == 1 {
+                let c = self.convert(non_objects[0].0, hint, &non_objects[0].1)?;
+                return self.finish_alias(c.ty, nullable || c.nullable, pointer, named, doc);
+            }
+            doc.notes.push(
+                "`allOf` mixes objects with non-object schemas, which have no Rust equivalent: kept as JSON"
+                    .to_owned(),
+            );
+            return self.finish_alias(Ty::Value, nullable, pointer, named, doc);
+        }
+        let _ = schema;
+        let name = self.type_name_for(named, hint);
+        let skip = component_key.and_then(|k| self.tag_owned.get(k)).cloned();
+        let props: Vec<(String, SchemaRef<'s>, String)> = props
+            .into_iter()
+            .filter(|(k, _)| skip.as_deref() != Some(k.as_str()))
+            .map(|(k, (s, p))| (k, s, p))
+            .collect();
+        let required: BTreeSet<&str> = required.iter().map(String::as_str).collect();
+        let strukt = self.build_struct(&name, &props, &required, additional, pointer)?;
+        self.types.push(TypeDef {
+            name: name.clone(),
+            pointer: pointer.to_owned(),
+            doc,
+            kind: TypeKind::Struct(strukt),
+        });
+        Ok(Converted {
+            ty: Ty::Named(name),
+            nullable,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn collect_all_of(
+        &mut self,
+        members: &'s [ReferenceOr<Schema>],
+        pointer: &str,
+        props: &mut IndexMap<String, (SchemaRef<'s>, String)>,
+        required: &mut BTreeSet<String>,
+        additional: &mut Option<&'s AdditionalProperties>,
+        non_objects: &mut Vec<(SchemaRef<'s>, String)>,
+        depth: usize,
+    ) -> Result<()> {
+        if depth > MAX_DEPTH {
+            return Err(self
+                .spec
+                .locate(Error::unsupported(pointer, "`allOf` nested too deeply")));
+        }
+        for (i, member) in members.iter().enumerate() {
+            let member_ptr = format!("{pointer}/allOf/{i}");
+            let sref = SchemaRef::from(member);
+            let (schema, at) = self.resolve(sref, &member_ptr)?;
+            let (mv, _) = view(schema);
+            let object_like = !mv.properties.is_empty()
+                || mv.kind == Some("object")
+                || !mv.all_of.is_empty()
+                || (mv.kind.is_none()
+                    && mv.one_of.is_empty()
+                    && mv.any_of.is_empty()
+                    && mv.enumeration.is_empty()
+                    && mv.items.is_none());
+            if !object_like {
+                non_objects.push((sref, member_ptr));
+                continue;
+            }
+            if !mv.all_of.is_empty() {
+                self.collect_all_of(
+                    mv.all_of,
+                    &at,
+                    props,
+                    required,
+                    additional,
+                    non_objects,
+                    depth + 1,
+                )?;
+            }
+            for (k, s) in &mv.properties {
+                props.insert(
+                    (*k).to_owned(),
+                    (*s, push_pointer(&push_pointer(&at, "properties"), k)),
+                );
+            }
+            required.extend(mv.required.iter().cloned());
+            if mv.additional.is_some() {
+                *additional = mv.additional;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish_alias(
+        &mut self,
+        ty: Ty,
+        nullable: bool,
+        pointer: &str,
+        named: Option<String>,
+        doc: Doc,
+    ) -> Result<Converted> {
+        if let Some(name) = named {
+            self.types.push(TypeDef {
+                name: name.clone(),
+                pointer: pointer.to_owned(),
+                doc,
+                kind: TypeKind::Alias(ty),
+            });
+            return Ok(Converted {
+                ty: Ty::Named(name),
+                nullable,
+            });
+        }
+        Ok(Converted { ty, nullable })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn union(
+        &mut self,
+        v: &View<'s>,
+        members: &'s [ReferenceOr<Schema>],
+        any_of: bool,
+        hint: &str,
+        pointer: &str,
+        named: Option<String>,
+        mut doc: Doc,
+    ) -> Result<Converted> {
+        let keyword = if any_of { "anyOf" } else { "oneOf" };
+        let nullable = v.data.nullable;
+        if members.len() == 1 {
+            let c = self.convert(
+                SchemaRef::from(&members[0]),
+                hint,
+                &format!("{pointer}/{keyword}/0"),
+            )?;
+            return self.finish_alias(c.ty, nullable || c.nullable, pointer, named, doc);
+        }
+        if !v.properties.is_empty() {
+            doc.notes.push(format!(
+                "The properties beside `{keyword}` are not modelled: only the `{keyword}` alternatives are"
+            ));
+        }
+        let name = self.type_name_for(named, hint);
+        let tag = v
+            .data
+            .discriminator
+            .as_ref()
+            .filter(|_| self.all_refs_to_objects(members, pointer));
+        let mut scope = Scope::default();
+        let mut variants = Vec::with_capacity(members.len());
+        let mut member_nullable = false;
+        for (i, member) in members.iter().enumerate() {
+            let member_ptr = format!("{pointer}/{keyword}/{i}");
+            let sref = SchemaRef::from(member);
+            let c = self.convert(sref, &format!("{name}Variant{i}"), &member_ptr)?;
+            member_nullable |= c.nullable;
+            let tag_value = tag.map(|d| {
+                let reference = match sref {
+                    SchemaRef::Ref(r) => r,
+                    SchemaRef::Item(_) => "",
+                };
+                d.mapping
+                    .iter()
+                    .find(|(_, target)| target.as_str() == reference)
+                    .map(|(value, _)| value.clone())
+                    .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or(reference).to_owned())
+            });
+            let label = match (&tag_value, &c.ty) {
+                (Some(value), _) => naming::pascal(value),
+                (None, Ty::Named(n)) => n.clone(),
+                (None, other) => variant_label(other),
+            };
+            variants.push(Variant {
+                name: scope.claim(label),
+                tag_value,
+                ty: c.ty,
+                boxed: false,
+            });
+        }
+        if tag.is_none() {
+            doc.notes.push(format!(
+                "Untagged `{keyword}`: a value decodes as the first alternative that accepts it, in this order."
+            ));
+        }
+        self.types.push(TypeDef {
+            name: name.clone(),
+            pointer: pointer.to_owned(),
+            doc,
+            kind: TypeKind::Union(Union {
+                tag: tag.map(|d| d.property_name.clone()),
+                variants,
+                any_of,
+            }),
+        });
+        Ok(Converted {
+            ty: Ty::Named(name),
+            nullable: nullable || member_nullable,
+        })
+    }
+
+    /// A discriminator is usable by serde only when every alternative is a named object.
+    fn all_refs_to_objects(&self, members: &'s [ReferenceOr<Schema>], pointer: &str) -> bool {
+        members.iter().all(|m| match m {
+            ReferenceOr::Reference { reference } if reference.starts_with(COMPONENT_PREFIX) => {
+                match self.resolve(SchemaRef::Ref(reference), pointer) {
+                    Ok((s, _)) => {
+                        let (mv, _) = view(s);
+                        mv.one_of.is_empty()
+                            && mv.any_of.is_empty()
+                            && (!mv.properties.is_empty()
+                                || mv.kind == Some("object")
+                                || !mv.all_of.is_empty())
+                    }
+                    Err(_) => false,
+                }
+            }
+            _ => false,
+        })
+    }
+}
+
+fn variant_label(ty: &Ty) -> String {
+    match ty {
+        Ty::String => "String".into(),
+        Ty::Bool => "Bool".into(),
+        Ty::Int(_) => "Integer".into(),
+        Ty::Float(_) => "Number".into(),
+        Ty::Value => "Value".into(),
+        Ty::Object => "Object".into(),
+        Ty::Binary => "Binary".into(),
+        Ty::Named(n) => n.clone(),
+        Ty::Vec(inner) => format!("{}List", variant_label(inner)),
+        Ty::Map(inner) => format!("{}Map", variant_label(inner)),
+        Ty::Option(inner) => variant_label(inner),
+    }
+}
+
+/// Nullable items and map values become `Option<T>` inside the container.
+pub fn wrap_nullable(c: Converted) -> Ty {
+    if c.nullable {
+        Ty::Option(Box::new(c.ty))
+    } else {
+        c.ty
+    }
+}
+
+fn int_type(format: Option<&str>) -> &'static str {
+    match format {
+        Some("int32") => "i32",
+        Some("int8") => "i8",
+        Some("int16") => "i16",
+        Some("uint8") => "u8",
+        Some("uint16") => "u16",
+        Some("uint32") => "u32",
+        Some("uint64") | Some("uint") => "u64",
+        _ => "i64",
+    }
+}
+
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+fn unescape_pointer(pointer: &str) -> String {
+    // serde_json's pointer() takes RFC 6901 pointers; URI-fragment refs may be percent-encoded.
+    let mut out = String::with_capacity(pointer.len());
+    let bytes = pointer.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&pointer[i + 1..i + 3], 16)
+        {
+            out.push(b as char);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i] as char);
+        i += 1;
+    }
+    out
+}
+
+/// Component keys that are alternatives of a discriminated union, with the tag property
+/// they must leave to the union (serde's internally tagged enums own the tag).
+fn discriminated_variants(raw: &Value) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![raw];
+    while let Some(node) = stack.pop() {
+        match node {
+            Value::Object(map) => {
+                if let (Some(d), Some(Value::Array(members))) = (
+                    map.get("discriminator"),
+                    map.get("oneOf").or_else(|| map.get("anyOf")),
+                ) && let Some(prop) = d.get("propertyName").and_then(Value::as_str)
+                {
+                    for m in members {
+                        if let Some(key) = m
+                            .get("$ref")
+                            .and_then(Value::as_str)
+                            .and_then(|r| r.strip_prefix(COMPONENT_PREFIX))
+                        {
+                            out.insert(unescape(key), prop.to_owned());
+                        }
+                    }
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Boxes every by-value edge that closes a cycle (Tarjan's SCCs over by-value edges), and
+/// refuses cycles made only of aliases, which no box can break.
+fn box_cycles(types: &mut [TypeDef]) -> Result<()> {
+    let index: BTreeMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| {
+            let names: Vec<&str> = match &t.kind {
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .flat_map(|f| f.ty.by_value_names())
+                    .collect(),
+                TypeKind::Union(u) => u
+                    .variants
+                    .iter()
+                    .flat_map(|v| v.ty.by_value_names())
+                    .collect(),
+                TypeKind::Alias(ty) => ty.by_value_names(),
+                _ => Vec::new(),
+            };
+            names
+                .iter()
+                .filter_map(|n| index.get(*n).copied())
+                .collect()
+        })
+        .collect();
+    let scc = tarjan(&edges);
+    let cyclic = |i: usize, j: usize| scc[i] == scc[j] && (i != j || edges[i].contains(&i));
+    for i in 0..types.len() {
+        let only_aliases = types
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| cyclic(i, *j))
+            .all(|(_, t)| matches!(t.kind, TypeKind::Alias(_)));
+        if only_aliases && edges[i].iter().any(|&j| cyclic(i, j)) {
+            return Err(Error::unsupported(
+                &types[i].pointer,
+                format!(
+                    "`{}` is defined only in terms of itself (a cycle of references with no object in between)",
+                    types[i].name
+                ),
+            ));
+        }
+        let boxed = |ty: &Ty| {
+            ty.by_value_names()
+                .iter()
+                .any(|n| index.get(*n).is_some_and(|&j| cyclic(i, j)))
+        };
+        let decisions: Vec<bool> = match &types[i].kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| boxed(&f.ty)).collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| boxed(&v.ty)).collect(),
+            _ => Vec::new(),
+        };
+        match &mut types[i].kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter_mut()
+                .zip(decisions)
+                .for_each(|(f, b)| f.boxed = b),
+            TypeKind::Union(u) => u
+                .variants
+                .iter_mut()
+                .zip(decisions)
+                .for_each(|(v, b)| v.boxed = b),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Strongly connected components; iterative so deep graphs cannot overflow the stack.
+fn tarjan(edges: &[Vec<usize>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut comp = vec![usize::MAX; n];
+    let mut stack = Vec::new();
+    let mut next = 0;
+    let mut comps = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        while let Some((v, child)) = work.pop() {
+            if child == 0 && index[v] == usize::MAX {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if child < edges[v].len() {
+                work.push((v, child + 1));
+                let w = edges[v][child];
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp[w] = comps;
+                    if w == v {
+                        break;
+                    }
+                }
+                comps += 1;
+            }
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+        }
+    }
+    comp
+}
+
+/// Deserializes the targets of `$ref`s that point outside `components.schemas`, so that
+/// the builder can borrow them for as long as it borrows the spec. Targets that are not
+/// schemas are left out; a schema position that names one gets a clear error.
+pub fn foreign_schemas(raw: &Value) -> BTreeMap<String, Schema> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![raw];
+    while let Some(node) = stack.pop() {
+        match node {
+            Value::Object(map) => {
+                if let Some(r) = map.get("$ref").and_then(Value::as_str)
+                    && r.starts_with("#/")
+                    && !r.starts_with(COMPONENT_PREFIX)
+                    && !out.contains_key(r)
+                    && let Some(target) = raw.pointer(&unescape_pointer(&r[1..]))
+                    && let Ok(schema) = serde_json::from_value::<Schema>(target.clone())
+                {
+                    out.insert(r.to_owned(), schema);
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out
+}

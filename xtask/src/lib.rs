@@ -1,0 +1,12 @@
+//! Maintainer tasks behind `cargo xtask`, as a library so tests can run the same checks.
+
+pub mod codegen;
+pub mod files;
+
+use std::path::PathBuf;
+
+/// The workspace root (this crate lives in `<root>/xtask`).
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}

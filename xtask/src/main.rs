@@ -1,0 +1,189 @@
+//! `cargo xtask <command>`: see `cargo xtask --help`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use xtask::{codegen, files, workspace_root};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Maintainer commands for prolinksqr-rs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate generated-client/src/generated/ from spec/openapi.yaml.
+    Codegen {
+        /// Write nothing; exit 1 with a diff if the checked-in code is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Generate a standalone client crate for any OpenAPI 3.0 spec.
+    Generate {
+        /// The OpenAPI 3.0 document (YAML or JSON).
+        #[arg(long)]
+        spec: PathBuf,
+        /// Folder to write the crate into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Package name of the crate (default: the output folder's name).
+        #[arg(long)]
+        crate_name: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Codegen { check } => run_codegen(check),
+        Command::Generate {
+            spec,
+            out,
+            crate_name,
+        } => run_generate(&spec, &out, crate_name),
+    }
+}
+
+fn run_codegen(check: bool) -> ExitCode {
+    let expected = match codegen::expected() {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let out = workspace_root().join(codegen::OUT);
+    if check {
+        return match files::diff(&out, &expected) {
+            Ok(diffs) if diffs.is_empty() => {
+                println!("{} is up to date with {}", codegen::OUT, codegen::SPEC);
+                ExitCode::SUCCESS
+            }
+            Ok(diffs) => {
+                for d in &diffs {
+                    print!("{d}");
+                }
+                eprintln!(
+                    "error: {} file(s) in {} are stale; run `cargo xtask codegen`",
+                    diffs.len(),
+                    codegen::OUT
+                );
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", out.display());
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match files::sync(&out, &expected) {
+        Ok(changes) if changes.is_empty() => {
+            println!(
+                "{} is already up to date ({} files)",
+                codegen::OUT,
+                expected.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(changes) => {
+            for c in &changes {
+                println!("{}", relative(c));
+            }
+            println!("{} file(s) changed", changes.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn relative(change: &files::Change) -> String {
+    let root = workspace_root();
+    change
+        .to_string()
+        .replace(&format!("{}/", root.display()), "")
+}
+
+fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> ExitCode {
+    let bytes = match std::fs::read(spec_path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", spec_path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let crate_name = crate_name.unwrap_or_else(|| default_crate_name(out));
+    if crate_name.is_empty()
+        || !crate_name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        eprintln!("error: invalid crate name {crate_name:?}: use letters, digits, `-` and `_`");
+        return ExitCode::from(2);
+    }
+    let config = generator::Config::new(
+        crate_name,
+        spec_path.display().to_string(),
+        "cargo xtask generate",
+    );
+    let generated = generator::parse_spec_bytes(&bytes)
+        .and_then(|spec| generator::generate_crate(&spec, &config));
+    let generated = match generated {
+        Ok(g) => g,
+        Err(e) => {
+            // Nothing has been written: generation is complete in memory before any write.
+            eprintln!("error: {}: {e}", spec_path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    match files::sync(out, &generated.files) {
+        Ok(changes) => {
+            println!(
+                "generated {} files into {} ({} changed)",
+                generated.files.len(),
+                out.display(),
+                changes.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn default_crate_name(out: &Path) -> String {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_matches('-').to_owned();
+    if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit()) {
+        format!(
+            "api-client{}",
+            if cleaned.is_empty() {
+                String::new()
+            } else {
+                format!("-{cleaned}")
+            }
+        )
+    } else {
+        cleaned
+    }
+}
