@@ -53,8 +53,9 @@ pub fn parse_spec_bytes(bytes: &[u8]) -> Result<Spec> {
 
 /// Parses an OpenAPI 3.0.x document given as YAML or JSON text.
 pub fn parse_spec(text: &str) -> Result<Spec> {
-    let raw = to_value(text)?;
+    let mut raw = to_value(text)?;
     check_version(&raw).map_err(|e| e.with_line(locate(text, "#/openapi")))?;
+    inline_misplaced_refs(&mut raw);
     let openapi: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
         let pointer = pointer_of(e.path());
         let message = e.inner().to_string();
@@ -205,6 +206,93 @@ fn check_version(raw: &Value) -> Result<()> {
             "#/openapi",
             format!("OpenAPI version {version:?} is not supported: only 3.0.x is"),
         ))
+    }
+}
+
+/// Real documents sometimes `$ref` a response to `#/components/requestBodies/X` (same shape:
+/// `description` + `content`). `openapiv3` cannot follow a reference across sections, so
+/// such a reference is replaced by a copy of its target before typing, when the target exists.
+fn inline_misplaced_refs(raw: &mut Value) {
+    let mut replacements: Vec<(String, Value)> = Vec::new();
+    let expect = |section: &str, node: &Value, at: String, out: &mut Vec<(String, Value)>| {
+        let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
+            return;
+        };
+        let prefix = format!("#/components/{section}/");
+        if reference.starts_with(&prefix) || !reference.starts_with("#/") {
+            return;
+        }
+        if let Some(target) = raw.pointer(&reference[1..])
+            && target.get("$ref").is_none()
+        {
+            out.push((at, target.clone()));
+        }
+    };
+    let Some(paths) = raw.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    for (path, item) in paths {
+        let item_at = format!("/paths/{}", path.replace('~', "~0").replace('/', "~1"));
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for (key, op) in item {
+            if key == "parameters" {
+                for (i, p) in op.as_array().into_iter().flatten().enumerate() {
+                    expect(
+                        "parameters",
+                        p,
+                        format!("{item_at}/parameters/{i}"),
+                        &mut replacements,
+                    );
+                }
+                continue;
+            }
+            let op_at = format!("{item_at}/{key}");
+            for (i, p) in op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                expect(
+                    "parameters",
+                    p,
+                    format!("{op_at}/parameters/{i}"),
+                    &mut replacements,
+                );
+            }
+            if let Some(body) = op.get("requestBody") {
+                expect(
+                    "requestBodies",
+                    body,
+                    format!("{op_at}/requestBody"),
+                    &mut replacements,
+                );
+            }
+            for (code, r) in op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                expect(
+                    "responses",
+                    r,
+                    format!(
+                        "{op_at}/responses/{}",
+                        code.replace('~', "~0").replace('/', "~1")
+                    ),
+                    &mut replacements,
+                );
+            }
+        }
+    }
+    for (at, value) in replacements {
+        if let Some(slot) = raw.pointer_mut(&at) {
+            *slot = value;
+        }
     }
 }
 

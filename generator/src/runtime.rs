@@ -55,6 +55,11 @@ serde_path_to_error = "0.1"
 thiserror = "2"
 tokio = {{ version = "1", features = ["time", "fs"] }}
 
+# The runtime's own unit tests come along with it.
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "time", "fs"] }}
+wiremock = "0.6"
+
 [workspace]
 "#
     )
@@ -82,7 +87,7 @@ pub use runtime::{{ApiError, Client, ClientBuilder, Error, FilePart, Page, Resul
 pub mod __private {{
     pub use crate::runtime::{{
         ApiInfo, Auth, Operation, RawResponse, decode_bytes, decode_empty, decode_json,
-        decode_text, double_option, encode_path, join, paginate,
+        decode_text, double_option, encode_path, join, to_text, paginate,
     }};
 }}
 "#,

@@ -16,6 +16,15 @@ use crate::naming::{self, Scope};
 use crate::parse::Spec;
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
+
+/// The component key a `$ref` names, if it names a whole component schema (a ref into
+/// one, like `#/components/schemas/Tag/allOf/0`, is an ordinary pointer).
+fn component_of(reference: &str) -> Option<String> {
+    reference
+        .strip_prefix(COMPONENT_PREFIX)
+        .filter(|key| !key.contains('/'))
+        .map(unescape)
+}
 /// Inline schemas nested deeper than this are refused rather than risking the stack.
 const MAX_DEPTH: usize = 64;
 
@@ -374,8 +383,7 @@ impl<'s> TypeBuilder<'s> {
             match current {
                 SchemaRef::Item(s) => return Ok((s, at)),
                 SchemaRef::Ref(r) => {
-                    if let Some(key) = r.strip_prefix(COMPONENT_PREFIX) {
-                        let key = unescape(key);
+                    if let Some(key) = component_of(r) {
                         let schema = self
                             .spec
                             .openapi
@@ -431,8 +439,7 @@ impl<'s> TypeBuilder<'s> {
     pub fn convert(&mut self, sref: SchemaRef<'s>, hint: &str, pointer: &str) -> Result<Converted> {
         match sref {
             SchemaRef::Ref(r) => {
-                if let Some(key) = r.strip_prefix(COMPONENT_PREFIX) {
-                    let key = unescape(key);
+                if let Some(key) = component_of(r) {
                     let Some(name) = self.components.get(&key) else {
                         return Err(self.spec.locate(Error::reference(
                             pointer,
@@ -1046,7 +1053,7 @@ impl<'s> TypeBuilder<'s> {
     /// A discriminator is usable by serde only when every alternative is a named object.
     fn all_refs_to_objects(&self, members: &'s [ReferenceOr<Schema>], pointer: &str) -> bool {
         members.iter().all(|m| match m {
-            ReferenceOr::Reference { reference } if reference.starts_with(COMPONENT_PREFIX) => {
+            ReferenceOr::Reference { reference } if component_of(reference).is_some() => {
                 match self.resolve(SchemaRef::Ref(reference), pointer) {
                     Ok((s, _)) => {
                         let (mv, _) = view(s);
@@ -1295,7 +1302,7 @@ pub fn foreign_schemas(raw: &Value) -> BTreeMap<String, Schema> {
             Value::Object(map) => {
                 if let Some(r) = map.get("$ref").and_then(Value::as_str)
                     && r.starts_with("#/")
-                    && !r.starts_with(COMPONENT_PREFIX)
+                    && component_of(r).is_none()
                     && !out.contains_key(r)
                     && let Some(target) = raw.pointer(&unescape_pointer(&r[1..]))
                     && let Ok(schema) = serde_json::from_value::<Schema>(target.clone())

@@ -1,6 +1,8 @@
 //! Maintainer tasks behind `cargo xtask`, as a library so tests can run the same checks.
 
 pub mod codegen;
+pub mod corpus;
+pub mod crates;
 pub mod files;
 
 use std::path::PathBuf;

@@ -33,6 +33,18 @@ enum Command {
         #[arg(long)]
         crate_name: Option<String>,
     },
+    /// Generate and compile a crate for every real-world spec in ../shared/specs/.
+    Corpus {
+        /// Only specs whose file name contains this.
+        #[arg(long)]
+        filter: Option<String>,
+        /// `cargo check` only, not clippy.
+        #[arg(long)]
+        no_clippy: bool,
+        /// Print the diagnostics of crates that failed.
+        #[arg(long)]
+        verbose: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -44,6 +56,48 @@ fn main() -> ExitCode {
             out,
             crate_name,
         } => run_generate(&spec, &out, crate_name),
+        Command::Corpus {
+            filter,
+            no_clippy,
+            verbose,
+        } => run_corpus(filter.as_deref(), no_clippy, verbose),
+    }
+}
+
+fn run_corpus(filter: Option<&str>, no_clippy: bool, verbose: bool) -> ExitCode {
+    let lint = if no_clippy {
+        xtask::crates::Lint::Check
+    } else {
+        xtask::crates::Lint::Clippy
+    };
+    let rows = match xtask::corpus::run(filter, lint) {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{}", xtask::corpus::table(&rows));
+    if verbose {
+        for r in &rows {
+            if let xtask::corpus::Status::Failed(why) = &r.result {
+                println!("\n--- {} ---\n{why}", r.spec);
+            }
+        }
+    }
+    let failures = rows.iter().filter(|r| r.result.is_failure()).count();
+    let compiles = rows
+        .iter()
+        .filter(|r| r.result == xtask::corpus::Status::Compiles)
+        .count();
+    println!(
+        "{compiles} of {} specs generate a crate that compiles; {failures} failed",
+        rows.len()
+    );
+    if failures > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -27,6 +27,19 @@ pub(crate) fn is_dot_segment(segment: &str) -> bool {
     decoded == "." || decoded == ".."
 }
 
+/// Text of a parameter value that has no `Display` (a `oneOf`, an object): a JSON string
+/// is sent as its raw text, so that a union of strings reads naturally in a URL; any other
+/// value is sent as JSON.
+#[doc(hidden)]
+pub fn to_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        // Only maps with non-string keys fail, and generated types have none.
+        Err(_) => String::new(),
+    }
+}
+
 /// Joins values with `separator`, for array parameters that are not exploded (`style:
 /// form, explode: false` joins with commas; `spaceDelimited` and `pipeDelimited` too).
 ///
@@ -78,5 +91,12 @@ mod tests {
         assert_eq!(join(&["website", "vcard"], ","), "website,vcard");
         assert_eq!(join::<i32>(&[], ","), "");
         assert_eq!(join(&[1, 2, 3], "|"), "1|2|3");
+    }
+
+    #[test]
+    fn to_text_keeps_strings_raw_and_encodes_the_rest_as_json() {
+        assert_eq!(to_text("name-or-id"), "name-or-id");
+        assert_eq!(to_text(&serde_json::json!({"a": 1})), r#"{"a":1}"#);
+        assert_eq!(to_text(&3), "3");
     }
 }

@@ -20,7 +20,7 @@ mod serde_helpers;
 pub use api::{ApiInfo, Auth, Operation};
 pub use builder::ClientBuilder;
 pub use client::Client;
-pub use encoding::{encode_path, join};
+pub use encoding::{encode_path, join, to_text};
 pub use error::{ApiError, Error, Result};
 pub use multipart::FilePart;
 pub use pagination::{Page, paginate};

@@ -64,7 +64,7 @@ fn to_text(kind: &Text, value: &Held) -> TokenStream {
     match kind {
         Text::Json => {
             let r = &value.reference;
-            quote!(serde_json::to_string(#r).unwrap_or_default())
+            quote!(crate::runtime::to_text(#r))
         }
         _ => {
             let p = &value.place;
@@ -411,7 +411,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let path_template = &op.path;
     let scopes = &op.scopes;
     let build = request_statements(api, op);
-    let (path_let, path_arg) = match path_expr(op) {
+    let (path_let, path_arg) = match path_expr(api, op) {
         PathExpr::Literal(lit) => (quote!(), quote!(#lit)),
         PathExpr::Format(expr) => (quote!(let path = #expr;), quote!(&path)),
     };
@@ -458,7 +458,7 @@ enum PathExpr {
     Format(TokenStream),
 }
 
-fn path_expr(op: &Operation) -> PathExpr {
+fn path_expr(api: &Api, op: &Operation) -> PathExpr {
     let mut fmt = String::new();
     let mut args = Vec::new();
     let mut rest = op.path.as_str();
@@ -475,10 +475,11 @@ fn path_expr(op: &Operation) -> PathExpr {
             .find(|p| p.location == Location::Path && p.wire == wire)
         {
             let name = ident(&p.name);
-            let value = if p.ty == Ty::String {
-                quote!(&self.#name)
-            } else {
-                quote!(&self.#name.to_string())
+            let value = match (&p.ty, text_kind(api, &p.ty)) {
+                (Ty::String, _) => quote!(&self.#name),
+                (_, Text::Display) => quote!(&self.#name.to_string()),
+                (_, Text::List) => quote!(&crate::runtime::join(&self.#name, ",")),
+                (_, Text::Json) => quote!(&crate::runtime::to_text(&self.#name)),
             };
             args.push(quote!(crate::runtime::encode_path(#value)));
         }

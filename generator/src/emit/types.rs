@@ -8,13 +8,13 @@ use crate::ir::{Field, FieldShape, IntEnum, StringEnum, Struct, Ty, TypeDef, Typ
 
 /// All named types of the API.
 pub fn emit(types: &[TypeDef]) -> TokenStream {
-    let items = types.iter().map(emit_one);
+    let items = types.iter().map(|t| emit_one(t, types));
     quote! {
         #(#items)*
     }
 }
 
-fn emit_one(def: &TypeDef) -> TokenStream {
+fn emit_one(def: &TypeDef, all: &[TypeDef]) -> TokenStream {
     let mut lines = docs::lines(&def.doc);
     if lines.is_empty() {
         lines.push(format!("`{}`", def.name));
@@ -25,7 +25,7 @@ fn emit_one(def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => emit_struct(&name, doc, s),
         TypeKind::StringEnum(e) => emit_string_enum(&name, doc, e),
         TypeKind::IntEnum(e) => emit_int_enum(&name, doc, e),
-        TypeKind::Union(u) => emit_union(&name, doc, u),
+        TypeKind::Union(u) => emit_union(&name, doc, u, all),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, Ctx::Types);
             quote! {
@@ -181,7 +181,14 @@ fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct) -> TokenStream {
             let (param_ty, assign) = match f.shape() {
                 FieldShape::OptionalNullable => {
                     let inner = convert(quote!(v));
-                    (quote!(Option<#ty>), quote!(Some(value.map(|v| #inner))))
+                    let assign = if inner.to_string() == "v" {
+                        quote!(Some(value))
+                    } else if f.boxed {
+                        quote!(Some(value.map(Box::new)))
+                    } else {
+                        quote!(Some(value.map(|v| #inner)))
+                    };
+                    (quote!(Option<#ty>), assign)
                 }
                 _ => (ty, quote!(Some(#value))),
             };
@@ -395,7 +402,20 @@ fn emit_int_enum(name: &syn::Ident, doc: TokenStream, e: &IntEnum) -> TokenStrea
     }
 }
 
-fn emit_union(name: &syn::Ident, doc: TokenStream, u: &Union) -> TokenStream {
+/// `ty` with aliases replaced by what they stand for.
+fn resolved<'a>(ty: &'a Ty, all: &'a [TypeDef]) -> &'a Ty {
+    let mut ty = ty;
+    for _ in 0..32 {
+        let Ty::Named(name) = ty else { break };
+        match all.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner)) => ty = inner,
+            _ => break,
+        }
+    }
+    ty
+}
+
+fn emit_union(name: &syn::Ident, doc: TokenStream, u: &Union, all: &[TypeDef]) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let ty = rust_type(&v.ty, Ctx::Types);
@@ -430,7 +450,13 @@ fn emit_union(name: &syn::Ident, doc: TokenStream, u: &Union) -> TokenStream {
         .variants
         .iter()
         .filter(|v| {
-            matches!(v.ty, Ty::Named(_)) && u.variants.iter().filter(|w| w.ty == v.ty).count() == 1
+            let mine = resolved(&v.ty, all);
+            matches!(v.ty, Ty::Named(_))
+                && u.variants
+                    .iter()
+                    .filter(|w| resolved(&w.ty, all) == mine)
+                    .count()
+                    == 1
         })
         .map(|v| {
             let vname = ident(&v.name);

@@ -1,0 +1,120 @@
+//! Every file in `tests/fixtures/broken/` must be refused: `parse_spec_bytes` then `generate`
+//! return an error (never a panic, never generated code) that points into the document
+//! (`#...`), and whose message is snapshotted (one snapshot per fixture).
+
+use std::any::Any;
+use std::panic::catch_unwind;
+use std::path::{Path, PathBuf};
+
+const BROKEN_DIR: &str = "tests/fixtures/broken";
+
+fn root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+fn panic_message(panic: &(dyn Any + Send)) -> &str {
+    panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)")
+}
+
+/// The error the generator gives for `file`; fails the test on a panic or an acceptance.
+fn refusal(file: &str) -> generator::Error {
+    let rel = format!("{BROKEN_DIR}/{file}");
+    let bytes = std::fs::read(root().join(&rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let config = generator::Config::new("broken", &rel, "cargo test --test broken_specs");
+    let outcome = catch_unwind(|| {
+        let spec = generator::parse_spec_bytes(&bytes)?;
+        generator::generate(&spec, &config)
+    });
+    let error = match outcome {
+        Err(panic) => panic!("{rel}: the generator panicked: {}", panic_message(&*panic)),
+        Ok(Ok(files)) => panic!(
+            "{rel}: accepted (generated {:?}), expected an error",
+            files.files.keys().collect::<Vec<_>>()
+        ),
+        Ok(Err(error)) => error,
+    };
+    assert!(
+        error.pointer.starts_with('#'),
+        "{rel}: the pointer of `{error}` is not a `#...` JSON pointer"
+    );
+    error
+}
+
+/// One test per fixture (named after it), plus the list of all of them.
+macro_rules! broken {
+    ($($(#[$attr:meta])* $name:ident => $file:literal,)*) => {
+        const FILES: &[&str] = &[$($file),*];
+        $(
+            $(#[$attr])*
+            #[test]
+            fn $name() {
+                let message = refusal($file).to_string();
+                insta::assert_snapshot!(stringify!($name), message);
+            }
+        )*
+    };
+}
+
+broken! {
+    binary => "binary.bin",
+    circular_alias_refs => "circular_alias_refs.yaml",
+    dangling_parameter_ref => "dangling_parameter_ref.yaml",
+    dangling_property_ref => "dangling_property_ref.yaml",
+    #[ignore = "generator bug: stack overflow (abort, not a panic) on a 2 MiB test thread: \
+        parse_spec overflows from 66 nested arrays (openapiv3 Schema deserialization), \
+        generate from 47 (render: syn::parse2), before MAX_DEPTH (64) refuses"]
+    deep_arrays => "deep_arrays.yaml",
+    deep_nesting => "deep_nesting.yaml",
+    duplicate_operation_id => "duplicate_operation_id.yaml",
+    empty => "empty.yaml",
+    external_ref => "external_ref.yaml",
+    info_title_list => "info_title_list.yaml",
+    invalid_json => "invalid_json.json",
+    invalid_yaml => "invalid_yaml.yaml",
+    missing_info => "missing_info.yaml",
+    missing_openapi => "missing_openapi.yaml",
+    multipart_without_schema => "multipart_without_schema.yaml",
+    not_utf8 => "not_utf8.yaml",
+    openapi31 => "openapi31.yaml",
+    openapi4 => "openapi4.yaml",
+    openapi_version_number => "openapi_version_number.yaml",
+    pagination_missing_field => "pagination_missing_field.yaml",
+    parameter_ref_to_schema => "parameter_ref_to_schema.yaml",
+    path_item_ref => "path_item_ref.yaml",
+    paths_not_object => "paths_not_object.yaml",
+    #[ignore = "generator bug: panics in types::unescape_pointer, which byte-slices \
+        `%a` + a non-ASCII char (types.rs:1124: not a char boundary)"]
+    ref_percent_non_ascii => "ref_percent_non_ascii.yaml",
+    #[ignore = "generator bug: `$ref: '#/info'` is accepted as an untyped schema \
+        (`pub type PetMeta = serde_json::Value`) instead of a reference error"]
+    ref_to_non_schema => "ref_to_non_schema.yaml",
+    request_body_no_content => "request_body_no_content.yaml",
+    self_alias_ref => "self_alias_ref.yaml",
+    swagger2 => "swagger2.yaml",
+    top_level_list => "top_level_list.yaml",
+    undeclared_path_param => "undeclared_path_param.yaml",
+    unknown_schema_type => "unknown_schema_type.yaml",
+    unwrap_non_object => "unwrap_non_object.yaml",
+    yaml_alias_bomb => "yaml_alias_bomb.yaml",
+    yaml_complex_key => "yaml_complex_key.yaml",
+    yaml_duplicate_key => "yaml_duplicate_key.yaml",
+    yaml_nan => "yaml_nan.yaml",
+}
+
+/// Every fixture file has its test above, listed in sorted order.
+#[test]
+fn every_broken_spec_is_tested() {
+    let dir = root().join(BROKEN_DIR);
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap_or_else(|e| panic!("{e}")).file_name())
+        .filter_map(|name| name.to_str().map(str::to_owned))
+        .collect();
+    files.sort();
+    assert_eq!(FILES, files, "add new fixtures to `broken!`, in order");
+}

@@ -1,0 +1,201 @@
+//! `cargo xtask corpus`: every real-world spec in `../shared/specs/` -> a standalone crate,
+//! all checked together; a table of what compiled, what was refused and why.
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::crates::{self, Lint, Outcome};
+
+/// The folder of public specs, beside the project.
+pub fn specs_dir() -> PathBuf {
+    crate::workspace_root().join("../shared/specs")
+}
+
+/// The result for one spec.
+#[derive(Debug)]
+pub struct Row {
+    /// File name.
+    pub spec: String,
+    /// Operations in the document.
+    pub operations: usize,
+    /// Component schemas in the document.
+    pub schemas: usize,
+    /// Time to parse and generate.
+    pub generation: Duration,
+    /// Lines of Rust generated.
+    pub lines: usize,
+    /// What happened.
+    pub result: Status,
+}
+
+/// What happened to one spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Generated and compiled (clippy-clean when linted).
+    Compiles,
+    /// Refused with a clear error.
+    Refused(String),
+    /// Generated, but the crate does not compile or lint cleanly.
+    Failed(String),
+    /// The generator panicked.
+    Panicked(String),
+}
+
+impl Status {
+    /// A run fails on panics and on generated crates that do not build.
+    pub fn is_failure(&self) -> bool {
+        matches!(self, Status::Failed(_) | Status::Panicked(_))
+    }
+}
+
+/// Runs the corpus (specs whose file name contains `filter`, if any).
+pub fn run(filter: Option<&str>, lint: Lint) -> std::io::Result<Vec<Row>> {
+    let dir = specs_dir();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml" | "yml")
+            )
+        })
+        .filter(|p| {
+            filter.is_none_or(|f| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().contains(f))
+            })
+        })
+        .collect();
+    paths.sort();
+    let mut rows = Vec::new();
+    let mut crates = BTreeMap::new();
+    for path in &paths {
+        let (row, files) = generate_one(path);
+        if let Some(files) = files {
+            crates.insert(crate_name(&row.spec), files);
+        }
+        rows.push(row);
+    }
+    if !crates.is_empty() {
+        let outcomes = crates::check(
+            &crates::scratch("corpus-crates"),
+            &crates::scratch("corpus-target"),
+            &crates,
+            lint,
+        )?;
+        for row in &mut rows {
+            if let Some(Outcome::Failed(why)) = outcomes.get(&crate_name(&row.spec)) {
+                row.result = Status::Failed(why.clone());
+            }
+        }
+    }
+    Ok(rows)
+}
+
+fn crate_name(spec: &str) -> String {
+    let stem = spec.rsplit_once('.').map_or(spec, |(s, _)| s);
+    let name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("corpus-{name}")
+}
+
+fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
+    let spec_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut row = Row {
+        spec: spec_name.clone(),
+        operations: 0,
+        schemas: 0,
+        generation: Duration::ZERO,
+        lines: 0,
+        result: Status::Compiles,
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            row.result = Status::Refused(format!("cannot read: {e}"));
+            return (row, None);
+        }
+    };
+    let config = generator::Config::new(
+        crate_name(&spec_name),
+        format!("shared/specs/{spec_name}"),
+        "cargo xtask corpus",
+    );
+    let start = Instant::now();
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let spec = generator::parse_spec_bytes(&bytes)?;
+        let counts = (
+            spec.openapi.operations().count(),
+            spec.openapi
+                .components
+                .as_ref()
+                .map_or(0, |c| c.schemas.len()),
+        );
+        generator::generate_crate(&spec, &config).map(|files| (counts, files))
+    }));
+    row.generation = start.elapsed();
+    match outcome {
+        Ok(Ok(((ops, schemas), files))) => {
+            row.operations = ops;
+            row.schemas = schemas;
+            row.lines = files
+                .files
+                .iter()
+                .filter(|(p, _)| p.starts_with("src/generated"))
+                .map(|(_, c)| c.lines().count())
+                .sum();
+            (row, Some(files.files))
+        }
+        Ok(Err(e)) => {
+            row.result = Status::Refused(e.to_string());
+            (row, None)
+        }
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            row.result = Status::Panicked(msg);
+            (row, None)
+        }
+    }
+}
+
+/// The table, as Markdown.
+pub fn table(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| spec | operations | schemas | generated lines | generation | result |\n|---|---:|---:|---:|---:|---|\n",
+    );
+    for r in rows {
+        let result = match &r.result {
+            Status::Compiles => "compiles, clippy-clean".to_owned(),
+            Status::Refused(why) => format!("refused: {}", why.replace('|', "\\|")),
+            Status::Failed(_) => "FAILED to compile".to_owned(),
+            Status::Panicked(why) => format!("PANICKED: {why}"),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {:.1} ms | {} |\n",
+            r.spec,
+            r.operations,
+            r.schemas,
+            r.lines,
+            r.generation.as_secs_f64() * 1000.0,
+            result
+        ));
+    }
+    out
+}

@@ -1,0 +1,125 @@
+//! Compiling generated crates: many at once, in one throwaway workspace with one target
+//! folder, so that their shared dependencies build once.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::files::write_atomic;
+
+/// How one crate fared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// `cargo clippy -D warnings` (or `check`) passed for it.
+    Clean,
+    /// It did not build, or clippy complained: the diagnostics that name its files.
+    Failed(String),
+}
+
+/// What to run on the crates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lint {
+    /// `cargo check`.
+    Check,
+    /// `cargo clippy --all-targets -- -D warnings`.
+    Clippy,
+}
+
+/// Writes `crates` (name -> files of `generator::generate_crate`) under `dir` as members of
+/// one workspace, builds them, and reports each crate's outcome.
+pub fn check(
+    dir: &Path,
+    target: &Path,
+    crates: &BTreeMap<String, BTreeMap<String, String>>,
+    lint: Lint,
+) -> io::Result<BTreeMap<String, Outcome>> {
+    if dir.exists() {
+        fs::remove_dir_all(dir)?;
+    }
+    fs::create_dir_all(dir)?;
+    for (name, files) in crates {
+        for (rel, contents) in files {
+            let contents = if rel == "Cargo.toml" {
+                // A member must not declare its own workspace.
+                contents.replace("\n[workspace]\n", "\n")
+            } else {
+                contents.clone()
+            };
+            write_atomic(&dir.join(name).join(rel), &contents)?;
+        }
+    }
+    let members: Vec<String> = crates.keys().map(|n| format!("    {n:?},")).collect();
+    write_atomic(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [\n{}\n]\n",
+            members.join("\n")
+        ),
+    )?;
+    // Reuse the project's lock file so the same dependency versions are used (and cached).
+    let lock = crate::workspace_root().join("Cargo.lock");
+    if lock.exists() {
+        fs::copy(&lock, dir.join("Cargo.lock"))?;
+    }
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    match lint {
+        Lint::Check => cmd.args([
+            "check",
+            "--workspace",
+            "--keep-going",
+            "--message-format=short",
+        ]),
+        Lint::Clippy => cmd.args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--keep-going",
+            "--message-format=short",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    };
+    cmd.current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS");
+    let output = cmd.output()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let mut outcomes = BTreeMap::new();
+    for name in crates.keys() {
+        let prefix = format!("{name}/");
+        let mine: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with(&prefix) && (l.contains("error") || l.contains("warning")))
+            .collect();
+        let failed_build = stderr.lines().any(|l| {
+            l.contains(&format!("could not compile `{name}`"))
+                || l.contains(&format!("could not compile `{}`", name.replace('-', "_")))
+        });
+        outcomes.insert(
+            name.clone(),
+            if mine.is_empty() && !failed_build {
+                Outcome::Clean
+            } else {
+                Outcome::Failed(mine.iter().take(40).copied().collect::<Vec<_>>().join("\n"))
+            },
+        );
+    }
+    if !output.status.success() && outcomes.values().all(|o| *o == Outcome::Clean) {
+        // A failure no crate owns (dependency resolution, a lock problem): say it plainly.
+        let tail: Vec<&str> = stderr.lines().rev().take(30).collect();
+        return Err(io::Error::other(format!(
+            "cargo failed in {}:\n{}",
+            dir.display(),
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        )));
+    }
+    Ok(outcomes)
+}
+
+/// `<root>/target/<name>`: scratch space that `cargo clean` removes.
+pub fn scratch(name: &str) -> PathBuf {
+    crate::workspace_root().join("target").join(name)
+}
