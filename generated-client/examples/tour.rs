@@ -150,7 +150,7 @@ async fn links(client: &Client, tour: &mut Tour) {
             .size(20)
             .search("summer")
             .qr_type(vec!["website".to_owned(), "vcard".to_owned()])
-            .only_favorites(true)
+            .only_favorites()
             .sort_by(ListLinksSortBy::MostRecent)
             .send(),
     )
@@ -158,7 +158,7 @@ async fn links(client: &Client, tour: &mut Tour) {
     tour.call("getLink", links.get(LINK).send()).await;
     let new_link = CreateLinkRequest::new("Summer Sale", "website".to_owned())
         .with_data(object(json!({ "url": "https://example.com/sale" })))
-        .with_link_configurations(LinkConfigurations::new().with_folder_id(Some(FOLDER)));
+        .with_link_configurations(LinkConfigurations::new().with_folder_id(FOLDER));
     tour.call("createLink", links.create(new_link).send()).await;
     let changes = UpdateLinkRequest::new().with_name("Summer Sale 2026");
     tour.call("updateLink", links.update(LINK, changes).send())

@@ -23,6 +23,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations grouped by resource (first tag), sorted by module name.
     pub groups: Vec<Group>,
+    /// Names of the types that can arrive in a response (directly or nested): only those
+    /// need to tolerate values this version does not know.
+    pub response_types: std::collections::BTreeSet<String>,
 }
 
 /// Authentication, reduced to what a client must do with one credential.
@@ -354,6 +357,9 @@ pub struct Param {
     pub required: bool,
     /// Serialization.
     pub style: Style,
+    /// A boolean whose only allowed value is `true` (`enum: [true]`): a switch that is either
+    /// sent as `true` or not sent, so its setter takes no argument.
+    pub flag: bool,
     /// Its documentation.
     pub doc: Doc,
 }

@@ -85,9 +85,12 @@ pub struct GeneratedFiles {
 pub fn build_api(spec: &Spec) -> Result<ir::Api> {
     let foreign = types::foreign_schemas(&spec.raw);
     let mut builder = types::TypeBuilder::new(spec, &foreign, &[]);
-    builder.convert_components()?;
+    // A schema used only as a multipart body becomes builder setters, not a type: a struct
+    // would hold files as strings and mislead.
+    builder.convert_components(&types::multipart_only(&spec.raw))?;
     let groups = operations::build_groups(spec, &mut builder)?;
     let types = builder.finish().map_err(|e| spec.locate(e))?;
+    let response_types = reachable_from_responses(&types, &groups);
     let info = &spec.openapi.info;
     Ok(ir::Api {
         title: info.title.clone(),
@@ -101,7 +104,50 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         auth: operations::auth_of(spec),
         types,
         groups,
+        response_types,
     })
+}
+
+fn reachable_from_responses(
+    types: &[ir::TypeDef],
+    groups: &[ir::Group],
+) -> std::collections::BTreeSet<String> {
+    use ir::{Ty, TypeKind};
+    fn names(ty: &Ty, out: &mut Vec<String>) {
+        match ty {
+            Ty::Named(n) => out.push(n.clone()),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => names(inner, out),
+            _ => {}
+        }
+    }
+    let mut stack = Vec::new();
+    for op in groups.iter().flat_map(|g| &g.ops) {
+        if let ir::Response::Json { ty, .. } = &op.response {
+            names(ty, &mut stack);
+        }
+    }
+    let by_name: BTreeMap<&str, &ir::TypeDef> =
+        types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        match by_name.get(name.as_str()).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => {
+                for f in &s.fields {
+                    names(&f.ty, &mut stack);
+                }
+                if let Some(extra) = &s.additional {
+                    names(extra, &mut stack);
+                }
+            }
+            Some(TypeKind::Union(u)) => u.variants.iter().for_each(|v| names(&v.ty, &mut stack)),
+            Some(TypeKind::Alias(ty)) => names(ty, &mut stack),
+            _ => {}
+        }
+    }
+    seen
 }
 
 /// The modules of `src/generated/` for `spec`: `mod.rs`, `types.rs`, one file per resource.
@@ -113,7 +159,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_long_first_doc_paragraph)]
     };
     let mut files = BTreeMap::new();
-    let types = emit::types::emit(&api.types);
+    let types = emit::types::emit(&api.types, &api.response_types);
     files.insert(
         "types.rs".to_owned(),
         render::render(

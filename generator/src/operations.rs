@@ -255,7 +255,15 @@ fn build_operation<'s>(
                 _ => Style::Joined(','),
             }
         };
+        let flag = matches!(
+            &data.format,
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(openapiv3::Schema {
+                schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::Boolean(b)),
+                ..
+            })) if b.enumeration == [Some(true)]
+        );
         params.push(Param {
+            flag,
             wire: data.name.clone(),
             name: rust,
             location,

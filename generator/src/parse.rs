@@ -55,6 +55,10 @@ pub fn parse_spec_bytes(bytes: &[u8]) -> Result<Spec> {
 pub fn parse_spec(text: &str) -> Result<Spec> {
     let mut raw = to_value(text)?;
     check_version(&raw).map_err(|e| e.with_line(locate(text, "#/openapi")))?;
+    check_depth(&raw).map_err(|e| {
+        let line = locate(text, &e.pointer);
+        e.with_line(line)
+    })?;
     inline_misplaced_refs(&mut raw);
     let openapi: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
         let pointer = pointer_of(e.path());
@@ -209,67 +213,27 @@ fn check_version(raw: &Value) -> Result<()> {
     }
 }
 
-/// Real documents sometimes `$ref` a response to `#/components/requestBodies/X` (same shape:
-/// `description` + `content`). `openapiv3` cannot follow a reference across sections, so
-/// such a reference is replaced by a copy of its target before typing, when the target exists.
+/// Real documents sometimes `$ref` a response to `#/components/requestBodies/X`, or a request
+/// body to `#/components/responses/X`: the two share their shape (`description` +
+/// `content`). `openapiv3` cannot follow a reference across sections, so such a reference is
+/// replaced by a copy of its target before typing. Other misplaced references stay, and get
+/// a clear error later.
 fn inline_misplaced_refs(raw: &mut Value) {
+    const SWAPS: [(&str, &str); 2] = [
+        ("responses", "#/components/requestBodies/"),
+        ("requestBody", "#/components/responses/"),
+    ];
     let mut replacements: Vec<(String, Value)> = Vec::new();
-    let expect = |section: &str, node: &Value, at: String, out: &mut Vec<(String, Value)>| {
-        let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
-            return;
-        };
-        let prefix = format!("#/components/{section}/");
-        if reference.starts_with(&prefix) || !reference.starts_with("#/") {
-            return;
-        }
-        if let Some(target) = raw.pointer(&reference[1..])
-            && target.get("$ref").is_none()
-        {
-            out.push((at, target.clone()));
-        }
-    };
     let Some(paths) = raw.get("paths").and_then(Value::as_object) else {
         return;
     };
     for (path, item) in paths {
-        let item_at = format!("/paths/{}", path.replace('~', "~0").replace('/', "~1"));
-        let Some(item) = item.as_object() else {
-            continue;
-        };
-        for (key, op) in item {
-            if key == "parameters" {
-                for (i, p) in op.as_array().into_iter().flatten().enumerate() {
-                    expect(
-                        "parameters",
-                        p,
-                        format!("{item_at}/parameters/{i}"),
-                        &mut replacements,
-                    );
-                }
-                continue;
-            }
-            let op_at = format!("{item_at}/{key}");
-            for (i, p) in op
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                expect(
-                    "parameters",
-                    p,
-                    format!("{op_at}/parameters/{i}"),
-                    &mut replacements,
-                );
-            }
+        let item_at = crate::error::push_pointer("/paths", path);
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let op_at = crate::error::push_pointer(&item_at, method);
+            let mut slots: Vec<(String, &Value, &str)> = Vec::new();
             if let Some(body) = op.get("requestBody") {
-                expect(
-                    "requestBodies",
-                    body,
-                    format!("{op_at}/requestBody"),
-                    &mut replacements,
-                );
+                slots.push((format!("{op_at}/requestBody"), body, SWAPS[1].1));
             }
             for (code, r) in op
                 .get("responses")
@@ -277,15 +241,17 @@ fn inline_misplaced_refs(raw: &mut Value) {
                 .into_iter()
                 .flatten()
             {
-                expect(
-                    "responses",
-                    r,
-                    format!(
-                        "{op_at}/responses/{}",
-                        code.replace('~', "~0").replace('/', "~1")
-                    ),
-                    &mut replacements,
-                );
+                let at = crate::error::push_pointer(&format!("{op_at}/responses"), code);
+                slots.push((at, r, SWAPS[0].1));
+            }
+            for (at, node, foreign) in slots {
+                if let Some(reference) = node.get("$ref").and_then(Value::as_str)
+                    && reference.starts_with(foreign)
+                    && let Some(target) = raw.pointer(&reference[1..])
+                    && target.get("$ref").is_none()
+                {
+                    replacements.push((at, target.clone()));
+                }
             }
         }
     }
@@ -294,6 +260,72 @@ fn inline_misplaced_refs(raw: &mut Value) {
             *slot = value;
         }
     }
+}
+
+/// Deepest nesting accepted: real documents stay under 32 levels; far deeper input is
+/// refused before the recursive deserializers could exhaust the stack.
+const MAX_JSON_DEPTH: usize = 64;
+
+fn check_depth(raw: &Value) -> Result<()> {
+    // Depth first without building pointers (large specs have ~10^6 nodes); only a document
+    // that is too deep pays for finding where.
+    let mut stack = vec![(raw, 1usize)];
+    let mut too_deep = false;
+    while let Some((node, depth)) = stack.pop() {
+        if depth > MAX_JSON_DEPTH {
+            too_deep = true;
+            break;
+        }
+        match node {
+            Value::Object(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            _ => {}
+        }
+    }
+    if !too_deep {
+        return Ok(());
+    }
+    let mut at = String::from("#");
+    let mut node = raw;
+    for _ in 0..MAX_JSON_DEPTH {
+        // Follow the child that leads deepest.
+        let Some((key, next)) = children(node).into_iter().max_by_key(|(_, v)| depth_of(v)) else {
+            break;
+        };
+        at = crate::error::push_pointer(&at, &key);
+        node = next;
+    }
+    Err(Error::new(
+        ErrorKind::Unsupported,
+        at,
+        format!("the document nests more than {MAX_JSON_DEPTH} levels deep"),
+    ))
+}
+
+fn children(node: &Value) -> Vec<(String, &Value)> {
+    match node {
+        Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn depth_of(value: &Value) -> usize {
+    let mut best = 0;
+    let mut stack = vec![(value, 1usize)];
+    while let Some((node, depth)) = stack.pop() {
+        best = best.max(depth);
+        match node {
+            Value::Object(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            _ => {}
+        }
+    }
+    best
 }
 
 fn pointer_of(path: &serde_path_to_error::Path) -> String {

@@ -26,7 +26,7 @@ fn component_of(reference: &str) -> Option<String> {
         .map(unescape)
 }
 /// Inline schemas nested deeper than this are refused rather than risking the stack.
-const MAX_DEPTH: usize = 64;
+const MAX_DEPTH: usize = 32;
 
 /// A schema position: a `$ref` or an inline schema.
 #[derive(Clone, Copy)]
@@ -328,11 +328,11 @@ impl<'s> TypeBuilder<'s> {
     }
 
     /// Converts every component schema into a named type.
-    pub fn convert_components(&mut self) -> Result<()> {
+    pub fn convert_components(&mut self, skip: &BTreeSet<String>) -> Result<()> {
         let Some(c) = &self.spec.openapi.components else {
             return Ok(());
         };
-        for (key, schema) in &c.schemas {
+        for (key, schema) in c.schemas.iter().filter(|(k, _)| !skip.contains(*k)) {
             let name = self.components[key].clone();
             let pointer = push_pointer("#/components/schemas", key);
             let sref = SchemaRef::from(schema);
@@ -1114,23 +1114,62 @@ fn unescape(token: &str) -> String {
 }
 
 fn unescape_pointer(pointer: &str) -> String {
-    // serde_json's pointer() takes RFC 6901 pointers; URI-fragment refs may be percent-encoded.
-    let mut out = String::with_capacity(pointer.len());
-    let bytes = pointer.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&pointer[i + 1..i + 3], 16)
-        {
-            out.push(b as char);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i] as char);
-        i += 1;
+    // A `$ref` is a URI fragment, so its pointer may be percent-encoded (RFC 6901, section 6);
+    // serde_json's `pointer()` wants the decoded form.
+    percent_encoding::percent_decode_str(pointer)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// Keywords a schema object may have: a `$ref` target with any other key (like `#/info`,
+/// with `version`) is not a schema.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
+    "$ref",
+];
+
+fn looks_like_schema(node: &Value) -> bool {
+    match node {
+        Value::Bool(_) => true,
+        Value::Object(map) => map
+            .keys()
+            .all(|k| k.starts_with("x-") || SCHEMA_KEYWORDS.contains(&k.as_str())),
+        _ => false,
     }
-    out
 }
 
 /// Component keys that are alternatives of a discriminated union, with the tag property
@@ -1305,6 +1344,7 @@ pub fn foreign_schemas(raw: &Value) -> BTreeMap<String, Schema> {
                     && component_of(r).is_none()
                     && !out.contains_key(r)
                     && let Some(target) = raw.pointer(&unescape_pointer(&r[1..]))
+                    && looks_like_schema(target)
                     && let Ok(schema) = serde_json::from_value::<Schema>(target.clone())
                 {
                     out.insert(r.to_owned(), schema);
@@ -1316,4 +1356,49 @@ pub fn foreign_schemas(raw: &Value) -> BTreeMap<String, Schema> {
         }
     }
     out
+}
+
+/// Component schemas whose every `$ref` is the schema of a `multipart/*` body.
+pub fn multipart_only(raw: &Value) -> BTreeSet<String> {
+    let mut all: BTreeMap<String, usize> = BTreeMap::new();
+    let mut multipart: BTreeMap<String, usize> = BTreeMap::new();
+    // (node, is the schema of a multipart media type)
+    let mut stack = vec![(raw, false)];
+    while let Some((node, at_multipart)) = stack.pop() {
+        match node {
+            Value::Object(map) => {
+                if let Some(key) = map
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(component_of)
+                {
+                    *all.entry(key.clone()).or_default() += 1;
+                    if at_multipart {
+                        *multipart.entry(key).or_default() += 1;
+                    }
+                }
+                for (k, v) in map {
+                    if k.starts_with("multipart/") {
+                        if let Some(schema) = v.get("schema") {
+                            stack.push((schema, true));
+                        }
+                        for (k2, v2) in v.as_object().into_iter().flatten() {
+                            if k2 != "schema" {
+                                stack.push((v2, false));
+                            }
+                        }
+                    } else {
+                        stack.push((v, false));
+                    }
+                }
+            }
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, false))),
+            _ => {}
+        }
+    }
+    multipart
+        .into_iter()
+        .filter(|(k, n)| all.get(k) == Some(n))
+        .map(|(k, _)| k)
+        .collect()
 }

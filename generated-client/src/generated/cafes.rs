@@ -169,8 +169,8 @@ impl Cafes {
         UpdateCafeProfile {
             client: self.client.clone(),
             id: id.into(),
-            cover: None,
             logo: None,
+            cover: None,
         }
     }
     /// Update cafe theme/colors
@@ -361,18 +361,18 @@ static UPDATE_CAFE_PROFILE: crate::runtime::Operation = crate::runtime::Operatio
 pub struct UpdateCafeProfile {
     client: crate::runtime::Client,
     id: String,
-    cover: Option<crate::runtime::FilePart>,
     logo: Option<crate::runtime::FilePart>,
+    cover: Option<crate::runtime::FilePart>,
 }
 impl UpdateCafeProfile {
-    /// Cover image.
-    pub fn cover(mut self, value: crate::runtime::FilePart) -> Self {
-        self.cover = Some(value);
-        self
-    }
     /// Logo image.
     pub fn logo(mut self, value: crate::runtime::FilePart) -> Self {
         self.logo = Some(value);
+        self
+    }
+    /// Cover image.
+    pub fn cover(mut self, value: crate::runtime::FilePart) -> Self {
+        self.cover = Some(value);
         self
     }
     /// Sends the request and decodes the response.
@@ -388,11 +388,11 @@ impl UpdateCafeProfile {
                 |request| {
                     let mut request = request;
                     let mut form = reqwest::multipart::Form::new();
-                    if let Some(value) = &self.cover {
-                        form = form.part("cover", value.to_part());
-                    }
                     if let Some(value) = &self.logo {
                         form = form.part("logo", value.to_part());
+                    }
+                    if let Some(value) = &self.cover {
+                        form = form.part("cover", value.to_part());
                     }
                     request = request.multipart(form);
                     request

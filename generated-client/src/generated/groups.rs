@@ -69,9 +69,9 @@ impl Groups {
         CreateGroup {
             client: self.client.clone(),
             id: id.into(),
-            image: None,
             name: name.into(),
             visible: None,
+            image: None,
         }
     }
     /// Reorder groups
@@ -167,9 +167,9 @@ impl Groups {
             client: self.client.clone(),
             id: id.into(),
             group_id: group_id.into(),
-            image: None,
             name: None,
             visible: None,
+            image: None,
         }
     }
     /// Delete a group
@@ -245,19 +245,19 @@ static CREATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
 pub struct CreateGroup {
     client: crate::runtime::Client,
     id: String,
-    image: Option<crate::runtime::FilePart>,
     name: String,
     visible: Option<bool>,
+    image: Option<crate::runtime::FilePart>,
 }
 impl CreateGroup {
-    /// Optional group image.
-    pub fn image(mut self, value: crate::runtime::FilePart) -> Self {
-        self.image = Some(value);
-        self
-    }
     /// Whether the group is visible on the menu.
     pub fn visible(mut self, value: bool) -> Self {
         self.visible = Some(value);
+        self
+    }
+    /// Optional group image.
+    pub fn image(mut self, value: crate::runtime::FilePart) -> Self {
+        self.image = Some(value);
         self
     }
     /// Sends the request and decodes the response.
@@ -273,12 +273,12 @@ impl CreateGroup {
                 |request| {
                     let mut request = request;
                     let mut form = reqwest::multipart::Form::new();
-                    if let Some(value) = &self.image {
-                        form = form.part("image", value.to_part());
-                    }
                     form = form.text("name", self.name.to_string());
                     if let Some(value) = &self.visible {
                         form = form.text("visible", value.to_string());
+                    }
+                    if let Some(value) = &self.image {
+                        form = form.part("image", value.to_part());
                     }
                     request = request.multipart(form);
                     request
@@ -371,16 +371,11 @@ pub struct UpdateGroup {
     client: crate::runtime::Client,
     id: String,
     group_id: String,
-    image: Option<crate::runtime::FilePart>,
     name: Option<String>,
     visible: Option<bool>,
+    image: Option<crate::runtime::FilePart>,
 }
 impl UpdateGroup {
-    /// Optional group image.
-    pub fn image(mut self, value: crate::runtime::FilePart) -> Self {
-        self.image = Some(value);
-        self
-    }
     /// Group name (max 255 characters).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
@@ -389,6 +384,11 @@ impl UpdateGroup {
     /// Whether the group is visible on the menu.
     pub fn visible(mut self, value: bool) -> Self {
         self.visible = Some(value);
+        self
+    }
+    /// Optional group image.
+    pub fn image(mut self, value: crate::runtime::FilePart) -> Self {
+        self.image = Some(value);
         self
     }
     /// Sends the request and decodes the response.
@@ -407,14 +407,14 @@ impl UpdateGroup {
                 |request| {
                     let mut request = request;
                     let mut form = reqwest::multipart::Form::new();
-                    if let Some(value) = &self.image {
-                        form = form.part("image", value.to_part());
-                    }
                     if let Some(value) = &self.name {
                         form = form.text("name", value.to_string());
                     }
                     if let Some(value) = &self.visible {
                         form = form.text("visible", value.to_string());
+                    }
+                    if let Some(value) = &self.image {
+                        form = form.part("image", value.to_part());
                     }
                     request = request.multipart(form);
                     request

@@ -221,32 +221,6 @@ impl Links {
             id: id.into(),
         }
     }
-    /// Duplicate a link
-    ///
-    /// Duplicates a link. Only the method, path and scope are documented; no request
-    /// body is sent.
-    ///
-    /// Required scope: `links.create`.
-    ///
-    /// `POST /links/{id}/duplicate`
-    ///
-    /// # Arguments
-    /// - `id`: The link's `dynamic_link_id` (its slug).
-    ///
-    /// # Example
-    /// ```no_run
-    /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
-    /// let response = client.links().duplicate(id).send().await?;
-    /// # let _ = response;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn duplicate(&self, id: impl Into<String>) -> DuplicateLink {
-        DuplicateLink {
-            client: self.client.clone(),
-            id: id.into(),
-        }
-    }
     /// Pause a link
     ///
     /// Pauses a link. Only the method, path and scope are documented; no request body
@@ -295,6 +269,32 @@ impl Links {
     /// ```
     pub fn resume(&self, id: impl Into<String>) -> ResumeLink {
         ResumeLink {
+            client: self.client.clone(),
+            id: id.into(),
+        }
+    }
+    /// Duplicate a link
+    ///
+    /// Duplicates a link. Only the method, path and scope are documented; no request
+    /// body is sent.
+    ///
+    /// Required scope: `links.create`.
+    ///
+    /// `POST /links/{id}/duplicate`
+    ///
+    /// # Arguments
+    /// - `id`: The link's `dynamic_link_id` (its slug).
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
+    /// let response = client.links().duplicate(id).send().await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn duplicate(&self, id: impl Into<String>) -> DuplicateLink {
+        DuplicateLink {
             client: self.client.clone(),
             id: id.into(),
         }
@@ -375,18 +375,23 @@ impl ListLinks {
         self
     }
     /// Comma-separated list of link types, e.g. `website,vcard` (sent as one parameter, not repeated).
-    pub fn qr_type(mut self, value: Vec<String>) -> Self {
-        self.qr_type = Some(value);
+    pub fn qr_type(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.qr_type = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Comma-separated list of statuses (sent as one parameter, not repeated). The allowed status values are not documented.
-    pub fn status(mut self, value: Vec<String>) -> Self {
-        self.status = Some(value);
+    pub fn status(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.status = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// When set, returns only favorited links. Send `only_favorites=true`; omit the parameter to list every link.
-    pub fn only_favorites(mut self, value: bool) -> Self {
-        self.only_favorites = Some(value);
+    ///
+    /// A switch: sent as `true` when called, not sent otherwise.
+    pub fn only_favorites(mut self) -> Self {
+        self.only_favorites = Some(true);
         self
     }
     /// Sort order.
@@ -453,9 +458,10 @@ impl ListLinks {
     /// page set on this builder (or the first). Stops after the last page.
     pub fn stream(
         self,
-    ) -> impl futures::Stream<
-        Item = crate::runtime::Result<crate::generated::types::Link>,
-    > + Send + 'static {
+    ) -> futures::stream::BoxStream<
+        'static,
+        crate::runtime::Result<crate::generated::types::Link>,
+    > {
         let start = self.page.unwrap_or(1);
         crate::runtime::paginate(start, move |page| self.clone().page(page).send())
     }
@@ -644,33 +650,6 @@ impl ArchiveLink {
         >(&ARCHIVE_LINK, raw)
     }
 }
-static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
-    id: "duplicateLink",
-    method: reqwest::Method::POST,
-    path: "/links/{id}/duplicate",
-    scopes: &["links.create"],
-};
-/// Request builder for [`Links::duplicate`]: set optional inputs, then `.send().await`.
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct DuplicateLink {
-    client: crate::runtime::Client,
-    id: String,
-}
-impl DuplicateLink {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!(
-            "/links/{}/duplicate", crate ::runtime::encode_path(& self.id)
-        );
-        let raw = self.client.execute(&DUPLICATE_LINK, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&DUPLICATE_LINK, raw)
-    }
-}
 static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operation {
     id: "pauseLink",
     method: reqwest::Method::POST,
@@ -719,6 +698,33 @@ impl ResumeLink {
         crate::runtime::decode_json::<
             crate::generated::types::UntypedResponse,
         >(&RESUME_LINK, raw)
+    }
+}
+static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
+    id: "duplicateLink",
+    method: reqwest::Method::POST,
+    path: "/links/{id}/duplicate",
+    scopes: &["links.create"],
+};
+/// Request builder for [`Links::duplicate`]: set optional inputs, then `.send().await`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct DuplicateLink {
+    client: crate::runtime::Client,
+    id: String,
+}
+impl DuplicateLink {
+    /// Sends the request and decodes the response.
+    pub async fn send(
+        self,
+    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        let path = format!(
+            "/links/{}/duplicate", crate ::runtime::encode_path(& self.id)
+        );
+        let raw = self.client.execute(&DUPLICATE_LINK, &path, |request| request).await?;
+        crate::runtime::decode_json::<
+            crate::generated::types::UntypedResponse,
+        >(&DUPLICATE_LINK, raw)
     }
 }
 static SAVE_LINK_AS_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {

@@ -8,447 +8,258 @@
     clippy::too_long_first_doc_paragraph
 )]
 #![allow(clippy::large_enum_variant)]
-/// Background of the code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BackgroundOptions {
-    /// CSS color or hex.
-    ///
-    /// - Default: `"white"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-}
-#[allow(deprecated)]
-impl BackgroundOptions {
-    /// An empty value: every field unset.
-    pub fn new() -> Self {
-        Self { color: None }
-    }
-    /// Sets [`color`](Self::color).
-    pub fn with_color(mut self, value: impl Into<String>) -> Self {
-        self.color = Some(value.into());
-        self
-    }
-}
-/// Body of `POST /bulk-generate`: 1–1200 records of one link type. The variant is selected by `type`; each record requires a `name` plus the type-specific fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "type")]
-pub enum BulkGenerateRequest {
-    /// `website`
-    #[serde(rename = "website")]
-    Website(BulkWebsiteRequest),
-    /// `product`
-    #[serde(rename = "product")]
-    Product(BulkProductRequest),
-    /// `sms`
-    #[serde(rename = "sms")]
-    Sms(BulkSmsRequest),
-    /// `vcard`
-    #[serde(rename = "vcard")]
-    Vcard(BulkVcardRequest),
-    /// A tag value not known when this crate was generated (its payload is not kept).
-    #[serde(other)]
-    Unknown,
-}
-impl From<BulkWebsiteRequest> for BulkGenerateRequest {
-    fn from(value: BulkWebsiteRequest) -> Self {
-        Self::Website(value)
-    }
-}
-impl From<BulkProductRequest> for BulkGenerateRequest {
-    fn from(value: BulkProductRequest) -> Self {
-        Self::Product(value)
-    }
-}
-impl From<BulkSmsRequest> for BulkGenerateRequest {
-    fn from(value: BulkSmsRequest) -> Self {
-        Self::Sms(value)
-    }
-}
-impl From<BulkVcardRequest> for BulkGenerateRequest {
-    fn from(value: BulkVcardRequest) -> Self {
-        Self::Vcard(value)
-    }
-}
-/// Bulk-generate `product` links.
+/// Pagination info returned in `meta` by paginated list endpoints. Only `currentPage` and `totalPages` are documented; other fields are kept.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct BulkProductRequest {
-    /// 1–1200 product records.
+pub struct PaginationMeta {
+    /// The current page (1-based).
     ///
-    /// - Minimum items: 1
-    /// - Maximum items: 1200
-    pub data: Vec<ProductRecord>,
-    /// Place all generated links in this folder.
-    #[serde(rename = "folderId", default, skip_serializing_if = "Option::is_none")]
-    pub folder_id: Option<String>,
+    /// - Minimum: 1
+    #[serde(rename = "currentPage")]
+    pub current_page: i64,
+    /// The number of pages.
+    ///
+    /// - Minimum: 0
+    #[serde(rename = "totalPages")]
+    pub total_pages: i64,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 #[allow(deprecated)]
-impl BulkProductRequest {
-    /// A value with the required fields set (`data`); the others unset.
-    pub fn new(data: Vec<ProductRecord>) -> Self {
-        Self { data, folder_id: None }
-    }
-    /// Sets [`folder_id`](Self::folder_id).
-    pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
-        self.folder_id = Some(value.into());
-        self
-    }
-}
-/// Bulk-generate `sms` links.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BulkSmsRequest {
-    /// 1–1200 SMS records.
-    ///
-    /// - Minimum items: 1
-    /// - Maximum items: 1200
-    pub data: Vec<SmsRecord>,
-    /// Place all generated links in this folder.
-    #[serde(rename = "folderId", default, skip_serializing_if = "Option::is_none")]
-    pub folder_id: Option<String>,
-}
-#[allow(deprecated)]
-impl BulkSmsRequest {
-    /// A value with the required fields set (`data`); the others unset.
-    pub fn new(data: Vec<SmsRecord>) -> Self {
-        Self { data, folder_id: None }
-    }
-    /// Sets [`folder_id`](Self::folder_id).
-    pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
-        self.folder_id = Some(value.into());
-        self
-    }
-}
-/// Bulk-generate `vcard` links.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BulkVcardRequest {
-    /// 1–1200 vCard records.
-    ///
-    /// - Minimum items: 1
-    /// - Maximum items: 1200
-    pub data: Vec<VcardRecord>,
-    /// Place all generated links in this folder.
-    #[serde(rename = "folderId", default, skip_serializing_if = "Option::is_none")]
-    pub folder_id: Option<String>,
-}
-#[allow(deprecated)]
-impl BulkVcardRequest {
-    /// A value with the required fields set (`data`); the others unset.
-    pub fn new(data: Vec<VcardRecord>) -> Self {
-        Self { data, folder_id: None }
-    }
-    /// Sets [`folder_id`](Self::folder_id).
-    pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
-        self.folder_id = Some(value.into());
-        self
-    }
-}
-/// Bulk-generate `website` links.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BulkWebsiteRequest {
-    /// 1–1200 website records.
-    ///
-    /// - Minimum items: 1
-    /// - Maximum items: 1200
-    pub data: Vec<WebsiteRecord>,
-    /// Place all generated links in this folder.
-    #[serde(rename = "folderId", default, skip_serializing_if = "Option::is_none")]
-    pub folder_id: Option<String>,
-}
-#[allow(deprecated)]
-impl BulkWebsiteRequest {
-    /// A value with the required fields set (`data`); the others unset.
-    pub fn new(data: Vec<WebsiteRecord>) -> Self {
-        Self { data, folder_id: None }
-    }
-    /// Sets [`folder_id`](Self::folder_id).
-    pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
-        self.folder_id = Some(value.into());
-        self
-    }
-}
-/// Eye-center style.
-///
-/// - Default: `"square"`
-///
-/// Values this version does not know decode as the catch-all variant instead of failing.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum CornerDotType {
-    /// `square`
-    #[default]
-    Square,
-    /// `dot`
-    Dot,
-    /// A value not known when this crate was generated.
-    Other(String),
-}
-impl CornerDotType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Square => "square",
-            Self::Dot => "dot",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for CornerDotType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CornerDotType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "square" => Self::Square,
-                "dot" => Self::Dot,
-                other => Self::Other(other.to_owned()),
-            },
-        )
-    }
-}
-impl From<&str> for CornerDotType {
-    fn from(value: &str) -> Self {
-        match value.parse() {
-            Ok(v) => v,
-            Err(never) => match never {}
-        }
-    }
-}
-impl serde::Serialize for CornerDotType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CornerDotType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-/// Eye-frame style.
-///
-/// - Default: `"square"`
-///
-/// Values this version does not know decode as the catch-all variant instead of failing.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum CornerSquareType {
-    /// `square`
-    #[default]
-    Square,
-    /// `dot`
-    Dot,
-    /// `extra-rounded`
-    ExtraRounded,
-    /// A value not known when this crate was generated.
-    Other(String),
-}
-impl CornerSquareType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Square => "square",
-            Self::Dot => "dot",
-            Self::ExtraRounded => "extra-rounded",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for CornerSquareType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for CornerSquareType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "square" => Self::Square,
-                "dot" => Self::Dot,
-                "extra-rounded" => Self::ExtraRounded,
-                other => Self::Other(other.to_owned()),
-            },
-        )
-    }
-}
-impl From<&str> for CornerSquareType {
-    fn from(value: &str) -> Self {
-        match value.parse() {
-            Ok(v) => v,
-            Err(never) => match never {}
-        }
-    }
-}
-impl serde::Serialize for CornerSquareType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for CornerSquareType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-/// The eye centers.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CornersDotOptions {
-    /// CSS color or hex.
-    ///
-    /// - Default: `"black"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CornerDotType>,
-}
-#[allow(deprecated)]
-impl CornersDotOptions {
-    /// An empty value: every field unset.
-    pub fn new() -> Self {
-        Self { color: None, type_: None }
-    }
-    /// Sets [`color`](Self::color).
-    pub fn with_color(mut self, value: impl Into<String>) -> Self {
-        self.color = Some(value.into());
-        self
-    }
-    /// Sets [`type_`](Self::type_).
-    pub fn with_type(mut self, value: CornerDotType) -> Self {
-        self.type_ = Some(value);
-        self
-    }
-}
-/// The eye frames.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CornersSquareOptions {
-    /// CSS color or hex.
-    ///
-    /// - Default: `"black"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CornerSquareType>,
-}
-#[allow(deprecated)]
-impl CornersSquareOptions {
-    /// An empty value: every field unset.
-    pub fn new() -> Self {
-        Self { color: None, type_: None }
-    }
-    /// Sets [`color`](Self::color).
-    pub fn with_color(mut self, value: impl Into<String>) -> Self {
-        self.color = Some(value.into());
-        self
-    }
-    /// Sets [`type_`](Self::type_).
-    pub fn with_type(mut self, value: CornerSquareType) -> Self {
-        self.type_ = Some(value);
-        self
-    }
-}
-/// Body of `POST /cafes`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CreateCafeRequest {
-    /// Cafe description (max 2000 characters).
-    ///
-    /// - Maximum length: 2000
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Cafe name (max 255 characters).
-    ///
-    /// - Minimum length: 1
-    /// - Maximum length: 255
-    /// - Inferred, not documented: minLength 1 inferred from "required"; the docs give only the maximum.
-    pub name: String,
-    /// Cafe type. The allowed values are not documented.
-    ///
-    /// - Inferred, not documented: Allowed values NOT FOUND; open string.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-}
-#[allow(deprecated)]
-impl CreateCafeRequest {
-    /// A value with the required fields set (`name`); the others unset.
-    pub fn new(name: impl Into<String>) -> Self {
+impl PaginationMeta {
+    /// A value with the required fields set (`current_page`, `total_pages`); the others unset.
+    pub fn new(current_page: i64, total_pages: i64) -> Self {
         Self {
-            description: None,
-            name: name.into(),
-            type_: None,
+            current_page,
+            total_pages,
+            additional_properties: std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`description`](Self::description).
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets [`type_`](Self::type_).
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
-        self.type_ = Some(value.into());
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
         self
     }
 }
-/// Multipart body of `POST /cafes/{id}/groups`. The field table is cut off after `visible`.
-///
-/// - Inferred, not documented: `visible` required flag NOT FOUND (optional here); the image part name `image` is inferred; further fields NOT FOUND. Booleans are sent as the text parts `true` / `false`.
+/// A page of links (`GET /links`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct CreateGroupRequest {
-    /// Optional group image.
-    ///
-    /// - Format: `binary`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
-    /// Group name (max 255 characters).
-    ///
-    /// - Minimum length: 1
-    /// - Maximum length: 255
-    /// - Inferred, not documented: minLength 1 inferred from "required"; the docs give only the maximum.
-    pub name: String,
-    /// Whether the group is visible on the menu.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visible: Option<bool>,
+pub struct LinkPage {
+    /// The links of this page.
+    pub data: Vec<Link>,
+    /// `meta`
+    pub meta: PaginationMeta,
 }
 #[allow(deprecated)]
-impl CreateGroupRequest {
-    /// A value with the required fields set (`name`); the others unset.
-    pub fn new(name: impl Into<String>) -> Self {
+impl LinkPage {
+    /// A value with the required fields set (`data`, `meta`); the others unset.
+    pub fn new(data: Vec<Link>, meta: PaginationMeta) -> Self {
+        Self { data, meta }
+    }
+}
+/// One link, wrapped in `data`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LinkEnvelope {
+    /// `data`
+    pub data: Link,
+}
+#[allow(deprecated)]
+impl LinkEnvelope {
+    /// A value with the required fields set (`data`); the others unset.
+    pub fn new(data: Link) -> Self {
+        Self { data }
+    }
+}
+/// Every folder, wrapped in `data` (`GET /folders`; not paginated, no `meta`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct FolderList {
+    /// The folders.
+    pub data: Vec<Folder>,
+}
+#[allow(deprecated)]
+impl FolderList {
+    /// A value with the required fields set (`data`); the others unset.
+    pub fn new(data: Vec<Folder>) -> Self {
+        Self { data }
+    }
+}
+/// One folder, wrapped in `data`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct FolderEnvelope {
+    /// `data`
+    pub data: Folder,
+}
+#[allow(deprecated)]
+impl FolderEnvelope {
+    /// A value with the required fields set (`data`); the others unset.
+    pub fn new(data: Folder) -> Self {
+        Self { data }
+    }
+}
+/// Not documented: any JSON (or an empty body). The documentation does not show this response, so its value is kept as raw JSON rather than a guessed type (most documented responses wrap their result in `{ "data": ... }`).
+///
+/// - Inferred, not documented: Response body NOT FOUND in the docs.
+pub type UntypedResponse = serde_json::Value;
+/// Error body of every non-2xx response. The docs say it has a `message` (or `error`) field, so both are optional; other fields are kept.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Error {
+    /// Human-readable error message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Error message (some errors use this field instead of `message`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[allow(deprecated)]
+impl Error {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
         Self {
-            image: None,
-            name: name.into(),
-            visible: None,
+            message: None,
+            error: None,
+            additional_properties: std::collections::BTreeMap::new(),
         }
     }
-    /// Sets [`image`](Self::image).
-    pub fn with_image(mut self, value: String) -> Self {
-        self.image = Some(value);
+    /// Sets [`message`](Self::message).
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
         self
     }
-    /// Sets [`visible`](Self::visible).
-    pub fn with_visible(mut self, value: bool) -> Self {
-        self.visible = Some(value);
+    /// Sets [`error`](Self::error).
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+/// Link type. An open string: the documentation's list of link types was cut off. Values evidenced by the docs: `website`, `vcard`, `product`, `sms` (WiFi is mentioned in prose, its value is unknown).
+///
+/// - Inferred, not documented: Full list of link types NOT FOUND; open string instead of an enum.
+pub type LinkType = String;
+/// A dynamic link, as returned by `GET /links` and `GET /links/{id}`. Only the fields shown in the documented examples are typed; the docs imply more (e.g. a favorite flag and scan counts), which are kept as extra properties.
+///
+/// - Inferred, not documented: Fields beyond the examples NOT FOUND; `folder_id`, `created_at`, `updated_at`, `meta_data` and `qr_options` are optional because the get example omits some of them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct Link {
+    /// The link's slug; also its `{id}` in paths.
+    pub dynamic_link_id: String,
+    /// The full short URL the QR code points to.
+    ///
+    /// - Format: `uri`
+    pub full_dynamic_url: String,
+    /// Display name of the link.
+    pub name: String,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: LinkType,
+    /// Type-specific payload (sent as `data` when creating). For `website` it is `{ "url": ... }`; other shapes are not documented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `qr_options`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qr_options: Option<QrOptions>,
+    /// The folder the link is in, or null.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(v))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub folder_id: Option<Option<String>>,
+    /// Creation date in the human format shown by the docs (e.g. `Jun 24, 2026`), not ISO-8601, so it is kept as a plain string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Last-modification date in the human format shown by the docs (e.g. `Jun 24, 2026`), not ISO-8601, so it is kept as a plain string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[allow(deprecated)]
+impl Link {
+    /// A value with the required fields set (`dynamic_link_id`, `full_dynamic_url`, `name`, `type_`); the others unset.
+    pub fn new(
+        dynamic_link_id: impl Into<String>,
+        full_dynamic_url: impl Into<String>,
+        name: impl Into<String>,
+        type_: impl Into<String>,
+    ) -> Self {
+        Self {
+            dynamic_link_id: dynamic_link_id.into(),
+            full_dynamic_url: full_dynamic_url.into(),
+            name: name.into(),
+            type_: type_.into(),
+            meta_data: None,
+            qr_options: None,
+            folder_id: None,
+            created_at: None,
+            updated_at: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`meta_data`](Self::meta_data).
+    pub fn with_meta_data(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.meta_data = Some(value);
+        self
+    }
+    /// Sets [`qr_options`](Self::qr_options).
+    pub fn with_qr_options(mut self, value: QrOptions) -> Self {
+        self.qr_options = Some(value);
+        self
+    }
+    /// Sets [`folder_id`](Self::folder_id).
+    pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets [`folder_id`](Self::folder_id) to `null` (sent as an explicit `null`).
+    pub fn with_folder_id_null(mut self) -> Self {
+        self.folder_id = Some(None);
+        self
+    }
+    /// Sets [`created_at`](Self::created_at).
+    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
         self
     }
 }
@@ -458,6 +269,11 @@ impl CreateGroupRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateLinkRequest {
+    /// Display name of the link.
+    pub name: String,
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: LinkType,
     /// Type-specific payload describing the link's content (returned as `meta_data`); e.g. `{ "url": "https://example.com/sale" }` for a website link. Shapes per type are not documented.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
@@ -468,11 +284,6 @@ pub struct CreateLinkRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub link_configurations: Option<LinkConfigurations>,
-    /// Display name of the link.
-    pub name: String,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: LinkType,
     /// Properties not described by the spec, kept so that nothing the server sends is lost.
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
@@ -480,12 +291,12 @@ pub struct CreateLinkRequest {
 #[allow(deprecated)]
 impl CreateLinkRequest {
     /// A value with the required fields set (`name`, `type_`); the others unset.
-    pub fn new(name: impl Into<String>, type_: LinkType) -> Self {
+    pub fn new(name: impl Into<String>, type_: impl Into<String>) -> Self {
         Self {
+            name: name.into(),
+            type_: type_.into(),
             data: None,
             link_configurations: None,
-            name: name.into(),
-            type_,
             additional_properties: std::collections::BTreeMap::new(),
         }
     }
@@ -500,6 +311,63 @@ impl CreateLinkRequest {
     /// Sets [`link_configurations`](Self::link_configurations).
     pub fn with_link_configurations(mut self, value: LinkConfigurations) -> Self {
         self.link_configurations = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+/// Optional link configuration. Only `folder_id` is documented (Folders page); other settings are kept as extra properties.
+///
+/// - Inferred, not documented: Only `folder_id` is evidenced; other field names NOT FOUND.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct LinkConfigurations {
+    /// The folder to place the link in.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(v))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub folder_id: Option<Option<String>>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[allow(deprecated)]
+impl LinkConfigurations {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            folder_id: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`folder_id`](Self::folder_id).
+    pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(Some(value.into()));
+        self
+    }
+    /// Sets [`folder_id`](Self::folder_id) to `null` (sent as an explicit `null`).
+    pub fn with_folder_id_null(mut self) -> Self {
+        self.folder_id = Some(None);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
         self
     }
 }
@@ -517,50 +385,308 @@ impl CreateLinkResponse {
         Self { id: id.into() }
     }
 }
-/// CORS mode used to load the image.
+/// Body of `PUT /links/{id}`: the create-link fields, all optional.
 ///
-/// - Default: `"anonymous"`
+/// - Inferred, not documented: Body NOT FOUND; modelled on the create body with nothing required (the Folders page says `linkConfigurations.folder_id` can be set when updating).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UpdateLinkRequest {
+    /// Display name of the link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `type`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<LinkType>,
+    /// Type-specific payload describing the link's content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `linkConfigurations`
+    #[serde(
+        rename = "linkConfigurations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub link_configurations: Option<LinkConfigurations>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[allow(deprecated)]
+impl UpdateLinkRequest {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            type_: None,
+            data: None,
+            link_configurations: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Sets [`link_configurations`](Self::link_configurations).
+    pub fn with_link_configurations(mut self, value: LinkConfigurations) -> Self {
+        self.link_configurations = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+/// Body of `PATCH /links/{id}`: the new QR styling, in the same `qrOptions` object that templates use.
+///
+/// - Inferred, not documented: Wrapper NOT FOUND; `{ "qrOptions": QrOptions }` is assumed from the Templates page ("the same qrOptions object is used when you patch a link's QR code").
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct PatchLinkQrOptionsRequest {
+    /// `qrOptions`
+    #[serde(rename = "qrOptions")]
+    pub qr_options: QrOptions,
+}
+#[allow(deprecated)]
+impl PatchLinkQrOptionsRequest {
+    /// A value with the required fields set (`qr_options`); the others unset.
+    pub fn new(qr_options: QrOptions) -> Self {
+        Self { qr_options }
+    }
+}
+/// Optional body of `POST /links/{id}/save-template`. Not documented (it may, for example, carry a template name); any JSON object is accepted.
+///
+/// - Inferred, not documented: Body NOT FOUND; free-form object, and the body itself is optional.
+pub type SaveLinkAsTemplateRequest = serde_json::Map<String, serde_json::Value>;
+/// QR code appearance (`qrOptions` in requests, `qr_options` in link responses). It follows the qr-code-styling schema. Every field is optional: omit any you don't want to customize and the default is used.
+///
+/// - Inferred, not documented: Extra properties allowed: the docs' note "The API accepts any ..." is cut off.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct QrOptions {
+    /// Output width (px).
+    ///
+    /// - Default: `300`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    /// Output height (px).
+    ///
+    /// - Default: `300`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    /// `type`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<QrRenderType>,
+    /// Encoded data (usually the link's dynamic URL). Normally set automatically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
+    /// Logo/image overlaid in the center (URL or data URI).
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(v))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub image: Option<Option<String>>,
+    /// Quiet-zone margin around the code (px).
+    ///
+    /// - Minimum: 0
+    /// - Default: `8`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin: Option<i64>,
+    /// `qrOptions`
+    #[serde(rename = "qrOptions", default, skip_serializing_if = "Option::is_none")]
+    pub qr_options: Option<QrEncodingOptions>,
+    /// `dotsOptions`
+    #[serde(rename = "dotsOptions", default, skip_serializing_if = "Option::is_none")]
+    pub dots_options: Option<DotsOptions>,
+    /// `cornersSquareOptions`
+    #[serde(
+        rename = "cornersSquareOptions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub corners_square_options: Option<CornersSquareOptions>,
+    /// `cornersDotOptions`
+    #[serde(
+        rename = "cornersDotOptions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub corners_dot_options: Option<CornersDotOptions>,
+    /// `backgroundOptions`
+    #[serde(
+        rename = "backgroundOptions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub background_options: Option<BackgroundOptions>,
+    /// `imageOptions`
+    #[serde(rename = "imageOptions", default, skip_serializing_if = "Option::is_none")]
+    pub image_options: Option<ImageOptions>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[allow(deprecated)]
+impl QrOptions {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            width: None,
+            height: None,
+            type_: None,
+            data: None,
+            image: None,
+            margin: None,
+            qr_options: None,
+            dots_options: None,
+            corners_square_options: None,
+            corners_dot_options: None,
+            background_options: None,
+            image_options: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`width`](Self::width).
+    pub fn with_width(mut self, value: i64) -> Self {
+        self.width = Some(value);
+        self
+    }
+    /// Sets [`height`](Self::height).
+    pub fn with_height(mut self, value: i64) -> Self {
+        self.height = Some(value);
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<QrRenderType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: impl Into<String>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+    /// Sets [`image`](Self::image).
+    pub fn with_image(mut self, value: impl Into<String>) -> Self {
+        self.image = Some(Some(value.into()));
+        self
+    }
+    /// Sets [`image`](Self::image) to `null` (sent as an explicit `null`).
+    pub fn with_image_null(mut self) -> Self {
+        self.image = Some(None);
+        self
+    }
+    /// Sets [`margin`](Self::margin).
+    pub fn with_margin(mut self, value: i64) -> Self {
+        self.margin = Some(value);
+        self
+    }
+    /// Sets [`qr_options`](Self::qr_options).
+    pub fn with_qr_options(mut self, value: QrEncodingOptions) -> Self {
+        self.qr_options = Some(value);
+        self
+    }
+    /// Sets [`dots_options`](Self::dots_options).
+    pub fn with_dots_options(mut self, value: DotsOptions) -> Self {
+        self.dots_options = Some(value);
+        self
+    }
+    /// Sets [`corners_square_options`](Self::corners_square_options).
+    pub fn with_corners_square_options(mut self, value: CornersSquareOptions) -> Self {
+        self.corners_square_options = Some(value);
+        self
+    }
+    /// Sets [`corners_dot_options`](Self::corners_dot_options).
+    pub fn with_corners_dot_options(mut self, value: CornersDotOptions) -> Self {
+        self.corners_dot_options = Some(value);
+        self
+    }
+    /// Sets [`background_options`](Self::background_options).
+    pub fn with_background_options(mut self, value: BackgroundOptions) -> Self {
+        self.background_options = Some(value);
+        self
+    }
+    /// Sets [`image_options`](Self::image_options).
+    pub fn with_image_options(mut self, value: ImageOptions) -> Self {
+        self.image_options = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+/// Render mode (unrelated to a link's `type`).
+///
+/// - Default: `"canvas"`
 ///
 /// Values this version does not know decode as the catch-all variant instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
-pub enum CrossOrigin {
-    /// `anonymous`
+pub enum QrRenderType {
+    /// `canvas`
     #[default]
-    Anonymous,
-    /// `use-credentials`
-    UseCredentials,
+    Canvas,
+    /// `svg`
+    Svg,
     /// A value not known when this crate was generated.
     Other(String),
 }
-impl CrossOrigin {
+impl QrRenderType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Anonymous => "anonymous",
-            Self::UseCredentials => "use-credentials",
+            Self::Canvas => "canvas",
+            Self::Svg => "svg",
             Self::Other(value) => value.as_str(),
         }
     }
 }
-impl std::fmt::Display for CrossOrigin {
+impl std::fmt::Display for QrRenderType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for CrossOrigin {
+impl std::str::FromStr for QrRenderType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
-                "anonymous" => Self::Anonymous,
-                "use-credentials" => Self::UseCredentials,
+                "canvas" => Self::Canvas,
+                "svg" => Self::Svg,
                 other => Self::Other(other.to_owned()),
             },
         )
     }
 }
-impl From<&str> for CrossOrigin {
+impl From<&str> for QrRenderType {
     fn from(value: &str) -> Self {
         match value.parse() {
             Ok(v) => v,
@@ -568,12 +694,12 @@ impl From<&str> for CrossOrigin {
         }
     }
 }
-impl serde::Serialize for CrossOrigin {
+impl serde::Serialize for QrRenderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for CrossOrigin {
+impl<'de> serde::Deserialize<'de> for QrRenderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -582,6 +708,237 @@ impl<'de> serde::Deserialize<'de> for CrossOrigin {
             str,
         > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
+    }
+}
+/// Encoding options (the object named `qrOptions` nested inside `QrOptions`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct QrEncodingOptions {
+    /// QR version, 0–40 (0 = auto-size).
+    ///
+    /// - Minimum: 0
+    /// - Maximum: 40
+    /// - Default: `0`
+    #[serde(rename = "typeNumber", default, skip_serializing_if = "Option::is_none")]
+    pub type_number: Option<i64>,
+    /// `mode`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<QrMode>,
+    /// `errorCorrectionLevel`
+    #[serde(
+        rename = "errorCorrectionLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error_correction_level: Option<ErrorCorrectionLevel>,
+}
+#[allow(deprecated)]
+impl QrEncodingOptions {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            type_number: None,
+            mode: None,
+            error_correction_level: None,
+        }
+    }
+    /// Sets [`type_number`](Self::type_number).
+    pub fn with_type_number(mut self, value: i64) -> Self {
+        self.type_number = Some(value);
+        self
+    }
+    /// Sets [`mode`](Self::mode).
+    pub fn with_mode(mut self, value: impl Into<QrMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// Sets [`error_correction_level`](Self::error_correction_level).
+    pub fn with_error_correction_level(
+        mut self,
+        value: impl Into<ErrorCorrectionLevel>,
+    ) -> Self {
+        self.error_correction_level = Some(value.into());
+        self
+    }
+}
+/// Encoding mode.
+///
+/// - Default: `"Byte"`
+///
+/// Values this version does not know decode as the catch-all variant instead of failing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum QrMode {
+    /// `Numeric`
+    Numeric,
+    /// `Alphanumeric`
+    Alphanumeric,
+    /// `Byte`
+    #[default]
+    Byte,
+    /// `Kanji`
+    Kanji,
+    /// A value not known when this crate was generated.
+    Other(String),
+}
+impl QrMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Numeric => "Numeric",
+            Self::Alphanumeric => "Alphanumeric",
+            Self::Byte => "Byte",
+            Self::Kanji => "Kanji",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl std::fmt::Display for QrMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for QrMode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "Numeric" => Self::Numeric,
+                "Alphanumeric" => Self::Alphanumeric,
+                "Byte" => Self::Byte,
+                "Kanji" => Self::Kanji,
+                other => Self::Other(other.to_owned()),
+            },
+        )
+    }
+}
+impl From<&str> for QrMode {
+    fn from(value: &str) -> Self {
+        match value.parse() {
+            Ok(v) => v,
+            Err(never) => match never {}
+        }
+    }
+}
+impl serde::Serialize for QrMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for QrMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// Error correction level: `L` (7%), `M` (15%), `Q` (25%), `H` (30%).
+///
+/// - Default: `"Q"`
+///
+/// Values this version does not know decode as the catch-all variant instead of failing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum ErrorCorrectionLevel {
+    /// `L`
+    L,
+    /// `M`
+    M,
+    /// `Q`
+    #[default]
+    Q,
+    /// `H`
+    H,
+    /// A value not known when this crate was generated.
+    Other(String),
+}
+impl ErrorCorrectionLevel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::L => "L",
+            Self::M => "M",
+            Self::Q => "Q",
+            Self::H => "H",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl std::fmt::Display for ErrorCorrectionLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for ErrorCorrectionLevel {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "L" => Self::L,
+                "M" => Self::M,
+                "Q" => Self::Q,
+                "H" => Self::H,
+                other => Self::Other(other.to_owned()),
+            },
+        )
+    }
+}
+impl From<&str> for ErrorCorrectionLevel {
+    fn from(value: &str) -> Self {
+        match value.parse() {
+            Ok(v) => v,
+            Err(never) => match never {}
+        }
+    }
+}
+impl serde::Serialize for ErrorCorrectionLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for ErrorCorrectionLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// The body pattern of the code.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct DotsOptions {
+    /// `type`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<DotType>,
+    /// CSS color or hex.
+    ///
+    /// - Default: `"black"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+}
+#[allow(deprecated)]
+impl DotsOptions {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self { type_: None, color: None }
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<DotType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets [`color`](Self::color).
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
     }
 }
 /// Dot pattern.
@@ -667,123 +1024,84 @@ impl<'de> serde::Deserialize<'de> for DotType {
         Ok(Self::from(value.as_ref()))
     }
 }
-/// The body pattern of the code.
+/// The eye frames.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct DotsOptions {
+pub struct CornersSquareOptions {
+    /// `type`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CornerSquareType>,
     /// CSS color or hex.
     ///
     /// - Default: `"black"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DotType>,
 }
 #[allow(deprecated)]
-impl DotsOptions {
+impl CornersSquareOptions {
     /// An empty value: every field unset.
     pub fn new() -> Self {
-        Self { color: None, type_: None }
+        Self { type_: None, color: None }
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<CornerSquareType>) -> Self {
+        self.type_ = Some(value.into());
+        self
     }
     /// Sets [`color`](Self::color).
     pub fn with_color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
-    /// Sets [`type_`](Self::type_).
-    pub fn with_type(mut self, value: DotType) -> Self {
-        self.type_ = Some(value);
-        self
-    }
 }
-/// Error body of every non-2xx response. The docs say it has a `message` (or `error`) field, so both are optional; other fields are kept.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Error {
-    /// Error message (some errors use this field instead of `message`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// Human-readable error message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Properties not described by the spec, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-#[allow(deprecated)]
-impl Error {
-    /// An empty value: every field unset.
-    pub fn new() -> Self {
-        Self {
-            error: None,
-            message: None,
-            additional_properties: std::collections::BTreeMap::new(),
-        }
-    }
-    /// Sets [`error`](Self::error).
-    pub fn with_error(mut self, value: impl Into<String>) -> Self {
-        self.error = Some(value.into());
-        self
-    }
-    /// Sets [`message`](Self::message).
-    pub fn with_message(mut self, value: impl Into<String>) -> Self {
-        self.message = Some(value.into());
-        self
-    }
-}
-/// Error correction level: `L` (7%), `M` (15%), `Q` (25%), `H` (30%).
+/// Eye-frame style.
 ///
-/// - Default: `"Q"`
+/// - Default: `"square"`
 ///
 /// Values this version does not know decode as the catch-all variant instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
-pub enum ErrorCorrectionLevel {
-    /// `L`
-    L,
-    /// `M`
-    M,
-    /// `Q`
+pub enum CornerSquareType {
+    /// `square`
     #[default]
-    Q,
-    /// `H`
-    H,
+    Square,
+    /// `dot`
+    Dot,
+    /// `extra-rounded`
+    ExtraRounded,
     /// A value not known when this crate was generated.
     Other(String),
 }
-impl ErrorCorrectionLevel {
+impl CornerSquareType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::L => "L",
-            Self::M => "M",
-            Self::Q => "Q",
-            Self::H => "H",
+            Self::Square => "square",
+            Self::Dot => "dot",
+            Self::ExtraRounded => "extra-rounded",
             Self::Other(value) => value.as_str(),
         }
     }
 }
-impl std::fmt::Display for ErrorCorrectionLevel {
+impl std::fmt::Display for CornerSquareType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl std::str::FromStr for ErrorCorrectionLevel {
+impl std::str::FromStr for CornerSquareType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(
             match value {
-                "L" => Self::L,
-                "M" => Self::M,
-                "Q" => Self::Q,
-                "H" => Self::H,
+                "square" => Self::Square,
+                "dot" => Self::Dot,
+                "extra-rounded" => Self::ExtraRounded,
                 other => Self::Other(other.to_owned()),
             },
         )
     }
 }
-impl From<&str> for ErrorCorrectionLevel {
+impl From<&str> for CornerSquareType {
     fn from(value: &str) -> Self {
         match value.parse() {
             Ok(v) => v,
@@ -791,12 +1109,260 @@ impl From<&str> for ErrorCorrectionLevel {
         }
     }
 }
-impl serde::Serialize for ErrorCorrectionLevel {
+impl serde::Serialize for CornerSquareType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> serde::Deserialize<'de> for ErrorCorrectionLevel {
+impl<'de> serde::Deserialize<'de> for CornerSquareType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// The eye centers.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CornersDotOptions {
+    /// `type`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CornerDotType>,
+    /// CSS color or hex.
+    ///
+    /// - Default: `"black"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+}
+#[allow(deprecated)]
+impl CornersDotOptions {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self { type_: None, color: None }
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<CornerDotType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets [`color`](Self::color).
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+}
+/// Eye-center style.
+///
+/// - Default: `"square"`
+///
+/// Values this version does not know decode as the catch-all variant instead of failing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum CornerDotType {
+    /// `square`
+    #[default]
+    Square,
+    /// `dot`
+    Dot,
+    /// A value not known when this crate was generated.
+    Other(String),
+}
+impl CornerDotType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Square => "square",
+            Self::Dot => "dot",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl std::fmt::Display for CornerDotType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for CornerDotType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "square" => Self::Square,
+                "dot" => Self::Dot,
+                other => Self::Other(other.to_owned()),
+            },
+        )
+    }
+}
+impl From<&str> for CornerDotType {
+    fn from(value: &str) -> Self {
+        match value.parse() {
+            Ok(v) => v,
+            Err(never) => match never {}
+        }
+    }
+}
+impl serde::Serialize for CornerDotType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CornerDotType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// Background of the code.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct BackgroundOptions {
+    /// CSS color or hex.
+    ///
+    /// - Default: `"white"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+}
+#[allow(deprecated)]
+impl BackgroundOptions {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self { color: None }
+    }
+    /// Sets [`color`](Self::color).
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+}
+/// Placement of the center logo.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImageOptions {
+    /// Hide the dots behind the image.
+    ///
+    /// - Default: `false`
+    #[serde(
+        rename = "hideBackgroundDots",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hide_background_dots: Option<bool>,
+    /// Image size as a fraction (0–1) of the QR size.
+    ///
+    /// - Minimum: 0
+    /// - Maximum: 1
+    /// - Default: `0.5`
+    #[serde(rename = "imageSize", default, skip_serializing_if = "Option::is_none")]
+    pub image_size: Option<f64>,
+    /// Margin around the image (px).
+    ///
+    /// - Minimum: 0
+    /// - Default: `0`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin: Option<i64>,
+    /// `crossOrigin`
+    #[serde(rename = "crossOrigin", default, skip_serializing_if = "Option::is_none")]
+    pub cross_origin: Option<CrossOrigin>,
+}
+#[allow(deprecated)]
+impl ImageOptions {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            hide_background_dots: None,
+            image_size: None,
+            margin: None,
+            cross_origin: None,
+        }
+    }
+    /// Sets [`hide_background_dots`](Self::hide_background_dots).
+    pub fn with_hide_background_dots(mut self, value: bool) -> Self {
+        self.hide_background_dots = Some(value);
+        self
+    }
+    /// Sets [`image_size`](Self::image_size).
+    pub fn with_image_size(mut self, value: f64) -> Self {
+        self.image_size = Some(value);
+        self
+    }
+    /// Sets [`margin`](Self::margin).
+    pub fn with_margin(mut self, value: i64) -> Self {
+        self.margin = Some(value);
+        self
+    }
+    /// Sets [`cross_origin`](Self::cross_origin).
+    pub fn with_cross_origin(mut self, value: impl Into<CrossOrigin>) -> Self {
+        self.cross_origin = Some(value.into());
+        self
+    }
+}
+/// CORS mode used to load the image.
+///
+/// - Default: `"anonymous"`
+///
+/// Values this version does not know decode as the catch-all variant instead of failing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum CrossOrigin {
+    /// `anonymous`
+    #[default]
+    Anonymous,
+    /// `use-credentials`
+    UseCredentials,
+    /// A value not known when this crate was generated.
+    Other(String),
+}
+impl CrossOrigin {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Anonymous => "anonymous",
+            Self::UseCredentials => "use-credentials",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl std::fmt::Display for CrossOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for CrossOrigin {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "anonymous" => Self::Anonymous,
+                "use-credentials" => Self::UseCredentials,
+                other => Self::Other(other.to_owned()),
+            },
+        )
+    }
+}
+impl From<&str> for CrossOrigin {
+    fn from(value: &str) -> Self {
+        match value.parse() {
+            Ok(v) => v,
+            Err(never) => match never {}
+        }
+    }
+}
+impl serde::Serialize for CrossOrigin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for CrossOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -826,34 +1392,6 @@ impl Folder {
         }
     }
 }
-/// One folder, wrapped in `data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FolderEnvelope {
-    /// `data`
-    pub data: Folder,
-}
-#[allow(deprecated)]
-impl FolderEnvelope {
-    /// A value with the required fields set (`data`); the others unset.
-    pub fn new(data: Folder) -> Self {
-        Self { data }
-    }
-}
-/// Every folder, wrapped in `data` (`GET /folders`; not paginated, no `meta`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct FolderList {
-    /// The folders.
-    pub data: Vec<Folder>,
-}
-#[allow(deprecated)]
-impl FolderList {
-    /// A value with the required fields set (`data`); the others unset.
-    pub fn new(data: Vec<Folder>) -> Self {
-        Self { data }
-    }
-}
 /// Body of `POST /folders` and `PUT /folders/{id}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -869,715 +1407,6 @@ impl FolderRequest {
     /// A value with the required fields set (`name`); the others unset.
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into() }
-    }
-}
-/// Placement of the center logo.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ImageOptions {
-    /// `crossOrigin`
-    #[serde(rename = "crossOrigin", default, skip_serializing_if = "Option::is_none")]
-    pub cross_origin: Option<CrossOrigin>,
-    /// Hide the dots behind the image.
-    ///
-    /// - Default: `false`
-    #[serde(
-        rename = "hideBackgroundDots",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub hide_background_dots: Option<bool>,
-    /// Image size as a fraction (0–1) of the QR size.
-    ///
-    /// - Minimum: 0
-    /// - Maximum: 1
-    /// - Default: `0.5`
-    #[serde(rename = "imageSize", default, skip_serializing_if = "Option::is_none")]
-    pub image_size: Option<f64>,
-    /// Margin around the image (px).
-    ///
-    /// - Minimum: 0
-    /// - Default: `0`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub margin: Option<i64>,
-}
-#[allow(deprecated)]
-impl ImageOptions {
-    /// An empty value: every field unset.
-    pub fn new() -> Self {
-        Self {
-            cross_origin: None,
-            hide_background_dots: None,
-            image_size: None,
-            margin: None,
-        }
-    }
-    /// Sets [`cross_origin`](Self::cross_origin).
-    pub fn with_cross_origin(mut self, value: CrossOrigin) -> Self {
-        self.cross_origin = Some(value);
-        self
-    }
-    /// Sets [`hide_background_dots`](Self::hide_background_dots).
-    pub fn with_hide_background_dots(mut self, value: bool) -> Self {
-        self.hide_background_dots = Some(value);
-        self
-    }
-    /// Sets [`image_size`](Self::image_size).
-    pub fn with_image_size(mut self, value: f64) -> Self {
-        self.image_size = Some(value);
-        self
-    }
-    /// Sets [`margin`](Self::margin).
-    pub fn with_margin(mut self, value: i64) -> Self {
-        self.margin = Some(value);
-        self
-    }
-}
-/// A dynamic link, as returned by `GET /links` and `GET /links/{id}`. Only the fields shown in the documented examples are typed; the docs imply more (e.g. a favorite flag and scan counts), which are kept as extra properties.
-///
-/// - Inferred, not documented: Fields beyond the examples NOT FOUND; `folder_id`, `created_at`, `updated_at`, `meta_data` and `qr_options` are optional because the get example omits some of them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct Link {
-    /// Creation date in the human format shown by the docs (e.g. `Jun 24, 2026`), not ISO-8601, so it is kept as a plain string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// The link's slug; also its `{id}` in paths.
-    pub dynamic_link_id: String,
-    /// The folder the link is in, or null.
-    ///
-    /// `None`: absent; `Some(None)`: `null`; `Some(Some(v))`: a value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
-    pub folder_id: Option<Option<String>>,
-    /// The full short URL the QR code points to.
-    ///
-    /// - Format: `uri`
-    pub full_dynamic_url: String,
-    /// Type-specific payload (sent as `data` when creating). For `website` it is `{ "url": ... }`; other shapes are not documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta_data: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Display name of the link.
-    pub name: String,
-    /// `qr_options`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub qr_options: Option<QrOptions>,
-    /// `type`
-    #[serde(rename = "type")]
-    pub type_: LinkType,
-    /// Last-modification date in the human format shown by the docs (e.g. `Jun 24, 2026`), not ISO-8601, so it is kept as a plain string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Properties not described by the spec, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-#[allow(deprecated)]
-impl Link {
-    /// A value with the required fields set (`dynamic_link_id`, `full_dynamic_url`, `name`, `type_`); the others unset.
-    pub fn new(
-        dynamic_link_id: impl Into<String>,
-        full_dynamic_url: impl Into<String>,
-        name: impl Into<String>,
-        type_: LinkType,
-    ) -> Self {
-        Self {
-            created_at: None,
-            dynamic_link_id: dynamic_link_id.into(),
-            folder_id: None,
-            full_dynamic_url: full_dynamic_url.into(),
-            meta_data: None,
-            name: name.into(),
-            qr_options: None,
-            type_,
-            updated_at: None,
-            additional_properties: std::collections::BTreeMap::new(),
-        }
-    }
-    /// Sets [`created_at`](Self::created_at).
-    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
-        self.created_at = Some(value.into());
-        self
-    }
-    /// Sets [`folder_id`](Self::folder_id).
-    pub fn with_folder_id(mut self, value: Option<impl Into<String>>) -> Self {
-        self.folder_id = Some(value.map(|v| v.into()));
-        self
-    }
-    /// Sets [`meta_data`](Self::meta_data).
-    pub fn with_meta_data(
-        mut self,
-        value: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        self.meta_data = Some(value);
-        self
-    }
-    /// Sets [`qr_options`](Self::qr_options).
-    pub fn with_qr_options(mut self, value: QrOptions) -> Self {
-        self.qr_options = Some(value);
-        self
-    }
-    /// Sets [`updated_at`](Self::updated_at).
-    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
-        self.updated_at = Some(value.into());
-        self
-    }
-}
-/// Optional link configuration. Only `folder_id` is documented (Folders page); other settings are kept as extra properties.
-///
-/// - Inferred, not documented: Only `folder_id` is evidenced; other field names NOT FOUND.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LinkConfigurations {
-    /// The folder to place the link in.
-    ///
-    /// `None`: absent; `Some(None)`: `null`; `Some(Some(v))`: a value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
-    pub folder_id: Option<Option<String>>,
-    /// Properties not described by the spec, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-#[allow(deprecated)]
-impl LinkConfigurations {
-    /// An empty value: every field unset.
-    pub fn new() -> Self {
-        Self {
-            folder_id: None,
-            additional_properties: std::collections::BTreeMap::new(),
-        }
-    }
-    /// Sets [`folder_id`](Self::folder_id).
-    pub fn with_folder_id(mut self, value: Option<impl Into<String>>) -> Self {
-        self.folder_id = Some(value.map(|v| v.into()));
-        self
-    }
-}
-/// One link, wrapped in `data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LinkEnvelope {
-    /// `data`
-    pub data: Link,
-}
-#[allow(deprecated)]
-impl LinkEnvelope {
-    /// A value with the required fields set (`data`); the others unset.
-    pub fn new(data: Link) -> Self {
-        Self { data }
-    }
-}
-/// A page of links (`GET /links`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct LinkPage {
-    /// The links of this page.
-    pub data: Vec<Link>,
-    /// `meta`
-    pub meta: PaginationMeta,
-}
-#[allow(deprecated)]
-impl LinkPage {
-    /// A value with the required fields set (`data`, `meta`); the others unset.
-    pub fn new(data: Vec<Link>, meta: PaginationMeta) -> Self {
-        Self { data, meta }
-    }
-}
-/// Link type. An open string: the documentation's list of link types was cut off. Values evidenced by the docs: `website`, `vcard`, `product`, `sms` (WiFi is mentioned in prose, its value is unknown).
-///
-/// - Inferred, not documented: Full list of link types NOT FOUND; open string instead of an enum.
-pub type LinkType = String;
-/// Pagination info returned in `meta` by paginated list endpoints. Only `currentPage` and `totalPages` are documented; other fields are kept.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PaginationMeta {
-    /// The current page (1-based).
-    ///
-    /// - Minimum: 1
-    #[serde(rename = "currentPage")]
-    pub current_page: i64,
-    /// The number of pages.
-    ///
-    /// - Minimum: 0
-    #[serde(rename = "totalPages")]
-    pub total_pages: i64,
-    /// Properties not described by the spec, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-#[allow(deprecated)]
-impl PaginationMeta {
-    /// A value with the required fields set (`current_page`, `total_pages`); the others unset.
-    pub fn new(current_page: i64, total_pages: i64) -> Self {
-        Self {
-            current_page,
-            total_pages,
-            additional_properties: std::collections::BTreeMap::new(),
-        }
-    }
-}
-/// Body of `PATCH /links/{id}`: the new QR styling, in the same `qrOptions` object that templates use.
-///
-/// - Inferred, not documented: Wrapper NOT FOUND; `{ "qrOptions": QrOptions }` is assumed from the Templates page ("the same qrOptions object is used when you patch a link's QR code").
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct PatchLinkQrOptionsRequest {
-    /// `qrOptions`
-    #[serde(rename = "qrOptions")]
-    pub qr_options: QrOptions,
-}
-#[allow(deprecated)]
-impl PatchLinkQrOptionsRequest {
-    /// A value with the required fields set (`qr_options`); the others unset.
-    pub fn new(qr_options: QrOptions) -> Self {
-        Self { qr_options }
-    }
-}
-/// One `product` link to generate.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ProductRecord {
-    /// Currency code (defaults to `USD`).
-    ///
-    /// - Default: `"USD"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    /// Link name.
-    pub name: String,
-    /// Product description.
-    #[serde(
-        rename = "productDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub product_description: Option<String>,
-    /// Product name.
-    #[serde(rename = "productName")]
-    pub product_name: String,
-    /// Subtotal.
-    #[serde(rename = "subTotal", default, skip_serializing_if = "Option::is_none")]
-    pub sub_total: Option<f64>,
-    /// Tax.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax: Option<f64>,
-    /// Net total.
-    #[serde(rename = "totalNet", default, skip_serializing_if = "Option::is_none")]
-    pub total_net: Option<f64>,
-}
-#[allow(deprecated)]
-impl ProductRecord {
-    /// A value with the required fields set (`name`, `product_name`); the others unset.
-    pub fn new(name: impl Into<String>, product_name: impl Into<String>) -> Self {
-        Self {
-            currency: None,
-            name: name.into(),
-            product_description: None,
-            product_name: product_name.into(),
-            sub_total: None,
-            tax: None,
-            total_net: None,
-        }
-    }
-    /// Sets [`currency`](Self::currency).
-    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
-        self.currency = Some(value.into());
-        self
-    }
-    /// Sets [`product_description`](Self::product_description).
-    pub fn with_product_description(mut self, value: impl Into<String>) -> Self {
-        self.product_description = Some(value.into());
-        self
-    }
-    /// Sets [`sub_total`](Self::sub_total).
-    pub fn with_sub_total(mut self, value: f64) -> Self {
-        self.sub_total = Some(value);
-        self
-    }
-    /// Sets [`tax`](Self::tax).
-    pub fn with_tax(mut self, value: f64) -> Self {
-        self.tax = Some(value);
-        self
-    }
-    /// Sets [`total_net`](Self::total_net).
-    pub fn with_total_net(mut self, value: f64) -> Self {
-        self.total_net = Some(value);
-        self
-    }
-}
-/// Encoding options (the object named `qrOptions` nested inside `QrOptions`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QrEncodingOptions {
-    /// `errorCorrectionLevel`
-    #[serde(
-        rename = "errorCorrectionLevel",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub error_correction_level: Option<ErrorCorrectionLevel>,
-    /// `mode`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<QrMode>,
-    /// QR version, 0–40 (0 = auto-size).
-    ///
-    /// - Minimum: 0
-    /// - Maximum: 40
-    /// - Default: `0`
-    #[serde(rename = "typeNumber", default, skip_serializing_if = "Option::is_none")]
-    pub type_number: Option<i64>,
-}
-#[allow(deprecated)]
-impl QrEncodingOptions {
-    /// An empty value: every field unset.
-    pub fn new() -> Self {
-        Self {
-            error_correction_level: None,
-            mode: None,
-            type_number: None,
-        }
-    }
-    /// Sets [`error_correction_level`](Self::error_correction_level).
-    pub fn with_error_correction_level(mut self, value: ErrorCorrectionLevel) -> Self {
-        self.error_correction_level = Some(value);
-        self
-    }
-    /// Sets [`mode`](Self::mode).
-    pub fn with_mode(mut self, value: QrMode) -> Self {
-        self.mode = Some(value);
-        self
-    }
-    /// Sets [`type_number`](Self::type_number).
-    pub fn with_type_number(mut self, value: i64) -> Self {
-        self.type_number = Some(value);
-        self
-    }
-}
-/// Encoding mode.
-///
-/// - Default: `"Byte"`
-///
-/// Values this version does not know decode as the catch-all variant instead of failing.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum QrMode {
-    /// `Numeric`
-    Numeric,
-    /// `Alphanumeric`
-    Alphanumeric,
-    /// `Byte`
-    #[default]
-    Byte,
-    /// `Kanji`
-    Kanji,
-    /// A value not known when this crate was generated.
-    Other(String),
-}
-impl QrMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Numeric => "Numeric",
-            Self::Alphanumeric => "Alphanumeric",
-            Self::Byte => "Byte",
-            Self::Kanji => "Kanji",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for QrMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for QrMode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "Numeric" => Self::Numeric,
-                "Alphanumeric" => Self::Alphanumeric,
-                "Byte" => Self::Byte,
-                "Kanji" => Self::Kanji,
-                other => Self::Other(other.to_owned()),
-            },
-        )
-    }
-}
-impl From<&str> for QrMode {
-    fn from(value: &str) -> Self {
-        match value.parse() {
-            Ok(v) => v,
-            Err(never) => match never {}
-        }
-    }
-}
-impl serde::Serialize for QrMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for QrMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-/// QR code appearance (`qrOptions` in requests, `qr_options` in link responses). It follows the qr-code-styling schema. Every field is optional: omit any you don't want to customize and the default is used.
-///
-/// - Inferred, not documented: Extra properties allowed: the docs' note "The API accepts any ..." is cut off.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct QrOptions {
-    /// `backgroundOptions`
-    #[serde(
-        rename = "backgroundOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub background_options: Option<BackgroundOptions>,
-    /// `cornersDotOptions`
-    #[serde(
-        rename = "cornersDotOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub corners_dot_options: Option<CornersDotOptions>,
-    /// `cornersSquareOptions`
-    #[serde(
-        rename = "cornersSquareOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub corners_square_options: Option<CornersSquareOptions>,
-    /// Encoded data (usually the link's dynamic URL). Normally set automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<String>,
-    /// `dotsOptions`
-    #[serde(rename = "dotsOptions", default, skip_serializing_if = "Option::is_none")]
-    pub dots_options: Option<DotsOptions>,
-    /// Output height (px).
-    ///
-    /// - Default: `300`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub height: Option<i64>,
-    /// Logo/image overlaid in the center (URL or data URI).
-    ///
-    /// `None`: absent; `Some(None)`: `null`; `Some(Some(v))`: a value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
-    pub image: Option<Option<String>>,
-    /// `imageOptions`
-    #[serde(rename = "imageOptions", default, skip_serializing_if = "Option::is_none")]
-    pub image_options: Option<ImageOptions>,
-    /// Quiet-zone margin around the code (px).
-    ///
-    /// - Minimum: 0
-    /// - Default: `8`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub margin: Option<i64>,
-    /// `qrOptions`
-    #[serde(rename = "qrOptions", default, skip_serializing_if = "Option::is_none")]
-    pub qr_options: Option<QrEncodingOptions>,
-    /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<QrRenderType>,
-    /// Output width (px).
-    ///
-    /// - Default: `300`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub width: Option<i64>,
-    /// Properties not described by the spec, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-#[allow(deprecated)]
-impl QrOptions {
-    /// An empty value: every field unset.
-    pub fn new() -> Self {
-        Self {
-            background_options: None,
-            corners_dot_options: None,
-            corners_square_options: None,
-            data: None,
-            dots_options: None,
-            height: None,
-            image: None,
-            image_options: None,
-            margin: None,
-            qr_options: None,
-            type_: None,
-            width: None,
-            additional_properties: std::collections::BTreeMap::new(),
-        }
-    }
-    /// Sets [`background_options`](Self::background_options).
-    pub fn with_background_options(mut self, value: BackgroundOptions) -> Self {
-        self.background_options = Some(value);
-        self
-    }
-    /// Sets [`corners_dot_options`](Self::corners_dot_options).
-    pub fn with_corners_dot_options(mut self, value: CornersDotOptions) -> Self {
-        self.corners_dot_options = Some(value);
-        self
-    }
-    /// Sets [`corners_square_options`](Self::corners_square_options).
-    pub fn with_corners_square_options(mut self, value: CornersSquareOptions) -> Self {
-        self.corners_square_options = Some(value);
-        self
-    }
-    /// Sets [`data`](Self::data).
-    pub fn with_data(mut self, value: impl Into<String>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-    /// Sets [`dots_options`](Self::dots_options).
-    pub fn with_dots_options(mut self, value: DotsOptions) -> Self {
-        self.dots_options = Some(value);
-        self
-    }
-    /// Sets [`height`](Self::height).
-    pub fn with_height(mut self, value: i64) -> Self {
-        self.height = Some(value);
-        self
-    }
-    /// Sets [`image`](Self::image).
-    pub fn with_image(mut self, value: Option<impl Into<String>>) -> Self {
-        self.image = Some(value.map(|v| v.into()));
-        self
-    }
-    /// Sets [`image_options`](Self::image_options).
-    pub fn with_image_options(mut self, value: ImageOptions) -> Self {
-        self.image_options = Some(value);
-        self
-    }
-    /// Sets [`margin`](Self::margin).
-    pub fn with_margin(mut self, value: i64) -> Self {
-        self.margin = Some(value);
-        self
-    }
-    /// Sets [`qr_options`](Self::qr_options).
-    pub fn with_qr_options(mut self, value: QrEncodingOptions) -> Self {
-        self.qr_options = Some(value);
-        self
-    }
-    /// Sets [`type_`](Self::type_).
-    pub fn with_type(mut self, value: QrRenderType) -> Self {
-        self.type_ = Some(value);
-        self
-    }
-    /// Sets [`width`](Self::width).
-    pub fn with_width(mut self, value: i64) -> Self {
-        self.width = Some(value);
-        self
-    }
-}
-/// Render mode (unrelated to a link's `type`).
-///
-/// - Default: `"canvas"`
-///
-/// Values this version does not know decode as the catch-all variant instead of failing.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum QrRenderType {
-    /// `canvas`
-    #[default]
-    Canvas,
-    /// `svg`
-    Svg,
-    /// A value not known when this crate was generated.
-    Other(String),
-}
-impl QrRenderType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Canvas => "canvas",
-            Self::Svg => "svg",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-}
-impl std::fmt::Display for QrRenderType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl std::str::FromStr for QrRenderType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(
-            match value {
-                "canvas" => Self::Canvas,
-                "svg" => Self::Svg,
-                other => Self::Other(other.to_owned()),
-            },
-        )
-    }
-}
-impl From<&str> for QrRenderType {
-    fn from(value: &str) -> Self {
-        match value.parse() {
-            Ok(v) => v,
-            Err(never) => match never {}
-        }
-    }
-}
-impl serde::Serialize for QrRenderType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for QrRenderType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
-/// Body of `PATCH /cafes/{id}/groups/reorder`. Not documented (presumably the group ids in their new order); any JSON object is accepted.
-///
-/// - Inferred, not documented: Body NOT FOUND; free-form JSON object.
-pub type ReorderGroupsRequest = serde_json::Map<String, serde_json::Value>;
-/// Optional body of `POST /links/{id}/save-template`. Not documented (it may, for example, carry a template name); any JSON object is accepted.
-///
-/// - Inferred, not documented: Body NOT FOUND; free-form object, and the body itself is optional.
-pub type SaveLinkAsTemplateRequest = serde_json::Map<String, serde_json::Value>;
-/// One `sms` link to generate.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct SmsRecord {
-    /// Link name.
-    pub name: String,
-    /// Phone number.
-    pub phone: String,
-}
-#[allow(deprecated)]
-impl SmsRecord {
-    /// A value with the required fields set (`name`, `phone`); the others unset.
-    pub fn new(name: impl Into<String>, phone: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            phone: phone.into(),
-        }
     }
 }
 /// Body of `POST /templates` and `PUT /templates/{id}`: a template stores reusable QR styling. The field names are not documented.
@@ -1616,378 +1445,151 @@ impl TemplateRequest {
         self.qr_options = Some(value);
         self
     }
-}
-/// Not documented: any JSON (or an empty body). The documentation does not show this response, so its value is kept as raw JSON rather than a guessed type (most documented responses wrap their result in `{ "data": ... }`).
-///
-/// - Inferred, not documented: Response body NOT FOUND in the docs.
-pub type UntypedResponse = serde_json::Value;
-/// Multipart body of `PUT /cafes/{id}/profile`: the `logo` and `cover` images. Other profile fields are not documented.
-///
-/// - Inferred, not documented: Both parts are optional (the docs do not say which are required); other profile fields NOT FOUND.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateCafeProfileRequest {
-    /// Cover image.
-    ///
-    /// - Format: `binary`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cover: Option<String>,
-    /// Logo image.
-    ///
-    /// - Format: `binary`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo: Option<String>,
-}
-#[allow(deprecated)]
-impl UpdateCafeProfileRequest {
-    /// An empty value: every field unset.
-    pub fn new() -> Self {
-        Self { cover: None, logo: None }
-    }
-    /// Sets [`cover`](Self::cover).
-    pub fn with_cover(mut self, value: String) -> Self {
-        self.cover = Some(value);
-        self
-    }
-    /// Sets [`logo`](Self::logo).
-    pub fn with_logo(mut self, value: String) -> Self {
-        self.logo = Some(value);
-        self
-    }
-}
-/// Body of `PUT /cafes/{id}`: the create-cafe fields, all optional.
-///
-/// - Inferred, not documented: Body NOT FOUND; modelled on the create body with nothing required and extra properties allowed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateCafeRequest {
-    /// Cafe description (max 2000 characters).
-    ///
-    /// - Maximum length: 2000
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Cafe name (max 255 characters).
-    ///
-    /// - Minimum length: 1
-    /// - Maximum length: 255
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Cafe type. The allowed values are not documented.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// Properties not described by the spec, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-#[allow(deprecated)]
-impl UpdateCafeRequest {
-    /// An empty value: every field unset.
-    pub fn new() -> Self {
-        Self {
-            description: None,
-            name: None,
-            type_: None,
-            additional_properties: std::collections::BTreeMap::new(),
-        }
-    }
-    /// Sets [`description`](Self::description).
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets [`name`](Self::name).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets [`type_`](Self::type_).
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-/// Body of `PUT /cafes/{id}/theme`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateCafeThemeRequest {
-    /// Primary color.
-    #[serde(rename = "primaryColor", default, skip_serializing_if = "Option::is_none")]
-    pub primary_color: Option<String>,
-    /// Secondary color.
-    #[serde(rename = "secondaryColor", default, skip_serializing_if = "Option::is_none")]
-    pub secondary_color: Option<String>,
-    /// Whether the menu shows the dietary section.
-    #[serde(
-        rename = "showDietarySection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub show_dietary_section: Option<bool>,
-    /// A supported theme key, e.g. `modern`, `coffee`, `brunch`. The full list is not documented, so this is an open string.
-    ///
-    /// - Inferred, not documented: Full list of theme keys NOT FOUND; open string.
-    #[serde(rename = "themeImage")]
-    pub theme_image: String,
-}
-#[allow(deprecated)]
-impl UpdateCafeThemeRequest {
-    /// A value with the required fields set (`theme_image`); the others unset.
-    pub fn new(theme_image: impl Into<String>) -> Self {
-        Self {
-            primary_color: None,
-            secondary_color: None,
-            show_dietary_section: None,
-            theme_image: theme_image.into(),
-        }
-    }
-    /// Sets [`primary_color`](Self::primary_color).
-    pub fn with_primary_color(mut self, value: impl Into<String>) -> Self {
-        self.primary_color = Some(value.into());
-        self
-    }
-    /// Sets [`secondary_color`](Self::secondary_color).
-    pub fn with_secondary_color(mut self, value: impl Into<String>) -> Self {
-        self.secondary_color = Some(value.into());
-        self
-    }
-    /// Sets [`show_dietary_section`](Self::show_dietary_section).
-    pub fn with_show_dietary_section(mut self, value: bool) -> Self {
-        self.show_dietary_section = Some(value);
-        self
-    }
-}
-/// Multipart body of `PUT /cafes/{id}/groups/{groupId}`: the create-group fields, all optional.
-///
-/// - Inferred, not documented: Fields NOT FOUND; modelled on the create body with nothing required (image part name `image` inferred).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateGroupRequest {
-    /// Optional group image.
-    ///
-    /// - Format: `binary`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
-    /// Group name (max 255 characters).
-    ///
-    /// - Minimum length: 1
-    /// - Maximum length: 255
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Whether the group is visible on the menu.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visible: Option<bool>,
-}
-#[allow(deprecated)]
-impl UpdateGroupRequest {
-    /// An empty value: every field unset.
-    pub fn new() -> Self {
-        Self {
-            image: None,
-            name: None,
-            visible: None,
-        }
-    }
-    /// Sets [`image`](Self::image).
-    pub fn with_image(mut self, value: String) -> Self {
-        self.image = Some(value);
-        self
-    }
-    /// Sets [`name`](Self::name).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets [`visible`](Self::visible).
-    pub fn with_visible(mut self, value: bool) -> Self {
-        self.visible = Some(value);
-        self
-    }
-}
-/// Body of `PUT /links/{id}`: the create-link fields, all optional.
-///
-/// - Inferred, not documented: Body NOT FOUND; modelled on the create body with nothing required (the Folders page says `linkConfigurations.folder_id` can be set when updating).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UpdateLinkRequest {
-    /// Type-specific payload describing the link's content.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Map<String, serde_json::Value>>,
-    /// `linkConfigurations`
-    #[serde(
-        rename = "linkConfigurations",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub link_configurations: Option<LinkConfigurations>,
-    /// Display name of the link.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `type`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<LinkType>,
-    /// Properties not described by the spec, kept so that nothing the server sends is lost.
-    #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-}
-#[allow(deprecated)]
-impl UpdateLinkRequest {
-    /// An empty value: every field unset.
-    pub fn new() -> Self {
-        Self {
-            data: None,
-            link_configurations: None,
-            name: None,
-            type_: None,
-            additional_properties: std::collections::BTreeMap::new(),
-        }
-    }
-    /// Sets [`data`](Self::data).
-    pub fn with_data(
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
         mut self,
-        value: serde_json::Map<String, serde_json::Value>,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
     ) -> Self {
-        self.data = Some(value);
-        self
-    }
-    /// Sets [`link_configurations`](Self::link_configurations).
-    pub fn with_link_configurations(mut self, value: LinkConfigurations) -> Self {
-        self.link_configurations = Some(value);
-        self
-    }
-    /// Sets [`name`](Self::name).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets [`type_`](Self::type_).
-    pub fn with_type(mut self, value: LinkType) -> Self {
-        self.type_ = Some(value);
+        self.additional_properties.insert(key.into(), value.into());
         self
     }
 }
-/// One `vcard` link to generate.
+/// Body of `POST /bulk-generate`: 1–1200 records of one link type. The variant is selected by `type`; each record requires a `name` plus the type-specific fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct VcardRecord {
-    /// `city`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// `company`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    /// Contact (not further described by the docs).
-    pub contact: String,
-    /// `country`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// `department`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    /// - Format: `email`
-    pub email: String,
-    /// `fax`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fax: Option<String>,
-    /// `firstName`
-    #[serde(rename = "firstName")]
-    pub first_name: String,
-    /// `lastName`
-    #[serde(rename = "lastName")]
-    pub last_name: String,
-    /// Link name.
-    pub name: String,
-    /// `phone`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// `state`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// `street`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street: Option<String>,
+#[serde(tag = "type")]
+pub enum BulkGenerateRequest {
     /// `website`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub website: Option<String>,
-    /// `zip`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zip: Option<String>,
+    #[serde(rename = "website")]
+    Website(BulkWebsiteRequest),
+    /// `product`
+    #[serde(rename = "product")]
+    Product(BulkProductRequest),
+    /// `sms`
+    #[serde(rename = "sms")]
+    Sms(BulkSmsRequest),
+    /// `vcard`
+    #[serde(rename = "vcard")]
+    Vcard(BulkVcardRequest),
+}
+impl From<BulkWebsiteRequest> for BulkGenerateRequest {
+    fn from(value: BulkWebsiteRequest) -> Self {
+        Self::Website(value)
+    }
+}
+impl From<BulkProductRequest> for BulkGenerateRequest {
+    fn from(value: BulkProductRequest) -> Self {
+        Self::Product(value)
+    }
+}
+impl From<BulkSmsRequest> for BulkGenerateRequest {
+    fn from(value: BulkSmsRequest) -> Self {
+        Self::Sms(value)
+    }
+}
+impl From<BulkVcardRequest> for BulkGenerateRequest {
+    fn from(value: BulkVcardRequest) -> Self {
+        Self::Vcard(value)
+    }
+}
+/// Bulk-generate `website` links.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct BulkWebsiteRequest {
+    /// 1–1200 website records.
+    ///
+    /// - Minimum items: 1
+    /// - Maximum items: 1200
+    pub data: Vec<WebsiteRecord>,
+    /// Place all generated links in this folder.
+    #[serde(rename = "folderId", default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
 }
 #[allow(deprecated)]
-impl VcardRecord {
-    /// A value with the required fields set (`contact`, `email`, `first_name`, `last_name`, `name`); the others unset.
-    pub fn new(
-        contact: impl Into<String>,
-        email: impl Into<String>,
-        first_name: impl Into<String>,
-        last_name: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            city: None,
-            company: None,
-            contact: contact.into(),
-            country: None,
-            department: None,
-            email: email.into(),
-            fax: None,
-            first_name: first_name.into(),
-            last_name: last_name.into(),
-            name: name.into(),
-            phone: None,
-            state: None,
-            street: None,
-            website: None,
-            zip: None,
-        }
+impl BulkWebsiteRequest {
+    /// A value with the required fields set (`data`); the others unset.
+    pub fn new(data: Vec<WebsiteRecord>) -> Self {
+        Self { data, folder_id: None }
     }
-    /// Sets [`city`](Self::city).
-    pub fn with_city(mut self, value: impl Into<String>) -> Self {
-        self.city = Some(value.into());
+    /// Sets [`folder_id`](Self::folder_id).
+    pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
         self
     }
-    /// Sets [`company`](Self::company).
-    pub fn with_company(mut self, value: impl Into<String>) -> Self {
-        self.company = Some(value.into());
+}
+/// Bulk-generate `product` links.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct BulkProductRequest {
+    /// 1–1200 product records.
+    ///
+    /// - Minimum items: 1
+    /// - Maximum items: 1200
+    pub data: Vec<ProductRecord>,
+    /// Place all generated links in this folder.
+    #[serde(rename = "folderId", default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+}
+#[allow(deprecated)]
+impl BulkProductRequest {
+    /// A value with the required fields set (`data`); the others unset.
+    pub fn new(data: Vec<ProductRecord>) -> Self {
+        Self { data, folder_id: None }
+    }
+    /// Sets [`folder_id`](Self::folder_id).
+    pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
         self
     }
-    /// Sets [`country`](Self::country).
-    pub fn with_country(mut self, value: impl Into<String>) -> Self {
-        self.country = Some(value.into());
+}
+/// Bulk-generate `sms` links.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct BulkSmsRequest {
+    /// 1–1200 SMS records.
+    ///
+    /// - Minimum items: 1
+    /// - Maximum items: 1200
+    pub data: Vec<SmsRecord>,
+    /// Place all generated links in this folder.
+    #[serde(rename = "folderId", default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+}
+#[allow(deprecated)]
+impl BulkSmsRequest {
+    /// A value with the required fields set (`data`); the others unset.
+    pub fn new(data: Vec<SmsRecord>) -> Self {
+        Self { data, folder_id: None }
+    }
+    /// Sets [`folder_id`](Self::folder_id).
+    pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
         self
     }
-    /// Sets [`department`](Self::department).
-    pub fn with_department(mut self, value: impl Into<String>) -> Self {
-        self.department = Some(value.into());
-        self
+}
+/// Bulk-generate `vcard` links.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct BulkVcardRequest {
+    /// 1–1200 vCard records.
+    ///
+    /// - Minimum items: 1
+    /// - Maximum items: 1200
+    pub data: Vec<VcardRecord>,
+    /// Place all generated links in this folder.
+    #[serde(rename = "folderId", default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+}
+#[allow(deprecated)]
+impl BulkVcardRequest {
+    /// A value with the required fields set (`data`); the others unset.
+    pub fn new(data: Vec<VcardRecord>) -> Self {
+        Self { data, folder_id: None }
     }
-    /// Sets [`fax`](Self::fax).
-    pub fn with_fax(mut self, value: impl Into<String>) -> Self {
-        self.fax = Some(value.into());
-        self
-    }
-    /// Sets [`phone`](Self::phone).
-    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-    /// Sets [`state`](Self::state).
-    pub fn with_state(mut self, value: impl Into<String>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets [`street`](Self::street).
-    pub fn with_street(mut self, value: impl Into<String>) -> Self {
-        self.street = Some(value.into());
-        self
-    }
-    /// Sets [`website`](Self::website).
-    pub fn with_website(mut self, value: impl Into<String>) -> Self {
-        self.website = Some(value.into());
-        self
-    }
-    /// Sets [`zip`](Self::zip).
-    pub fn with_zip(mut self, value: impl Into<String>) -> Self {
-        self.zip = Some(value.into());
+    /// Sets [`folder_id`](Self::folder_id).
+    pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
         self
     }
 }
@@ -2012,6 +1614,378 @@ impl WebsiteRecord {
         }
     }
 }
+/// One `product` link to generate.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProductRecord {
+    /// Link name.
+    pub name: String,
+    /// Product name.
+    #[serde(rename = "productName")]
+    pub product_name: String,
+    /// Product description.
+    #[serde(
+        rename = "productDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub product_description: Option<String>,
+    /// Currency code (defaults to `USD`).
+    ///
+    /// - Default: `"USD"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Subtotal.
+    #[serde(rename = "subTotal", default, skip_serializing_if = "Option::is_none")]
+    pub sub_total: Option<f64>,
+    /// Tax.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax: Option<f64>,
+    /// Net total.
+    #[serde(rename = "totalNet", default, skip_serializing_if = "Option::is_none")]
+    pub total_net: Option<f64>,
+}
+#[allow(deprecated)]
+impl ProductRecord {
+    /// A value with the required fields set (`name`, `product_name`); the others unset.
+    pub fn new(name: impl Into<String>, product_name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            product_name: product_name.into(),
+            product_description: None,
+            currency: None,
+            sub_total: None,
+            tax: None,
+            total_net: None,
+        }
+    }
+    /// Sets [`product_description`](Self::product_description).
+    pub fn with_product_description(mut self, value: impl Into<String>) -> Self {
+        self.product_description = Some(value.into());
+        self
+    }
+    /// Sets [`currency`](Self::currency).
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// Sets [`sub_total`](Self::sub_total).
+    pub fn with_sub_total(mut self, value: f64) -> Self {
+        self.sub_total = Some(value);
+        self
+    }
+    /// Sets [`tax`](Self::tax).
+    pub fn with_tax(mut self, value: f64) -> Self {
+        self.tax = Some(value);
+        self
+    }
+    /// Sets [`total_net`](Self::total_net).
+    pub fn with_total_net(mut self, value: f64) -> Self {
+        self.total_net = Some(value);
+        self
+    }
+}
+/// One `sms` link to generate.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct SmsRecord {
+    /// Link name.
+    pub name: String,
+    /// Phone number.
+    pub phone: String,
+}
+#[allow(deprecated)]
+impl SmsRecord {
+    /// A value with the required fields set (`name`, `phone`); the others unset.
+    pub fn new(name: impl Into<String>, phone: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            phone: phone.into(),
+        }
+    }
+}
+/// One `vcard` link to generate.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VcardRecord {
+    /// Link name.
+    pub name: String,
+    /// `firstName`
+    #[serde(rename = "firstName")]
+    pub first_name: String,
+    /// `lastName`
+    #[serde(rename = "lastName")]
+    pub last_name: String,
+    /// Contact (not further described by the docs).
+    pub contact: String,
+    /// - Format: `email`
+    pub email: String,
+    /// `phone`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `fax`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fax: Option<String>,
+    /// `company`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// `department`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// `street`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    /// `city`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// `zip`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// `state`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `country`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `website`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+}
+#[allow(deprecated)]
+impl VcardRecord {
+    /// A value with the required fields set (`name`, `first_name`, `last_name`, `contact`, `email`); the others unset.
+    pub fn new(
+        name: impl Into<String>,
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        contact: impl Into<String>,
+        email: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            contact: contact.into(),
+            email: email.into(),
+            phone: None,
+            fax: None,
+            company: None,
+            department: None,
+            street: None,
+            city: None,
+            zip: None,
+            state: None,
+            country: None,
+            website: None,
+        }
+    }
+    /// Sets [`phone`](Self::phone).
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets [`fax`](Self::fax).
+    pub fn with_fax(mut self, value: impl Into<String>) -> Self {
+        self.fax = Some(value.into());
+        self
+    }
+    /// Sets [`company`](Self::company).
+    pub fn with_company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets [`department`](Self::department).
+    pub fn with_department(mut self, value: impl Into<String>) -> Self {
+        self.department = Some(value.into());
+        self
+    }
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
+        self
+    }
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets [`zip`](Self::zip).
+    pub fn with_zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets [`website`](Self::website).
+    pub fn with_website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
+        self
+    }
+}
+/// Body of `POST /cafes`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct CreateCafeRequest {
+    /// Cafe name (max 255 characters).
+    ///
+    /// - Minimum length: 1
+    /// - Maximum length: 255
+    /// - Inferred, not documented: minLength 1 inferred from "required"; the docs give only the maximum.
+    pub name: String,
+    /// Cafe description (max 2000 characters).
+    ///
+    /// - Maximum length: 2000
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Cafe type. The allowed values are not documented.
+    ///
+    /// - Inferred, not documented: Allowed values NOT FOUND; open string.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+#[allow(deprecated)]
+impl CreateCafeRequest {
+    /// A value with the required fields set (`name`); the others unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: None,
+            type_: None,
+        }
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+}
+/// Body of `PUT /cafes/{id}`: the create-cafe fields, all optional.
+///
+/// - Inferred, not documented: Body NOT FOUND; modelled on the create body with nothing required and extra properties allowed.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UpdateCafeRequest {
+    /// Cafe name (max 255 characters).
+    ///
+    /// - Minimum length: 1
+    /// - Maximum length: 255
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Cafe description (max 2000 characters).
+    ///
+    /// - Maximum length: 2000
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Cafe type. The allowed values are not documented.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[allow(deprecated)]
+impl UpdateCafeRequest {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            description: None,
+            type_: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+/// Body of `PUT /cafes/{id}/theme`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UpdateCafeThemeRequest {
+    /// A supported theme key, e.g. `modern`, `coffee`, `brunch`. The full list is not documented, so this is an open string.
+    ///
+    /// - Inferred, not documented: Full list of theme keys NOT FOUND; open string.
+    #[serde(rename = "themeImage")]
+    pub theme_image: String,
+    /// Primary color.
+    #[serde(rename = "primaryColor", default, skip_serializing_if = "Option::is_none")]
+    pub primary_color: Option<String>,
+    /// Secondary color.
+    #[serde(rename = "secondaryColor", default, skip_serializing_if = "Option::is_none")]
+    pub secondary_color: Option<String>,
+    /// Whether the menu shows the dietary section.
+    #[serde(
+        rename = "showDietarySection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub show_dietary_section: Option<bool>,
+}
+#[allow(deprecated)]
+impl UpdateCafeThemeRequest {
+    /// A value with the required fields set (`theme_image`); the others unset.
+    pub fn new(theme_image: impl Into<String>) -> Self {
+        Self {
+            theme_image: theme_image.into(),
+            primary_color: None,
+            secondary_color: None,
+            show_dietary_section: None,
+        }
+    }
+    /// Sets [`primary_color`](Self::primary_color).
+    pub fn with_primary_color(mut self, value: impl Into<String>) -> Self {
+        self.primary_color = Some(value.into());
+        self
+    }
+    /// Sets [`secondary_color`](Self::secondary_color).
+    pub fn with_secondary_color(mut self, value: impl Into<String>) -> Self {
+        self.secondary_color = Some(value.into());
+        self
+    }
+    /// Sets [`show_dietary_section`](Self::show_dietary_section).
+    pub fn with_show_dietary_section(mut self, value: bool) -> Self {
+        self.show_dietary_section = Some(value);
+        self
+    }
+}
+/// Body of `PATCH /cafes/{id}/groups/reorder`. Not documented (presumably the group ids in their new order); any JSON object is accepted.
+///
+/// - Inferred, not documented: Body NOT FOUND; free-form JSON object.
+pub type ReorderGroupsRequest = serde_json::Map<String, serde_json::Value>;
 /// `ListLinksSortBy`
 ///
 /// Values this version does not know decode as the catch-all variant instead of failing.

@@ -47,6 +47,18 @@ impl ClientBuilder {
         api: &'static ApiInfo,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Client> {
+        ClientBuilder::for_api(api).env_lookup(lookup)?.build()
+    }
+
+    /// Takes the credential from `{PREFIX}_API_KEY` (required) and the base URL from
+    /// `{PREFIX}_BASE_URL` (if set), keeping every other setting of this builder; e.g.
+    /// `Client::builder().from_env()?.retry(RetryPolicy::none()).build()?`.
+    pub fn from_env(self) -> Result<Self> {
+        self.env_lookup(|name| std::env::var(name).ok())
+    }
+
+    fn env_lookup(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let api = self.api;
         let key_var = format!("{}_API_KEY", api.env_prefix);
         // Trimmed because keys pasted into env files often carry a trailing newline,
         // which a header cannot contain.
@@ -54,12 +66,12 @@ impl ClientBuilder {
             .map(|key| key.trim().to_owned())
             .filter(|key| !key.is_empty())
             .ok_or_else(|| Error::Config(format!("environment variable {key_var} is not set")))?;
-        let mut builder = ClientBuilder::for_api(api).credential(key);
+        let mut builder = self.credential(key);
         let url_var = format!("{}_BASE_URL", api.env_prefix);
         if let Some(url) = lookup(&url_var).filter(|url| !url.trim().is_empty()) {
             builder = builder.base_url(url.trim());
         }
-        builder.build()
+        Ok(builder)
     }
 
     /// The credential (API key), e.g. `key-...`.

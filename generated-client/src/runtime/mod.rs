@@ -24,6 +24,8 @@ pub use encoding::{encode_path, join, to_text};
 pub use error::{ApiError, Error, Result};
 pub use multipart::FilePart;
 pub use pagination::{Page, paginate};
-pub use response::{RawResponse, decode_bytes, decode_empty, decode_json, decode_text};
+pub use response::{
+    RawResponse, decode_bytes, decode_empty, decode_json, decode_text, decode_value,
+};
 pub use retry::RetryPolicy;
 pub use serde_helpers::double_option;

@@ -61,26 +61,56 @@ impl FilePart {
     /// rather than failing the request: the bytes are what matters to the server.
     #[doc(hidden)]
     pub fn to_part(&self) -> reqwest::multipart::Part {
-        let content_type = match (&self.content_type, &self.file_name) {
-            (Some(explicit), _) => explicit.clone(),
-            (None, Some(name)) => guess_content_type(Path::new(name)).to_owned(),
-            (None, None) => OCTET_STREAM.to_owned(),
+        // Servers' multipart parsers (multer, busboy, PHP, Django) treat a part without a file
+        // name as a text field, so a file always gets one: the given name, or `upload` with
+        // the extension of the type sniffed from the first bytes.
+        let sniffed = sniff(&self.bytes);
+        let content_type = match (&self.content_type, &self.file_name, sniffed) {
+            (Some(explicit), _, _) => explicit.clone(),
+            (None, Some(name), _) if guess_content_type(Path::new(name)) != OCTET_STREAM => {
+                guess_content_type(Path::new(name)).to_owned()
+            }
+            (None, _, Some((mime, _))) => mime.to_owned(),
+            (None, _, None) => OCTET_STREAM.to_owned(),
         };
+        let file_name = self.file_name.clone().unwrap_or_else(|| match sniffed {
+            Some((_, ext)) => format!("upload.{ext}"),
+            None => "upload".to_owned(),
+        });
         let part = || {
-            let part = reqwest::multipart::Part::stream_with_length(
+            reqwest::multipart::Part::stream_with_length(
                 reqwest::Body::from(self.bytes.clone()),
                 self.bytes.len() as u64,
-            );
-            match &self.file_name {
-                Some(name) => part.file_name(name.clone()),
-                None => part,
-            }
+            )
+            .file_name(file_name.clone())
         };
         part()
             .mime_str(&content_type)
             .or_else(|_| part().mime_str(OCTET_STREAM))
             .unwrap_or_else(|_| part())
     }
+}
+
+/// The image type of `bytes` from its signature, with its usual extension.
+fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    const SIGNATURES: &[(&[u8], &str, &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+        (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+        (b"GIF87a", "image/gif", "gif"),
+        (b"GIF89a", "image/gif", "gif"),
+    ];
+    if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return Some(("image/webp", "webp"));
+    }
+    if bytes.starts_with(b"<svg")
+        || bytes.starts_with(b"<?xml") && bytes.windows(4).take(256).any(|w| w == b"<svg")
+    {
+        return Some(("image/svg+xml", "svg"));
+    }
+    SIGNATURES
+        .iter()
+        .find(|(magic, _, _)| bytes.starts_with(magic))
+        .map(|(_, mime, ext)| (*mime, *ext))
 }
 
 impl fmt::Debug for FilePart {
@@ -134,6 +164,15 @@ mod tests {
         let text = format!("{part:?}");
         assert!(text.contains("len: 4096"), "{text}");
         assert!(text.len() < 120, "{text}");
+    }
+
+    #[test]
+    fn sniffs_common_image_types() {
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some(("image/png", "png")));
+        assert_eq!(sniff(b"\xff\xd8\xff\xe0"), Some(("image/jpeg", "jpg")));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(("image/webp", "webp")));
+        assert_eq!(sniff(b"<svg xmlns=..."), Some(("image/svg+xml", "svg")));
+        assert_eq!(sniff(b"plain text"), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Page-numbered list endpoints, as single pages or as one stream of items.
 
-use futures::Stream;
+use futures::StreamExt;
+use futures::stream::BoxStream;
 
 use super::error::Result;
 
@@ -41,11 +42,11 @@ struct Cursor<F, T> {
 /// at most one page is held in memory. The stream ends after `total_pages`, after an empty
 /// page, or right after yielding the first error.
 #[doc(hidden)]
-pub fn paginate<T, F, Fut>(start_page: i64, fetch: F) -> impl Stream<Item = Result<T>> + Send
+pub fn paginate<T, F, Fut>(start_page: i64, fetch: F) -> BoxStream<'static, Result<T>>
 where
-    F: FnMut(i64) -> Fut + Send,
-    Fut: Future<Output = Result<Page<T>>> + Send,
-    T: Send,
+    F: FnMut(i64) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+    T: Send + 'static,
 {
     let cursor = Cursor {
         fetch,
@@ -72,6 +73,8 @@ where
             }
         }
     })
+    // Boxed so that callers can `.next().await` without pinning it themselves.
+    .boxed()
 }
 
 #[cfg(test)]

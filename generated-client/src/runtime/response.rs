@@ -41,6 +41,19 @@ pub fn decode_json<T: DeserializeOwned>(op: &'static Operation, raw: RawResponse
     Ok(decoded)
 }
 
+/// For operations whose response the spec leaves open (`{}`): JSON when the body is JSON,
+/// `null` when it is empty, and otherwise the body as a JSON string, so that a call the
+/// server carried out never fails for how it was confirmed.
+#[doc(hidden)]
+pub fn decode_value(raw: RawResponse) -> serde_json::Value {
+    if raw.body.iter().all(u8::is_ascii_whitespace) {
+        return serde_json::Value::Null;
+    }
+    serde_json::from_slice(&raw.body).unwrap_or_else(|_| {
+        serde_json::Value::String(String::from_utf8_lossy(&raw.body).into_owned())
+    })
+}
+
 /// Returns a text body, failing rather than silently replacing invalid UTF-8.
 #[doc(hidden)]
 pub fn decode_text(op: &'static Operation, raw: RawResponse) -> Result<String> {

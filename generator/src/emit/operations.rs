@@ -5,7 +5,7 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::{Ctx, docs, ident, rust_type};
+use crate::emit::{Ctx, docs, ident, resolved, rust_type};
 use crate::ir::{
     Api, Body, BodyKind, Group, Location, Operation, Param, Part, Response, Style, Ty, TypeKind,
     Unwrap,
@@ -76,8 +76,13 @@ fn to_text(kind: &Text, value: &Held) -> TokenStream {
 /// Argument type of a setter or method, and how the argument becomes the stored value.
 fn arg(api: &Api, ty: &Ty) -> (TokenStream, TokenStream) {
     let rust = rust_type(ty, Ctx::Operations);
-    match ty {
+    match resolved(ty, &api.types) {
         Ty::String => (quote!(impl Into<String>), quote!(.into())),
+        Ty::Value => (quote!(impl Into<serde_json::Value>), quote!(.into())),
+        Ty::Vec(inner) if *resolved(inner, &api.types) == Ty::String => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(.into_iter().map(Into::into).collect()),
+        ),
         Ty::Named(_) if text_kind(api, ty) == Text::Display => {
             (quote!(impl Into<#rust>), quote!(.into()))
         }
@@ -318,6 +323,7 @@ struct BuilderField {
     required: bool,
     doc: Vec<String>,
     setter_arg: Option<(TokenStream, TokenStream)>,
+    flag: bool,
 }
 
 fn builder_fields(op: &Operation) -> Vec<BuilderField> {
@@ -334,6 +340,7 @@ fn builder_fields_with(api: Option<&Api>, op: &Operation) -> Vec<BuilderField> {
             required: p.required,
             doc: docs::lines(&p.doc),
             setter_arg: setter(&p.ty),
+            flag: p.flag,
         });
     }
     if let Some(Body {
@@ -349,6 +356,7 @@ fn builder_fields_with(api: Option<&Api>, op: &Operation) -> Vec<BuilderField> {
                 required: *required,
                 doc: docs::lines(doc),
                 setter_arg: setter(ty),
+                flag: false,
             }),
             BodyKind::Bytes(_) => out.push(BuilderField {
                 name: "body".into(),
@@ -356,6 +364,7 @@ fn builder_fields_with(api: Option<&Api>, op: &Operation) -> Vec<BuilderField> {
                 required: *required,
                 doc: docs::lines(doc),
                 setter_arg: Some((quote!(impl Into<bytes::Bytes>), quote!(.into()))),
+                flag: false,
             }),
             BodyKind::Multipart(parts) => {
                 for p in parts {
@@ -365,6 +374,7 @@ fn builder_fields_with(api: Option<&Api>, op: &Operation) -> Vec<BuilderField> {
                         required: p.required,
                         doc: docs::lines(&p.doc),
                         setter_arg: setter(&p.ty),
+                        flag: false,
                     });
                 }
             }
@@ -395,6 +405,18 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         let mut lines = f.doc.clone();
         if lines.is_empty() {
             lines.push(format!("Sets `{}`.", f.name));
+        }
+        if f.flag {
+            lines.push(String::new());
+            lines.push("A switch: sent as `true` when called, not sent otherwise.".to_owned());
+            let doc = docs::attrs(&lines);
+            return quote! {
+                #doc
+                pub fn #fname(mut self) -> Self {
+                    self.#fname = Some(true);
+                    self
+                }
+            };
         }
         let doc = docs::attrs(&lines);
         quote! {
@@ -631,6 +653,7 @@ fn decode(op: &Operation, op_static: &syn::Ident) -> TokenStream {
         Response::Json { ty, unwrap } => {
             let body_ty = rust_type(ty, Ctx::Operations);
             match unwrap {
+                Unwrap::None if *ty == Ty::Value => quote!(Ok(crate::runtime::decode_value(raw))),
                 Unwrap::None => quote!(crate::runtime::decode_json::<#body_ty>(&#op_static, raw)),
                 Unwrap::Field { field, .. } => {
                     let field = ident(field);
@@ -690,7 +713,7 @@ fn pagination_stream(op: &Operation) -> TokenStream {
     quote! {
         /// Every item of every page, fetched lazily one page at a time, starting at the
         /// page set on this builder (or the first). Stops after the last page.
-        pub fn stream(self) -> impl futures::Stream<Item = crate::runtime::Result<#item>> + Send + 'static {
+        pub fn stream(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<#item>> {
             let start = #start;
             crate::runtime::paginate(start, move |page| self.clone().#page(#narrow).send())
         }

@@ -3,18 +3,20 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::{Ctx, docs, ident, rust_type};
+use crate::emit::{Convert, Ctx, arg_for, docs, ident, resolved, rust_type};
 use crate::ir::{Field, FieldShape, IntEnum, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
 
 /// All named types of the API.
-pub fn emit(types: &[TypeDef]) -> TokenStream {
-    let items = types.iter().map(|t| emit_one(t, types));
+pub fn emit(types: &[TypeDef], response_types: &std::collections::BTreeSet<String>) -> TokenStream {
+    let items = types
+        .iter()
+        .map(|t| emit_one(t, types, response_types.contains(&t.name)));
     quote! {
         #(#items)*
     }
 }
 
-fn emit_one(def: &TypeDef, all: &[TypeDef]) -> TokenStream {
+fn emit_one(def: &TypeDef, all: &[TypeDef], in_responses: bool) -> TokenStream {
     let mut lines = docs::lines(&def.doc);
     if lines.is_empty() {
         lines.push(format!("`{}`", def.name));
@@ -22,10 +24,10 @@ fn emit_one(def: &TypeDef, all: &[TypeDef]) -> TokenStream {
     let doc = docs::attrs(&lines);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(&name, doc, s),
+        TypeKind::Struct(s) => emit_struct(&name, doc, s, all),
         TypeKind::StringEnum(e) => emit_string_enum(&name, doc, e),
         TypeKind::IntEnum(e) => emit_int_enum(&name, doc, e),
-        TypeKind::Union(u) => emit_union(&name, doc, u, all),
+        TypeKind::Union(u) => emit_union(&name, doc, u, all, in_responses),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, Ctx::Types);
             quote! {
@@ -73,7 +75,7 @@ fn field_doc(f: &Field) -> TokenStream {
     docs::attrs(&lines)
 }
 
-fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct) -> TokenStream {
+fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct, all: &[TypeDef]) -> TokenStream {
     let defaultable = s.fields.iter().all(|f| f.shape() != FieldShape::Plain);
     let derive_default = if defaultable {
         quote!(Default,)
@@ -143,13 +145,13 @@ fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct) -> TokenStream {
         .collect();
     let args = required.iter().map(|f| {
         let fname = ident(&f.name);
-        let (ty, _) = arg_type(f);
+        let (ty, _) = arg_type(f, all);
         quote!(#fname: #ty)
     });
     let inits = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
         if f.shape() == FieldShape::Plain {
-            let (_, convert) = arg_type(f);
+            let (_, convert) = arg_type(f, all);
             let value = convert(quote!(#fname));
             if fname == value.to_string() {
                 quote!(#fname)
@@ -169,38 +171,71 @@ fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct) -> TokenStream {
     } else {
         quote!()
     };
+    let setter_names: Vec<String> = s
+        .fields
+        .iter()
+        .map(|f| format!("with_{}", f.name.trim_end_matches('_')))
+        .collect();
     let setters = s
         .fields
         .iter()
         .filter(|f| f.shape() != FieldShape::Plain)
         .map(|f| {
             let fname = ident(&f.name);
-            let setter = format_ident!("with_{}", f.name.trim_end_matches('_'));
-            let (ty, convert) = arg_type(f);
+            let base = f.name.trim_end_matches('_');
+            let setter = format_ident!("with_{}", base);
+            let (ty, convert) = arg_type(f, all);
             let value = convert(quote!(value));
-            let (param_ty, assign) = match f.shape() {
-                FieldShape::OptionalNullable => {
-                    let inner = convert(quote!(v));
-                    let assign = if inner.to_string() == "v" {
-                        quote!(Some(value))
-                    } else if f.boxed {
-                        quote!(Some(value.map(Box::new)))
-                    } else {
-                        quote!(Some(value.map(|v| #inner)))
-                    };
-                    (quote!(Option<#ty>), assign)
-                }
-                _ => (ty, quote!(Some(#value))),
-            };
             let doc = format!(" Sets [`{}`](Self::{}).", f.name, f.name);
-            quote! {
+            let set = quote! {
                 #[doc = #doc]
-                pub fn #setter(mut self, value: #param_ty) -> Self {
-                    self.#fname = #assign;
+                pub fn #setter(mut self, value: #ty) -> Self {
+                    self.#fname = Some(#value);
+                    self
+                }
+            };
+            if f.shape() != FieldShape::OptionalNullable {
+                return set;
+            }
+            // `Some(Some(v))` through the setter above; an explicit `null` through this one.
+            let null_name = format!("with_{base}_null");
+            let null_name = if setter_names.contains(&null_name) {
+                format!("set_{base}_null")
+            } else {
+                null_name
+            };
+            let null = format_ident!("{}", null_name);
+            let set = quote! {
+                #[doc = #doc]
+                pub fn #setter(mut self, value: #ty) -> Self {
+                    self.#fname = Some(Some(#value));
+                    self
+                }
+            };
+            let null_doc = format!(
+                " Sets [`{}`](Self::{}) to `null` (sent as an explicit `null`).",
+                f.name, f.name
+            );
+            quote! {
+                #set
+                #[doc = #null_doc]
+                pub fn #null(mut self) -> Self {
+                    self.#fname = Some(None);
                     self
                 }
             }
         });
+    let additional_setter = s.additional.as_ref().map(|ty| {
+        let (ty, convert) = arg_for(ty, Ctx::Types, all);
+        let value = convert(quote!(value));
+        quote! {
+            /// Adds a property the spec does not describe; it is sent as is.
+            pub fn with_additional_property(mut self, key: impl Into<String>, value: #ty) -> Self {
+                self.additional_properties.insert(key.into(), #value);
+                self
+            }
+        }
+    });
     let new_doc = if required.is_empty() {
         " An empty value: every field unset.".to_owned()
     } else {
@@ -235,24 +270,26 @@ fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct) -> TokenStream {
             }
 
             #(#setters)*
+
+            #additional_setter
         }
     }
 }
 
-type Convert = Box<dyn Fn(TokenStream) -> TokenStream>;
-
 /// Argument type of a constructor/setter for a field, and how to turn the argument into the
-/// stored value (strings take `impl Into<String>`, boxed fields are boxed here).
-fn arg_type(f: &Field) -> (TokenStream, Convert) {
-    let boxed = f.boxed;
-    if f.ty == Ty::String && !boxed {
-        return (quote!(impl Into<String>), Box::new(|v| quote!(#v.into())));
-    }
-    let ty = rust_type(&f.ty, Ctx::Types);
-    if boxed {
-        (ty, Box::new(|v| quote!(Box::new(#v))))
+/// stored value (boxed fields are boxed here).
+fn arg_type(f: &Field, all: &[TypeDef]) -> (TokenStream, Convert) {
+    let (ty, convert) = arg_for(&f.ty, Ctx::Types, all);
+    if f.boxed {
+        (
+            ty,
+            Box::new(move |v| {
+                let inner = convert(v);
+                quote!(Box::new(#inner))
+            }),
+        )
     } else {
-        (ty, Box::new(|v| v))
+        (ty, convert)
     }
 }
 
@@ -402,20 +439,13 @@ fn emit_int_enum(name: &syn::Ident, doc: TokenStream, e: &IntEnum) -> TokenStrea
     }
 }
 
-/// `ty` with aliases replaced by what they stand for.
-fn resolved<'a>(ty: &'a Ty, all: &'a [TypeDef]) -> &'a Ty {
-    let mut ty = ty;
-    for _ in 0..32 {
-        let Ty::Named(name) = ty else { break };
-        match all.iter().find(|t| &t.name == name).map(|t| &t.kind) {
-            Some(TypeKind::Alias(inner)) => ty = inner,
-            _ => break,
-        }
-    }
-    ty
-}
-
-fn emit_union(name: &syn::Ident, doc: TokenStream, u: &Union, all: &[TypeDef]) -> TokenStream {
+fn emit_union(
+    name: &syn::Ident,
+    doc: TokenStream,
+    u: &Union,
+    all: &[TypeDef],
+    in_responses: bool,
+) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let ty = rust_type(&v.ty, Ctx::Types);
@@ -428,7 +458,9 @@ fn emit_union(name: &syn::Ident, doc: TokenStream, u: &Union, all: &[TypeDef]) -
         quote!(#[doc = #d] #rename #vname(#ty),)
     });
     let (serde_attr, unknown) = match &u.tag {
-        Some(tag) => {
+        // Only a type the server sends needs to survive a tag added later; in a request type
+        // a catch-all would only let callers build an invalid body.
+        Some(tag) if in_responses => {
             let mut scope = crate::naming::Scope::default();
             for v in &u.variants {
                 scope.claim(v.name.clone());
@@ -443,6 +475,7 @@ fn emit_union(name: &syn::Ident, doc: TokenStream, u: &Union, all: &[TypeDef]) -
                 },
             )
         }
+        Some(tag) => (quote!(#[serde(tag = #tag)]), quote!()),
         None => (quote!(#[serde(untagged)]), quote!()),
     };
     // `From` only where the payload type identifies one variant.
@@ -477,6 +510,7 @@ fn emit_union(name: &syn::Ident, doc: TokenStream, u: &Union, all: &[TypeDef]) -
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         #serde_attr
         pub enum #name {
             #(#variants)*
