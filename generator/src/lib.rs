@@ -21,6 +21,7 @@ pub mod parse;
 pub mod render;
 pub mod runtime;
 pub mod types;
+mod yaml;
 
 use std::collections::BTreeMap;
 

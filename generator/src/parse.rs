@@ -60,6 +60,7 @@ pub fn parse_spec(text: &str) -> Result<Spec> {
         e.with_line(line)
     })?;
     inline_misplaced_refs(&mut raw);
+    clamp_integer_bounds(&mut raw);
     let openapi: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
         let pointer = pointer_of(e.path());
         let message = e.inner().to_string();
@@ -88,7 +89,7 @@ fn to_value(text: &str) -> Result<Value> {
     {
         return Ok(value);
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+    let value = crate::yaml::from_str(text).map_err(|e| {
         let line = e.location().map(|l| l.line());
         Error::new(
             ErrorKind::Syntax,
@@ -97,7 +98,6 @@ fn to_value(text: &str) -> Result<Value> {
         )
         .with_line(line)
     })?;
-    let value = yaml_to_json(yaml, "#")?;
     if !value.is_object() {
         return Err(Error::new(
             ErrorKind::Invalid,
@@ -106,65 +106,6 @@ fn to_value(text: &str) -> Result<Value> {
         ));
     }
     Ok(value)
-}
-
-/// YAML allows what JSON cannot (non-string keys, tags, NaN); OpenAPI documents use only the
-/// JSON subset, except that status codes are often written as bare integers (`200:`).
-fn yaml_to_json(yaml: serde_yaml::Value, pointer: &str) -> Result<Value> {
-    use serde_yaml::Value as Y;
-    Ok(match yaml {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| {
-                        Error::new(
-                            ErrorKind::Invalid,
-                            pointer,
-                            format!("the number {n} is not representable in JSON"),
-                        )
-                    })?
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| yaml_to_json(v, &format!("{pointer}/{i}")))
-                .collect::<Result<_>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::with_capacity(map.len());
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".into(),
-                    other => {
-                        return Err(Error::new(
-                            ErrorKind::Invalid,
-                            pointer,
-                            format!("mapping key {other:?} is not a string"),
-                        ));
-                    }
-                };
-                let child = crate::error::push_pointer(pointer, &key);
-                let value = yaml_to_json(v, &child)?;
-                out.insert(key, value);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, pointer)?,
-    })
 }
 
 fn check_version(raw: &Value) -> Result<()> {
@@ -258,6 +199,44 @@ fn inline_misplaced_refs(raw: &mut Value) {
     for (at, value) in replacements {
         if let Some(slot) = raw.pointer_mut(&at) {
             *slot = value;
+        }
+    }
+}
+
+/// `openapiv3` holds integer schemas' `minimum`/`maximum`/`multipleOf` as `i64`; public
+/// specs use bounds beyond that (2^128 - 1 for a u128). Such a bound constrains nothing a
+/// 64-bit Rust integer could hold, so it is clamped to the `i64` range instead of refusing
+/// a valid document.
+fn clamp_integer_bounds(raw: &mut Value) {
+    let mut stack = vec![raw];
+    while let Some(node) = stack.pop() {
+        match node {
+            Value::Object(map) => {
+                let integer = map.get("type").and_then(Value::as_str) == Some("integer");
+                for key in ["minimum", "maximum", "multipleOf"] {
+                    let Some(bound) = map.get_mut(key) else {
+                        continue;
+                    };
+                    // YAML reads `1e400` (no dot, out of range) as a string.
+                    if let Some(f) = bound.as_str().and_then(|s| s.parse::<f64>().ok()) {
+                        *bound = serde_json::Number::from_f64(f.clamp(f64::MIN, f64::MAX))
+                            .map_or(Value::Null, Value::Number);
+                    }
+                    if integer && bound.is_number() && !bound.is_i64() {
+                        let f = bound.as_f64().unwrap_or(0.0);
+                        *bound = Value::from(if f >= i64::MAX as f64 {
+                            i64::MAX
+                        } else if f <= i64::MIN as f64 {
+                            i64::MIN
+                        } else {
+                            f.round() as i64
+                        });
+                    }
+                }
+                stack.extend(map.values_mut());
+            }
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            _ => {}
         }
     }
 }
