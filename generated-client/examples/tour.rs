@@ -149,14 +149,14 @@ async fn links(client: &Client, tour: &mut Tour) {
             .page(1)
             .size(20)
             .search("summer")
-            .qr_type(vec!["website".to_owned(), "vcard".to_owned()])
+            .qr_type(["website", "vcard"])
             .only_favorites()
             .sort_by(ListLinksSortBy::MostRecent)
             .send(),
     )
     .await;
     tour.call("getLink", links.get(LINK).send()).await;
-    let new_link = CreateLinkRequest::new("Summer Sale", "website".to_owned())
+    let new_link = CreateLinkRequest::new("Summer Sale", "website")
         .with_data(object(json!({ "url": "https://example.com/sale" })))
         .with_link_configurations(LinkConfigurations::new().with_folder_id(FOLDER));
     tour.call("createLink", links.create(new_link).send()).await;

@@ -1,10 +1,60 @@
-//! Typed async client for the [ProLinksQR API](https://api.prolinksqr.com): dynamic links,
-//! folders, QR templates, bulk generation and Cafe menus.
+//! Typed async client for the [ProLinksQR API](https://delinks-api-doc.pages.dev/): dynamic
+//! links, folders, QR templates, bulk link generation and Cafe digital menus.
 //!
-//! Create a [`Client`] with an API key (sent as `Authorization: Basic key-...`), or from the
-//! `PROLINKSQR_API_KEY` environment variable with [`Client::from_env`]. Every call returns
-//! [`Result`]; [`Error`] tells transport failures, API errors (with the documented statuses
-//! easy to test, such as [`Error::is_quota_exhausted`]) and undecodable responses apart.
+//! # Quick start
+//!
+//! ```no_run
+//! use futures::StreamExt;
+//! use prolinksqr::types::{CreateLinkRequest, FolderRequest, LinkConfigurations};
+//! use prolinksqr::Client;
+//!
+//! # async fn run() -> prolinksqr::Result<()> {
+//! // The key is sent as `Authorization: Basic key-...` (the raw key, as the docs require).
+//! let client = Client::new("key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+//! // Or: PROLINKSQR_API_KEY (and optionally PROLINKSQR_BASE_URL) from the environment.
+//! // let client = Client::from_env()?;
+//!
+//! let folder = client.folders().create(FolderRequest::new("Campaigns")).send().await?;
+//!
+//! let body = CreateLinkRequest::new("Summer Sale", "website")
+//!     .with_data(serde_json::Map::from_iter([("url".to_owned(), "https://example.com/sale".into())]))
+//!     .with_link_configurations(LinkConfigurations::new().with_folder_id(folder.id));
+//! let id = client.links().create(body).send().await?; // the new link's id (its slug)
+//! println!("created {id}");
+//!
+//! // One page, with the pagination state...
+//! let page = client.links().list().size(50).sort_by("most_recent").send().await?;
+//! println!("page {} of {}", page.current_page, page.total_pages);
+//!
+//! // ...or every link of every page, fetched lazily.
+//! let mut links = client.links().list().stream();
+//! while let Some(link) = links.next().await {
+//!     let link = link?;
+//!     println!("{} -> {}", link.name, link.full_dynamic_url);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # Organisation
+//!
+//! - Operations are grouped by resource: [`Client::links`], [`Client::folders`],
+//!   [`Client::templates`], [`Client::bulk`], [`Client::cafes`], [`Client::groups`]. Required
+//!   inputs are arguments; optional ones are builder methods; `.send().await` runs the call.
+//! - Request and response models are in [`types`]. Structs are `#[non_exhaustive]`: build
+//!   them with `Type::new(required...)` and `.with_field(value)` setters. String enums accept
+//!   values this version does not know (an `Other` variant), so a server that adds a value
+//!   never breaks a call.
+//! - Uploads (cafe logo/cover, group images) take a [`FilePart`].
+//!
+//! # Errors and retries
+//!
+//! Every call returns [`Result`]. [`Error`] tells transport failures, API errors (status,
+//! message, raw body; [`Error::is_not_found`], [`Error::is_unauthorized`],
+//! [`Error::is_forbidden`] — whose message names the scope the operation needs —,
+//! [`Error::is_quota_exhausted`] for 429) and undecodable responses (status, body, path of
+//! the failing field) apart. Connect errors, timeouts and 502/503/504 are retried with
+//! exponential backoff on GET/PUT/DELETE only; POST is not retried by default, and 429 (the
+//! plan's quota for the billing cycle is spent) never is. See [`RetryPolicy`].
 
 #[rustfmt::skip]
 mod generated;

@@ -14,8 +14,8 @@
 use prolinksqr::types::{
     BackgroundOptions, BulkGenerateRequest, BulkVcardRequest, BulkWebsiteRequest, CornerDotType,
     CornerSquareType, CornersDotOptions, CornersSquareOptions, CreateCafeRequest,
-    CreateLinkRequest, CreateLinkResponse, CrossOrigin, DotType, DotsOptions, ErrorCorrectionLevel,
-    Folder, FolderRequest, ImageOptions, Link, LinkConfigurations, ListLinksSortBy,
+    CreateLinkRequest, CrossOrigin, DotType, DotsOptions, ErrorCorrectionLevel, Folder,
+    FolderRequest, ImageOptions, Link, LinkConfigurations, ListLinksSortBy,
     PatchLinkQrOptionsRequest, QrEncodingOptions, QrMode, QrOptions, QrRenderType, TemplateRequest,
     UpdateCafeRequest, UpdateCafeThemeRequest, UpdateLinkRequest, VcardRecord, WebsiteRecord,
 };
@@ -293,13 +293,11 @@ fn docs_link_envelope() -> Value {
 
 /// The fields both documented link examples have.
 fn summer_sale() -> Link {
-    // NOTE(generator): `LinkType` is an alias of `String` and `Link::new` takes it by
-    // value, so a string literal needs `.to_owned()` (reported).
     Link::new(
         "summer-sale",
         "https://qr-lb.co/summer-sale",
         "Summer Sale",
-        "website".to_owned(),
+        "website",
     )
     .with_meta_data(object(json!({ "url": "https://example.com/sale" })))
 }
@@ -317,9 +315,8 @@ async fn list_links_sends_every_query_parameter_and_returns_the_page() {
         .size(50)
         .search("summer sale & more")
         .folder("0c8f...e21")
-        // NOTE(generator): takes `Vec<String>`, so literals need `.to_owned()` (reported).
-        .qr_type(vec!["website".to_owned(), "vcard".to_owned()])
-        .status(vec!["active".to_owned(), "paused".to_owned()])
+        .qr_type(["website", "vcard"])
+        .status(["active", "paused"])
         .only_favorites()
         .sort_by(ListLinksSortBy::MostRecent)
         .send()
@@ -414,13 +411,11 @@ async fn get_link_encodes_the_id_and_unwraps_data() {
 #[tokio::test]
 async fn create_link_sends_the_body_and_returns_the_bare_id() {
     let api = api(ok_json(json!({ "id": "summer-sale" }))).await;
-    let mut body = CreateLinkRequest::new("Summer Sale", "website".to_owned())
-        .with_data(object(json!({ "url": "https://example.com/sale" })))
-        .with_link_configurations(LinkConfigurations::new().with_folder_id("0c8f...e21"));
     // Undocumented options (custom slug, scheduling, ...) travel as extra properties.
-    // NOTE(generator): no builder method for them, hence `mut` + insert (reported).
-    body.additional_properties
-        .insert("slug".to_owned(), json!("summer-sale"));
+    let body = CreateLinkRequest::new("Summer Sale", "website")
+        .with_data(object(json!({ "url": "https://example.com/sale" })))
+        .with_link_configurations(LinkConfigurations::new().with_folder_id("0c8f...e21"))
+        .with_additional_property("slug", "summer-sale");
 
     let created = api.client.links().create(body).send().await.unwrap();
 
@@ -435,8 +430,9 @@ async fn create_link_sends_the_body_and_returns_the_bare_id() {
             "slug": "summer-sale"
         })
     );
-    // No envelope: the documented response is the bare `{ "id": ... }`.
-    assert_eq!(created, CreateLinkResponse::new("summer-sale"));
+    // No envelope: the documented response is the bare `{ "id": ... }`, and the client
+    // returns the id itself (`x-unwrap: id`).
+    assert_eq!(created, "summer-sale");
 }
 
 #[tokio::test]

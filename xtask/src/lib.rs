@@ -4,6 +4,7 @@ pub mod codegen;
 pub mod corpus;
 pub mod crates;
 pub mod files;
+pub mod spec_diff;
 
 use std::path::PathBuf;
 

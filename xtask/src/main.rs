@@ -45,6 +45,29 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Semantic diff of two versions of the spec, each change classified as breaking or
+    /// not for clients on the wire and for code using the generated Rust crate.
+    ///
+    /// Old side: spec/openapi.yaml at HEAD (or --base REV, or --old FILE); new side: the
+    /// working tree's spec/openapi.yaml (or --new FILE).
+    #[command(after_help = xtask::spec_diff::EXIT_CODES)]
+    SpecDiff {
+        /// Git revision of the old side (default HEAD), read with `git show REV:spec/openapi.yaml`.
+        #[arg(long, value_name = "GIT-REV", conflicts_with = "old")]
+        base: Option<String>,
+        /// Spec file of the old side, instead of a git revision.
+        #[arg(long, value_name = "FILE")]
+        old: Option<PathBuf>,
+        /// Spec file of the new side (default: the working tree's spec/openapi.yaml).
+        #[arg(long, value_name = "FILE")]
+        new: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = xtask::spec_diff::Format::Text)]
+        format: xtask::spec_diff::Format,
+        /// Exit 1 when a change is breaking, on the wire or for Rust (warnings do not count).
+        #[arg(long)]
+        fail_on_breaking: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -61,6 +84,32 @@ fn main() -> ExitCode {
             no_clippy,
             verbose,
         } => run_corpus(filter.as_deref(), no_clippy, verbose),
+        Command::SpecDiff {
+            base,
+            old,
+            new,
+            format,
+            fail_on_breaking,
+        } => run_spec_diff(xtask::spec_diff::Options {
+            base,
+            old,
+            new,
+            format,
+            fail_on_breaking,
+        }),
+    }
+}
+
+fn run_spec_diff(options: xtask::spec_diff::Options) -> ExitCode {
+    match xtask::spec_diff::run(&options, &workspace_root()) {
+        Ok((report, status)) => {
+            print!("{report}");
+            ExitCode::from(status)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
     }
 }
 

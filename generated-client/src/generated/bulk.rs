@@ -70,15 +70,9 @@ impl BulkGenerate {
             .execute(
                 &BULK_GENERATE,
                 "/bulk-generate",
-                |request| {
-                    let mut request = request;
-                    request = request.json(&self.body);
-                    request
-                },
+                |request| request.json(&self.body),
             )
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&BULK_GENERATE, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }

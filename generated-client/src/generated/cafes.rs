@@ -222,9 +222,7 @@ impl ListCafes {
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
         let raw = self.client.execute(&LIST_CAFES, "/cafes", |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&LIST_CAFES, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static CREATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -247,19 +245,9 @@ impl CreateCafe {
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
         let raw = self
             .client
-            .execute(
-                &CREATE_CAFE,
-                "/cafes",
-                |request| {
-                    let mut request = request;
-                    request = request.json(&self.body);
-                    request
-                },
-            )
+            .execute(&CREATE_CAFE, "/cafes", |request| request.json(&self.body))
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&CREATE_CAFE, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static GET_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -280,11 +268,9 @@ impl GetCafe {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/cafes/{}", crate ::runtime::encode_path(& self.id));
+        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self.client.execute(&GET_CAFE, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&GET_CAFE, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static UPDATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -306,22 +292,12 @@ impl UpdateCafe {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/cafes/{}", crate ::runtime::encode_path(& self.id));
+        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
-            .execute(
-                &UPDATE_CAFE,
-                &path,
-                |request| {
-                    let mut request = request;
-                    request = request.json(&self.body);
-                    request
-                },
-            )
+            .execute(&UPDATE_CAFE, &path, |request| request.json(&self.body))
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&UPDATE_CAFE, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static DELETE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -342,11 +318,9 @@ impl DeleteCafe {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/cafes/{}", crate ::runtime::encode_path(& self.id));
+        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self.client.execute(&DELETE_CAFE, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&DELETE_CAFE, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static UPDATE_CAFE_PROFILE: crate::runtime::Operation = crate::runtime::Operation {
@@ -379,7 +353,12 @@ impl UpdateCafeProfile {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/cafes/{}/profile", crate ::runtime::encode_path(& self.id));
+        let path = [
+            "/cafes/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/profile",
+        ]
+            .concat();
         let raw = self
             .client
             .execute(
@@ -399,9 +378,7 @@ impl UpdateCafeProfile {
                 },
             )
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&UPDATE_CAFE_PROFILE, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static UPDATE_CAFE_THEME: crate::runtime::Operation = crate::runtime::Operation {
@@ -423,21 +400,12 @@ impl UpdateCafeTheme {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/cafes/{}/theme", crate ::runtime::encode_path(& self.id));
+        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/theme"]
+            .concat();
         let raw = self
             .client
-            .execute(
-                &UPDATE_CAFE_THEME,
-                &path,
-                |request| {
-                    let mut request = request;
-                    request = request.json(&self.body);
-                    request
-                },
-            )
+            .execute(&UPDATE_CAFE_THEME, &path, |request| request.json(&self.body))
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&UPDATE_CAFE_THEME, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }

@@ -191,15 +191,7 @@ impl CreateFolder {
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
         let raw = self
             .client
-            .execute(
-                &CREATE_FOLDER,
-                "/folders",
-                |request| {
-                    let mut request = request;
-                    request = request.json(&self.body);
-                    request
-                },
-            )
+            .execute(&CREATE_FOLDER, "/folders", |request| request.json(&self.body))
             .await?;
         let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
             &CREATE_FOLDER,
@@ -224,7 +216,8 @@ pub struct GetFolder {
 impl GetFolder {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
-        let path = format!("/folders/{}", crate ::runtime::encode_path(& self.id));
+        let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
+            .concat();
         let raw = self.client.execute(&GET_FOLDER, &path, |request| request).await?;
         let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
             &GET_FOLDER,
@@ -250,18 +243,11 @@ pub struct UpdateFolder {
 impl UpdateFolder {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
-        let path = format!("/folders/{}", crate ::runtime::encode_path(& self.id));
+        let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
+            .concat();
         let raw = self
             .client
-            .execute(
-                &UPDATE_FOLDER,
-                &path,
-                |request| {
-                    let mut request = request;
-                    request = request.json(&self.body);
-                    request
-                },
-            )
+            .execute(&UPDATE_FOLDER, &path, |request| request.json(&self.body))
             .await?;
         let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
             &UPDATE_FOLDER,
@@ -288,10 +274,9 @@ impl DeleteFolder {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/folders/{}", crate ::runtime::encode_path(& self.id));
+        let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
+            .concat();
         let raw = self.client.execute(&DELETE_FOLDER, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&DELETE_FOLDER, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }

@@ -226,11 +226,10 @@ impl ListGroups {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/cafes/{}/groups", crate ::runtime::encode_path(& self.id));
+        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
+            .concat();
         let raw = self.client.execute(&LIST_GROUPS, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&LIST_GROUPS, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static CREATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -264,7 +263,8 @@ impl CreateGroup {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/cafes/{}/groups", crate ::runtime::encode_path(& self.id));
+        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
+            .concat();
         let raw = self
             .client
             .execute(
@@ -285,9 +285,7 @@ impl CreateGroup {
                 },
             )
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&CREATE_GROUP, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static REORDER_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
@@ -309,24 +307,17 @@ impl ReorderGroups {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!(
-            "/cafes/{}/groups/reorder", crate ::runtime::encode_path(& self.id)
-        );
+        let path = [
+            "/cafes/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/groups/reorder",
+        ]
+            .concat();
         let raw = self
             .client
-            .execute(
-                &REORDER_GROUPS,
-                &path,
-                |request| {
-                    let mut request = request;
-                    request = request.json(&self.body);
-                    request
-                },
-            )
+            .execute(&REORDER_GROUPS, &path, |request| request.json(&self.body))
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&REORDER_GROUPS, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static GET_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -348,14 +339,15 @@ impl GetGroup {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!(
-            "/cafes/{}/groups/{}", crate ::runtime::encode_path(& self.id), crate
-            ::runtime::encode_path(& self.group_id)
-        );
+        let path = [
+            "/cafes/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/groups/",
+            crate::runtime::encode_path(&self.group_id).as_str(),
+        ]
+            .concat();
         let raw = self.client.execute(&GET_GROUP, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&GET_GROUP, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static UPDATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -395,10 +387,13 @@ impl UpdateGroup {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!(
-            "/cafes/{}/groups/{}", crate ::runtime::encode_path(& self.id), crate
-            ::runtime::encode_path(& self.group_id)
-        );
+        let path = [
+            "/cafes/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/groups/",
+            crate::runtime::encode_path(&self.group_id).as_str(),
+        ]
+            .concat();
         let raw = self
             .client
             .execute(
@@ -421,9 +416,7 @@ impl UpdateGroup {
                 },
             )
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&UPDATE_GROUP, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static DELETE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -445,13 +438,14 @@ impl DeleteGroup {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!(
-            "/cafes/{}/groups/{}", crate ::runtime::encode_path(& self.id), crate
-            ::runtime::encode_path(& self.group_id)
-        );
+        let path = [
+            "/cafes/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/groups/",
+            crate::runtime::encode_path(&self.group_id).as_str(),
+        ]
+            .concat();
         let raw = self.client.execute(&DELETE_GROUP, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&DELETE_GROUP, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }

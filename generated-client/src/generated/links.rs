@@ -481,24 +481,16 @@ pub struct CreateLink {
 }
 impl CreateLink {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::CreateLinkResponse> {
+    pub async fn send(self) -> crate::runtime::Result<String> {
         let raw = self
             .client
-            .execute(
-                &CREATE_LINK,
-                "/links",
-                |request| {
-                    let mut request = request;
-                    request = request.json(&self.body);
-                    request
-                },
-            )
+            .execute(&CREATE_LINK, "/links", |request| request.json(&self.body))
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::CreateLinkResponse,
-        >(&CREATE_LINK, raw)
+        let body: crate::generated::types::CreateLinkResponse = crate::runtime::decode_json(
+            &CREATE_LINK,
+            raw,
+        )?;
+        Ok(body.id)
     }
 }
 static GET_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -517,7 +509,7 @@ pub struct GetLink {
 impl GetLink {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Link> {
-        let path = format!("/links/{}", crate ::runtime::encode_path(& self.id));
+        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self.client.execute(&GET_LINK, &path, |request| request).await?;
         let body: crate::generated::types::LinkEnvelope = crate::runtime::decode_json(
             &GET_LINK,
@@ -545,22 +537,12 @@ impl UpdateLink {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/links/{}", crate ::runtime::encode_path(& self.id));
+        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
-            .execute(
-                &UPDATE_LINK,
-                &path,
-                |request| {
-                    let mut request = request;
-                    request = request.json(&self.body);
-                    request
-                },
-            )
+            .execute(&UPDATE_LINK, &path, |request| request.json(&self.body))
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&UPDATE_LINK, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static DELETE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -581,11 +563,9 @@ impl DeleteLink {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/links/{}", crate ::runtime::encode_path(& self.id));
+        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self.client.execute(&DELETE_LINK, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&DELETE_LINK, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static PATCH_LINK_QR_OPTIONS: crate::runtime::Operation = crate::runtime::Operation {
@@ -607,22 +587,12 @@ impl PatchLinkQrOptions {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/links/{}", crate ::runtime::encode_path(& self.id));
+        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
-            .execute(
-                &PATCH_LINK_QR_OPTIONS,
-                &path,
-                |request| {
-                    let mut request = request;
-                    request = request.json(&self.body);
-                    request
-                },
-            )
+            .execute(&PATCH_LINK_QR_OPTIONS, &path, |request| request.json(&self.body))
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&PATCH_LINK_QR_OPTIONS, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static ARCHIVE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -643,11 +613,14 @@ impl ArchiveLink {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/links/{}/archive", crate ::runtime::encode_path(& self.id));
+        let path = [
+            "/links/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/archive",
+        ]
+            .concat();
         let raw = self.client.execute(&ARCHIVE_LINK, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&ARCHIVE_LINK, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -668,11 +641,10 @@ impl PauseLink {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/links/{}/pause", crate ::runtime::encode_path(& self.id));
+        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/pause"]
+            .concat();
         let raw = self.client.execute(&PAUSE_LINK, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&PAUSE_LINK, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static RESUME_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -693,11 +665,10 @@ impl ResumeLink {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/links/{}/resume", crate ::runtime::encode_path(& self.id));
+        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/resume"]
+            .concat();
         let raw = self.client.execute(&RESUME_LINK, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&RESUME_LINK, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -718,13 +689,14 @@ impl DuplicateLink {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!(
-            "/links/{}/duplicate", crate ::runtime::encode_path(& self.id)
-        );
+        let path = [
+            "/links/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/duplicate",
+        ]
+            .concat();
         let raw = self.client.execute(&DUPLICATE_LINK, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&DUPLICATE_LINK, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static SAVE_LINK_AS_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -754,9 +726,12 @@ impl SaveLinkAsTemplate {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!(
-            "/links/{}/save-template", crate ::runtime::encode_path(& self.id)
-        );
+        let path = [
+            "/links/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/save-template",
+        ]
+            .concat();
         let raw = self
             .client
             .execute(
@@ -771,8 +746,6 @@ impl SaveLinkAsTemplate {
                 },
             )
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&SAVE_LINK_AS_TEMPLATE, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }

@@ -169,9 +169,7 @@ impl ListTemplates {
             .client
             .execute(&LIST_TEMPLATES, "/templates", |request| request)
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&LIST_TEMPLATES, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static CREATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -194,19 +192,9 @@ impl CreateTemplate {
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
         let raw = self
             .client
-            .execute(
-                &CREATE_TEMPLATE,
-                "/templates",
-                |request| {
-                    let mut request = request;
-                    request = request.json(&self.body);
-                    request
-                },
-            )
+            .execute(&CREATE_TEMPLATE, "/templates", |request| request.json(&self.body))
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&CREATE_TEMPLATE, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static GET_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -227,11 +215,10 @@ impl GetTemplate {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/templates/{}", crate ::runtime::encode_path(& self.id));
+        let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
+            .concat();
         let raw = self.client.execute(&GET_TEMPLATE, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&GET_TEMPLATE, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static UPDATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -253,22 +240,13 @@ impl UpdateTemplate {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/templates/{}", crate ::runtime::encode_path(& self.id));
+        let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
+            .concat();
         let raw = self
             .client
-            .execute(
-                &UPDATE_TEMPLATE,
-                &path,
-                |request| {
-                    let mut request = request;
-                    request = request.json(&self.body);
-                    request
-                },
-            )
+            .execute(&UPDATE_TEMPLATE, &path, |request| request.json(&self.body))
             .await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&UPDATE_TEMPLATE, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }
 static DELETE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -289,10 +267,9 @@ impl DeleteTemplate {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let path = format!("/templates/{}", crate ::runtime::encode_path(& self.id));
+        let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
+            .concat();
         let raw = self.client.execute(&DELETE_TEMPLATE, &path, |request| request).await?;
-        crate::runtime::decode_json::<
-            crate::generated::types::UntypedResponse,
-        >(&DELETE_TEMPLATE, raw)
+        Ok(crate::runtime::decode_value(raw))
     }
 }

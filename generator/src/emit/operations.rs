@@ -438,7 +438,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         PathExpr::Format(expr) => (quote!(let path = #expr;), quote!(&path)),
     };
     let ret = return_type(op);
-    let decode = decode(op, &op_static);
+    let decode = decode(api, op, &op_static);
     let stream = pagination_stream(op);
     let doc = format!(
         " Request builder for [`{}::{}`]: set optional inputs, then `.send().await`.",
@@ -481,43 +481,56 @@ enum PathExpr {
 }
 
 fn path_expr(api: &Api, op: &Operation) -> PathExpr {
-    let mut fmt = String::new();
-    let mut args = Vec::new();
+    // `[..].concat()` rather than `format!`: prettyplease formats expressions, not macro
+    // arguments, and the generated code is read in review.
+    let mut pieces = Vec::new();
+    let mut any_param = false;
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {
             break;
         };
-        fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-        fmt.push_str("{}");
+        let literal = &rest[..start];
+        if !literal.is_empty() {
+            pieces.push(quote!(#literal));
+        }
         let wire = &rest[start + 1..start + len];
-        if let Some(p) = op
+        match op
             .params
             .iter()
             .find(|p| p.location == Location::Path && p.wire == wire)
         {
-            let name = ident(&p.name);
-            let value = match (&p.ty, text_kind(api, &p.ty)) {
-                (Ty::String, _) => quote!(&self.#name),
-                (_, Text::Display) => quote!(&self.#name.to_string()),
-                (_, Text::List) => quote!(&crate::runtime::join(&self.#name, ",")),
-                (_, Text::Json) => quote!(&crate::runtime::to_text(&self.#name)),
-            };
-            args.push(quote!(crate::runtime::encode_path(#value)));
+            Some(p) => {
+                let name = ident(&p.name);
+                let value = match (&p.ty, text_kind(api, &p.ty)) {
+                    (Ty::String, _) => quote!(&self.#name),
+                    (_, Text::Display) => quote!(&self.#name.to_string()),
+                    (_, Text::List) => quote!(&crate::runtime::join(&self.#name, ",")),
+                    (_, Text::Json) => quote!(&crate::runtime::to_text(&self.#name)),
+                };
+                pieces.push(quote!(crate::runtime::encode_path(#value).as_str()));
+                any_param = true;
+            }
+            None => {
+                let template = &rest[start..start + len + 1];
+                pieces.push(quote!(#template));
+            }
         }
         rest = &rest[start + len + 1..];
     }
-    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    if args.is_empty() {
-        PathExpr::Literal(op.path.clone())
+    if !rest.is_empty() {
+        pieces.push(quote!(#rest));
+    }
+    if any_param {
+        PathExpr::Format(quote!([#(#pieces),*].concat()))
     } else {
-        PathExpr::Format(quote!(format!(#fmt, #(#args),*)))
+        PathExpr::Literal(op.path.clone())
     }
 }
 
 /// The body of the closure that completes a request (called once per attempt).
 fn request_statements(api: &Api, op: &Operation) -> TokenStream {
-    let mut stmts = Vec::new();
+    let mut stmts: Vec<Step> = Vec::new();
     for p in op.params.iter().filter(|p| p.location != Location::Path) {
         let name = ident(&p.name);
         let wire = &p.wire;
@@ -527,40 +540,42 @@ fn request_statements(api: &Api, op: &Operation) -> TokenStream {
         } else {
             kind
         };
-        let add = |value: Held| -> TokenStream {
+        let add = |value: Held| -> Step {
             let r = &value.reference;
             match (p.location, &kind, p.style) {
-                (Location::Query, Text::List, Style::Repeated) => quote! {
+                (Location::Query, Text::List, Style::Repeated) => Step::Stmt(quote! {
                     for item in #r {
                         request = request.query(&[(#wire, item.to_string())]);
                     }
-                },
+                }),
                 (Location::Query, Text::List, Style::Joined(sep)) => {
                     let sep = sep.to_string();
-                    quote!(request = request.query(&[(#wire, crate::runtime::join(#r, #sep))]);)
+                    Step::Call(quote!(.query(&[(#wire, crate::runtime::join(#r, #sep))])))
                 }
                 (Location::Query, k, _) => {
                     let text = to_text(k, &value);
-                    quote!(request = request.query(&[(#wire, #text)]);)
+                    Step::Call(quote!(.query(&[(#wire, #text)])))
                 }
                 (_, Text::List, _) => {
-                    quote!(request = request.header(#wire, crate::runtime::join(#r, ","));)
+                    Step::Call(quote!(.header(#wire, crate::runtime::join(#r, ","))))
                 }
                 (Location::Cookie, k, _) => {
                     let text = to_text(k, &value);
-                    quote!(request = request.header("Cookie", format!("{}={}", #wire, #text));)
+                    Step::Call(quote!(.header("Cookie", [#wire, "=", #text.as_str()].concat())))
                 }
                 (_, k, _) => {
                     let text = to_text(k, &value);
-                    quote!(request = request.header(#wire, #text);)
+                    Step::Call(quote!(.header(#wire, #text)))
                 }
             }
         };
         if p.required {
             stmts.push(add(Held::field(&name)));
         } else {
-            let body = add(Held::bound());
-            stmts.push(quote!(if let Some(value) = &self.#name { #body }));
+            let body = add(Held::bound()).into_stmt();
+            stmts.push(Step::Stmt(
+                quote!(if let Some(value) = &self.#name { #body }),
+            ));
         }
     }
     if let Some(body) = &op.body {
@@ -572,21 +587,21 @@ fn request_statements(api: &Api, op: &Operation) -> TokenStream {
                     quote!(form)
                 };
                 if body.required {
-                    stmts.push(quote!(request = request.#call(&self.body);));
+                    stmts.push(Step::Call(quote!(.#call(&self.body))));
                 } else {
-                    stmts.push(
+                    stmts.push(Step::Stmt(
                         quote!(if let Some(body) = &self.body { request = request.#call(body); }),
-                    );
+                    ));
                 }
             }
             BodyKind::Bytes(content_type) => {
-                let send = quote! {
-                    request = request.header(reqwest::header::CONTENT_TYPE, #content_type).body(body.clone());
-                };
+                let send = quote!(.header(reqwest::header::CONTENT_TYPE, #content_type));
                 if body.required {
-                    stmts.push(quote!({ let body = &self.body; #send }));
+                    stmts.push(Step::Call(quote!(#send.body(self.body.clone()))));
                 } else {
-                    stmts.push(quote!(if let Some(body) = &self.body { #send }));
+                    stmts.push(Step::Stmt(
+                        quote!(if let Some(body) = &self.body { request = request #send.body(body.clone()); }),
+                    ));
                 }
             }
             BodyKind::Multipart(parts) => {
@@ -623,26 +638,52 @@ fn request_statements(api: &Api, op: &Operation) -> TokenStream {
                         form.push(quote!(if let Some(value) = &self.#name { #body }));
                     }
                 }
-                stmts.push(quote! {
+                stmts.push(Step::Stmt(quote! {
                     let mut form = reqwest::multipart::Form::new();
                     #(#form)*
                     request = request.multipart(form);
-                });
+                }));
             }
         }
     }
-    if stmts.is_empty() {
-        quote!(request)
-    } else {
-        quote!({
-            let mut request = request;
-            #(#stmts)*
-            request
-        })
+    // Unconditional additions read best as one method chain.
+    if stmts.iter().all(|s| matches!(s, Step::Call(_))) {
+        let calls = stmts.into_iter().map(Step::into_call);
+        return quote!(request #(#calls)*);
+    }
+    let stmts = stmts.into_iter().map(Step::into_stmt);
+    quote!({
+        let mut request = request;
+        #(#stmts)*
+        request
+    })
+}
+
+/// One addition to a request.
+enum Step {
+    /// A builder method call (`.query(...)`), chainable.
+    Call(TokenStream),
+    /// A statement that reassigns `request`.
+    Stmt(TokenStream),
+}
+
+impl Step {
+    fn into_stmt(self) -> TokenStream {
+        match self {
+            Step::Call(call) => quote!(request = request #call;),
+            Step::Stmt(stmt) => stmt,
+        }
+    }
+
+    fn into_call(self) -> TokenStream {
+        match self {
+            Step::Call(call) => call,
+            Step::Stmt(stmt) => stmt,
+        }
     }
 }
 
-fn decode(op: &Operation, op_static: &syn::Ident) -> TokenStream {
+fn decode(api: &Api, op: &Operation, op_static: &syn::Ident) -> TokenStream {
     match &op.response {
         Response::Empty => quote! {
             crate::runtime::decode_empty(raw);
@@ -653,7 +694,9 @@ fn decode(op: &Operation, op_static: &syn::Ident) -> TokenStream {
         Response::Json { ty, unwrap } => {
             let body_ty = rust_type(ty, Ctx::Operations);
             match unwrap {
-                Unwrap::None if *ty == Ty::Value => quote!(Ok(crate::runtime::decode_value(raw))),
+                Unwrap::None if *resolved(ty, &api.types) == Ty::Value => {
+                    quote!(Ok(crate::runtime::decode_value(raw)))
+                }
                 Unwrap::None => quote!(crate::runtime::decode_json::<#body_ty>(&#op_static, raw)),
                 Unwrap::Field { field, .. } => {
                     let field = ident(field);

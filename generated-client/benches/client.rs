@@ -1,0 +1,367 @@
+//! Client overhead: the `prolinksqr` client against a hand-written `reqwest` + `serde_json`
+//! baseline doing the same requests, with the same headers, decoding into the same types,
+//! against the same tiny HTTP/1.1 server on 127.0.0.1 (in this process, on its own thread
+//! and runtime, answering from pre-serialized bodies so that it costs as little as possible).
+//!
+//! ```sh
+//! cargo bench -p prolinksqr --bench client
+//! cargo bench -p prolinksqr --bench client -- get_link   # one group (divan filter)
+//! ```
+//!
+//! Groups:
+//! - `get_link`: one `GET /links/summer-sale` at a time (latency; requests/s = 1 / time).
+//! - `get_link_concurrent`: 256 such requests, 16 in flight (throughput).
+//! - `list_1000`: one `GET /links?size=1000` returning 1,000 links (transport + decode).
+//! - `decode_1000`: the same body decoded without transport: the client's decode path
+//!   (`decode_json`, through `serde_path_to_error`) against `serde_json::from_slice`.
+//!
+//! No traffic leaves 127.0.0.1. Results and how they were taken: `BENCHMARKS.md`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use divan::counter::ItemsCount;
+use divan::{Bencher, black_box};
+use futures::{StreamExt, TryStreamExt};
+use prolinksqr::__private::{Operation, RawResponse, decode_json};
+use prolinksqr::types::{Link, LinkEnvelope, LinkPage};
+use prolinksqr::{Client, Page};
+use reqwest::header::{AUTHORIZATION, HeaderMap, USER_AGENT};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Runtime;
+
+fn main() {
+    divan::main();
+}
+
+const KEY: &str = "key-0123456789abcdef0123456789abcdef";
+/// What the client sends: `Authorization: Basic <raw key>` (the docs' scheme).
+const AUTH_VALUE: &str = "Basic key-0123456789abcdef0123456789abcdef";
+/// The client's default `User-Agent`, sent by the baseline too.
+const UA: &str = concat!("prolinksqr/", env!("CARGO_PKG_VERSION"));
+/// The client's default per-request timeout, set by the baseline too.
+const TIMEOUT: Duration = Duration::from_secs(30);
+const PAGE_LINKS: usize = 1_000;
+
+/// The docs' example link (`GET /links` in spec/openapi.yaml), with its slug made unique.
+fn docs_link(i: usize) -> Value {
+    let slug = if i == 0 {
+        "summer-sale".to_owned()
+    } else {
+        format!("summer-sale-{i}")
+    };
+    json!({
+        "dynamic_link_id": slug,
+        "full_dynamic_url": format!("https://qr-lb.co/{slug}"),
+        "name": "Summer Sale",
+        "type": "website",
+        "meta_data": { "url": "https://example.com/sale" },
+        "qr_options": { "data": format!("https://qr-lb.co/{slug}"), "width": 300, "height": 300 },
+        "folder_id": null,
+        "created_at": "Jun 24, 2026",
+        "updated_at": "Jun 24, 2026"
+    })
+}
+
+/// `{ "data": [...1000 links...], "meta": { ... } }`.
+fn page_body() -> Bytes {
+    let data: Vec<Value> = (0..PAGE_LINKS).map(docs_link).collect();
+    let body = json!({ "data": data, "meta": { "currentPage": 1, "totalPages": 1 } });
+    Bytes::from(serde_json::to_vec(&body).unwrap())
+}
+
+/// The `getLink` body: the docs' link wrapped in `data`.
+fn get_body() -> Bytes {
+    Bytes::from(serde_json::to_vec(&json!({ "data": docs_link(0) })).unwrap())
+}
+
+// ---------------------------------------------------------------------------------------
+// The server: HTTP/1.1 with keep-alive, GET only, answers from pre-built bodies.
+
+struct Routes {
+    get: Bytes,
+    page: Bytes,
+}
+
+impl Routes {
+    fn body(&self, target: &str) -> Option<&Bytes> {
+        let path = target.split('?').next().unwrap_or(target);
+        match path {
+            "/links/summer-sale" => Some(&self.get),
+            "/links" => Some(&self.page),
+            _ => None,
+        }
+    }
+}
+
+/// Starts the server on its own thread (and single-threaded runtime); returns its address.
+fn start_server(routes: Routes) -> SocketAddr {
+    let routes = Arc::new(routes);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("bench-server".to_owned())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                loop {
+                    let (socket, _) = listener.accept().await.unwrap();
+                    socket.set_nodelay(true).unwrap();
+                    tokio::spawn(serve_connection(socket, routes.clone()));
+                }
+            });
+        })
+        .unwrap();
+    rx.recv().unwrap()
+}
+
+async fn serve_connection(mut socket: TcpStream, routes: Arc<Routes>) {
+    let mut buf: Vec<u8> = Vec::with_capacity(8192);
+    let mut chunk = [0u8; 8192];
+    loop {
+        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = std::str::from_utf8(&buf[..end]).unwrap_or("");
+            let target = head.split(' ').nth(1).unwrap_or("/");
+            let (status, body) = match routes.body(target) {
+                Some(body) => ("200 OK", body.clone()),
+                None => (
+                    "404 Not Found",
+                    Bytes::from_static(b"{\"message\":\"not found\"}"),
+                ),
+            };
+            let header = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            );
+            buf.drain(..end + 4);
+            if socket.write_all(header.as_bytes()).await.is_err()
+                || socket.write_all(&body).await.is_err()
+            {
+                return;
+            }
+        }
+        match socket.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The two clients.
+
+struct Fixture {
+    rt: Runtime,
+    client: Client,
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let addr = start_server(Routes {
+            get: get_body(),
+            page: page_body(),
+        });
+        let base = format!("http://{addr}");
+        let client = Client::builder()
+            .credential(KEY)
+            .base_url(&base)
+            .build()
+            .unwrap();
+        // What a hand-written client would configure: the same connect timeout as the
+        // generated client's default (the per-request timeout is set on each request).
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        // The client side runs on one thread; the server has the other core.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let fixture = Fixture {
+            rt,
+            client,
+            http,
+            base,
+        };
+        // Warm both connection pools, and check both sides agree before timing anything.
+        let a = fixture.rt.block_on(fixture.client_get()).unwrap();
+        let b = fixture.rt.block_on(fixture.baseline_get()).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.dynamic_link_id, "summer-sale");
+        let a = fixture.rt.block_on(fixture.client_list()).unwrap();
+        let b = fixture.rt.block_on(fixture.baseline_list()).unwrap();
+        assert_eq!(a.items.len(), PAGE_LINKS);
+        assert_eq!(a.items, b.data);
+        fixture
+    }
+
+    async fn client_get(&self) -> prolinksqr::Result<Link> {
+        self.client.links().get("summer-sale").send().await
+    }
+
+    /// The hand-written equivalent of `links().get("summer-sale")`.
+    async fn baseline_get(&self) -> reqwest::Result<Link> {
+        let url = format!("{}/links/{}", self.base, "summer-sale");
+        let envelope: LinkEnvelope = self
+            .http
+            .get(url)
+            .header(USER_AGENT, UA)
+            .header(AUTHORIZATION, AUTH_VALUE)
+            .timeout(TIMEOUT)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok(envelope.data)
+    }
+
+    async fn client_list(&self) -> prolinksqr::Result<Page<Link>> {
+        self.client.links().list().size(1000).send().await
+    }
+
+    async fn baseline_list(&self) -> reqwest::Result<LinkPage> {
+        let url = format!("{}/links", self.base);
+        self.http
+            .get(url)
+            .query(&[("size", 1000.to_string())])
+            .header(USER_AGENT, UA)
+            .header(AUTHORIZATION, AUTH_VALUE)
+            .timeout(TIMEOUT)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await
+    }
+}
+
+fn fixture() -> &'static Fixture {
+    static FIXTURE: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
+    FIXTURE.get_or_init(Fixture::new)
+}
+
+/// One `GET /links/summer-sale` at a time: latency, of which requests/s is the inverse.
+mod get_link {
+    use super::*;
+
+    #[divan::bench]
+    fn prolinksqr(b: Bencher) {
+        let f = fixture();
+        b.bench(|| f.rt.block_on(f.client_get()).unwrap());
+    }
+
+    #[divan::bench]
+    fn baseline_reqwest(b: Bencher) {
+        let f = fixture();
+        b.bench(|| f.rt.block_on(f.baseline_get()).unwrap());
+    }
+}
+
+/// 256 `GET /links/summer-sale`, 16 in flight: throughput (divan reports items/s).
+mod get_link_concurrent {
+    use super::*;
+
+    const REQUESTS: usize = 256;
+    const IN_FLIGHT: usize = 16;
+
+    #[divan::bench(sample_count = 40)]
+    fn prolinksqr(b: Bencher) {
+        let f = fixture();
+        b.counter(ItemsCount::new(REQUESTS)).bench(|| {
+            f.rt.block_on(
+                futures::stream::iter(0..REQUESTS)
+                    .map(|_| f.client_get())
+                    .buffer_unordered(IN_FLIGHT)
+                    .try_for_each(|link| async move {
+                        black_box(link);
+                        Ok(())
+                    }),
+            )
+            .unwrap()
+        });
+    }
+
+    #[divan::bench(sample_count = 40)]
+    fn baseline_reqwest(b: Bencher) {
+        let f = fixture();
+        b.counter(ItemsCount::new(REQUESTS)).bench(|| {
+            f.rt.block_on(
+                futures::stream::iter(0..REQUESTS)
+                    .map(|_| f.baseline_get())
+                    .buffer_unordered(IN_FLIGHT)
+                    .try_for_each(|link| async move {
+                        black_box(link);
+                        Ok(())
+                    }),
+            )
+            .unwrap()
+        });
+    }
+}
+
+/// One page of 1,000 links over HTTP: transport and decoding.
+mod list_1000 {
+    use super::*;
+
+    #[divan::bench(sample_count = 50)]
+    fn prolinksqr(b: Bencher) {
+        let f = fixture();
+        b.counter(ItemsCount::new(PAGE_LINKS))
+            .bench(|| f.rt.block_on(f.client_list()).unwrap());
+    }
+
+    #[divan::bench(sample_count = 50)]
+    fn baseline_reqwest(b: Bencher) {
+        let f = fixture();
+        b.counter(ItemsCount::new(PAGE_LINKS))
+            .bench(|| f.rt.block_on(f.baseline_list()).unwrap());
+    }
+}
+
+/// The 1,000-link page body decoded without transport.
+mod decode_1000 {
+    use super::*;
+
+    /// The same operation description the generated `listLinks` passes.
+    static LIST_LINKS: Operation = Operation {
+        id: "listLinks",
+        method: Method::GET,
+        path: "/links",
+        scopes: &["links.read"],
+    };
+
+    /// `prolinksqr::__private::decode_json`: the path every JSON response takes
+    /// (whitespace check, `serde_path_to_error`, trailing-input check).
+    #[divan::bench(sample_count = 50)]
+    fn client_decode_json(b: Bencher) {
+        let body = page_body();
+        b.counter(ItemsCount::new(PAGE_LINKS))
+            .with_inputs(|| RawResponse {
+                status: StatusCode::OK,
+                headers: HeaderMap::new(),
+                body: body.clone(),
+            })
+            .bench_values(|raw| decode_json::<LinkPage>(&LIST_LINKS, raw).unwrap());
+    }
+
+    /// Plain `serde_json::from_slice` into the same generated type.
+    #[divan::bench(sample_count = 50)]
+    fn serde_json_from_slice(b: Bencher) {
+        let body = page_body();
+        b.counter(ItemsCount::new(PAGE_LINKS))
+            .bench(|| serde_json::from_slice::<LinkPage>(black_box(&body)).unwrap());
+    }
+}
