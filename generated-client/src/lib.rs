@@ -56,6 +56,8 @@
 //! exponential backoff on GET/PUT/DELETE only; POST is not retried by default, and 429 (the
 //! plan's quota for the billing cycle is spent) never is. See [`RetryPolicy`].
 
+#![warn(missing_docs)]
+
 #[rustfmt::skip]
 mod generated;
 mod runtime;

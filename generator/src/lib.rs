@@ -12,6 +12,8 @@
 //! The library does no I/O: [`generate`] returns the files as strings, and `xtask` writes
 //! them (atomically) or compares them with what is checked in.
 
+#![warn(missing_docs)]
+
 pub mod emit;
 pub mod error;
 pub mod ir;

@@ -1,5 +1,7 @@
 //! Maintainer tasks behind `cargo xtask`, as a library so tests can run the same checks.
 
+#![warn(missing_docs)]
+
 pub mod codegen;
 pub mod corpus;
 pub mod crates;
