@@ -17,8 +17,17 @@ use crate::naming::{self, Scope};
 use crate::parse::Spec;
 use crate::types::{SchemaRef, TypeBuilder, wrap_nullable};
 
-/// Module names the generated crate uses for itself.
+/// Module names the generated crate uses for itself, and names of `Client`'s own methods
+/// (a group accessor with one of those names would clash).
 pub const RESERVED_MODULES: &[&str] = &[
+    "new",
+    "builder",
+    "from_env",
+    "base_url",
+    "execute",
+    "clone",
+    "fmt",
+    "eq",
     "types",
     "runtime",
     "generated",
@@ -166,14 +175,14 @@ fn build_operation<'s>(
     let mut declared: Vec<(&'s Parameter, String)> = Vec::new();
     let path_ptr = ptr.rsplit_once('/').map_or(ptr, |(p, _)| p).to_owned();
     for (i, p) in shared_params.iter().enumerate() {
-        declared.push((
-            resolve_param(spec, p, &format!("{path_ptr}/parameters/{i}"))?,
-            format!("{path_ptr}/parameters/{i}"),
-        ));
+        declared.push(resolve_param(
+            spec,
+            p,
+            &format!("{path_ptr}/parameters/{i}"),
+        )?);
     }
     for (i, p) in op.parameters.iter().enumerate() {
-        let at = format!("{ptr}/parameters/{i}");
-        let param = resolve_param(spec, p, &at)?;
+        let (param, at) = resolve_param(spec, p, &format!("{ptr}/parameters/{i}"))?;
         let key = (param.parameter_data_ref().name.clone(), location_of(param));
         declared.retain(|(d, _)| (d.parameter_data_ref().name.clone(), location_of(d)) != key);
         declared.push((param, at));
@@ -358,7 +367,7 @@ fn component<'s, T>(
     section: &str,
     reference: &str,
     at: &str,
-) -> Result<&'s T> {
+) -> Result<(&'s T, String)> {
     let mut reference = reference.to_owned();
     for _ in 0..16 {
         let prefix = format!("#/components/{section}/");
@@ -370,7 +379,8 @@ fn component<'s, T>(
         };
         let key = key.replace("~1", "/").replace("~0", "~");
         match map.and_then(|m| m.get(&key)) {
-            Some(ReferenceOr::Item(item)) => return Ok(item),
+            // The pointer of the component itself, so that errors inside it point there.
+            Some(ReferenceOr::Item(item)) => return Ok((item, reference)),
             Some(ReferenceOr::Reference { reference: next }) => reference = next.clone(),
             None => {
                 return Err(spec.locate(Error::reference(
@@ -383,13 +393,14 @@ fn component<'s, T>(
     Err(spec.locate(Error::reference(at, "`$ref` chain too long (a cycle?)")))
 }
 
+/// The parameter and the pointer of where it is defined.
 fn resolve_param<'s>(
     spec: &'s Spec,
     p: &'s ReferenceOr<Parameter>,
     at: &str,
-) -> Result<&'s Parameter> {
+) -> Result<(&'s Parameter, String)> {
     match p {
-        ReferenceOr::Item(p) => Ok(p),
+        ReferenceOr::Item(p) => Ok((p, at.to_owned())),
         ReferenceOr::Reference { reference } => component(
             spec,
             spec.openapi.components.as_ref().map(|c| &c.parameters),
@@ -422,8 +433,8 @@ fn build_body<'s>(
     hint: &str,
     scope: &mut Scope,
 ) -> Result<Body> {
-    let rb = match rb {
-        ReferenceOr::Item(rb) => rb,
+    let (rb, at) = match rb {
+        ReferenceOr::Item(rb) => (rb, at.to_owned()),
         ReferenceOr::Reference { reference } => component(
             spec,
             spec.openapi.components.as_ref().map(|c| &c.request_bodies),
@@ -432,6 +443,7 @@ fn build_body<'s>(
             at,
         )?,
     };
+    let at = at.as_str();
     let doc = Doc {
         title: None,
         description: rb.description.clone(),
@@ -539,13 +551,14 @@ fn multipart_parts<'s>(
     Ok(parts)
 }
 
+/// The response and the pointer of where it is defined.
 fn resolve_response<'s>(
     spec: &'s Spec,
     r: &'s ReferenceOr<OaResponse>,
     at: &str,
-) -> Result<&'s OaResponse> {
+) -> Result<(&'s OaResponse, String)> {
     match r {
-        ReferenceOr::Item(r) => Ok(r),
+        ReferenceOr::Item(r) => Ok((r, at.to_owned())),
         ReferenceOr::Reference { reference } => component(
             spec,
             spec.openapi.components.as_ref().map(|c| &c.responses),
@@ -572,15 +585,16 @@ fn build_response<'s>(
             StatusCode::Range(r) => *r == 2,
         };
         if is_success {
-            let at = push_pointer(&responses_ptr, &code.to_string());
-            success.push((at.clone(), resolve_response(spec, r, &at)?));
+            let (response, at) =
+                resolve_response(spec, r, &push_pointer(&responses_ptr, &code.to_string()))?;
+            success.push((at, response));
         }
     }
     if success.is_empty()
         && let Some(r) = &op.responses.default
     {
-        let at = push_pointer(&responses_ptr, "default");
-        success.push((at.clone(), resolve_response(spec, r, &at)?));
+        let (response, at) = resolve_response(spec, r, &push_pointer(&responses_ptr, "default"))?;
+        success.push((at, response));
     }
     let with_content: Vec<&(String, &OaResponse)> = success
         .iter()

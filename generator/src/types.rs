@@ -298,6 +298,8 @@ pub struct TypeBuilder<'s> {
     tag_owned: BTreeMap<String, String>,
     /// Non-component `$ref` targets already converted.
     ref_cache: BTreeMap<String, Ty>,
+    /// Inline schemas (by pointer) that already have a type.
+    inline_names: BTreeMap<String, String>,
     types: Vec<TypeDef>,
     depth: usize,
 }
@@ -322,6 +324,7 @@ impl<'s> TypeBuilder<'s> {
             components,
             tag_owned,
             ref_cache: BTreeMap::new(),
+            inline_names: BTreeMap::new(),
             types: Vec::new(),
             depth: 0,
         }
@@ -471,7 +474,13 @@ impl<'s> TypeBuilder<'s> {
                     })
                 }
             }
-            SchemaRef::Item(s) => self.convert_item(s, hint, pointer, None, None),
+            SchemaRef::Item(s) => match self.inline_names.get(pointer) {
+                Some(name) => Ok(Converted {
+                    ty: Ty::Named(name.clone()),
+                    nullable: s.schema_data.nullable,
+                }),
+                None => self.convert_item(s, hint, pointer, None, None),
+            },
         }
     }
 
@@ -638,8 +647,17 @@ impl<'s> TypeBuilder<'s> {
         Ok(Converted { ty, nullable })
     }
 
-    fn type_name_for(&mut self, named: Option<String>, hint: &str) -> String {
-        named.unwrap_or_else(|| self.claim_name(hint))
+    /// The name of the type being defined at `pointer`: the component's, or a fresh one for
+    /// an inline schema, remembered so that meeting the same inline schema again (an `allOf`
+    /// merging a component into several structs, or into itself) reuses the type instead
+    /// of defining it again, or recursing forever.
+    fn type_name_for(&mut self, named: Option<String>, hint: &str, pointer: &str) -> String {
+        if let Some(name) = named {
+            return name;
+        }
+        let name = self.claim_name(hint);
+        self.inline_names.insert(pointer.to_owned(), name.clone());
+        name
     }
 
     fn string_enum(
@@ -651,7 +669,7 @@ impl<'s> TypeBuilder<'s> {
         named: Option<String>,
         doc: Doc,
     ) -> Ty {
-        let name = self.type_name_for(named, hint);
+        let name = self.type_name_for(named, hint, pointer);
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
@@ -687,7 +705,7 @@ impl<'s> TypeBuilder<'s> {
         named: Option<String>,
         doc: Doc,
     ) -> Ty {
-        let name = self.type_name_for(named, hint);
+        let name = self.type_name_for(named, hint, pointer);
         let mut scope = Scope::default();
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
@@ -720,7 +738,7 @@ impl<'s> TypeBuilder<'s> {
         component_key: Option<&str>,
         doc: Doc,
     ) -> Result<Ty> {
-        let name = self.type_name_for(named, hint);
+        let name = self.type_name_for(named, hint, pointer);
         let skip = component_key.and_then(|k| self.tag_owned.get(k)).cloned();
         let props: Vec<(String, SchemaRef<'s>, String)> = v
             .properties
@@ -753,7 +771,7 @@ impl<'s> TypeBuilder<'s> {
         additional: Option<&'s AdditionalProperties>,
         pointer: &str,
     ) -> Result<Struct> {
-        let mut scope = Scope::with_reserved(&["additional_properties"]);
+        let mut scope = Scope::with_reserved(&["additional_properties", "additional_property"]);
         let mut fields = Vec::with_capacity(props.len());
         for (wire, sref, ptr) in props {
             let field_name = scope.claim(naming::snake(wire));
@@ -864,7 +882,7 @@ impl<'s> TypeBuilder<'s> {
             return self.finish_alias(Ty::Value, nullable, pointer, named, doc);
         }
         let _ = schema;
-        let name = self.type_name_for(named, hint);
+        let name = self.type_name_for(named, hint, pointer);
         let skip = component_key.and_then(|k| self.tag_owned.get(k)).cloned();
         let props: Vec<(String, SchemaRef<'s>, String)> = props
             .into_iter()
@@ -992,7 +1010,7 @@ impl<'s> TypeBuilder<'s> {
                 "The properties beside `{keyword}` are not modelled: only the `{keyword}` alternatives are"
             ));
         }
-        let name = self.type_name_for(named, hint);
+        let name = self.type_name_for(named, hint, pointer);
         let tag = v
             .data
             .discriminator
@@ -1241,7 +1259,7 @@ fn box_cycles(types: &mut [TypeDef]) -> Result<()> {
         let only_aliases = types
             .iter()
             .enumerate()
-            .filter(|(j, _)| cyclic(i, *j))
+            .filter(|(j, _)| scc[*j] == scc[i])
             .all(|(_, t)| matches!(t.kind, TypeKind::Alias(_)));
         if only_aliases && edges[i].iter().any(|&j| cyclic(i, j)) {
             return Err(Error::unsupported(

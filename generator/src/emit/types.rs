@@ -484,7 +484,10 @@ fn emit_union(
         .iter()
         .filter(|v| {
             let mine = resolved(&v.ty, all);
-            matches!(v.ty, Ty::Named(_))
+            // `impl From<U> for U` would clash with core's blanket impl.
+            let itself = matches!(mine, Ty::Named(n) if *n == name.to_string());
+            !itself
+                && matches!(v.ty, Ty::Named(_))
                 && u.variants
                     .iter()
                     .filter(|w| resolved(&w.ty, all) == mine)
