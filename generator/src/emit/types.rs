@@ -485,7 +485,7 @@ fn emit_union(
         .filter(|v| {
             let mine = resolved(&v.ty, all);
             // `impl From<U> for U` would clash with core's blanket impl.
-            let itself = matches!(mine, Ty::Named(n) if *n == name.to_string());
+            let itself = matches!(mine, Ty::Named(n) if name == n);
             !itself
                 && matches!(v.ty, Ty::Named(_))
                 && u.variants
