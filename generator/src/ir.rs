@@ -20,7 +20,7 @@ pub struct Api {
     pub auth: Auth,
     /// Named types, in a deterministic order (components in spec order, then inline types
     /// in the order they were met).
-    pub types: Vec<TypeDef>,
+    pub types: TypeTable,
     /// Operations grouped by resource (first tag), sorted by module name.
     pub groups: Vec<Group>,
     /// Names of the types that can arrive in a response (directly or nested): only those
@@ -58,6 +58,55 @@ pub struct Doc {
     pub description: Option<String>,
     /// Extra facts (constraints, defaults, formats), one per line.
     pub notes: Vec<String>,
+}
+
+/// The named types in order, with look-up by name (emitters ask for a type's kind for
+/// every field and parameter, so a linear search would make generation quadratic).
+#[derive(Debug, Clone, Default)]
+pub struct TypeTable {
+    defs: Vec<TypeDef>,
+    index: BTreeMap<String, usize>,
+}
+
+impl TypeTable {
+    /// A table of `defs` (names are unique).
+    pub fn new(defs: Vec<TypeDef>) -> Self {
+        let index = defs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.name.clone(), i))
+            .collect();
+        TypeTable { defs, index }
+    }
+
+    /// Adds a type.
+    pub fn push(&mut self, def: TypeDef) {
+        self.index.insert(def.name.clone(), self.defs.len());
+        self.defs.push(def);
+    }
+
+    /// The type named `name`.
+    pub fn named(&self, name: &str) -> Option<&TypeDef> {
+        self.index.get(name).map(|&i| &self.defs[i])
+    }
+
+    /// The types, in order.
+    pub fn as_slice(&self) -> &[TypeDef] {
+        &self.defs
+    }
+
+    /// The types, mutably (names must not change).
+    pub fn as_mut_slice(&mut self) -> &mut [TypeDef] {
+        &mut self.defs
+    }
+}
+
+impl std::ops::Deref for TypeTable {
+    type Target = [TypeDef];
+
+    fn deref(&self) -> &[TypeDef] {
+        &self.defs
+    }
 }
 
 /// A named Rust type.

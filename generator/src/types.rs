@@ -11,7 +11,9 @@ use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaData, SchemaKin
 use serde_json::Value;
 
 use crate::error::{Error, Result, push_pointer};
-use crate::ir::{Doc, Field, IntEnum, StringEnum, Struct, Ty, TypeDef, TypeKind, Union, Variant};
+use crate::ir::{
+    Doc, Field, IntEnum, StringEnum, Struct, Ty, TypeDef, TypeKind, TypeTable, Union, Variant,
+};
 use crate::naming::{self, Scope};
 use crate::parse::Spec;
 
@@ -300,7 +302,7 @@ pub struct TypeBuilder<'s> {
     ref_cache: BTreeMap<String, Ty>,
     /// Inline schemas (by pointer) that already have a type.
     inline_names: BTreeMap<String, String>,
-    types: Vec<TypeDef>,
+    types: TypeTable,
     depth: usize,
 }
 
@@ -325,7 +327,7 @@ impl<'s> TypeBuilder<'s> {
             tag_owned,
             ref_cache: BTreeMap::new(),
             inline_names: BTreeMap::new(),
-            types: Vec::new(),
+            types: TypeTable::default(),
             depth: 0,
         }
     }
@@ -368,14 +370,14 @@ impl<'s> TypeBuilder<'s> {
     }
 
     /// Finishes: boxes cycles, checks alias cycles, returns the types.
-    pub fn finish(mut self) -> Result<Vec<TypeDef>> {
-        box_cycles(&mut self.types)?;
+    pub fn finish(mut self) -> Result<TypeTable> {
+        box_cycles(self.types.as_mut_slice())?;
         Ok(self.types)
     }
 
     /// A type defined so far, by Rust name.
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|t| t.name == name)
+        self.types.named(name)
     }
 
     /// Resolves a schema position to the schema it denotes (following `$ref` chains).
@@ -1255,12 +1257,17 @@ fn box_cycles(types: &mut [TypeDef]) -> Result<()> {
         .collect();
     let scc = tarjan(&edges);
     let cyclic = |i: usize, j: usize| scc[i] == scc[j] && (i != j || edges[i].contains(&i));
+    // Per component: does it hold anything but aliases? (Computed once: per-type scans of
+    // the whole list would make this quadratic.)
+    let components = scc.iter().copied().max().map_or(0, |m| m + 1);
+    let mut has_non_alias = vec![false; components];
+    for (i, t) in types.iter().enumerate() {
+        if !matches!(t.kind, TypeKind::Alias(_)) {
+            has_non_alias[scc[i]] = true;
+        }
+    }
     for i in 0..types.len() {
-        let only_aliases = types
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| scc[*j] == scc[i])
-            .all(|(_, t)| matches!(t.kind, TypeKind::Alias(_)));
+        let only_aliases = !has_non_alias[scc[i]];
         if only_aliases && edges[i].iter().any(|&j| cyclic(i, j)) {
             return Err(Error::unsupported(
                 &types[i].pointer,

@@ -8,7 +8,7 @@ pub mod types;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Ty, TypeDef, TypeKind};
+use crate::ir::{Ty, TypeKind, TypeTable};
 
 /// Where a type expression is written: `types.rs` names its own types directly; the other
 /// generated modules reach them through `crate::generated::types`.
@@ -64,11 +64,11 @@ pub fn rust_type(ty: &Ty, ctx: Ctx) -> TokenStream {
 }
 
 /// `ty` with aliases replaced by what they stand for.
-pub fn resolved<'a>(ty: &'a Ty, all: &'a [TypeDef]) -> &'a Ty {
+pub fn resolved<'a>(ty: &'a Ty, all: &'a TypeTable) -> &'a Ty {
     let mut ty = ty;
     for _ in 0..32 {
         let Ty::Named(name) = ty else { break };
-        match all.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+        match all.named(name).map(|t| &t.kind) {
             Some(TypeKind::Alias(inner)) => ty = inner,
             _ => break,
         }
@@ -82,7 +82,7 @@ pub type Convert = Box<dyn Fn(TokenStream) -> TokenStream>;
 /// How a value of `ty` is taken as a method argument: its parameter type, and how the
 /// argument becomes the stored value. Strings, string lists, enums and JSON values take
 /// anything convertible (`"website"`, `["a", "b"]`, `SortBy::Name` or `"name"`).
-pub fn arg_for(ty: &Ty, ctx: Ctx, all: &[TypeDef]) -> (TokenStream, Convert) {
+pub fn arg_for(ty: &Ty, ctx: Ctx, all: &TypeTable) -> (TokenStream, Convert) {
     let rust = rust_type(ty, ctx);
     match resolved(ty, all) {
         Ty::String => (quote!(impl Into<String>), Box::new(|v| quote!(#v.into()))),
@@ -95,8 +95,8 @@ pub fn arg_for(ty: &Ty, ctx: Ctx, all: &[TypeDef]) -> (TokenStream, Convert) {
             Box::new(|v| quote!(#v.into_iter().map(Into::into).collect())),
         ),
         Ty::Named(name)
-            if all.iter().any(|t| {
-                &t.name == name && matches!(t.kind, TypeKind::StringEnum(_) | TypeKind::IntEnum(_))
+            if all.named(name).is_some_and(|t| {
+                matches!(t.kind, TypeKind::StringEnum(_) | TypeKind::IntEnum(_))
             }) =>
         {
             (quote!(impl Into<#rust>), Box::new(|v| quote!(#v.into())))

@@ -25,7 +25,7 @@ enum Text {
 fn text_kind(api: &Api, ty: &Ty) -> Text {
     match ty {
         Ty::String | Ty::Int(_) | Ty::Float(_) | Ty::Bool => Text::Display,
-        Ty::Named(name) => match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+        Ty::Named(name) => match api.types.named(name).map(|t| &t.kind) {
             Some(TypeKind::StringEnum(_)) | Some(TypeKind::IntEnum(_)) => Text::Display,
             Some(TypeKind::Alias(inner)) => text_kind(api, inner),
             _ => Text::Json,

@@ -4,10 +4,12 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::{Convert, Ctx, arg_for, docs, ident, resolved, rust_type};
-use crate::ir::{Field, FieldShape, IntEnum, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
+use crate::ir::{
+    Field, FieldShape, IntEnum, StringEnum, Struct, Ty, TypeDef, TypeKind, TypeTable, Union,
+};
 
 /// All named types of the API.
-pub fn emit(types: &[TypeDef], response_types: &std::collections::BTreeSet<String>) -> TokenStream {
+pub fn emit(types: &TypeTable, response_types: &std::collections::BTreeSet<String>) -> TokenStream {
     let items = types
         .iter()
         .map(|t| emit_one(t, types, response_types.contains(&t.name)));
@@ -16,7 +18,7 @@ pub fn emit(types: &[TypeDef], response_types: &std::collections::BTreeSet<Strin
     }
 }
 
-fn emit_one(def: &TypeDef, all: &[TypeDef], in_responses: bool) -> TokenStream {
+fn emit_one(def: &TypeDef, all: &TypeTable, in_responses: bool) -> TokenStream {
     let mut lines = docs::lines(&def.doc);
     if lines.is_empty() {
         lines.push(format!("`{}`", def.name));
@@ -75,7 +77,7 @@ fn field_doc(f: &Field) -> TokenStream {
     docs::attrs(&lines)
 }
 
-fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct, all: &[TypeDef]) -> TokenStream {
+fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct, all: &TypeTable) -> TokenStream {
     let defaultable = s.fields.iter().all(|f| f.shape() != FieldShape::Plain);
     let derive_default = if defaultable {
         quote!(Default,)
@@ -278,7 +280,7 @@ fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct, all: &[TypeDef])
 
 /// Argument type of a constructor/setter for a field, and how to turn the argument into the
 /// stored value (boxed fields are boxed here).
-fn arg_type(f: &Field, all: &[TypeDef]) -> (TokenStream, Convert) {
+fn arg_type(f: &Field, all: &TypeTable) -> (TokenStream, Convert) {
     let (ty, convert) = arg_for(&f.ty, Ctx::Types, all);
     if f.boxed {
         (
@@ -443,7 +445,7 @@ fn emit_union(
     name: &syn::Ident,
     doc: TokenStream,
     u: &Union,
-    all: &[TypeDef],
+    all: &TypeTable,
     in_responses: bool,
 ) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
