@@ -15,6 +15,8 @@
 //! - `decode_1000`: the same body decoded without transport: the client's decode path
 //!   (`decode_json`, through `serde_path_to_error`) against `serde_json::from_slice`.
 //!
+//! `client_ab.rs` reuses this file's server and both clients for an interleaved A/B run.
+//!
 //! No traffic leaves 127.0.0.1. Results and how they were taken: `BENCHMARKS.md`.
 
 use std::net::SocketAddr;
@@ -46,7 +48,7 @@ const AUTH_VALUE: &str = "Basic key-0123456789abcdef0123456789abcdef";
 const UA: &str = concat!("prolinksqr/", env!("CARGO_PKG_VERSION"));
 /// The client's default per-request timeout, set by the baseline too.
 const TIMEOUT: Duration = Duration::from_secs(30);
-const PAGE_LINKS: usize = 1_000;
+pub(crate) const PAGE_LINKS: usize = 1_000;
 
 /// The docs' example link (`GET /links` in spec/openapi.yaml), with its slug made unique.
 fn docs_link(i: usize) -> Value {
@@ -159,8 +161,8 @@ async fn serve_connection(mut socket: TcpStream, routes: Arc<Routes>) {
 // ---------------------------------------------------------------------------------------
 // The two clients.
 
-struct Fixture {
-    rt: Runtime,
+pub(crate) struct Fixture {
+    pub(crate) rt: Runtime,
     client: Client,
     http: reqwest::Client,
     base: String,
@@ -207,12 +209,12 @@ impl Fixture {
         fixture
     }
 
-    async fn client_get(&self) -> prolinksqr::Result<Link> {
+    pub(crate) async fn client_get(&self) -> prolinksqr::Result<Link> {
         self.client.links().get("summer-sale").send().await
     }
 
     /// The hand-written equivalent of `links().get("summer-sale")`.
-    async fn baseline_get(&self) -> reqwest::Result<Link> {
+    pub(crate) async fn baseline_get(&self) -> reqwest::Result<Link> {
         let url = format!("{}/links/{}", self.base, "summer-sale");
         let envelope: LinkEnvelope = self
             .http
@@ -228,11 +230,11 @@ impl Fixture {
         Ok(envelope.data)
     }
 
-    async fn client_list(&self) -> prolinksqr::Result<Page<Link>> {
+    pub(crate) async fn client_list(&self) -> prolinksqr::Result<Page<Link>> {
         self.client.links().list().size(1000).send().await
     }
 
-    async fn baseline_list(&self) -> reqwest::Result<LinkPage> {
+    pub(crate) async fn baseline_list(&self) -> reqwest::Result<LinkPage> {
         let url = format!("{}/links", self.base);
         self.http
             .get(url)
@@ -248,7 +250,7 @@ impl Fixture {
     }
 }
 
-fn fixture() -> &'static Fixture {
+pub(crate) fn fixture() -> &'static Fixture {
     static FIXTURE: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
     FIXTURE.get_or_init(Fixture::new)
 }
@@ -331,6 +333,35 @@ mod list_1000 {
     }
 }
 
+/// The `getLink` body (one link) decoded without transport: the decode share of one GET.
+mod decode_get {
+    use super::*;
+
+    static GET_LINK: Operation = Operation {
+        id: "getLink",
+        method: Method::GET,
+        path: "/links/{id}",
+        scopes: &["links.read"],
+    };
+
+    #[divan::bench]
+    fn client_decode_json(b: Bencher) {
+        let body = get_body();
+        b.with_inputs(|| RawResponse {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: body.clone(),
+        })
+        .bench_values(|raw| decode_json::<LinkEnvelope>(&GET_LINK, raw).unwrap());
+    }
+
+    #[divan::bench]
+    fn serde_json_from_slice(b: Bencher) {
+        let body = get_body();
+        b.bench(|| serde_json::from_slice::<LinkEnvelope>(black_box(&body)).unwrap());
+    }
+}
+
 /// The 1,000-link page body decoded without transport.
 mod decode_1000 {
     use super::*;
@@ -355,6 +386,37 @@ mod decode_1000 {
                 body: body.clone(),
             })
             .bench_values(|raw| decode_json::<LinkPage>(&LIST_LINKS, raw).unwrap());
+    }
+
+    /// `serde_path_to_error::deserialize` alone, without the rest of `decode_json`: shows
+    /// how much of the gap is the path tracking itself.
+    #[divan::bench(sample_count = 50)]
+    fn serde_path_to_error_only(b: Bencher) {
+        let body = page_body();
+        b.counter(ItemsCount::new(PAGE_LINKS)).bench(|| {
+            let mut de = serde_json::Deserializer::from_slice(black_box(&body));
+            let page: LinkPage = serde_path_to_error::deserialize(&mut de).unwrap();
+            de.end().unwrap();
+            page
+        });
+    }
+
+    /// A possible alternative for the runtime (not what it does today): decode with plain
+    /// `serde_json`, and only when that fails decode again through `serde_path_to_error`
+    /// to find the failing field's path. Same results; success pays no tracking.
+    #[divan::bench(sample_count = 50)]
+    fn plain_then_path_on_error(b: Bencher) {
+        let body = page_body();
+        b.counter(ItemsCount::new(PAGE_LINKS)).bench(|| {
+            match serde_json::from_slice::<LinkPage>(black_box(&body)) {
+                Ok(page) => page,
+                Err(_) => {
+                    let mut de = serde_json::Deserializer::from_slice(&body);
+                    let err = serde_path_to_error::deserialize::<_, LinkPage>(&mut de).unwrap_err();
+                    panic!("{}: {}", err.path(), err.inner())
+                }
+            }
+        });
     }
 
     /// Plain `serde_json::from_slice` into the same generated type.
