@@ -1,32 +1,43 @@
 //! Property-based tests of the generator (`proptest`).
 //!
 //! 1. `valid_documents_generate`: random but valid OpenAPI 3.0 documents (component schemas
-//!    forming random trees with refs, recursion, enums, unions, allOf; operations with
-//!    random paths, parameters, bodies and responses) are accepted, every generated file
-//!    parses with `syn::parse_file`, and generating again (same `Spec`, a re-parsed `Spec`,
-//!    and the same document written as YAML) gives identical files.
+//!    forming random trees: objects with awkward property names, required lists, nullable,
+//!    arrays, maps, string/integer/boolean enums, `allOf`, `oneOf`/`anyOf` with and without
+//!    discriminator, `not`, formats and constraints, `$ref`s between components including
+//!    self and mutual recursion, `$ref`s into properties; operations with random paths,
+//!    methods, path/query/header/cookie parameters, JSON, multipart, form and raw bodies,
+//!    several responses) are accepted; every generated file (and the standalone crate's
+//!    `src/lib.rs`) parses with `syn::parse_file` and defines nothing twice (items, fields,
+//!    variants, methods, trait impls, `Client` accessors against the runtime's methods) nor
+//!    uses an undefined type; generating again (from the same `Spec`, and from the same
+//!    document written as YAML) gives identical files.
 //! 2. `mutated_spec_never_panics`: 1-5 random mutations of `spec/openapi.yaml` (deleted keys,
 //!    replaced nodes, duplicated operationIds, broken `$ref`s, changed `type`s, deep nesting,
-//!    random `openapi` versions) are accepted or refused with an error pointing at `#...`,
-//!    never a panic.
-//! 3. `random_bytes_never_panic`, `random_text_never_panics`: the same for arbitrary bytes,
-//!    printable text and YAML-ish token soup.
+//!    random `openapi` values), as YAML or JSON: accepted, or refused with an error whose
+//!    `#...` pointer names a node of the document; never a panic.
+//! 3. `random_bytes_never_panic`, `random_text_never_panics`: arbitrary bytes, printable
+//!    text and YAML-ish token soup are accepted or refused with a `#...` pointer, never a
+//!    panic.
 //!
-//! Case counts are per-test defaults chosen so that the whole file takes well under a
-//! minute in a debug build on a 2-core machine; `PROPTEST_CASES` overrides all of them:
+//! Tests marked `#[ignore]` show a known generator bug (the reason says which); the strategy
+//! of the main property leaves that construct out (see `Narrowing`) until it is fixed.
+//!
+//! Case counts are per-test defaults chosen so that the file takes about 40 s in a debug
+//! build on a 2-core machine; `PROPTEST_CASES` overrides all of them:
 //!
 //! ```sh
 //! cargo test -p prolinksqr-tests --test proptest_generator
 //! PROPTEST_CASES=100000 cargo test --release -p prolinksqr-tests --test proptest_generator
-//! PROPTEST_CASES=2000 cargo test -p prolinksqr-tests --test proptest_generator -- --ignored
+//! cargo test --release -p prolinksqr-tests --test proptest_generator -- --ignored
 //! ```
 //!
-//! The last line also runs the properties marked `#[ignore]` for a known generator bug.
+//! A stack overflow or a hang cannot be reported with its input: set
+//! `PROPTEST_GENERATOR_LAST=/tmp/last.txt` to have every case's input written there first.
 //!
 //! Failure persistence: seeds of failing cases are written to (and replayed from)
 //! `tests/proptest-regressions/proptest_generator.txt`, a path set explicitly below (the
-//! default would put a `*.proptest-regressions` file next to this source file). Keep that
-//! file under version control: its seeds re-run known failures first.
+//! default would put a `proptest_generator.proptest-regressions` file next to this source
+//! file). The file is kept under version control: its seeds re-run known failures first.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
@@ -114,8 +125,13 @@ fn generate_text(text: &str) -> Generated {
     generator::generate(&spec, &config()).map(|g| g.files)
 }
 
-/// Parse + generate must not panic, and an error must point into the document.
-fn never_panics(what: &str, run: impl FnOnce() -> Generated) -> Result<(), TestCaseError> {
+/// Parse + generate must not panic, and an error must point into the document: a `#...`
+/// pointer, which names a node of `doc` when the document is known.
+fn never_panics(
+    what: &str,
+    doc: Option<&Value>,
+    run: impl FnOnce() -> Generated,
+) -> Result<(), TestCaseError> {
     match quiet_catch(run) {
         Err(panic) => Err(TestCaseError::fail(format!(
             "the generator panicked on {what}: {panic}"
@@ -129,6 +145,13 @@ fn never_panics(what: &str, run: impl FnOnce() -> Generated) -> Result<(), TestC
                 !e.message.contains("internal error"),
                 "internal error on {what}: {e}"
             );
+            if let Some(doc) = doc {
+                let pointer = percent_decode(e.pointer.trim_start_matches('#'));
+                prop_assert!(
+                    doc.pointer(&pointer).is_some(),
+                    "the pointer of `{e}` names no node of {what}"
+                );
+            }
             Ok(())
         }
         Ok(Ok(_)) => Ok(()),
@@ -840,67 +863,44 @@ fn api() -> BoxedStrategy<Api> {
         .boxed()
 }
 
-/// Valid constructs the generator refuses (generator bugs, see the ignored tests): the
+/// Valid constructs the generator refuses (a generator bug, see the ignored test): the
 /// strategy of `valid_documents_generate` leaves them out.
 #[derive(Debug, Clone, Copy)]
 struct Narrowing {
-    /// Refs under object properties point only to components whose own type is a struct or
-    /// a union, so no `$ref` cycle passes through an alias. Without this, `A: {$ref: B}` +
-    /// `B: {properties: {a: {$ref: A}}}` is refused: "`B` is defined only in terms of itself
-    /// (a cycle of references with no object in between)" (`types::box_cycles` leaves the
-    /// type itself out of the "all aliases?" test of its cycle).
-    alias_cycles: bool,
-    /// `allOf` members point only to components with a lower index, even under properties.
-    /// Without this, `A: {properties: {p: {allOf: [{$ref: A}, {$ref: B}]}}}` is refused:
-    /// "schemas nested more than 32 levels deep" (the inline `allOf` is merged from `A`,
-    /// which holds the same inline `allOf`, which is converted anew, and so on).
-    inline_all_of_cycles: bool,
-    /// No tag named like a method of the runtime's `Client` (`new`, `builder`, `from_env`,
-    /// `base_url`, `execute`, `clone`). Without this, tag `new` gives `mod.rs` an accessor
-    /// `impl crate::runtime::Client { pub fn new(&self) -> new::New }`, a second
-    /// `Client::new` (and `clone` would shadow the `self.clone()` every accessor calls).
-    client_method_tags: bool,
-    /// No property named `additional_property`. Without this, an object with such a
-    /// property and `additionalProperties` (also merged through `allOf`) gets two methods `with_additional_property` (the field's
-    /// setter and the one that adds an extra property).
-    additional_property_name: bool,
-    /// No carriage return that does not start a CRLF in prose (`description`, `summary`,
-    /// `title`). Without this, `description: "a\rb"` becomes `/// a\rb`, and a bare CR
-    /// is not allowed in a doc comment: the file does not parse.
-    bare_cr: bool,
-    /// No union that lists itself among its alternatives. Without this,
-    /// `U: {oneOf: [{$ref: U}, {type: string}]}` gives `impl From<U> for U`, which conflicts
-    /// with core's `impl<T> From<T> for T`.
-    self_unions: bool,
+    /// Anywhere under an `additionalProperties`, `allOf` members point only to components
+    /// with a lower index. Without this,
+    /// `A: {properties: {id: ...}, additionalProperties: {allOf: [{$ref: A}, {...}]}}`, or
+    /// `A: {additionalProperties: {properties: {id: {allOf: [{$ref: A}, {...}]}}}}`, is
+    /// refused: "schemas nested more than 32 levels deep" (the `allOf` merges `A`, whose
+    /// `additionalProperties` is converted again, at a new pointer under the merged struct,
+    /// and so on).
+    all_of_in_additional_properties: bool,
 }
 
 const NARROWED: Narrowing = Narrowing {
-    bare_cr: true,
-    self_unions: true,
-    alias_cycles: true,
-    inline_all_of_cycles: true,
-    client_method_tags: true,
-    additional_property_name: true,
+    all_of_in_additional_properties: true,
 };
 
-const CLIENT_METHOD_TAGS: &[&str] = &["new", "builder", "from_env", "base_url", "execute", "clone"];
-
 /// Where a schema sits, which decides what a `Ref(k)` may point to. Every cycle of `$ref`s
-/// must pass through an object property: a cycle made only of aliases (`A: {items: A}`,
-/// `A: {allOf: [A]}`) has no Rust type, and the generator refuses it on purpose. So refs
-/// at the top of a component (aliases, allOf/oneOf members, array items, map values) only
-/// point to components with a lower index; refs under an object property point anywhere.
+/// must pass through an object property or a union: a cycle made only of aliases
+/// (`A: {items: A}`, `A: {allOf: [A]}`) has no Rust type, and the generator refuses it on
+/// purpose. So refs at the top of a component (aliases, allOf members, array items, map
+/// values) only point to components with a lower index (or, among the alternatives of a
+/// union, to the union itself); refs under an object property point anywhere.
 #[derive(Clone, Copy)]
 struct Ctx<'a> {
     keys: &'a [String],
-    /// Components whose type is a struct or a union (not an alias of another type).
-    solid: &'a [usize],
     /// Plain object components and their property names.
     object_props: &'a [(usize, Vec<String>)],
     narrow: Narrowing,
     /// The component being rendered (`None`: an operation).
     owner: Option<usize>,
     under_property: bool,
+    /// Inside an `additionalProperties`.
+    under_additional: bool,
+    /// Refs at the top of the component may point to the component itself (alternatives
+    /// of a union with several: `U: {oneOf: [{$ref: U}, ...]}`).
+    self_allowed: bool,
 }
 
 impl Ctx<'_> {
@@ -910,10 +910,8 @@ impl Ctx<'_> {
             return None;
         }
         match self.owner {
+            Some(i) if !self.under_property && self.self_allowed => Some(k % (i + 1)),
             Some(i) if !self.under_property => (i > 0).then(|| k % i),
-            Some(_) if self.narrow.alias_cycles => {
-                (!self.solid.is_empty()).then(|| self.solid[k % self.solid.len()])
-            }
             _ => Some(k % n),
         }
     }
@@ -925,23 +923,15 @@ impl Ctx<'_> {
         }
     }
 
-    /// A `$ref` to a property of a component object: from an operation, where it cannot
-    /// close a cycle, or (un-narrowed) from the top of a component to one with a lower
-    /// index, where it can close one through an alias (the referenced property's type, when
-    /// it is not an object or a union, is an alias named after the property). Property names
-    /// are escaped (RFC 6901) and percent-encoded (RFC 3986 fragment), fully or only `%`.
+    /// A `$ref` to a property of a component object, from an operation only: from a
+    /// component it could close a cycle of aliases (`B: {$ref: '#/.../A/properties/p'}` with
+    /// `A.p: {$ref: B}`), which has no Rust type. Property names are escaped (RFC 6901) and
+    /// percent-encoded (RFC 3986 fragment), fully or only `%`.
     fn deep_reference(&self, c: usize, p: usize) -> Option<Value> {
         let allowed: Vec<&(usize, Vec<String>)> = self
             .object_props
             .iter()
-            .filter(|(t, props)| {
-                !props.is_empty()
-                    && match self.owner {
-                        None => true,
-                        // The referenced property's type may be an alias (see `Narrowing`).
-                        Some(i) => !self.narrow.alias_cycles && !self.under_property && *t < i,
-                    }
-            })
+            .filter(|(_, props)| self.owner.is_none() && !props.is_empty())
             .collect();
         if allowed.is_empty() {
             return None;
@@ -1007,9 +997,7 @@ fn render_obj(o: &Obj, ctx: Ctx<'_>) -> Map<String, Value> {
     let mut props = Map::new();
     let mut required = Vec::new();
     for (name, s, req) in &o.props {
-        if props.contains_key(name)
-            || (ctx.narrow.additional_property_name && name == "additional_property")
-        {
+        if props.contains_key(name) {
             continue;
         }
         props.insert(name.clone(), render(s, ctx.property()));
@@ -1029,7 +1017,11 @@ fn render_obj(o: &Obj, ctx: Ctx<'_>) -> Map<String, Value> {
             m.insert("additionalProperties".into(), (*b).into());
         }
         Some(Additional::Schema(s)) => {
-            m.insert("additionalProperties".into(), render(s, ctx.property()));
+            let ctx = Ctx {
+                under_additional: true,
+                ..ctx.property()
+            };
+            m.insert("additionalProperties".into(), render(s, ctx));
         }
     }
     m
@@ -1098,6 +1090,10 @@ fn render(s: &Schema, ctx: Ctx<'_>) -> Value {
         Node::Map(value) => {
             let mut m = Map::new();
             m.insert("type".into(), "object".into());
+            let ctx = Ctx {
+                under_additional: true,
+                ..ctx
+            };
             m.insert("additionalProperties".into(), render(value, ctx));
             m
         }
@@ -1108,15 +1104,10 @@ fn render(s: &Schema, ctx: Ctx<'_>) -> Value {
             } else {
                 "anyOf"
             };
-            // Un-narrowed, the top-level alternatives of a component may include itself.
-            let members_ctx = match ctx.owner {
-                Some(i) if !ctx.narrow.self_unions && !ctx.under_property && members.len() > 1 => {
-                    Ctx {
-                        owner: Some(i + 1),
-                        ..ctx
-                    }
-                }
-                _ => ctx,
+            // The top-level alternatives of a component may include itself.
+            let members_ctx = Ctx {
+                self_allowed: ctx.self_allowed || (ctx.owner.is_some() && members.len() > 1),
+                ..ctx
             };
             let mut m = Map::new();
             m.insert(
@@ -1129,9 +1120,10 @@ fn render(s: &Schema, ctx: Ctx<'_>) -> Value {
             m
         }
         Node::AllOf(refs, inline) => {
-            let refs_ctx = if ctx.narrow.inline_all_of_cycles {
+            let refs_ctx = if ctx.narrow.all_of_in_additional_properties && ctx.under_additional {
                 Ctx {
                     under_property: false,
+                    self_allowed: false,
                     ..ctx
                 }
             } else {
@@ -1385,28 +1377,13 @@ fn response_json(r: &Resp, ctx: Ctx<'_>) -> Value {
     Value::Object(m)
 }
 
-/// Whether a component's own type is a struct or a union, never an alias.
-fn is_solid(c: &Comp) -> bool {
-    match c {
-        Comp::Plain(s) => match &s.node {
-            Node::Object(_) => true,
-            Node::OneOf(m) | Node::AnyOf(m) => m.len() > 1,
-            _ => false,
-        },
-        Comp::Tagged { members, .. } => members.len() > 1,
-    }
-}
-
 fn render_api(api: Api, narrow: Narrowing) -> Doc {
     let comps = fix_components(api.comps);
     let keys: Vec<String> = comps.iter().map(|(k, _)| k.clone()).collect();
     let objects: Vec<usize> = (0..comps.len())
         .filter(|&i| is_plain_object(&comps[i].1))
         .collect();
-    let solid: Vec<usize> = (0..comps.len())
-        .filter(|&i| is_solid(&comps[i].1))
-        .collect();
-    // The names `render_obj` keeps (it drops repeats and, narrowed, `additional_property`).
+    // The names `render_obj` keeps (it drops repeats).
     let object_props: Vec<(usize, Vec<String>)> = objects
         .iter()
         .map(|&i| {
@@ -1419,9 +1396,7 @@ fn render_api(api: Api, narrow: Narrowing) -> Doc {
             };
             let mut names: Vec<String> = Vec::new();
             for (name, _, _) in &o.props {
-                if !names.contains(name)
-                    && (!narrow.additional_property_name || name != "additional_property")
-                {
+                if !names.contains(name) {
                     names.push(name.clone());
                 }
             }
@@ -1432,21 +1407,23 @@ fn render_api(api: Api, narrow: Narrowing) -> Doc {
     for (i, (key, c)) in comps.iter().enumerate() {
         let ctx = Ctx {
             keys: &keys,
-            solid: &solid,
             object_props: &object_props,
             narrow,
             owner: Some(i),
             under_property: false,
+            under_additional: false,
+            self_allowed: false,
         };
         schemas.insert(key.clone(), render_comp(i, c, ctx));
     }
     let ctx = Ctx {
         keys: &keys,
-        solid: &solid,
         object_props: &object_props,
         narrow,
         owner: None,
         under_property: false,
+        under_additional: false,
+        self_allowed: false,
     };
 
     let mut paths: Map<String, Value> = Map::new();
@@ -1495,14 +1472,8 @@ fn render_api(api: Api, narrow: Narrowing) -> Doc {
             }
             o.insert("operationId".into(), id.into());
         }
-        let tags: Vec<&str> = op
-            .tags
-            .iter()
-            .filter(|t| !(narrow.client_method_tags && CLIENT_METHOD_TAGS.contains(t)))
-            .copied()
-            .collect();
-        if !tags.is_empty() {
-            o.insert("tags".into(), json!(tags));
+        if !op.tags.is_empty() {
+            o.insert("tags".into(), json!(op.tags));
         }
         if let Some(s) = op.summary {
             o.insert("summary".into(), s.into());
@@ -1612,32 +1583,7 @@ fn render_api(api: Api, narrow: Narrowing) -> Doc {
     if !tags.is_empty() {
         doc["tags"] = Value::Array(tags);
     }
-    if narrow.bare_cr {
-        strip_bare_cr(&mut doc);
-    }
     Doc(doc)
-}
-
-fn strip_bare_cr(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            for (k, child) in m.iter_mut() {
-                if let ("description" | "summary" | "title", Value::String(text)) =
-                    (k.as_str(), &mut *child)
-                {
-                    let chars: Vec<char> = text.chars().collect();
-                    *text = (0..chars.len())
-                        .filter(|&i| chars[i] != '\r' || chars.get(i + 1) == Some(&'\n'))
-                        .map(|i| chars[i])
-                        .collect();
-                } else {
-                    strip_bare_cr(child);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(strip_bare_cr),
-        _ => {}
-    }
 }
 
 fn valid_document(narrow: Narrowing) -> impl Strategy<Value = Doc> {
@@ -1973,11 +1919,6 @@ fn check_valid(doc: &Doc) -> Result<(), TestCaseError> {
         second.as_ref() == Ok(&first),
         "a second generate() on the same Spec differs"
     );
-    let reparsed = generate_text(&json);
-    prop_assert!(
-        reparsed.as_ref() == Ok(&first),
-        "generate() on a re-parsed Spec differs"
-    );
     let yaml = serde_yaml::to_string(&doc.0).expect("a Value serializes as YAML");
     let from_yaml = generate_text(&yaml);
     prop_assert!(
@@ -1989,58 +1930,18 @@ fn check_valid(doc: &Doc) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(proptest_config(400))]
+    #![proptest_config(proptest_config(320))]
 
     #[test]
     fn valid_documents_generate(doc in valid_document(NARROWED)) {
         check_valid(&doc)?;
     }
 
-    /// As above, with `$ref` cycles through aliases (`A: {$ref: B}`, `B: {properties: {a: A}}`).
-    #[test]
-    fn valid_documents_with_alias_cycles_generate(
-        doc in valid_document(Narrowing { alias_cycles: false, ..NARROWED })
-    ) {
-        check_valid(&doc)?;
-    }
-
-    /// As above, with tags named like methods of the runtime's `Client`.
-    #[test]
-    fn valid_documents_with_client_method_tags_generate(
-        doc in valid_document(Narrowing { client_method_tags: false, ..NARROWED })
-    ) {
-        check_valid(&doc)?;
-    }
-
-    /// As above, with properties named `additional_property` beside `additionalProperties`.
-    #[test]
-    fn valid_documents_with_additional_property_generate(
-        doc in valid_document(Narrowing { additional_property_name: false, ..NARROWED })
-    ) {
-        check_valid(&doc)?;
-    }
-
-    /// As above, with bare carriage returns in descriptions and titles.
-    #[test]
-    fn valid_documents_with_bare_cr_generate(
-        doc in valid_document(Narrowing { bare_cr: false, ..NARROWED })
-    ) {
-        check_valid(&doc)?;
-    }
-
-    /// As above, with unions that list themselves among their alternatives.
-    #[test]
-    fn valid_documents_with_self_unions_generate(
-        doc in valid_document(Narrowing { self_unions: false, ..NARROWED })
-    ) {
-        check_valid(&doc)?;
-    }
-
-    /// As above, with an inline `allOf` that includes its own enclosing component.
+    /// As above, with `allOf`s under `additionalProperties` that include their own object.
     #[test]
     #[ignore = "generator bug: an inline `allOf` under `additionalProperties` that includes its own component recurses (the merged `additionalProperties` is converted at a pointer that differs from where it sits), refused as too deep"]
-    fn valid_documents_with_inline_all_of_cycles_generate(
-        doc in valid_document(Narrowing { inline_all_of_cycles: false, ..NARROWED })
+    fn valid_documents_with_all_of_in_additional_properties_generate(
+        doc in valid_document(Narrowing { all_of_in_additional_properties: false })
     ) {
         check_valid(&doc)?;
     }
@@ -2377,27 +2278,7 @@ proptest! {
     fn mutated_spec_never_panics(m in mutated_spec()) {
         let text = mutated_text(&m);
         keep_last_input(&text);
-        never_panics("a mutated spec/openapi.yaml", || generate_text(&text))?;
-    }
-}
-
-proptest! {
-    // Before the fix, about 1 mutated document in 700 pointed at a node that does not
-    // exist; 1000 cases keep CI time reasonable, PROPTEST_CASES raises it.
-    #![proptest_config(proptest_config(1000))]
-
-    /// An error's pointer names a node of the document.
-    #[test]
-    fn mutated_spec_errors_point_at_nodes(m in mutated_spec()) {
-        let text = mutated_text(&m);
-        keep_last_input(&text);
-        if let Ok(Err(e)) = quiet_catch(|| generate_text(&text)) {
-            let pointer = percent_decode(e.pointer.trim_start_matches('#'));
-            prop_assert!(
-                m.doc.pointer(&pointer).is_some(),
-                "the pointer of `{}` names no node of the document", e
-            );
-        }
+        never_panics("a mutated spec/openapi.yaml", Some(&m.doc), || generate_text(&text))?;
     }
 }
 
@@ -2496,11 +2377,11 @@ fn yaml_soup() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(proptest_config(600))]
+    #![proptest_config(proptest_config(1500))]
 
     #[test]
     fn random_bytes_never_panic(bytes in vec(any::<u8>(), 0..512)) {
-        never_panics("random bytes", || {
+        never_panics("random bytes", None, || {
             let spec = generator::parse_spec_bytes(&bytes)?;
             generator::generate(&spec, &config()).map(|g| g.files)
         })?;
@@ -2508,8 +2389,8 @@ proptest! {
 
     #[test]
     fn random_text_never_panics(text in prop_oneof!["\\PC{0,200}", yaml_soup()]) {
-        never_panics("random text", || generate_text(&text))?;
-        never_panics("random text as bytes", || {
+        never_panics("random text", None, || generate_text(&text))?;
+        never_panics("random text as bytes", None, || {
             let spec = generator::parse_spec_bytes(text.as_bytes())?;
             generator::generate(&spec, &config()).map(|g| g.files)
         })?;
