@@ -157,49 +157,59 @@ fn reachable_from_responses(
 pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     let api = build_api(spec)?;
     let header = config.header();
+    let lib = config.lib_name();
+    let mut files = vec![File::Types, File::Client];
+    files.extend(api.groups.iter().map(File::Group));
+    // Token streams are not `Send`, so each file is emitted and rendered on the thread that
+    // formats it; the files are independent, and formatting is most of the time.
+    let files = render::in_parallel(&files, |file| {
+        let (name, tokens) = emit_file(&api, config, &lib, file);
+        let text = render::render(&name, &header, tokens)?;
+        Ok((name, text))
+    })?;
+    Ok(GeneratedFiles { files })
+}
+
+/// One file of `src/generated/`. `Types` comes first: it is the largest, and starting it first
+/// keeps the other threads busy with the small ones meanwhile.
+enum File<'a> {
+    Types,
+    Client,
+    Group(&'a ir::Group),
+}
+
+fn emit_file(
+    api: &ir::Api,
+    config: &Config,
+    lib: &str,
+    file: &File<'_>,
+) -> (String, proc_macro2::TokenStream) {
     let lints = quote! {
         // Spec prose is not written for rustdoc; these lints judge its Markdown, not the code.
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_long_first_doc_paragraph)]
     };
-    let mut files = BTreeMap::new();
-    let types = emit::types::emit(&api.types, &api.response_types);
-    files.insert(
-        "types.rs".to_owned(),
-        render::render(
-            "types.rs",
-            &header,
-            quote! {
+    match file {
+        File::Types => {
+            let mut tokens = quote! {
                 //! Models: every schema of the spec, and the inline ones, as Rust types.
                 #lints
                 #![allow(clippy::large_enum_variant)]
-                #types
-            },
-        )?,
-    );
-    let module = emit::client::emit(&api, config);
-    files.insert(
-        "mod.rs".to_owned(),
-        render::render("mod.rs", &header, module)?,
-    );
-    let lib = config.lib_name();
-    for group in &api.groups {
-        let tokens = emit::operations::emit(&api, group, &lib);
-        let name = format!("{}.rs", group.module);
-        let doc = format!(" `{}` operations.", group.module);
-        files.insert(
-            name.clone(),
-            render::render(
-                &name,
-                &header,
-                quote! {
-                    #![doc = #doc]
-                    #lints
-                    #tokens
-                },
-            )?,
-        );
+            };
+            // Extended, not interpolated: `quote!` would copy the largest stream once more.
+            tokens.extend(emit::types::emit(&api.types, &api.response_types));
+            ("types.rs".to_owned(), tokens)
+        }
+        File::Client => ("mod.rs".to_owned(), emit::client::emit(api, config)),
+        File::Group(group) => {
+            let doc = format!(" `{}` operations.", group.module);
+            let mut tokens = quote! {
+                #![doc = #doc]
+                #lints
+            };
+            tokens.extend(emit::operations::emit(api, group, lib));
+            (format!("{}.rs", group.module), tokens)
+        }
     }
-    Ok(GeneratedFiles { files })
 }
 
 /// A standalone crate for `spec`: `Cargo.toml`, `src/lib.rs`, the runtime, and

@@ -5,6 +5,7 @@
 //! and keeps the raw tree for JSON-pointer look-ups (`$ref`s to arbitrary nodes, extensions).
 
 use openapiv3::OpenAPI;
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -61,21 +62,37 @@ pub fn parse_spec(text: &str) -> Result<Spec> {
     })?;
     inline_misplaced_refs(&mut raw);
     clamp_integer_bounds(&mut raw);
-    let openapi: OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|e| {
-        let pointer = pointer_of(e.path());
-        let message = e.inner().to_string();
-        Error::new(
-            ErrorKind::Invalid,
-            pointer.clone(),
-            format!("not a valid OpenAPI 3.0 document: {message}"),
-        )
-        .with_line(locate(text, &pointer))
-    })?;
+    // Tracking the path costs on every node; only a failure needs it, so trace on error only.
+    let openapi = match OpenAPI::deserialize(&raw) {
+        Ok(openapi) => openapi,
+        Err(plain) => return Err(invalid(text, &raw, &plain)),
+    };
     Ok(Spec {
         openapi,
         raw,
         source: text.to_owned(),
     })
+}
+
+/// The located error for a tree that `openapiv3` refuses.
+fn invalid(text: &str, raw: &Value, plain: &serde_json::Error) -> Error {
+    match serde_path_to_error::deserialize::<_, OpenAPI>(raw) {
+        Ok(_) => Error::new(
+            ErrorKind::Invalid,
+            "#",
+            format!("not a valid OpenAPI 3.0 document: {plain}"),
+        ),
+        Err(e) => {
+            let pointer = pointer_of(e.path());
+            let message = e.inner().to_string();
+            Error::new(
+                ErrorKind::Invalid,
+                pointer.clone(),
+                format!("not a valid OpenAPI 3.0 document: {message}"),
+            )
+            .with_line(locate(text, &pointer))
+        }
+    }
 }
 
 fn to_value(text: &str) -> Result<Value> {

@@ -10,12 +10,11 @@ use crate::ir::{
 
 /// All named types of the API.
 pub fn emit(types: &TypeTable, response_types: &std::collections::BTreeSet<String>) -> TokenStream {
-    let items = types
+    // Extending with owned streams moves the tokens; `quote!` interpolation would copy them.
+    types
         .iter()
-        .map(|t| emit_one(t, types, response_types.contains(&t.name)));
-    quote! {
-        #(#items)*
-    }
+        .map(|t| emit_one(t, types, response_types.contains(&t.name)))
+        .collect()
 }
 
 fn emit_one(def: &TypeDef, all: &TypeTable, in_responses: bool) -> TokenStream {
