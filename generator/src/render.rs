@@ -52,7 +52,7 @@ where
         done
     };
     let mut results: Vec<(usize, Result<(String, String)>)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(&run)).collect();
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(run)).collect();
         let mut all = run();
         for helper in helpers {
             match helper.join() {
