@@ -5,11 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
-use reqwest::header::HeaderValue;
 
 use super::api::{ApiInfo, Auth};
-use super::client::{Client, Inner};
-use super::credential::{Secret, header_credential};
+use super::client::{Client, FixedHeaders, Inner};
+use super::credential::Secret;
 use super::error::{Error, Result};
 use super::retry::RetryPolicy;
 
@@ -136,11 +135,13 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| self.api.user_agent.to_owned());
+        let headers = FixedHeaders::new(self.api, &user_agent, self.credential.as_ref());
         if validate {
             validate_base_url(&base_url)?;
             validate_credential(self.api, self.credential.as_ref())?;
-            HeaderValue::from_str(&user_agent)
-                .map_err(|_| Error::Config(format!("invalid user agent {user_agent:?}")))?;
+            if let Err(message) = &headers {
+                return Err(Error::Config(message.clone()));
+            }
         }
         let http = match (self.http_client, self.connect_timeout) {
             (Some(_), Some(_)) => {
@@ -160,6 +161,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                headers,
                 credential: self.credential,
                 user_agent,
                 timeout: self.timeout,
@@ -193,14 +195,12 @@ fn validate_credential(api: &ApiInfo, credential: Option<&Secret>) -> Result<()>
     if api.auth == Auth::None {
         return Ok(());
     }
-    let Some(credential) = credential.filter(|c| !c.0.is_empty()) else {
+    // Whether the key can be sent at all is checked when the headers are built.
+    if credential.is_none_or(|c| c.0.is_empty()) {
         return Err(Error::Config(format!(
             "missing API key: call ClientBuilder::credential or set {}_API_KEY",
             api.env_prefix
         )));
-    };
-    if let Auth::Header { name, prefix } = api.auth {
-        header_credential(name, prefix, credential)?;
     }
     Ok(())
 }

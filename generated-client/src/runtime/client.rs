@@ -37,6 +37,33 @@ pub(super) struct Inner {
     pub(super) timeout: Option<Duration>,
     pub(super) retry: RetryPolicy,
     pub(super) api: &'static ApiInfo,
+    /// Built once rather than per request. A value that cannot be sent (possible only through
+    /// [`Client::new`], which does not validate) makes each request fail with its message.
+    pub(super) headers: std::result::Result<FixedHeaders, String>,
+}
+
+/// The headers every request carries.
+pub(super) struct FixedHeaders {
+    user_agent: HeaderValue,
+    auth: Option<(HeaderName, HeaderValue)>,
+}
+
+impl FixedHeaders {
+    pub(super) fn new(
+        api: &ApiInfo,
+        user_agent: &str,
+        credential: Option<&Secret>,
+    ) -> std::result::Result<FixedHeaders, String> {
+        let auth = match (api.auth, credential) {
+            (Auth::Header { name, prefix }, Some(credential)) => {
+                Some(header_credential(name, prefix, credential)?)
+            }
+            _ => None,
+        };
+        let user_agent = HeaderValue::from_str(user_agent)
+            .map_err(|_| format!("invalid user agent {user_agent:?}"))?;
+        Ok(FixedHeaders { user_agent, auth })
+    }
 }
 
 impl Client {
@@ -86,17 +113,18 @@ impl Client {
     ) -> Result<RawResponse> {
         let inner = &*self.inner;
         let url = inner.url(op, path)?;
-        let user_agent = HeaderValue::from_str(&inner.user_agent)
-            .map_err(|_| Error::Config(format!("invalid user agent {:?}", inner.user_agent)))?;
-        let auth_header = inner.auth_header()?;
+        let headers = inner
+            .headers
+            .as_ref()
+            .map_err(|message| Error::Config(message.clone()))?;
         let may_retry = inner.retry.allows_method(&op.method);
         let mut retries = 0;
         loop {
             let mut request = inner
                 .http
                 .request(op.method.clone(), url.clone())
-                .header(USER_AGENT, user_agent.clone());
-            request = inner.authenticate(request, auth_header.as_ref());
+                .header(USER_AGENT, headers.user_agent.clone());
+            request = inner.authenticate(request, headers.auth.as_ref());
             if let Some(timeout) = inner.timeout {
                 request = request.timeout(timeout);
             }
@@ -127,9 +155,10 @@ impl Client {
 /// One attempt: send, then read the whole body so that body-read failures count as
 /// transport failures of this attempt.
 async fn send(request: RequestBuilder) -> reqwest::Result<RawResponse> {
-    let response = request.send().await?;
+    let mut response = request.send().await?;
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken, not cloned: reading the body needs no headers.
+    let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await?;
     Ok(RawResponse {
         status,
@@ -161,15 +190,6 @@ impl Inner {
         let text = format!("{}{}", self.base_url, path);
         Url::parse(&text)
             .map_err(|err| Error::Config(format!("invalid request URL {text:?}: {err}")))
-    }
-
-    /// The header to send for [`Auth::Header`], marked sensitive so `reqwest` redacts it.
-    fn auth_header(&self) -> Result<Option<(HeaderName, HeaderValue)>> {
-        let (Auth::Header { name, prefix }, Some(credential)) = (self.api.auth, &self.credential)
-        else {
-            return Ok(None);
-        };
-        header_credential(name, prefix, credential).map(Some)
     }
 
     fn authenticate(

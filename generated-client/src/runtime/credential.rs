@@ -4,8 +4,6 @@ use std::fmt;
 
 use reqwest::header::{HeaderName, HeaderValue};
 
-use super::error::{Error, Result};
-
 /// A credential that never shows up in `Debug` output.
 #[derive(Clone)]
 pub(super) struct Secret(pub(super) String);
@@ -16,18 +14,18 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// The header for `Auth::Header`, marked sensitive so `reqwest` redacts it too.
+/// The header for `Auth::Header`, marked sensitive so `reqwest` redacts it too; the error
+/// is the message of an [`Error::Config`](super::error::Error::Config).
 pub(super) fn header_credential(
     name: &str,
     prefix: &str,
     credential: &Secret,
-) -> Result<(HeaderName, HeaderValue)> {
+) -> Result<(HeaderName, HeaderValue), String> {
     let name = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| Error::Config(format!("invalid auth header name {name:?}")))?;
+        .map_err(|_| format!("invalid auth header name {name:?}"))?;
     // The message deliberately omits the value: it is the secret.
-    let mut value = HeaderValue::from_str(&format!("{prefix}{}", credential.0)).map_err(|_| {
-        Error::Config("API key contains characters that cannot be sent in a header".to_owned())
-    })?;
+    let mut value = HeaderValue::from_str(&format!("{prefix}{}", credential.0))
+        .map_err(|_| "API key contains characters that cannot be sent in a header".to_owned())?;
     value.set_sensitive(true);
     Ok((name, value))
 }
