@@ -755,7 +755,10 @@ impl<'s> TypeBuilder<'s> {
             })
             .collect();
         let required: BTreeSet<&str> = v.required.iter().map(String::as_str).collect();
-        let strukt = self.build_struct(&name, &props, &required, v.additional, pointer)?;
+        let additional = v
+            .additional
+            .map(|a| (a, push_pointer(pointer, "additionalProperties")));
+        let strukt = self.build_struct(&name, &props, &required, additional)?;
         self.types.push(TypeDef {
             name: name.clone(),
             pointer: pointer.to_owned(),
@@ -770,8 +773,7 @@ impl<'s> TypeBuilder<'s> {
         name: &str,
         props: &[(String, SchemaRef<'s>, String)],
         required: &BTreeSet<&str>,
-        additional: Option<&'s AdditionalProperties>,
-        pointer: &str,
+        additional: Option<(&'s AdditionalProperties, String)>,
     ) -> Result<Struct> {
         let mut scope = Scope::with_reserved(&["additional_properties", "additional_property"]);
         let mut fields = Vec::with_capacity(props.len());
@@ -814,16 +816,15 @@ impl<'s> TypeBuilder<'s> {
                 doc,
             });
         }
+        // The pointer is where the schema sits (for an `allOf`, inside the member it came
+        // from): the inline-type cache is keyed by it, so a schema met again is not
+        // converted again.
         let (extra, closed) = match additional {
             None => (None, false),
-            Some(AdditionalProperties::Any(true)) => (Some(Ty::Value), false),
-            Some(AdditionalProperties::Any(false)) => (None, true),
-            Some(AdditionalProperties::Schema(s)) => {
-                let c = self.convert(
-                    s.as_ref().into(),
-                    &format!("{name}Value"),
-                    &format!("{pointer}/additionalProperties"),
-                )?;
+            Some((AdditionalProperties::Any(true), _)) => (Some(Ty::Value), false),
+            Some((AdditionalProperties::Any(false), _)) => (None, true),
+            Some((AdditionalProperties::Schema(s), at)) => {
+                let c = self.convert(s.as_ref().into(), &format!("{name}Value"), &at)?;
                 (Some(wrap_nullable(c)), false)
             }
         };
@@ -855,7 +856,9 @@ impl<'s> TypeBuilder<'s> {
         }
         let mut props: IndexMap<String, (SchemaRef<'s>, String)> = IndexMap::new();
         let mut required: BTreeSet<String> = v.required.iter().cloned().collect();
-        let mut additional = v.additional;
+        let mut additional = v
+            .additional
+            .map(|a| (a, push_pointer(pointer, "additionalProperties")));
         let mut non_objects = Vec::new();
         self.collect_all_of(
             v.all_of,
@@ -892,7 +895,7 @@ impl<'s> TypeBuilder<'s> {
             .map(|(k, (s, p))| (k, s, p))
             .collect();
         let required: BTreeSet<&str> = required.iter().map(String::as_str).collect();
-        let strukt = self.build_struct(&name, &props, &required, additional, pointer)?;
+        let strukt = self.build_struct(&name, &props, &required, additional)?;
         self.types.push(TypeDef {
             name: name.clone(),
             pointer: pointer.to_owned(),
@@ -912,7 +915,7 @@ impl<'s> TypeBuilder<'s> {
         pointer: &str,
         props: &mut IndexMap<String, (SchemaRef<'s>, String)>,
         required: &mut BTreeSet<String>,
-        additional: &mut Option<&'s AdditionalProperties>,
+        additional: &mut Option<(&'s AdditionalProperties, String)>,
         non_objects: &mut Vec<(SchemaRef<'s>, String)>,
         depth: usize,
     ) -> Result<()> {
@@ -956,8 +959,8 @@ impl<'s> TypeBuilder<'s> {
                 );
             }
             required.extend(mv.required.iter().cloned());
-            if mv.additional.is_some() {
-                *additional = mv.additional;
+            if let Some(a) = mv.additional {
+                *additional = Some((a, push_pointer(&at, "additionalProperties")));
             }
         }
         Ok(())

@@ -64,6 +64,7 @@ fixtures!(
     parameters,
     parser_edge_cases,
     recursive,
+    recursive_all_of_maps,
     required_optional,
     responses,
     security_api_key_header,
