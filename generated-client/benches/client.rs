@@ -19,8 +19,6 @@
 //!
 //! No traffic leaves 127.0.0.1. Results and how they were taken: `BENCHMARKS.md`.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -33,9 +31,12 @@ use prolinksqr::{Client, Page};
 use reqwest::header::{AUTHORIZATION, HeaderMap, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
+
+#[path = "support/mod.rs"]
+mod support;
+
+use support::{Reply, docs_link, start_server};
 
 fn main() {
     divan::main();
@@ -50,26 +51,6 @@ const UA: &str = concat!("prolinksqr/", env!("CARGO_PKG_VERSION"));
 const TIMEOUT: Duration = Duration::from_secs(30);
 pub(crate) const PAGE_LINKS: usize = 1_000;
 
-/// The docs' example link (`GET /links` in spec/openapi.yaml), with its slug made unique.
-fn docs_link(i: usize) -> Value {
-    let slug = if i == 0 {
-        "summer-sale".to_owned()
-    } else {
-        format!("summer-sale-{i}")
-    };
-    json!({
-        "dynamic_link_id": slug,
-        "full_dynamic_url": format!("https://qr-lb.co/{slug}"),
-        "name": "Summer Sale",
-        "type": "website",
-        "meta_data": { "url": "https://example.com/sale" },
-        "qr_options": { "data": format!("https://qr-lb.co/{slug}"), "width": 300, "height": 300 },
-        "folder_id": null,
-        "created_at": "Jun 24, 2026",
-        "updated_at": "Jun 24, 2026"
-    })
-}
-
 /// `{ "data": [...1000 links...], "meta": { ... } }`.
 fn page_body() -> Bytes {
     let data: Vec<Value> = (0..PAGE_LINKS).map(docs_link).collect();
@@ -83,7 +64,7 @@ fn get_body() -> Bytes {
 }
 
 // ---------------------------------------------------------------------------------------
-// The server: HTTP/1.1 with keep-alive, GET only, answers from pre-built bodies.
+// The server (`support/`), answering from pre-built bodies.
 
 struct Routes {
     get: Bytes,
@@ -91,69 +72,19 @@ struct Routes {
 }
 
 impl Routes {
-    fn body(&self, target: &str) -> Option<&Bytes> {
+    fn reply(&self, target: &str) -> Reply {
         let path = target.split('?').next().unwrap_or(target);
-        match path {
-            "/links/summer-sale" => Some(&self.get),
-            "/links" => Some(&self.page),
-            _ => None,
-        }
-    }
-}
-
-/// Starts the server on its own thread (and single-threaded runtime); returns its address.
-fn start_server(routes: Routes) -> SocketAddr {
-    let routes = Arc::new(routes);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("bench-server".to_owned())
-        .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                loop {
-                    let (socket, _) = listener.accept().await.unwrap();
-                    socket.set_nodelay(true).unwrap();
-                    tokio::spawn(serve_connection(socket, routes.clone()));
-                }
-            });
-        })
-        .unwrap();
-    rx.recv().unwrap()
-}
-
-async fn serve_connection(mut socket: TcpStream, routes: Arc<Routes>) {
-    let mut buf: Vec<u8> = Vec::with_capacity(8192);
-    let mut chunk = [0u8; 8192];
-    loop {
-        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = std::str::from_utf8(&buf[..end]).unwrap_or("");
-            let target = head.split(' ').nth(1).unwrap_or("/");
-            let (status, body) = match routes.body(target) {
-                Some(body) => ("200 OK", body.clone()),
-                None => (
-                    "404 Not Found",
-                    Bytes::from_static(b"{\"message\":\"not found\"}"),
-                ),
-            };
-            let header = format!(
-                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-                body.len()
-            );
-            buf.drain(..end + 4);
-            if socket.write_all(header.as_bytes()).await.is_err()
-                || socket.write_all(&body).await.is_err()
-            {
-                return;
-            }
-        }
-        match socket.read(&mut chunk).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        let (status, body) = match path {
+            "/links/summer-sale" => ("200 OK", self.get.clone()),
+            "/links" => ("200 OK", self.page.clone()),
+            _ => (
+                "404 Not Found",
+                Bytes::from_static(b"{\"message\":\"not found\"}"),
+            ),
+        };
+        Reply {
+            status,
+            body: vec![body],
         }
     }
 }
@@ -170,10 +101,11 @@ pub(crate) struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
-        let addr = start_server(Routes {
+        let routes = Routes {
             get: get_body(),
             page: page_body(),
-        });
+        };
+        let addr = start_server(move |target| routes.reply(target));
         let base = format!("http://{addr}");
         let client = Client::builder()
             .credential(KEY)

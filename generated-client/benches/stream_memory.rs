@@ -17,17 +17,18 @@
 //! No traffic leaves 127.0.0.1. Results and how they were taken: `BENCHMARKS.md`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
 use prolinksqr::Client;
-use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use serde_json::Value;
+
+#[path = "support/mod.rs"]
+mod support;
+
+use support::{Reply, docs_link, start_server};
 
 // ---------------------------------------------------------------------------------------
 // Counting allocator: live bytes, their peak, and the running total.
@@ -103,81 +104,24 @@ fn reset_peak_rss() -> bool {
 const PAGE_LINKS: usize = 1_000;
 static TOTAL_PAGES: AtomicI64 = AtomicI64::new(1);
 
-fn docs_link(i: usize) -> Value {
-    let slug = format!("summer-sale-{i}");
-    json!({
-        "dynamic_link_id": slug,
-        "full_dynamic_url": format!("https://qr-lb.co/{slug}"),
-        "name": "Summer Sale",
-        "type": "website",
-        "meta_data": { "url": "https://example.com/sale" },
-        "qr_options": { "data": format!("https://qr-lb.co/{slug}"), "width": 300, "height": 300 },
-        "folder_id": null,
-        "created_at": "Jun 24, 2026",
-        "updated_at": "Jun 24, 2026"
-    })
-}
-
-fn start_server(data: Bytes) -> SocketAddr {
-    let data = Arc::new(data);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::Builder::new()
-        .name("bench-server".to_owned())
-        .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                loop {
-                    let (socket, _) = listener.accept().await.unwrap();
-                    socket.set_nodelay(true).unwrap();
-                    tokio::spawn(serve_connection(socket, data.clone()));
-                }
-            });
-        })
-        .unwrap();
-    rx.recv().unwrap()
-}
-
-async fn serve_connection(mut socket: TcpStream, data: Arc<Bytes>) {
-    let mut buf: Vec<u8> = Vec::with_capacity(8192);
-    let mut chunk = [0u8; 8192];
-    loop {
-        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = std::str::from_utf8(&buf[..end]).unwrap_or("");
-            let target = head.split(' ').nth(1).unwrap_or("/");
-            let page: i64 = target
-                .split(['?', '&'])
-                .find_map(|kv| kv.strip_prefix("page="))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(1);
-            let suffix = format!(
-                ",\"meta\":{{\"currentPage\":{page},\"totalPages\":{}}}}}",
-                TOTAL_PAGES.load(Ordering::Relaxed)
-            );
-            let length = b"{\"data\":".len() + data.len() + suffix.len();
-            let header = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {length}\r\n\r\n"
-            );
-            buf.drain(..end + 4);
-            for piece in [
-                header.as_bytes(),
-                b"{\"data\":",
-                &data[..],
-                suffix.as_bytes(),
-            ] {
-                if socket.write_all(piece).await.is_err() {
-                    return;
-                }
-            }
-        }
-        match socket.read(&mut chunk).await {
-            Ok(0) | Err(_) => return,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
+/// `GET /links?page=P`: the shared 1,000 links, then the meta for page P.
+fn reply(data: &Bytes, target: &str) -> Reply {
+    let page: i64 = target
+        .split(['?', '&'])
+        .find_map(|kv| kv.strip_prefix("page="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let suffix = format!(
+        ",\"meta\":{{\"currentPage\":{page},\"totalPages\":{}}}}}",
+        TOTAL_PAGES.load(Ordering::Relaxed)
+    );
+    Reply {
+        status: "200 OK",
+        body: vec![
+            Bytes::from_static(b"{\"data\":"),
+            data.clone(),
+            Bytes::from(suffix),
+        ],
     }
 }
 
@@ -242,7 +186,7 @@ fn main() {
     let data: Vec<Value> = (0..PAGE_LINKS).map(docs_link).collect();
     let data = Bytes::from(serde_json::to_vec(&data).unwrap());
     let page_bytes = data.len();
-    let addr = start_server(data);
+    let addr = start_server(move |target| reply(&data, target));
     let client = Client::builder()
         .credential("key-0123456789abcdef0123456789abcdef")
         .base_url(format!("http://{addr}"))

@@ -634,19 +634,7 @@ impl<'s> TypeBuilder<'s> {
                 )));
             }
         };
-        if let Some(name) = named {
-            self.types.push(TypeDef {
-                name: name.clone(),
-                pointer: pointer.to_owned(),
-                doc,
-                kind: TypeKind::Alias(ty),
-            });
-            return Ok(Converted {
-                ty: Ty::Named(name),
-                nullable,
-            });
-        }
-        Ok(Converted { ty, nullable })
+        self.finish_alias(ty, nullable, pointer, named, doc)
     }
 
     /// The name of the type being defined at `pointer`: the component's, or a fresh one for
@@ -966,6 +954,7 @@ impl<'s> TypeBuilder<'s> {
         Ok(())
     }
 
+    /// `ty` as the result of a schema: a named alias when the schema is a component.
     fn finish_alias(
         &mut self,
         ty: Ty,
