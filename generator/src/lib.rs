@@ -22,6 +22,7 @@ pub mod operations;
 pub mod parse;
 pub mod render;
 pub mod runtime;
+mod schema_check;
 pub mod types;
 mod yaml;
 

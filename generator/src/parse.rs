@@ -60,8 +60,16 @@ pub fn parse_spec(text: &str) -> Result<Spec> {
         let line = locate(text, &e.pointer);
         e.with_line(line)
     })?;
-    inline_misplaced_refs(&mut raw);
     clamp_integer_bounds(&mut raw);
+    // Before `openapiv3`, which takes time exponential in the depth of an invalid schema.
+    // It sees the clamped bounds as `openapiv3` will; it runs before the misplaced
+    // references are inlined so that its pointers name nodes of the document (it checks the
+    // inlined bodies where they are defined).
+    crate::schema_check::check(&raw).map_err(|e| {
+        let line = locate(text, &e.pointer);
+        e.with_line(line)
+    })?;
+    inline_misplaced_refs(&mut raw);
     // Tracking the path costs on every node; only a failure needs it, so trace on error only.
     let openapi = match OpenAPI::deserialize(&raw) {
         Ok(openapi) => openapi,
@@ -341,7 +349,7 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
 /// after the previous one. It is a heuristic (it ignores indentation), which is enough to
 /// point a human at the right place; it never claims a line it did not find.
 pub fn locate(source: &str, pointer: &str) -> Option<usize> {
-    let mut offset = 0;
+    let (mut offset, mut start) = (0, 0);
     let tokens = pointer.trim_start_matches('#').split('/').skip(1);
     for token in tokens {
         let key = token.replace("~1", "/").replace("~0", "~");
@@ -353,9 +361,12 @@ pub fn locate(source: &str, pointer: &str) -> Option<usize> {
             .iter()
             .filter_map(|c| find_key(&source[offset..], c))
             .min()?;
-        offset += found;
+        start = offset + found;
+        // The next key is inside this one: search past its first character, or a key
+        // repeated in the pointer (`items/items`) would find this one again.
+        offset = start + source[start..].chars().next().map_or(0, char::len_utf8);
     }
-    Some(source[..offset].matches('\n').count() + 1)
+    Some(source[..start].matches('\n').count() + 1)
 }
 
 /// The offset of `needle` where it starts a key (after indentation, `- `, `{` or `,`).
@@ -383,6 +394,10 @@ mod tests {
         let json = "{\n \"openapi\": \"3.0.3\",\n \"paths\": {\n  \"/a\": {}\n }\n}";
         assert_eq!(locate(json, "#/paths/~1a"), Some(4));
         assert_eq!(locate(yaml, "#/nothing"), None);
+        let nested = "a:\n  items:\n    items:\n      type: [x]\n";
+        assert_eq!(locate(nested, "#/a/items/items/type"), Some(4));
+        assert_eq!(locate(nested, "#/a/items/items"), Some(3));
+        assert_eq!(locate("名:\n  名:\n    x: 1\n", "#/名/名/x"), Some(3));
     }
 
     #[test]
