@@ -42,10 +42,36 @@ fn assert_no_key(text: &str) {
 
 #[tokio::test]
 async fn unsendable_credential_from_new_fails_each_request_with_config() {
-    let client = Client::new(format!("{KEY}\r\n"));
+    // What `Client::new` builds (no validation), pointed at a local server that must see
+    // nothing: the stored header error fails each request before it is sent.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .credential(format!("{KEY}\r\n"))
+        .base_url(server.uri())
+        .assemble(false)
+        .unwrap();
+    for _ in 0..2 {
+        let err = client.execute(&OP, "/links", |rb| rb).await.unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+        assert!(
+            err.to_string().contains("cannot be sent in a header"),
+            "{err}"
+        );
+        assert_no_key(&format!("{err} {err:?}"));
+    }
+    let client = Client::builder()
+        .credential(KEY)
+        .user_agent("bad\nagent")
+        .base_url(server.uri())
+        .assemble(false)
+        .unwrap();
     let err = client.execute(&OP, "/links", |rb| rb).await.unwrap_err();
-    assert!(matches!(err, Error::Config(_)), "{err:?}");
-    assert_no_key(&format!("{err} {err:?}"));
+    assert!(err.to_string().contains("invalid user agent"), "{err}");
 }
 
 #[tokio::test]
