@@ -155,6 +155,9 @@ fn reachable_from_responses(
 }
 
 /// The modules of `src/generated/` for `spec`: `mod.rs`, `types.rs`, one file per resource.
+///
+/// The files are emitted and formatted on up to [`std::thread::available_parallelism`]
+/// scoped threads (one on a single core); the output does not depend on their number.
 pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     let api = build_api(spec)?;
     let header = config.header();
