@@ -141,6 +141,30 @@ impl Fixture {
         fixture
     }
 
+    /// `n` requests made by `request` (either side's), `in_flight` at a time, on the
+    /// fixture's runtime; each result is kept from being optimized away, then dropped.
+    pub(crate) fn concurrently<T, E, F>(
+        &'static self,
+        n: usize,
+        in_flight: usize,
+        request: impl Fn(&'static Fixture) -> F,
+    ) where
+        F: std::future::Future<Output = Result<T, E>>,
+        E: std::fmt::Debug,
+    {
+        self.rt
+            .block_on(
+                futures::stream::iter(0..n)
+                    .map(|_| request(self))
+                    .buffer_unordered(in_flight)
+                    .try_for_each(|item| async move {
+                        black_box(item);
+                        Ok(())
+                    }),
+            )
+            .unwrap()
+    }
+
     pub(crate) async fn client_get(&self) -> prolinksqr::Result<Link> {
         self.client.links().get("summer-sale").send().await
     }
@@ -214,35 +238,15 @@ mod get_link_concurrent {
     #[divan::bench(sample_count = 40)]
     fn prolinksqr(b: Bencher) {
         let f = fixture();
-        b.counter(ItemsCount::new(REQUESTS)).bench(|| {
-            f.rt.block_on(
-                futures::stream::iter(0..REQUESTS)
-                    .map(|_| f.client_get())
-                    .buffer_unordered(IN_FLIGHT)
-                    .try_for_each(|link| async move {
-                        black_box(link);
-                        Ok(())
-                    }),
-            )
-            .unwrap()
-        });
+        b.counter(ItemsCount::new(REQUESTS))
+            .bench(|| f.concurrently(REQUESTS, IN_FLIGHT, |f| f.client_get()));
     }
 
     #[divan::bench(sample_count = 40)]
     fn baseline_reqwest(b: Bencher) {
         let f = fixture();
-        b.counter(ItemsCount::new(REQUESTS)).bench(|| {
-            f.rt.block_on(
-                futures::stream::iter(0..REQUESTS)
-                    .map(|_| f.baseline_get())
-                    .buffer_unordered(IN_FLIGHT)
-                    .try_for_each(|link| async move {
-                        black_box(link);
-                        Ok(())
-                    }),
-            )
-            .unwrap()
-        });
+        b.counter(ItemsCount::new(REQUESTS))
+            .bench(|| f.concurrently(REQUESTS, IN_FLIGHT, |f| f.baseline_get()));
     }
 }
 

@@ -18,8 +18,6 @@
 
 use std::time::{Duration, Instant};
 
-use futures::{StreamExt, TryStreamExt};
-
 #[allow(
     dead_code,
     reason = "only the fixture is used here; the divan benches are not run"
@@ -60,30 +58,8 @@ fn main() {
         f,
         "get_link, 16 in flight, 512 per block",
         512,
-        |f, n| {
-            f.rt.block_on(
-                futures::stream::iter(0..n)
-                    .map(|_| f.client_get())
-                    .buffer_unordered(16)
-                    .try_for_each(|link| async move {
-                        std::hint::black_box(link);
-                        Ok(())
-                    }),
-            )
-            .unwrap()
-        },
-        |f, n| {
-            f.rt.block_on(
-                futures::stream::iter(0..n)
-                    .map(|_| f.baseline_get())
-                    .buffer_unordered(16)
-                    .try_for_each(|link| async move {
-                        std::hint::black_box(link);
-                        Ok(())
-                    }),
-            )
-            .unwrap()
-        },
+        |f, n| f.concurrently(n, 16, |f| f.client_get()),
+        |f, n| f.concurrently(n, 16, |f| f.baseline_get()),
     );
     ab(
         f,

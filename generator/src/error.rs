@@ -103,3 +103,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub fn push_pointer(base: &str, token: &str) -> String {
     format!("{base}/{}", token.replace('~', "~0").replace('/', "~1"))
 }
+
+/// One reference token of a JSON pointer decoded: `~1` -> `/`, then `~0` -> `~` (RFC 6901).
+pub fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}

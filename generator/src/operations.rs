@@ -8,7 +8,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::error::{Error, Result, push_pointer};
+use crate::error::{Error, Result, push_pointer, unescape_token};
 use crate::ir::{
     Auth, Body, BodyKind, Doc, Group, Location, Method, Operation, Pagination, Param, Part,
     Response, Style, Ty, TypeKind, Unwrap,
@@ -377,7 +377,7 @@ fn component<'s, T>(
                 format!("`$ref: {reference}` must point into `#/components/{section}/`"),
             )));
         };
-        let key = key.replace("~1", "/").replace("~0", "~");
+        let key = unescape_token(key);
         match map.and_then(|m| m.get(&key)) {
             // The pointer of the component itself, so that errors inside it point there.
             Some(ReferenceOr::Item(item)) => return Ok((item, reference)),

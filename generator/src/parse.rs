@@ -8,7 +8,7 @@ use openapiv3::OpenAPI;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, unescape_token};
 
 /// A parsed OpenAPI 3.0 document.
 #[derive(Debug, Clone)]
@@ -352,7 +352,7 @@ pub fn locate(source: &str, pointer: &str) -> Option<usize> {
     let (mut offset, mut start) = (0, 0);
     let tokens = pointer.trim_start_matches('#').split('/').skip(1);
     for token in tokens {
-        let key = token.replace("~1", "/").replace("~0", "~");
+        let key = unescape_token(token);
         if key.parse::<usize>().is_ok() && !source[offset..].contains(&format!("{key}:")) {
             continue; // an array index: no key text to find
         }

@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaData, SchemaKind, Type};
 use serde_json::Value;
 
-use crate::error::{Error, Result, push_pointer};
+use crate::error::{Error, Result, push_pointer, unescape_token};
 use crate::ir::{
     Doc, Field, IntEnum, StringEnum, Struct, Ty, TypeDef, TypeKind, TypeTable, Union, Variant,
 };
@@ -25,7 +25,7 @@ fn component_of(reference: &str) -> Option<String> {
     reference
         .strip_prefix(COMPONENT_PREFIX)
         .filter(|key| !key.contains('/'))
-        .map(unescape)
+        .map(unescape_token)
 }
 /// Inline schemas nested deeper than this are refused rather than risking the stack.
 const MAX_DEPTH: usize = 32;
@@ -1121,10 +1121,6 @@ fn int_type(format: Option<&str>) -> &'static str {
     }
 }
 
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
 fn unescape_pointer(pointer: &str) -> String {
     // A `$ref` is a URI fragment, so its pointer may be percent-encoded (RFC 6901, section 6);
     // serde_json's `pointer()` wants the decoded form.
@@ -1203,7 +1199,7 @@ fn discriminated_variants(raw: &Value) -> BTreeMap<String, String> {
                             .and_then(Value::as_str)
                             .and_then(|r| r.strip_prefix(COMPONENT_PREFIX))
                         {
-                            out.insert(unescape(key), prop.to_owned());
+                            out.insert(unescape_token(key), prop.to_owned());
                         }
                     }
                 }

@@ -12,11 +12,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use generator::error::{push_pointer, unescape_token};
 use serde_json::Value;
 
 use super::classify;
 use super::model::{Change, ChangeKind, Direction, OperationSection, RustDelta, SchemaSection};
-use super::view::{Node, Op, Side, Usage, escape};
+use super::view::{Node, Op, Side, Usage};
 
 /// Compares two specs: changes per operation, then per component schema.
 pub fn compare<'a>(old: &Side<'a>, new: &Side<'a>) -> (Vec<OperationSection>, Vec<SchemaSection>) {
@@ -633,7 +634,7 @@ impl<'s, 'a> Cmp<'s, 'a> {
             let component = pointer
                 .strip_prefix("#/components/schemas/")
                 .map(|rest| rest.split('/').next().unwrap_or(rest))
-                .map(|c| c.replace("~1", "/").replace("~0", "~"));
+                .map(unescape_token);
             // A removed or renamed component is reported as such.
             if let Some(c) = &component
                 && !self.new.components.contains_key(c)
@@ -662,7 +663,7 @@ impl<'s, 'a> Cmp<'s, 'a> {
     fn owner(&self, pointer: &str) -> Option<(String, String)> {
         let rest = pointer.strip_prefix("#/paths/")?;
         let mut parts = rest.split('/');
-        let path = parts.next()?.replace("~1", "/").replace("~0", "~");
+        let path = unescape_token(parts.next()?);
         let second = parts.next()?.to_ascii_uppercase();
         self.old
             .ops
@@ -1111,7 +1112,7 @@ fn flatten<'a>(side: &Side<'a>, node: &Node<'a>, depth: usize) -> Flat<'a> {
             k.clone(),
             Node {
                 value: p,
-                pointer: format!("{}/properties/{}", node.pointer, escape(k)),
+                pointer: push_pointer(&format!("{}/properties", node.pointer), k),
             },
         );
     }

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use generator::error::{push_pointer, unescape_token};
 use generator::ir;
 use serde_json::Value;
 
@@ -207,7 +208,7 @@ impl<'a> Side<'a> {
                     name.clone(),
                     Node {
                         value,
-                        pointer: format!("{SCHEMA_PREFIX}{}", escape(name)),
+                        pointer: push_pointer("#/components/schemas", name),
                     },
                 );
             }
@@ -220,7 +221,7 @@ impl<'a> Side<'a> {
             .into_iter()
             .flatten()
         {
-            let item_ptr = format!("#/paths/{}", escape(path));
+            let item_ptr = push_pointer("#/paths", path);
             let item = side.deref(item);
             for method in METHODS {
                 let Some(op) = item.get(method) else { continue };
@@ -276,7 +277,10 @@ impl<'a> Side<'a> {
                         .and_then(|(media, mt)| {
                             mt.get("schema").map(|s| Node {
                                 value: s,
-                                pointer: format!("{here}/content/{}/schema", escape(media)),
+                                pointer: format!(
+                                    "{}/schema",
+                                    push_pointer(&format!("{here}/content"), media)
+                                ),
                             })
                         }),
                 };
@@ -303,7 +307,7 @@ impl<'a> Side<'a> {
             .into_iter()
             .flatten()
         {
-            let at = format!("{ptr}/responses/{}", escape(code));
+            let at = push_pointer(&format!("{ptr}/responses"), code);
             let r = self.deref(r);
             // `2xx` and `2XX` are the same range; `default` stays as written.
             let code = if code.len() == 3 {
@@ -439,7 +443,7 @@ impl<'a> Side<'a> {
     pub fn component_of(value: &Value) -> Option<String> {
         let reference = value.get("$ref").and_then(Value::as_str)?;
         let name = reference.strip_prefix(SCHEMA_PREFIX)?;
-        Some(unescape(&percent_decode(name)))
+        Some(unescape_token(&percent_decode(name)))
     }
 
     /// Component schemas reachable from each operation's inputs and outputs.
@@ -462,7 +466,7 @@ impl<'a> Side<'a> {
                 }
                 for reference in seen {
                     if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) {
-                        let name = unescape(&percent_decode(name));
+                        let name = unescape_token(&percent_decode(name));
                         let entry = usage.entry(name).or_default();
                         *entry = entry.union(mark);
                     }
@@ -507,7 +511,7 @@ fn content<'a>(holder: &'a Value, at: &str) -> BTreeMap<String, Option<Node<'a>>
         .map(|(media, mt)| {
             let node = mt.get("schema").map(|s| Node {
                 value: s,
-                pointer: format!("{at}/content/{}/schema", escape(media)),
+                pointer: format!("{}/schema", push_pointer(&format!("{at}/content"), media)),
             });
             (media.to_ascii_lowercase(), node)
         })
@@ -658,32 +662,9 @@ fn lookup<'a>(raw: &'a Value, reference: &str) -> Option<&'a Value> {
         .or_else(|| raw.pointer(&percent_decode(pointer)))
 }
 
-/// One JSON-pointer reference token (RFC 6901).
-pub fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
 /// `%XX` escapes of a `$ref` (URI fragment) decoded.
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map_or_else(|_| s.to_owned(), |decoded| decoded.into_owned())
 }
