@@ -113,12 +113,14 @@ rules!(
     response_field_removed_required => [("property-removed", B, B)],
     response_field_removed_optional => [("property-removed", C, B)],
     response_field_became_optional => [("property-required-changed", B, B)],
-    response_enum_value_added => [("enum-value-added", C, C)],
+    // Rust warning on purpose (issue #17): `Other("archived")` now decodes as a variant.
+    response_enum_value_added => [("enum-value-added", C, W)],
     response_enum_value_removed => [("enum-value-removed", C, B)],
     response_field_became_nullable => [("nullable-changed", B, B)],
     response_variant_added => [
         ("schema-added", C, C),
-        ("variant-added", C, C),
+        // Rust warning on purpose (issue #17): `Event::Unknown` now decodes as `Archived`.
+        ("variant-added", C, W),
     ],
     field_type_changed => [("type-changed", B, B)],
     content_type_removed => [("content-type-removed", B, C)],
@@ -135,7 +137,9 @@ rules!(
 fn every_fixture_folder_is_tested() {
     let mut folders: Vec<String> = std::fs::read_dir(root().join(DIR))
         .expect("fixture folder")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .map(|e| e.expect("entry"))
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| name != "realistic")
         .collect();
     folders.sort();
@@ -396,4 +400,155 @@ fn old_and_base_together_are_a_usage_error() {
     });
     assert_eq!(e.exit_code(), EXIT_ERROR);
     assert!(matches!(e, Failure::Usage(_)), "{e:?}");
+}
+
+// ------------------------------------------------------------------ JSON output
+
+/// A JSON value parsed with duplicate-key detection: `serde_json::Value` keeps the last of
+/// two equal keys without a word, which is how a duplicate went unnoticed.
+struct Strict(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(items.into())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Strict(value) = map.next_value()?;
+            if out.insert(key.clone(), value).is_some() {
+                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+            }
+        }
+        Ok(out.into())
+    }
+}
+
+fn strict_json(text: &str) -> Result<serde_json::Value, serde_json::Error> {
+    serde_json::from_str::<Strict>(text).map(|s| s.0)
+}
+
+#[test]
+fn the_strict_parser_refuses_duplicate_keys() {
+    let e = strict_json(r#"{"a": {"rust": 1, "rust": 2}}"#).expect_err("a duplicate key");
+    assert!(e.to_string().contains("duplicate key `rust`"), "{e}");
+    assert_eq!(
+        strict_json(r#"{"a": [{"rust": 1}, {"rust": 2}]}"#).expect("no duplicate")["a"][1]["rust"],
+        2
+    );
+}
+
+/// Every fixture's JSON report (and the realistic one with its code summary) has no
+/// duplicate key and matches `tests/fixtures/spec-diff/report.schema.json`.
+#[test]
+fn json_output_has_unique_keys_and_matches_its_schema() {
+    let schema_path = root().join(DIR).join("report.schema.json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&schema_path).expect("the schema is checked in"),
+    )
+    .expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let mut cases: Vec<(&str, bool)> = RULES.iter().map(|r| (*r, false)).collect();
+    cases.push(("realistic", true));
+    let mut checked = 0;
+    for (rule, code) in cases {
+        let text = spec_diff::render(&report(rule, code), Format::Json);
+        let json = strict_json(&text).unwrap_or_else(|e| panic!("{rule}: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{rule}: {errors:#?}");
+        checked += 1;
+    }
+    assert!(checked > RULES.len(), "every fixture was checked");
+}
+
+// ------------------------------------------------------------------ item check
+
+/// Every breaking Rust verdict of every fixture has a removed or changed public item in
+/// the generated-code summary (else the report flags a classification bug).
+#[test]
+fn every_breaking_rust_verdict_has_a_changed_item() {
+    let mut bugs = Vec::new();
+    for rule in RULES.iter().copied().chain(["realistic"]) {
+        let r = report(rule, true);
+        let code = r.generated.as_ref().expect("generated-code summary");
+        for u in &code.unexplained {
+            bugs.push(format!("{rule}: {u:?}"));
+        }
+        let text = spec_diff::render(&r, Format::Text);
+        assert_eq!(
+            text.contains("every breaking Rust verdict has a removed or changed public item"),
+            code.unexplained.is_empty(),
+            "{rule}: the report says whether the check passed"
+        );
+    }
+    assert!(bugs.is_empty(), "{bugs:#?}");
+}
+
+/// A breaking Rust verdict that the generated code does not bear out is reported.
+#[test]
+fn an_unexplained_breaking_verdict_is_reported_as_a_classification_bug() {
+    use xtask::spec_diff::codediff::check;
+    let mut r = report("operation_removed", true);
+    let mut code = r.generated.clone().expect("generated-code summary");
+    assert!(code.unexplained.is_empty(), "{:?}", code.unexplained);
+    // The same verdict against a summary in which nothing was removed or changed.
+    code.items_removed.clear();
+    code.items_changed.clear();
+    code.unexplained = check(&r, &code);
+    assert_eq!(code.unexplained.len(), 1, "{:?}", code.unexplained);
+    let u = &code.unexplained[0];
+    assert_eq!(u.section, "DELETE /items/{id}");
+    assert_eq!(u.summary, "operation removed");
+    assert!(u.expected.contains(&"DeleteItem".to_owned()), "{u:?}");
+    r.generated = Some(code);
+    let text = spec_diff::render(&r, Format::Text);
+    assert!(
+        text.contains(
+            "CLASSIFICATION BUG: 1 breaking Rust verdict without a removed or changed public item"
+        ),
+        "{text}"
+    );
+    let markdown = spec_diff::render(&r, Format::Markdown);
+    assert!(markdown.contains("❌ CLASSIFICATION BUG"), "{markdown}");
 }

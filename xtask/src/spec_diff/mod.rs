@@ -181,7 +181,9 @@ pub fn diff(old: &Input, new: &Input, code: bool) -> Result<Report, Failure> {
         };
         let before = generate(old, &old_spec)?;
         let after = generate(new, &new_spec)?;
-        report.generated = Some(codediff::summarize(&before.files, &after.files));
+        let mut code = codediff::summarize(&before.files, &after.files);
+        code.unexplained = codediff::check(&report, &code);
+        report.generated = Some(code);
     }
     Ok(report)
 }
