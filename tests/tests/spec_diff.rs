@@ -500,6 +500,18 @@ fn json_output_has_unique_keys_and_matches_its_schema() {
         checked += 1;
     }
     assert!(checked > RULES.len(), "every fixture was checked");
+    // The schema is closed: an unknown field or a wrong level is refused.
+    let mut json = strict_json(&spec_diff::render(
+        &report("operation_removed", false),
+        Format::Json,
+    ))
+    .expect("strict JSON");
+    assert!(validator.is_valid(&json));
+    json["operations"][0]["changes"][0]["rust"]["level"] = "fatal".into();
+    assert!(!validator.is_valid(&json), "a level outside the three");
+    json["operations"][0]["changes"][0]["rust"]["level"] = "breaking".into();
+    json["operations"][0]["changes"][0]["rust_extra"] = 1.into();
+    assert!(!validator.is_valid(&json), "an undeclared field");
 }
 
 // ------------------------------------------------------------------ item check
