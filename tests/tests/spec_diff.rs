@@ -290,8 +290,19 @@ fn run_with_files_returns_the_report_and_the_status() {
         fail_on_breaking: true,
         ..Options::default()
     };
-    let (output, status) = spec_diff::run(&options, &root()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(status, EXIT_BREAKING);
+    let outcome = spec_diff::run(&options, &root()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outcome.status, EXIT_BREAKING);
+    // Files have no crate version: nothing can acknowledge the break, and stderr says so.
+    let gate = outcome.gate.expect("a message for stderr");
+    assert!(
+        gate.starts_with("error: 1 breaking change (--fail-on-breaking):\n  - DELETE /items/{id} (deleteItem): operation removed [breaking: wire, Rust]\n"),
+        "{gate}"
+    );
+    assert!(
+        gate.contains("No version bump can acknowledge them here"),
+        "{gate}"
+    );
+    let output = outcome.report;
     let json: serde_json::Value = serde_json::from_str(&output).expect("valid JSON");
     assert_eq!(json["summary"]["breaking"], true);
     assert!(
@@ -307,11 +318,186 @@ fn run_reads_the_old_side_from_git() {
         new: Some(fixture_path("realistic", "old")),
         ..Options::default()
     };
-    let (output, status) = spec_diff::run(&options, &root()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(status, EXIT_OK);
+    let outcome = spec_diff::run(&options, &root()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outcome.status, EXIT_OK);
+    assert_eq!(outcome.gate, None);
     assert!(
-        output.starts_with("spec-diff: HEAD:spec/openapi.yaml -> "),
-        "{output}"
+        outcome
+            .report
+            .starts_with("spec-diff: HEAD:spec/openapi.yaml -> "),
+        "{}",
+        outcome.report
+    );
+}
+
+// ------------------------------------------------------------------ the CI gate
+
+#[test]
+fn semver_major_bumps() {
+    use spec_diff::{is_major_bump, next_major, package_version};
+    for (old, new, major) in [
+        ("0.1.0", "0.2.0", true),
+        ("0.1.0", "1.0.0", true),
+        ("0.1.0", "0.1.1", false),
+        ("0.1.3", "0.1.3", false),
+        ("1.2.3", "2.0.0", true),
+        ("1.2.3", "1.3.0", false),
+        ("2.0.0", "1.9.0", false),
+        ("0.2.0", "0.1.0", false),
+        ("0.1.0", "0.2.0-alpha.1", true),
+        ("0.1.0", "not a version", false),
+    ] {
+        assert_eq!(is_major_bump(old, new), major, "{old} -> {new}");
+    }
+    assert_eq!(next_major("0.1.7").as_deref(), Some("0.2.0"));
+    assert_eq!(next_major("3.1.7").as_deref(), Some("4.0.0"));
+    let manifest = "[package]\nname = \"prolinksqr\"\nversion = \"0.3.1\" # bump on a break\n\n[dependencies]\nversion = \"9\"\n";
+    assert_eq!(package_version(manifest).as_deref(), Some("0.3.1"));
+    assert_eq!(package_version("[dependencies]\nversion = \"1\"\n"), None);
+    // The checked-in manifest has a version this reads.
+    let ours = std::fs::read_to_string(root().join(spec_diff::MANIFEST)).expect("manifest");
+    assert!(package_version(&ours).is_some());
+}
+
+/// A scratch git repository with `spec/openapi.yaml` and the crate manifest, removed on
+/// drop.
+struct Repo(PathBuf);
+
+impl Repo {
+    fn new(name: &str) -> Repo {
+        let dir = std::env::temp_dir().join(format!("spec-diff-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("spec")).expect("scratch dir");
+        std::fs::create_dir_all(dir.join("generated-client")).expect("scratch dir");
+        let repo = Repo(dir);
+        repo.git(&["init", "-q"]);
+        repo
+    }
+
+    fn write(&self, spec_fixture: &str, side: &str, version: &str) {
+        std::fs::copy(
+            fixture_path(spec_fixture, side),
+            self.0.join("spec/openapi.yaml"),
+        )
+        .expect("copy the spec");
+        std::fs::write(
+            self.0.join(spec_diff::MANIFEST),
+            format!("[package]\nname = \"prolinksqr\"\nversion = \"{version}\"\n"),
+        )
+        .expect("write the manifest");
+    }
+
+    fn commit(&self) {
+        self.git(&["add", "-A"]);
+        self.git(&[
+            "-c",
+            "user.name=spec-diff test",
+            "-c",
+            "user.email=test@localhost",
+            "-c",
+            "commit.gpgsign=false",
+            "commit",
+            "-qm",
+            "change",
+        ]);
+    }
+
+    fn git(&self, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&self.0)
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    }
+
+    fn gate(&self) -> spec_diff::Outcome {
+        let options = Options {
+            base: Some("HEAD".to_owned()),
+            fail_on_breaking: true,
+            ..Options::default()
+        };
+        spec_diff::run(&options, &self.0).unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `--base REV --fail-on-breaking` against the working tree: a breaking spec edit fails
+/// unless the crate's version is bumped semver-major in the same change.
+#[test]
+fn fail_on_breaking_is_acknowledged_by_a_major_version_bump() {
+    let repo = Repo::new("gate");
+    repo.write("operation_removed", "old", "0.1.0");
+    repo.commit();
+
+    // The working tree removes an operation and keeps the version: exit 1, and why.
+    repo.write("operation_removed", "new", "0.1.0");
+    let outcome = repo.gate();
+    assert_eq!(outcome.status, EXIT_BREAKING);
+    let gate = outcome.gate.expect("a message");
+    assert_eq!(
+        gate,
+        "error: 1 breaking change without a semver-major version bump:\n\
+         \x20 - DELETE /items/{id} (deleteItem): operation removed [breaking: wire, Rust]\n\
+         The crate version is 0.1.0 in HEAD:generated-client/Cargo.toml and 0.1.0 in \
+         generated-client/Cargo.toml: a breaking change (on the wire or for the Rust API) needs \
+         the major version bumped, or the minor one while it is 0.x.\n\
+         To acknowledge: set `version = \"0.2.0\"` in generated-client/Cargo.toml in the same \
+         change and say why in the pull request; otherwise fix the spec edit.\n"
+    );
+
+    // A patch bump is not enough.
+    repo.write("operation_removed", "new", "0.1.1");
+    assert_eq!(repo.gate().status, EXIT_BREAKING);
+
+    // The minor bump of a 0.x crate acknowledges it: exit 0, and stderr says so.
+    repo.write("operation_removed", "new", "0.2.0");
+    let outcome = repo.gate();
+    assert_eq!(outcome.status, EXIT_OK);
+    let gate = outcome.gate.expect("a message");
+    assert!(
+        gate.starts_with("spec-diff: 1 breaking change acknowledged by the semver-major version bump 0.1.0 -> 0.2.0"),
+        "{gate}"
+    );
+
+    // Once committed, the next change starts from 0.2.0: a compatible edit passes silently,
+    // another break needs 0.3.0.
+    repo.commit();
+    repo.write("param_optional_added", "old", "0.2.0");
+    repo.commit();
+    repo.write("param_optional_added", "new", "0.2.0");
+    let outcome = repo.gate();
+    assert_eq!((outcome.status, outcome.gate), (EXIT_OK, None));
+    repo.write("param_required_added", "new", "0.2.0");
+    let outcome = repo.gate();
+    assert_eq!(outcome.status, EXIT_BREAKING);
+    assert!(
+        outcome
+            .gate
+            .is_some_and(|g| g.contains("set `version = \"0.3.0\"`")),
+    );
+}
+
+/// A base revision without the manifest (a spec older than the crate) acknowledges
+/// nothing, and says why.
+#[test]
+fn fail_on_breaking_without_a_manifest_at_the_base() {
+    let repo = Repo::new("no-manifest");
+    repo.write("operation_removed", "old", "0.1.0");
+    std::fs::remove_file(repo.0.join(spec_diff::MANIFEST)).expect("remove");
+    repo.commit();
+    repo.write("operation_removed", "new", "1.0.0");
+    let outcome = repo.gate();
+    assert_eq!(outcome.status, EXIT_BREAKING);
+    let gate = outcome.gate.expect("a message");
+    assert!(
+        gate.contains("No version bump can acknowledge them here: cannot read `generated-client/Cargo.toml` at `HEAD`"),
+        "{gate}"
     );
 }
 
@@ -319,7 +505,7 @@ fn run_reads_the_old_side_from_git() {
 
 fn failure(options: Options) -> Failure {
     match spec_diff::run(&options, &root()) {
-        Ok((output, _)) => panic!("expected a failure, got:\n{output}"),
+        Ok(outcome) => panic!("expected a failure, got:\n{}", outcome.report),
         Err(e) => e,
     }
 }
@@ -530,8 +716,8 @@ fn every_breaking_rust_verdict_has_a_changed_item() {
         let text = spec_diff::render(&r, Format::Text);
         assert_eq!(
             text.contains("every breaking Rust verdict has a removed or changed public item"),
-            code.unexplained.is_empty(),
-            "{rule}: the report says whether the check passed"
+            code.unexplained.is_empty() && r.summary.rust.breaking > 0,
+            "{rule}: the report says whether the check passed (when there is something to check)"
         );
     }
     assert!(bugs.is_empty(), "{bugs:#?}");

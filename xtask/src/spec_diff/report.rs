@@ -41,7 +41,7 @@ pub fn text(r: &Report) -> String {
         s.changes.iter().for_each(|c| text_change(c, &mut out));
     }
     if let Some(code) = &r.generated {
-        text_code(code, &mut out);
+        text_code(code, r.summary.rust.breaking, &mut out);
     }
     out
 }
@@ -151,7 +151,7 @@ fn used_in(d: Direction) -> &'static str {
     }
 }
 
-fn text_code(code: &CodeDiff, out: &mut String) {
+fn text_code(code: &CodeDiff, rust_breaking: usize, out: &mut String) {
     out.push_str("\ngenerated code (src/generated/)\n");
     if code.is_empty() {
         out.push_str("  identical\n");
@@ -178,6 +178,9 @@ fn text_code(code: &CodeDiff, out: &mut String) {
         for item in list {
             let _ = writeln!(out, "    {item}");
         }
+    }
+    if rust_breaking == 0 {
+        return; // nothing to check
     }
     let _ = writeln!(out, "  {}", check_line(code));
     for u in &code.unexplained {
@@ -313,7 +316,7 @@ pub fn markdown(r: &Report) -> String {
         }
     }
     if let Some(code) = &r.generated {
-        md_code(code, &mut out);
+        md_code(code, r.summary.rust.breaking, &mut out);
     }
     out
 }
@@ -341,7 +344,7 @@ fn md_table(changes: &[Change], itself: &str, out: &mut String) {
     }
 }
 
-fn md_code(code: &CodeDiff, out: &mut String) {
+fn md_code(code: &CodeDiff, rust_breaking: usize, out: &mut String) {
     out.push_str("\n### Generated code\n\n");
     if code.is_empty() {
         out.push_str("`src/generated/` is identical.\n");
@@ -361,6 +364,9 @@ fn md_code(code: &CodeDiff, out: &mut String) {
     let total = code.items_added.len() + code.items_removed.len() + code.items_changed.len();
     if total > 0 {
         md_items(code, out);
+    }
+    if rust_breaking == 0 {
+        return; // nothing to check
     }
     let mark = if code.unexplained.is_empty() {
         "✅"
