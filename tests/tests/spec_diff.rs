@@ -119,8 +119,24 @@ rules!(
     response_field_became_nullable => [("nullable-changed", B, B)],
     response_variant_added => [
         ("schema-added", C, C),
-        // Rust warning on purpose (issue #17): `Event::Unknown` now decodes as `Archived`.
+        // Both changed on purpose (issue #17). `Event` is untagged (no discriminator): an
+        // `archived` event has no catch-all to fall into on the wire, and values that
+        // decoded as `Event::Deleted` (tried after `Archived` now) may change variant.
+        ("variant-added", W, W),
+    ],
+    tagged_variant_added => [
+        ("schema-added", C, C),
+        // A received tagged union: `archived` decoded as `Event::Unknown` before.
         ("variant-added", C, W),
+    ],
+    untagged_variant_inserted => [("variant-added", W, W)],
+    untagged_variant_appended => [("variant-added", W, C)],
+    enum_default_changed => [("default-changed", W, W)],
+    // `Item::note: Note` becomes `Option<Note>`: was rated Rust-compatible before.
+    component_became_nullable => [("nullable-changed", B, B)],
+    schema_blast_radius => [
+        ("enum-value-removed", B, B),
+        ("property-added", B, B),
     ],
     field_type_changed => [("type-changed", B, B)],
     content_type_removed => [("content-type-removed", B, C)],
@@ -162,6 +178,76 @@ fn enum_value_added_in_a_response_as_markdown_and_json() {
     );
     insta::assert_snapshot!(
         "response_enum_value_added_json",
+        spec_diff::render(&r, Format::Json)
+    );
+}
+
+/// Under each changed schema: the operations that reach it, with their generated call,
+/// in the request, the response or both, directly or through other schemas.
+#[test]
+fn a_schema_change_lists_the_operations_it_reaches() {
+    let r = report("schema_blast_radius", false);
+    let reached = |schema: &str| -> Vec<(String, String, String)> {
+        let section = r
+            .schemas
+            .iter()
+            .find(|s| s.name == schema)
+            .unwrap_or_else(|| panic!("no section {schema}"));
+        section
+            .operations
+            .iter()
+            .map(|a| {
+                let via = |v: &Option<Vec<String>>| match v {
+                    None => "-".to_owned(),
+                    Some(v) if v.is_empty() => "direct".to_owned(),
+                    Some(v) => v.join(">"),
+                };
+                (
+                    a.call.clone().unwrap_or_default(),
+                    via(&a.request_via),
+                    via(&a.response_via),
+                )
+            })
+            .collect()
+    };
+    let row = |call: &str, request: &str, response: &str| {
+        (call.to_owned(), request.to_owned(), response.to_owned())
+    };
+    assert_eq!(
+        reached("FolderRequest"),
+        [
+            row("client.folders().create(..)", "direct", "-"),
+            row("client.folders().create_many(..)", "FolderBatch", "-"),
+            row("client.folders().update(..)", "direct", "-"),
+        ]
+    );
+    assert_eq!(
+        reached("Color"),
+        [
+            row("client.folders().list_folders()", "-", "FolderList>Folder"),
+            row("client.folders().create(..)", "FolderRequest", "Folder"),
+            row(
+                "client.folders().create_many(..)",
+                "FolderBatch>FolderRequest",
+                "-"
+            ),
+            row("client.folders().update(..)", "FolderRequest", "Folder"),
+        ]
+    );
+    let color = r.schemas.iter().find(|s| s.name == "Color").expect("Color");
+    let both: Vec<&str> = color
+        .operations
+        .iter()
+        .filter(|a| a.reached == xtask::spec_diff::model::Direction::Both)
+        .map(|a| a.operation_id.as_str())
+        .collect();
+    assert_eq!(both, ["createFolder", "updateFolder"]);
+    insta::assert_snapshot!(
+        "schema_blast_radius_markdown",
+        spec_diff::render(&r, Format::Markdown)
+    );
+    insta::assert_snapshot!(
+        "schema_blast_radius_json",
         spec_diff::render(&r, Format::Json)
     );
 }

@@ -825,16 +825,24 @@ fn verdicts(kind: &ChangeKind, dir: Direction) -> (Verdict, Verdict) {
         K::VariantAdded {
             rust,
             rust_variant,
+            catch_all,
             captures,
             ..
         } => (
             by_direction(
                 dir,
                 v(Compatible, "a new alternative the server accepts"),
-                v(
-                    Compatible,
-                    "compatible because received unions are open: an unknown alternative decodes into the catch-all variant",
-                ),
+                match (rust_variant, catch_all) {
+                    // The union is known and untagged: there is no catch-all to fall into.
+                    (Some(_), None) => v(
+                        Warning,
+                        "an untagged union has no catch-all: old clients decode a value of the new alternative only if one of the old variants happens to accept it, else they fail",
+                    ),
+                    _ => v(
+                        Compatible,
+                        "compatible because received unions are open: an unknown alternative decodes into the catch-all variant",
+                    ),
+                },
             ),
             match (rust_variant, captures.as_slice()) {
                 (Some(new), [first, ..]) => v(

@@ -905,7 +905,14 @@ impl<'s, 'a> Cmp<'s, 'a> {
                 dir,
                 ChangeKind::NullableChanged {
                     nullable: n.nullable,
-                    rust: at.rust.clone(),
+                    rust: if at.top {
+                        // A component's `nullable` travels through every `$ref` to it: the
+                        // fields that hold it are what changes, not the type itself.
+                        self.holders(&o.pointer, &n.pointer)
+                            .unwrap_or_else(|| at.rust.clone())
+                    } else {
+                        at.rust.clone()
+                    },
                 },
             );
         }
@@ -998,7 +1005,7 @@ impl<'s, 'a> Cmp<'s, 'a> {
             .iter()
             .filter(|(l, _)| !o.variants.contains_key(*l))
         {
-            let (rust_variant, captures) = self.captures(o, n, node, at.usage.response);
+            let (rust_variant, catch_all, captures) = self.captures(o, n, node, at.usage.response);
             sink.push(
                 loc.clone(),
                 dir,
@@ -1006,6 +1013,7 @@ impl<'s, 'a> Cmp<'s, 'a> {
                     variant: label.clone(),
                     rust: at.rust.clone(),
                     rust_variant,
+                    catch_all,
                     captures,
                 },
             );
@@ -1022,6 +1030,18 @@ impl<'s, 'a> Cmp<'s, 'a> {
         }
     }
 
+    /// The struct fields that hold the types generated at `old` and `new` (declarations,
+    /// joined), or `None` when no field does on either side.
+    fn holders(&self, old: &str, new: &str) -> Option<RustDelta> {
+        let decls = |side: &Side<'a>, pointer: &str| -> Option<String> {
+            let name = &side.type_at(pointer)?.name;
+            let list = side.fields_holding(name);
+            (!list.is_empty()).then(|| list.join(", "))
+        };
+        let delta = RustDelta::new(decls(self.old, old), decls(self.new, new));
+        (delta.before.is_some() || delta.after.is_some()).then_some(delta)
+    }
+
     /// The new union variant for the alternative at `added` (a `oneOf`/`anyOf` member of
     /// `n`), and the variants that decoded, before, values it may now take: serde tries a
     /// tagged union's tag first and falls back to its catch-all (only received unions have
@@ -1033,11 +1053,11 @@ impl<'s, 'a> Cmp<'s, 'a> {
         n: &Flat<'a>,
         added: &Node<'a>,
         received: bool,
-    ) -> (Option<String>, Vec<String>) {
+    ) -> (Option<String>, Option<String>, Vec<String>) {
         let (Some((old_name, ou)), Some((name, nu))) =
             (self.old.union_at(&o.pointer), self.new.union_at(&n.pointer))
         else {
-            return (None, Vec::new());
+            return (None, None, Vec::new());
         };
         let index = added
             .pointer
@@ -1045,19 +1065,21 @@ impl<'s, 'a> Cmp<'s, 'a> {
             .next()
             .and_then(|i| i.parse::<usize>().ok());
         let Some(variant) = index.and_then(|i| nu.variants.get(i)) else {
-            return (None, Vec::new());
+            return (None, None, Vec::new());
         };
         let path = |v: &str| format!("{name}::{v}");
         let rust_variant = Some(path(&variant.name));
+        // A received tagged union has a catch-all, named `Unknown` unless a variant took
+        // that name.
+        let catch_all =
+            (received && ou.tag.is_some() && !ou.variants.iter().any(|v| v.name == "Unknown"))
+                .then(|| path("Unknown"));
         if !received || old_name != name {
-            return (rust_variant, Vec::new());
+            return (rust_variant, catch_all, Vec::new());
         }
-        let captures = match (&ou.tag, &nu.tag) {
-            // The catch-all is named `Unknown` unless a variant took that name.
-            (Some(_), Some(_)) if !ou.variants.iter().any(|v| v.name == "Unknown") => {
-                vec![path("Unknown")]
-            }
-            (None, None) => {
+        let captures = match (&ou.tag, &nu.tag, &catch_all) {
+            (Some(_), Some(_), Some(other)) => vec![other.clone()],
+            (None, None, _) => {
                 let before: Vec<&str> = ou.variants.iter().map(|v| v.name.as_str()).collect();
                 nu.variants
                     .iter()
@@ -1068,7 +1090,7 @@ impl<'s, 'a> Cmp<'s, 'a> {
             }
             _ => Vec::new(),
         };
-        (rust_variant, captures)
+        (rust_variant, catch_all, captures)
     }
 
     fn properties(&self, o: &Flat<'a>, n: &Flat<'a>, at: &At, sink: &mut Sink) {

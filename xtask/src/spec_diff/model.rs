@@ -353,6 +353,9 @@ pub enum ChangeKind {
         rust: RustDelta,
         /// Its new variant (`Event::Archived`).
         rust_variant: Option<String>,
+        /// The catch-all variant of a received tagged union (`Event::Unknown`); `None` for
+        /// an untagged union, which has none.
+        catch_all: Option<String>,
         /// Variants that decoded some received values before and may lose them to the
         /// new one: the catch-all of a tagged union (`Event::Unknown`), or the variants an
         /// untagged union now tries after it. Empty when decoding cannot change.

@@ -542,6 +542,34 @@ impl<'a> Side<'a> {
         })
     }
 
+    /// Every struct field whose type holds the generated type `name` (directly, in an
+    /// `Option`, a `Vec` or a map), declared: `Item::note: Option<Note>`; sorted.
+    pub fn fields_holding(&self, name: &str) -> Vec<String> {
+        fn holds(ty: &ir::Ty, name: &str) -> bool {
+            match ty {
+                ir::Ty::Named(n) => n == name,
+                ir::Ty::Vec(t) | ir::Ty::Map(t) | ir::Ty::Option(t) => holds(t, name),
+                _ => false,
+            }
+        }
+        let mut out: Vec<String> = self
+            .types
+            .values()
+            .filter_map(|def| match &def.kind {
+                ir::TypeKind::Struct(s) => Some((def, s)),
+                _ => None,
+            })
+            .flat_map(|(def, s)| {
+                s.fields
+                    .iter()
+                    .filter(|f| holds(&f.ty, name))
+                    .map(move |f| format!("{}::{}: {}", def.name, f.name, field_type(f)))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     /// What kind of Rust type the schema at `pointer` became: `struct Link`.
     pub fn describe_type(&self, pointer: &str) -> Option<String> {
         let def = self.type_at(pointer)?;
