@@ -11,8 +11,12 @@
 //!   (`RustDelta`); the rule's default applies otherwise.
 //!
 //! `warning` marks changes that compile and keep working for most clients but can change
-//! behaviour or refuse some callers: a new required scope, a changed default, a removed
-//! parameter or request field that the server will now ignore, a response limit relaxed.
+//! behaviour or refuse some callers. On the wire: a new required scope, a changed default,
+//! a removed parameter or request field that the server will now ignore, a response limit
+//! relaxed, a new alternative of a received untagged union. For Rust, behaviour changes
+//! that compile: a received value that decoded as a catch-all (`Other("adopted")`, a
+//! tagged union's `Unknown`) or as another untagged variant now decodes as a new variant,
+//! and a generated enum's `Default` that returns another variant.
 
 use serde_json::Value;
 

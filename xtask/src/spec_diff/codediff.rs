@@ -8,6 +8,9 @@
 //! impls (`Display`, `From`, serde) follow their type and are left out to keep it short.
 //! An item counts as changed when its shape changes: doc comments and function bodies are
 //! ignored (a new optional field changes the body of `new()`, not what callers see).
+//!
+//! [`check`] then holds the classification to account: every breaking Rust verdict must
+//! have a removed or changed item of a type it concerns, else it is reported as a bug.
 
 use std::collections::{BTreeMap, BTreeSet};
 
