@@ -113,12 +113,30 @@ rules!(
     response_field_removed_required => [("property-removed", B, B)],
     response_field_removed_optional => [("property-removed", C, B)],
     response_field_became_optional => [("property-required-changed", B, B)],
-    response_enum_value_added => [("enum-value-added", C, C)],
+    // Rust warning on purpose (issue #17): `Other("archived")` now decodes as a variant.
+    response_enum_value_added => [("enum-value-added", C, W)],
     response_enum_value_removed => [("enum-value-removed", C, B)],
     response_field_became_nullable => [("nullable-changed", B, B)],
     response_variant_added => [
         ("schema-added", C, C),
-        ("variant-added", C, C),
+        // Both changed on purpose (issue #17). `Event` is untagged (no discriminator): an
+        // `archived` event has no catch-all to fall into on the wire, and values that
+        // decoded as `Event::Deleted` (tried after `Archived` now) may change variant.
+        ("variant-added", W, W),
+    ],
+    tagged_variant_added => [
+        ("schema-added", C, C),
+        // A received tagged union: `archived` decoded as `Event::Unknown` before.
+        ("variant-added", C, W),
+    ],
+    untagged_variant_inserted => [("variant-added", W, W)],
+    untagged_variant_appended => [("variant-added", W, C)],
+    enum_default_changed => [("default-changed", W, W)],
+    // `Item::note: Note` becomes `Option<Note>`: was rated Rust-compatible before.
+    component_became_nullable => [("nullable-changed", B, B)],
+    schema_blast_radius => [
+        ("enum-value-removed", B, B),
+        ("property-added", B, B),
     ],
     field_type_changed => [("type-changed", B, B)],
     content_type_removed => [("content-type-removed", B, C)],
@@ -135,7 +153,9 @@ rules!(
 fn every_fixture_folder_is_tested() {
     let mut folders: Vec<String> = std::fs::read_dir(root().join(DIR))
         .expect("fixture folder")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .map(|e| e.expect("entry"))
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| name != "realistic")
         .collect();
     folders.sort();
@@ -158,6 +178,76 @@ fn enum_value_added_in_a_response_as_markdown_and_json() {
     );
     insta::assert_snapshot!(
         "response_enum_value_added_json",
+        spec_diff::render(&r, Format::Json)
+    );
+}
+
+/// Under each changed schema: the operations that reach it, with their generated call,
+/// in the request, the response or both, directly or through other schemas.
+#[test]
+fn a_schema_change_lists_the_operations_it_reaches() {
+    let r = report("schema_blast_radius", false);
+    let reached = |schema: &str| -> Vec<(String, String, String)> {
+        let section = r
+            .schemas
+            .iter()
+            .find(|s| s.name == schema)
+            .unwrap_or_else(|| panic!("no section {schema}"));
+        section
+            .operations
+            .iter()
+            .map(|a| {
+                let via = |v: &Option<Vec<String>>| match v {
+                    None => "-".to_owned(),
+                    Some(v) if v.is_empty() => "direct".to_owned(),
+                    Some(v) => v.join(">"),
+                };
+                (
+                    a.call.clone().unwrap_or_default(),
+                    via(&a.request_via),
+                    via(&a.response_via),
+                )
+            })
+            .collect()
+    };
+    let row = |call: &str, request: &str, response: &str| {
+        (call.to_owned(), request.to_owned(), response.to_owned())
+    };
+    assert_eq!(
+        reached("FolderRequest"),
+        [
+            row("client.folders().create(..)", "direct", "-"),
+            row("client.folders().create_many(..)", "FolderBatch", "-"),
+            row("client.folders().update(..)", "direct", "-"),
+        ]
+    );
+    assert_eq!(
+        reached("Color"),
+        [
+            row("client.folders().list_folders()", "-", "FolderList>Folder"),
+            row("client.folders().create(..)", "FolderRequest", "Folder"),
+            row(
+                "client.folders().create_many(..)",
+                "FolderBatch>FolderRequest",
+                "-"
+            ),
+            row("client.folders().update(..)", "FolderRequest", "Folder"),
+        ]
+    );
+    let color = r.schemas.iter().find(|s| s.name == "Color").expect("Color");
+    let both: Vec<&str> = color
+        .operations
+        .iter()
+        .filter(|a| a.reached == xtask::spec_diff::model::Direction::Both)
+        .map(|a| a.operation_id.as_str())
+        .collect();
+    assert_eq!(both, ["createFolder", "updateFolder"]);
+    insta::assert_snapshot!(
+        "schema_blast_radius_markdown",
+        spec_diff::render(&r, Format::Markdown)
+    );
+    insta::assert_snapshot!(
+        "schema_blast_radius_json",
         spec_diff::render(&r, Format::Json)
     );
 }
@@ -286,8 +376,19 @@ fn run_with_files_returns_the_report_and_the_status() {
         fail_on_breaking: true,
         ..Options::default()
     };
-    let (output, status) = spec_diff::run(&options, &root()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(status, EXIT_BREAKING);
+    let outcome = spec_diff::run(&options, &root()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outcome.status, EXIT_BREAKING);
+    // Files have no crate version: nothing can acknowledge the break, and stderr says so.
+    let gate = outcome.gate.expect("a message for stderr");
+    assert!(
+        gate.starts_with("error: 1 breaking change (--fail-on-breaking):\n  - DELETE /items/{id} (deleteItem): operation removed [breaking: wire, Rust]\n"),
+        "{gate}"
+    );
+    assert!(
+        gate.contains("No version bump can acknowledge them here"),
+        "{gate}"
+    );
+    let output = outcome.report;
     let json: serde_json::Value = serde_json::from_str(&output).expect("valid JSON");
     assert_eq!(json["summary"]["breaking"], true);
     assert!(
@@ -303,11 +404,186 @@ fn run_reads_the_old_side_from_git() {
         new: Some(fixture_path("realistic", "old")),
         ..Options::default()
     };
-    let (output, status) = spec_diff::run(&options, &root()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(status, EXIT_OK);
+    let outcome = spec_diff::run(&options, &root()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(outcome.status, EXIT_OK);
+    assert_eq!(outcome.gate, None);
     assert!(
-        output.starts_with("spec-diff: HEAD:spec/openapi.yaml -> "),
-        "{output}"
+        outcome
+            .report
+            .starts_with("spec-diff: HEAD:spec/openapi.yaml -> "),
+        "{}",
+        outcome.report
+    );
+}
+
+// ------------------------------------------------------------------ the CI gate
+
+#[test]
+fn semver_major_bumps() {
+    use spec_diff::{is_major_bump, next_major, package_version};
+    for (old, new, major) in [
+        ("0.1.0", "0.2.0", true),
+        ("0.1.0", "1.0.0", true),
+        ("0.1.0", "0.1.1", false),
+        ("0.1.3", "0.1.3", false),
+        ("1.2.3", "2.0.0", true),
+        ("1.2.3", "1.3.0", false),
+        ("2.0.0", "1.9.0", false),
+        ("0.2.0", "0.1.0", false),
+        ("0.1.0", "0.2.0-alpha.1", true),
+        ("0.1.0", "not a version", false),
+    ] {
+        assert_eq!(is_major_bump(old, new), major, "{old} -> {new}");
+    }
+    assert_eq!(next_major("0.1.7").as_deref(), Some("0.2.0"));
+    assert_eq!(next_major("3.1.7").as_deref(), Some("4.0.0"));
+    let manifest = "[package]\nname = \"prolinksqr\"\nversion = \"0.3.1\" # bump on a break\n\n[dependencies]\nversion = \"9\"\n";
+    assert_eq!(package_version(manifest).as_deref(), Some("0.3.1"));
+    assert_eq!(package_version("[dependencies]\nversion = \"1\"\n"), None);
+    // The checked-in manifest has a version this reads.
+    let ours = std::fs::read_to_string(root().join(spec_diff::MANIFEST)).expect("manifest");
+    assert!(package_version(&ours).is_some());
+}
+
+/// A scratch git repository with `spec/openapi.yaml` and the crate manifest, removed on
+/// drop.
+struct Repo(PathBuf);
+
+impl Repo {
+    fn new(name: &str) -> Repo {
+        let dir = std::env::temp_dir().join(format!("spec-diff-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("spec")).expect("scratch dir");
+        std::fs::create_dir_all(dir.join("generated-client")).expect("scratch dir");
+        let repo = Repo(dir);
+        repo.git(&["init", "-q"]);
+        repo
+    }
+
+    fn write(&self, spec_fixture: &str, side: &str, version: &str) {
+        std::fs::copy(
+            fixture_path(spec_fixture, side),
+            self.0.join("spec/openapi.yaml"),
+        )
+        .expect("copy the spec");
+        std::fs::write(
+            self.0.join(spec_diff::MANIFEST),
+            format!("[package]\nname = \"prolinksqr\"\nversion = \"{version}\"\n"),
+        )
+        .expect("write the manifest");
+    }
+
+    fn commit(&self) {
+        self.git(&["add", "-A"]);
+        self.git(&[
+            "-c",
+            "user.name=spec-diff test",
+            "-c",
+            "user.email=test@localhost",
+            "-c",
+            "commit.gpgsign=false",
+            "commit",
+            "-qm",
+            "change",
+        ]);
+    }
+
+    fn git(&self, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&self.0)
+            .status()
+            .expect("git runs");
+        assert!(status.success(), "git {args:?}");
+    }
+
+    fn gate(&self) -> spec_diff::Outcome {
+        let options = Options {
+            base: Some("HEAD".to_owned()),
+            fail_on_breaking: true,
+            ..Options::default()
+        };
+        spec_diff::run(&options, &self.0).unwrap_or_else(|e| panic!("{e}"))
+    }
+}
+
+impl Drop for Repo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `--base REV --fail-on-breaking` against the working tree: a breaking spec edit fails
+/// unless the crate's version is bumped semver-major in the same change.
+#[test]
+fn fail_on_breaking_is_acknowledged_by_a_major_version_bump() {
+    let repo = Repo::new("gate");
+    repo.write("operation_removed", "old", "0.1.0");
+    repo.commit();
+
+    // The working tree removes an operation and keeps the version: exit 1, and why.
+    repo.write("operation_removed", "new", "0.1.0");
+    let outcome = repo.gate();
+    assert_eq!(outcome.status, EXIT_BREAKING);
+    let gate = outcome.gate.expect("a message");
+    assert_eq!(
+        gate,
+        "error: 1 breaking change without a semver-major version bump:\n\
+         \x20 - DELETE /items/{id} (deleteItem): operation removed [breaking: wire, Rust]\n\
+         The crate version is 0.1.0 in HEAD:generated-client/Cargo.toml and 0.1.0 in \
+         generated-client/Cargo.toml: a breaking change (on the wire or for the Rust API) needs \
+         the major version bumped, or the minor one while it is 0.x.\n\
+         To acknowledge: set `version = \"0.2.0\"` in generated-client/Cargo.toml in the same \
+         change and say why in the pull request; otherwise fix the spec edit.\n"
+    );
+
+    // A patch bump is not enough.
+    repo.write("operation_removed", "new", "0.1.1");
+    assert_eq!(repo.gate().status, EXIT_BREAKING);
+
+    // The minor bump of a 0.x crate acknowledges it: exit 0, and stderr says so.
+    repo.write("operation_removed", "new", "0.2.0");
+    let outcome = repo.gate();
+    assert_eq!(outcome.status, EXIT_OK);
+    let gate = outcome.gate.expect("a message");
+    assert!(
+        gate.starts_with("spec-diff: 1 breaking change acknowledged by the semver-major version bump 0.1.0 -> 0.2.0"),
+        "{gate}"
+    );
+
+    // Once committed, the next change starts from 0.2.0: a compatible edit passes silently,
+    // another break needs 0.3.0.
+    repo.commit();
+    repo.write("param_optional_added", "old", "0.2.0");
+    repo.commit();
+    repo.write("param_optional_added", "new", "0.2.0");
+    let outcome = repo.gate();
+    assert_eq!((outcome.status, outcome.gate), (EXIT_OK, None));
+    repo.write("param_required_added", "new", "0.2.0");
+    let outcome = repo.gate();
+    assert_eq!(outcome.status, EXIT_BREAKING);
+    assert!(
+        outcome
+            .gate
+            .is_some_and(|g| g.contains("set `version = \"0.3.0\"`")),
+    );
+}
+
+/// A base revision without the manifest (a spec older than the crate) acknowledges
+/// nothing, and says why.
+#[test]
+fn fail_on_breaking_without_a_manifest_at_the_base() {
+    let repo = Repo::new("no-manifest");
+    repo.write("operation_removed", "old", "0.1.0");
+    std::fs::remove_file(repo.0.join(spec_diff::MANIFEST)).expect("remove");
+    repo.commit();
+    repo.write("operation_removed", "new", "1.0.0");
+    let outcome = repo.gate();
+    assert_eq!(outcome.status, EXIT_BREAKING);
+    let gate = outcome.gate.expect("a message");
+    assert!(
+        gate.contains("No version bump can acknowledge them here: cannot read `generated-client/Cargo.toml` at `HEAD`"),
+        "{gate}"
     );
 }
 
@@ -315,7 +591,7 @@ fn run_reads_the_old_side_from_git() {
 
 fn failure(options: Options) -> Failure {
     match spec_diff::run(&options, &root()) {
-        Ok((output, _)) => panic!("expected a failure, got:\n{output}"),
+        Ok(outcome) => panic!("expected a failure, got:\n{}", outcome.report),
         Err(e) => e,
     }
 }
@@ -396,4 +672,167 @@ fn old_and_base_together_are_a_usage_error() {
     });
     assert_eq!(e.exit_code(), EXIT_ERROR);
     assert!(matches!(e, Failure::Usage(_)), "{e:?}");
+}
+
+// ------------------------------------------------------------------ JSON output
+
+/// A JSON value parsed with duplicate-key detection: `serde_json::Value` keeps the last of
+/// two equal keys without a word, which is how a duplicate went unnoticed.
+struct Strict(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(items.into())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Strict(value) = map.next_value()?;
+            if out.insert(key.clone(), value).is_some() {
+                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+            }
+        }
+        Ok(out.into())
+    }
+}
+
+fn strict_json(text: &str) -> Result<serde_json::Value, serde_json::Error> {
+    serde_json::from_str::<Strict>(text).map(|s| s.0)
+}
+
+#[test]
+fn the_strict_parser_refuses_duplicate_keys() {
+    let e = strict_json(r#"{"a": {"rust": 1, "rust": 2}}"#).expect_err("a duplicate key");
+    assert!(e.to_string().contains("duplicate key `rust`"), "{e}");
+    assert_eq!(
+        strict_json(r#"{"a": [{"rust": 1}, {"rust": 2}]}"#).expect("no duplicate")["a"][1]["rust"],
+        2
+    );
+}
+
+/// Every fixture's JSON report (and the realistic one with its code summary) has no
+/// duplicate key and matches `tests/fixtures/spec-diff/report.schema.json`.
+#[test]
+fn json_output_has_unique_keys_and_matches_its_schema() {
+    let schema_path = root().join(DIR).join("report.schema.json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&schema_path).expect("the schema is checked in"),
+    )
+    .expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let mut cases: Vec<(&str, bool)> = RULES.iter().map(|r| (*r, false)).collect();
+    cases.push(("realistic", true));
+    let mut checked = 0;
+    for (rule, code) in cases {
+        let text = spec_diff::render(&report(rule, code), Format::Json);
+        let json = strict_json(&text).unwrap_or_else(|e| panic!("{rule}: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{rule}: {errors:#?}");
+        checked += 1;
+    }
+    assert!(checked > RULES.len(), "every fixture was checked");
+    // The schema is closed: an unknown field or a wrong level is refused.
+    let mut json = strict_json(&spec_diff::render(
+        &report("operation_removed", false),
+        Format::Json,
+    ))
+    .expect("strict JSON");
+    assert!(validator.is_valid(&json));
+    json["operations"][0]["changes"][0]["rust"]["level"] = "fatal".into();
+    assert!(!validator.is_valid(&json), "a level outside the three");
+    json["operations"][0]["changes"][0]["rust"]["level"] = "breaking".into();
+    json["operations"][0]["changes"][0]["rust_extra"] = 1.into();
+    assert!(!validator.is_valid(&json), "an undeclared field");
+}
+
+// ------------------------------------------------------------------ item check
+
+/// Every breaking Rust verdict of every fixture has a removed or changed public item in
+/// the generated-code summary (else the report flags a classification bug).
+#[test]
+fn every_breaking_rust_verdict_has_a_changed_item() {
+    let mut bugs = Vec::new();
+    for rule in RULES.iter().copied().chain(["realistic"]) {
+        let r = report(rule, true);
+        let code = r.generated.as_ref().expect("generated-code summary");
+        for u in &code.unexplained {
+            bugs.push(format!("{rule}: {u:?}"));
+        }
+        let text = spec_diff::render(&r, Format::Text);
+        assert_eq!(
+            text.contains("every breaking Rust verdict has a removed or changed public item"),
+            code.unexplained.is_empty() && r.summary.rust.breaking > 0,
+            "{rule}: the report says whether the check passed (when there is something to check)"
+        );
+    }
+    assert!(bugs.is_empty(), "{bugs:#?}");
+}
+
+/// A breaking Rust verdict that the generated code does not bear out is reported.
+#[test]
+fn an_unexplained_breaking_verdict_is_reported_as_a_classification_bug() {
+    use xtask::spec_diff::codediff::check;
+    let mut r = report("operation_removed", true);
+    let mut code = r.generated.clone().expect("generated-code summary");
+    assert!(code.unexplained.is_empty(), "{:?}", code.unexplained);
+    // The same verdict against a summary in which nothing was removed or changed.
+    code.items_removed.clear();
+    code.items_changed.clear();
+    code.unexplained = check(&r, &code);
+    assert_eq!(code.unexplained.len(), 1, "{:?}", code.unexplained);
+    let u = &code.unexplained[0];
+    assert_eq!(u.section, "DELETE /items/{id}");
+    assert_eq!(u.summary, "operation removed");
+    assert!(u.expected.contains(&"DeleteItem".to_owned()), "{u:?}");
+    r.generated = Some(code);
+    let text = spec_diff::render(&r, Format::Text);
+    assert!(
+        text.contains(
+            "CLASSIFICATION BUG: 1 breaking Rust verdict without a removed or changed public item"
+        ),
+        "{text}"
+    );
+    let markdown = spec_diff::render(&r, Format::Markdown);
+    assert!(markdown.contains("❌ CLASSIFICATION BUG"), "{markdown}");
 }

@@ -11,8 +11,12 @@
 //!   (`RustDelta`); the rule's default applies otherwise.
 //!
 //! `warning` marks changes that compile and keep working for most clients but can change
-//! behaviour or refuse some callers: a new required scope, a changed default, a removed
-//! parameter or request field that the server will now ignore, a response limit relaxed.
+//! behaviour or refuse some callers. On the wire: a new required scope, a changed default,
+//! a removed parameter or request field that the server will now ignore, a response limit
+//! relaxed, a new alternative of a received untagged union. For Rust, behaviour changes
+//! that compile: a received value that decoded as a catch-all (`Other("adopted")`, a
+//! tagged union's `Unknown`) or as another untagged variant now decodes as a new variant,
+//! and a generated enum's `Default` that returns another variant.
 
 use serde_json::Value;
 
@@ -167,9 +171,9 @@ fn summary(kind: &ChangeKind) -> String {
         K::NullableChanged {
             nullable: false, ..
         } => "no longer nullable".to_owned(),
-        K::EnumValueAdded { value } => format!("enum value `{}` added", show(value)),
-        K::EnumValueRemoved { value } => format!("enum value `{}` removed", show(value)),
-        K::DefaultChanged { from, to } => {
+        K::EnumValueAdded { value, .. } => format!("enum value `{}` added", show(value)),
+        K::EnumValueRemoved { value, .. } => format!("enum value `{}` removed", show(value)),
+        K::DefaultChanged { from, to, .. } => {
             format!("default changed: `{}` → `{}`", show_opt(from), show_opt(to))
         }
         K::LimitChanged {
@@ -199,6 +203,51 @@ fn summary(kind: &ChangeKind) -> String {
             (Some(b), None) => format!("generated type `{b}` removed"),
             _ => "generated type removed".to_owned(),
         },
+    }
+}
+
+/// The Rust verdict of a new enum value: a received value that decoded as the catch-all
+/// (`Other("adopted")`) now decodes as its own variant, which compiles but changes what a
+/// `match` on `Other(..)` sees.
+fn enum_value_added(
+    value: &Value,
+    variant: Option<&str>,
+    catch_all: Option<&str>,
+    dir: Direction,
+) -> Verdict {
+    let received = matches!(dir, Direction::Response | Direction::Both);
+    match (variant, catch_all) {
+        (Some(variant), Some(other)) if received => v(
+            Warning,
+            format!(
+                "`{}` used to decode as `{other}({})` and now decodes as `{variant}`: code that matched on `Other(..)` silently changes behaviour",
+                show(value),
+                value,
+            ),
+        ),
+        _ if received => v(
+            Warning,
+            "received values that decoded as `Other(..)` now decode as the new variant: code that matched on `Other(..)` silently changes behaviour",
+        ),
+        (Some(variant), _) => v(
+            Compatible,
+            format!(
+                "a new variant `{variant}`; the enum is `#[non_exhaustive]` with an `Other(..)` catch-all, and what callers send is unchanged"
+            ),
+        ),
+        _ => v(
+            Compatible,
+            "a new variant; the enum is `#[non_exhaustive]` with an `Other(..)` catch-all",
+        ),
+    }
+}
+
+/// `a`, `a` and `b`, `a`, `b` and `c`, as code.
+fn list(items: &[String]) -> String {
+    let shown: Vec<String> = items.iter().map(|i| code(i)).collect();
+    match shown.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => shown.join(""),
     }
 }
 
@@ -672,7 +721,11 @@ fn verdicts(kind: &ChangeKind, dir: Direction) -> (Verdict, Verdict) {
                 "`{item}` is unchanged",
             ),
         ),
-        K::EnumValueAdded { .. } => (
+        K::EnumValueAdded {
+            value,
+            rust_variant,
+            catch_all,
+        } => (
             by_direction(
                 dir,
                 v(Compatible, "a new value the server accepts"),
@@ -681,12 +734,12 @@ fn verdicts(kind: &ChangeKind, dir: Direction) -> (Verdict, Verdict) {
                     "compatible only because generated enums are open: an unknown value decodes as `Other(..)` instead of failing",
                 ),
             ),
-            v(
-                Compatible,
-                "a new variant; the enum is `#[non_exhaustive]` with an `Other(..)` catch-all",
-            ),
+            enum_value_added(value, rust_variant.as_deref(), catch_all.as_deref(), dir),
         ),
-        K::EnumValueRemoved { value } => (
+        K::EnumValueRemoved {
+            value,
+            rust_variant,
+        } => (
             by_direction(
                 dir,
                 v(
@@ -697,10 +750,13 @@ fn verdicts(kind: &ChangeKind, dir: Direction) -> (Verdict, Verdict) {
             ),
             v(
                 Breaking,
-                format!("the variant for `{}` is gone", show(value)),
+                match rust_variant {
+                    Some(variant) => format!("`{variant}` is gone"),
+                    None => format!("the variant for `{}` is gone", show(value)),
+                },
             ),
         ),
-        K::DefaultChanged { .. } => (
+        K::DefaultChanged { rust, .. } => (
             by_direction(
                 dir,
                 v(
@@ -709,10 +765,24 @@ fn verdicts(kind: &ChangeKind, dir: Direction) -> (Verdict, Verdict) {
                 ),
                 v(Compatible, "a default in a response is documentation"),
             ),
-            v(
-                Compatible,
-                "defaults are documentation in the generated code",
-            ),
+            match (&rust.before, &rust.after) {
+                _ if !rust.changed() => v(
+                    Compatible,
+                    "defaults are documentation in the generated code",
+                ),
+                (before, after) => v(
+                    Warning,
+                    format!(
+                        "`Default::default()` of the enum returns {} instead of {}: code that relies on it silently gets another value",
+                        after
+                            .as_deref()
+                            .map_or_else(|| "nothing (no `Default`)".to_owned(), code),
+                        before
+                            .as_deref()
+                            .map_or_else(|| "nothing (no `Default`)".to_owned(), code),
+                    ),
+                ),
+            },
         ),
         K::LimitChanged { tightened, .. } => (
             by_direction(
@@ -756,20 +826,53 @@ fn verdicts(kind: &ChangeKind, dir: Direction) -> (Verdict, Verdict) {
                 "the struct still {item}",
             ),
         ),
-        K::VariantAdded { rust, .. } => (
+        K::VariantAdded {
+            rust,
+            rust_variant,
+            catch_all,
+            captures,
+            ..
+        } => (
             by_direction(
                 dir,
                 v(Compatible, "a new alternative the server accepts"),
-                v(
-                    Compatible,
-                    "compatible because received unions are open: an unknown alternative decodes into the catch-all variant",
+                match (rust_variant, catch_all) {
+                    // The union is known and untagged: there is no catch-all to fall into.
+                    (Some(_), None) => v(
+                        Warning,
+                        "an untagged union has no catch-all: old clients decode a value of the new alternative only if one of the old variants happens to accept it, else they fail",
+                    ),
+                    _ => v(
+                        Compatible,
+                        "compatible because received unions are open: an unknown alternative decodes into the catch-all variant",
+                    ),
+                },
+            ),
+            match (rust_variant, captures.as_slice()) {
+                (Some(new), [first, ..]) => v(
+                    Warning,
+                    format!(
+                        "received values that decoded as {} now decode as `{new}`: code that matched on {} silently changes behaviour (it compiles: the enum is `#[non_exhaustive]`)",
+                        list(captures),
+                        if captures.len() == 1 {
+                            code(first)
+                        } else {
+                            "them".to_owned()
+                        },
+                    ),
                 ),
-            ),
-            by_item(
-                rust,
-                v(Compatible, "a new variant; the enum is `#[non_exhaustive]`"),
-                "a new variant; the enum is `#[non_exhaustive]`",
-            ),
+                (Some(new), []) => v(
+                    Compatible,
+                    format!(
+                        "a new variant `{new}`; the enum is `#[non_exhaustive]` and no value decoded before changes variant"
+                    ),
+                ),
+                _ => by_item(
+                    rust,
+                    v(Compatible, "a new variant; the enum is `#[non_exhaustive]`"),
+                    "a new variant; the enum is `#[non_exhaustive]`",
+                ),
+            },
         ),
         K::VariantRemoved { rust, .. } => (
             by_direction(

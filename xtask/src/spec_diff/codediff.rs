@@ -8,11 +8,16 @@
 //! impls (`Display`, `From`, serde) follow their type and are left out to keep it short.
 //! An item counts as changed when its shape changes: doc comments and function bodies are
 //! ignored (a new optional field changes the body of `new()`, not what callers see).
+//!
+//! [`check`] then holds the classification to account: every breaking Rust verdict must
+//! have a removed or changed item of a type it concerns, else it is reported as a bug.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use quote::ToTokens;
 use serde::Serialize;
+
+use super::model::{Level, Report};
 
 /// How a file changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,6 +55,25 @@ pub struct CodeDiff {
     pub items_removed: Vec<String>,
     /// Public items in both whose declaration differs (fields, variants, signatures).
     pub items_changed: Vec<String>,
+    /// Breaking Rust verdicts that no removed or changed item above explains: each one is
+    /// a classification bug (a verdict that claims a break the generated code does not
+    /// show). Empty when every one is explained.
+    pub unexplained: Vec<Unexplained>,
+}
+
+/// A breaking Rust verdict without a removed or changed public item behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unexplained {
+    /// The section: `GET /links` or `schema Link`.
+    pub section: String,
+    /// The change's location in its section.
+    pub location: String,
+    /// The change in words.
+    pub summary: String,
+    /// The Rust verdict's reason.
+    pub reason: String,
+    /// The generated types the verdict points at, which are unchanged.
+    pub expected: Vec<String>,
 }
 
 impl CodeDiff {
@@ -102,6 +126,86 @@ pub fn summarize(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>)
         .cloned()
         .collect();
     diff
+}
+
+/// Checks every breaking Rust verdict of `report` against `code`: a verdict is explained
+/// when a removed or changed public item belongs to one of the types it concerns (its
+/// section's: the operation's group struct and builder, or the schema's type; and every
+/// type its reason and Rust items name). Returns the unexplained ones.
+pub fn check(report: &Report, code: &CodeDiff) -> Vec<Unexplained> {
+    let touched: BTreeSet<&str> = code
+        .items_removed
+        .iter()
+        .chain(&code.items_changed)
+        .filter_map(|item| owner(item))
+        .collect();
+    let mut out = Vec::new();
+    let sections = report
+        .operations
+        .iter()
+        .map(|o| (format!("{} {}", o.method, o.path), &o.items, &o.changes))
+        .chain(
+            report
+                .schemas
+                .iter()
+                .map(|s| (format!("schema {}", s.name), &s.items, &s.changes)),
+        );
+    for (section, items, changes) in sections {
+        for c in changes.iter().filter(|c| c.rust.level == Level::Breaking) {
+            let mut expected: BTreeSet<String> = items.iter().cloned().collect();
+            let mut texts = vec![c.rust.reason.clone()];
+            if let Ok(kind) = serde_json::to_value(&c.kind) {
+                for key in ["rust_item", "builder"] {
+                    if let Some(v) = kind.get(key) {
+                        strings(v, &mut texts);
+                    }
+                }
+            }
+            for text in &texts {
+                expected.extend(type_names(text));
+            }
+            if expected.iter().any(|t| touched.contains(t.as_str())) {
+                continue;
+            }
+            out.push(Unexplained {
+                section: section.clone(),
+                location: c.location.clone(),
+                summary: c.summary.clone(),
+                reason: c.rust.reason.clone(),
+                expected: expected.into_iter().collect(),
+            });
+        }
+    }
+    out
+}
+
+/// The type an item belongs to: `types.rs: struct Link` -> `Link`,
+/// `links.rs: fn Links::list` -> `Links`; `None` for free functions.
+fn owner(item: &str) -> Option<&str> {
+    let (_, decl) = item.split_once(": ")?;
+    let (kind, name) = decl.split_once(' ')?;
+    match (kind, name.split_once("::")) {
+        ("fn", Some((owner, _))) => Some(owner),
+        ("fn", None) => None,
+        (_, _) => Some(name),
+    }
+}
+
+fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        serde_json::Value::Object(m) => m.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+/// Capitalized identifiers in `text` (`FolderRequest::color: String` -> `FolderRequest`,
+/// `String`): the candidates for a type the text is about.
+fn type_names(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
+        .map(str::to_owned)
 }
 
 fn line_counts(old: &str, new: &str) -> (usize, usize) {

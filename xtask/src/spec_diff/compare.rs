@@ -16,7 +16,9 @@ use generator::error::{push_pointer, unescape_token};
 use serde_json::Value;
 
 use super::classify;
-use super::model::{Change, ChangeKind, Direction, OperationSection, RustDelta, SchemaSection};
+use super::model::{
+    Affected, Change, ChangeKind, Direction, OperationSection, RustDelta, SchemaSection,
+};
 use super::view::{Node, Op, Side, Usage};
 
 /// Compares two specs: changes per operation, then per component schema.
@@ -191,12 +193,21 @@ impl<'s, 'a> Cmp<'s, 'a> {
             if sink.changes.is_empty() {
                 continue;
             }
+            let mut items: Vec<String> = [o, n]
+                .into_iter()
+                .flatten()
+                .filter_map(|op| op.rust.as_ref())
+                .flat_map(|r| [r.group.clone(), r.builder.clone()])
+                .collect();
+            items.sort();
+            items.dedup();
             sections.push(OperationSection {
                 method: shown.method.clone(),
                 path: shown.path.clone(),
                 operation_id: shown.id.clone(),
                 rust: shown.rust.as_ref().map(|r| r.call.clone()),
                 changes: sink.changes,
+                items,
             });
         }
         sections.sort_by(|a, b| {
@@ -722,7 +733,12 @@ impl<'s, 'a> Cmp<'s, 'a> {
                 name: to.clone(),
                 rust: type_name(self.new, &new[&to]),
                 used_in: direction(usage(&from, &to)),
+                operations: self.affected(&from, &to),
                 changes: sink.changes,
+                items: names([
+                    type_name(self.old, &old[&from]),
+                    type_name(self.new, &new[&to]),
+                ]),
             });
         }
         for name in removed {
@@ -738,8 +754,10 @@ impl<'s, 'a> Cmp<'s, 'a> {
             );
             sections.push(SchemaSection {
                 name: name.clone(),
+                items: names([rust.clone()]),
                 rust,
                 used_in: direction(usage(name, name)),
+                operations: self.affected(name, name),
                 changes: sink.changes,
             });
         }
@@ -756,8 +774,10 @@ impl<'s, 'a> Cmp<'s, 'a> {
             );
             sections.push(SchemaSection {
                 name: name.clone(),
+                items: names([rust.clone()]),
                 rust,
                 used_in: direction(usage(name, name)),
+                operations: self.affected(name, name),
                 changes: sink.changes,
             });
         }
@@ -782,11 +802,53 @@ impl<'s, 'a> Cmp<'s, 'a> {
                 name: name.clone(),
                 rust: type_name(self.new, nn),
                 used_in: direction(u),
+                operations: self.affected(name, name),
                 changes: sink.changes,
+                items: names([type_name(self.old, on), type_name(self.new, nn)]),
             });
         }
         sections.sort_by(|a, b| a.name.cmp(&b.name));
         sections
+    }
+
+    /// The operations that reach component `old` in the old spec or `new` in the new one.
+    /// An operation in both (same method and path) is listed once, with the new spec's
+    /// names, reached where either side reaches it.
+    fn affected(&self, old: &str, new: &str) -> Vec<Affected> {
+        let mut by_op: BTreeMap<(String, usize, String), Affected> = BTreeMap::new();
+        for (side, name) in [(self.old, old), (self.new, new)] {
+            for reach in side.reaches(name) {
+                let op = reach.op;
+                let key = (op.path.clone(), method_rank(&op.method), op.method.clone());
+                let entry = by_op.entry(key).or_insert_with(|| Affected {
+                    method: op.method.clone(),
+                    path: op.path.clone(),
+                    operation_id: op.id.clone(),
+                    call: None,
+                    reached: Direction::Unused,
+                    request_via: None,
+                    response_via: None,
+                });
+                // The new side comes second: its names win, its chains too.
+                entry.operation_id = op.id.clone();
+                entry.call = op
+                    .rust
+                    .as_ref()
+                    .map(|r| r.call_path.clone())
+                    .or(entry.call.take());
+                if reach.request.is_some() {
+                    entry.request_via = reach.request;
+                }
+                if reach.response.is_some() {
+                    entry.response_via = reach.response;
+                }
+                entry.reached = direction(Usage {
+                    request: entry.request_via.is_some(),
+                    response: entry.response_via.is_some(),
+                });
+            }
+        }
+        by_op.into_values().collect()
     }
 
     /// Whether two optional schemas are the same (no change at all between them).
@@ -843,7 +905,14 @@ impl<'s, 'a> Cmp<'s, 'a> {
                 dir,
                 ChangeKind::NullableChanged {
                     nullable: n.nullable,
-                    rust: at.rust.clone(),
+                    rust: if at.top {
+                        // A component's `nullable` travels through every `$ref` to it: the
+                        // fields that hold it are what changes, not the type itself.
+                        self.holders(&o.pointer, &n.pointer)
+                            .unwrap_or_else(|| at.rust.clone())
+                    } else {
+                        at.rust.clone()
+                    },
                 },
             );
         }
@@ -854,15 +923,19 @@ impl<'s, 'a> Cmp<'s, 'a> {
                     dir,
                     ChangeKind::EnumValueRemoved {
                         value: value.clone(),
+                        rust_variant: self.old.enum_variant(&o.pointer, value).0,
                     },
                 );
             }
             for value in nv.iter().filter(|v| !ov.contains(v)) {
+                let (rust_variant, _) = self.new.enum_variant(&n.pointer, value);
                 sink.push(
                     loc.clone(),
                     dir,
                     ChangeKind::EnumValueAdded {
                         value: value.clone(),
+                        rust_variant,
+                        catch_all: self.old.enum_variant(&o.pointer, value).1,
                     },
                 );
             }
@@ -874,6 +947,10 @@ impl<'s, 'a> Cmp<'s, 'a> {
                 ChangeKind::DefaultChanged {
                     from: o.default.clone(),
                     to: n.default.clone(),
+                    rust: RustDelta::new(
+                        self.old.enum_default(&o.pointer),
+                        self.new.enum_default(&n.pointer),
+                    ),
                 },
             );
         }
@@ -923,17 +1000,21 @@ impl<'s, 'a> Cmp<'s, 'a> {
                 },
             );
         }
-        for (label, _) in n
+        for (label, node) in n
             .variants
             .iter()
             .filter(|(l, _)| !o.variants.contains_key(*l))
         {
+            let (rust_variant, catch_all, captures) = self.captures(o, n, node, at.usage.response);
             sink.push(
                 loc.clone(),
                 dir,
                 ChangeKind::VariantAdded {
                     variant: label.clone(),
                     rust: at.rust.clone(),
+                    rust_variant,
+                    catch_all,
+                    captures,
                 },
             );
         }
@@ -947,6 +1028,69 @@ impl<'s, 'a> Cmp<'s, 'a> {
                 );
             }
         }
+    }
+
+    /// The struct fields that hold the types generated at `old` and `new` (declarations,
+    /// joined), or `None` when no field does on either side.
+    fn holders(&self, old: &str, new: &str) -> Option<RustDelta> {
+        let decls = |side: &Side<'a>, pointer: &str| -> Option<String> {
+            let name = &side.type_at(pointer)?.name;
+            let list = side.fields_holding(name);
+            (!list.is_empty()).then(|| list.join(", "))
+        };
+        let delta = RustDelta::new(decls(self.old, old), decls(self.new, new));
+        (delta.before.is_some() || delta.after.is_some()).then_some(delta)
+    }
+
+    /// The new union variant for the alternative at `added` (a `oneOf`/`anyOf` member of
+    /// `n`), and the variants that decoded, before, values it may now take: serde tries a
+    /// tagged union's tag first and falls back to its catch-all (only received unions have
+    /// one), and an untagged union's variants in order. Only decoding can change, so only
+    /// for a received union.
+    fn captures(
+        &self,
+        o: &Flat<'a>,
+        n: &Flat<'a>,
+        added: &Node<'a>,
+        received: bool,
+    ) -> (Option<String>, Option<String>, Vec<String>) {
+        let (Some((old_name, ou)), Some((name, nu))) =
+            (self.old.union_at(&o.pointer), self.new.union_at(&n.pointer))
+        else {
+            return (None, None, Vec::new());
+        };
+        let index = added
+            .pointer
+            .rsplit('/')
+            .next()
+            .and_then(|i| i.parse::<usize>().ok());
+        let Some(variant) = index.and_then(|i| nu.variants.get(i)) else {
+            return (None, None, Vec::new());
+        };
+        let path = |v: &str| format!("{name}::{v}");
+        let rust_variant = Some(path(&variant.name));
+        // A received tagged union has a catch-all, named `Unknown` unless a variant took
+        // that name.
+        let catch_all =
+            (received && ou.tag.is_some() && !ou.variants.iter().any(|v| v.name == "Unknown"))
+                .then(|| path("Unknown"));
+        if !received || old_name != name {
+            return (rust_variant, catch_all, Vec::new());
+        }
+        let captures = match (&ou.tag, &nu.tag, &catch_all) {
+            (Some(_), Some(_), Some(other)) => vec![other.clone()],
+            (None, None, _) => {
+                let before: Vec<&str> = ou.variants.iter().map(|v| v.name.as_str()).collect();
+                nu.variants
+                    .iter()
+                    .skip(index.unwrap_or(0) + 1)
+                    .filter(|v| before.contains(&v.name.as_str()))
+                    .map(|v| path(&v.name))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        (rust_variant, catch_all, captures)
     }
 
     fn properties(&self, o: &Flat<'a>, n: &Flat<'a>, at: &At, sink: &mut Sink) {
@@ -1179,6 +1323,14 @@ fn shape(path: &str) -> String {
             _ => out.push(c),
         }
     }
+    out
+}
+
+/// The distinct names among `list`.
+fn names<const N: usize>(list: [Option<String>; N]) -> Vec<String> {
+    let mut out: Vec<String> = list.into_iter().flatten().collect();
+    out.sort();
+    out.dedup();
     out
 }
 

@@ -8,7 +8,7 @@
 //! summarizes the generated-code diff, and [`report`] renders text, Markdown or JSON.
 //!
 //! Exit status (see [`EXIT_CODES`]): 0 the report was produced; 1 `--fail-on-breaking` and
-//! some change is breaking; 2 no report: bad arguments, unknown git revision, unreadable
+//! some change is breaking without the crate version bumped for it (see [`gate`]); 2 no report: bad arguments, unknown git revision, unreadable
 //! file, or a spec the generator refuses. The same convention as `diff(1)`.
 
 pub mod classify;
@@ -35,9 +35,12 @@ pub const EXIT_ERROR: u8 = 2;
 /// The exit statuses, as printed by `--help`.
 pub const EXIT_CODES: &str = "\
 Exit status:
-  0  the report was produced (and, with --fail-on-breaking, no change is breaking)
+  0  the report was produced (and, with --fail-on-breaking, no change is breaking, or
+     every breaking change is acknowledged by a semver-major bump of the version in
+     generated-client/Cargo.toml between --base and the working tree)
   1  --fail-on-breaking was given and a change is breaking on the wire or for Rust
-     (warnings do not count)
+     (warnings do not count) without that bump; stderr lists the breaking changes and
+     the version to set
   2  no report: bad arguments, unknown git revision, unreadable file, or a spec the
      generator refuses (its located error is printed)";
 
@@ -136,22 +139,234 @@ pub fn sources(options: &Options) -> Result<(Source, Source), Failure> {
     Ok((old, new))
 }
 
+/// What a run produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The rendered report (for stdout).
+    pub report: String,
+    /// The exit status.
+    pub status: u8,
+    /// With `--fail-on-breaking` and a breaking change: why the run fails, or how the
+    /// breaking changes were acknowledged (for stderr).
+    pub gate: Option<String>,
+}
+
+/// The crate whose version acknowledges a breaking change, relative to the workspace root.
+pub const MANIFEST: &str = "generated-client/Cargo.toml";
+
 /// Runs the command: the rendered report and the exit status, or why there is none.
 /// `root` is the workspace root: git runs there, and the default new side is read there.
-pub fn run(options: &Options, root: &Path) -> Result<(String, u8), Failure> {
-    let (old, new) = sources(options)?;
+///
+/// With `--fail-on-breaking`, when the old side is a git revision and the new side the
+/// working tree, the version of [`MANIFEST`] on both sides is compared too: a breaking
+/// change is acknowledged (exit 0) by a semver-major bump in the same change.
+pub fn run(options: &Options, root: &Path) -> Result<Outcome, Failure> {
+    let (old_source, new_source) = sources(options)?;
     let read = |source: &Source| -> Result<Input, Failure> {
         Ok(Input {
             label: source.label(),
             text: load::read(source, root)?,
         })
     };
-    let (old, new) = (read(&old)?, read(&new)?);
+    let (old, new) = (read(&old_source)?, read(&new_source)?);
     let report = diff(&old, &new, true)?;
-    Ok((
-        render(&report, options.format),
-        exit_code(&report, options.fail_on_breaking),
+    let (status, gate) = if options.fail_on_breaking && report.summary.breaking {
+        let versions = match (&old_source, &new_source) {
+            (Source::Git { rev, .. }, Source::WorkTree(_)) => Versions::read(rev, root),
+            _ => Err(
+                "the version is only compared when the old side is a git revision (--base) and the new side the working tree"
+                    .to_owned(),
+            ),
+        };
+        gate(&report, &versions)
+    } else {
+        (exit_code(&report, options.fail_on_breaking), None)
+    };
+    Ok(Outcome {
+        report: render(&report, options.format),
+        status,
+        gate,
+    })
+}
+
+/// The crate version at the base revision and in the working tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versions {
+    /// Where the old version was read (`HEAD~1:generated-client/Cargo.toml`).
+    pub old_label: String,
+    /// The version there.
+    pub old: String,
+    /// Where the new one was read.
+    pub new_label: String,
+    /// The version there.
+    pub new: String,
+}
+
+impl Versions {
+    /// Reads [`MANIFEST`]'s version at `rev` and in the working tree of `root`.
+    pub fn read(rev: &str, root: &Path) -> Result<Versions, String> {
+        let version = |source: Source| -> Result<(String, String), String> {
+            let label = source.label();
+            let text = load::read(&source, root).map_err(|e| e.to_string())?;
+            let version = package_version(&text)
+                .ok_or_else(|| format!("{label}: no `version = \"..\"` in [package]"))?;
+            Ok((label, version))
+        };
+        let (old_label, old) = version(Source::Git {
+            rev: rev.to_owned(),
+            path: MANIFEST.to_owned(),
+        })?;
+        let (new_label, new) = version(Source::WorkTree(MANIFEST.to_owned()))?;
+        Ok(Versions {
+            old_label,
+            old,
+            new_label,
+            new,
+        })
+    }
+}
+
+/// `version` of the `[package]` table of a Cargo manifest (a literal string only).
+pub fn package_version(manifest: &str) -> Option<String> {
+    let mut in_package = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+            continue;
+        }
+        if !in_package {
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        if key.trim() == "version" {
+            let value = value.trim();
+            return value
+                .strip_prefix('"')
+                .and_then(|v| v.split_once('"'))
+                .map(|(v, _)| v.to_owned());
+        }
+    }
+    None
+}
+
+/// `major.minor.patch` of a version (pre-release and build parts ignored).
+fn numbers(version: &str) -> Option<(u64, u64, u64)> {
+    let core = version.split(['-', '+']).next()?;
+    let mut parts = core.split('.').map(|p| p.parse::<u64>().ok());
+    Some((
+        parts.next()??,
+        parts.next()??,
+        parts.next().unwrap_or(Some(0))?,
     ))
+}
+
+/// The smallest semver-major bump of `version`: `1.4.2` -> `2.0.0`, `0.3.1` -> `0.4.0`.
+pub fn next_major(version: &str) -> Option<String> {
+    let (major, minor, _) = numbers(version)?;
+    Some(if major == 0 {
+        format!("0.{}.0", minor + 1)
+    } else {
+        format!("{}.0.0", major + 1)
+    })
+}
+
+/// Whether `new` is a semver-major bump of `old` (for `0.x`, a minor bump is).
+pub fn is_major_bump(old: &str, new: &str) -> bool {
+    let (Some(o), Some(n)) = (numbers(old), numbers(new)) else {
+        return false;
+    };
+    if o.0 == 0 {
+        n.0 > 0 || n.1 > o.1
+    } else {
+        n.0 > o.0
+    }
+}
+
+/// The `--fail-on-breaking` decision for a report with a breaking change: the exit status
+/// and the message for stderr. `versions` is the crate version on both sides, or why it
+/// could not be compared (then nothing acknowledges a breaking change).
+pub fn gate(report: &Report, versions: &Result<Versions, String>) -> (u8, Option<String>) {
+    if !report.summary.breaking {
+        return (EXIT_OK, None);
+    }
+    let mut list = String::new();
+    let sections = report
+        .operations
+        .iter()
+        .map(|o| {
+            (
+                format!("{} {} ({})", o.method, o.path, o.operation_id),
+                &o.changes,
+            )
+        })
+        .chain(
+            report
+                .schemas
+                .iter()
+                .map(|s| (format!("schema {}", s.name), &s.changes)),
+        );
+    let mut count = 0;
+    for (section, changes) in sections {
+        for c in changes {
+            let mut on = Vec::new();
+            if c.wire.level == Level::Breaking {
+                on.push("wire");
+            }
+            if c.rust.level == Level::Breaking {
+                on.push("Rust");
+            }
+            if on.is_empty() {
+                continue;
+            }
+            count += 1;
+            let what = if c.location.is_empty() {
+                c.summary.clone()
+            } else {
+                format!("{}: {}", c.location, c.summary)
+            };
+            list.push_str(&format!(
+                "  - {section}: {what} [breaking: {}]\n",
+                on.join(", ")
+            ));
+        }
+    }
+    let changes = if count == 1 {
+        "1 breaking change".to_owned()
+    } else {
+        format!("{count} breaking changes")
+    };
+    match versions {
+        Ok(v) if is_major_bump(&v.old, &v.new) => (
+            EXIT_OK,
+            Some(format!(
+                "spec-diff: {changes} acknowledged by the semver-major version bump {} -> {} ({} -> {}):\n{list}",
+                v.old, v.new, v.old_label, v.new_label
+            )),
+        ),
+        Ok(v) => {
+            let next = next_major(&v.old).unwrap_or_else(|| "the next major version".to_owned());
+            (
+                EXIT_BREAKING,
+                Some(format!(
+                    "error: {changes} without a semver-major version bump:\n{list}\
+                     The crate version is {} in {} and {} in {}: a breaking change (on the wire or \
+                     for the Rust API) needs the major version bumped, or the minor one while it is \
+                     0.x.\nTo acknowledge: set `version = \"{next}\"` in {MANIFEST} in the same change \
+                     and say why in the pull request; otherwise fix the spec edit.\n",
+                    v.old, v.old_label, v.new, v.new_label
+                )),
+            )
+        }
+        Err(why) => (
+            EXIT_BREAKING,
+            Some(format!(
+                "error: {changes} (--fail-on-breaking):\n{list}No version bump can acknowledge them here: {why}.\n"
+            )),
+        ),
+    }
 }
 
 /// Compares two spec texts. With `code`, the generated modules of both are compared too.
@@ -181,7 +396,9 @@ pub fn diff(old: &Input, new: &Input, code: bool) -> Result<Report, Failure> {
         };
         let before = generate(old, &old_spec)?;
         let after = generate(new, &new_spec)?;
-        report.generated = Some(codediff::summarize(&before.files, &after.files));
+        let mut code = codediff::summarize(&before.files, &after.files);
+        code.unexplained = codediff::check(&report, &code);
+        report.generated = Some(code);
     }
     Ok(report)
 }

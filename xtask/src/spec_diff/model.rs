@@ -77,17 +77,22 @@ impl RustDelta {
 }
 
 /// What changed: one rule per variant (the `rule` field of the JSON output).
+///
+/// Flattened into [`Change`], so no field may share a name with one of `Change`'s:
+/// the generated item is `rust_item` beside the `rust` verdict.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "rule", rename_all = "kebab-case")]
 pub enum ChangeKind {
     /// A new operation.
     OperationAdded {
         /// The generated call.
+        #[serde(rename = "rust_item")]
         rust: Option<String>,
     },
     /// An operation is gone.
     OperationRemoved {
         /// The generated call it had.
+        #[serde(rename = "rust_item")]
         rust: Option<String>,
         /// Its request builder type.
         builder: Option<String>,
@@ -113,6 +118,7 @@ pub enum ChangeKind {
         /// New id.
         to: String,
         /// Method and builder names.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// The first tag (the resource group) changed.
@@ -122,6 +128,7 @@ pub enum ChangeKind {
         /// New tag.
         to: Option<String>,
         /// Group accessor.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// Required scopes changed.
@@ -140,21 +147,25 @@ pub enum ChangeKind {
     /// (`x-rust-method`, naming collisions).
     RustMethodRenamed {
         /// The call.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// Positional arguments kept but in another order.
     RustArgumentsReordered {
         /// The argument lists.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// What `send()` returns changed.
     RustReturnTypeChanged {
         /// The return types.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// The type of the body argument or setter changed (same encoding).
     RustBodyTypeChanged {
         /// The body types.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// A parameter is new.
@@ -162,6 +173,7 @@ pub enum ChangeKind {
         /// Whether it is required.
         required: bool,
         /// How it appears in Rust.
+        #[serde(rename = "rust_item")]
         rust: Option<String>,
     },
     /// A parameter is gone.
@@ -169,6 +181,7 @@ pub enum ChangeKind {
         /// Whether it was required.
         required: bool,
         /// How it appeared in Rust.
+        #[serde(rename = "rust_item")]
         rust: Option<String>,
     },
     /// A parameter removed and one added with the same location and schema.
@@ -177,9 +190,12 @@ pub enum ChangeKind {
         from: String,
         /// New name.
         to: String,
-        /// `path`, `query`, `header` or `cookie`.
+        /// `path`, `query`, `header` or `cookie` (`in`, as in the spec: `location` is the
+        /// change's own field).
+        #[serde(rename = "in")]
         location: String,
         /// Its Rust form.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// `required` of a parameter flipped.
@@ -187,6 +203,7 @@ pub enum ChangeKind {
         /// New value.
         required: bool,
         /// Its Rust form.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// A request body is new.
@@ -206,6 +223,7 @@ pub enum ChangeKind {
         /// The media type.
         media: String,
         /// The generated body encoding (requests) or return type (responses).
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// A media type is gone.
@@ -213,6 +231,7 @@ pub enum ChangeKind {
         /// The media type.
         media: String,
         /// The generated body encoding (requests) or return type (responses).
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// A response status is new.
@@ -241,6 +260,7 @@ pub enum ChangeKind {
         /// Whether it is required.
         required: bool,
         /// The generated field, if any.
+        #[serde(rename = "rust_item")]
         rust: Option<String>,
         /// Whether the constructor `new(..)` takes it.
         constructor_argument: bool,
@@ -250,6 +270,7 @@ pub enum ChangeKind {
         /// Whether it was required.
         required: bool,
         /// The generated field it had, if any.
+        #[serde(rename = "rust_item")]
         rust: Option<String>,
     },
     /// `required` of a property flipped.
@@ -257,6 +278,7 @@ pub enum ChangeKind {
         /// New value.
         required: bool,
         /// The generated field.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// `type` or `format` changed.
@@ -266,6 +288,7 @@ pub enum ChangeKind {
         /// New `type (format)`.
         to: String,
         /// The generated type.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// `nullable` flipped.
@@ -273,17 +296,24 @@ pub enum ChangeKind {
         /// New value.
         nullable: bool,
         /// The generated type.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// A value added to `enum`.
     EnumValueAdded {
         /// The value.
         value: Value,
+        /// Its new variant (`ItemStatus::Archived`).
+        rust_variant: Option<String>,
+        /// The catch-all variant the value decoded as before (`ItemStatus::Other`).
+        catch_all: Option<String>,
     },
     /// A value removed from `enum`.
     EnumValueRemoved {
         /// The value.
         value: Value,
+        /// The variant it had (`ItemStatus::Paused`).
+        rust_variant: Option<String>,
     },
     /// `default` changed.
     DefaultChanged {
@@ -291,6 +321,9 @@ pub enum ChangeKind {
         from: Option<Value>,
         /// New default.
         to: Option<Value>,
+        /// The variant `Default::default()` returns, for a generated enum.
+        #[serde(rename = "rust_item")]
+        rust: RustDelta,
     },
     /// A limit (`maximum`, `maxLength`, `pattern`, ...) changed.
     LimitChanged {
@@ -308,6 +341,7 @@ pub enum ChangeKind {
         /// Whether extra properties are allowed now.
         allowed: bool,
         /// Whether the generated struct keeps them.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// A `oneOf`/`anyOf` alternative is new.
@@ -315,29 +349,43 @@ pub enum ChangeKind {
         /// The alternative (component name or position).
         variant: String,
         /// The generated union type.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
+        /// Its new variant (`Event::Archived`).
+        rust_variant: Option<String>,
+        /// The catch-all variant of a received tagged union (`Event::Unknown`); `None` for
+        /// an untagged union, which has none.
+        catch_all: Option<String>,
+        /// Variants that decoded some received values before and may lose them to the
+        /// new one: the catch-all of a tagged union (`Event::Unknown`), or the variants an
+        /// untagged union now tries after it. Empty when decoding cannot change.
+        captures: Vec<String>,
     },
     /// A `oneOf`/`anyOf` alternative is gone.
     VariantRemoved {
         /// The alternative.
         variant: String,
         /// The generated union type.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// A component schema is new.
     SchemaAdded {
         /// The generated type.
+        #[serde(rename = "rust_item")]
         rust: Option<String>,
     },
     /// A component schema is gone.
     SchemaRemoved {
         /// The generated type it had.
+        #[serde(rename = "rust_item")]
         rust: Option<String>,
     },
     /// A generated type that is not a component's (an inline schema's: a parameter enum,
     /// an inline body) is gone or named otherwise.
     RustTypeRemoved {
         /// The old type, and the new name of the type at the same place if there is one.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
     /// A component schema removed and an identical one added under another name.
@@ -347,6 +395,7 @@ pub enum ChangeKind {
         /// New name.
         to: String,
         /// The generated type.
+        #[serde(rename = "rust_item")]
         rust: RustDelta,
     },
 }
@@ -384,6 +433,10 @@ pub struct OperationSection {
     pub rust: Option<String>,
     /// The changes, in a fixed order.
     pub changes: Vec<Change>,
+    /// Generated types that make up its Rust API, old and new (group struct, builder):
+    /// what a breaking Rust verdict of this section is expected to touch.
+    #[serde(skip)]
+    pub items: Vec<String>,
 }
 
 /// The changes of one component schema.
@@ -395,8 +448,34 @@ pub struct SchemaSection {
     pub rust: Option<String>,
     /// Where it is used (old and new spec together).
     pub used_in: Direction,
+    /// The operations that send or receive it (the blast radius of its changes), sorted
+    /// by path then method; old and new spec together.
+    pub operations: Vec<Affected>,
     /// The changes, in a fixed order.
     pub changes: Vec<Change>,
+    /// Its generated type, old and new name.
+    #[serde(skip)]
+    pub items: Vec<String>,
+}
+
+/// An operation that sends or receives a changed component schema.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Affected {
+    /// HTTP method (the new spec's when the operation is in both).
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// `operationId`.
+    pub operation_id: String,
+    /// The generated call, `client.folders().create(..)` (`..`: positional arguments).
+    pub call: Option<String>,
+    /// Whether the schema is reached in the request, the responses, or both.
+    pub reached: Direction,
+    /// How the request reaches it: the component schemas in between, outermost first
+    /// (empty: the request names it directly); absent when the request does not.
+    pub request_via: Option<Vec<String>>,
+    /// How a response reaches it, likewise.
+    pub response_via: Option<Vec<String>>,
 }
 
 /// Counts per level for one audience.

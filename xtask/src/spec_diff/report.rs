@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use super::codediff::{CodeDiff, FileStatus};
-use super::model::{Change, Direction, Level, Report, Summary};
+use super::codediff::{CodeDiff, FileStatus, Unexplained};
+use super::model::{Affected, Change, Direction, Level, Report, Summary};
 
 /// Plain text, for a terminal.
 pub fn text(r: &Report) -> String {
@@ -24,10 +24,24 @@ pub fn text(r: &Report) -> String {
         let _ = write!(out, "\nschema {}", s.name);
         out.push_str(&schema_note(s.rust.as_deref(), s.used_in));
         out.push('\n');
+        if !s.operations.is_empty() {
+            let _ = writeln!(
+                out,
+                "  used by {}:",
+                plural(s.operations.len(), "operation")
+            );
+            for a in &s.operations {
+                let _ = write!(out, "    {} {}", a.method, a.path);
+                if let Some(call) = &a.call {
+                    let _ = write!(out, "  {call}");
+                }
+                let _ = writeln!(out, "  ({})", reached(a, false));
+            }
+        }
         s.changes.iter().for_each(|c| text_change(c, &mut out));
     }
     if let Some(code) = &r.generated {
-        text_code(code, &mut out);
+        text_code(code, r.summary.rust.breaking, &mut out);
     }
     out
 }
@@ -95,6 +109,30 @@ fn text_change(c: &Change, out: &mut String) {
     );
 }
 
+/// Where an operation reaches a schema: `request`, `response via `Page``, both.
+fn reached(a: &Affected, markdown: bool) -> String {
+    let mut parts = Vec::new();
+    for (label, via) in [("request", &a.request_via), ("response", &a.response_via)] {
+        let Some(via) = via else { continue };
+        if via.is_empty() {
+            parts.push(format!("{label}, directly"));
+        } else {
+            let chain: Vec<String> = via
+                .iter()
+                .map(|n| {
+                    if markdown {
+                        format!("`{n}`")
+                    } else {
+                        n.clone()
+                    }
+                })
+                .collect();
+            parts.push(format!("{label}, via {}", chain.join(" → ")));
+        }
+    }
+    parts.join("; ")
+}
+
 fn schema_note(rust: Option<&str>, used: Direction) -> String {
     let mut notes = Vec::new();
     if let Some(t) = rust {
@@ -113,11 +151,10 @@ fn used_in(d: Direction) -> &'static str {
     }
 }
 
-fn text_code(code: &CodeDiff, out: &mut String) {
+fn text_code(code: &CodeDiff, rust_breaking: usize, out: &mut String) {
     out.push_str("\ngenerated code (src/generated/)\n");
     if code.is_empty() {
         out.push_str("  identical\n");
-        return;
     }
     for f in &code.files {
         let _ = writeln!(
@@ -141,6 +178,33 @@ fn text_code(code: &CodeDiff, out: &mut String) {
         for item in list {
             let _ = writeln!(out, "    {item}");
         }
+    }
+    if rust_breaking == 0 {
+        return; // nothing to check
+    }
+    let _ = writeln!(out, "  {}", check_line(code));
+    for u in &code.unexplained {
+        let _ = writeln!(out, "    {}: {}", u.section, located(u));
+        let _ = writeln!(out, "      rust breaking  {}", u.reason);
+    }
+}
+
+/// The outcome of the item check ([`super::codediff::check`]), in one line.
+fn check_line(code: &CodeDiff) -> String {
+    match code.unexplained.len() {
+        0 => "every breaking Rust verdict has a removed or changed public item".to_owned(),
+        n => format!(
+            "CLASSIFICATION BUG: {} without a removed or changed public item (the generated API does not break where the verdict says; fix the rule):",
+            plural(n, "breaking Rust verdict")
+        ),
+    }
+}
+
+fn located(u: &Unexplained) -> String {
+    if u.location.is_empty() {
+        u.summary.clone()
+    } else {
+        format!("{}: {}", u.location, u.summary)
     }
 }
 
@@ -175,9 +239,10 @@ pub fn markdown(r: &Report) -> String {
     };
     let _ = writeln!(out, "{mark} **{}**\n", capitalize(&verdict(s)));
     if s.changes > 0 {
-        // No Rust rule yields a warning (code compiles or it does not): no column for it.
-        out.push_str("| | changes | wire breaking | wire warning | Rust breaking |\n");
-        out.push_str("|---|---:|---:|---:|---:|\n");
+        out.push_str(
+            "| | changes | wire breaking | wire warning | Rust breaking | Rust warning |\n",
+        );
+        out.push_str("|---|---:|---:|---:|---:|---:|\n");
         let row = |out: &mut String, label: String, changes: Vec<&Change>| {
             if changes.is_empty() {
                 return;
@@ -185,11 +250,12 @@ pub fn markdown(r: &Report) -> String {
             let count = |f: &dyn Fn(&Change) -> bool| changes.iter().filter(|c| f(c)).count();
             let _ = writeln!(
                 out,
-                "| {label} | {} | {} | {} | {} |",
+                "| {label} | {} | {} | {} | {} | {} |",
                 changes.len(),
                 count(&|c| c.wire.level == Level::Breaking),
                 count(&|c| c.wire.level == Level::Warning),
                 count(&|c| c.rust.level == Level::Breaking),
+                count(&|c| c.rust.level == Level::Warning),
             );
         };
         row(
@@ -204,8 +270,8 @@ pub fn markdown(r: &Report) -> String {
         );
         let _ = writeln!(
             out,
-            "| **total** | **{}** | **{}** | **{}** | **{}** |",
-            s.changes, s.wire.breaking, s.wire.warning, s.rust.breaking
+            "| **total** | **{}** | **{}** | **{}** | **{}** | **{}** |",
+            s.changes, s.wire.breaking, s.wire.warning, s.rust.breaking, s.rust.warning
         );
     }
     if !r.operations.is_empty() {
@@ -231,11 +297,26 @@ pub fn markdown(r: &Report) -> String {
                 let _ = write!(out, " · type `{t}`");
             }
             let _ = writeln!(out, " · {}\n", used_in(sch.used_in));
+            if !sch.operations.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "Used by {}:\n",
+                    plural(sch.operations.len(), "operation")
+                );
+                for a in &sch.operations {
+                    let _ = write!(out, "- `{} {}`", a.method, a.path);
+                    if let Some(call) = &a.call {
+                        let _ = write!(out, " · `{call}`");
+                    }
+                    let _ = writeln!(out, " · {}", reached(a, true));
+                }
+                out.push('\n');
+            }
             md_table(&sch.changes, "schema", &mut out);
         }
     }
     if let Some(code) = &r.generated {
-        md_code(code, &mut out);
+        md_code(code, r.summary.rust.breaking, &mut out);
     }
     out
 }
@@ -263,13 +344,13 @@ fn md_table(changes: &[Change], itself: &str, out: &mut String) {
     }
 }
 
-fn md_code(code: &CodeDiff, out: &mut String) {
+fn md_code(code: &CodeDiff, rust_breaking: usize, out: &mut String) {
     out.push_str("\n### Generated code\n\n");
     if code.is_empty() {
         out.push_str("`src/generated/` is identical.\n");
-        return;
+    } else {
+        out.push_str("| file | status | + | − |\n|---|---|---:|---:|\n");
     }
-    out.push_str("| file | status | + | − |\n|---|---|---:|---:|\n");
     for f in &code.files {
         let _ = writeln!(
             out,
@@ -281,9 +362,30 @@ fn md_code(code: &CodeDiff, out: &mut String) {
         );
     }
     let total = code.items_added.len() + code.items_removed.len() + code.items_changed.len();
-    if total == 0 {
-        return;
+    if total > 0 {
+        md_items(code, out);
     }
+    if rust_breaking == 0 {
+        return; // nothing to check
+    }
+    let mark = if code.unexplained.is_empty() {
+        "✅"
+    } else {
+        "❌"
+    };
+    let _ = writeln!(out, "\n{mark} {}", check_line(code));
+    for u in &code.unexplained {
+        let _ = writeln!(
+            out,
+            "- {}: {} — {}",
+            cell(&u.section),
+            cell(&located(u)),
+            cell(&u.reason)
+        );
+    }
+}
+
+fn md_items(code: &CodeDiff, out: &mut String) {
     let _ = writeln!(
         out,
         "\n<details><summary>Public items: {} added, {} removed, {} changed</summary>\n",

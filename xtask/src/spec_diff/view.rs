@@ -51,6 +51,17 @@ pub struct Node<'a> {
     pub pointer: String,
 }
 
+/// How one operation reaches a component schema (see [`Side::reaches`]).
+#[derive(Debug)]
+pub struct OpReach<'s, 'a> {
+    /// The operation.
+    pub op: &'s Op<'a>,
+    /// In its request: the components in between (empty: directly).
+    pub request: Option<Vec<String>>,
+    /// In a response body (error bodies included).
+    pub response: Option<Vec<String>>,
+}
+
 /// One operation, as far as the wire is concerned, plus its generated Rust surface.
 #[derive(Debug)]
 pub struct Op<'a> {
@@ -108,8 +119,12 @@ pub struct Response<'a> {
 pub struct RustOp {
     /// `client.links().list()`.
     pub call: String,
+    /// `client.links().get(..)`: the call with `..` for its positional arguments.
+    pub call_path: String,
     /// Group accessor on `Client` (`links`).
     pub accessor: String,
+    /// The group's struct (`Links`), which has the method.
+    pub group: String,
     /// Request builder type (`ListLinks`).
     pub builder: String,
     /// Positional arguments, in order: `id: String`.
@@ -180,6 +195,8 @@ pub struct Side<'a> {
     pub components: BTreeMap<String, Node<'a>>,
     /// Where each component schema is used (transitively).
     pub usage: BTreeMap<String, Usage>,
+    /// The component schemas each component's own schema names (`$ref`s, not followed).
+    refs: BTreeMap<String, BTreeSet<String>>,
     types: BTreeMap<&'a str, &'a ir::TypeDef>,
 }
 
@@ -197,6 +214,7 @@ impl<'a> Side<'a> {
             ops: Vec::new(),
             components: BTreeMap::new(),
             usage: BTreeMap::new(),
+            refs: BTreeMap::new(),
             types,
         };
         if let Some(schemas) = raw
@@ -231,7 +249,113 @@ impl<'a> Side<'a> {
         }
         side.ops = ops;
         side.usage = side.compute_usage();
+        side.refs = side
+            .components
+            .iter()
+            .map(|(name, node)| (name.clone(), side.component_refs(node.value)))
+            .collect();
         side
+    }
+
+    /// How each operation reaches component `name`: in its request and in its responses,
+    /// each as the shortest chain of other components in between (empty: directly).
+    /// Operations that do not reach it are left out; the rest are in spec order.
+    pub fn reaches(&self, name: &str) -> Vec<OpReach<'_, 'a>> {
+        let mut out = Vec::new();
+        for op in &self.ops {
+            let mut request: Vec<&Node<'a>> = op
+                .params
+                .values()
+                .filter_map(|p| p.schema.as_ref())
+                .collect();
+            if let Some(b) = &op.body {
+                request.extend(b.content.values().flatten());
+            }
+            let response: Vec<&Node<'a>> = op
+                .responses
+                .values()
+                .flat_map(|r| r.content.values().flatten())
+                .collect();
+            let request = self.chain(&request, name);
+            let response = self.chain(&response, name);
+            if request.is_some() || response.is_some() {
+                out.push(OpReach {
+                    op,
+                    request,
+                    response,
+                });
+            }
+        }
+        out
+    }
+
+    /// The shortest chain of components from `roots` to component `target` (breadth
+    /// first, names in sorted order at each step, so the answer is deterministic).
+    fn chain(&self, roots: &[&Node<'a>], target: &str) -> Option<Vec<String>> {
+        let start: BTreeSet<String> = roots
+            .iter()
+            .flat_map(|n| self.component_refs(n.value))
+            .collect();
+        if start.contains(target) {
+            return Some(Vec::new());
+        }
+        let mut seen: BTreeSet<String> = start.clone();
+        let mut queue: std::collections::VecDeque<Vec<String>> =
+            start.into_iter().map(|n| vec![n]).collect();
+        while let Some(path) = queue.pop_front() {
+            let last = path.last().map(String::as_str).unwrap_or_default();
+            for next in self.refs.get(last).into_iter().flatten() {
+                if next == target {
+                    return Some(path);
+                }
+                if seen.insert(next.clone()) {
+                    let mut longer = path.clone();
+                    longer.push(next.clone());
+                    queue.push_back(longer);
+                }
+            }
+        }
+        None
+    }
+
+    /// The component schemas a schema names, without descending into them (references
+    /// to other places, such as a schema under `paths`, are followed).
+    fn component_refs(&self, value: &'a Value) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let mut followed = BTreeSet::new();
+        self.collect_refs(value, &mut out, &mut followed);
+        out
+    }
+
+    fn collect_refs(
+        &self,
+        value: &'a Value,
+        out: &mut BTreeSet<String>,
+        followed: &mut BTreeSet<String>,
+    ) {
+        match value {
+            Value::Object(map) => {
+                if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                    if let Some(name) = Side::component_of(value) {
+                        out.insert(name);
+                    } else if followed.insert(reference.to_owned())
+                        && let Some(target) = lookup(self.raw, reference)
+                    {
+                        self.collect_refs(target, out, followed);
+                    }
+                    return;
+                }
+                for (key, v) in map {
+                    if key != "example" && key != "examples" {
+                        self.collect_refs(v, out, followed);
+                    }
+                }
+            }
+            Value::Array(items) => items
+                .iter()
+                .for_each(|v| self.collect_refs(v, out, followed)),
+            _ => {}
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -418,6 +542,34 @@ impl<'a> Side<'a> {
         })
     }
 
+    /// Every struct field whose type holds the generated type `name` (directly, in an
+    /// `Option`, a `Vec` or a map), declared: `Item::note: Option<Note>`; sorted.
+    pub fn fields_holding(&self, name: &str) -> Vec<String> {
+        fn holds(ty: &ir::Ty, name: &str) -> bool {
+            match ty {
+                ir::Ty::Named(n) => n == name,
+                ir::Ty::Vec(t) | ir::Ty::Map(t) | ir::Ty::Option(t) => holds(t, name),
+                _ => false,
+            }
+        }
+        let mut out: Vec<String> = self
+            .types
+            .values()
+            .filter_map(|def| match &def.kind {
+                ir::TypeKind::Struct(s) => Some((def, s)),
+                _ => None,
+            })
+            .flat_map(|(def, s)| {
+                s.fields
+                    .iter()
+                    .filter(|f| holds(&f.ty, name))
+                    .map(move |f| format!("{}::{}: {}", def.name, f.name, field_type(f)))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     /// What kind of Rust type the schema at `pointer` became: `struct Link`.
     pub fn describe_type(&self, pointer: &str) -> Option<String> {
         let def = self.type_at(pointer)?;
@@ -429,6 +581,56 @@ impl<'a> Side<'a> {
             ir::TypeKind::Union(_) => format!("enum {name} (union)"),
             ir::TypeKind::Alias(ty) => format!("type {name} = {}", render_ty(ty)),
         })
+    }
+
+    /// The variant of the enum generated at `pointer` for `value` (`ItemStatus::Paused`),
+    /// and the enum's catch-all (`ItemStatus::Other`).
+    pub fn enum_variant(&self, pointer: &str, value: &Value) -> (Option<String>, Option<String>) {
+        let Some(def) = self.type_at(pointer) else {
+            return (None, None);
+        };
+        let path = |v: &str| format!("{}::{v}", def.name);
+        match &def.kind {
+            ir::TypeKind::StringEnum(e) => (
+                value.as_str().and_then(|w| {
+                    e.variants
+                        .iter()
+                        .find(|(_, wire)| wire == w)
+                        .map(|(v, _)| path(v))
+                }),
+                Some(path(&e.other)),
+            ),
+            ir::TypeKind::IntEnum(e) => (
+                value.as_i64().and_then(|n| {
+                    e.variants
+                        .iter()
+                        .find(|(_, x)| *x == n)
+                        .map(|(v, _)| path(v))
+                }),
+                Some(path(&e.other)),
+            ),
+            _ => (None, None),
+        }
+    }
+
+    /// What `Default::default()` returns for the enum generated at `pointer`, if it derives
+    /// `Default` (a string enum whose `default` is one of its values).
+    pub fn enum_default(&self, pointer: &str) -> Option<String> {
+        let def = self.type_at(pointer)?;
+        let ir::TypeKind::StringEnum(e) = &def.kind else {
+            return None;
+        };
+        let (variant, _) = e.variants.get(e.default?)?;
+        Some(format!("{}::{variant}", def.name))
+    }
+
+    /// The union generated at `pointer`, with its type name.
+    pub fn union_at(&self, pointer: &str) -> Option<(&'a str, &'a ir::Union)> {
+        let def = self.type_at(pointer)?;
+        match &def.kind {
+            ir::TypeKind::Union(u) => Some((def.name.as_str(), u)),
+            _ => None,
+        }
     }
 
     /// Whether the struct at `pointer` keeps unknown properties (`additional_properties`).
@@ -579,7 +781,14 @@ fn rust_ops(api: &ir::Api) -> BTreeMap<String, RustOp> {
                 op.id.clone(),
                 RustOp {
                     call: format!("client.{}().{}()", group.accessor, op.method_name),
+                    call_path: format!(
+                        "client.{}().{}({})",
+                        group.accessor,
+                        op.method_name,
+                        if args.is_empty() { "" } else { ".." }
+                    ),
                     accessor: group.accessor.clone(),
+                    group: group.struct_name.clone(),
                     builder: op.builder.clone(),
                     args,
                     params,
