@@ -33,6 +33,66 @@ runtime_files!(
     "serde_helpers.rs",
 );
 
+/// Packages the standalone crate depends on (`cargo_toml`): a crate with one of these names
+/// would depend on itself.
+const DEPENDENCIES: &[&str] = &[
+    "bytes",
+    "futures",
+    "percent-encoding",
+    "reqwest",
+    "serde",
+    "serde_json",
+    "serde_path_to_error",
+    "thiserror",
+    "tokio",
+    "wiremock",
+];
+
+/// Names that Cargo or rustc refuse for a package whose library is used as `name::Client`:
+/// the built-in crates, and keywords (the library name is a path in the generated doctests).
+const RESERVED_CRATE_NAMES: &[&str] = &["test", "core", "std", "alloc", "proc_macro", "proc-macro"];
+
+/// Why `name` cannot be the package name of a generated crate (`None`: it can).
+///
+/// The rules are Cargo's for `cargo new`: ASCII letters, digits, `-` and `_`, not starting
+/// with a digit or `-`, not a Rust keyword nor a built-in crate; and not the name of one of
+/// the crate's own dependencies.
+pub fn crate_name_problem(name: &str) -> Option<String> {
+    let lib = name.replace('-', "_");
+    if name.is_empty() {
+        return Some("the name is empty".to_owned());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Some(format!(
+            "{c:?} is not allowed: use ASCII letters, digits, `-` and `_`"
+        ));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return Some("it must start with a letter or `_`".to_owned());
+    }
+    if lib.chars().all(|c| c == '_') {
+        return Some("it must contain a letter or digit".to_owned());
+    }
+    if crate::naming::is_keyword(&lib) {
+        return Some(format!("`{lib}` is a Rust keyword"));
+    }
+    if RESERVED_CRATE_NAMES.contains(&name) {
+        return Some(format!("it conflicts with Rust's built-in `{lib}` crate"));
+    }
+    if DEPENDENCIES
+        .iter()
+        .any(|d| d.replace('-', "_") == lib)
+    {
+        return Some(format!(
+            "the generated crate depends on a package of that name"
+        ));
+    }
+    None
+}
+
 /// `Cargo.toml` of a standalone generated crate. `[workspace]` makes it its own workspace,
 /// so it builds wherever it is written.
 pub fn cargo_toml(crate_name: &str, api_version: &str) -> String {
@@ -94,4 +154,26 @@ pub mod __private {{
         command = config.command,
         source = config.source,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crate_name_problem;
+
+    #[test]
+    fn crate_names_cargo_accepts() {
+        for name in ["my-client", "my_client", "_private", "a", "api2", "Api-Client"] {
+            assert_eq!(crate_name_problem(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn crate_names_cargo_or_rustc_refuse() {
+        for name in [
+            "", "-", "_", "--", "123abc", "-abc", "a b", "café", "a.b", "fn", "self", "type",
+            "test", "std", "core", "proc-macro", "serde", "serde-json", "tokio", "reqwest",
+        ] {
+            assert!(crate_name_problem(name).is_some(), "{name:?} accepted");
+        }
+    }
 }

@@ -867,8 +867,10 @@ fn api() -> BoxedStrategy<Api> {
 /// must pass through an object property or a union: a cycle made only of aliases
 /// (`A: {items: A}`, `A: {allOf: [A]}`) has no Rust type, and the generator refuses it on
 /// purpose. So refs at the top of a component (aliases, allOf members, array items, map
-/// values) only point to components with a lower index (or, among the alternatives of a
-/// union, to the union itself); refs under an object property point anywhere.
+/// values) only point to components with a lower index (or, under an array or a map among
+/// the alternatives of a union, to the union itself); refs under an object property point
+/// anywhere. A union that holds itself directly (`U: {oneOf: [{$ref: U}, ...]}`) could not
+/// decode anything and is refused (`tests/fixtures/broken/union_includes_itself*.yaml`).
 #[derive(Clone, Copy)]
 struct Ctx<'a> {
     keys: &'a [String],
@@ -877,8 +879,10 @@ struct Ctx<'a> {
     /// The component being rendered (`None`: an operation).
     owner: Option<usize>,
     under_property: bool,
-    /// Refs at the top of the component may point to the component itself (alternatives
-    /// of a union with several: `U: {oneOf: [{$ref: U}, ...]}`).
+    /// Among the top-level alternatives of a union with several: an array or a map here may
+    /// hold the union itself (`U: {oneOf: [{type: array, items: {$ref: U}}, ...]}`).
+    in_union: bool,
+    /// Refs may point to the component itself (under such an array or map).
     self_allowed: bool,
 }
 
@@ -892,6 +896,14 @@ impl Ctx<'_> {
             Some(i) if !self.under_property && self.self_allowed => Some(k % (i + 1)),
             Some(i) if !self.under_property => (i > 0).then(|| k % i),
             _ => Some(k % n),
+        }
+    }
+
+    /// Inside an array or a map: a union's alternative may hold the union here.
+    fn container(self) -> Self {
+        Ctx {
+            self_allowed: self.self_allowed || self.in_union,
+            ..self
         }
     }
 
@@ -1059,13 +1071,13 @@ fn render(s: &Schema, ctx: Ctx<'_>) -> Value {
         Node::Array(item) => {
             let mut m = Map::new();
             m.insert("type".into(), "array".into());
-            m.insert("items".into(), render(item, ctx));
+            m.insert("items".into(), render(item, ctx.container()));
             m
         }
         Node::Map(value) => {
             let mut m = Map::new();
             m.insert("type".into(), "object".into());
-            m.insert("additionalProperties".into(), render(value, ctx));
+            m.insert("additionalProperties".into(), render(value, ctx.container()));
             m
         }
         Node::Object(o) => render_obj(o, ctx),
@@ -1075,9 +1087,9 @@ fn render(s: &Schema, ctx: Ctx<'_>) -> Value {
             } else {
                 "anyOf"
             };
-            // The top-level alternatives of a component may include itself.
+            // The top-level alternatives of a component may include itself in an array or a map.
             let members_ctx = Ctx {
-                self_allowed: ctx.self_allowed || (ctx.owner.is_some() && members.len() > 1),
+                in_union: ctx.in_union || (ctx.owner.is_some() && members.len() > 1),
                 ..ctx
             };
             let mut m = Map::new();
@@ -1372,6 +1384,7 @@ fn render_api(api: Api) -> Doc {
             object_props: &object_props,
             owner: Some(i),
             under_property: false,
+            in_union: false,
             self_allowed: false,
         };
         schemas.insert(key.clone(), render_comp(i, c, ctx));
@@ -1381,6 +1394,7 @@ fn render_api(api: Api) -> Doc {
         object_props: &object_props,
         owner: None,
         under_property: false,
+        in_union: false,
         self_allowed: false,
     };
 

@@ -213,6 +213,14 @@ fn relative(change: &files::Change) -> String {
 }
 
 fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> ExitCode {
+    let crate_name = match crate_name {
+        Some(name) => name,
+        None => default_crate_name(out),
+    };
+    if let Some(problem) = generator::runtime::crate_name_problem(&crate_name) {
+        eprintln!("error: invalid crate name {crate_name:?}: {problem}");
+        return ExitCode::from(2);
+    }
     let bytes = match std::fs::read(spec_path) {
         Ok(b) => b,
         Err(e) => {
@@ -220,15 +228,6 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> Exi
             return ExitCode::FAILURE;
         }
     };
-    let crate_name = crate_name.unwrap_or_else(|| default_crate_name(out));
-    if crate_name.is_empty()
-        || !crate_name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        eprintln!("error: invalid crate name {crate_name:?}: use letters, digits, `-` and `_`");
-        return ExitCode::from(2);
-    }
     let config = generator::Config::new(
         crate_name,
         spec_path.display().to_string(),
@@ -261,6 +260,8 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> Exi
     }
 }
 
+/// The output folder's name made into a package name; `api-client-<name>` when that is not
+/// one Cargo takes (it starts with a digit, is a keyword or a built-in crate's name...).
 fn default_crate_name(out: &Path) -> String {
     let name = out
         .file_name()
@@ -277,15 +278,10 @@ fn default_crate_name(out: &Path) -> String {
         })
         .collect();
     let cleaned = cleaned.trim_matches('-').to_owned();
-    if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit()) {
-        format!(
-            "api-client{}",
-            if cleaned.is_empty() {
-                String::new()
-            } else {
-                format!("-{cleaned}")
-            }
-        )
+    if cleaned.is_empty() {
+        "api-client".to_owned()
+    } else if generator::runtime::crate_name_problem(&cleaned).is_some() {
+        format!("api-client-{cleaned}")
     } else {
         cleaned
     }

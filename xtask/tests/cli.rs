@@ -100,6 +100,50 @@ fn bad_arguments_exit_2() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
 
+/// Names Cargo would refuse in the generated `Cargo.toml` (or that would make the crate
+/// depend on itself) are bad arguments: exit 2, the reason, and nothing written.
+#[test]
+fn crate_names_cargo_refuses_exit_2_and_write_nothing() {
+    let spec = root().join("spec/openapi.yaml");
+    for name in ["123abc", "-", "_", "fn", "test", "std", "serde", "a.b", ""] {
+        let out_dir = scratch("bad-crate-name");
+        let out = xtask(&[
+            "generate",
+            "--spec",
+            path(&spec),
+            "--out",
+            path(&out_dir),
+            "--crate-name",
+            name,
+        ]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name:?}: {err}");
+        assert!(
+            err.contains(&format!("invalid crate name {name:?}")),
+            "{name:?}: {err}"
+        );
+        assert!(!out_dir.exists(), "{name:?}: wrote {}", out_dir.display());
+    }
+}
+
+/// Without `--crate-name`, a folder whose name is no package name still gives a crate Cargo
+/// takes.
+#[test]
+fn the_default_crate_name_is_one_cargo_takes() {
+    let spec = root().join("spec/openapi.yaml");
+    for (folder, expected) in [("2fa", "api-client-2fa"), ("std", "api-client-std"), ("My Client", "my-client")] {
+        let out_dir = scratch("default-names").join(folder);
+        let out = xtask(&["generate", "--spec", path(&spec), "--out", path(&out_dir)]);
+        assert!(out.status.success(), "{folder}: {}", stderr(&out));
+        let manifest = std::fs::read_to_string(out_dir.join("Cargo.toml"))
+            .unwrap_or_else(|e| panic!("{folder}: {e}"));
+        assert!(
+            manifest.contains(&format!("\nname = \"{expected}\"\n")),
+            "{folder}: {manifest}"
+        );
+    }
+}
+
 #[test]
 fn generate_writes_a_crate_and_a_second_run_changes_nothing() {
     let out_dir = scratch("prolinksqr-standalone");
