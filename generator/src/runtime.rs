@@ -82,10 +82,7 @@ pub fn crate_name_problem(name: &str) -> Option<String> {
     if RESERVED_CRATE_NAMES.contains(&name) {
         return Some(format!("it conflicts with Rust's built-in `{lib}` crate"));
     }
-    if DEPENDENCIES
-        .iter()
-        .any(|d| d.replace('-', "_") == lib)
-    {
+    if DEPENDENCIES.iter().any(|d| d.replace('-', "_") == lib) {
         return Some(format!(
             "the generated crate depends on a package of that name"
         ));
@@ -162,7 +159,14 @@ mod tests {
 
     #[test]
     fn crate_names_cargo_accepts() {
-        for name in ["my-client", "my_client", "_private", "a", "api2", "Api-Client"] {
+        for name in [
+            "my-client",
+            "my_client",
+            "_private",
+            "a",
+            "api2",
+            "Api-Client",
+        ] {
             assert_eq!(crate_name_problem(name), None, "{name}");
         }
     }
@@ -170,8 +174,26 @@ mod tests {
     #[test]
     fn crate_names_cargo_or_rustc_refuse() {
         for name in [
-            "", "-", "_", "--", "123abc", "-abc", "a b", "café", "a.b", "fn", "self", "type",
-            "test", "std", "core", "proc-macro", "serde", "serde-json", "tokio", "reqwest",
+            "",
+            "-",
+            "_",
+            "--",
+            "123abc",
+            "-abc",
+            "a b",
+            "café",
+            "a.b",
+            "fn",
+            "self",
+            "type",
+            "test",
+            "std",
+            "core",
+            "proc-macro",
+            "serde",
+            "serde-json",
+            "tokio",
+            "reqwest",
         ] {
             assert!(crate_name_problem(name).is_some(), "{name:?} accepted");
         }

@@ -1077,7 +1077,10 @@ fn render(s: &Schema, ctx: Ctx<'_>) -> Value {
         Node::Map(value) => {
             let mut m = Map::new();
             m.insert("type".into(), "object".into());
-            m.insert("additionalProperties".into(), render(value, ctx.container()));
+            m.insert(
+                "additionalProperties".into(),
+                render(value, ctx.container()),
+            );
             m
         }
         Node::Object(o) => render_obj(o, ctx),

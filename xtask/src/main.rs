@@ -32,6 +32,11 @@ enum Command {
         /// Package name of the crate (default: the output folder's name).
         #[arg(long)]
         crate_name: Option<String>,
+        /// Write into a non-empty folder that `generate` did not write (it keeps a list of
+        /// its files in `.generated-files`), replacing the crate's files there. Other files
+        /// are never removed.
+        #[arg(long)]
+        force: bool,
     },
     /// Generate and compile a crate for every real-world spec in ../shared/specs/.
     Corpus {
@@ -78,7 +83,8 @@ fn main() -> ExitCode {
             spec,
             out,
             crate_name,
-        } => run_generate(&spec, &out, crate_name),
+            force,
+        } => run_generate(&spec, &out, crate_name, force),
         Command::Corpus {
             filter,
             no_clippy,
@@ -160,7 +166,7 @@ fn run_codegen(check: bool) -> ExitCode {
     };
     let out = workspace_root().join(codegen::OUT);
     if check {
-        return match files::diff(&out, &expected) {
+        return match files::diff(&out, &expected, &files::marker(codegen::COMMAND)) {
             Ok(diffs) if diffs.is_empty() => {
                 println!("{} is up to date with {}", codegen::OUT, codegen::SPEC);
                 ExitCode::SUCCESS
@@ -182,7 +188,7 @@ fn run_codegen(check: bool) -> ExitCode {
             }
         };
     }
-    match files::sync(&out, &expected) {
+    match files::sync(&out, &expected, &files::marker(codegen::COMMAND)) {
         Ok(changes) if changes.is_empty() => {
             println!(
                 "{} is already up to date ({} files)",
@@ -212,7 +218,7 @@ fn relative(change: &files::Change) -> String {
         .replace(&format!("{}/", root.display()), "")
 }
 
-fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> ExitCode {
+fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>, force: bool) -> ExitCode {
     let crate_name = match crate_name {
         Some(name) => name,
         None => default_crate_name(out),
@@ -243,7 +249,7 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> Exi
             return ExitCode::FAILURE;
         }
     };
-    match files::sync(out, &generated.files) {
+    match files::sync_crate(out, &generated.files, force) {
         Ok(changes) => {
             println!(
                 "generated {} files into {} ({} changed)",
@@ -253,7 +259,11 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> Exi
             );
             ExitCode::SUCCESS
         }
-        Err(e) => {
+        Err(files::Refusal::Unsafe(why)) => {
+            eprintln!("error: nothing written: {why}");
+            ExitCode::FAILURE
+        }
+        Err(files::Refusal::Io(e)) => {
             eprintln!("error: cannot write {}: {e}", out.display());
             ExitCode::FAILURE
         }
