@@ -115,7 +115,8 @@ fn view(schema: &Schema) -> (View<'_>, Option<String>) {
                 .collect();
             length_notes(&mut v.notes, s.min_length, s.max_length);
             if let Some(p) = &s.pattern {
-                v.notes.push(format!("Pattern: `{p}`"));
+                v.notes
+                    .push(format!("Pattern: {}", crate::emit::docs::code(p)));
             }
         }
         SchemaKind::Type(Type::Number(n)) => {
@@ -195,7 +196,8 @@ fn view(schema: &Schema) -> (View<'_>, Option<String>) {
             v.not = a.not.is_some();
             length_notes(&mut v.notes, a.min_length, a.max_length);
             if let Some(p) = &a.pattern {
-                v.notes.push(format!("Pattern: `{p}`"));
+                v.notes
+                    .push(format!("Pattern: {}", crate::emit::docs::code(p)));
             }
             range_notes(
                 &mut v.notes,
@@ -265,11 +267,15 @@ fn schema_doc(data: &SchemaData, notes: &[String], format: Option<&str>) -> Doc 
         notes: Vec::new(),
     };
     if let Some(format) = format {
-        doc.notes.push(format!("Format: `{format}`"));
+        doc.notes
+            .push(format!("Format: {}", crate::emit::docs::code(format)));
     }
     doc.notes.extend(notes.iter().cloned());
     if let Some(default) = &data.default {
-        doc.notes.push(format!("Default: `{default}`"));
+        doc.notes.push(format!(
+            "Default: {}",
+            crate::emit::docs::code(&default.to_string())
+        ));
     }
     if let Some(reason) = data.extensions.get("x-inferred") {
         let reason = reason
@@ -549,7 +555,10 @@ impl<'s> TypeBuilder<'s> {
         }
         let mut doc = doc;
         if !non_null.is_empty() {
-            let listed: Vec<String> = non_null.iter().map(|e| format!("`{e}`")).collect();
+            let listed: Vec<String> = non_null
+                .iter()
+                .map(|e| crate::emit::docs::code(&e.to_string()))
+                .collect();
             doc.notes
                 .push(format!("Allowed values: {}", listed.join(", ")));
         }
