@@ -9,8 +9,12 @@
 //!    several responses) are accepted; every generated file (and the standalone crate's
 //!    `src/lib.rs`) parses with `syn::parse_file` and defines nothing twice (items, fields,
 //!    variants, methods, trait impls, `Client` accessors against the runtime's methods) nor
-//!    uses an undefined type; generating again (from the same `Spec`, and from the same
-//!    document written as YAML) gives identical files.
+//!    uses an undefined type; their docs hold no code block rustdoc would run (only text,
+//!    data languages and the operation examples), no indented code block, no control or
+//!    bidirectional character, and the header keeps a spec path holding a newline inside its
+//!    comment (names, enum values, descriptions and paths include newlines, backticks,
+//!    fences, CR, bidi and control characters); generating again (from the same `Spec`, and
+//!    from the same document written as YAML) gives identical files.
 //! 2. `mutated_spec_never_panics`: 1-5 random mutations of `spec/openapi.yaml` (deleted keys,
 //!    replaced nodes, duplicated operationIds, broken `$ref`s, changed `type`s, deep nesting,
 //!    random `openapi` values), as YAML or JSON: accepted, or refused with an error whose

@@ -1,8 +1,11 @@
 //! Spec prose -> rustdoc lines that never break the build.
 //!
-//! Descriptions are CommonMark written for web pages. In rustdoc, an unlabelled code fence or
-//! an indented block is compiled as a Rust doctest, `[x]` is an intra-doc link, a bare URL
-//! and a stray `<tag>` are lint warnings. This module neutralises exactly those.
+//! Descriptions are CommonMark written for web pages, and a hostile spec can write anything
+//! there. In rustdoc, a code block that is unlabelled, indented, or labelled only with Rust
+//! attributes (`should_panic`, `edition2021`, ...) is compiled and run by `cargo test`; `[x]`
+//! is an intra-doc link, a bare URL and a stray `<tag>` are lint warnings; a bare CR or a
+//! bidirectional control is a compile error. This module neutralises those, in prose
+//! ([`sanitize`], [`inline`]) and in values quoted as code ([`code`]).
 
 use proc_macro2::TokenStream;
 use quote::quote;
