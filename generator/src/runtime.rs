@@ -84,7 +84,7 @@ pub fn crate_name_problem(name: &str) -> Option<String> {
     }
     if DEPENDENCIES.iter().any(|d| d.replace('-', "_") == lib) {
         return Some(format!(
-            "the generated crate depends on a package of that name"
+            "the generated crate depends on a package named `{name}`"
         ));
     }
     None
