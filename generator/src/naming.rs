@@ -55,6 +55,11 @@ const RESERVED_TYPES: &[&str] = &[
     "Self",
 ];
 
+/// Whether `word` is a Rust keyword (strict, reserved or weak-but-reserved in edition 2024).
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
 /// Replaces every character that cannot appear in an identifier by a separator, and spells
 /// non-ASCII letters as `uXXXX` so that `café` and `cafe` stay distinct and ASCII-only.
 fn ascii_words(raw: &str) -> String {

@@ -333,7 +333,10 @@ fn build_operation<'s>(
 fn schema_param_doc(schema: &openapiv3::Schema) -> Doc {
     let mut doc = Doc::default();
     if let Some(default) = &schema.schema_data.default {
-        doc.notes.push(format!("Default: `{default}`"));
+        doc.notes.push(format!(
+            "Default: {}",
+            crate::emit::docs::code(&default.to_string())
+        ));
     }
     doc
 }

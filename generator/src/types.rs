@@ -115,7 +115,8 @@ fn view(schema: &Schema) -> (View<'_>, Option<String>) {
                 .collect();
             length_notes(&mut v.notes, s.min_length, s.max_length);
             if let Some(p) = &s.pattern {
-                v.notes.push(format!("Pattern: `{p}`"));
+                v.notes
+                    .push(format!("Pattern: {}", crate::emit::docs::code(p)));
             }
         }
         SchemaKind::Type(Type::Number(n)) => {
@@ -195,7 +196,8 @@ fn view(schema: &Schema) -> (View<'_>, Option<String>) {
             v.not = a.not.is_some();
             length_notes(&mut v.notes, a.min_length, a.max_length);
             if let Some(p) = &a.pattern {
-                v.notes.push(format!("Pattern: `{p}`"));
+                v.notes
+                    .push(format!("Pattern: {}", crate::emit::docs::code(p)));
             }
             range_notes(
                 &mut v.notes,
@@ -265,11 +267,15 @@ fn schema_doc(data: &SchemaData, notes: &[String], format: Option<&str>) -> Doc 
         notes: Vec::new(),
     };
     if let Some(format) = format {
-        doc.notes.push(format!("Format: `{format}`"));
+        doc.notes
+            .push(format!("Format: {}", crate::emit::docs::code(format)));
     }
     doc.notes.extend(notes.iter().cloned());
     if let Some(default) = &data.default {
-        doc.notes.push(format!("Default: `{default}`"));
+        doc.notes.push(format!(
+            "Default: {}",
+            crate::emit::docs::code(&default.to_string())
+        ));
     }
     if let Some(reason) = data.extensions.get("x-inferred") {
         let reason = reason
@@ -549,7 +555,10 @@ impl<'s> TypeBuilder<'s> {
         }
         let mut doc = doc;
         if !non_null.is_empty() {
-            let listed: Vec<String> = non_null.iter().map(|e| format!("`{e}`")).collect();
+            let listed: Vec<String> = non_null
+                .iter()
+                .map(|e| crate::emit::docs::code(&e.to_string()))
+                .collect();
             doc.notes
                 .push(format!("Allowed values: {}", listed.join(", ")));
         }
@@ -1254,6 +1263,7 @@ fn box_cycles(types: &mut [TypeDef]) -> Result<()> {
             has_non_alias[scc[i]] = true;
         }
     }
+    union_cycles(types, &index, &edges)?;
     for i in 0..types.len() {
         let only_aliases = !has_non_alias[scc[i]];
         if only_aliases && edges[i].iter().any(|&j| cyclic(i, j)) {
@@ -1287,6 +1297,70 @@ fn box_cycles(types: &mut [TypeDef]) -> Result<()> {
                 .zip(decisions)
                 .for_each(|(v, b)| v.boxed = b),
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a union that holds itself by value through unions and aliases only
+/// (`U: {oneOf: [{$ref: U}, ...]}`, `U -> V -> U`): a box would make it compile, but decoding
+/// a value that matches no other alternative tries the same union again, on the same input,
+/// until the stack overflows. A struct, an array or a map in between consumes a level of the
+/// input and ends the recursion, so those cycles are kept (and boxed).
+///
+/// Cycles of aliases alone are left to the caller, which names them differently.
+fn union_cycles(
+    types: &[TypeDef],
+    index: &BTreeMap<String, usize>,
+    edges: &[Vec<usize>],
+) -> Result<()> {
+    let eligible = |i: usize| matches!(types[i].kind, TypeKind::Union(_) | TypeKind::Alias(_));
+    let restricted: Vec<Vec<usize>> = edges
+        .iter()
+        .enumerate()
+        .map(|(i, out)| {
+            if eligible(i) {
+                out.iter().copied().filter(|&j| eligible(j)).collect()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let scc = tarjan(&restricted);
+    let components = scc.iter().copied().max().map_or(0, |m| m + 1);
+    let mut has_union = vec![false; components];
+    for (i, t) in types.iter().enumerate() {
+        if matches!(t.kind, TypeKind::Union(_)) {
+            has_union[scc[i]] = true;
+        }
+    }
+    for (i, t) in types.iter().enumerate() {
+        let TypeKind::Union(u) = &t.kind else {
+            continue;
+        };
+        if !has_union[scc[i]] {
+            continue;
+        }
+        let keyword = if u.any_of { "anyOf" } else { "oneOf" };
+        for (k, variant) in u.variants.iter().enumerate() {
+            let back = variant.ty.by_value_names().into_iter().find_map(|n| {
+                let j = *index.get(n)?;
+                (scc[j] == scc[i] && eligible(j)).then_some(&types[j].name)
+            });
+            if let Some(target) = back {
+                let via = if *target == t.name {
+                    String::new()
+                } else {
+                    format!(" through `{target}`")
+                };
+                return Err(Error::unsupported(
+                    &format!("{}/{keyword}/{k}", t.pointer),
+                    format!(
+                        "the `{keyword}` `{}` includes itself{via} with no object, array or map in between: no value could be decoded as it (make the recursive alternative an object property or an array item)",
+                        t.name
+                    ),
+                ));
+            }
         }
     }
     Ok(())

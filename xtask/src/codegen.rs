@@ -48,5 +48,6 @@ pub fn expected() -> Result<BTreeMap<String, String>, Failure> {
 pub fn stale() -> Result<Vec<String>, Failure> {
     let files = expected()?;
     let out = workspace_root().join(OUT);
-    crate::files::diff(&out, &files).map_err(|e| Failure::Io(out, e))
+    crate::files::diff(&out, &files, &crate::files::marker(COMMAND))
+        .map_err(|e| Failure::Io(out, e))
 }

@@ -32,6 +32,11 @@ enum Command {
         /// Package name of the crate (default: the output folder's name).
         #[arg(long)]
         crate_name: Option<String>,
+        /// Write into a non-empty folder that `generate` did not write (it keeps a list of
+        /// its files in `.generated-files`), replacing the crate's files there. Other files
+        /// are never removed.
+        #[arg(long)]
+        force: bool,
     },
     /// Generate and compile a crate for every real-world spec in ../shared/specs/.
     Corpus {
@@ -80,7 +85,8 @@ fn main() -> ExitCode {
             spec,
             out,
             crate_name,
-        } => run_generate(&spec, &out, crate_name),
+            force,
+        } => run_generate(&spec, &out, crate_name, force),
         Command::Corpus {
             filter,
             no_clippy,
@@ -165,7 +171,7 @@ fn run_codegen(check: bool) -> ExitCode {
     };
     let out = workspace_root().join(codegen::OUT);
     if check {
-        return match files::diff(&out, &expected) {
+        return match files::diff(&out, &expected, &files::marker(codegen::COMMAND)) {
             Ok(diffs) if diffs.is_empty() => {
                 println!("{} is up to date with {}", codegen::OUT, codegen::SPEC);
                 ExitCode::SUCCESS
@@ -187,7 +193,7 @@ fn run_codegen(check: bool) -> ExitCode {
             }
         };
     }
-    match files::sync(&out, &expected) {
+    match files::sync(&out, &expected, &files::marker(codegen::COMMAND)) {
         Ok(changes) if changes.is_empty() => {
             println!(
                 "{} is already up to date ({} files)",
@@ -217,7 +223,15 @@ fn relative(change: &files::Change) -> String {
         .replace(&format!("{}/", root.display()), "")
 }
 
-fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> ExitCode {
+fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>, force: bool) -> ExitCode {
+    let crate_name = match crate_name {
+        Some(name) => name,
+        None => default_crate_name(out),
+    };
+    if let Some(problem) = generator::runtime::crate_name_problem(&crate_name) {
+        eprintln!("error: invalid crate name {crate_name:?}: {problem}");
+        return ExitCode::from(2);
+    }
     let bytes = match std::fs::read(spec_path) {
         Ok(b) => b,
         Err(e) => {
@@ -225,15 +239,6 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> Exi
             return ExitCode::FAILURE;
         }
     };
-    let crate_name = crate_name.unwrap_or_else(|| default_crate_name(out));
-    if crate_name.is_empty()
-        || !crate_name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        eprintln!("error: invalid crate name {crate_name:?}: use letters, digits, `-` and `_`");
-        return ExitCode::from(2);
-    }
     let config = generator::Config::new(
         crate_name,
         spec_path.display().to_string(),
@@ -249,7 +254,7 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> Exi
             return ExitCode::FAILURE;
         }
     };
-    match files::sync(out, &generated.files) {
+    match files::sync_crate(out, &generated.files, force) {
         Ok(changes) => {
             println!(
                 "generated {} files into {} ({} changed)",
@@ -259,13 +264,19 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> Exi
             );
             ExitCode::SUCCESS
         }
-        Err(e) => {
+        Err(files::Refusal::Unsafe(why)) => {
+            eprintln!("error: nothing written: {why}");
+            ExitCode::FAILURE
+        }
+        Err(files::Refusal::Io(e)) => {
             eprintln!("error: cannot write {}: {e}", out.display());
             ExitCode::FAILURE
         }
     }
 }
 
+/// The output folder's name made into a package name; `api-client-<name>` when that is not
+/// one Cargo takes (it starts with a digit, is a keyword or a built-in crate's name...).
 fn default_crate_name(out: &Path) -> String {
     let name = out
         .file_name()
@@ -282,15 +293,10 @@ fn default_crate_name(out: &Path) -> String {
         })
         .collect();
     let cleaned = cleaned.trim_matches('-').to_owned();
-    if cleaned.is_empty() || cleaned.starts_with(|c: char| c.is_ascii_digit()) {
-        format!(
-            "api-client{}",
-            if cleaned.is_empty() {
-                String::new()
-            } else {
-                format!("-{cleaned}")
-            }
-        )
+    if cleaned.is_empty() {
+        "api-client".to_owned()
+    } else if generator::runtime::crate_name_problem(&cleaned).is_some() {
+        format!("api-client-{cleaned}")
     } else {
         cleaned
     }

@@ -235,16 +235,11 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
 
     let mut lines = docs::lines(&op.doc);
     docs::paragraph_break(&mut lines);
-    lines.push(format!("`{} {}`", op.method.as_str(), op.path));
+    lines.push(docs::code(&format!("{} {}", op.method.as_str(), op.path)));
     // The spec's own description may already name the scope; say it once.
     let described = lines.join("\n");
-    if !op.scopes.is_empty()
-        && !op
-            .scopes
-            .iter()
-            .all(|s| described.contains(&format!("`{s}`")))
-    {
-        let scopes: Vec<String> = op.scopes.iter().map(|s| format!("`{s}`")).collect();
+    if !op.scopes.is_empty() && !op.scopes.iter().all(|s| described.contains(&docs::code(s))) {
+        let scopes: Vec<String> = op.scopes.iter().map(|s| docs::code(s)).collect();
         let label = if scopes.len() == 1 { "scope" } else { "scopes" };
         lines.push(String::new());
         lines.push(format!("Required {label}: {}.", scopes.join(", ")));
@@ -257,11 +252,7 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
                 Input::Body(_) => op.body.as_ref().and_then(|b| b.doc.description.clone()),
                 Input::Part(p) => p.doc.description.clone(),
             }?;
-            Some(format!(
-                "- `{}`: {}",
-                input_name(i),
-                docs::sanitize(&text).join(" ")
-            ))
+            Some(format!("- `{}`: {}", input_name(i), docs::inline(&text)))
         })
         .collect();
     if !documented.is_empty() {

@@ -71,7 +71,7 @@ fn field_doc(f: &Field) -> TokenStream {
         lines.extend(notes.iter().map(|n| (*n).to_owned()));
     }
     if lines.is_empty() {
-        lines.push(format!("`{}`", f.wire));
+        lines.push(docs::code(&f.wire));
     }
     docs::attrs(&lines)
 }
@@ -298,7 +298,7 @@ fn emit_string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> Toke
     let other = ident(&e.other);
     let variants = e.variants.iter().enumerate().map(|(i, (v, wire))| {
         let v = ident(v);
-        let d = format!(" `{wire}`");
+        let d = format!(" {}", docs::code(wire));
         let default = (e.default == Some(i)).then(|| quote!(#[default]));
         quote!(#[doc = #d] #default #v,)
     });
@@ -453,7 +453,7 @@ fn emit_union(
         let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
         let rename = v.tag_value.as_ref().map(|t| quote!(#[serde(rename = #t)]));
         let d = match &v.tag_value {
-            Some(t) => format!(" `{t}`"),
+            Some(t) => format!(" {}", docs::code(t)),
             None => format!(" A `{}`.", v.name),
         };
         quote!(#[doc = #d] #rename #vname(#ty),)
