@@ -108,3 +108,35 @@ pub fn push_pointer(base: &str, token: &str) -> String {
 pub fn unescape_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
+
+/// Something of the spec that the generator took on purpose in a way the reader should
+/// know about (a webhook it does not generate): not an error, but printed by the tools.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// JSON pointer of the spec node.
+    pub pointer: String,
+    /// 1-based line of that node, when it could be found.
+    pub line: Option<usize>,
+    /// What was done, and why.
+    pub message: String,
+}
+
+impl Warning {
+    pub(crate) fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning {
+            pointer: pointer.into(),
+            line: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "warning at {}", self.pointer)?;
+        if let Some(line) = self.line {
+            write!(f, " (line {line})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}

@@ -268,6 +268,9 @@ pub enum Ty {
     Map(Box<Ty>),
     /// `Option<T>` inside a container (nullable items).
     Option(Box<Ty>),
+    /// `(A, B, ...)`: an array of fixed length whose items have their own types (3.1
+    /// `prefixItems`).
+    Tuple(Vec<Ty>),
 }
 
 impl Ty {
@@ -276,6 +279,7 @@ impl Ty {
         match self {
             Ty::Named(n) => vec![n.as_str()],
             Ty::Option(inner) => inner.by_value_names(),
+            Ty::Tuple(items) => items.iter().flat_map(Ty::by_value_names).collect(),
             _ => Vec::new(),
         }
     }

@@ -1,9 +1,10 @@
-//! OpenAPI 3.0 -> typed async Rust client over `reqwest`.
+//! OpenAPI 3.0 and 3.1 -> typed async Rust client over `reqwest`.
 //!
 //! The pipeline, top to bottom:
 //!
 //! 1. [`parse`]: YAML/JSON text -> [`parse::Spec`] (`openapiv3::OpenAPI` plus the raw tree),
-//!    refusing what is not OpenAPI 3.0 with a located [`Error`].
+//!    with the 3.1 schema dialect rewritten into 3.0's ([`dialect`]), refusing what is not
+//!    OpenAPI 3.0 or 3.1 with a located [`Error`].
 //! 2. [`types`] and [`operations`]: the spec -> [`ir::Api`], where every `$ref` is resolved,
 //!    every Rust name decided ([`naming`]), every inline schema named.
 //! 3. [`emit`]: the IR -> `proc_macro2::TokenStream`s, one per file.
@@ -14,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub mod dialect;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -30,7 +32,7 @@ use std::collections::BTreeMap;
 
 use quote::quote;
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Result, Warning};
 pub use parse::{Spec, parse_spec, parse_spec_bytes};
 
 /// Generation settings.
@@ -121,6 +123,7 @@ fn reachable_from_responses(
         match ty {
             Ty::Named(n) => out.push(n.clone()),
             Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => names(inner, out),
+            Ty::Tuple(items) => items.iter().for_each(|t| names(t, out)),
             _ => {}
         }
     }

@@ -8,15 +8,17 @@ use openapiv3::OpenAPI;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{Error, ErrorKind, Result, unescape_token};
+use crate::error::{Error, ErrorKind, Result, Warning, unescape_token};
 
-/// A parsed OpenAPI 3.0 document.
+/// A parsed OpenAPI 3.0 or 3.1 document, in the 3.0 dialect (see [`crate::dialect`]).
 #[derive(Debug, Clone)]
 pub struct Spec {
     /// The typed document.
     pub openapi: OpenAPI,
     /// The same document as a JSON tree, for pointer look-ups.
     pub raw: Value,
+    /// What the document has that is deliberately not generated (webhooks), located.
+    pub warnings: Vec<Warning>,
     source: String,
 }
 
@@ -52,7 +54,7 @@ pub fn parse_spec_bytes(bytes: &[u8]) -> Result<Spec> {
     parse_spec(text)
 }
 
-/// Parses an OpenAPI 3.0.x document given as YAML or JSON text.
+/// Parses an OpenAPI 3.0.x or 3.1.x document given as YAML or JSON text.
 pub fn parse_spec(text: &str) -> Result<Spec> {
     let mut raw = to_value(text)?;
     check_version(&raw).map_err(|e| e.with_line(locate(text, "#/openapi")))?;
@@ -60,6 +62,15 @@ pub fn parse_spec(text: &str) -> Result<Spec> {
         let line = locate(text, &e.pointer);
         e.with_line(line)
     })?;
+    // Before the shape check, which reads the 3.0 dialect; pointers of the nodes it rewrites
+    // still name where they stand in the document.
+    let mut warnings = crate::dialect::normalise(&mut raw).map_err(|e| {
+        let line = locate(text, &e.pointer);
+        e.with_line(line)
+    })?;
+    for warning in &mut warnings {
+        warning.line = locate(text, &warning.pointer);
+    }
     clamp_integer_bounds(&mut raw);
     // Before `openapiv3`, which takes time exponential in the depth of an invalid schema.
     // It sees the clamped bounds as `openapiv3` will; it runs before the misplaced
@@ -78,6 +89,7 @@ pub fn parse_spec(text: &str) -> Result<Spec> {
     Ok(Spec {
         openapi,
         raw,
+        warnings,
         source: text.to_owned(),
     })
 }
@@ -88,7 +100,7 @@ fn invalid(text: &str, raw: &Value, plain: &serde_json::Error) -> Error {
         Ok(_) => Error::new(
             ErrorKind::Invalid,
             "#",
-            format!("not a valid OpenAPI 3.0 document: {plain}"),
+            format!("not a valid OpenAPI document: {plain}"),
         ),
         Err(e) => {
             let pointer = pointer_of(e.path());
@@ -96,7 +108,7 @@ fn invalid(text: &str, raw: &Value, plain: &serde_json::Error) -> Error {
             Error::new(
                 ErrorKind::Invalid,
                 pointer.clone(),
-                format!("not a valid OpenAPI 3.0 document: {message}"),
+                format!("not a valid OpenAPI document: {message}"),
             )
             .with_line(locate(text, &pointer))
         }
@@ -139,7 +151,7 @@ fn check_version(raw: &Value) -> Result<()> {
             ErrorKind::Version,
             "#/swagger",
             format!(
-                "this is a Swagger {} document; only OpenAPI 3.0.x is supported (convert it first, e.g. with swagger2openapi)",
+                "this is a Swagger {} document; only OpenAPI 3.0.x and 3.1.x are supported (convert it first, e.g. with swagger2openapi)",
                 swagger
                     .as_str()
                     .map_or_else(|| swagger.to_string(), str::to_owned)
@@ -150,7 +162,7 @@ fn check_version(raw: &Value) -> Result<()> {
         return Err(Error::new(
             ErrorKind::Version,
             "#",
-            "missing `openapi` version field: not an OpenAPI 3.0 document",
+            "missing `openapi` version field: not an OpenAPI 3.x document",
         ));
     };
     let Some(version) = version.as_str() else {
@@ -160,21 +172,13 @@ fn check_version(raw: &Value) -> Result<()> {
             format!("`openapi` must be a string like \"3.0.3\", found {version}"),
         ));
     };
-    if version.starts_with("3.0") {
+    if version.starts_with("3.0") || version.starts_with("3.1") {
         Ok(())
-    } else if version.starts_with("3.1") {
-        Err(Error::new(
-            ErrorKind::Version,
-            "#/openapi",
-            format!(
-                "OpenAPI {version} is not supported: this generator reads OpenAPI 3.0.x (3.1 changes the schema dialect: type arrays, `null` types, no `nullable`)"
-            ),
-        ))
     } else {
         Err(Error::new(
             ErrorKind::Version,
             "#/openapi",
-            format!("OpenAPI version {version:?} is not supported: only 3.0.x is"),
+            format!("OpenAPI version {version:?} is not supported: only 3.0.x and 3.1.x are"),
         ))
     }
 }

@@ -565,6 +565,9 @@ impl<'s> TypeBuilder<'s> {
                 "f64"
             }),
             Some("boolean") => Ty::Bool,
+            Some("array") if v.data.extensions.get("x-tuple") == Some(&Value::Bool(true)) => {
+                self.tuple(&v, hint, pointer)?
+            }
             Some("array") => {
                 let item = match v.items {
                     Some(items) => {
@@ -635,6 +638,25 @@ impl<'s> TypeBuilder<'s> {
             }
         };
         self.finish_alias(ty, nullable, pointer, named, doc)
+    }
+
+    /// The members of a closed `prefixItems` list, which [`crate::dialect`] leaves as the
+    /// `anyOf` of `items`, each converted at its own position.
+    fn tuple(&mut self, v: &View<'s>, hint: &str, pointer: &str) -> Result<Ty> {
+        let members = match v.items {
+            Some(SchemaRef::Item(items)) => match &items.schema_kind {
+                SchemaKind::AnyOf { any_of } => any_of,
+                _ => &[][..],
+            },
+            _ => &[][..],
+        };
+        let mut tys = Vec::with_capacity(members.len());
+        for (i, member) in members.iter().enumerate() {
+            let at = format!("{pointer}/items/anyOf/{i}");
+            let c = self.convert(SchemaRef::from(member), &format!("{hint}{}", i + 1), &at)?;
+            tys.push(wrap_nullable(c));
+        }
+        Ok(Ty::Tuple(tys))
     }
 
     /// The name of the type being defined at `pointer`: the component's, or a fresh one for
@@ -1096,6 +1118,7 @@ fn variant_label(ty: &Ty) -> String {
         Ty::Vec(inner) => format!("{}List", variant_label(inner)),
         Ty::Map(inner) => format!("{}Map", variant_label(inner)),
         Ty::Option(inner) => variant_label(inner),
+        Ty::Tuple(_) => "Tuple".into(),
     }
 }
 

@@ -234,8 +234,12 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> Exi
         spec_path.display().to_string(),
         "cargo xtask generate",
     );
-    let generated = generator::parse_spec_bytes(&bytes)
-        .and_then(|spec| generator::generate_crate(&spec, &config));
+    let generated = generator::parse_spec_bytes(&bytes).and_then(|spec| {
+        for warning in &spec.warnings {
+            eprintln!("{}: {warning}", spec_path.display());
+        }
+        generator::generate_crate(&spec, &config)
+    });
     let generated = match generated {
         Ok(g) => g,
         Err(e) => {

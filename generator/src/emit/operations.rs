@@ -210,6 +210,10 @@ fn doc_type(ty: &Ty, lib: &str) -> String {
             doc_type(inner, lib)
         ),
         Ty::Option(inner) => format!("Option<{}>", doc_type(inner, lib)),
+        Ty::Tuple(items) => {
+            let items: Vec<String> = items.iter().map(|t| doc_type(t, lib)).collect();
+            format!("({},)", items.join(", "))
+        }
     }
 }
 
