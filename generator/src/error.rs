@@ -38,7 +38,11 @@ impl ErrorKind {
 pub struct Error {
     /// What kind of problem.
     pub kind: ErrorKind,
-    /// JSON pointer (RFC 6901, as a URI fragment: `#/paths/~1links/get`) of the spec node.
+    /// The file the node is in, relative to the root file's folder, when the document is
+    /// split into files and the node is not in the root file.
+    pub file: Option<String>,
+    /// JSON pointer (RFC 6901, as a URI fragment: `#/paths/~1links/get`) of the spec node,
+    /// within [`file`](Self::file) when that is set.
     pub pointer: String,
     /// 1-based line of that node in the source text, when it could be found.
     pub line: Option<usize>,
@@ -54,6 +58,7 @@ impl Error {
     ) -> Self {
         Error {
             kind,
+            file: None,
             pointer: pointer.into(),
             line: None,
             message: message.into(),
@@ -86,7 +91,11 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} error at {}", self.kind.label(), self.pointer)?;
+        write!(f, "{} error at ", self.kind.label())?;
+        if let Some(file) = &self.file {
+            f.write_str(file)?;
+        }
+        f.write_str(&self.pointer)?;
         if let Some(line) = self.line {
             write!(f, " (line {line})")?;
         }

@@ -270,7 +270,7 @@ pub enum Ty {
     Option(Box<Ty>),
     /// `(A, B, ...)`: an array of fixed length whose items have their own types (3.1
     /// `prefixItems`).
-    Tuple(Vec<Ty>),
+    Tuple(Box<[Ty]>),
 }
 
 impl Ty {

@@ -15,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bundle;
 pub mod dialect;
 pub mod emit;
 pub mod error;
@@ -32,8 +33,9 @@ use std::collections::BTreeMap;
 
 use quote::quote;
 
+pub use bundle::Files;
 pub use error::{Error, ErrorKind, Result, Warning};
-pub use parse::{Spec, parse_spec, parse_spec_bytes};
+pub use parse::{Spec, parse_spec, parse_spec_bytes, parse_spec_files};
 
 /// Generation settings.
 #[derive(Debug, Clone)]

@@ -656,7 +656,7 @@ impl<'s> TypeBuilder<'s> {
             let c = self.convert(SchemaRef::from(member), &format!("{hint}{}", i + 1), &at)?;
             tys.push(wrap_nullable(c));
         }
-        Ok(Ty::Tuple(tys))
+        Ok(Ty::Tuple(tys.into()))
     }
 
     /// The name of the type being defined at `pointer`: the component's, or a fresh one for

@@ -213,13 +213,6 @@ fn relative(change: &files::Change) -> String {
 }
 
 fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> ExitCode {
-    let bytes = match std::fs::read(spec_path) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", spec_path.display());
-            return ExitCode::FAILURE;
-        }
-    };
     let crate_name = crate_name.unwrap_or_else(|| default_crate_name(out));
     if crate_name.is_empty()
         || !crate_name
@@ -234,13 +227,17 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> Exi
         spec_path.display().to_string(),
         "cargo xtask generate",
     );
-    let generated = generator::parse_spec_bytes(&bytes).and_then(|spec| {
-        for warning in &spec.warnings {
-            eprintln!("{}: {warning}", spec_path.display());
+    let spec = match xtask::spec_files::read_spec(spec_path) {
+        Ok(spec) => spec,
+        Err(e) => {
+            eprintln!("error: {}: {e}", spec_path.display());
+            return ExitCode::FAILURE;
         }
-        generator::generate_crate(&spec, &config)
-    });
-    let generated = match generated {
+    };
+    for warning in &spec.warnings {
+        eprintln!("{}: {warning}", spec_path.display());
+    }
+    let generated = match generator::generate_crate(&spec, &config) {
         Ok(g) => g,
         Err(e) => {
             // Nothing has been written: generation is complete in memory before any write.
