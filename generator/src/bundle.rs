@@ -378,7 +378,14 @@ impl Bundler<'_> {
                 }
                 for (key, value) in map.iter_mut() {
                     path.push(key.clone());
-                    let outcome = self.walk(value, file, path);
+                    let outcome = if key == "mapping"
+                        && path.len() >= 2
+                        && path[path.len() - 2] == "discriminator"
+                    {
+                        self.mapping(value, file, path)
+                    } else {
+                        self.walk(value, file, path)
+                    };
                     path.pop();
                     outcome?;
                 }
@@ -392,6 +399,34 @@ impl Bundler<'_> {
                 }
             }
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// A discriminator's `mapping` values are references too, to schemas (or bare schema
+    /// names, left alone); the generator matches them against its members' `$ref`s.
+    fn mapping(&mut self, mapping: &mut Value, file: &str, path: &mut Vec<String>) -> Result<()> {
+        let Some(entries) = mapping.as_object_mut() else {
+            return Ok(());
+        };
+        for (tag, target) in entries.iter_mut() {
+            let Some(reference) = target.as_str().map(str::to_owned) else {
+                continue;
+            };
+            let is_name = !reference.contains(['/', '#', '.']);
+            if is_name {
+                continue;
+            }
+            let mut node = serde_json::json!({ "$ref": reference });
+            path.push(tag.clone());
+            // Read as a schema position: a mapping names schemas.
+            path.push("schema".to_owned());
+            let outcome = self.reference(&mut node, &reference, file, path);
+            path.truncate(path.len() - 2);
+            outcome?;
+            if let Some(local) = node.get("$ref").cloned() {
+                *target = local;
+            }
         }
         Ok(())
     }
@@ -650,6 +685,30 @@ mod tests {
             "#/components/schemas/Owner"
         );
         assert_eq!(tree["components"]["schemas"]["Owner"]["type"], "string");
+    }
+
+    #[test]
+    fn discriminator_mappings_follow_their_schemas() {
+        let (tree, _) = run(&[
+            (
+                "openapi.yaml",
+                "openapi: 3.1.0\ncomponents:\n  schemas:\n    Item:\n      $ref: s/Item.yaml\n",
+            ),
+            (
+                "s/Item.yaml",
+                "oneOf:\n  - $ref: ./Tea.yaml\n  - $ref: ./Cake.yaml\ndiscriminator:\n  propertyName: kind\n  mapping:\n    tea: ./Tea.yaml\n    cake: Cake\n",
+            ),
+            ("s/Tea.yaml", "type: object\n"),
+            ("s/Cake.yaml", "type: object\n"),
+        ])
+        .unwrap();
+        let item = &tree["components"]["schemas"]["Item"];
+        assert_eq!(item["oneOf"][0]["$ref"], "#/components/schemas/Tea");
+        assert_eq!(
+            item["discriminator"]["mapping"]["tea"],
+            "#/components/schemas/Tea"
+        );
+        assert_eq!(item["discriminator"]["mapping"]["cake"], "Cake");
     }
 
     #[test]

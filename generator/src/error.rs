@@ -122,6 +122,8 @@ pub fn unescape_token(token: &str) -> String {
 /// know about (a webhook it does not generate): not an error, but printed by the tools.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
+    /// The file the node is in, for a document split into files (see [`Error::file`]).
+    pub file: Option<String>,
     /// JSON pointer of the spec node.
     pub pointer: String,
     /// 1-based line of that node, when it could be found.
@@ -133,6 +135,7 @@ pub struct Warning {
 impl Warning {
     pub(crate) fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Warning {
+            file: None,
             pointer: pointer.into(),
             line: None,
             message: message.into(),
@@ -142,7 +145,11 @@ impl Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "warning at {}", self.pointer)?;
+        f.write_str("warning at ")?;
+        if let Some(file) = &self.file {
+            f.write_str(file)?;
+        }
+        f.write_str(&self.pointer)?;
         if let Some(line) = self.line {
             write!(f, " (line {line})")?;
         }

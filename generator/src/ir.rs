@@ -26,6 +26,9 @@ pub struct Api {
     /// Names of the types that can arrive in a response (directly or nested): only those
     /// need to tolerate values this version does not know.
     pub response_types: std::collections::BTreeSet<String>,
+    /// Schemas, bodies and responses the generator could not type, generated as raw JSON or
+    /// bytes instead: why, and where.
+    pub fallbacks: Vec<crate::Error>,
 }
 
 /// Authentication, reduced to what a client must do with one credential.
@@ -77,6 +80,13 @@ impl TypeTable {
             .map(|(i, d)| (d.name.clone(), i))
             .collect();
         TypeTable { defs, index }
+    }
+
+    /// Drops the types after the first `len`.
+    pub fn truncate(&mut self, len: usize) {
+        for def in self.defs.drain(len.min(self.defs.len())..) {
+            self.index.remove(&def.name);
+        }
     }
 
     /// Adds a type.

@@ -46,6 +46,9 @@ pub struct Config {
     pub source: String,
     /// The command that regenerates the files, named in file headers.
     pub command: String,
+    /// Refuse a document with anything the generator would otherwise generate as raw JSON or
+    /// bytes (see [`GeneratedFiles::warnings`]).
+    pub strict: bool,
 }
 
 impl Config {
@@ -59,7 +62,14 @@ impl Config {
             crate_name: crate_name.into(),
             source: source.into(),
             command: command.into(),
+            strict: false,
         }
+    }
+
+    /// The same configuration, refusing raw fallbacks when `strict`.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
     }
 
     /// The crate's name as a Rust path (`-` -> `_`).
@@ -87,6 +97,9 @@ impl Config {
 pub struct GeneratedFiles {
     /// The files.
     pub files: BTreeMap<String, String>,
+    /// What the tools should tell the user: parts of the document not generated (webhooks),
+    /// and schemas, bodies and responses generated as raw JSON or bytes, each located.
+    pub warnings: Vec<Warning>,
 }
 
 /// Spec -> validated model.
@@ -97,6 +110,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
     // would hold files as strings and mislead.
     builder.convert_components(&types::multipart_only(&spec.raw))?;
     let groups = operations::build_groups(spec, &mut builder)?;
+    let fallbacks = builder.fallbacks().to_vec();
     let types = builder.finish().map_err(|e| spec.locate(e))?;
     let response_types = reachable_from_responses(&types, &groups);
     let info = &spec.openapi.info;
@@ -113,6 +127,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         types,
         groups,
         response_types,
+        fallbacks,
     })
 }
 
@@ -165,6 +180,21 @@ fn reachable_from_responses(
 /// scoped threads (one on a single core); the output does not depend on their number.
 pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     let api = build_api(spec)?;
+    if config.strict
+        && let Some(first) = api.fallbacks.first()
+    {
+        return Err(first.clone());
+    }
+    let mut warnings = spec.warnings.clone();
+    warnings.extend(api.fallbacks.iter().map(|e| Warning {
+        file: e.file.clone(),
+        pointer: e.pointer.clone(),
+        line: e.line,
+        message: format!(
+            "generated as raw JSON or bytes: {} (--strict refuses this)",
+            e.message
+        ),
+    }));
     let header = config.header();
     let lib = config.lib_name();
     let mut files = vec![File::Types, File::Client];
@@ -176,7 +206,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
         let text = render::render(&name, &header, tokens)?;
         Ok((name, text))
     })?;
-    Ok(GeneratedFiles { files })
+    Ok(GeneratedFiles { files, warnings })
 }
 
 /// One file of `src/generated/`. `Types` comes first: it is the largest, and starting it first
@@ -225,6 +255,7 @@ fn emit_file(
 /// `src/generated/`. It builds with `cargo build` on its own.
 pub fn generate_crate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     let modules = generate(spec, config)?;
+    let warnings = modules.warnings;
     let mut files = BTreeMap::new();
     for (path, contents) in modules.files {
         files.insert(format!("src/generated/{path}"), contents);
@@ -237,5 +268,5 @@ pub fn generate_crate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
         runtime::cargo_toml(&config.crate_name, &spec.openapi.info.version),
     );
     files.insert("src/lib.rs".to_owned(), runtime::lib_rs(spec, config));
-    Ok(GeneratedFiles { files })
+    Ok(GeneratedFiles { files, warnings })
 }

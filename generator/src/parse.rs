@@ -83,7 +83,10 @@ fn from_tree(mut raw: Value, sources: Sources) -> Result<Spec> {
     // still name where they stand in the document.
     let mut warnings = crate::dialect::normalise(&mut raw).map_err(located)?;
     for warning in &mut warnings {
-        warning.line = sources.origin(&warning.pointer).2;
+        let (file, pointer, line) = sources.origin(&warning.pointer);
+        warning.file = file.map(str::to_owned);
+        warning.pointer = pointer;
+        warning.line = line;
     }
     clamp_integer_bounds(&mut raw);
     // Before `openapiv3`, which takes time exponential in the depth of an invalid schema.

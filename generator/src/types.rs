@@ -304,6 +304,14 @@ pub struct TypeBuilder<'s> {
     inline_names: BTreeMap<String, String>,
     types: TypeTable,
     depth: usize,
+    /// What could not be typed and was generated as raw JSON or bytes instead, with why.
+    fallbacks: Vec<Error>,
+}
+
+/// Where a [`TypeBuilder`] stood, to undo a conversion that failed part-way.
+#[derive(Debug, Clone, Copy)]
+pub struct Checkpoint {
+    types: usize,
 }
 
 impl<'s> TypeBuilder<'s> {
@@ -329,7 +337,44 @@ impl<'s> TypeBuilder<'s> {
             inline_names: BTreeMap::new(),
             types: TypeTable::default(),
             depth: 0,
+            fallbacks: Vec::new(),
         }
+    }
+
+    /// Marks where the builder stands, for [`rollback`](Self::rollback).
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            types: self.types.len(),
+        }
+    }
+
+    /// Forgets the types a failed conversion defined since `checkpoint`, and the cached
+    /// references to them, so that nothing generated names a type that was never finished.
+    /// The names they claimed stay claimed: later names do not depend on what failed.
+    pub fn rollback(&mut self, checkpoint: Checkpoint) {
+        self.types.truncate(checkpoint.types);
+        self.depth = 0;
+        let types = &self.types;
+        let components = &self.components;
+        let defined = |ty: &Ty| match ty {
+            Ty::Named(name) => {
+                types.named(name).is_some() || components.values().any(|c| c == name)
+            }
+            _ => true,
+        };
+        self.ref_cache.retain(|_, ty| defined(ty));
+        self.inline_names
+            .retain(|_, name| types.named(name).is_some());
+    }
+
+    /// Records that `error`'s node was generated as a raw fallback instead.
+    pub fn fall_back(&mut self, error: Error) {
+        self.fallbacks.push(error);
+    }
+
+    /// What was generated as a raw fallback, with the reason, in the order met.
+    pub fn fallbacks(&self) -> &[Error] {
+        &self.fallbacks
     }
 
     /// Converts every component schema into a named type.
@@ -341,19 +386,47 @@ impl<'s> TypeBuilder<'s> {
             let name = self.components[key].clone();
             let pointer = push_pointer("#/components/schemas", key);
             let sref = SchemaRef::from(schema);
-            match sref {
+            let checkpoint = self.checkpoint();
+            let converted = match sref {
                 SchemaRef::Ref(r) => {
-                    let target = self.convert(SchemaRef::Ref(r), &name, &pointer)?;
-                    self.types.push(TypeDef {
-                        name,
-                        pointer,
-                        doc: Doc::default(),
-                        kind: TypeKind::Alias(target.ty),
-                    });
+                    self.convert(SchemaRef::Ref(r), &name, &pointer)
+                        .map(|target| {
+                            self.types.push(TypeDef {
+                                name: name.clone(),
+                                pointer: pointer.clone(),
+                                doc: Doc::default(),
+                                kind: TypeKind::Alias(target.ty),
+                            });
+                        })
                 }
-                SchemaRef::Item(s) => {
-                    self.convert_item(s, &name, &pointer, Some(name.clone()), Some(key))?;
+                SchemaRef::Item(s) => self
+                    .convert_item(s, &name, &pointer, Some(name.clone()), Some(key))
+                    .map(drop),
+            };
+            match converted {
+                Ok(()) => {}
+                // A schema the generator cannot type is still valid OpenAPI: it becomes raw
+                // JSON, and the tools say so.
+                Err(e) if e.kind == crate::ErrorKind::Unsupported => {
+                    self.rollback(checkpoint);
+                    if self.types.named(&name).is_none() {
+                        self.types.push(TypeDef {
+                            name,
+                            pointer,
+                            doc: Doc {
+                                title: None,
+                                description: None,
+                                notes: vec![format!(
+                                    "Kept as JSON: the generator cannot type this schema ({}).",
+                                    e.message
+                                )],
+                            },
+                            kind: TypeKind::Alias(Ty::Value),
+                        });
+                    }
+                    self.fall_back(e);
                 }
+                Err(e) => return Err(e),
             }
         }
         Ok(())
@@ -419,9 +492,9 @@ impl<'s> TypeBuilder<'s> {
 
     fn schema_at(&self, reference: &str, at: &str) -> Result<&'s Schema> {
         if !reference.starts_with("#/") {
-            return Err(self.spec.locate(Error::unsupported(
+            return Err(self.spec.locate(Error::reference(
                 at,
-                format!("external `$ref: {reference}`: only references inside the document (`#/...`) are supported"),
+                format!("external `$ref: {reference}` cannot be resolved from the document's text alone: read the document from its file (`cargo xtask generate --spec`, `generator::parse_spec_files`), so the files beside it are read"),
             )));
         }
         self.foreign.get(reference).ok_or_else(|| {
@@ -631,7 +704,7 @@ impl<'s> TypeBuilder<'s> {
                 Ty::Value
             }
             Some(other) => {
-                return Err(self.spec.locate(Error::unsupported(
+                return Err(self.spec.locate(Error::invalid(
                     &push_pointer(pointer, "type"),
                     format!("unknown schema type `{other}`"),
                 )));

@@ -75,7 +75,6 @@ broken! {
     invalid_yaml => "invalid_yaml.yaml",
     missing_info => "missing_info.yaml",
     missing_openapi => "missing_openapi.yaml",
-    multipart_without_schema => "multipart_without_schema.yaml",
     not_utf8 => "not_utf8.yaml",
     openapi31_false_schema => "openapi31_false_schema.yaml",
     openapi31_if_then_else => "openapi31_if_then_else.yaml",

@@ -26,6 +26,8 @@ pub struct Row {
     pub generation: Duration,
     /// Lines of Rust generated.
     pub lines: usize,
+    /// Warnings: webhooks not generated, schemas/bodies/responses generated raw.
+    pub warnings: usize,
     /// What happened.
     pub result: Status,
 }
@@ -44,9 +46,13 @@ pub enum Status {
 }
 
 impl Status {
-    /// A run fails on panics and on generated crates that do not build.
+    /// A run fails on panics, on refusals (every document in the corpus is valid, so the
+    /// generator must take it) and on generated crates that do not build.
     pub fn is_failure(&self) -> bool {
-        matches!(self, Status::Failed(_) | Status::Panicked(_))
+        matches!(
+            self,
+            Status::Failed(_) | Status::Panicked(_) | Status::Refused(_)
+        )
     }
 }
 
@@ -159,6 +165,7 @@ fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
         schemas: 0,
         generation: Duration::ZERO,
         lines: 0,
+        warnings: 0,
         result: Status::Compiles,
     };
     let config = generator::Config::new(
@@ -185,6 +192,7 @@ fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
         Ok(Ok(((ops, schemas), files))) => {
             row.operations = ops;
             row.schemas = schemas;
+            row.warnings = files.warnings.len();
             row.lines = files
                 .files
                 .iter()
@@ -212,7 +220,7 @@ fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
 /// The table, as Markdown.
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| spec | operations | schemas | generated lines | generation | result |\n|---|---:|---:|---:|---:|---|\n",
+        "| spec | operations | schemas | generated lines | warnings | generation | result |\n|---|---:|---:|---:|---:|---:|---|\n",
     );
     for r in rows {
         let result = match &r.result {
@@ -222,11 +230,12 @@ pub fn table(rows: &[Row]) -> String {
             Status::Panicked(why) => format!("PANICKED: {why}"),
         };
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {:.1} ms | {} |\n",
+            "| {} | {} | {} | {} | {} | {:.1} ms | {} |\n",
             r.spec,
             r.operations,
             r.schemas,
             r.lines,
+            r.warnings,
             r.generation.as_secs_f64() * 1000.0,
             result
         ));

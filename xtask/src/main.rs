@@ -21,7 +21,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Generate a standalone client crate for any OpenAPI 3.0 spec.
+    /// Generate a standalone client crate for any OpenAPI 3.0 or 3.1 spec (one file, or a
+    /// root file whose relative `$ref`s name files beside it).
     Generate {
         /// The OpenAPI 3.0 document (YAML or JSON).
         #[arg(long)]
@@ -32,6 +33,10 @@ enum Command {
         /// Package name of the crate (default: the output folder's name).
         #[arg(long)]
         crate_name: Option<String>,
+        /// Refuse the spec if any schema, body or response would be generated as raw JSON or
+        /// bytes (by default each such fallback is a warning).
+        #[arg(long)]
+        strict: bool,
     },
     /// Generate and compile a crate for every real-world spec in ../shared/specs/.
     Corpus {
@@ -78,7 +83,8 @@ fn main() -> ExitCode {
             spec,
             out,
             crate_name,
-        } => run_generate(&spec, &out, crate_name),
+            strict,
+        } => run_generate(&spec, &out, crate_name, strict),
         Command::Corpus {
             filter,
             no_clippy,
@@ -212,7 +218,12 @@ fn relative(change: &files::Change) -> String {
         .replace(&format!("{}/", root.display()), "")
 }
 
-fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> ExitCode {
+fn run_generate(
+    spec_path: &Path,
+    out: &Path,
+    crate_name: Option<String>,
+    strict: bool,
+) -> ExitCode {
     let crate_name = crate_name.unwrap_or_else(|| default_crate_name(out));
     if crate_name.is_empty()
         || !crate_name
@@ -226,7 +237,8 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> Exi
         crate_name,
         spec_path.display().to_string(),
         "cargo xtask generate",
-    );
+    )
+    .strict(strict);
     let spec = match xtask::spec_files::read_spec(spec_path) {
         Ok(spec) => spec,
         Err(e) => {
@@ -234,9 +246,6 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> Exi
             return ExitCode::FAILURE;
         }
     };
-    for warning in &spec.warnings {
-        eprintln!("{}: {warning}", spec_path.display());
-    }
     let generated = match generator::generate_crate(&spec, &config) {
         Ok(g) => g,
         Err(e) => {
@@ -245,6 +254,9 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>) -> Exi
             return ExitCode::FAILURE;
         }
     };
+    for warning in &generated.warnings {
+        eprintln!("{}: {warning}", spec_path.display());
+    }
     match files::sync(out, &generated.files) {
         Ok(changes) => {
             println!(
