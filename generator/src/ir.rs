@@ -379,6 +379,8 @@ pub struct Operation {
     pub response: Response,
     /// The operation's `x-` extensions, for emitters that want them.
     pub extensions: BTreeMap<String, serde_json::Value>,
+    /// Token pagination, when the response carries the next page's token: `.stream()`.
+    pub cursor: Option<Cursor>,
 }
 
 /// Where a parameter goes.
@@ -500,6 +502,27 @@ pub enum Unwrap {
     },
     /// `x-pagination`: return a page.
     Page(Pagination),
+}
+
+/// A list paginated by tokens: the response holds the items and the next page's token,
+/// which the next request sends back in a query parameter.
+#[derive(Debug, Clone)]
+pub struct Cursor {
+    /// Rust name of the response field with the items.
+    pub items: String,
+    /// How that field is held.
+    pub items_shape: FieldShape,
+    /// Item type.
+    pub item: Ty,
+    /// Rust name of the response field with the next token.
+    pub next: String,
+    /// How that field is held.
+    pub next_shape: FieldShape,
+    /// Rust name of the token query parameter.
+    pub token_param: String,
+    /// Optional parameters cleared for every page after the first (Dropshot encodes them in
+    /// the token and refuses them beside it).
+    pub reset: Vec<String>,
 }
 
 /// Paginated list.

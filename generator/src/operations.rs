@@ -328,6 +328,13 @@ fn build_operation<'s>(
         }
         Err(e) => return Err(e),
     };
+    let cursor = match &response {
+        Response::Json {
+            ty,
+            unwrap: Unwrap::None,
+        } => cursor_of(types, op, ty, &params),
+        _ => None,
+    };
     let scopes = op
         .extensions
         .get("x-scopes")
@@ -355,6 +362,7 @@ fn build_operation<'s>(
         params,
         body,
         response,
+        cursor,
         extensions: op
             .extensions
             .iter()
@@ -610,6 +618,12 @@ fn multipart_parts<'s>(
         if !seen.insert(wire) {
             continue;
         }
+        // The server sets read-only properties; a request does not send them.
+        if let ReferenceOr::Item(s) = prop
+            && s.schema_data.read_only
+        {
+            continue;
+        }
         let prop_ptr = push_pointer(&props_at, wire);
         let c = types.convert(
             SchemaRef::from(prop),
@@ -624,7 +638,8 @@ fn multipart_parts<'s>(
             },
             ReferenceOr::Reference { .. } => Doc::default(),
         };
-        let ty = wrap_nullable(c);
+        // A part is sent or not; a form has no `null` to send for a nullable one.
+        let ty = c.ty;
         parts.push(Part {
             wire: wire.clone(),
             name: scope.claim(naming::snake(wire)),
@@ -804,6 +819,81 @@ fn build_response<'s>(
     };
     let unwrap = unwrap_of(spec, types, op, ptr, &ty, params)?;
     Ok(Response::Json { ty, unwrap })
+}
+
+/// Response fields that hold the items of a token-paginated list.
+const CURSOR_ITEMS: [&str; 4] = ["items", "data", "results", "entries"];
+/// Response fields that hold the next page's token.
+const CURSOR_NEXT: [&str; 8] = [
+    "next_page",
+    "next_page_token",
+    "nextPageToken",
+    "next_cursor",
+    "nextCursor",
+    "next_token",
+    "nextToken",
+    "next",
+];
+/// Query parameters that send a page token back.
+const CURSOR_PARAMS: [&str; 6] = [
+    "page_token",
+    "pageToken",
+    "cursor",
+    "next_token",
+    "continuation_token",
+    "continuationToken",
+];
+
+/// Token pagination: Dropshot's (`x-dropshot-pagination`: `items`, `next_page`, and the
+/// `page_token` parameter), or the same shape under the common names above. Without every
+/// part there is no `.stream()`; `send()` is the same either way.
+fn cursor_of(
+    types: &TypeBuilder<'_>,
+    op: &openapiv3::Operation,
+    ty: &Ty,
+    params: &[Param],
+) -> Option<crate::ir::Cursor> {
+    let dropshot = op.extensions.contains_key("x-dropshot-pagination");
+    let s = struct_of(types, ty)?;
+    let field = |names: &[&str], want: &dyn Fn(&Ty) -> bool| {
+        names
+            .iter()
+            .find_map(|name| s.fields.iter().find(|f| f.wire == *name && want(&f.ty)))
+    };
+    let is_string = |ty: &Ty| *crate::emit::resolved(ty, types.types_so_far()) == Ty::String;
+    let items = field(&CURSOR_ITEMS, &|ty| matches!(ty, Ty::Vec(_)))?;
+    let next = field(&CURSOR_NEXT, &is_string)?;
+    let token = params.iter().find(|p| {
+        p.location == Location::Query
+            && CURSOR_PARAMS.contains(&p.wire.as_str())
+            && is_string(&p.ty)
+    })?;
+    if dropshot && (items.wire != "items" || next.wire != "next_page" || token.wire != "page_token")
+    {
+        return None;
+    }
+    let Ty::Vec(item) = &items.ty else {
+        return None;
+    };
+    let reset = if dropshot {
+        params
+            .iter()
+            .filter(|p| p.location == Location::Query && !p.required && !p.flag)
+            .filter(|p| p.wire != "limit" && p.wire != token.wire)
+            .map(|p| p.name.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Some(crate::ir::Cursor {
+        items: items.name.clone(),
+        items_shape: items.shape(),
+        item: (**item).clone(),
+        next: next.name.clone(),
+        next_shape: next.shape(),
+        token_param: token.name.clone(),
+        reset,
+    })
 }
 
 /// The struct behind a type, following aliases.

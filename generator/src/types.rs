@@ -448,6 +448,11 @@ impl<'s> TypeBuilder<'s> {
         Ok(self.types)
     }
 
+    /// The types defined so far.
+    pub fn types_so_far(&self) -> &TypeTable {
+        &self.types
+    }
+
     /// A type defined so far, by Rust name.
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
         self.types.named(name)
