@@ -71,6 +71,7 @@ pub use runtime::{ApiError, Client, ClientBuilder, Error, FilePart, Page, Result
 pub mod __private {
     pub use crate::runtime::{
         ApiInfo, Auth, Operation, RawResponse, decode_bytes, decode_empty, decode_json,
-        decode_text, decode_value, double_option, encode_path, join, paginate, to_text,
+        decode_text, decode_value, double_option, encode_path, join, paginate, paginate_cursor,
+        to_text,
     };
 }

@@ -38,7 +38,11 @@ impl ErrorKind {
 pub struct Error {
     /// What kind of problem.
     pub kind: ErrorKind,
-    /// JSON pointer (RFC 6901, as a URI fragment: `#/paths/~1links/get`) of the spec node.
+    /// The file the node is in, relative to the root file's folder, when the document is
+    /// split into files and the node is not in the root file.
+    pub file: Option<String>,
+    /// JSON pointer (RFC 6901, as a URI fragment: `#/paths/~1links/get`) of the spec node,
+    /// within [`file`](Self::file) when that is set.
     pub pointer: String,
     /// 1-based line of that node in the source text, when it could be found.
     pub line: Option<usize>,
@@ -54,6 +58,7 @@ impl Error {
     ) -> Self {
         Error {
             kind,
+            file: None,
             pointer: pointer.into(),
             line: None,
             message: message.into(),
@@ -86,7 +91,11 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} error at {}", self.kind.label(), self.pointer)?;
+        write!(f, "{} error at ", self.kind.label())?;
+        if let Some(file) = &self.file {
+            f.write_str(file)?;
+        }
+        f.write_str(&self.pointer)?;
         if let Some(line) = self.line {
             write!(f, " (line {line})")?;
         }
@@ -107,4 +116,43 @@ pub fn push_pointer(base: &str, token: &str) -> String {
 /// One reference token of a JSON pointer decoded: `~1` -> `/`, then `~0` -> `~` (RFC 6901).
 pub fn unescape_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Something of the spec that the generator took on purpose in a way the reader should
+/// know about (a webhook it does not generate): not an error, but printed by the tools.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The file the node is in, for a document split into files (see [`Error::file`]).
+    pub file: Option<String>,
+    /// JSON pointer of the spec node.
+    pub pointer: String,
+    /// 1-based line of that node, when it could be found.
+    pub line: Option<usize>,
+    /// What was done, and why.
+    pub message: String,
+}
+
+impl Warning {
+    pub(crate) fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning {
+            file: None,
+            pointer: pointer.into(),
+            line: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("warning at ")?;
+        if let Some(file) = &self.file {
+            f.write_str(file)?;
+        }
+        f.write_str(&self.pointer)?;
+        if let Some(line) = self.line {
+            write!(f, " (line {line})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
 }

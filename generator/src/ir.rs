@@ -26,6 +26,9 @@ pub struct Api {
     /// Names of the types that can arrive in a response (directly or nested): only those
     /// need to tolerate values this version does not know.
     pub response_types: std::collections::BTreeSet<String>,
+    /// Schemas, bodies and responses the generator could not type, generated as raw JSON or
+    /// bytes instead: why, and where.
+    pub fallbacks: Vec<crate::Error>,
 }
 
 /// Authentication, reduced to what a client must do with one credential.
@@ -77,6 +80,13 @@ impl TypeTable {
             .map(|(i, d)| (d.name.clone(), i))
             .collect();
         TypeTable { defs, index }
+    }
+
+    /// Drops the types after the first `len`.
+    pub fn truncate(&mut self, len: usize) {
+        for def in self.defs.drain(len.min(self.defs.len())..) {
+            self.index.remove(&def.name);
+        }
     }
 
     /// Adds a type.
@@ -268,6 +278,9 @@ pub enum Ty {
     Map(Box<Ty>),
     /// `Option<T>` inside a container (nullable items).
     Option(Box<Ty>),
+    /// `(A, B, ...)`: an array of fixed length whose items have their own types (3.1
+    /// `prefixItems`).
+    Tuple(Box<[Ty]>),
 }
 
 impl Ty {
@@ -276,6 +289,7 @@ impl Ty {
         match self {
             Ty::Named(n) => vec![n.as_str()],
             Ty::Option(inner) => inner.by_value_names(),
+            Ty::Tuple(items) => items.iter().flat_map(Ty::by_value_names).collect(),
             _ => Vec::new(),
         }
     }
@@ -365,6 +379,8 @@ pub struct Operation {
     pub response: Response,
     /// The operation's `x-` extensions, for emitters that want them.
     pub extensions: BTreeMap<String, serde_json::Value>,
+    /// Token pagination, when the response carries the next page's token: `.stream()`.
+    pub cursor: Option<Cursor>,
 }
 
 /// Where a parameter goes.
@@ -486,6 +502,27 @@ pub enum Unwrap {
     },
     /// `x-pagination`: return a page.
     Page(Pagination),
+}
+
+/// A list paginated by tokens: the response holds the items and the next page's token,
+/// which the next request sends back in a query parameter.
+#[derive(Debug, Clone)]
+pub struct Cursor {
+    /// Rust name of the response field with the items.
+    pub items: String,
+    /// How that field is held.
+    pub items_shape: FieldShape,
+    /// Item type.
+    pub item: Ty,
+    /// Rust name of the response field with the next token.
+    pub next: String,
+    /// How that field is held.
+    pub next_shape: FieldShape,
+    /// Rust name of the token query parameter.
+    pub token_param: String,
+    /// Optional parameters cleared for every page after the first (Dropshot encodes them in
+    /// the token and refuses them beside it).
+    pub reset: Vec<String>,
 }
 
 /// Paginated list.

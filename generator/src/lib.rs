@@ -1,9 +1,10 @@
-//! OpenAPI 3.0 -> typed async Rust client over `reqwest`.
+//! OpenAPI 3.0 and 3.1 -> typed async Rust client over `reqwest`.
 //!
 //! The pipeline, top to bottom:
 //!
 //! 1. [`parse`]: YAML/JSON text -> [`parse::Spec`] (`openapiv3::OpenAPI` plus the raw tree),
-//!    refusing what is not OpenAPI 3.0 with a located [`Error`].
+//!    with the 3.1 schema dialect rewritten into 3.0's ([`dialect`]), refusing what is not
+//!    OpenAPI 3.0 or 3.1 with a located [`Error`].
 //! 2. [`types`] and [`operations`]: the spec -> [`ir::Api`], where every `$ref` is resolved,
 //!    every Rust name decided ([`naming`]), every inline schema named.
 //! 3. [`emit`]: the IR -> `proc_macro2::TokenStream`s, one per file.
@@ -14,6 +15,8 @@
 
 #![warn(missing_docs)]
 
+pub mod bundle;
+pub mod dialect;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -30,8 +33,9 @@ use std::collections::BTreeMap;
 
 use quote::quote;
 
-pub use error::{Error, ErrorKind, Result};
-pub use parse::{Spec, parse_spec, parse_spec_bytes};
+pub use bundle::Files;
+pub use error::{Error, ErrorKind, Result, Warning};
+pub use parse::{Spec, parse_spec, parse_spec_bytes, parse_spec_files};
 
 /// Generation settings.
 #[derive(Debug, Clone)]
@@ -42,6 +46,9 @@ pub struct Config {
     pub source: String,
     /// The command that regenerates the files, named in file headers.
     pub command: String,
+    /// Refuse a document with anything the generator would otherwise generate as raw JSON or
+    /// bytes (see [`GeneratedFiles::warnings`]).
+    pub strict: bool,
 }
 
 impl Config {
@@ -55,7 +62,14 @@ impl Config {
             crate_name: crate_name.into(),
             source: source.into(),
             command: command.into(),
+            strict: false,
         }
+    }
+
+    /// The same configuration, refusing raw fallbacks when `strict`.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
     }
 
     /// The crate's name as a Rust path (`-` -> `_`).
@@ -90,6 +104,9 @@ impl Config {
 pub struct GeneratedFiles {
     /// The files.
     pub files: BTreeMap<String, String>,
+    /// What the tools should tell the user: parts of the document not generated (webhooks),
+    /// and schemas, bodies and responses generated as raw JSON or bytes, each located.
+    pub warnings: Vec<Warning>,
 }
 
 /// Spec -> validated model.
@@ -100,6 +117,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
     // would hold files as strings and mislead.
     builder.convert_components(&types::multipart_only(&spec.raw))?;
     let groups = operations::build_groups(spec, &mut builder)?;
+    let fallbacks = builder.fallbacks().to_vec();
     let types = builder.finish().map_err(|e| spec.locate(e))?;
     let response_types = reachable_from_responses(&types, &groups);
     let info = &spec.openapi.info;
@@ -116,6 +134,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         types,
         groups,
         response_types,
+        fallbacks,
     })
 }
 
@@ -128,6 +147,7 @@ fn reachable_from_responses(
         match ty {
             Ty::Named(n) => out.push(n.clone()),
             Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => names(inner, out),
+            Ty::Tuple(items) => items.iter().for_each(|t| names(t, out)),
             _ => {}
         }
     }
@@ -167,6 +187,21 @@ fn reachable_from_responses(
 /// scoped threads (one on a single core); the output does not depend on their number.
 pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     let api = build_api(spec)?;
+    if config.strict
+        && let Some(first) = api.fallbacks.first()
+    {
+        return Err(first.clone());
+    }
+    let mut warnings = spec.warnings.clone();
+    warnings.extend(api.fallbacks.iter().map(|e| Warning {
+        file: e.file.clone(),
+        pointer: e.pointer.clone(),
+        line: e.line,
+        message: format!(
+            "generated as raw JSON or bytes: {} (--strict refuses this)",
+            e.message
+        ),
+    }));
     let header = config.header();
     let lib = config.lib_name();
     let mut files = vec![File::Types, File::Client];
@@ -178,7 +213,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
         let text = render::render(&name, &header, tokens)?;
         Ok((name, text))
     })?;
-    Ok(GeneratedFiles { files })
+    Ok(GeneratedFiles { files, warnings })
 }
 
 /// One file of `src/generated/`. `Types` comes first: it is the largest, and starting it first
@@ -227,6 +262,7 @@ fn emit_file(
 /// `src/generated/`. It builds with `cargo build` on its own.
 pub fn generate_crate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     let modules = generate(spec, config)?;
+    let warnings = modules.warnings;
     let mut files = BTreeMap::new();
     for (path, contents) in modules.files {
         files.insert(format!("src/generated/{path}"), contents);
@@ -245,5 +281,5 @@ pub fn generate_crate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
         runtime::cargo_toml(&config.crate_name, &spec.openapi.info.version),
     );
     files.insert("src/lib.rs".to_owned(), runtime::lib_rs(spec, config));
-    Ok(GeneratedFiles { files })
+    Ok(GeneratedFiles { files, warnings })
 }

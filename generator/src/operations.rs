@@ -8,7 +8,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
-use crate::error::{Error, Result, push_pointer, unescape_token};
+use crate::error::{Error, ErrorKind, Result, push_pointer, unescape_token};
 use crate::ir::{
     Auth, Body, BodyKind, Doc, Group, Location, Method, Operation, Pagination, Param, Part,
     Response, Style, Ty, TypeKind, Unwrap,
@@ -283,18 +283,58 @@ fn build_operation<'s>(
         });
     }
 
+    // A body or response the generator cannot type does not cost the document its other
+    // operations: it is sent or returned raw, and `generate` reports it (`--strict` refuses).
+    let checkpoint = types.checkpoint();
+    let mut notes = Vec::new();
     let body = match &op.request_body {
-        Some(rb) => Some(build_body(
+        Some(rb) => match build_body(
             spec,
             types,
             rb,
             &format!("{ptr}/requestBody"),
             &hint,
             &mut scope,
-        )?),
+        ) {
+            Ok(body) => Some(body),
+            Err(e) if e.kind == ErrorKind::Unsupported => {
+                types.rollback(checkpoint);
+                let body = raw_body(spec, rb, &e);
+                notes.push(format!(
+                    "Takes the request body as raw bytes, which must be the whole body: the generator cannot type it ({}).",
+                    e.message
+                ));
+                types.fall_back(e);
+                body
+            }
+            Err(e) => return Err(e),
+        },
         None => None,
     };
-    let response = build_response(spec, types, op, ptr, &hint, &params)?;
+    let checkpoint = types.checkpoint();
+    let response = match build_response(spec, types, op, ptr, &hint, &params) {
+        Ok(response) => response,
+        Err(e) if e.kind == ErrorKind::Unsupported => {
+            types.rollback(checkpoint);
+            notes.push(format!(
+                "Returns the response as raw JSON: the generator cannot type it ({}).",
+                e.message
+            ));
+            types.fall_back(e);
+            Response::Json {
+                ty: Ty::Value,
+                unwrap: Unwrap::None,
+            }
+        }
+        Err(e) => return Err(e),
+    };
+    let cursor = match &response {
+        Response::Json {
+            ty,
+            unwrap: Unwrap::None,
+        } => cursor_of(types, op, ty, &params),
+        _ => None,
+    };
     let scopes = op
         .extensions
         .get("x-scopes")
@@ -315,13 +355,14 @@ fn build_operation<'s>(
         doc: Doc {
             title: op.summary.clone(),
             description: op.description.clone(),
-            notes: Vec::new(),
+            notes,
         },
         deprecated: op.deprecated,
         scopes,
         params,
         body,
         response,
+        cursor,
         extensions: op
             .extensions
             .iter()
@@ -480,6 +521,32 @@ fn build_body<'s>(
     })
 }
 
+/// The raw fallback for a body that cannot be typed: its bytes, with its content type.
+fn raw_body(spec: &Spec, rb: &ReferenceOr<RequestBody>, why: &Error) -> Option<Body> {
+    let rb = match rb {
+        ReferenceOr::Item(rb) => rb,
+        ReferenceOr::Reference { reference } => spec
+            .openapi
+            .components
+            .as_ref()
+            .and_then(|c| c.request_bodies.get(reference.rsplit('/').next()?))
+            .and_then(|rb| rb.as_item())?,
+    };
+    let media = rb.content.keys().next()?.clone();
+    Some(Body {
+        required: rb.required,
+        kind: BodyKind::Bytes(media),
+        doc: Doc {
+            title: None,
+            description: rb.description.clone(),
+            notes: vec![format!(
+                "Sent as raw bytes, which must be the whole body: the generator cannot type it ({}).",
+                why.message
+            )],
+        },
+    })
+}
+
 fn content_ptr(at: &str, media: &str) -> String {
     push_pointer(&push_pointer(at, "content"), media)
 }
@@ -516,19 +583,51 @@ fn multipart_parts<'s>(
     };
     let schema_ptr = push_pointer(at, "schema");
     let (schema, schema_at) = types.resolve(SchemaRef::from(schema), &schema_ptr)?;
-    let (properties, required) = match &schema.schema_kind {
-        openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => (&o.properties, &o.required),
-        openapiv3::SchemaKind::Any(a) if !a.properties.is_empty() => (&a.properties, &a.required),
-        _ => {
-            return Err(spec.locate(Error::unsupported(
-                &schema_ptr,
-                "multipart body whose schema is not an object with `properties`",
-            )));
-        }
-    };
+    // A body that is one file (or several) and nothing else: one part, named `file`.
+    if let Some(ty) = file_body(types, schema, &schema_at)? {
+        return Ok(vec![Part {
+            wire: "file".to_owned(),
+            name: scope.claim("file".to_owned()),
+            ty,
+            required: true,
+            doc: Doc {
+                title: None,
+                description: schema.schema_data.description.clone(),
+                notes: vec!["Sent as the part `file` (the schema names no part).".to_owned()],
+            },
+        }]);
+    }
+    let mut properties: Vec<(&'s String, &'s ReferenceOr<Box<openapiv3::Schema>>, String)> =
+        Vec::new();
+    let mut required = BTreeSet::new();
+    collect_parts(
+        types,
+        schema,
+        &schema_at,
+        &mut properties,
+        &mut required,
+        true,
+        0,
+    )?;
+    if properties.is_empty() {
+        return Err(spec.locate(Error::unsupported(
+            &schema_ptr,
+            "multipart body whose schema is not an object with `properties`",
+        )));
+    }
     let mut parts = Vec::new();
-    for (wire, prop) in properties {
-        let prop_ptr = push_pointer(&push_pointer(&schema_at, "properties"), wire);
+    let mut seen = BTreeSet::new();
+    for (wire, prop, props_at) in properties {
+        if !seen.insert(wire) {
+            continue;
+        }
+        // The server sets read-only properties; a request does not send them.
+        if let ReferenceOr::Item(s) = prop
+            && s.schema_data.read_only
+        {
+            continue;
+        }
+        let prop_ptr = push_pointer(&props_at, wire);
         let c = types.convert(
             SchemaRef::from(prop),
             &format!("{hint}{}", naming::pascal(wire)),
@@ -542,16 +641,111 @@ fn multipart_parts<'s>(
             },
             ReferenceOr::Reference { .. } => Doc::default(),
         };
-        let ty = wrap_nullable(c);
+        // A part is sent or not; a form has no `null` to send for a nullable one.
+        let ty = c.ty;
         parts.push(Part {
             wire: wire.clone(),
             name: scope.claim(naming::snake(wire)),
             ty,
-            required: required.contains(wire),
+            required: required.contains(wire.as_str()),
             doc,
         });
     }
     Ok(parts)
+}
+
+/// The part type of a multipart body whose schema is a binary string, or a list of them.
+fn file_body<'s>(
+    types: &TypeBuilder<'s>,
+    schema: &'s openapiv3::Schema,
+    at: &str,
+) -> Result<Option<Ty>> {
+    use openapiv3::{SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+    let is_binary = |s: &openapiv3::Schema| {
+        matches!(&s.schema_kind, SchemaKind::Type(Type::String(t))
+            if matches!(t.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)))
+    };
+    if is_binary(schema) {
+        return Ok(Some(Ty::Binary));
+    }
+    if let SchemaKind::Type(Type::Array(a)) = &schema.schema_kind
+        && let Some(items) = &a.items
+    {
+        let (item, _) = types.resolve(SchemaRef::from(items), &format!("{at}/items"))?;
+        if is_binary(item) {
+            return Ok(Some(Ty::Vec(Box::new(Ty::Binary))));
+        }
+    }
+    Ok(None)
+}
+
+/// The properties of a multipart body's object schema, through `allOf` (each member's parts,
+/// all their requirements) and `oneOf`/`anyOf` (every alternative's parts, required only
+/// when every alternative requires them), with the pointer of the `properties` they are in.
+#[allow(clippy::type_complexity)]
+fn collect_parts<'s>(
+    types: &TypeBuilder<'s>,
+    schema: &'s openapiv3::Schema,
+    at: &str,
+    out: &mut Vec<(&'s String, &'s ReferenceOr<Box<openapiv3::Schema>>, String)>,
+    required: &mut BTreeSet<&'s str>,
+    must: bool,
+    depth: usize,
+) -> Result<()> {
+    use openapiv3::SchemaKind;
+    if depth > 16 {
+        return Ok(());
+    }
+    let own = match &schema.schema_kind {
+        SchemaKind::Type(openapiv3::Type::Object(o)) => Some((&o.properties, &o.required)),
+        SchemaKind::Any(a) => Some((&a.properties, &a.required)),
+        _ => None,
+    };
+    if let Some((properties, own_required)) = own {
+        let props_at = push_pointer(at, "properties");
+        for (wire, prop) in properties {
+            out.push((wire, prop, props_at.clone()));
+        }
+        if must {
+            required.extend(own_required.iter().map(String::as_str));
+        }
+    }
+    let (members, keyword, members_must) = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => (all_of, "allOf", must),
+        SchemaKind::OneOf { one_of } => (one_of, "oneOf", false),
+        SchemaKind::AnyOf { any_of } => (any_of, "anyOf", false),
+        SchemaKind::Any(a) if !a.all_of.is_empty() => (&a.all_of, "allOf", must),
+        SchemaKind::Any(a) if !a.one_of.is_empty() => (&a.one_of, "oneOf", false),
+        SchemaKind::Any(a) if !a.any_of.is_empty() => (&a.any_of, "anyOf", false),
+        _ => return Ok(()),
+    };
+    let mut in_every: Option<BTreeSet<&'s str>> = None;
+    for (i, member) in members.iter().enumerate() {
+        let (member, member_at) =
+            types.resolve(SchemaRef::from(member), &format!("{at}/{keyword}/{i}"))?;
+        let mut member_required = BTreeSet::new();
+        collect_parts(
+            types,
+            member,
+            &member_at,
+            out,
+            &mut member_required,
+            true,
+            depth + 1,
+        )?;
+        if members_must {
+            required.extend(member_required);
+        } else {
+            in_every = Some(match in_every {
+                None => member_required,
+                Some(every) => every.intersection(&member_required).copied().collect(),
+            });
+        }
+    }
+    if must {
+        required.extend(in_every.unwrap_or_default());
+    }
+    Ok(())
 }
 
 /// The response and the pointer of where it is defined.
@@ -628,6 +822,81 @@ fn build_response<'s>(
     };
     let unwrap = unwrap_of(spec, types, op, ptr, &ty, params)?;
     Ok(Response::Json { ty, unwrap })
+}
+
+/// Response fields that hold the items of a token-paginated list.
+const CURSOR_ITEMS: [&str; 4] = ["items", "data", "results", "entries"];
+/// Response fields that hold the next page's token.
+const CURSOR_NEXT: [&str; 8] = [
+    "next_page",
+    "next_page_token",
+    "nextPageToken",
+    "next_cursor",
+    "nextCursor",
+    "next_token",
+    "nextToken",
+    "next",
+];
+/// Query parameters that send a page token back.
+const CURSOR_PARAMS: [&str; 6] = [
+    "page_token",
+    "pageToken",
+    "cursor",
+    "next_token",
+    "continuation_token",
+    "continuationToken",
+];
+
+/// Token pagination: Dropshot's (`x-dropshot-pagination`: `items`, `next_page`, and the
+/// `page_token` parameter), or the same shape under the common names above. Without every
+/// part there is no `.stream()`; `send()` is the same either way.
+fn cursor_of(
+    types: &TypeBuilder<'_>,
+    op: &openapiv3::Operation,
+    ty: &Ty,
+    params: &[Param],
+) -> Option<crate::ir::Cursor> {
+    let dropshot = op.extensions.contains_key("x-dropshot-pagination");
+    let s = struct_of(types, ty)?;
+    let field = |names: &[&str], want: &dyn Fn(&Ty) -> bool| {
+        names
+            .iter()
+            .find_map(|name| s.fields.iter().find(|f| f.wire == *name && want(&f.ty)))
+    };
+    let is_string = |ty: &Ty| *crate::emit::resolved(ty, types.types_so_far()) == Ty::String;
+    let items = field(&CURSOR_ITEMS, &|ty| matches!(ty, Ty::Vec(_)))?;
+    let next = field(&CURSOR_NEXT, &is_string)?;
+    let token = params.iter().find(|p| {
+        p.location == Location::Query
+            && CURSOR_PARAMS.contains(&p.wire.as_str())
+            && is_string(&p.ty)
+    })?;
+    if dropshot && (items.wire != "items" || next.wire != "next_page" || token.wire != "page_token")
+    {
+        return None;
+    }
+    let Ty::Vec(item) = &items.ty else {
+        return None;
+    };
+    let reset = if dropshot {
+        params
+            .iter()
+            .filter(|p| p.location == Location::Query && !p.required && !p.flag)
+            .filter(|p| p.wire != "limit" && p.wire != token.wire)
+            .map(|p| p.name.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Some(crate::ir::Cursor {
+        items: items.name.clone(),
+        items_shape: items.shape(),
+        item: (**item).clone(),
+        next: next.name.clone(),
+        next_shape: next.shape(),
+        token_param: token.name.clone(),
+        reset,
+    })
 }
 
 /// The struct behind a type, following aliases.

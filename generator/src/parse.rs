@@ -8,33 +8,41 @@ use openapiv3::OpenAPI;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::{Error, ErrorKind, Result, unescape_token};
+use crate::bundle::{Files, Sources};
+use crate::error::{Error, ErrorKind, Result, Warning, unescape_token};
 
-/// A parsed OpenAPI 3.0 document.
+/// A parsed OpenAPI 3.0 or 3.1 document, in the 3.0 dialect (see [`crate::dialect`]).
 #[derive(Debug, Clone)]
 pub struct Spec {
     /// The typed document.
     pub openapi: OpenAPI,
     /// The same document as a JSON tree, for pointer look-ups.
     pub raw: Value,
-    source: String,
+    /// What the document has that is deliberately not generated (webhooks), located.
+    pub warnings: Vec<Warning>,
+    sources: Sources,
 }
 
 impl Spec {
-    /// The 1-based line of the node at `pointer` in the source text, when it can be found.
+    /// The 1-based line of the node at `pointer` in the source text (of the file it came
+    /// from, for a document split into files), when it can be found.
     pub fn line_of(&self, pointer: &str) -> Option<usize> {
-        locate(&self.source, pointer)
+        self.sources.origin(pointer).2
     }
 
-    /// Attaches the line of the error's pointer to `error`.
+    /// Attaches the file and line of the error's pointer to `error`.
     pub(crate) fn locate(&self, error: Error) -> Error {
-        let line = self.line_of(&error.pointer);
-        error.with_line(line)
+        self.sources.locate(error)
     }
 }
 
 /// Parses a spec from raw bytes (a file's contents): refuses binary input plainly.
 pub fn parse_spec_bytes(bytes: &[u8]) -> Result<Spec> {
+    parse_spec(text_of(bytes)?)
+}
+
+/// The text of a file, refusing binary input plainly.
+pub(crate) fn text_of(bytes: &[u8]) -> Result<&str> {
     if bytes.contains(&0) {
         return Err(Error::new(
             ErrorKind::Syntax,
@@ -42,53 +50,71 @@ pub fn parse_spec_bytes(bytes: &[u8]) -> Result<Spec> {
             "the file contains NUL bytes: it is binary, not a YAML or JSON document",
         ));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    std::str::from_utf8(bytes).map_err(|e| {
         Error::new(
             ErrorKind::Syntax,
             "#",
             format!("the file is not UTF-8 text ({e}): not a YAML or JSON document"),
         )
-    })?;
-    parse_spec(text)
+    })
 }
 
-/// Parses an OpenAPI 3.0.x document given as YAML or JSON text.
+/// Parses an OpenAPI 3.0.x or 3.1.x document given as YAML or JSON text.
+///
+/// References to other files are left as they are (and refused later); see
+/// [`parse_spec_files`] for a document split into files.
 pub fn parse_spec(text: &str) -> Result<Spec> {
-    let mut raw = to_value(text)?;
-    check_version(&raw).map_err(|e| e.with_line(locate(text, "#/openapi")))?;
-    check_depth(&raw).map_err(|e| {
-        let line = locate(text, &e.pointer);
-        e.with_line(line)
-    })?;
+    let raw = to_value(text)?;
+    from_tree(raw, Sources::single(text))
+}
+
+/// Parses a document whose root file is `root`, resolving its references to other files
+/// (relative to the root's folder, never outside it) through `files`.
+pub fn parse_spec_files(root: &str, files: &mut dyn Files) -> Result<Spec> {
+    let (raw, sources) = crate::bundle::bundle(root, files)?;
+    from_tree(raw, sources)
+}
+
+fn from_tree(mut raw: Value, sources: Sources) -> Result<Spec> {
+    let located = |e: Error| sources.locate(e);
+    check_version(&raw).map_err(located)?;
+    check_depth(&raw).map_err(located)?;
+    // Before the shape check, which reads the 3.0 dialect; pointers of the nodes it rewrites
+    // still name where they stand in the document.
+    let mut warnings = crate::dialect::normalise(&mut raw).map_err(located)?;
+    for warning in &mut warnings {
+        let (file, pointer, line) = sources.origin(&warning.pointer);
+        warning.file = file.map(str::to_owned);
+        warning.pointer = pointer;
+        warning.line = line;
+    }
     clamp_integer_bounds(&mut raw);
     // Before `openapiv3`, which takes time exponential in the depth of an invalid schema.
     // It sees the clamped bounds as `openapiv3` will; it runs before the misplaced
     // references are inlined so that its pointers name nodes of the document (it checks the
     // inlined bodies where they are defined).
-    crate::schema_check::check(&raw).map_err(|e| {
-        let line = locate(text, &e.pointer);
-        e.with_line(line)
-    })?;
+    crate::schema_check::check(&raw).map_err(located)?;
     inline_misplaced_refs(&mut raw);
     // Tracking the path costs on every node; only a failure needs it, so trace on error only.
     let openapi = match OpenAPI::deserialize(&raw) {
         Ok(openapi) => openapi,
-        Err(plain) => return Err(invalid(text, &raw, &plain)),
+        Err(plain) => return Err(located(invalid(&raw, &plain))),
     };
     Ok(Spec {
         openapi,
         raw,
-        source: text.to_owned(),
+        warnings,
+        sources,
     })
 }
 
 /// The located error for a tree that `openapiv3` refuses.
-fn invalid(text: &str, raw: &Value, plain: &serde_json::Error) -> Error {
+fn invalid(raw: &Value, plain: &serde_json::Error) -> Error {
     match serde_path_to_error::deserialize::<_, OpenAPI>(raw) {
         Ok(_) => Error::new(
             ErrorKind::Invalid,
             "#",
-            format!("not a valid OpenAPI 3.0 document: {plain}"),
+            format!("not a valid OpenAPI document: {plain}"),
         ),
         Err(e) => {
             let pointer = pointer_of(e.path());
@@ -96,14 +122,26 @@ fn invalid(text: &str, raw: &Value, plain: &serde_json::Error) -> Error {
             Error::new(
                 ErrorKind::Invalid,
                 pointer.clone(),
-                format!("not a valid OpenAPI 3.0 document: {message}"),
+                format!("not a valid OpenAPI document: {message}"),
             )
-            .with_line(locate(text, &pointer))
         }
     }
 }
 
 fn to_value(text: &str) -> Result<Value> {
+    let value = to_value_any(text)?;
+    if !value.is_object() {
+        return Err(Error::new(
+            ErrorKind::Invalid,
+            "#",
+            "the document is not a mapping: an OpenAPI document is an object with `openapi`, `info` and `paths`",
+        ));
+    }
+    Ok(value)
+}
+
+/// YAML or JSON text as a tree, whatever its top-level shape.
+pub(crate) fn to_value_any(text: &str) -> Result<Value> {
     if text.trim().is_empty() {
         return Err(Error::new(ErrorKind::Syntax, "#", "the document is empty"));
     }
@@ -123,13 +161,6 @@ fn to_value(text: &str) -> Result<Value> {
         )
         .with_line(line)
     })?;
-    if !value.is_object() {
-        return Err(Error::new(
-            ErrorKind::Invalid,
-            "#",
-            "the document is not a mapping: an OpenAPI document is an object with `openapi`, `info` and `paths`",
-        ));
-    }
     Ok(value)
 }
 
@@ -139,7 +170,7 @@ fn check_version(raw: &Value) -> Result<()> {
             ErrorKind::Version,
             "#/swagger",
             format!(
-                "this is a Swagger {} document; only OpenAPI 3.0.x is supported (convert it first, e.g. with swagger2openapi)",
+                "this is a Swagger {} document; only OpenAPI 3.0.x and 3.1.x are supported (convert it first, e.g. with swagger2openapi)",
                 swagger
                     .as_str()
                     .map_or_else(|| swagger.to_string(), str::to_owned)
@@ -150,7 +181,7 @@ fn check_version(raw: &Value) -> Result<()> {
         return Err(Error::new(
             ErrorKind::Version,
             "#",
-            "missing `openapi` version field: not an OpenAPI 3.0 document",
+            "missing `openapi` version field: not an OpenAPI 3.x document",
         ));
     };
     let Some(version) = version.as_str() else {
@@ -160,21 +191,13 @@ fn check_version(raw: &Value) -> Result<()> {
             format!("`openapi` must be a string like \"3.0.3\", found {version}"),
         ));
     };
-    if version.starts_with("3.0") {
+    if version.starts_with("3.0") || version.starts_with("3.1") {
         Ok(())
-    } else if version.starts_with("3.1") {
-        Err(Error::new(
-            ErrorKind::Version,
-            "#/openapi",
-            format!(
-                "OpenAPI {version} is not supported: this generator reads OpenAPI 3.0.x (3.1 changes the schema dialect: type arrays, `null` types, no `nullable`)"
-            ),
-        ))
     } else {
         Err(Error::new(
             ErrorKind::Version,
             "#/openapi",
-            format!("OpenAPI version {version:?} is not supported: only 3.0.x is"),
+            format!("OpenAPI version {version:?} is not supported: only 3.0.x and 3.1.x are"),
         ))
     }
 }
@@ -353,10 +376,11 @@ pub fn locate(source: &str, pointer: &str) -> Option<usize> {
     let tokens = pointer.trim_start_matches('#').split('/').skip(1);
     for token in tokens {
         let key = unescape_token(token);
-        if key.parse::<usize>().is_ok() && !source[offset..].contains(&format!("{key}:")) {
+        let candidates = [format!("\"{key}\""), format!("'{key}':"), format!("{key}:")];
+        if key.parse::<usize>().is_ok() && !candidates.iter().any(|c| source[offset..].contains(c))
+        {
             continue; // an array index: no key text to find
         }
-        let candidates = [format!("\"{key}\""), format!("'{key}':"), format!("{key}:")];
         let found = candidates
             .iter()
             .filter_map(|c| find_key(&source[offset..], c))
@@ -404,9 +428,10 @@ mod tests {
     fn version_checks() {
         let err = parse_spec("swagger: '2.0'\ninfo: {title: x, version: '1'}\n").unwrap_err();
         assert_eq!(err.kind, ErrorKind::Version);
+        assert!(parse_spec("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n").is_ok());
         let err =
-            parse_spec("openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\n").unwrap_err();
-        assert!(err.message.contains("3.1"), "{err}");
+            parse_spec("openapi: 3.2.0\ninfo: {title: x, version: '1'}\npaths: {}\n").unwrap_err();
+        assert!(err.message.contains("3.1.x"), "{err}");
         assert_eq!(err.line, Some(1));
     }
 

@@ -144,7 +144,7 @@ pub use runtime::{{ApiError, Client, ClientBuilder, Error, FilePart, Page, Resul
 pub mod __private {{
     pub use crate::runtime::{{
         ApiInfo, Auth, Operation, RawResponse, decode_bytes, decode_empty, decode_json, decode_value,
-        decode_text, double_option, encode_path, join, to_text, paginate,
+        decode_text, double_option, encode_path, join, to_text, paginate, paginate_cursor,
     }};
 }}
 "#,

@@ -310,6 +310,14 @@ pub struct TypeBuilder<'s> {
     inline_names: BTreeMap<String, String>,
     types: TypeTable,
     depth: usize,
+    /// What could not be typed and was generated as raw JSON or bytes instead, with why.
+    fallbacks: Vec<Error>,
+}
+
+/// Where a [`TypeBuilder`] stood, to undo a conversion that failed part-way.
+#[derive(Debug, Clone, Copy)]
+pub struct Checkpoint {
+    types: usize,
 }
 
 impl<'s> TypeBuilder<'s> {
@@ -335,7 +343,44 @@ impl<'s> TypeBuilder<'s> {
             inline_names: BTreeMap::new(),
             types: TypeTable::default(),
             depth: 0,
+            fallbacks: Vec::new(),
         }
+    }
+
+    /// Marks where the builder stands, for [`rollback`](Self::rollback).
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            types: self.types.len(),
+        }
+    }
+
+    /// Forgets the types a failed conversion defined since `checkpoint`, and the cached
+    /// references to them, so that nothing generated names a type that was never finished.
+    /// The names they claimed stay claimed: later names do not depend on what failed.
+    pub fn rollback(&mut self, checkpoint: Checkpoint) {
+        self.types.truncate(checkpoint.types);
+        self.depth = 0;
+        let types = &self.types;
+        let components = &self.components;
+        let defined = |ty: &Ty| match ty {
+            Ty::Named(name) => {
+                types.named(name).is_some() || components.values().any(|c| c == name)
+            }
+            _ => true,
+        };
+        self.ref_cache.retain(|_, ty| defined(ty));
+        self.inline_names
+            .retain(|_, name| types.named(name).is_some());
+    }
+
+    /// Records that `error`'s node was generated as a raw fallback instead.
+    pub fn fall_back(&mut self, error: Error) {
+        self.fallbacks.push(error);
+    }
+
+    /// What was generated as a raw fallback, with the reason, in the order met.
+    pub fn fallbacks(&self) -> &[Error] {
+        &self.fallbacks
     }
 
     /// Converts every component schema into a named type.
@@ -347,19 +392,47 @@ impl<'s> TypeBuilder<'s> {
             let name = self.components[key].clone();
             let pointer = push_pointer("#/components/schemas", key);
             let sref = SchemaRef::from(schema);
-            match sref {
+            let checkpoint = self.checkpoint();
+            let converted = match sref {
                 SchemaRef::Ref(r) => {
-                    let target = self.convert(SchemaRef::Ref(r), &name, &pointer)?;
-                    self.types.push(TypeDef {
-                        name,
-                        pointer,
-                        doc: Doc::default(),
-                        kind: TypeKind::Alias(target.ty),
-                    });
+                    self.convert(SchemaRef::Ref(r), &name, &pointer)
+                        .map(|target| {
+                            self.types.push(TypeDef {
+                                name: name.clone(),
+                                pointer: pointer.clone(),
+                                doc: Doc::default(),
+                                kind: TypeKind::Alias(target.ty),
+                            });
+                        })
                 }
-                SchemaRef::Item(s) => {
-                    self.convert_item(s, &name, &pointer, Some(name.clone()), Some(key))?;
+                SchemaRef::Item(s) => self
+                    .convert_item(s, &name, &pointer, Some(name.clone()), Some(key))
+                    .map(drop),
+            };
+            match converted {
+                Ok(()) => {}
+                // A schema the generator cannot type is still valid OpenAPI: it becomes raw
+                // JSON, and the tools say so.
+                Err(e) if e.kind == crate::ErrorKind::Unsupported => {
+                    self.rollback(checkpoint);
+                    if self.types.named(&name).is_none() {
+                        self.types.push(TypeDef {
+                            name,
+                            pointer,
+                            doc: Doc {
+                                title: None,
+                                description: None,
+                                notes: vec![format!(
+                                    "Kept as JSON: the generator cannot type this schema ({}).",
+                                    e.message
+                                )],
+                            },
+                            kind: TypeKind::Alias(Ty::Value),
+                        });
+                    }
+                    self.fall_back(e);
                 }
+                Err(e) => return Err(e),
             }
         }
         Ok(())
@@ -379,6 +452,11 @@ impl<'s> TypeBuilder<'s> {
     pub fn finish(mut self) -> Result<TypeTable> {
         box_cycles(self.types.as_mut_slice())?;
         Ok(self.types)
+    }
+
+    /// The types defined so far.
+    pub fn types_so_far(&self) -> &TypeTable {
+        &self.types
     }
 
     /// A type defined so far, by Rust name.
@@ -425,9 +503,9 @@ impl<'s> TypeBuilder<'s> {
 
     fn schema_at(&self, reference: &str, at: &str) -> Result<&'s Schema> {
         if !reference.starts_with("#/") {
-            return Err(self.spec.locate(Error::unsupported(
+            return Err(self.spec.locate(Error::reference(
                 at,
-                format!("external `$ref: {reference}`: only references inside the document (`#/...`) are supported"),
+                format!("external `$ref: {reference}` cannot be resolved from the document's text alone: read the document from its file (`cargo xtask generate --spec`, `generator::parse_spec_files`), so the files beside it are read"),
             )));
         }
         self.foreign.get(reference).ok_or_else(|| {
@@ -574,6 +652,9 @@ impl<'s> TypeBuilder<'s> {
                 "f64"
             }),
             Some("boolean") => Ty::Bool,
+            Some("array") if v.data.extensions.get("x-tuple") == Some(&Value::Bool(true)) => {
+                self.tuple(&v, hint, pointer)?
+            }
             Some("array") => {
                 let item = match v.items {
                     Some(items) => {
@@ -637,13 +718,32 @@ impl<'s> TypeBuilder<'s> {
                 Ty::Value
             }
             Some(other) => {
-                return Err(self.spec.locate(Error::unsupported(
+                return Err(self.spec.locate(Error::invalid(
                     &push_pointer(pointer, "type"),
                     format!("unknown schema type `{other}`"),
                 )));
             }
         };
         self.finish_alias(ty, nullable, pointer, named, doc)
+    }
+
+    /// The members of a closed `prefixItems` list, which [`crate::dialect`] leaves as the
+    /// `anyOf` of `items`, each converted at its own position.
+    fn tuple(&mut self, v: &View<'s>, hint: &str, pointer: &str) -> Result<Ty> {
+        let members = match v.items {
+            Some(SchemaRef::Item(items)) => match &items.schema_kind {
+                SchemaKind::AnyOf { any_of } => any_of,
+                _ => &[][..],
+            },
+            _ => &[][..],
+        };
+        let mut tys = Vec::with_capacity(members.len());
+        for (i, member) in members.iter().enumerate() {
+            let at = format!("{pointer}/items/anyOf/{i}");
+            let c = self.convert(SchemaRef::from(member), &format!("{hint}{}", i + 1), &at)?;
+            tys.push(wrap_nullable(c));
+        }
+        Ok(Ty::Tuple(tys.into()))
     }
 
     /// The name of the type being defined at `pointer`: the component's, or a fresh one for
@@ -1105,6 +1205,7 @@ fn variant_label(ty: &Ty) -> String {
         Ty::Vec(inner) => format!("{}List", variant_label(inner)),
         Ty::Map(inner) => format!("{}Map", variant_label(inner)),
         Ty::Option(inner) => variant_label(inner),
+        Ty::Tuple(_) => "Tuple".into(),
     }
 }
 

@@ -38,8 +38,10 @@ impl std::fmt::Display for Failure {
 /// What the generator produces now for the checked-in spec.
 pub fn expected() -> Result<BTreeMap<String, String>, Failure> {
     let path = workspace_root().join(SPEC);
-    let bytes = std::fs::read(&path).map_err(|e| Failure::Io(path.clone(), e))?;
-    let spec = generator::parse_spec_bytes(&bytes).map_err(|e| Failure::Spec(path.clone(), e))?;
+    let spec = crate::spec_files::read_spec(&path).map_err(|e| match e {
+        crate::spec_files::ReadError::Io(io) => Failure::Io(path.clone(), io),
+        crate::spec_files::ReadError::Spec(e) => Failure::Spec(path.clone(), e),
+    })?;
     let files = generator::generate(&spec, &config()).map_err(|e| Failure::Spec(path, e))?;
     Ok(files.files)
 }

@@ -26,6 +26,8 @@ pub struct Row {
     pub generation: Duration,
     /// Lines of Rust generated.
     pub lines: usize,
+    /// Warnings: webhooks not generated, schemas/bodies/responses generated raw.
+    pub warnings: usize,
     /// What happened.
     pub result: Status,
 }
@@ -44,9 +46,13 @@ pub enum Status {
 }
 
 impl Status {
-    /// A run fails on panics and on generated crates that do not build.
+    /// A run fails on panics, on refusals (every document in the corpus is valid, so the
+    /// generator must take it) and on generated crates that do not build.
     pub fn is_failure(&self) -> bool {
-        matches!(self, Status::Failed(_) | Status::Panicked(_))
+        matches!(
+            self,
+            Status::Failed(_) | Status::Panicked(_) | Status::Refused(_)
+        )
     }
 }
 
@@ -68,6 +74,7 @@ pub fn run(filter: Option<&str>, lint: Lint) -> std::io::Result<Vec<Row>> {
             })
         })
         .collect();
+    paths.extend(multi_file_roots(&dir.join("multi-file"), filter));
     paths.sort();
     let mut rows = Vec::new();
     let mut crates = BTreeMap::new();
@@ -94,6 +101,47 @@ pub fn run(filter: Option<&str>, lint: Lint) -> std::io::Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// The root file of each folder under `multi-file/`: its one YAML or JSON file at the top.
+fn multi_file_roots(dir: &Path, filter: Option<&str>) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut roots = Vec::new();
+    for folder in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        if !folder.is_dir() {
+            continue;
+        }
+        let Ok(files) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        let candidates: Vec<PathBuf> = files
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_file()
+                    && matches!(
+                        p.extension().and_then(|e| e.to_str()),
+                        Some("json" | "yaml" | "yml")
+                    )
+            })
+            .collect();
+        if let [root] = candidates.as_slice()
+            && filter.is_none_or(|f| root.to_string_lossy().contains(f))
+        {
+            roots.push(root.clone());
+        }
+    }
+    roots
+}
+
+/// How a spec is named in the table: its path under `../shared/specs/`.
+fn spec_label(path: &Path) -> String {
+    let dir = specs_dir();
+    path.strip_prefix(&dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 fn crate_name(spec: &str) -> String {
     let stem = spec.rsplit_once('.').map_or(spec, |(s, _)| s);
     let name: String = stem
@@ -110,24 +158,15 @@ fn crate_name(spec: &str) -> String {
 }
 
 fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
-    let spec_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let spec_name = spec_label(path);
     let mut row = Row {
         spec: spec_name.clone(),
         operations: 0,
         schemas: 0,
         generation: Duration::ZERO,
         lines: 0,
+        warnings: 0,
         result: Status::Compiles,
-    };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            row.result = Status::Refused(format!("cannot read: {e}"));
-            return (row, None);
-        }
     };
     let config = generator::Config::new(
         crate_name(&spec_name),
@@ -136,7 +175,7 @@ fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
     );
     let start = Instant::now();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let spec = generator::parse_spec_bytes(&bytes)?;
+        let spec = crate::spec_files::read_spec(path).map_err(|e| e.to_string())?;
         let counts = (
             spec.openapi.operations().count(),
             spec.openapi
@@ -144,13 +183,16 @@ fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
                 .as_ref()
                 .map_or(0, |c| c.schemas.len()),
         );
-        generator::generate_crate(&spec, &config).map(|files| (counts, files))
+        generator::generate_crate(&spec, &config)
+            .map(|files| (counts, files))
+            .map_err(|e| e.to_string())
     }));
     row.generation = start.elapsed();
     match outcome {
         Ok(Ok(((ops, schemas), files))) => {
             row.operations = ops;
             row.schemas = schemas;
+            row.warnings = files.warnings.len();
             row.lines = files
                 .files
                 .iter()
@@ -160,7 +202,7 @@ fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
             (row, Some(files.files))
         }
         Ok(Err(e)) => {
-            row.result = Status::Refused(e.to_string());
+            row.result = Status::Refused(e);
             (row, None)
         }
         Err(panic) => {
@@ -178,7 +220,7 @@ fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
 /// The table, as Markdown.
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| spec | operations | schemas | generated lines | generation | result |\n|---|---:|---:|---:|---:|---|\n",
+        "| spec | operations | schemas | generated lines | warnings | generation | result |\n|---|---:|---:|---:|---:|---:|---|\n",
     );
     for r in rows {
         let result = match &r.result {
@@ -188,11 +230,12 @@ pub fn table(rows: &[Row]) -> String {
             Status::Panicked(why) => format!("PANICKED: {why}"),
         };
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {:.1} ms | {} |\n",
+            "| {} | {} | {} | {} | {} | {:.1} ms | {} |\n",
             r.spec,
             r.operations,
             r.schemas,
             r.lines,
+            r.warnings,
             r.generation.as_secs_f64() * 1000.0,
             result
         ));

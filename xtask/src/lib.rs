@@ -7,6 +7,7 @@ pub mod corpus;
 pub mod crates;
 pub mod files;
 pub mod spec_diff;
+pub mod spec_files;
 
 use std::path::PathBuf;
 

@@ -21,7 +21,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Generate a standalone client crate for any OpenAPI 3.0 spec.
+    /// Generate a standalone client crate for any OpenAPI 3.0 or 3.1 spec (one file, or a
+    /// root file whose relative `$ref`s name files beside it).
     Generate {
         /// The OpenAPI 3.0 document (YAML or JSON).
         #[arg(long)]
@@ -37,6 +38,10 @@ enum Command {
         /// are never removed.
         #[arg(long)]
         force: bool,
+        /// Refuse the spec if any schema, body or response would be generated as raw JSON or
+        /// bytes (by default each such fallback is a warning).
+        #[arg(long)]
+        strict: bool,
     },
     /// Generate and compile a crate for every real-world spec in ../shared/specs/.
     Corpus {
@@ -86,7 +91,8 @@ fn main() -> ExitCode {
             out,
             crate_name,
             force,
-        } => run_generate(&spec, &out, crate_name, force),
+            strict,
+        } => run_generate(&spec, &out, crate_name, force, strict),
         Command::Corpus {
             filter,
             no_clippy,
@@ -223,7 +229,13 @@ fn relative(change: &files::Change) -> String {
         .replace(&format!("{}/", root.display()), "")
 }
 
-fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>, force: bool) -> ExitCode {
+fn run_generate(
+    spec_path: &Path,
+    out: &Path,
+    crate_name: Option<String>,
+    force: bool,
+    strict: bool,
+) -> ExitCode {
     let crate_name = match crate_name {
         Some(name) => name,
         None => default_crate_name(out),
@@ -232,21 +244,20 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>, force:
         eprintln!("error: invalid crate name {crate_name:?}: {problem}");
         return ExitCode::from(2);
     }
-    let bytes = match std::fs::read(spec_path) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", spec_path.display());
-            return ExitCode::FAILURE;
-        }
-    };
     let config = generator::Config::new(
         crate_name,
         spec_path.display().to_string(),
         "cargo xtask generate",
-    );
-    let generated = generator::parse_spec_bytes(&bytes)
-        .and_then(|spec| generator::generate_crate(&spec, &config));
-    let generated = match generated {
+    )
+    .strict(strict);
+    let spec = match xtask::spec_files::read_spec(spec_path) {
+        Ok(spec) => spec,
+        Err(e) => {
+            eprintln!("error: {}: {e}", spec_path.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let generated = match generator::generate_crate(&spec, &config) {
         Ok(g) => g,
         Err(e) => {
             // Nothing has been written: generation is complete in memory before any write.
@@ -254,6 +265,9 @@ fn run_generate(spec_path: &Path, out: &Path, crate_name: Option<String>, force:
             return ExitCode::FAILURE;
         }
     };
+    for warning in &generated.warnings {
+        eprintln!("{}: {warning}", spec_path.display());
+    }
     match files::sync_crate(out, &generated.files, force) {
         Ok(changes) => {
             println!(

@@ -23,7 +23,7 @@ pub use client::Client;
 pub use encoding::{encode_path, join, to_text};
 pub use error::{ApiError, Error, Result};
 pub use multipart::FilePart;
-pub use pagination::{Page, paginate};
+pub use pagination::{Page, paginate, paginate_cursor};
 pub use response::{
     RawResponse, decode_bytes, decode_empty, decode_json, decode_text, decode_value,
 };

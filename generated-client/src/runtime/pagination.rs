@@ -1,4 +1,5 @@
-//! Page-numbered list endpoints, as single pages or as one stream of items.
+//! Paginated list endpoints (page numbers or next-page tokens), as single pages or as one
+//! stream of items.
 
 use futures::StreamExt;
 use futures::stream::BoxStream;
@@ -74,6 +75,54 @@ where
         }
     })
     // Boxed so that callers can `.next().await` without pinning it themselves.
+    .boxed()
+}
+
+/// Streams every item of a token-paginated list: each response carries the token of the next
+/// page (`next_page`), which the next request sends back (`page_token`).
+///
+/// `fetch(token, first)` gets the page for `token` (`start` for the first call, which is
+/// the only one with `first` set) and returns its items and the next token. The stream ends
+/// after a page without a next token (or with an empty one), after a page that repeats the
+/// token it was asked with (a server bug that would otherwise loop forever), or right after
+/// yielding the first error. At most one page is held in memory.
+#[doc(hidden)]
+pub fn paginate_cursor<T, F, Fut>(start: Option<String>, fetch: F) -> BoxStream<'static, Result<T>>
+where
+    F: FnMut(Option<String>, bool) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>)>> + Send + 'static,
+    T: Send + 'static,
+{
+    struct TokenCursor<F, T> {
+        fetch: F,
+        /// The token to ask with next; the outer `None` once the list is exhausted or failed.
+        next: Option<Option<String>>,
+        first: bool,
+        buffered: std::vec::IntoIter<T>,
+    }
+    let cursor = TokenCursor {
+        fetch,
+        next: Some(start),
+        first: true,
+        buffered: Vec::new().into_iter(),
+    };
+    futures::stream::unfold(cursor, |mut cursor| async move {
+        loop {
+            if let Some(item) = cursor.buffered.next() {
+                return Some((Ok(item), cursor));
+            }
+            let token = cursor.next.take()?;
+            let first = std::mem::replace(&mut cursor.first, false);
+            match (cursor.fetch)(token.clone(), first).await {
+                Ok((items, next)) => {
+                    let next = next.filter(|n| !n.is_empty() && Some(n) != token.as_ref());
+                    cursor.next = next.map(Some);
+                    cursor.buffered = items.into_iter();
+                }
+                Err(err) => return Some((Err(err), cursor)),
+            }
+        }
+    })
     .boxed()
 }
 
@@ -161,6 +210,55 @@ mod tests {
         assert_eq!(results.len(), 2);
         assert_eq!(*results[0].as_ref().unwrap(), 1);
         assert!(results[1].is_err());
+    }
+
+    #[tokio::test]
+    async fn cursor_pages_follow_tokens_and_end_without_one() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let seen = log.clone();
+        let stream = paginate_cursor(None, move |token: Option<String>, first| {
+            seen.lock().unwrap().push((token.clone(), first));
+            async move {
+                Ok(match token.as_deref() {
+                    None => (vec![1, 2], Some("b".to_owned())),
+                    Some("b") => (vec![3], Some("c".to_owned())),
+                    _ => (vec![4], None),
+                })
+            }
+        });
+        let items: Vec<i32> = stream.map(|r| r.unwrap()).collect().await;
+        assert_eq!(items, [1, 2, 3, 4]);
+        assert_eq!(
+            *log.lock().unwrap(),
+            [
+                (None, true),
+                (Some("b".to_owned()), false),
+                (Some("c".to_owned()), false)
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_repeated_or_empty_token_ends_the_cursor_stream() {
+        let stream = paginate_cursor(
+            Some("a".to_owned()),
+            |token: Option<String>, _| async move {
+                Ok((vec![token.clone().unwrap_or_default()], token))
+            },
+        );
+        let items: Vec<String> = stream.map(|r| r.unwrap()).collect().await;
+        assert_eq!(items, ["a"]);
+        let stream = paginate_cursor(
+            None,
+            |_, _| async move { Ok((vec![1], Some(String::new()))) },
+        );
+        assert_eq!(stream.map(|r| r.unwrap()).collect::<Vec<_>>().await, [1]);
+        let stream =
+            paginate_cursor::<i32, _, _>(
+                None,
+                |_, _| async move { Err(Error::Config("boom".into())) },
+            );
+        assert_eq!(stream.collect::<Vec<_>>().await.len(), 1);
     }
 
     #[test]

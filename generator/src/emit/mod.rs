@@ -60,6 +60,10 @@ pub fn rust_type(ty: &Ty, ctx: Ctx) -> TokenStream {
             let inner = rust_type(inner, ctx);
             quote!(Option<#inner>)
         }
+        Ty::Tuple(items) => {
+            let items = items.iter().map(|t| rust_type(t, ctx));
+            quote!((#(#items,)*))
+        }
     }
 }
 

@@ -210,6 +210,10 @@ fn doc_type(ty: &Ty, lib: &str) -> String {
             doc_type(inner, lib)
         ),
         Ty::Option(inner) => format!("Option<{}>", doc_type(inner, lib)),
+        Ty::Tuple(items) => {
+            let items: Vec<String> = items.iter().map(|t| doc_type(t, lib)).collect();
+            format!("({},)", items.join(", "))
+        }
     }
 }
 
@@ -725,7 +729,55 @@ fn widen(value: TokenStream, int: &str) -> TokenStream {
     }
 }
 
+/// `.stream()` for a token-paginated list: the response's token goes back as the parameter.
+fn cursor_stream(cursor: &crate::ir::Cursor) -> TokenStream {
+    use crate::ir::FieldShape;
+    let item = rust_type(&cursor.item, Ctx::Operations);
+    let items = ident(&cursor.items);
+    let next = ident(&cursor.next);
+    let token = ident(&cursor.token_param);
+    let resets = cursor.reset.iter().map(|name| ident(name));
+    let (first, reset) = if cursor.reset.is_empty() {
+        (quote!(_first), quote!())
+    } else {
+        (
+            quote!(first),
+            quote!(if !first { #(request.#resets = None;)* }),
+        )
+    };
+    let items_expr = match cursor.items_shape {
+        FieldShape::Plain => quote!(page.#items),
+        FieldShape::Nullable | FieldShape::Optional => quote!(page.#items.unwrap_or_default()),
+        FieldShape::OptionalNullable => quote!(page.#items.flatten().unwrap_or_default()),
+    };
+    let next_expr = match cursor.next_shape {
+        FieldShape::Plain => quote!(Some(page.#next)),
+        FieldShape::Nullable | FieldShape::Optional => quote!(page.#next),
+        FieldShape::OptionalNullable => quote!(page.#next.flatten()),
+    };
+    quote! {
+        /// Every item of every page, fetched lazily one page at a time: each response's
+        /// next-page token is sent back for the next page, starting from the token set on
+        /// this builder (or the first page). Stops after a page with no next token.
+        pub fn stream(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<#item>> {
+            let start = self.#token.clone();
+            crate::runtime::paginate_cursor(start, move |token, #first| {
+                let mut request = self.clone();
+                #reset
+                request.#token = token;
+                async move {
+                    let page = request.send().await?;
+                    Ok((#items_expr, #next_expr))
+                }
+            })
+        }
+    }
+}
+
 fn pagination_stream(op: &Operation) -> TokenStream {
+    if let Some(cursor) = &op.cursor {
+        return cursor_stream(cursor);
+    }
     let Response::Json {
         unwrap: Unwrap::Page(p),
         ..

@@ -861,6 +861,10 @@ pub fn render_ty(ty: &ir::Ty) -> String {
         ir::Ty::Vec(t) => format!("Vec<{}>", render_ty(t)),
         ir::Ty::Map(t) => format!("BTreeMap<String, {}>", render_ty(t)),
         ir::Ty::Option(t) => format!("Option<{}>", render_ty(t)),
+        ir::Ty::Tuple(items) => {
+            let items: Vec<String> = items.iter().map(render_ty).collect();
+            format!("({},)", items.join(", "))
+        }
     }
 }
 
