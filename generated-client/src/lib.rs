@@ -63,14 +63,16 @@ mod generated;
 mod runtime;
 
 pub use generated::*;
-pub use runtime::{ApiError, Client, ClientBuilder, Error, FilePart, Page, Result, RetryPolicy};
+pub use runtime::{
+    ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, Page, Result, RetryPolicy,
+};
 
 /// Runtime plumbing for generated code and the runtime's own integration tests.
 /// Not part of the public API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
-        ApiInfo, Auth, Operation, RawResponse, decode_bytes, decode_empty, decode_json,
+        ApiInfo, Auth, Operation, RawResponse, cookie, decode_bytes, decode_empty, decode_json,
         decode_text, decode_value, double_option, encode_path, join, paginate, to_text,
     };
 }

@@ -135,16 +135,3 @@ fn client_and_requests_are_send_and_sync() {
     send_sync(&client);
     send(&client.execute(&OP, "/links", |rb| rb));
 }
-
-#[test]
-fn retry_after_seconds() {
-    let mut headers = reqwest::header::HeaderMap::new();
-    assert_eq!(retry_after(&headers), None);
-    headers.insert(RETRY_AFTER, HeaderValue::from_static(" 3 "));
-    assert_eq!(retry_after(&headers), Some(Duration::from_secs(3)));
-    headers.insert(
-        RETRY_AFTER,
-        HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
-    );
-    assert_eq!(retry_after(&headers), None);
-}
