@@ -51,6 +51,7 @@ fixtures!(
     additional_properties,
     all_of,
     arrays_nested,
+    cookie_parameters,
     defaults_access,
     enums,
     extensions,

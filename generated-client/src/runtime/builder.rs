@@ -266,10 +266,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("credential", &self.credential)
-            .field(
-                "base_url",
-                &self.base_url.as_deref().map(redact_userinfo),
-            )
+            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)

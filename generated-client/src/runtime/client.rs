@@ -177,9 +177,8 @@ impl Client {
                             continue;
                         }
                     }
-                    let limit = ERROR_BODY_LIMIT.min(
-                        usize::try_from(inner.max_response_body).unwrap_or(usize::MAX),
-                    );
+                    let limit = ERROR_BODY_LIMIT
+                        .min(usize::try_from(inner.max_response_body).unwrap_or(usize::MAX));
                     let (body, truncated) = read_prefix(&mut response, limit).await;
                     let mut err = ApiError::from_response(op.id, op.scopes, status, &body);
                     if truncated {
@@ -269,7 +268,11 @@ impl Inner {
     ) -> Option<Duration> {
         let wait = self.retry.backoff(retries, retry_after)?;
         match deadline {
-            Some(deadline) if Instant::now().checked_add(wait).is_none_or(|end| end >= deadline) => {
+            Some(deadline)
+                if Instant::now()
+                    .checked_add(wait)
+                    .is_none_or(|end| end >= deadline) =>
+            {
                 None
             }
             _ => Some(wait),

@@ -66,7 +66,10 @@ mod tests {
     #[test]
     fn userinfo_is_redacted_from_urls() {
         for (url, shown) in [
-            ("https://user:hunter2@api.example.com/v1", "https://***@api.example.com/v1"),
+            (
+                "https://user:hunter2@api.example.com/v1",
+                "https://***@api.example.com/v1",
+            ),
             ("http://hunter2@127.0.0.1:8080", "http://***@127.0.0.1:8080"),
             ("http://a:b@c@host/x@y", "http://***@host/x@y"),
             ("user:hunter2@host", "***@host"),

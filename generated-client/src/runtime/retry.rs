@@ -95,7 +95,10 @@ impl RetryPolicy {
     }
 
     /// The overall deadline of a call that starts now, if it is representable.
-    pub(crate) fn deadline_from(&self, start: tokio::time::Instant) -> Option<tokio::time::Instant> {
+    pub(crate) fn deadline_from(
+        &self,
+        start: tokio::time::Instant,
+    ) -> Option<tokio::time::Instant> {
         start.checked_add(self.deadline)
     }
 
@@ -190,9 +193,8 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let era = year.div_euclid(400);
     let year_of_era = year.rem_euclid(400);
     let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5
-        + i64::from(day)
-        - 1;
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
@@ -297,7 +299,10 @@ mod tests {
 
     fn headers(value: &'static str) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.insert(RETRY_AFTER, reqwest::header::HeaderValue::from_static(value));
+        headers.insert(
+            RETRY_AFTER,
+            reqwest::header::HeaderValue::from_static(value),
+        );
         headers
     }
 
@@ -307,7 +312,10 @@ mod tests {
         let at = UNIX_EPOCH + Duration::from_secs(784_111_777);
         let now = at - Duration::from_secs(90);
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
-        assert_eq!(retry_after(&headers(" 3 "), now), Some(Duration::from_secs(3)));
+        assert_eq!(
+            retry_after(&headers(" 3 "), now),
+            Some(Duration::from_secs(3))
+        );
         for date in [
             "Sun, 06 Nov 1994 08:49:37 GMT",
             "Sunday, 06-Nov-94 08:49:37 GMT",
@@ -322,7 +330,10 @@ mod tests {
         }
         // A date already past asks for no wait.
         assert_eq!(
-            retry_after(&headers("Sun, 06 Nov 1994 08:49:37 GMT"), at + Duration::from_secs(5)),
+            retry_after(
+                &headers("Sun, 06 Nov 1994 08:49:37 GMT"),
+                at + Duration::from_secs(5)
+            ),
             Some(Duration::ZERO)
         );
         assert_eq!(
@@ -333,7 +344,13 @@ mod tests {
             parse_http_date("Tue, 29 Feb 2028 23:59:59 GMT"),
             Some(UNIX_EPOCH + Duration::from_secs(1_835_481_599))
         );
-        for bad in ["soon", "-1", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT", ""] {
+        for bad in [
+            "soon",
+            "-1",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 25:49:37 GMT",
+            "",
+        ] {
             assert_eq!(retry_after(&headers(bad), now), None, "{bad}");
         }
     }
