@@ -408,6 +408,65 @@ mod tests {
     }
 
     #[test]
+    fn display_escapes_terminal_controls_but_keeps_the_message() {
+        let err = api(
+            400,
+            r#"{"message":"a\u001b[2Jb\u0007c\u202ed\u2066e\u0085f"}"#,
+        );
+        assert_eq!(
+            err.to_string(),
+            "listLinks: 400 Bad Request: a\\u{1b}[2Jb\\u{7}c\\u{202e}d\\u{2066}e f"
+        );
+        assert_eq!(
+            err.api_error().unwrap().message.as_deref(),
+            Some("a\u{1b}[2Jb\u{7}c\u{202e}d\u{2066}e\u{85}f")
+        );
+        assert_eq!(escape_controls("plain café ☕"), "plain café ☕");
+    }
+
+    #[test]
+    fn long_bodies_keep_a_prefix_cut_at_a_character() {
+        let mut body = vec![b'a'; ERROR_BODY_LIMIT - 1];
+        body.extend_from_slice("é and more".as_bytes());
+        let err = ApiError::from_response("op", &[], StatusCode::BAD_GATEWAY, &body);
+        assert!(err.body_truncated);
+        assert_eq!(err.body.len(), ERROR_BODY_LIMIT - 1);
+        assert!(err.body.bytes().all(|b| b == b'a'));
+        let err = ApiError::from_response("op", &[], StatusCode::BAD_GATEWAY, b"short");
+        assert!(!err.body_truncated);
+        assert_eq!(err.body, "short");
+        // Invalid UTF-8 that is not a cut-off character is still shown as U+FFFD.
+        assert_eq!(lossy_prefix(b"a\xffb", true), "a\u{FFFD}b");
+    }
+
+    #[test]
+    fn redirects_say_they_were_not_followed() {
+        let err = api(302, "");
+        assert!(err.is_redirect());
+        assert!(!api(404, "").is_redirect());
+        assert_eq!(
+            err.to_string(),
+            "listLinks: 302 Found: redirect not followed (only redirects within the same origin are)"
+        );
+    }
+
+    #[test]
+    fn body_too_large_names_the_limit() {
+        let err = Error::BodyTooLarge {
+            operation: "listLinks",
+            status: StatusCode::OK,
+            limit: 64,
+        };
+        assert!(err.is_body_too_large());
+        assert_eq!(err.status(), Some(StatusCode::OK));
+        assert_eq!(
+            err.to_string(),
+            "listLinks: the 200 OK response body exceeds the limit of 64 bytes \
+             (ClientBuilder::max_response_body)"
+        );
+    }
+
+    #[test]
     fn errors_are_send_sync_static() {
         fn check<T: Send + Sync + 'static>() {}
         check::<Error>();
