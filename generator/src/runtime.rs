@@ -92,8 +92,8 @@ pub use runtime::{{ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, Fil
 #[doc(hidden)]
 pub mod __private {{
     pub use crate::runtime::{{
-        ApiInfo, Auth, Operation, RawResponse, decode_bytes, decode_empty, decode_json, decode_value,
-        decode_text, double_option, encode_path, join, to_text, paginate,
+        ApiInfo, Auth, Operation, RawResponse, cookie, decode_bytes, decode_empty, decode_json,
+        decode_value, decode_text, double_option, encode_path, join, to_text, paginate,
     }};
 }}
 "#,
