@@ -13,8 +13,8 @@
 
 use std::time::Instant;
 
-use prolinksqr::Client;
 use prolinksqr::__private::Operation;
+use prolinksqr::Client;
 use reqwest::Method;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
