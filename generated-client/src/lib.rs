@@ -52,9 +52,27 @@
 //! message, raw body; [`Error::is_not_found`], [`Error::is_unauthorized`],
 //! [`Error::is_forbidden`] — whose message names the scope the operation needs —,
 //! [`Error::is_quota_exhausted`] for 429) and undecodable responses (status, body, path of
-//! the failing field) apart. Connect errors, timeouts and 502/503/504 are retried with
-//! exponential backoff on GET/PUT/DELETE only; POST is not retried by default, and 429 (the
-//! plan's quota for the billing cycle is spent) never is. See [`RetryPolicy`].
+//! the failing field) apart. Connect errors, timeouts, connections closed before the
+//! response was complete and 502/503/504 are retried with exponential backoff on
+//! GET/PUT/DELETE only; POST is not retried by default, and 429 (the plan's quota for the
+//! billing cycle is spent) never is. A server's `Retry-After` (seconds or a date) is waited
+//! for in full up to 30 s; a longer one is not retried. All attempts of a call end within
+//! 60 s. See [`RetryPolicy`].
+//!
+//! # Limits
+//!
+//! - A successful response body is read up to 64 MiB
+//!   ([`ClientBuilder::max_response_body`]); a longer one fails with
+//!   [`Error::BodyTooLarge`] without being held in memory. An error response keeps its
+//!   first [`ERROR_BODY_LIMIT`] (64 KiB) bytes ([`ApiError::body_truncated`] says so).
+//! - Redirects are followed only within the origin (scheme, host, port) of the request,
+//!   so the API key never reaches another server or leaves https; any other redirect is
+//!   returned as an [`Error::Api`] ([`Error::is_redirect`]). No `Referer` is sent. A
+//!   `reqwest::Client` given to [`ClientBuilder::http_client`] applies its own policy.
+//! - A path parameter that is empty, `.` or `..` (which would address another endpoint)
+//!   fails with [`Error::Config`] before anything is sent.
+//! - `Display` of an error escapes control characters (ANSI escapes, bidirectional
+//!   overrides) in text that came from the server; the fields keep it as sent.
 
 #![warn(missing_docs)]
 
@@ -63,14 +81,16 @@ mod generated;
 mod runtime;
 
 pub use generated::*;
-pub use runtime::{ApiError, Client, ClientBuilder, Error, FilePart, Page, Result, RetryPolicy};
+pub use runtime::{
+    ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, Page, Result, RetryPolicy,
+};
 
 /// Runtime plumbing for generated code and the runtime's own integration tests.
 /// Not part of the public API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
-        ApiInfo, Auth, Operation, RawResponse, decode_bytes, decode_empty, decode_json,
+        ApiInfo, Auth, Operation, RawResponse, cookie, decode_bytes, decode_empty, decode_json,
         decode_text, decode_value, double_option, encode_path, join, paginate, paginate_cursor,
         to_text,
     };

@@ -131,20 +131,27 @@ pub fn lib_rs(spec: &Spec, config: &Config) -> String {
 //!
 //! Build a [`Client`] (`Client::new(credential)`, `Client::builder()` or `Client::from_env()`),
 //! then call operations through its resource accessors.
+//!
+//! Idempotent requests are retried on connection failures and 502/503/504 (honouring
+//! `Retry-After` up to 30 s, all attempts within 60 s: [`RetryPolicy`]). Successful bodies
+//! are read up to 64 MiB ([`ClientBuilder::max_response_body`]), error bodies up to
+//! [`ERROR_BODY_LIMIT`]. Redirects are followed only within the same origin, so the
+//! credential never reaches another server.
 
 #[rustfmt::skip]
 mod generated;
 mod runtime;
 
 pub use generated::*;
-pub use runtime::{{ApiError, Client, ClientBuilder, Error, FilePart, Page, Result, RetryPolicy}};
+pub use runtime::{{ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, Page, Result, RetryPolicy}};
 
 /// Runtime plumbing used by generated code. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {{
     pub use crate::runtime::{{
-        ApiInfo, Auth, Operation, RawResponse, decode_bytes, decode_empty, decode_json, decode_value,
-        decode_text, double_option, encode_path, join, to_text, paginate, paginate_cursor,
+        ApiInfo, Auth, Operation, RawResponse, cookie, decode_bytes, decode_empty, decode_json,
+        decode_value, decode_text, double_option, encode_path, join, to_text, paginate,
+        paginate_cursor,
     }};
 }}
 "#,

@@ -351,6 +351,22 @@ async fn dot_segment_ids_are_refused_before_anything_is_sent() {
     assert_eq!(request_count(&server).await, 0);
 }
 
+#[tokio::test]
+async fn empty_ids_are_refused_before_anything_is_sent() {
+    // `links().delete("")` used to send `DELETE /links/` and return `Ok`.
+    let (server, client) = serve(ResponseTemplate::new(200)).await;
+    let err = client.links().delete("").send().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Config(m) if m.contains("is empty")),
+        "{err:?}"
+    );
+    let err = client.links().get("").send().await.unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert_eq!(request_count(&server).await, 0);
+    client.links().delete(" ").send().await.unwrap();
+    assert_eq!(request_count(&server).await, 1);
+}
+
 // ---------------------------------------------------------------------------- retries
 
 #[tokio::test]

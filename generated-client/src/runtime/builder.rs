@@ -5,15 +5,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Url;
+use reqwest::redirect;
 
 use super::api::{ApiInfo, Auth};
 use super::client::{Client, FixedHeaders, Inner};
-use super::credential::Secret;
+use super::credential::{Secret, redact_userinfo};
 use super::error::{Error, Result};
 use super::retry::RetryPolicy;
 
 pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Large enough for any page of results; small enough that a broken or hostile server
+/// cannot make the client hold gigabytes.
+pub(super) const DEFAULT_MAX_RESPONSE_BODY: u64 = 64 * 1024 * 1024;
+const MAX_REDIRECTS: usize = 10;
 
 /// Configures a [`Client`]. Obtain one from [`Client::builder`].
 #[derive(Clone)]
@@ -25,6 +30,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
     retry: RetryPolicy,
+    max_response_body: u64,
     http_client: Option<reqwest::Client>,
 }
 
@@ -38,6 +44,7 @@ impl ClientBuilder {
             connect_timeout: None,
             user_agent: None,
             retry: RetryPolicy::default(),
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             http_client: None,
         }
     }
@@ -110,7 +117,24 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest successful response body the client reads, in bytes (default 64 MiB).
+    /// A longer one fails with [`Error::BodyTooLarge`] as soon as its `Content-Length` or
+    /// the bytes read so far exceed the limit, so memory stays bounded. Error responses
+    /// keep at most their first [`ERROR_BODY_LIMIT`](crate::ERROR_BODY_LIMIT) bytes
+    /// whatever this is set to.
+    pub fn max_response_body(mut self, bytes: u64) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
+
     /// Uses a preconfigured `reqwest::Client` (proxies, TLS roots, connection pool).
+    ///
+    /// Its own redirect and `Referer` settings then apply. The client built otherwise
+    /// follows a redirect only within the origin (scheme, host and port) of the request,
+    /// so that the credential, whether header, query parameter or cookie, never reaches
+    /// another server or leaves https, and sends no `Referer`; a `reqwest::Client`
+    /// passed here should be built with the same care, e.g.
+    /// `.redirect(reqwest::redirect::Policy::none()).referer(false)`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -154,6 +178,10 @@ impl ClientBuilder {
             (Some(client), None) => client,
             (None, connect_timeout) => reqwest::Client::builder()
                 .connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .redirect(same_origin_redirects())
+                // A Referer would carry the previous URL, and with it a query-parameter
+                // credential, to wherever the request goes next.
+                .referer(false)
                 .build()
                 .map_err(|err| Error::Config(format!("cannot initialise HTTP client: {err}")))?,
         };
@@ -166,10 +194,38 @@ impl ClientBuilder {
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry,
+                max_response_body: self.max_response_body,
                 api: self.api,
             }),
         })
     }
+}
+
+/// Follows a redirect only to the origin of the original request (same scheme, host and
+/// port; so never from https to http), at most ten in a row. Any other `3xx` is returned
+/// as it is and becomes an [`Error::Api`]: `reqwest` would otherwise strip only
+/// `Authorization` and `Cookie` when leaving the origin, and send any other credential
+/// header (or the query string) to a server the API did not choose.
+fn same_origin_redirects() -> redirect::Policy {
+    redirect::Policy::custom(|attempt| {
+        let previous = attempt.previous();
+        let allowed = previous.len() <= MAX_REDIRECTS
+            && previous
+                .first()
+                .is_some_and(|first| may_follow(first, attempt.url()));
+        if allowed {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
+/// Whether a redirect from a request to `from` may go to `to`.
+pub(super) fn may_follow(from: &Url, to: &Url) -> bool {
+    from.scheme() == to.scheme()
+        && from.host_str() == to.host_str()
+        && from.port_or_known_default() == to.port_or_known_default()
 }
 
 fn validate_base_url(base_url: &str) -> Result<()> {
@@ -178,14 +234,15 @@ fn validate_base_url(base_url: &str) -> Result<()> {
             "no base URL: the API has no default server, so set one".to_owned(),
         ));
     }
+    let shown = redact_userinfo(base_url);
     let url = Url::parse(base_url)
-        .map_err(|err| Error::Config(format!("invalid base URL {base_url:?}: {err}")))?;
+        .map_err(|err| Error::Config(format!("invalid base URL {shown:?}: {err}")))?;
     if !matches!(url.scheme(), "http" | "https")
         || url.query().is_some()
         || url.fragment().is_some()
     {
         return Err(Error::Config(format!(
-            "invalid base URL {base_url:?}: expected http(s)://host[/path] without query or fragment"
+            "invalid base URL {shown:?}: expected http(s)://host[/path] without query or fragment"
         )));
     }
     Ok(())
@@ -209,11 +266,12 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("credential", &self.credential)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("max_response_body", &self.max_response_body)
             .field("http_client", &self.http_client.is_some())
             .finish_non_exhaustive()
     }

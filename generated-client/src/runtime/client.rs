@@ -2,18 +2,19 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{RequestBuilder, Url};
+use tokio::time::Instant;
 
 use super::api::{ApiInfo, Auth, Operation};
 use super::builder::ClientBuilder;
-use super::credential::{Secret, header_credential};
+use super::credential::{Secret, has_userinfo, header_credential, redact_userinfo};
 use super::encoding::is_dot_segment;
-use super::error::{ApiError, Error, Result};
-use super::response::RawResponse;
-use super::retry::{RetryPolicy, is_retryable_error, is_retryable_status};
+use super::error::{ApiError, ERROR_BODY_LIMIT, Error, Result};
+use super::response::{RawResponse, ReadError, read_body, read_prefix};
+use super::retry::{RetryPolicy, is_retryable_error, is_retryable_status, retry_after};
 
 ///
 /// ```no_run
@@ -36,6 +37,8 @@ pub(super) struct Inner {
     pub(super) user_agent: String,
     pub(super) timeout: Option<Duration>,
     pub(super) retry: RetryPolicy,
+    /// Largest 2xx body read, in bytes.
+    pub(super) max_response_body: u64,
     pub(super) api: &'static ApiInfo,
     /// Built once rather than per request. A value that cannot be sent (possible only through
     /// [`Client::new`], which does not validate) makes each request fail with its message.
@@ -99,7 +102,7 @@ impl Client {
     }
 
     /// Sends one operation's request, retrying per the [`RetryPolicy`], and returns the
-    /// 2xx response fully read.
+    /// 2xx response fully read (at most `max_response_body` bytes).
     ///
     /// `path` must already be percent-encoded. `build` adds query, headers and body to a
     /// request that already carries method, URL, auth, `User-Agent` and timeout; it runs
@@ -118,6 +121,7 @@ impl Client {
             .as_ref()
             .map_err(|message| Error::Config(message.clone()))?;
         let may_retry = inner.retry.allows_method(&op.method);
+        let deadline = inner.retry.deadline_from(Instant::now());
         let mut retries = 0;
         loop {
             let mut request = inner
@@ -125,58 +129,71 @@ impl Client {
                 .request(op.method.clone(), url.clone())
                 .header(USER_AGENT, headers.user_agent.clone());
             request = inner.authenticate(request, headers.auth.as_ref());
-            if let Some(timeout) = inner.timeout {
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            if let Some(timeout) = [inner.timeout, left].into_iter().flatten().min() {
                 request = request.timeout(timeout);
             }
             let retry_budget = may_retry && inner.retry.has_budget(retries);
-            let server_hint = match send(build(request)).await {
-                Ok(raw) if raw.status.is_success() => return Ok(raw),
-                Ok(raw) if retry_budget && is_retryable_status(raw.status) => {
-                    retry_after(&raw.headers)
+            // Each failure yields the error to return and, if it may be retried, the
+            // server's `Retry-After`; the wait is then decided in one place below.
+            let (err, retry_hint) = match build(request).send().await {
+                Err(err) => {
+                    let retryable = retry_budget && is_retryable_error(&err);
+                    (inner.transport(op, err), retryable.then_some(None))
                 }
-                Ok(raw) => {
-                    let err = ApiError::from_response(op.id, op.scopes, raw.status, &raw.body);
+                Ok(mut response) if response.status().is_success() => {
+                    match read_body(&mut response, inner.max_response_body).await {
+                        Ok(body) => {
+                            return Ok(RawResponse {
+                                status: response.status(),
+                                // Taken, not cloned: the body is read already.
+                                headers: std::mem::take(response.headers_mut()),
+                                body,
+                            });
+                        }
+                        Err(ReadError::TooLarge) => {
+                            return Err(Error::BodyTooLarge {
+                                operation: op.id,
+                                status: response.status(),
+                                limit: inner.max_response_body,
+                            });
+                        }
+                        Err(ReadError::Transport(err)) => {
+                            let retryable = retry_budget && is_retryable_error(&err);
+                            (inner.transport(op, err), retryable.then_some(None))
+                        }
+                    }
+                }
+                Ok(mut response) => {
+                    let status = response.status();
+                    if retry_budget && is_retryable_status(status) {
+                        let hint = retry_after(response.headers(), SystemTime::now());
+                        if let Some(wait) = inner.retry_wait(retries, hint, deadline) {
+                            // The body of an attempt that is retried is never read:
+                            // dropping the response closes its connection.
+                            drop(response);
+                            tokio::time::sleep(wait).await;
+                            retries += 1;
+                            continue;
+                        }
+                    }
+                    let limit = ERROR_BODY_LIMIT
+                        .min(usize::try_from(inner.max_response_body).unwrap_or(usize::MAX));
+                    let (body, truncated) = read_prefix(&mut response, limit).await;
+                    let mut err = ApiError::from_response(op.id, op.scopes, status, &body);
+                    if truncated {
+                        err = err.truncated();
+                    }
                     return Err(err.into());
                 }
-                Err(err) if retry_budget && is_retryable_error(&err) => None,
-                Err(err) => {
-                    return Err(Error::Transport {
-                        operation: op.id,
-                        source: inner.scrub(err),
-                    });
-                }
             };
-            tokio::time::sleep(inner.retry.backoff(retries, server_hint)).await;
+            match retry_hint.and_then(|hint| inner.retry_wait(retries, hint, deadline)) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return Err(err),
+            }
             retries += 1;
         }
     }
-}
-
-/// One attempt: send, then read the whole body so that body-read failures count as
-/// transport failures of this attempt.
-async fn send(request: RequestBuilder) -> reqwest::Result<RawResponse> {
-    let mut response = request.send().await?;
-    let status = response.status();
-    // Taken, not cloned: reading the body needs no headers.
-    let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await?;
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-    })
-}
-
-/// `Retry-After` in its delay-seconds form; the HTTP-date form is rare on 503s and ignored.
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let seconds = headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    Some(Duration::from_secs(seconds))
 }
 
 impl Inner {
@@ -185,6 +202,22 @@ impl Inner {
             return Err(Error::Config(format!(
                 "{}: a path parameter is `.` or `..`, which would address a different endpoint",
                 op.id
+            )));
+        }
+        // Path parameters are encoded so that each stays one segment (`/` becomes `%2F`),
+        // so the path has the template's segments; one that is empty where the template's
+        // is not comes from an empty parameter, which would address another endpoint
+        // (`DELETE /links/` for `/links/{id}`).
+        let template = op.path.split('/');
+        if path.split('/').count() == template.clone().count()
+            && path
+                .split('/')
+                .zip(template)
+                .any(|(sent, planned)| sent.is_empty() && !planned.is_empty())
+        {
+            return Err(Error::Config(format!(
+                "{}: a path parameter of `{}` is empty, which would address a different endpoint",
+                op.id, op.path
             )));
         }
         let text = format!("{}{}", self.base_url, path);
@@ -212,11 +245,37 @@ impl Inner {
     }
 
     /// Transport errors carry the request URL, which holds the credential under
-    /// [`Auth::Query`].
-    fn scrub(&self, err: reqwest::Error) -> reqwest::Error {
-        match self.api.auth {
+    /// [`Auth::Query`], and a password if the base URL has one.
+    fn transport(&self, op: &'static Operation, err: reqwest::Error) -> Error {
+        let source = match self.api.auth {
+            _ if has_userinfo(&self.base_url) => err.without_url(),
             Auth::Query { .. } => err.without_url(),
             _ => err,
+        };
+        Error::Transport {
+            operation: op.id,
+            source,
+        }
+    }
+
+    /// The wait before another attempt, or `None` if there is to be none: the server asks
+    /// for more than the policy honours, or the wait would reach the deadline.
+    fn retry_wait(
+        &self,
+        retries: u32,
+        retry_after: Option<Duration>,
+        deadline: Option<Instant>,
+    ) -> Option<Duration> {
+        let wait = self.retry.backoff(retries, retry_after)?;
+        match deadline {
+            Some(deadline)
+                if Instant::now()
+                    .checked_add(wait)
+                    .is_none_or(|end| end >= deadline) =>
+            {
+                None
+            }
+            _ => Some(wait),
         }
     }
 }
@@ -225,11 +284,12 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &*self.inner;
         f.debug_struct("Client")
-            .field("base_url", &inner.base_url)
+            .field("base_url", &redact_userinfo(&inner.base_url))
             .field("credential", &inner.credential)
             .field("user_agent", &inner.user_agent)
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
+            .field("max_response_body", &inner.max_response_body)
             .finish_non_exhaustive()
     }
 }

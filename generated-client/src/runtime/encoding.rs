@@ -2,7 +2,7 @@
 
 use std::fmt::Display;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Everything except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -10,6 +10,23 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
+
+/// What a cookie value cannot hold as is (RFC 6265 `cookie-octet` excludes controls,
+/// space, `"`, `,`, `;` and `\`), and `%` so that the encoding can be undone.
+const COOKIE_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
+/// `name=value` for a `Cookie` header, with the value percent-encoded so that it stays one
+/// cookie: `v; admin=true` is sent as `v%3B%20admin=true`, not as a second cookie.
+#[doc(hidden)]
+pub fn cookie(name: &str, value: &str) -> String {
+    format!("{name}={}", utf8_percent_encode(value, COOKIE_VALUE))
+}
 
 /// Percent-encodes one path parameter value so it stays a single path segment.
 ///
@@ -84,6 +101,15 @@ mod tests {
         for other in ["...", "a.", "", "%2e%2e%2e", "links"] {
             assert!(!is_dot_segment(other), "{other}");
         }
+    }
+
+    #[test]
+    fn cookie_values_cannot_add_cookies_or_headers() {
+        assert_eq!(cookie("session", "abc-123"), "session=abc-123");
+        assert_eq!(cookie("s", "v; admin=true"), "s=v%3B%20admin=true");
+        assert_eq!(cookie("s", "a,b\"c\\d%"), "s=a%2Cb%22c%5Cd%25");
+        assert_eq!(cookie("s", "x\r\nSet: 1"), "s=x%0D%0ASet:%201");
+        assert_eq!(cookie("s", "café"), "s=caf%C3%A9");
     }
 
     #[test]

@@ -1,8 +1,13 @@
 //! The one error type every operation returns.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use reqwest::StatusCode;
+
+/// How much of a non-2xx body (and of an undecodable 2xx body) an error keeps. Reading
+/// stops there, so a huge or endless error page costs at most this much memory.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// Result of every client call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -27,21 +32,43 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
     /// The server answered 2xx, but the body does not match the documented shape.
-    #[error("{operation}: cannot decode {status} response at `{path}`: {source}")]
+    #[error(
+        "{operation}: cannot decode {status} response at `{}`: {}",
+        Escaped(path),
+        Escaped(source)
+    )]
     Decode {
         /// `operationId` of the operation that failed.
         operation: &'static str,
         /// The (successful) status the server sent.
         status: StatusCode,
-        /// The raw body, lossily converted to UTF-8.
+        /// The raw body, lossily converted to UTF-8; at most its first
+        /// [`ERROR_BODY_LIMIT`] bytes.
         body: String,
         /// Path to the field that failed to decode, e.g. `data[0].name` (`.` for the root).
         path: String,
         /// The decoder's error.
         source: serde_json::Error,
     },
+    /// The response body is larger than the client accepts
+    /// ([`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body)).
+    /// Reading stopped at the limit (or before reading anything, if the declared
+    /// `Content-Length` was already larger), so the body is not available.
+    #[error(
+        "{operation}: the {status} response body exceeds the limit of {limit} bytes \
+         (ClientBuilder::max_response_body)"
+    )]
+    BodyTooLarge {
+        /// `operationId` of the operation that failed.
+        operation: &'static str,
+        /// The status the server sent.
+        status: StatusCode,
+        /// The limit that was exceeded, in bytes.
+        limit: u64,
+    },
     /// The client is misconfigured (missing API key, invalid base URL or header value), or
-    /// an argument cannot be put into a request (a path parameter of `.` or `..`).
+    /// an argument cannot be put into a request (a path parameter that is empty, `.` or
+    /// `..`).
     #[error("invalid client configuration: {0}")]
     Config(String),
 }
@@ -63,7 +90,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Transport { .. } | Error::Config(_) => None,
         }
     }
@@ -124,18 +151,37 @@ impl Error {
     pub fn is_connect(&self) -> bool {
         matches!(self, Error::Transport { source, .. } if source.is_connect())
     }
+
+    /// The response body was larger than
+    /// [`ClientBuilder::max_response_body`](crate::ClientBuilder::max_response_body).
+    pub fn is_body_too_large(&self) -> bool {
+        matches!(self, Error::BodyTooLarge { .. })
+    }
+
+    /// A `3xx` that the client did not follow: a redirect to another origin (scheme, host
+    /// or port), which could hand the credential to a different server, or one of more
+    /// than ten in a row.
+    pub fn is_redirect(&self) -> bool {
+        self.api_error()
+            .is_some_and(|api| api.status.is_redirection())
+    }
 }
 
 /// A non-2xx response from the API.
+#[non_exhaustive]
 #[derive(Debug, Clone)]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The `message` (or else `error`) field of a JSON error body, if there was one.
+    /// The `message` (or else `error`) field of a JSON error body, if there was one, as
+    /// the server sent it (`Display` escapes its control characters; this field does not).
     pub message: Option<String>,
     /// The raw body, lossily converted to UTF-8, whether or not it is JSON (it may be an
-    /// HTML page from a proxy, or empty).
+    /// HTML page from a proxy, or empty); at most its first [`ERROR_BODY_LIMIT`] bytes.
     pub body: String,
+    /// Whether [`body`](Self::body) is only the beginning of what the server sent (it was
+    /// longer than [`ERROR_BODY_LIMIT`], or the connection failed while it was read).
+    pub body_truncated: bool,
     /// `operationId` of the operation that failed.
     pub operation: &'static str,
     /// Scopes the operation requires; the usual cause of a `403`.
@@ -151,13 +197,68 @@ impl ApiError {
         status: StatusCode,
         body: &[u8],
     ) -> Self {
+        let truncated = body.len() > ERROR_BODY_LIMIT;
+        let body = &body[..body.len().min(ERROR_BODY_LIMIT)];
         ApiError {
             status,
             message: extract_message(body),
-            body: String::from_utf8_lossy(body).into_owned(),
+            body: lossy_prefix(body, truncated),
+            body_truncated: truncated,
             operation,
             required_scopes,
         }
+    }
+
+    pub(crate) fn truncated(mut self) -> Self {
+        self.body_truncated = true;
+        self
+    }
+}
+
+/// `body` as text; when it was cut off, a character split by the cut is dropped rather
+/// than shown as U+FFFD.
+pub(crate) fn lossy_prefix(body: &[u8], truncated: bool) -> String {
+    let body = match std::str::from_utf8(body) {
+        Err(err) if truncated && err.error_len().is_none() => &body[..err.valid_up_to()],
+        _ => body,
+    };
+    String::from_utf8_lossy(body).into_owned()
+}
+
+/// Whether a character could change how a terminal or log viewer shows the text around it:
+/// control characters (ANSI escapes start with ESC, BEL rings) and the bidirectional
+/// formatting characters that reorder what is displayed.
+fn is_hazardous(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
+                | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `text` with every hazardous character written as a `\u{..}` escape.
+pub(crate) fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_hazardous) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_hazardous(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Displays a value with its control characters escaped: text that came from the server.
+struct Escaped<'a, T: fmt::Display>(&'a T);
+
+impl<T: fmt::Display> fmt::Display for Escaped<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&escape_controls(&self.0.to_string()))
     }
 }
 
@@ -194,10 +295,15 @@ impl fmt::Display for ApiError {
         if self.status == StatusCode::TOO_MANY_REQUESTS {
             f.write_str(": API quota for the current billing cycle is exhausted")?;
         }
+        if self.status.is_redirection() {
+            // Only a redirect the client refused to follow reaches the caller.
+            f.write_str(": redirect not followed (only redirects within the same origin are)")?;
+        }
         if let Some(message) = &self.message {
-            // Keep Display on one line even if the server's message spans several.
+            // Keep Display on one line even if the server's message spans several, and
+            // keep the server's escape sequences away from the terminal that shows it.
             let flat: Vec<&str> = message.split_whitespace().collect();
-            write!(f, ": {}", flat.join(" "))?;
+            write!(f, ": {}", escape_controls(&flat.join(" ")))?;
         }
         if self.status == StatusCode::FORBIDDEN && !self.required_scopes.is_empty() {
             let scopes: Vec<String> = self
@@ -298,6 +404,65 @@ mod tests {
         assert_eq!(
             text,
             "listLinks: 429 Too Many Requests: API quota for the current billing cycle is exhausted"
+        );
+    }
+
+    #[test]
+    fn display_escapes_terminal_controls_but_keeps_the_message() {
+        let err = api(
+            400,
+            r#"{"message":"a\u001b[2Jb\u0007c\u202ed\u2066e\u0085f"}"#,
+        );
+        assert_eq!(
+            err.to_string(),
+            "listLinks: 400 Bad Request: a\\u{1b}[2Jb\\u{7}c\\u{202e}d\\u{2066}e f"
+        );
+        assert_eq!(
+            err.api_error().unwrap().message.as_deref(),
+            Some("a\u{1b}[2Jb\u{7}c\u{202e}d\u{2066}e\u{85}f")
+        );
+        assert_eq!(escape_controls("plain café ☕"), "plain café ☕");
+    }
+
+    #[test]
+    fn long_bodies_keep_a_prefix_cut_at_a_character() {
+        let mut body = vec![b'a'; ERROR_BODY_LIMIT - 1];
+        body.extend_from_slice("é and more".as_bytes());
+        let err = ApiError::from_response("op", &[], StatusCode::BAD_GATEWAY, &body);
+        assert!(err.body_truncated);
+        assert_eq!(err.body.len(), ERROR_BODY_LIMIT - 1);
+        assert!(err.body.bytes().all(|b| b == b'a'));
+        let err = ApiError::from_response("op", &[], StatusCode::BAD_GATEWAY, b"short");
+        assert!(!err.body_truncated);
+        assert_eq!(err.body, "short");
+        // Invalid UTF-8 that is not a cut-off character is still shown as U+FFFD.
+        assert_eq!(lossy_prefix(b"a\xffb", true), "a\u{FFFD}b");
+    }
+
+    #[test]
+    fn redirects_say_they_were_not_followed() {
+        let err = api(302, "");
+        assert!(err.is_redirect());
+        assert!(!api(404, "").is_redirect());
+        assert_eq!(
+            err.to_string(),
+            "listLinks: 302 Found: redirect not followed (only redirects within the same origin are)"
+        );
+    }
+
+    #[test]
+    fn body_too_large_names_the_limit() {
+        let err = Error::BodyTooLarge {
+            operation: "listLinks",
+            status: StatusCode::OK,
+            limit: 64,
+        };
+        assert!(err.is_body_too_large());
+        assert_eq!(err.status(), Some(StatusCode::OK));
+        assert_eq!(
+            err.to_string(),
+            "listLinks: the 200 OK response body exceeds the limit of 64 bytes \
+             (ClientBuilder::max_response_body)"
         );
     }
 

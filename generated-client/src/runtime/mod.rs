@@ -20,8 +20,8 @@ mod serde_helpers;
 pub use api::{ApiInfo, Auth, Operation};
 pub use builder::ClientBuilder;
 pub use client::Client;
-pub use encoding::{encode_path, join, to_text};
-pub use error::{ApiError, Error, Result};
+pub use encoding::{cookie, encode_path, join, to_text};
+pub use error::{ApiError, ERROR_BODY_LIMIT, Error, Result};
 pub use multipart::FilePart;
 pub use pagination::{Page, paginate, paginate_cursor};
 pub use response::{

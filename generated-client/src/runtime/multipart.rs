@@ -73,10 +73,13 @@ impl FilePart {
             (None, _, Some((mime, _))) => mime.to_owned(),
             (None, _, None) => OCTET_STREAM.to_owned(),
         };
-        let file_name = self.file_name.clone().unwrap_or_else(|| match sniffed {
-            Some((_, ext)) => format!("upload.{ext}"),
-            None => "upload".to_owned(),
-        });
+        let file_name = match &self.file_name {
+            Some(name) => header_safe_file_name(name),
+            None => match sniffed {
+                Some((_, ext)) => format!("upload.{ext}"),
+                None => "upload".to_owned(),
+            },
+        };
         let part = || {
             reqwest::multipart::Part::stream_with_length(
                 reqwest::Body::from(self.bytes.clone()),
@@ -89,6 +92,22 @@ impl FilePart {
             .or_else(|_| part().mime_str(OCTET_STREAM))
             .unwrap_or_else(|_| part())
     }
+}
+
+/// The file name as it can go into the part's `Content-Disposition` header: `reqwest`
+/// escapes `"` but leaves CR and LF raw, so a name holding them would end the header and
+/// add others. Like browsers (the HTML standard's multipart encoding), CR, LF and `"` are
+/// percent-encoded; so are the other control characters.
+fn header_safe_file_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c == '"' || c.is_ascii_control() {
+            out.push_str(&format!("%{:02X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The image type of `bytes` from its signature, with its usual extension.
@@ -164,6 +183,17 @@ mod tests {
         let text = format!("{part:?}");
         assert!(text.contains("len: 4096"), "{text}");
         assert!(text.len() < 120, "{text}");
+    }
+
+    #[test]
+    fn file_names_cannot_break_out_of_the_part_header() {
+        assert_eq!(header_safe_file_name("logo.png"), "logo.png");
+        assert_eq!(header_safe_file_name("café ☕.png"), "café ☕.png");
+        assert_eq!(
+            header_safe_file_name("a\r\nContent-Type: text/html\".png"),
+            "a%0D%0AContent-Type: text/html%22.png"
+        );
+        assert_eq!(header_safe_file_name("t\tb\0\u{7f}"), "t%09b%00%7F");
     }
 
     #[test]

@@ -1,12 +1,74 @@
 //! Turning a successful response into the value an operation returns.
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::{DeserializeOwned, Error as _};
 
 use super::api::Operation;
-use super::error::{Error, Result};
+use super::error::{ERROR_BODY_LIMIT, Error, Result, lossy_prefix};
+
+/// Why a body was not read whole.
+pub(crate) enum ReadError {
+    /// It is longer than the limit (declared so, or found so while reading).
+    TooLarge,
+    /// The connection failed while reading it.
+    Transport(reqwest::Error),
+}
+
+/// Reads the whole body, but never more than `limit` bytes: a body declared or found to be
+/// longer fails as soon as that is known, having kept at most `limit` bytes in memory.
+pub(crate) async fn read_body(
+    response: &mut reqwest::Response,
+    limit: u64,
+) -> std::result::Result<Bytes, ReadError> {
+    let declared = response.content_length();
+    if declared.is_some_and(|len| len > limit) {
+        return Err(ReadError::TooLarge);
+    }
+    // The usual small body arrives in one chunk, which is returned without a copy.
+    let mut first: Option<Bytes> = None;
+    let mut rest = BytesMut::new();
+    let mut len: u64 = 0;
+    while let Some(chunk) = response.chunk().await.map_err(ReadError::Transport)? {
+        len += chunk.len() as u64;
+        if len > limit {
+            return Err(ReadError::TooLarge);
+        }
+        if first.is_none() && rest.is_empty() {
+            first = Some(chunk);
+            continue;
+        }
+        if let Some(earlier) = first.take() {
+            // A declared length is at most `limit`, so reserving it is bounded too.
+            let expected = declared.unwrap_or(0).max(len);
+            rest.reserve(usize::try_from(expected).unwrap_or(usize::MAX));
+            rest.extend_from_slice(&earlier);
+        }
+        rest.extend_from_slice(&chunk);
+    }
+    Ok(first.unwrap_or_else(|| rest.freeze()))
+}
+
+/// Reads at most the first `limit` bytes of a body, for an error; whether that is less
+/// than the server sent (it was longer, or the connection failed while reading).
+pub(crate) async fn read_prefix(response: &mut reqwest::Response, limit: usize) -> (Vec<u8>, bool) {
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = limit - body.len();
+                if chunk.len() > room {
+                    body.extend_from_slice(&chunk[..room]);
+                    return (body, true);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return (body, false),
+            Err(_) => return (body, true),
+        }
+    }
+}
 
 /// A fully read 2xx response, before decoding.
 #[doc(hidden)]
@@ -94,7 +156,10 @@ fn decode_error(
     Error::Decode {
         operation: op.id,
         status: raw.status,
-        body: String::from_utf8_lossy(&raw.body).into_owned(),
+        body: lossy_prefix(
+            &raw.body[..raw.body.len().min(ERROR_BODY_LIMIT)],
+            raw.body.len() > ERROR_BODY_LIMIT,
+        ),
         path,
         source,
     }

@@ -556,7 +556,9 @@ fn request_statements(api: &Api, op: &Operation) -> TokenStream {
                 }
                 (Location::Cookie, k, _) => {
                     let text = to_text(k, &value);
-                    Step::Call(quote!(.header("Cookie", [#wire, "=", #text.as_str()].concat())))
+                    Step::Call(
+                        quote!(.header("Cookie", crate::runtime::cookie(#wire, #text.as_str()))),
+                    )
                 }
                 (_, k, _) => {
                     let text = to_text(k, &value);

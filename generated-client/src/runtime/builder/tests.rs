@@ -42,6 +42,13 @@ fn defaults_come_from_api_info() {
     assert_eq!(client.inner.user_agent, crate::generated::API.user_agent);
     assert_eq!(client.inner.timeout, Some(DEFAULT_TIMEOUT));
     assert_eq!(client.inner.retry, RetryPolicy::default());
+    assert_eq!(client.inner.max_response_body, 64 * 1024 * 1024);
+    let client = Client::builder()
+        .credential(KEY)
+        .max_response_body(10)
+        .build()
+        .unwrap();
+    assert_eq!(client.inner.max_response_body, 10);
 }
 
 #[test]

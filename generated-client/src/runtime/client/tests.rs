@@ -136,15 +136,183 @@ fn client_and_requests_are_send_and_sync() {
     send(&client.execute(&OP, "/links", |rb| rb));
 }
 
+static CUSTOM_HEADER_API: ApiInfo = ApiInfo {
+    title: "Custom header",
+    default_base_url: "",
+    env_prefix: "HEADERAPI",
+    user_agent: "header-test/1",
+    auth: Auth::Header {
+        name: "X-Api-Key",
+        prefix: "",
+    },
+};
+
+static COOKIE_API: ApiInfo = ApiInfo {
+    title: "Cookie",
+    default_base_url: "",
+    env_prefix: "COOKIEAPI",
+    user_agent: "cookie-test/1",
+    auth: Auth::Header {
+        name: "Cookie",
+        prefix: "session=",
+    },
+};
+
+/// Every way a credential can travel, with the credential each one is given.
+fn every_auth(base_url: &str) -> Vec<(&'static str, Client)> {
+    let build = |api: &'static ApiInfo, credential: &str| {
+        ClientBuilder::for_api(api)
+            .credential(credential)
+            .base_url(base_url)
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap()
+    };
+    vec![
+        (
+            "Authorization header",
+            Client::builder()
+                .credential(KEY)
+                .base_url(base_url)
+                .build()
+                .unwrap(),
+        ),
+        ("X-Api-Key header", build(&CUSTOM_HEADER_API, KEY)),
+        ("cookie", build(&COOKIE_API, KEY)),
+        ("query parameter", build(&QUERY_API, KEY)),
+        ("basic auth", build(&BASIC_API, &format!("user:{KEY}"))),
+    ]
+}
+
+#[tokio::test]
+async fn redirects_to_another_host_or_port_are_not_followed_for_any_auth() {
+    let api = MockServer::start().await;
+    // The server the API redirects to: it must never be contacted.
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&elsewhere)
+        .await;
+    let port = elsewhere.address().port();
+    let targets = [
+        format!("http://127.0.0.1:{port}/links"),
+        format!("http://localhost:{port}/links"),
+    ];
+    let clients = every_auth(&api.uri());
+    for status in [301, 302, 303, 307, 308] {
+        for (i, target) in targets.iter().enumerate() {
+            let route = format!("/r{status}-{i}");
+            Mock::given(path(route.as_str()))
+                .respond_with(
+                    ResponseTemplate::new(status).insert_header("Location", target.as_str()),
+                )
+                .mount(&api)
+                .await;
+            for (auth, client) in &clients {
+                let err = client.execute(&OP, &route, |rb| rb).await.unwrap_err();
+                assert!(err.is_redirect(), "{auth}, {status} to {target}: {err:?}");
+                assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+                assert!(err.to_string().contains("redirect not followed"), "{err}");
+                assert_no_key(&format!("{err} {err:?}"));
+            }
+        }
+    }
+    assert!(elsewhere.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn same_origin_redirects_are_followed_without_a_referer() {
+    let server = MockServer::start().await;
+    Mock::given(path("/old"))
+        .respond_with(ResponseTemplate::new(307).insert_header("Location", "/new"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/new"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("moved"))
+        .mount(&server)
+        .await;
+    for (auth, client) in every_auth(&server.uri()) {
+        let raw = client.execute(&OP, "/old", |rb| rb).await.unwrap();
+        assert_eq!(raw.body.as_ref(), b"moved", "{auth}");
+    }
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 10);
+    for request in &requests {
+        // The Referer would be the first URL, query-parameter key included.
+        assert!(!request.headers.contains_key("referer"), "{request:?}");
+    }
+    // A header credential goes along within the origin.
+    let custom = &requests[3];
+    assert_eq!(custom.url.path(), "/new");
+    assert_eq!(custom.headers.get("x-api-key").unwrap(), KEY);
+}
+
 #[test]
-fn retry_after_seconds() {
-    let mut headers = reqwest::header::HeaderMap::new();
-    assert_eq!(retry_after(&headers), None);
-    headers.insert(RETRY_AFTER, HeaderValue::from_static(" 3 "));
-    assert_eq!(retry_after(&headers), Some(Duration::from_secs(3)));
-    headers.insert(
-        RETRY_AFTER,
-        HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
-    );
-    assert_eq!(retry_after(&headers), None);
+fn redirects_may_only_stay_in_the_origin() {
+    let url = |text: &str| Url::parse(text).unwrap();
+    let from = url("https://api.example.com/v1/links?api_key=k");
+    for to in [
+        "https://api.example.com/v2/links",
+        "https://api.example.com:443/x",
+        "https://API.example.com/x",
+    ] {
+        assert!(super::super::builder::may_follow(&from, &url(to)), "{to}");
+    }
+    for to in [
+        "http://api.example.com/v1/links",
+        "https://api.example.com:8443/v1/links",
+        "https://example.com/v1/links",
+        "https://api.example.com.evil.test/v1/links",
+    ] {
+        assert!(!super::super::builder::may_follow(&from, &url(to)), "{to}");
+    }
+    let plain = url("http://127.0.0.1:8080/");
+    assert!(!super::super::builder::may_follow(
+        &plain,
+        &url("http://127.0.0.1:8081/")
+    ));
+    assert!(!super::super::builder::may_follow(
+        &plain,
+        &url("https://127.0.0.1:8080/")
+    ));
+}
+
+#[test]
+fn debug_redacts_a_password_in_the_base_url() {
+    let url = "https://user:hunter2-password@api.example.com";
+    let builder = Client::builder().credential(KEY).base_url(url);
+    let client = builder.clone().build().unwrap();
+    for text in [
+        format!("{builder:?}"),
+        format!("{client:?}"),
+        format!("{client:#?}"),
+    ] {
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("https://***@api.example.com"), "{text}");
+    }
+    let err = Client::builder()
+        .credential(KEY)
+        .base_url("https://user:hunter2@api.example.com/?q=1")
+        .build()
+        .unwrap_err();
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+}
+
+#[tokio::test]
+async fn transport_errors_hide_a_password_in_the_base_url() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = Client::builder()
+        .credential(KEY)
+        .base_url(format!("http://user:hunter2@127.0.0.1:{port}"))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.execute(&OP, "/links", |rb| rb).await.unwrap_err();
+    assert!(err.is_connect(), "{err:?}");
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains("hunter2"), "{text}");
 }
