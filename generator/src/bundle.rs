@@ -314,8 +314,12 @@ impl Bundler<'_> {
                 .as_deref(),
             Some("yaml" | "yml" | "json")
         );
+        // The root file is the one the caller named; only the others are named in errors.
+        let is_root = self.sources.files.is_empty();
         let in_file = |mut e: Error| {
-            e.file = Some(path.to_owned());
+            if !is_root {
+                e.file = Some(path.to_owned());
+            }
             e
         };
         let text = crate::parse::text_of(&bytes).map_err(in_file)?.to_owned();

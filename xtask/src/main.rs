@@ -252,7 +252,11 @@ fn run_generate(
     .strict(strict);
     let spec = match xtask::spec_files::read_spec(spec_path) {
         Ok(spec) => spec,
-        Err(e) => {
+        Err(xtask::spec_files::ReadError::Io(e)) => {
+            eprintln!("error: cannot read {}: {e}", spec_path.display());
+            return ExitCode::FAILURE;
+        }
+        Err(xtask::spec_files::ReadError::Spec(e)) => {
             eprintln!("error: {}: {e}", spec_path.display());
             return ExitCode::FAILURE;
         }
