@@ -13,6 +13,14 @@ pub fn specs_dir() -> PathBuf {
     crate::workspace_root().join("../shared/specs")
 }
 
+/// The specs whose generated crates also run `cargo test`: small ones (every doc example is
+/// compiled), one of each kind (3.0, 3.1, split into files).
+pub const TESTED: [&str; 3] = [
+    "oai-petstore.yaml",
+    "31-redocly-museum-openapi.yaml",
+    "multi-file/redocly-openapi-starter/openapi.yaml",
+];
+
 /// The result for one spec.
 #[derive(Debug)]
 pub struct Row {
@@ -28,6 +36,8 @@ pub struct Row {
     pub lines: usize,
     /// Warnings: webhooks not generated, schemas/bodies/responses generated raw.
     pub warnings: usize,
+    /// Whether the crate's own `cargo test` ran and passed (for the [`TESTED`] sample).
+    pub tested: bool,
     /// What happened.
     pub result: Status,
 }
@@ -86,15 +96,27 @@ pub fn run(filter: Option<&str>, lint: Lint) -> std::io::Result<Vec<Row>> {
         rows.push(row);
     }
     if !crates.is_empty() {
-        let outcomes = crates::check(
-            &crates::scratch("corpus-crates"),
-            &crates::scratch("corpus-target"),
-            &crates,
-            lint,
-        )?;
+        let dir = crates::scratch("corpus-crates");
+        let target = crates::scratch("corpus-target");
+        let outcomes = crates::check(&dir, &target, &crates, lint)?;
         for row in &mut rows {
             if let Some(Outcome::Failed(why)) = outcomes.get(&crate_name(&row.spec)) {
                 row.result = Status::Failed(why.clone());
+            }
+        }
+        // The sample's own tests (the runtime's unit tests and every doc example) must pass
+        // in a crate generated for another API, not only in `prolinksqr`.
+        let sample: Vec<String> = rows
+            .iter()
+            .filter(|r| r.result == Status::Compiles && TESTED.contains(&r.spec.as_str()))
+            .map(|r| crate_name(&r.spec))
+            .collect();
+        let tested = crates::test(&dir, &target, &sample)?;
+        for row in &mut rows {
+            match tested.get(&crate_name(&row.spec)) {
+                Some(Outcome::Failed(why)) => row.result = Status::Failed(why.clone()),
+                Some(Outcome::Clean) => row.tested = true,
+                None => {}
             }
         }
     }
@@ -166,6 +188,7 @@ fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
         generation: Duration::ZERO,
         lines: 0,
         warnings: 0,
+        tested: false,
         result: Status::Compiles,
     };
     let config = generator::Config::new(
@@ -224,6 +247,7 @@ pub fn table(rows: &[Row]) -> String {
     );
     for r in rows {
         let result = match &r.result {
+            Status::Compiles if r.tested => "compiles, clippy-clean, `cargo test` passes".to_owned(),
             Status::Compiles => "compiles, clippy-clean".to_owned(),
             Status::Refused(why) => format!("refused: {}", why.replace('|', "\\|")),
             Status::Failed(_) => "FAILED to compile".to_owned(),

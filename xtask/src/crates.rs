@@ -119,6 +119,39 @@ pub fn check(
     Ok(outcomes)
 }
 
+/// Runs `cargo test` (unit tests and doctests) for each of `names`, members of the workspace
+/// [`check`] wrote under `dir`, one at a time so that each outcome is its own.
+pub fn test(dir: &Path, target: &Path, names: &[String]) -> io::Result<BTreeMap<String, Outcome>> {
+    let mut outcomes = BTreeMap::new();
+    for name in names {
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["test", "--package", name, "--message-format=short"])
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", target)
+            .env_remove("RUSTFLAGS")
+            .output()?;
+        let outcome = if output.status.success() {
+            Outcome::Clean
+        } else {
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let failing: Vec<&str> = text
+                .lines()
+                .filter(|l| {
+                    l.contains("FAILED") || l.contains("panicked") || l.contains("error")
+                })
+                .take(40)
+                .collect();
+            Outcome::Failed(format!("cargo test failed:\n{}", failing.join("\n")))
+        };
+        outcomes.insert(name.clone(), outcome);
+    }
+    Ok(outcomes)
+}
+
 /// `<root>/target/<name>`: scratch space that `cargo clean` removes.
 pub fn scratch(name: &str) -> PathBuf {
     crate::workspace_root().join("target").join(name)
