@@ -353,7 +353,8 @@ pub fn locate(source: &str, pointer: &str) -> Option<usize> {
     let tokens = pointer.trim_start_matches('#').split('/').skip(1);
     for token in tokens {
         let key = unescape_token(token);
-        if key.parse::<usize>().is_ok() && !source[offset..].contains(&format!("{key}:")) {
+        if key.parse::<usize>().is_ok() && find_key(&source[offset..], &format!("{key}:")).is_none()
+        {
             continue; // an array index: no key text to find
         }
         let candidates = [format!("\"{key}\""), format!("'{key}':"), format!("{key}:")];
@@ -398,6 +399,9 @@ mod tests {
         assert_eq!(locate(nested, "#/a/items/items/type"), Some(4));
         assert_eq!(locate(nested, "#/a/items/items"), Some(3));
         assert_eq!(locate("名:\n  名:\n    x: 1\n", "#/名/名/x"), Some(3));
+        // An array index is no key, even where `0:` ends another key (`p10:`).
+        let flow = "a: {p10: 1}\nb: {allOf: [x, y]}\n";
+        assert_eq!(locate(flow, "#/b/allOf/0"), Some(2));
     }
 
     #[test]
