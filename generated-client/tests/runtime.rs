@@ -18,6 +18,7 @@ static LIST_LINKS: Operation = Operation {
     method: Method::GET,
     path: "/links",
     scopes: &["links.read"],
+    auth: true,
 };
 
 static CREATE_FOLDER: Operation = Operation {
@@ -25,6 +26,7 @@ static CREATE_FOLDER: Operation = Operation {
     method: Method::POST,
     path: "/folders",
     scopes: &["folders.create"],
+    auth: true,
 };
 
 static UPDATE_PROFILE: Operation = Operation {
@@ -32,6 +34,7 @@ static UPDATE_PROFILE: Operation = Operation {
     method: Method::PUT,
     path: "/cafes/{id}/profile",
     scopes: &["cafe.update"],
+    auth: true,
 };
 
 #[derive(Debug, Deserialize, PartialEq)]

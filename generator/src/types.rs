@@ -592,6 +592,9 @@ impl<'s> TypeBuilder<'s> {
         let (v, format) = view(schema);
         let nullable = v.data.nullable;
         let doc = schema_doc(v.data, &v.notes, format.as_deref());
+        if let Some(d) = &v.data.discriminator {
+            self.check_mapping(d, pointer)?;
+        }
 
         if !v.all_of.is_empty() {
             return self.all_of(schema, &v, hint, pointer, named, component_key, doc);
@@ -1113,7 +1116,7 @@ impl<'s> TypeBuilder<'s> {
                 };
                 d.mapping
                     .iter()
-                    .find(|(_, target)| target.as_str() == reference)
+                    .find(|(_, target)| mapping_ref(target) == reference)
                     .map(|(value, _)| value.clone())
                     .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or(reference).to_owned())
             });
@@ -1150,6 +1153,31 @@ impl<'s> TypeBuilder<'s> {
         })
     }
 
+    /// Every target of a discriminator's `mapping` is a schema (a tag value mapped to
+    /// nothing would decode as no alternative, or as the wrong one).
+    fn check_mapping(&self, d: &openapiv3::Discriminator, pointer: &str) -> Result<()> {
+        for (value, target) in &d.mapping {
+            let reference = mapping_ref(target);
+            let found = match component_of(&reference) {
+                Some(key) => self.components.contains_key(&key),
+                None => reference.starts_with("#/")
+                    && self
+                        .spec
+                        .raw
+                        .pointer(&unescape_pointer(&reference[1..]))
+                        .is_some_and(looks_like_schema),
+            };
+            if !found {
+                let at = push_pointer(&push_pointer(&push_pointer(pointer, "discriminator"), "mapping"), value);
+                return Err(self.spec.locate(Error::reference(
+                    &at,
+                    format!("discriminator value `{value}` maps to `{target}`, which is not a schema of the document"),
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// A discriminator is usable by serde only when every alternative is a named object.
     fn all_refs_to_objects(&self, members: &'s [ReferenceOr<Schema>], pointer: &str) -> bool {
         members.iter().all(|m| match m {
@@ -1168,6 +1196,15 @@ impl<'s> TypeBuilder<'s> {
             }
             _ => false,
         })
+    }
+}
+
+/// A discriminator mapping target as a `$ref`: a bare name (`Cat`) names a component schema.
+fn mapping_ref(target: &str) -> String {
+    if target.contains('/') || target.starts_with('#') {
+        target.to_owned()
+    } else {
+        push_pointer("#/components/schemas", target)
     }
 }
 

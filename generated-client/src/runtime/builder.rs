@@ -192,7 +192,8 @@ fn validate_base_url(base_url: &str) -> Result<()> {
 }
 
 fn validate_credential(api: &ApiInfo, credential: Option<&Secret>) -> Result<()> {
-    if api.auth == Auth::None {
+    if api.auth == Auth::None || (api.public_operations && credential.is_none()) {
+        // Without a key, the public operations work and the others fail before sending.
         return Ok(());
     }
     // Whether the key can be sent at all is checked when the headers are built.
