@@ -175,7 +175,9 @@ mod hostile {
             "x".repeat(1 << 20)
         );
         for i in 0..500 {
-            text.push_str(&format!("    S{i}:\n      type: object\n      description: *big\n"));
+            text.push_str(&format!(
+                "    S{i}:\n      type: object\n      description: *big\n"
+            ));
         }
         b.bench(|| parse_spec(black_box(&text)).unwrap_err());
     }

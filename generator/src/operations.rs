@@ -832,7 +832,11 @@ fn requirement_lists(spec: &Spec) -> Vec<(String, &[openapiv3::SecurityRequireme
 
 /// The scheme named `name`, following `$ref`s within `components.securitySchemes`.
 fn scheme_named<'s>(spec: &'s Spec, name: &str, at: &str) -> Result<&'s SecurityScheme> {
-    let schemes = spec.openapi.components.as_ref().map(|c| &c.security_schemes);
+    let schemes = spec
+        .openapi
+        .components
+        .as_ref()
+        .map(|c| &c.security_schemes);
     match schemes.and_then(|m| m.get(name)) {
         Some(ReferenceOr::Item(scheme)) => Ok(scheme),
         Some(ReferenceOr::Reference { reference }) => {
@@ -977,7 +981,7 @@ fn operation_auth(
     Err(spec.locate(Error::unsupported(
         &at,
         format!(
-            "no security requirement of this operation can be met: {}",
+            "the client can meet none of the security requirements of the operation at {ptr}: {}",
             why.join("; ")
         ),
     )))

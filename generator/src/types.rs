@@ -1160,15 +1160,20 @@ impl<'s> TypeBuilder<'s> {
             let reference = mapping_ref(target);
             let found = match component_of(&reference) {
                 Some(key) => self.components.contains_key(&key),
-                None => reference.starts_with("#/")
-                    && self
-                        .spec
-                        .raw
-                        .pointer(&unescape_pointer(&reference[1..]))
-                        .is_some_and(looks_like_schema),
+                None => {
+                    reference.starts_with("#/")
+                        && self
+                            .spec
+                            .raw
+                            .pointer(&unescape_pointer(&reference[1..]))
+                            .is_some_and(looks_like_schema)
+                }
             };
             if !found {
-                let at = push_pointer(&push_pointer(&push_pointer(pointer, "discriminator"), "mapping"), value);
+                let at = push_pointer(
+                    &push_pointer(&push_pointer(pointer, "discriminator"), "mapping"),
+                    value,
+                );
                 return Err(self.spec.locate(Error::reference(
                     &at,
                     format!("discriminator value `{value}` maps to `{target}`, which is not a schema of the document"),

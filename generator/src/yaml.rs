@@ -251,8 +251,15 @@ mod tests {
             other => panic!("expected TooLarge, got {other:?}"),
         }
         // The same text with 60 aliases stays under 64 MiB and is read.
-        let small: String = text.lines().take(2 + 60).map(|l| format!("{l}\n")).collect();
-        assert_eq!(from_str(&small).unwrap()["list"].as_array().map(Vec::len), Some(60));
+        let small: String = text
+            .lines()
+            .take(2 + 60)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(
+            from_str(&small).unwrap()["list"].as_array().map(Vec::len),
+            Some(60)
+        );
     }
 
     #[test]

@@ -34,11 +34,17 @@ fn all_of_chains_generate_at_16_24_and_31_levels() {
         let files = generate(&spec, &config()).unwrap_or_else(|e| panic!("{levels}: {e}"));
         let types = &files.files["types.rs"];
         let last = format!("pub struct S{levels} {{");
-        let start = types.find(&last).unwrap_or_else(|| panic!("{levels}: no {last}"));
+        let start = types
+            .find(&last)
+            .unwrap_or_else(|| panic!("{levels}: no {last}"));
         let body = &types[start..start + types[start..].find("\n}").unwrap()];
         // Every level's property, once: the duplicate member adds nothing.
         for i in 0..=levels {
-            assert_eq!(body.matches(&format!("pub p{i}:")).count(), 1, "S{levels}.p{i}");
+            assert_eq!(
+                body.matches(&format!("pub p{i}:")).count(),
+                1,
+                "S{levels}.p{i}"
+            );
         }
     }
 }
@@ -71,7 +77,10 @@ fn a_megabyte_aliased_500_times_is_refused_at_its_line() {
 fn aliases_that_stay_small_are_expanded() {
     let spec = parse_spec(&alias_fan_out(1_000, 500)).unwrap();
     let files = generate(&spec, &config()).unwrap();
-    assert_eq!(files.files["types.rs"].matches(&"x".repeat(1_000)).count(), 500);
+    assert_eq!(
+        files.files["types.rs"].matches(&"x".repeat(1_000)).count(),
+        500
+    );
 }
 
 #[test]
@@ -88,7 +97,10 @@ fn generated_code_past_the_output_limit_is_refused() {
     let err = generate(&spec, &small).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Limit, "{err}");
     assert_eq!(err.pointer, "#");
-    assert!(err.message.contains(&format!("exceed {} bytes", size - 1)), "{err}");
+    assert!(
+        err.message.contains(&format!("exceed {} bytes", size - 1)),
+        "{err}"
+    );
     small.max_output_bytes = size;
     assert!(generate(&spec, &small).is_ok());
     assert_eq!(config().max_output_bytes, 64 << 20);

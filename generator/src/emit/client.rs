@@ -44,8 +44,8 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
         Auth::Query { name } => quote!(crate::runtime::Auth::Query { name: #name }),
         Auth::Basic => quote!(crate::runtime::Auth::Basic),
     };
-    let public_operations = api.auth != Auth::None
-        && api.groups.iter().flat_map(|g| &g.ops).any(|op| !op.auth);
+    let public_operations =
+        api.auth != Auth::None && api.groups.iter().flat_map(|g| &g.ops).any(|op| !op.auth);
     quote! {
         pub mod types;
         #(#modules)*

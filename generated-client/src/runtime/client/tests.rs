@@ -147,7 +147,10 @@ async fn public_operations_are_sent_without_the_credential() {
         .base_url(server.uri())
         .build()
         .unwrap();
-    client.execute(&PUBLIC_OP, "/status", |rb| rb).await.unwrap();
+    client
+        .execute(&PUBLIC_OP, "/status", |rb| rb)
+        .await
+        .unwrap();
     client.execute(&OP, "/links", |rb| rb).await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let auth_of = |path: &str| {
@@ -178,11 +181,15 @@ async fn without_a_key_only_public_operations_can_be_called() {
         .base_url(server.uri())
         .build()
         .expect("a keyless client is allowed when some operations are public");
-    client.execute(&PUBLIC_OP, "/status", |rb| rb).await.unwrap();
+    client
+        .execute(&PUBLIC_OP, "/status", |rb| rb)
+        .await
+        .unwrap();
     let err = client.execute(&OP, "/links", |rb| rb).await.unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert!(
-        err.to_string().contains("missing API key: listLinks needs one"),
+        err.to_string()
+            .contains("missing API key: listLinks needs one"),
         "{err}"
     );
     // Without public operations, a keyless client is refused when it is built.
