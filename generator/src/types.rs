@@ -1162,10 +1162,7 @@ impl<'s> TypeBuilder<'s> {
                 Some(key) => self.components.contains_key(&key),
                 None => {
                     reference.starts_with("#/")
-                        && self
-                            .spec
-                            .raw
-                            .pointer(&unescape_pointer(&reference[1..]))
+                        && pointer_through_refs(&self.spec.raw, &unescape_pointer(&reference[1..]))
                             .is_some_and(looks_like_schema)
                 }
             };
@@ -1202,6 +1199,35 @@ impl<'s> TypeBuilder<'s> {
             _ => false,
         })
     }
+}
+
+/// The node at `pointer`, following the `$ref`s met on the way: bundlers write mapping
+/// targets like `#/paths/~1a/get/.../schema/allOf/0/properties/x`, where `schema` is a `$ref`
+/// (pagerduty.json does).
+fn pointer_through_refs<'v>(raw: &'v Value, pointer: &str) -> Option<&'v Value> {
+    let mut node = raw;
+    let mut hops = 0;
+    for token in pointer.split('/').skip(1) {
+        let token = unescape_token(token);
+        loop {
+            let next = match node {
+                Value::Object(map) => map.get(&token),
+                Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            if let Some(next) = next {
+                node = next;
+                break;
+            }
+            let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+            hops += 1;
+            if hops > 64 {
+                return None;
+            }
+            node = raw.pointer(&unescape_pointer(target))?;
+        }
+    }
+    Some(node)
 }
 
 /// A discriminator mapping target as a `$ref`: a bare name (`Cat`) names a component schema.
