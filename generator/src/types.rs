@@ -1613,6 +1613,37 @@ mod tests {
     }
 
     #[test]
+    fn discriminator_mappings_are_checked_through_refs_and_bare_names() {
+        let doc = |cat: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: d, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Holder: {{type: object, properties: {{pet: {{$ref: '#/components/schemas/Pet'}}}}}}\n    Pet:\n      oneOf: [{{$ref: '#/components/schemas/Cat'}}, {{$ref: '#/components/schemas/Dog'}}]\n      discriminator:\n        propertyName: kind\n        mapping: {{cat: '{cat}', dog: Dog}}\n    Cat: {{type: object, properties: {{kind: {{type: string}}}}}}\n    Dog: {{type: object, properties: {{kind: {{type: string}}}}}}\n"
+            )
+        };
+        // Through `Holder/properties/pet`, a `$ref` to `Pet`, as bundlers write them.
+        let spec =
+            crate::parse_spec(&doc("#/components/schemas/Holder/properties/pet/oneOf/0")).unwrap();
+        convert(&spec, WORK_BUDGET).unwrap();
+        let spec = crate::parse_spec(&doc("#/components/schemas/Holder/properties/cat")).unwrap();
+        let err = convert(&spec, WORK_BUDGET).unwrap_err();
+        assert_eq!(
+            err.pointer,
+            "#/components/schemas/Pet/discriminator/mapping/cat"
+        );
+        // A bare name is a component's: `dog: Dog` tags the `Dog` variant `dog`.
+        let spec = crate::parse_spec(&doc("Cat")).unwrap();
+        let types = convert(&spec, WORK_BUDGET).unwrap();
+        let Some(TypeKind::Union(pet)) = types.named("Pet").map(|t| &t.kind) else {
+            panic!("Pet is a union");
+        };
+        let tags: Vec<Option<&str>> = pet
+            .variants
+            .iter()
+            .map(|v| v.tag_value.as_deref())
+            .collect();
+        assert_eq!(tags, [Some("cat"), Some("dog")]);
+    }
+
+    #[test]
     fn running_out_of_budget_is_a_located_error() {
         let spec = crate::parse_spec(&chain(40)).unwrap();
         let err = convert(&spec, 50).unwrap_err();
