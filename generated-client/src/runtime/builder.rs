@@ -118,8 +118,9 @@ impl ClientBuilder {
 
     /// Validates the configuration and builds the client.
     ///
-    /// Fails with [`Error::Config`] if the API key is missing or cannot be sent, the base
-    /// URL is not an absolute `http`/`https` URL, or the user agent is not a valid header.
+    /// Fails with [`Error::Config`] if the API key is missing (unless some operations are
+    /// public: then only the others fail, when called) or cannot be sent, the base URL is not
+    /// an absolute `http`/`https` URL, or the user agent is not a valid header.
     pub fn build(self) -> Result<Client> {
         self.assemble(true)
     }
