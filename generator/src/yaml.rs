@@ -30,9 +30,9 @@ pub enum YamlError {
 }
 
 /// Bytes of scalar text (and one per node) a document may expand to: 64 MiB, or twice the
-/// text's length when that is more, so that no document without aliases is ever refused
-/// (it cannot expand beyond its own text) while aliases multiply a document by 2 at most
-/// beyond 64 MiB. The largest real-world spec of the corpus has 2.7 MB of text.
+/// text's length when that is more. A document without aliases costs about its own length
+/// (a scalar its bytes plus one, a mapping or list one), so it never reaches twice that;
+/// past 64 MiB, aliases can at most double a document. The largest real-world spec of the corpus has 2.7 MB of text.
 pub fn max_expanded(text: &str) -> usize {
     (64 << 20usize).max(text.len().saturating_mul(2))
 }
