@@ -27,6 +27,7 @@ static GET_BLOB: Operation = Operation {
     method: Method::GET,
     path: "/blob",
     scopes: &[],
+    auth: true,
 };
 
 /// Peak resident set size in KiB (`VmHWM`).

@@ -278,6 +278,7 @@ mod decode_get {
         method: Method::GET,
         path: "/links/{id}",
         scopes: &["links.read"],
+        auth: true,
     };
 
     #[divan::bench]
@@ -308,6 +309,7 @@ mod decode_1000 {
         method: Method::GET,
         path: "/links",
         scopes: &["links.read"],
+        auth: true,
     };
 
     /// `prolinksqr::__private::decode_json`: the path every JSON response takes

@@ -22,6 +22,7 @@ static LIST_LINKS: Operation = Operation {
     method: Method::GET,
     path: "/links",
     scopes: &["links.read"],
+    auth: true,
 };
 
 static CREATE_FOLDER: Operation = Operation {
@@ -29,6 +30,7 @@ static CREATE_FOLDER: Operation = Operation {
     method: Method::POST,
     path: "/folders",
     scopes: &["folders.create"],
+    auth: true,
 };
 
 static UPDATE_PROFILE: Operation = Operation {
@@ -36,6 +38,7 @@ static UPDATE_PROFILE: Operation = Operation {
     method: Method::PUT,
     path: "/cafes/{id}/profile",
     scopes: &["cafe.update"],
+    auth: true,
 };
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -599,6 +602,7 @@ static DELETE_LINK: Operation = Operation {
     method: Method::DELETE,
     path: "/links/{id}",
     scopes: &["links.delete"],
+    auth: true,
 };
 
 /// Starts a server that reads each request's head and hands connection number `n`
@@ -960,6 +964,7 @@ async fn empty_path_parameter_is_refused_before_sending() {
         method: Method::GET,
         path: "/cafes/{id}/profile",
         scopes: &[],
+        auth: true,
     };
     client.execute(&GET_PROFILE, &path, |rb| rb).await.unwrap();
 }

@@ -148,6 +148,55 @@ mod scaling {
     }
 }
 
+/// Hostile documents (see `tests/tests/hostile_specs.rs`): work must stay proportional to
+/// the text, or end in an error.
+mod hostile {
+    use super::*;
+
+    const LEVELS: &[usize] = &[16, 24, 31];
+
+    /// `S{i}: allOf: [S{i-1}, S{i-1}, {...}]`: exponential if each `allOf` is expanded
+    /// where it is used, linear (quadratic in the fields of the last struct) when merged once.
+    #[divan::bench(args = LEVELS, sample_count = 10, sample_size = 1)]
+    fn all_of_chain(b: Bencher, levels: usize) {
+        let text = all_of_chain_spec(levels);
+        let config = config();
+        b.bench(|| {
+            let spec = parse_spec(black_box(&text)).unwrap();
+            generate(&spec, &config).unwrap()
+        });
+    }
+
+    /// 1 MB anchored once and aliased 500 times: refused once 64 MiB are expanded.
+    #[divan::bench(sample_count = 10, sample_size = 1)]
+    fn alias_fan_out_refused(b: Bencher) {
+        let mut text = format!(
+            "openapi: 3.0.3\ninfo: {{title: fan-out, version: '1'}}\npaths: {{}}\nx-big: &big {}\ncomponents:\n  schemas:\n",
+            "x".repeat(1 << 20)
+        );
+        for i in 0..500 {
+            text.push_str(&format!(
+                "    S{i}:\n      type: object\n      description: *big\n"
+            ));
+        }
+        b.bench(|| parse_spec(black_box(&text)).unwrap_err());
+    }
+}
+
+/// The chain of `hostile::all_of_chain`, `levels` deep.
+pub fn all_of_chain_spec(levels: usize) -> String {
+    let mut text = format!(
+        "openapi: 3.0.3\ninfo: {{title: chain, version: '1'}}\npaths:\n  /s:\n    get:\n      operationId: getS\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/S{levels}'}}\ncomponents:\n  schemas:\n    S0: {{type: object, properties: {{p0: {{type: string}}}}}}\n"
+    );
+    for i in 1..=levels {
+        let prev = format!("{{$ref: '#/components/schemas/S{}'}}", i - 1);
+        text.push_str(&format!(
+            "    S{i}: {{allOf: [{prev}, {prev}, {{type: object, properties: {{p{i}: {{type: string}}}}}}]}}\n"
+        ));
+    }
+    text
+}
+
 /// Operations per tag (= per generated module), so the module count grows with N too.
 const OPS_PER_TAG: usize = 50;
 

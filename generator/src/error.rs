@@ -18,6 +18,9 @@ pub enum ErrorKind {
     Conflict,
     /// Valid OpenAPI that this generator does not support (the message names the construct).
     Unsupported,
+    /// The spec needs more time or memory than any real API description: an expansion
+    /// (YAML aliases, `allOf` chains) or an output far larger than the text that spells it.
+    Limit,
 }
 
 impl ErrorKind {
@@ -29,6 +32,7 @@ impl ErrorKind {
             ErrorKind::Reference => "reference",
             ErrorKind::Conflict => "conflict",
             ErrorKind::Unsupported => "unsupported",
+            ErrorKind::Limit => "limit",
         }
     }
 }

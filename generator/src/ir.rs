@@ -371,6 +371,9 @@ pub struct Operation {
     pub deprecated: bool,
     /// Required scopes (`x-scopes`, or OAuth2 scopes of the security requirement).
     pub scopes: Vec<String>,
+    /// Whether requests carry the credential: `false` for public operations
+    /// (`security: []`, or no requirement at all).
+    pub auth: bool,
     /// Parameters: path ones in template order, then the rest in spec order.
     pub params: Vec<Param>,
     /// Request body.
@@ -403,8 +406,10 @@ pub enum Style {
     Joined(char),
     /// Repeated `k=a&k=b` (`style: form, explode: true`, the default).
     Repeated,
-    /// Serialized as JSON text (objects, `deepObject`, `content`): a documented fallback.
+    /// Serialized as JSON text (objects, `content`): a documented fallback.
     Json,
+    /// `name[key]=value` per property of an object (`style: deepObject`, query only).
+    DeepObject,
 }
 
 /// One parameter.

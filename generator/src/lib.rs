@@ -49,7 +49,15 @@ pub struct Config {
     /// Refuse a document with anything the generator would otherwise generate as raw JSON or
     /// bytes (see [`GeneratedFiles::warnings`]).
     pub strict: bool,
+    /// Most bytes of generated modules [`generate`] returns ([`MAX_OUTPUT_BYTES`] unless
+    /// changed): a spec whose code would be larger gets an [`ErrorKind::Limit`] error
+    /// instead of filling memory and disk.
+    pub max_output_bytes: usize,
 }
+
+/// Default [`Config::max_output_bytes`]: 64 MiB. The largest real-world spec of the corpus
+/// (`pagerduty.json`) gives 4.9 MB of code.
+pub const MAX_OUTPUT_BYTES: usize = 64 << 20;
 
 impl Config {
     /// A configuration for the crate `crate_name`, generated from `source` by `command`.
@@ -63,6 +71,7 @@ impl Config {
             source: source.into(),
             command: command.into(),
             strict: false,
+            max_output_bytes: MAX_OUTPUT_BYTES,
         }
     }
 
@@ -116,21 +125,25 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
     // A schema used only as a multipart body becomes builder setters, not a type: a struct
     // would hold files as strings and mislead.
     builder.convert_components(&types::multipart_only(&spec.raw))?;
-    let groups = operations::build_groups(spec, &mut builder)?;
+    let security = operations::security_of(spec)?;
+    let groups = operations::build_groups(spec, &mut builder, &security)?;
     let fallbacks = builder.fallbacks().to_vec();
     let types = builder.finish().map_err(|e| spec.locate(e))?;
     let response_types = reachable_from_responses(&types, &groups);
+    // Checked last, so that a reference the generator follows gets its own message first:
+    // what remains are references nothing above looked at (error responses, examples...).
+    parse::check_local_refs(spec)?;
+    let base_url = match spec.openapi.servers.first() {
+        Some(server) => Some(operations::server_url(spec, server)?),
+        None => None,
+    };
     let info = &spec.openapi.info;
     Ok(ir::Api {
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
-        base_url: spec
-            .openapi
-            .servers
-            .first()
-            .map(|s| s.url.trim_end_matches('/').to_owned()),
-        auth: operations::auth_of(spec),
+        base_url,
+        auth: security.auth,
         types,
         groups,
         response_types,
@@ -208,11 +221,30 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     files.extend(api.groups.iter().map(File::Group));
     // Token streams are not `Send`, so each file is emitted and rendered on the thread that
     // formats it; the files are independent, and formatting is most of the time.
+    let written = std::sync::atomic::AtomicUsize::new(0);
     let files = render::in_parallel(&files, |file| {
+        use std::sync::atomic::Ordering;
         let (name, tokens) = emit_file(&api, config, &lib, file);
+        if written.load(Ordering::Relaxed) > config.max_output_bytes {
+            // Past the limit already (refused below): formatting this file is wasted.
+            return Ok((name, String::new()));
+        }
         let text = render::render(&name, &header, tokens)?;
+        written.fetch_add(text.len(), Ordering::Relaxed);
         Ok((name, text))
     })?;
+    // Decided after all threads are done, so the outcome does not depend on their timing.
+    if written.into_inner() > config.max_output_bytes {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            "#",
+            format!(
+                "the generated code would exceed {} bytes: the spec describes far more code than any API needs \
+                 (a value repeated many times, e.g. through YAML aliases?)",
+                config.max_output_bytes
+            ),
+        ));
+    }
     Ok(GeneratedFiles { files, warnings })
 }
 

@@ -45,7 +45,11 @@ pub const RESERVED_MODULES: &[&str] = &[
 const UNTAGGED: &str = "api";
 
 /// Builds the resource groups, converting inline schemas through `types`.
-pub fn build_groups<'s>(spec: &'s Spec, types: &mut TypeBuilder<'s>) -> Result<Vec<Group>> {
+pub fn build_groups<'s>(
+    spec: &'s Spec,
+    types: &mut TypeBuilder<'s>,
+    security: &Security,
+) -> Result<Vec<Group>> {
     let api = &spec.openapi;
     let mut tag_docs: BTreeMap<&str, Doc> = BTreeMap::new();
     for tag in &api.tags {
@@ -65,6 +69,22 @@ pub fn build_groups<'s>(spec: &'s Spec, types: &mut TypeBuilder<'s>) -> Result<V
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
     let mut method_scopes: BTreeMap<String, Scope> = BTreeMap::new();
 
+    // `openapiv3` drops the keys of `paths` that start with neither `/` nor `x-`: such an
+    // endpoint would silently be missing from the client.
+    for key in spec
+        .raw
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|paths| paths.keys())
+    {
+        if !key.starts_with('/') && !key.starts_with("x-") {
+            return Err(spec.locate(Error::invalid(
+                &push_pointer("#/paths", key),
+                format!("path `{key}` does not start with `/`"),
+            )));
+        }
+    }
     for (path, item) in &api.paths.paths {
         let path_ptr = push_pointer("#/paths", path);
         let item = match item {
@@ -121,6 +141,7 @@ pub fn build_groups<'s>(spec: &'s Spec, types: &mut TypeBuilder<'s>) -> Result<V
             let operation = build_operation(
                 spec,
                 types,
+                security,
                 path,
                 &item.parameters,
                 op,
@@ -162,6 +183,7 @@ pub fn build_groups<'s>(spec: &'s Spec, types: &mut TypeBuilder<'s>) -> Result<V
 fn build_operation<'s>(
     spec: &'s Spec,
     types: &mut TypeBuilder<'s>,
+    security: &Security,
     path: &str,
     shared_params: &'s [ReferenceOr<Parameter>],
     op: &'s openapiv3::Operation,
@@ -256,9 +278,11 @@ fn build_operation<'s>(
                     QueryStyle::SpaceDelimited => Style::Joined(' '),
                     QueryStyle::PipeDelimited => Style::Joined('|'),
                     QueryStyle::DeepObject => {
-                        doc.notes
-                            .push("`deepObject` style is sent as JSON text".to_owned());
-                        Style::Json
+                        doc.notes.push(
+                            "Sent as `name[key]=value`, one pair per property (`deepObject`); a nested object or array value as JSON text"
+                                .to_owned(),
+                        );
+                        Style::DeepObject
                     }
                 },
                 _ => Style::Joined(','),
@@ -346,6 +370,7 @@ fn build_operation<'s>(
                 .collect()
         })
         .unwrap_or_else(|| security_scopes(spec, op));
+    let auth = operation_auth(spec, security, op, ptr)?;
     Ok(Operation {
         id: id.to_owned(),
         method,
@@ -359,6 +384,7 @@ fn build_operation<'s>(
         },
         deprecated: op.deprecated,
         scopes,
+        auth,
         params,
         body,
         response,
@@ -1047,35 +1073,59 @@ fn security_scopes(spec: &Spec, op: &openapiv3::Operation) -> Vec<String> {
     out.into_iter().collect()
 }
 
-/// How the client authenticates, from the security schemes the document uses.
-pub fn auth_of(spec: &Spec) -> Auth {
-    let Some(components) = &spec.openapi.components else {
-        return Auth::None;
-    };
-    let used: Vec<&String> = spec
+/// How the client authenticates: the one scheme it sends a credential for.
+#[derive(Debug, Clone)]
+pub struct Security {
+    /// What the runtime does with the credential.
+    pub auth: Auth,
+    /// The name of that scheme in `components.securitySchemes` (`None`: no scheme is used).
+    scheme: Option<String>,
+}
+
+/// One security requirement list (`security: [...]`) and where it is.
+fn requirement_lists(spec: &Spec) -> Vec<(String, &[openapiv3::SecurityRequirement])> {
+    let mut out = Vec::new();
+    if let Some(global) = &spec.openapi.security {
+        out.push(("#/security".to_owned(), global.as_slice()));
+    }
+    for (path, item) in &spec.openapi.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, op) in item.iter() {
+            if let Some(list) = &op.security {
+                let at = push_pointer(&push_pointer("#/paths", path), method);
+                out.push((format!("{at}/security"), list.as_slice()));
+            }
+        }
+    }
+    out
+}
+
+/// The scheme named `name`, following `$ref`s within `components.securitySchemes`.
+fn scheme_named<'s>(spec: &'s Spec, name: &str, at: &str) -> Result<&'s SecurityScheme> {
+    let schemes = spec
         .openapi
-        .security
-        .iter()
-        .flatten()
-        .chain(
-            spec.openapi
-                .operations()
-                .filter_map(|(_, _, op)| op.security.as_ref())
-                .flatten(),
-        )
-        .flat_map(|req| req.keys())
-        .collect();
-    let scheme =
-        used.iter().find_map(
-            |name| match components.security_schemes.get(name.as_str()) {
-                Some(ReferenceOr::Item(s)) => Some(s),
-                _ => None,
-            },
-        );
-    let Some(scheme) = scheme else {
-        return Auth::None;
-    };
-    match scheme {
+        .components
+        .as_ref()
+        .map(|c| &c.security_schemes);
+    match schemes.and_then(|m| m.get(name)) {
+        Some(ReferenceOr::Item(scheme)) => Ok(scheme),
+        Some(ReferenceOr::Reference { reference }) => {
+            component(spec, schemes, "securitySchemes", reference, at).map(|(s, _)| s)
+        }
+        None => Err(spec.locate(Error::reference(
+            at,
+            format!(
+                "security requirement names `{name}`, which is not in components.securitySchemes"
+            ),
+        ))),
+    }
+}
+
+/// Why the client cannot send `scheme`, or what it sends.
+fn auth_for(scheme: &SecurityScheme) -> std::result::Result<Auth, String> {
+    Ok(match scheme {
         SecurityScheme::APIKey {
             location,
             name,
@@ -1105,14 +1155,138 @@ pub fn auth_of(spec: &Spec) -> Auth {
                 name: "Authorization".into(),
                 prefix: "Bearer ".into(),
             },
-            other => Auth::Header {
-                name: "Authorization".into(),
-                prefix: format!("{} ", naming::pascal(other)),
-            },
+            other => {
+                return Err(format!(
+                    "the `http` scheme `{other}` is not supported (only `basic` and `bearer` are): \
+                     it needs more than a credential in a header (Digest, for one, answers a challenge)"
+                ));
+            }
         },
         SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Auth::Header {
             name: "Authorization".into(),
             prefix: "Bearer ".into(),
         },
+    })
+}
+
+/// How the client authenticates: the scheme of the first requirement (global ones first,
+/// then the operations' in path order) that it can satisfy with one credential. Every scheme
+/// a requirement names must exist.
+pub fn security_of(spec: &Spec) -> Result<Security> {
+    let mut chosen: Option<(String, Auth)> = None;
+    for (at, list) in requirement_lists(spec) {
+        for (i, requirement) in list.iter().enumerate() {
+            let req_at = format!("{at}/{i}");
+            for name in requirement.keys() {
+                let scheme = scheme_named(spec, name, &push_pointer(&req_at, name))?;
+                if chosen.is_none()
+                    && requirement.len() == 1
+                    && let Ok(auth) = auth_for(scheme)
+                {
+                    chosen = Some((name.clone(), auth));
+                }
+            }
+        }
     }
+    Ok(match chosen {
+        Some((name, auth)) => Security {
+            auth,
+            scheme: Some(name),
+        },
+        None => Security {
+            auth: Auth::None,
+            scheme: None,
+        },
+    })
+}
+
+/// Whether an operation sends the credential: its own `security`, else the document's.
+/// `security: []` (or only `{}`) makes it public. A requirement list that the client's one
+/// scheme cannot satisfy is refused rather than sent with a different credential or none.
+fn operation_auth(
+    spec: &Spec,
+    security: &Security,
+    op: &openapiv3::Operation,
+    ptr: &str,
+) -> Result<bool> {
+    let (list, at) = match &op.security {
+        Some(list) => (list, format!("{ptr}/security")),
+        None => match &spec.openapi.security {
+            Some(list) => (list, "#/security".to_owned()),
+            None => return Ok(false),
+        },
+    };
+    if list.is_empty() || list.iter().all(|r| r.is_empty()) {
+        return Ok(false);
+    }
+    let anonymous = list.iter().any(|r| r.is_empty());
+    let mut why = Vec::new();
+    for (i, requirement) in list.iter().enumerate() {
+        let names: Vec<&String> = requirement.keys().collect();
+        match names.as_slice() {
+            [] => {}
+            [name] if security.scheme.as_deref() == Some(name.as_str()) => return Ok(true),
+            [name] => {
+                let scheme = scheme_named(spec, name, &format!("{at}/{i}"))?;
+                why.push(match auth_for(scheme) {
+                    Err(reason) => format!("`{name}`: {reason}"),
+                    Ok(_) => format!(
+                        "`{name}`: the client holds one credential, for `{}` (the first scheme the document uses)",
+                        security.scheme.as_deref().unwrap_or("")
+                    ),
+                });
+            }
+            several => why.push(format!(
+                "{}: all of them at once (AND), while the client sends one credential",
+                several
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            )),
+        }
+    }
+    if anonymous {
+        // `{}` among the alternatives: the operation may be called without credentials.
+        return Ok(false);
+    }
+    Err(spec.locate(Error::unsupported(
+        &at,
+        format!(
+            "the client can meet none of the security requirements of the operation at {ptr}: {}",
+            why.join("; ")
+        ),
+    )))
+}
+
+/// The URL of the first server, its `{variables}` replaced by their `default`s (without a
+/// trailing slash). A variable not declared in `variables` is refused: the URL would be sent
+/// with the braces in it.
+pub fn server_url(spec: &Spec, server: &openapiv3::Server) -> Result<String> {
+    let at = "#/servers/0/url";
+    let mut url = String::new();
+    let mut rest = server.url.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            return Err(spec.locate(Error::invalid(
+                at,
+                format!("server URL `{}` has a `{{` without `}}`", server.url),
+            )));
+        };
+        let name = &rest[start + 1..start + len];
+        let Some(variable) = server.variables.as_ref().and_then(|v| v.get(name)) else {
+            return Err(spec.locate(Error::invalid(
+                at,
+                format!(
+                    "server URL `{}` uses the variable `{{{name}}}`, which `variables` does not declare",
+                    server.url
+                ),
+            )));
+        };
+        url.push_str(&rest[..start]);
+        url.push_str(&variable.default);
+        rest = &rest[start + len + 1..];
+    }
+    url.push_str(rest);
+    Ok(url.trim_end_matches('/').to_owned())
 }

@@ -108,6 +108,67 @@ fn from_tree(mut raw: Value, sources: Sources) -> Result<Spec> {
     })
 }
 
+/// Every `$ref` inside the document (`#...`) points to a node. Values that are data, not
+/// OpenAPI (`example`, `default`, `enum`, extensions), are not looked into.
+pub(crate) fn check_local_refs(spec: &Spec) -> Result<()> {
+    // Pointers are not built on the way down (large specs have ~10^6 nodes): the node of a
+    // dangling reference is found again, once, by `pointer_to_ref`.
+    fn walk(root: &Value, node: &Value) -> Option<String> {
+        match node {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref")
+                    && let Some(target) = reference.strip_prefix('#')
+                {
+                    let decoded = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
+                    if root.pointer(&decoded).is_none() {
+                        return Some(reference.clone());
+                    }
+                }
+                map.iter()
+                    .filter(|(k, _)| is_spec_key(k))
+                    .find_map(|(_, v)| walk(root, v))
+            }
+            Value::Array(items) => items.iter().find_map(|item| walk(root, item)),
+            _ => None,
+        }
+    }
+    let Some(reference) = walk(&spec.raw, &spec.raw) else {
+        return Ok(());
+    };
+    let pointer = pointer_to_ref(&spec.raw, &reference).unwrap_or_else(|| "#".to_owned());
+    Err(spec.locate(Error::reference(
+        &pointer,
+        format!("`$ref: {reference}` points to nothing"),
+    )))
+}
+
+/// Keys whose values are OpenAPI, not data (`example`, `default`, `enum`, extensions).
+fn is_spec_key(key: &str) -> bool {
+    !matches!(key, "example" | "examples" | "default" | "enum") && !key.starts_with("x-")
+}
+
+/// The pointer of the first node (in document order) whose `$ref` is `reference`.
+fn pointer_to_ref(raw: &Value, reference: &str) -> Option<String> {
+    fn walk(node: &Value, at: String, reference: &str) -> Option<String> {
+        match node {
+            Value::Object(map) => {
+                if map.get("$ref").and_then(Value::as_str) == Some(reference) {
+                    return Some(at);
+                }
+                map.iter()
+                    .filter(|(k, _)| is_spec_key(k))
+                    .find_map(|(k, v)| walk(v, crate::error::push_pointer(&at, k), reference))
+            }
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| walk(v, format!("{at}/{i}"), reference)),
+            _ => None,
+        }
+    }
+    walk(raw, "#".to_owned(), reference)
+}
+
 /// The located error for a tree that `openapiv3` refuses.
 fn invalid(raw: &Value, plain: &serde_json::Error) -> Error {
     match serde_path_to_error::deserialize::<_, OpenAPI>(raw) {
@@ -152,14 +213,26 @@ pub(crate) fn to_value_any(text: &str) -> Result<Value> {
     {
         return Ok(value);
     }
-    let value = crate::yaml::from_str(text).map_err(|e| {
-        let line = e.location().map(|l| l.line());
-        Error::new(
-            ErrorKind::Syntax,
+    let value = crate::yaml::from_str(text).map_err(|e| match e {
+        crate::yaml::YamlError::Syntax(e) => {
+            let line = e.location().map(|l| l.line());
+            Error::new(
+                ErrorKind::Syntax,
+                "#",
+                format!("not valid YAML or JSON: {e}"),
+            )
+            .with_line(line)
+        }
+        crate::yaml::YamlError::TooLarge { limit, line } => Error::new(
+            ErrorKind::Limit,
             "#",
-            format!("not valid YAML or JSON: {e}"),
+            format!(
+                "the YAML aliases expand the document to more than {} MiB (64 MiB, or twice the text's length); \
+                 the count ran out at the node on this line, which aliases copy: write such a value once",
+                limit >> 20
+            ),
         )
-        .with_line(line)
+        .with_line(line),
     })?;
     Ok(value)
 }
@@ -377,7 +450,10 @@ pub fn locate(source: &str, pointer: &str) -> Option<usize> {
     for token in tokens {
         let key = unescape_token(token);
         let candidates = [format!("\"{key}\""), format!("'{key}':"), format!("{key}:")];
-        if key.parse::<usize>().is_ok() && !candidates.iter().any(|c| source[offset..].contains(c))
+        if key.parse::<usize>().is_ok()
+            && !candidates
+                .iter()
+                .any(|c| find_key(&source[offset..], c).is_some())
         {
             continue; // an array index: no key text to find
         }
@@ -422,6 +498,9 @@ mod tests {
         assert_eq!(locate(nested, "#/a/items/items/type"), Some(4));
         assert_eq!(locate(nested, "#/a/items/items"), Some(3));
         assert_eq!(locate("名:\n  名:\n    x: 1\n", "#/名/名/x"), Some(3));
+        // An array index is no key, even where `0:` ends another key (`p10:`).
+        let flow = "a: {p10: 1}\nb: {allOf: [x, y]}\n";
+        assert_eq!(locate(flow, "#/b/allOf/0"), Some(2));
     }
 
     #[test]

@@ -30,6 +30,64 @@ fn component_of(reference: &str) -> Option<String> {
 /// Inline schemas nested deeper than this are refused rather than risking the stack.
 const MAX_DEPTH: usize = 32;
 
+/// Units of work (`allOf` members visited, properties merged) the conversion of one spec may
+/// take. The largest real-world specs in the corpus need about [`WORK_TYPICAL`]; a spec that
+/// needs a hundred times more combines its schemas into far more than it spells out (an
+/// `allOf` chain doubling at every level), and is refused rather than run for hours.
+const WORK_BUDGET: u64 = 1_000_000;
+/// The most work a real-world spec of the corpus needs, rounded up (`pagerduty.json`, 2.7 MB:
+/// 8,599), for messages.
+const WORK_TYPICAL: u64 = 10_000;
+
+/// What the members of an `allOf` add up to.
+#[derive(Default)]
+struct Merged<'s> {
+    /// Properties in first-seen order; a later member's schema for a name replaces an earlier one.
+    props: IndexMap<String, (SchemaRef<'s>, String)>,
+    required: BTreeSet<String>,
+    /// The last member's `additionalProperties`.
+    additional: Option<(&'s AdditionalProperties, String)>,
+    /// Members that are not objects: only whether there are none, one or several matters,
+    /// so at most two are kept (a chain could otherwise collect exponentially many).
+    non_objects: Vec<(SchemaRef<'s>, String)>,
+}
+
+impl<'s> Merged<'s> {
+    fn push_non_object(&mut self, sref: SchemaRef<'s>, at: String) {
+        if self.non_objects.len() < 2 {
+            self.non_objects.push((sref, at));
+        }
+    }
+
+    /// The keywords of one member schema itself (`at` is where it is defined).
+    fn add_own(&mut self, v: &View<'s>, at: &str) {
+        for (k, s) in &v.properties {
+            self.props.insert(
+                (*k).to_owned(),
+                (*s, push_pointer(&push_pointer(at, "properties"), k)),
+            );
+        }
+        self.required.extend(v.required.iter().cloned());
+        if let Some(a) = v.additional {
+            self.additional = Some((a, push_pointer(at, "additionalProperties")));
+        }
+    }
+
+    /// `other` merged after what is there: the same as merging its members here one by one.
+    fn extend(&mut self, other: &Merged<'s>) {
+        for (k, (s, at)) in &other.props {
+            self.props.insert(k.clone(), (*s, at.clone()));
+        }
+        self.required.extend(other.required.iter().cloned());
+        if let Some((a, at)) = &other.additional {
+            self.additional = Some((a, at.clone()));
+        }
+        for (sref, at) in &other.non_objects {
+            self.push_non_object(*sref, at.clone());
+        }
+    }
+}
+
 /// A schema position: a `$ref` or an inline schema.
 #[derive(Clone, Copy)]
 pub enum SchemaRef<'s> {
@@ -310,6 +368,11 @@ pub struct TypeBuilder<'s> {
     inline_names: BTreeMap<String, String>,
     types: TypeTable,
     depth: usize,
+    /// What the `allOf` of a schema (by pointer) merges into, computed once.
+    all_of_cache: BTreeMap<String, std::rc::Rc<Merged<'s>>>,
+    /// Work done so far, against `budget` ([`WORK_BUDGET`]).
+    work: u64,
+    budget: u64,
     /// What could not be typed and was generated as raw JSON or bytes instead, with why.
     fallbacks: Vec<Error>,
 }
@@ -343,8 +406,18 @@ impl<'s> TypeBuilder<'s> {
             inline_names: BTreeMap::new(),
             types: TypeTable::default(),
             depth: 0,
+            all_of_cache: BTreeMap::new(),
+            work: 0,
+            budget: WORK_BUDGET,
             fallbacks: Vec::new(),
         }
+    }
+
+    /// The same builder with a smaller work budget, to test what running out looks like.
+    #[cfg(test)]
+    fn with_budget(mut self, budget: u64) -> Self {
+        self.budget = budget;
+        self
     }
 
     /// Marks where the builder stands, for [`rollback`](Self::rollback).
@@ -526,6 +599,7 @@ impl<'s> TypeBuilder<'s> {
 
     /// Converts a schema position into a type, naming new types from `hint`.
     pub fn convert(&mut self, sref: SchemaRef<'s>, hint: &str, pointer: &str) -> Result<Converted> {
+        self.spend(1, pointer)?;
         match sref {
             SchemaRef::Ref(r) => {
                 if let Some(key) = component_of(r) {
@@ -602,6 +676,9 @@ impl<'s> TypeBuilder<'s> {
         let (v, format) = view(schema);
         let nullable = v.data.nullable;
         let doc = schema_doc(v.data, &v.notes, format.as_deref());
+        if let Some(d) = &v.data.discriminator {
+            self.check_mapping(d, pointer)?;
+        }
 
         if !v.all_of.is_empty() {
             return self.all_of(schema, &v, hint, pointer, named, component_key, doc);
@@ -951,21 +1028,20 @@ impl<'s> TypeBuilder<'s> {
             let c = self.convert(member, hint, &format!("{pointer}/allOf/0"))?;
             return self.finish_alias(c.ty, nullable || c.nullable, pointer, named, doc);
         }
-        let mut props: IndexMap<String, (SchemaRef<'s>, String)> = IndexMap::new();
-        let mut required: BTreeSet<String> = v.required.iter().cloned().collect();
-        let mut additional = v
-            .additional
-            .map(|a| (a, push_pointer(pointer, "additionalProperties")));
-        let mut non_objects = Vec::new();
-        self.collect_all_of(
-            v.all_of,
-            pointer,
-            &mut props,
-            &mut required,
-            &mut additional,
-            &mut non_objects,
-            0,
-        )?;
+        let mut merged = Merged {
+            required: v.required.iter().cloned().collect(),
+            additional: v
+                .additional
+                .map(|a| (a, push_pointer(pointer, "additionalProperties"))),
+            ..Merged::default()
+        };
+        self.collect_all_of(v.all_of, pointer, &mut merged, 0)?;
+        let Merged {
+            mut props,
+            required,
+            additional,
+            non_objects,
+        } = merged;
         for (k, s) in &v.properties {
             props.insert(
                 (*k).to_owned(),
@@ -1005,15 +1081,14 @@ impl<'s> TypeBuilder<'s> {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Merges the members of an `allOf` into `into`. A member that has an `allOf` of its
+    /// own is merged once and remembered by its pointer: `S2: allOf: [S1, S1]` chains would
+    /// otherwise take time exponential in their length.
     fn collect_all_of(
         &mut self,
         members: &'s [ReferenceOr<Schema>],
         pointer: &str,
-        props: &mut IndexMap<String, (SchemaRef<'s>, String)>,
-        required: &mut BTreeSet<String>,
-        additional: &mut Option<(&'s AdditionalProperties, String)>,
-        non_objects: &mut Vec<(SchemaRef<'s>, String)>,
+        into: &mut Merged<'s>,
         depth: usize,
     ) -> Result<()> {
         if depth > MAX_DEPTH {
@@ -1023,6 +1098,7 @@ impl<'s> TypeBuilder<'s> {
         }
         for (i, member) in members.iter().enumerate() {
             let member_ptr = format!("{pointer}/allOf/{i}");
+            self.spend(1, &member_ptr)?;
             let sref = SchemaRef::from(member);
             let (schema, at) = self.resolve(sref, &member_ptr)?;
             let (mv, _) = view(schema);
@@ -1035,30 +1111,45 @@ impl<'s> TypeBuilder<'s> {
                     && mv.enumeration.is_empty()
                     && mv.items.is_none());
             if !object_like {
-                non_objects.push((sref, member_ptr));
+                into.push_non_object(sref, member_ptr);
                 continue;
             }
-            if !mv.all_of.is_empty() {
-                self.collect_all_of(
-                    mv.all_of,
-                    &at,
-                    props,
-                    required,
-                    additional,
-                    non_objects,
-                    depth + 1,
-                )?;
+            if mv.all_of.is_empty() {
+                into.add_own(&mv, &at);
+                continue;
             }
-            for (k, s) in &mv.properties {
-                props.insert(
-                    (*k).to_owned(),
-                    (*s, push_pointer(&push_pointer(&at, "properties"), k)),
-                );
-            }
-            required.extend(mv.required.iter().cloned());
-            if let Some(a) = mv.additional {
-                *additional = Some((a, push_pointer(&at, "additionalProperties")));
-            }
+            let merged = match self.all_of_cache.get(&at) {
+                Some(merged) => std::rc::Rc::clone(merged),
+                None => {
+                    let mut merged = Merged::default();
+                    self.collect_all_of(mv.all_of, &at, &mut merged, depth + 1)?;
+                    merged.add_own(&mv, &at);
+                    let merged = std::rc::Rc::new(merged);
+                    self.all_of_cache
+                        .insert(at.clone(), std::rc::Rc::clone(&merged));
+                    merged
+                }
+            };
+            self.spend(merged.props.len() + merged.required.len(), &member_ptr)?;
+            into.extend(&merged);
+        }
+        Ok(())
+    }
+
+    /// Counts `steps` units of work against [`WORK_BUDGET`]; `at` names where the budget ran
+    /// out.
+    fn spend(&mut self, steps: usize, at: &str) -> Result<()> {
+        self.work = self.work.saturating_add(steps as u64);
+        if self.work > self.budget {
+            return Err(self.spec.locate(Error::new(
+                crate::error::ErrorKind::Limit,
+                at,
+                format!(
+                    "converting the schemas took more than {} steps (the largest real-world specs need under {WORK_TYPICAL}): \
+                     the schemas at and around this node combine into far more than they spell out",
+                    self.budget
+                ),
+            )));
         }
         Ok(())
     }
@@ -1134,7 +1225,7 @@ impl<'s> TypeBuilder<'s> {
                 };
                 d.mapping
                     .iter()
-                    .find(|(_, target)| target.as_str() == reference)
+                    .find(|(_, target)| mapping_ref(target) == reference)
                     .map(|(value, _)| value.clone())
                     .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or(reference).to_owned())
             });
@@ -1171,6 +1262,33 @@ impl<'s> TypeBuilder<'s> {
         })
     }
 
+    /// Every target of a discriminator's `mapping` is a schema (a tag value mapped to
+    /// nothing would decode as no alternative, or as the wrong one).
+    fn check_mapping(&self, d: &openapiv3::Discriminator, pointer: &str) -> Result<()> {
+        for (value, target) in &d.mapping {
+            let reference = mapping_ref(target);
+            let found = match component_of(&reference) {
+                Some(key) => self.components.contains_key(&key),
+                None => {
+                    reference.starts_with("#/")
+                        && pointer_through_refs(&self.spec.raw, &unescape_pointer(&reference[1..]))
+                            .is_some_and(looks_like_schema)
+                }
+            };
+            if !found {
+                let at = push_pointer(
+                    &push_pointer(&push_pointer(pointer, "discriminator"), "mapping"),
+                    value,
+                );
+                return Err(self.spec.locate(Error::reference(
+                    &at,
+                    format!("discriminator value `{value}` maps to `{target}`, which is not a schema of the document"),
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// A discriminator is usable by serde only when every alternative is a named object.
     fn all_refs_to_objects(&self, members: &'s [ReferenceOr<Schema>], pointer: &str) -> bool {
         members.iter().all(|m| match m {
@@ -1189,6 +1307,44 @@ impl<'s> TypeBuilder<'s> {
             }
             _ => false,
         })
+    }
+}
+
+/// The node at `pointer`, following the `$ref`s met on the way: bundlers write mapping
+/// targets like `#/paths/~1a/get/.../schema/allOf/0/properties/x`, where `schema` is a `$ref`
+/// (pagerduty.json does).
+fn pointer_through_refs<'v>(raw: &'v Value, pointer: &str) -> Option<&'v Value> {
+    let mut node = raw;
+    let mut hops = 0;
+    for token in pointer.split('/').skip(1) {
+        let token = unescape_token(token);
+        loop {
+            let next = match node {
+                Value::Object(map) => map.get(&token),
+                Value::Array(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            if let Some(next) = next {
+                node = next;
+                break;
+            }
+            let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+            hops += 1;
+            if hops > 64 {
+                return None;
+            }
+            node = raw.pointer(&unescape_pointer(target))?;
+        }
+    }
+    Some(node)
+}
+
+/// A discriminator mapping target as a `$ref`: a bare name (`Cat`) names a component schema.
+fn mapping_ref(target: &str) -> String {
+    if target.contains('/') || target.starts_with('#') {
+        target.to_owned()
+    } else {
+        push_pointer("#/components/schemas", target)
     }
 }
 
@@ -1589,4 +1745,86 @@ pub fn multipart_only(raw: &Value) -> BTreeSet<String> {
         .filter(|(k, n)| all.get(k) == Some(n))
         .map(|(k, _)| k)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `S{i}: allOf: [S{i-1}, S{i-1}, {p{i}}]`: a 4 kB document whose `allOf`s, expanded
+    /// naively, visit 2^levels schemas.
+    fn chain(levels: usize) -> String {
+        let mut text = String::from(
+            "openapi: 3.0.3\ninfo: {title: chain, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    S0: {type: object, properties: {p0: {type: string}}}\n",
+        );
+        for i in 1..=levels {
+            let prev = format!("{{$ref: '#/components/schemas/S{}'}}", i - 1);
+            text.push_str(&format!(
+                "    S{i}: {{allOf: [{prev}, {prev}, {{type: object, properties: {{p{i}: {{type: string}}}}}}]}}\n"
+            ));
+        }
+        text
+    }
+
+    fn convert(spec: &Spec, budget: u64) -> Result<TypeTable> {
+        let foreign = foreign_schemas(&spec.raw);
+        let mut builder = TypeBuilder::new(spec, &foreign, &[]).with_budget(budget);
+        builder.convert_components(&BTreeSet::new())?;
+        builder.finish()
+    }
+
+    #[test]
+    fn an_all_of_chain_is_merged_once_per_schema() {
+        let spec = crate::parse_spec(&chain(40)).unwrap();
+        // 40 levels: 2^40 member visits without the cache; with it, a few thousand steps
+        // (S{i} has i + 1 fields to convert).
+        let types = convert(&spec, 10_000).unwrap();
+        let Some(TypeKind::Struct(s40)) = types.named("S40").map(|t| &t.kind) else {
+            panic!("S40 is a struct");
+        };
+        let fields: Vec<&str> = s40.fields.iter().map(|f| f.wire.as_str()).collect();
+        let expected: Vec<String> = (0..=40).map(|i| format!("p{i}")).collect();
+        assert_eq!(fields, expected);
+    }
+
+    #[test]
+    fn discriminator_mappings_are_checked_through_refs_and_bare_names() {
+        let doc = |cat: &str| {
+            format!(
+                "openapi: 3.0.3\ninfo: {{title: d, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Holder: {{type: object, properties: {{pet: {{$ref: '#/components/schemas/Pet'}}}}}}\n    Pet:\n      oneOf: [{{$ref: '#/components/schemas/Cat'}}, {{$ref: '#/components/schemas/Dog'}}]\n      discriminator:\n        propertyName: kind\n        mapping: {{cat: '{cat}', dog: Dog}}\n    Cat: {{type: object, properties: {{kind: {{type: string}}}}}}\n    Dog: {{type: object, properties: {{kind: {{type: string}}}}}}\n"
+            )
+        };
+        // Through `Holder/properties/pet`, a `$ref` to `Pet`, as bundlers write them.
+        let spec =
+            crate::parse_spec(&doc("#/components/schemas/Holder/properties/pet/oneOf/0")).unwrap();
+        convert(&spec, WORK_BUDGET).unwrap();
+        let spec = crate::parse_spec(&doc("#/components/schemas/Holder/properties/cat")).unwrap();
+        let err = convert(&spec, WORK_BUDGET).unwrap_err();
+        assert_eq!(
+            err.pointer,
+            "#/components/schemas/Pet/discriminator/mapping/cat"
+        );
+        // A bare name is a component's: `dog: Dog` tags the `Dog` variant `dog`.
+        let spec = crate::parse_spec(&doc("Cat")).unwrap();
+        let types = convert(&spec, WORK_BUDGET).unwrap();
+        let Some(TypeKind::Union(pet)) = types.named("Pet").map(|t| &t.kind) else {
+            panic!("Pet is a union");
+        };
+        let tags: Vec<Option<&str>> = pet
+            .variants
+            .iter()
+            .map(|v| v.tag_value.as_deref())
+            .collect();
+        assert_eq!(tags, [Some("cat"), Some("dog")]);
+    }
+
+    #[test]
+    fn running_out_of_budget_is_a_located_error() {
+        let spec = crate::parse_spec(&chain(40)).unwrap();
+        let err = convert(&spec, 50).unwrap_err();
+        assert_eq!(err.kind, crate::ErrorKind::Limit, "{err}");
+        assert!(err.pointer.starts_with("#/components/schemas/S"), "{err}");
+        assert!(err.line.is_some(), "{err}");
+        assert!(err.message.contains("more than 50 steps"), "{err}");
+    }
 }

@@ -84,6 +84,7 @@ fixtures!(
     security_api_key_query,
     security_basic,
     security_bearer,
+    security_public_operations,
     tags_groups,
     untagged_unions,
 );

@@ -1655,6 +1655,10 @@ fn render_api(api: Api) -> Doc {
     }
     if let Some(url) = api.server {
         doc["servers"] = json!([{"url": url}]);
+        if url.contains("{scheme}") {
+            // A URL variable must be declared: its `default` is what the client sends.
+            doc["servers"][0]["variables"] = json!({"scheme": {"default": "https"}});
+        }
     }
     if let Some(s) = api.security {
         let scheme = [

@@ -247,7 +247,9 @@ pub fn table(rows: &[Row]) -> String {
     );
     for r in rows {
         let result = match &r.result {
-            Status::Compiles if r.tested => "compiles, clippy-clean, `cargo test` passes".to_owned(),
+            Status::Compiles if r.tested => {
+                "compiles, clippy-clean, `cargo test` passes".to_owned()
+            }
             Status::Compiles => "compiles, clippy-clean".to_owned(),
             Status::Refused(why) => format!("refused: {}", why.replace('|', "\\|")),
             Status::Failed(_) => "FAILED to compile".to_owned(),

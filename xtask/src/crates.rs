@@ -140,9 +140,7 @@ pub fn test(dir: &Path, target: &Path, names: &[String]) -> io::Result<BTreeMap<
             );
             let failing: Vec<&str> = text
                 .lines()
-                .filter(|l| {
-                    l.contains("FAILED") || l.contains("panicked") || l.contains("error")
-                })
+                .filter(|l| l.contains("FAILED") || l.contains("panicked") || l.contains("error"))
                 .take(40)
                 .collect();
             Outcome::Failed(format!("cargo test failed:\n{}", failing.join("\n")))

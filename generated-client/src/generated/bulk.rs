@@ -52,6 +52,7 @@ static BULK_GENERATE: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/bulk-generate",
     scopes: &["bulk.create"],
+    auth: true,
 };
 /// Request builder for [`Bulk::generate`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]

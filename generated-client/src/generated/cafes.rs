@@ -209,6 +209,7 @@ static LIST_CAFES: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/cafes",
     scopes: &["cafe.read"],
+    auth: true,
 };
 /// Request builder for [`Cafes::list`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -230,6 +231,7 @@ static CREATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/cafes",
     scopes: &["cafe.create"],
+    auth: true,
 };
 /// Request builder for [`Cafes::create`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -255,6 +257,7 @@ static GET_CAFE: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/cafes/{id}",
     scopes: &["cafe.read"],
+    auth: true,
 };
 /// Request builder for [`Cafes::get`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -278,6 +281,7 @@ static UPDATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::PUT,
     path: "/cafes/{id}",
     scopes: &["cafe.update"],
+    auth: true,
 };
 /// Request builder for [`Cafes::update`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -305,6 +309,7 @@ static DELETE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::DELETE,
     path: "/cafes/{id}",
     scopes: &["cafe.delete"],
+    auth: true,
 };
 /// Request builder for [`Cafes::delete`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -328,6 +333,7 @@ static UPDATE_CAFE_PROFILE: crate::runtime::Operation = crate::runtime::Operatio
     method: reqwest::Method::PUT,
     path: "/cafes/{id}/profile",
     scopes: &["cafe.update"],
+    auth: true,
 };
 /// Request builder for [`Cafes::update_profile`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -386,6 +392,7 @@ static UPDATE_CAFE_THEME: crate::runtime::Operation = crate::runtime::Operation 
     method: reqwest::Method::PUT,
     path: "/cafes/{id}/theme",
     scopes: &["cafe.update"],
+    auth: true,
 };
 /// Request builder for [`Cafes::update_theme`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]

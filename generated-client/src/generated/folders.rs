@@ -150,6 +150,7 @@ static LIST_FOLDERS: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/folders",
     scopes: &["folders.read"],
+    auth: true,
 };
 /// Request builder for [`Folders::list`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -178,6 +179,7 @@ static CREATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/folders",
     scopes: &["folders.create"],
+    auth: true,
 };
 /// Request builder for [`Folders::create`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -205,6 +207,7 @@ static GET_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/folders/{id}",
     scopes: &["folders.read"],
+    auth: true,
 };
 /// Request builder for [`Folders::get`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -231,6 +234,7 @@ static UPDATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::PUT,
     path: "/folders/{id}",
     scopes: &["folders.update"],
+    auth: true,
 };
 /// Request builder for [`Folders::update`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -261,6 +265,7 @@ static DELETE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::DELETE,
     path: "/folders/{id}",
     scopes: &["folders.delete"],
+    auth: true,
 };
 /// Request builder for [`Folders::delete`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]

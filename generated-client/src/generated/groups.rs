@@ -213,6 +213,7 @@ static LIST_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/cafes/{id}/groups",
     scopes: &["cafe.read"],
+    auth: true,
 };
 /// Request builder for [`Groups::list`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -237,6 +238,7 @@ static CREATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/cafes/{id}/groups",
     scopes: &["cafe.update"],
+    auth: true,
 };
 /// Request builder for [`Groups::create`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -293,6 +295,7 @@ static REORDER_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::PATCH,
     path: "/cafes/{id}/groups/reorder",
     scopes: &["cafe.update"],
+    auth: true,
 };
 /// Request builder for [`Groups::reorder`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -325,6 +328,7 @@ static GET_GROUP: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/cafes/{id}/groups/{groupId}",
     scopes: &["cafe.read"],
+    auth: true,
 };
 /// Request builder for [`Groups::get`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -355,6 +359,7 @@ static UPDATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::PUT,
     path: "/cafes/{id}/groups/{groupId}",
     scopes: &["cafe.update"],
+    auth: true,
 };
 /// Request builder for [`Groups::update`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -424,6 +429,7 @@ static DELETE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::DELETE,
     path: "/cafes/{id}/groups/{groupId}",
     scopes: &["cafe.delete"],
+    auth: true,
 };
 /// Request builder for [`Groups::delete`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]

@@ -334,6 +334,7 @@ static LIST_LINKS: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/links",
     scopes: &["links.read"],
+    auth: true,
 };
 /// Request builder for [`Links::list`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -471,6 +472,7 @@ static CREATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/links",
     scopes: &["links.create"],
+    auth: true,
 };
 /// Request builder for [`Links::create`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -498,6 +500,7 @@ static GET_LINK: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/links/{id}",
     scopes: &["links.read"],
+    auth: true,
 };
 /// Request builder for [`Links::get`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -523,6 +526,7 @@ static UPDATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::PUT,
     path: "/links/{id}",
     scopes: &["links.update"],
+    auth: true,
 };
 /// Request builder for [`Links::update`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -550,6 +554,7 @@ static DELETE_LINK: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::DELETE,
     path: "/links/{id}",
     scopes: &["links.delete"],
+    auth: true,
 };
 /// Request builder for [`Links::delete`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -573,6 +578,7 @@ static PATCH_LINK_QR_OPTIONS: crate::runtime::Operation = crate::runtime::Operat
     method: reqwest::Method::PATCH,
     path: "/links/{id}",
     scopes: &["links.update"],
+    auth: true,
 };
 /// Request builder for [`Links::patch_qr_options`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -600,6 +606,7 @@ static ARCHIVE_LINK: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/links/{id}/archive",
     scopes: &["links.delete"],
+    auth: true,
 };
 /// Request builder for [`Links::archive`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -628,6 +635,7 @@ static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/links/{id}/pause",
     scopes: &["links.pause"],
+    auth: true,
 };
 /// Request builder for [`Links::pause`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -652,6 +660,7 @@ static RESUME_LINK: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/links/{id}/resume",
     scopes: &["links.resume"],
+    auth: true,
 };
 /// Request builder for [`Links::resume`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -676,6 +685,7 @@ static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/links/{id}/duplicate",
     scopes: &["links.create"],
+    auth: true,
 };
 /// Request builder for [`Links::duplicate`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -704,6 +714,7 @@ static SAVE_LINK_AS_TEMPLATE: crate::runtime::Operation = crate::runtime::Operat
     method: reqwest::Method::POST,
     path: "/links/{id}/save-template",
     scopes: &["templates.create"],
+    auth: true,
 };
 /// Request builder for [`Links::save_as_template`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]

@@ -24,6 +24,7 @@ pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
         name: "Authorization",
         prefix: "Basic ",
     },
+    public_operations: false,
 };
 impl crate::runtime::Client {
     /// Create many links of the same type in a single request: useful for importing spreadsheets of URLs, products, phone numbers or contacts.

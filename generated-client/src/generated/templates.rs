@@ -153,6 +153,7 @@ static LIST_TEMPLATES: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/templates",
     scopes: &["templates.read"],
+    auth: true,
 };
 /// Request builder for [`Templates::list`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -177,6 +178,7 @@ static CREATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::POST,
     path: "/templates",
     scopes: &["templates.create"],
+    auth: true,
 };
 /// Request builder for [`Templates::create`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -202,6 +204,7 @@ static GET_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::GET,
     path: "/templates/{id}",
     scopes: &["templates.read"],
+    auth: true,
 };
 /// Request builder for [`Templates::get`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -226,6 +229,7 @@ static UPDATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::PUT,
     path: "/templates/{id}",
     scopes: &["templates.update"],
+    auth: true,
 };
 /// Request builder for [`Templates::update`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -254,6 +258,7 @@ static DELETE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
     method: reqwest::Method::DELETE,
     path: "/templates/{id}",
     scopes: &["templates.delete"],
+    auth: true,
 };
 /// Request builder for [`Templates::delete`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]

@@ -17,6 +17,9 @@ pub struct ApiInfo {
     pub user_agent: &'static str,
     /// How requests carry the credential.
     pub auth: Auth,
+    /// Whether some operations are public (`security: []`): then a client may be built
+    /// without a credential, and only the other operations fail for want of one.
+    pub public_operations: bool,
 }
 
 /// How the credential is attached to each request.
@@ -53,4 +56,6 @@ pub struct Operation {
     pub path: &'static str,
     /// Scopes the credential needs, shown in `403` errors.
     pub scopes: &'static [&'static str],
+    /// Whether requests carry the credential (`false`: a public operation, `security: []`).
+    pub auth: bool,
 }

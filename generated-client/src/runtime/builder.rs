@@ -142,8 +142,9 @@ impl ClientBuilder {
 
     /// Validates the configuration and builds the client.
     ///
-    /// Fails with [`Error::Config`] if the API key is missing or cannot be sent, the base
-    /// URL is not an absolute `http`/`https` URL, or the user agent is not a valid header.
+    /// Fails with [`Error::Config`] if the API key is missing (unless some operations are
+    /// public: then only the others fail, when called) or cannot be sent, the base URL is not
+    /// an absolute `http`/`https` URL, or the user agent is not a valid header.
     pub fn build(self) -> Result<Client> {
         self.assemble(true)
     }
@@ -249,7 +250,8 @@ fn validate_base_url(base_url: &str) -> Result<()> {
 }
 
 fn validate_credential(api: &ApiInfo, credential: Option<&Secret>) -> Result<()> {
-    if api.auth == Auth::None {
+    if api.auth == Auth::None || (api.public_operations && credential.is_none()) {
+        // Without a key, the public operations work and the others fail before sending.
         return Ok(());
     }
     // Whether the key can be sent at all is checked when the headers are built.

@@ -120,6 +120,12 @@ impl Client {
             .headers
             .as_ref()
             .map_err(|message| Error::Config(message.clone()))?;
+        if op.auth && inner.api.auth != Auth::None && inner.credential.is_none() {
+            return Err(Error::Config(format!(
+                "missing API key: {} needs one; call ClientBuilder::credential or set {}_API_KEY",
+                op.id, inner.api.env_prefix
+            )));
+        }
         let may_retry = inner.retry.allows_method(&op.method);
         let deadline = inner.retry.deadline_from(Instant::now());
         let mut retries = 0;
@@ -128,7 +134,9 @@ impl Client {
                 .http
                 .request(op.method.clone(), url.clone())
                 .header(USER_AGENT, headers.user_agent.clone());
-            request = inner.authenticate(request, headers.auth.as_ref());
+            if op.auth {
+                request = inner.authenticate(request, headers.auth.as_ref());
+            }
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             if let Some(timeout) = [inner.timeout, left].into_iter().flatten().min() {
                 request = request.timeout(timeout);

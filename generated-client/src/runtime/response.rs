@@ -177,6 +177,7 @@ mod tests {
         method: Method::GET,
         path: "/links",
         scopes: &["links.read"],
+        auth: true,
     };
 
     fn raw(body: &'static [u8]) -> RawResponse {

@@ -44,6 +44,8 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
         Auth::Query { name } => quote!(crate::runtime::Auth::Query { name: #name }),
         Auth::Basic => quote!(crate::runtime::Auth::Basic),
     };
+    let public_operations =
+        api.auth != Auth::None && api.groups.iter().flat_map(|g| &g.ops).any(|op| !op.auth);
     quote! {
         pub mod types;
         #(#modules)*
@@ -55,6 +57,7 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
             env_prefix: #env_prefix,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             auth: #auth,
+            public_operations: #public_operations,
         };
 
         impl crate::runtime::Client {

@@ -427,6 +427,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
     let path_template = &op.path;
     let scopes = &op.scopes;
+    let auth = op.auth;
     let build = request_statements(api, op);
     let (path_let, path_arg) = match path_expr(api, op) {
         PathExpr::Literal(lit) => (quote!(), quote!(#lit)),
@@ -445,6 +446,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             method: reqwest::Method::#method,
             path: #path_template,
             scopes: &[#(#scopes),*],
+            auth: #auth,
         };
 
         #[doc = #doc]
@@ -538,6 +540,18 @@ fn request_statements(api: &Api, op: &Operation) -> TokenStream {
         let add = |value: Held| -> Step {
             let r = &value.reference;
             match (p.location, &kind, p.style) {
+                (Location::Query, _, Style::DeepObject) => Step::Stmt(quote! {
+                    match serde_json::to_value(#r) {
+                        Ok(serde_json::Value::Object(fields)) => {
+                            for (key, value) in fields.iter().filter(|(_, v)| !v.is_null()) {
+                                let name = [#wire, "[", key.as_str(), "]"].concat();
+                                request = request.query(&[(name, crate::runtime::to_text(value))]);
+                            }
+                        }
+                        // Not an object: `deepObject` says nothing, so sent as one value.
+                        _ => request = request.query(&[(#wire, crate::runtime::to_text(#r))]),
+                    }
+                }),
                 (Location::Query, Text::List, Style::Repeated) => Step::Stmt(quote! {
                     for item in #r {
                         request = request.query(&[(#wire, item.to_string())]);

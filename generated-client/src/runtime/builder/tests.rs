@@ -12,6 +12,7 @@ static OPEN_API: ApiInfo = ApiInfo {
     env_prefix: "OPENAPI",
     user_agent: "open-test/1",
     auth: Auth::None,
+    public_operations: false,
 };
 
 fn assert_no_key(text: &str) {

@@ -14,6 +14,7 @@ static OP: Operation = Operation {
     method: Method::GET,
     path: "/links",
     scopes: &["links.read"],
+    auth: true,
 };
 
 static QUERY_API: ApiInfo = ApiInfo {
@@ -22,6 +23,7 @@ static QUERY_API: ApiInfo = ApiInfo {
     env_prefix: "QUERYAPI",
     user_agent: "query-test/1",
     auth: Auth::Query { name: "api_key" },
+    public_operations: false,
 };
 
 static BASIC_API: ApiInfo = ApiInfo {
@@ -30,6 +32,28 @@ static BASIC_API: ApiInfo = ApiInfo {
     env_prefix: "BASICAPI",
     user_agent: "basic-test/1",
     auth: Auth::Basic,
+    public_operations: false,
+};
+
+/// An API whose `status` operation is public (`security: []`) and `links` is not.
+static MIXED_API: ApiInfo = ApiInfo {
+    title: "Mixed",
+    default_base_url: "",
+    env_prefix: "MIXEDAPI",
+    user_agent: "mixed-test/1",
+    auth: Auth::Header {
+        name: "Authorization",
+        prefix: "Bearer ",
+    },
+    public_operations: true,
+};
+
+static PUBLIC_OP: Operation = Operation {
+    id: "getStatus",
+    method: Method::GET,
+    path: "/status",
+    scopes: &[],
+    auth: false,
 };
 
 fn assert_no_key(text: &str) {
@@ -112,6 +136,71 @@ async fn query_auth_sends_the_parameter_and_hides_it_in_errors() {
 }
 
 #[tokio::test]
+async fn public_operations_are_sent_without_the_credential() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    let client = ClientBuilder::for_api(&MIXED_API)
+        .credential(KEY)
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    client
+        .execute(&PUBLIC_OP, "/status", |rb| rb)
+        .await
+        .unwrap();
+    client.execute(&OP, "/links", |rb| rb).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let auth_of = |path: &str| {
+        let request = requests.iter().find(|r| r.url.path() == path).unwrap();
+        request
+            .headers
+            .get("authorization")
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    assert_eq!(auth_of("/status"), None);
+    assert_eq!(auth_of("/links"), Some(format!("Bearer {KEY}")));
+}
+
+#[tokio::test]
+async fn without_a_key_only_public_operations_can_be_called() {
+    let server = MockServer::start().await;
+    Mock::given(path("/status"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/links"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = ClientBuilder::for_api(&MIXED_API)
+        .base_url(server.uri())
+        .build()
+        .expect("a keyless client is allowed when some operations are public");
+    client
+        .execute(&PUBLIC_OP, "/status", |rb| rb)
+        .await
+        .unwrap();
+    let err = client.execute(&OP, "/links", |rb| rb).await.unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("missing API key: listLinks needs one"),
+        "{err}"
+    );
+    // Without public operations, a keyless client is refused when it is built.
+    let err = ClientBuilder::for_api(&QUERY_API)
+        .base_url(server.uri())
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("missing API key"), "{err}");
+}
+
+#[tokio::test]
 async fn basic_auth_base64_encodes_user_and_password() {
     let server = MockServer::start().await;
     Mock::given(header("authorization", "Basic dXNlcjpwYXNz"))
@@ -145,6 +234,7 @@ static CUSTOM_HEADER_API: ApiInfo = ApiInfo {
         name: "X-Api-Key",
         prefix: "",
     },
+    public_operations: false,
 };
 
 static COOKIE_API: ApiInfo = ApiInfo {
@@ -156,6 +246,7 @@ static COOKIE_API: ApiInfo = ApiInfo {
         name: "Cookie",
         prefix: "session=",
     },
+    public_operations: false,
 };
 
 /// Every way a credential can travel, with the credential each one is given.
