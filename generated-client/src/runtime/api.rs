@@ -59,3 +59,18 @@ pub struct Operation {
     /// Whether requests carry the credential (`false`: a public operation, `security: []`).
     pub auth: bool,
 }
+
+/// An API that authenticates every request with `Authorization: Basic <key>`, for the
+/// runtime's own tests: they must hold in every generated crate, whatever its spec says.
+#[cfg(test)]
+pub(crate) static KEYED: ApiInfo = ApiInfo {
+    title: "Keyed",
+    default_base_url: "https://api.example.test",
+    env_prefix: "KEYED",
+    user_agent: "keyed-test/1",
+    auth: Auth::Header {
+        name: "Authorization",
+        prefix: "Basic ",
+    },
+    public_operations: false,
+};

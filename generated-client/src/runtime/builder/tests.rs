@@ -3,6 +3,15 @@
 use std::time::Duration;
 
 use super::*;
+use crate::runtime::api::KEYED;
+
+/// What `Client::new` builds, for [`KEYED`].
+fn keyed_client(key: &str) -> Client {
+    ClientBuilder::for_api(&KEYED)
+        .credential(key)
+        .assemble(false)
+        .unwrap()
+}
 
 const KEY: &str = "key-0123456789abcdef0123456789abcdef";
 
@@ -25,26 +34,26 @@ fn assert_no_key(text: &str) {
 
 #[test]
 fn debug_never_shows_the_credential() {
-    let builder = Client::builder().credential(KEY);
+    let builder = ClientBuilder::for_api(&KEYED).credential(KEY);
     let text = format!("{builder:?}");
     assert_no_key(&text);
     assert!(text.contains("***"), "{text}");
     let client = builder.build().unwrap();
     let text = format!("{client:?}");
     assert_no_key(&text);
-    assert!(text.contains("https://api.prolinksqr.com"), "{text}");
-    assert_no_key(&format!("{:#?}", Client::new(KEY)));
+    assert!(text.contains("https://api.example.test"), "{text}");
+    assert_no_key(&format!("{:#?}", keyed_client(KEY)));
 }
 
 #[test]
 fn defaults_come_from_api_info() {
-    let client = Client::new(KEY);
-    assert_eq!(client.base_url(), crate::generated::API.default_base_url);
-    assert_eq!(client.inner.user_agent, crate::generated::API.user_agent);
+    let client = keyed_client(KEY);
+    assert_eq!(client.base_url(), KEYED.default_base_url);
+    assert_eq!(client.inner.user_agent, KEYED.user_agent);
     assert_eq!(client.inner.timeout, Some(DEFAULT_TIMEOUT));
     assert_eq!(client.inner.retry, RetryPolicy::default());
     assert_eq!(client.inner.max_response_body, 64 * 1024 * 1024);
-    let client = Client::builder()
+    let client = ClientBuilder::for_api(&KEYED)
         .credential(KEY)
         .max_response_body(10)
         .build()
@@ -54,7 +63,12 @@ fn defaults_come_from_api_info() {
 
 #[test]
 fn base_url_is_normalised_and_validated() {
-    let build = |url: &str| Client::builder().credential(KEY).base_url(url).build();
+    let build = |url: &str| {
+        ClientBuilder::for_api(&KEYED)
+            .credential(KEY)
+            .base_url(url)
+            .build()
+    };
     assert_eq!(
         build("http://127.0.0.1:8080/v1/").unwrap().base_url(),
         "http://127.0.0.1:8080/v1"
@@ -73,13 +87,19 @@ fn base_url_is_normalised_and_validated() {
 
 #[test]
 fn missing_or_unsendable_credential_is_rejected_without_echoing_it() {
-    let err = Client::builder().build().unwrap_err();
-    assert!(err.to_string().contains("PROLINKSQR_API_KEY"), "{err}");
-    let err = Client::builder().credential("").build().unwrap_err();
+    let err = ClientBuilder::for_api(&KEYED).build().unwrap_err();
+    assert!(err.to_string().contains("KEYED_API_KEY"), "{err}");
+    let err = ClientBuilder::for_api(&KEYED)
+        .credential("")
+        .build()
+        .unwrap_err();
     assert!(matches!(err, Error::Config(_)));
 
     let bad = format!("{KEY}\nX-Injected: 1");
-    let err = Client::builder().credential(bad).build().unwrap_err();
+    let err = ClientBuilder::for_api(&KEYED)
+        .credential(bad)
+        .build()
+        .unwrap_err();
     assert!(matches!(err, Error::Config(_)));
     assert_no_key(&err.to_string());
     assert_no_key(&format!("{err:?}"));
@@ -95,7 +115,7 @@ fn auth_none_needs_no_credential() {
 
 #[test]
 fn invalid_user_agent_is_rejected() {
-    let err = Client::builder()
+    let err = ClientBuilder::for_api(&KEYED)
         .credential(KEY)
         .user_agent("bad\nagent")
         .build()
@@ -105,7 +125,7 @@ fn invalid_user_agent_is_rejected() {
 
 #[test]
 fn connect_timeout_conflicts_with_custom_http_client() {
-    let err = Client::builder()
+    let err = ClientBuilder::for_api(&KEYED)
         .credential(KEY)
         .http_client(reqwest::Client::new())
         .connect_timeout(Duration::from_secs(1))
@@ -123,26 +143,25 @@ fn env_lookup() {
                 .map(|(_, v)| v.to_string())
         }
     };
-    let api = &crate::generated::API;
+    let api = &KEYED;
 
     let err = ClientBuilder::from_lookup(api, env(&[])).unwrap_err();
     assert!(
-        matches!(&err, Error::Config(m) if m.contains("PROLINKSQR_API_KEY")),
+        matches!(&err, Error::Config(m) if m.contains("KEYED_API_KEY")),
         "{err}"
     );
-    let err = ClientBuilder::from_lookup(api, env(&[("PROLINKSQR_API_KEY", "  ")])).unwrap_err();
+    let err = ClientBuilder::from_lookup(api, env(&[("KEYED_API_KEY", "  ")])).unwrap_err();
     assert!(matches!(err, Error::Config(_)));
 
-    let client =
-        ClientBuilder::from_lookup(api, env(&[("PROLINKSQR_API_KEY", "key-abc\n")])).unwrap();
-    assert_eq!(client.base_url(), "https://api.prolinksqr.com");
+    let client = ClientBuilder::from_lookup(api, env(&[("KEYED_API_KEY", "key-abc\n")])).unwrap();
+    assert_eq!(client.base_url(), "https://api.example.test");
     assert_eq!(client.inner.credential.as_ref().unwrap().0, "key-abc");
 
     let client = ClientBuilder::from_lookup(
         api,
         env(&[
-            ("PROLINKSQR_API_KEY", "key-abc"),
-            ("PROLINKSQR_BASE_URL", "http://127.0.0.1:9/"),
+            ("KEYED_API_KEY", "key-abc"),
+            ("KEYED_BASE_URL", "http://127.0.0.1:9/"),
         ]),
     )
     .unwrap();

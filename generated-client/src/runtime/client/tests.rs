@@ -6,6 +6,15 @@ use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
+use crate::runtime::api::KEYED;
+
+/// What `Client::new` builds, for [`KEYED`].
+fn keyed_client(key: &str) -> Client {
+    ClientBuilder::for_api(&KEYED)
+        .credential(key)
+        .assemble(false)
+        .unwrap()
+}
 
 const KEY: &str = "key-0123456789abcdef0123456789abcdef";
 
@@ -74,7 +83,7 @@ async fn unsendable_credential_from_new_fails_each_request_with_config() {
         .expect(0)
         .mount(&server)
         .await;
-    let client = Client::builder()
+    let client = ClientBuilder::for_api(&KEYED)
         .credential(format!("{KEY}\r\n"))
         .base_url(server.uri())
         .assemble(false)
@@ -88,7 +97,7 @@ async fn unsendable_credential_from_new_fails_each_request_with_config() {
         );
         assert_no_key(&format!("{err} {err:?}"));
     }
-    let client = Client::builder()
+    let client = ClientBuilder::for_api(&KEYED)
         .credential(KEY)
         .user_agent("bad\nagent")
         .base_url(server.uri())
@@ -220,7 +229,7 @@ async fn basic_auth_base64_encodes_user_and_password() {
 fn client_and_requests_are_send_and_sync() {
     fn send_sync<T: Send + Sync>(_: &T) {}
     fn send<T: Send>(_: &T) {}
-    let client = Client::new(KEY);
+    let client = keyed_client(KEY);
     send_sync(&client);
     send(&client.execute(&OP, "/links", |rb| rb));
 }
@@ -262,7 +271,7 @@ fn every_auth(base_url: &str) -> Vec<(&'static str, Client)> {
     vec![
         (
             "Authorization header",
-            Client::builder()
+            ClientBuilder::for_api(&KEYED)
                 .credential(KEY)
                 .base_url(base_url)
                 .build()
@@ -372,7 +381,7 @@ fn redirects_may_only_stay_in_the_origin() {
 #[test]
 fn debug_redacts_a_password_in_the_base_url() {
     let url = "https://user:hunter2-password@api.example.com";
-    let builder = Client::builder().credential(KEY).base_url(url);
+    let builder = ClientBuilder::for_api(&KEYED).credential(KEY).base_url(url);
     let client = builder.clone().build().unwrap();
     for text in [
         format!("{builder:?}"),
@@ -382,7 +391,7 @@ fn debug_redacts_a_password_in_the_base_url() {
         assert!(!text.contains("hunter2"), "{text}");
         assert!(text.contains("https://***@api.example.com"), "{text}");
     }
-    let err = Client::builder()
+    let err = ClientBuilder::for_api(&KEYED)
         .credential(KEY)
         .base_url("https://user:hunter2@api.example.com/?q=1")
         .build()
@@ -396,7 +405,7 @@ async fn transport_errors_hide_a_password_in_the_base_url() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let client = Client::builder()
+    let client = ClientBuilder::for_api(&KEYED)
         .credential(KEY)
         .base_url(format!("http://user:hunter2@127.0.0.1:{port}"))
         .retry(RetryPolicy::none())
