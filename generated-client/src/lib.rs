@@ -51,8 +51,9 @@
 //! Every call returns [`Result`]. [`Error`] tells transport failures, API errors (status,
 //! message, raw body; [`Error::is_not_found`], [`Error::is_unauthorized`],
 //! [`Error::is_forbidden`] — whose message names the scope the operation needs —,
-//! [`Error::is_quota_exhausted`] for 429) and undecodable responses (status, body, path of
-//! the failing field) apart. Connect errors, timeouts, connections closed before the
+//! [`Error::is_quota_exhausted`] for 429; [`ApiError::body_as`] decodes the body as the
+//! type each operation's docs list under "Errors") and undecodable responses (status, body,
+//! path of the failing field) apart. Connect errors, timeouts, connections closed before the
 //! response was complete and 502/503/504 are retried with exponential backoff on
 //! GET/PUT/DELETE only; POST is not retried by default, and 429 (the plan's quota for the
 //! billing cycle is spent) never is. A server's `Retry-After` (seconds or a date) is waited

@@ -384,6 +384,8 @@ pub struct Operation {
     pub extensions: BTreeMap<String, serde_json::Value>,
     /// Token pagination, when the response carries the next page's token: `.stream()`.
     pub cursor: Option<Cursor>,
+    /// The documented error responses with a JSON body, in spec order.
+    pub errors: Vec<ErrorResponse>,
 }
 
 /// Where a parameter goes.
@@ -507,6 +509,17 @@ pub enum Unwrap {
     },
     /// `x-pagination`: return a page.
     Page(Pagination),
+}
+
+/// A documented error response: what [`crate::runtime`]'s `ApiError::body_as` decodes.
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    /// `404`, `4XX` or `default`.
+    pub status: String,
+    /// The body's type.
+    pub ty: Ty,
+    /// The response's description.
+    pub description: Option<String>,
 }
 
 /// A list paginated by tokens: the response holds the items and the next page's token,

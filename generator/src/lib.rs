@@ -169,6 +169,10 @@ fn reachable_from_responses(
         if let ir::Response::Json { ty, .. } = &op.response {
             names(ty, &mut stack);
         }
+        // Error bodies are decoded too (`ApiError::body_as`).
+        for error in &op.errors {
+            names(&error.ty, &mut stack);
+        }
     }
     let by_name: BTreeMap<&str, &ir::TypeDef> =
         types.iter().map(|t| (t.name.as_str(), t)).collect();

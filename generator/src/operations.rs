@@ -352,6 +352,7 @@ fn build_operation<'s>(
         }
         Err(e) => return Err(e),
     };
+    let errors = error_responses(spec, types, op, ptr, &hint)?;
     let cursor = match &response {
         Response::Json {
             ty,
@@ -389,6 +390,7 @@ fn build_operation<'s>(
         body,
         response,
         cursor,
+        errors,
         extensions: op
             .extensions
             .iter()
@@ -848,6 +850,58 @@ fn build_response<'s>(
     };
     let unwrap = unwrap_of(spec, types, op, ptr, &ty, params)?;
     Ok(Response::Json { ty, unwrap })
+}
+
+/// The error responses (not 2xx) whose body is JSON with a schema, typed. One the generator
+/// cannot type is left out: the raw body stays in `ApiError` either way.
+fn error_responses<'s>(
+    spec: &'s Spec,
+    types: &mut TypeBuilder<'s>,
+    op: &'s openapiv3::Operation,
+    ptr: &str,
+    hint: &str,
+) -> Result<Vec<crate::ir::ErrorResponse>> {
+    let responses_ptr = push_pointer(ptr, "responses");
+    let mut listed: Vec<(String, &'s ReferenceOr<OaResponse>)> = op
+        .responses
+        .responses
+        .iter()
+        .filter(|(code, _)| match code {
+            StatusCode::Code(c) => !(200..300).contains(c),
+            StatusCode::Range(r) => *r != 2,
+        })
+        .map(|(code, r)| (code.to_string(), r))
+        .collect();
+    let has_success = op.responses.responses.keys().any(|code| match code {
+        StatusCode::Code(c) => (200..300).contains(c),
+        StatusCode::Range(r) => *r == 2,
+    });
+    // `default` is the success response when nothing else is (see `build_response`).
+    if has_success && let Some(r) = &op.responses.default {
+        listed.push(("default".to_owned(), r));
+    }
+    let mut out = Vec::new();
+    for (status, r) in listed {
+        let (response, at) = resolve_response(spec, r, &push_pointer(&responses_ptr, &status))?;
+        let Some((media, mt)) = response.content.iter().find(|(m, _)| is_json(m)) else {
+            continue;
+        };
+        if mt.schema.is_none() {
+            continue;
+        }
+        let checkpoint = types.checkpoint();
+        let error_hint = format!("{hint}{}Error", naming::pascal(&status));
+        match media_ty(types, mt, &error_hint, &content_ptr(&at, media)) {
+            Ok(ty) => out.push(crate::ir::ErrorResponse {
+                status,
+                ty,
+                description: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+            }),
+            Err(e) if e.kind == ErrorKind::Unsupported => types.rollback(checkpoint),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
 }
 
 /// Response fields that hold the items of a token-paginated list.

@@ -772,3 +772,35 @@ async fn the_api_key_never_appears_in_debug_or_display_output() {
     assert!(matches!(config, Error::Config(_)), "{config:?}");
     assert_error_hides_key("config error from build()", &config);
 }
+
+/// A documented error body decodes as the type the operation's docs name (`types::Error`),
+/// with what the spec does not describe kept; an RFC 7807 body gives its `detail`.
+#[tokio::test]
+async fn documented_error_bodies_decode_as_their_type() {
+    let (server, client) = serve(ResponseTemplate::new(403).set_body_raw(
+        r#"{"message":"You do not have permission to perform this action.","code":"E403"}"#,
+        "application/json",
+    ))
+    .await;
+    let err = client.folders().list().send().await.unwrap_err();
+    let api = err.api_error().expect("an API error");
+    let body: prolinksqr::types::Error = api.body_as().expect("the documented shape");
+    assert_eq!(
+        body.message.as_deref(),
+        Some("You do not have permission to perform this action.")
+    );
+    assert_eq!(body.additional_properties["code"], json!("E403"));
+    assert_eq!(request_count(&server).await, 1);
+
+    let (_server, client) = serve(ResponseTemplate::new(404).set_body_raw(
+        r#"{"type":"about:blank","title":"Not Found","status":404,"detail":"no folder f1"}"#,
+        "application/problem+json",
+    ))
+    .await;
+    let err = client.folders().get("f1").send().await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(
+        err.api_error().and_then(|a| a.message.as_deref()),
+        Some("no folder f1")
+    );
+}

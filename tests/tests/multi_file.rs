@@ -117,3 +117,65 @@ fn a_symbolic_link_out_of_the_folder_is_not_followed() {
     let message = outcome.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(message.contains("symbolic link"), "{message}");
 }
+
+/// `spec-diff` reads a split document with its files: against its bundled copy it finds
+/// nothing, and a change inside one of the files is reported.
+#[test]
+fn spec_diff_reads_documents_split_into_files() {
+    let dir = root().join(DIR);
+    let options = |old: PathBuf, new: PathBuf| xtask::spec_diff::Options {
+        base: None,
+        old: Some(old),
+        new: Some(new),
+        format: xtask::spec_diff::Format::Text,
+        fail_on_breaking: true,
+    };
+    let same = xtask::spec_diff::run(
+        &options(
+            dir.join("petstore/openapi.yaml"),
+            dir.join("petstore-bundled.yaml"),
+        ),
+        &root(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(same.status, 0, "{}", same.report);
+    assert!(
+        same.report.contains("no semantic changes"),
+        "{}",
+        same.report
+    );
+
+    // The same split document with one schema file changed.
+    let copy = std::env::temp_dir().join(format!("multi-file-diff-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    copy_dir(&dir.join("petstore"), &copy);
+    let pet = copy.join("schemas/NewPet.yaml");
+    let text = std::fs::read_to_string(&pet).unwrap();
+    std::fs::write(
+        &pet,
+        text.replace("required: [name]", "required: [name, tag]"),
+    )
+    .unwrap();
+    let changed = xtask::spec_diff::run(
+        &options(dir.join("petstore/openapi.yaml"), copy.join("openapi.yaml")),
+        &root(),
+    );
+    std::fs::remove_dir_all(&copy).unwrap();
+    let changed = changed.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(changed.status, 1, "{}", changed.report);
+    assert!(changed.report.contains("NewPet"), "{}", changed.report);
+    assert!(changed.report.contains("tag"), "{}", changed.report);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

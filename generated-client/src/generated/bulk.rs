@@ -29,6 +29,13 @@ impl Bulk {
     ///
     /// `POST /bulk-generate`
     ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, body: prolinksqr::types::BulkGenerateRequest) -> prolinksqr::Result<()> {

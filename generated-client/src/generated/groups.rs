@@ -29,6 +29,13 @@ impl Groups {
     /// # Arguments
     /// - `id`: The cafe's id.
     ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
@@ -56,6 +63,14 @@ impl Groups {
     /// # Arguments
     /// - `id`: The cafe's id.
     /// - `name`: Group name (max 255 characters).
+    ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -90,6 +105,14 @@ impl Groups {
     /// # Arguments
     /// - `id`: The cafe's id.
     ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String, body: prolinksqr::types::ReorderGroupsRequest) -> prolinksqr::Result<()> {
@@ -121,6 +144,13 @@ impl Groups {
     /// - `id`: The cafe's id.
     /// - `group_id`: The group's id, within the cafe `{id}`.
     ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String, group_id: String) -> prolinksqr::Result<()> {
@@ -149,6 +179,14 @@ impl Groups {
     /// # Arguments
     /// - `id`: The cafe's id.
     /// - `group_id`: The group's id, within the cafe `{id}`.
+    ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -187,6 +225,13 @@ impl Groups {
     /// # Arguments
     /// - `id`: The cafe's id.
     /// - `group_id`: The group's id, within the cafe `{id}`.
+    ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run

@@ -27,6 +27,13 @@ impl Links {
     ///
     /// `GET /links`
     ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
@@ -62,6 +69,13 @@ impl Links {
     ///
     /// `POST /links`
     ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, body: prolinksqr::types::CreateLinkRequest) -> prolinksqr::Result<()> {
@@ -92,6 +106,13 @@ impl Links {
     /// # Arguments
     /// - `id`: The link's `dynamic_link_id` (its slug).
     ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
@@ -118,6 +139,14 @@ impl Links {
     ///
     /// # Arguments
     /// - `id`: The link's `dynamic_link_id` (its slug).
+    ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -149,6 +178,13 @@ impl Links {
     /// # Arguments
     /// - `id`: The link's `dynamic_link_id` (its slug).
     ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
@@ -175,6 +211,14 @@ impl Links {
     ///
     /// # Arguments
     /// - `id`: The link's `dynamic_link_id` (its slug).
+    ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -207,6 +251,13 @@ impl Links {
     /// # Arguments
     /// - `id`: The link's `dynamic_link_id` (its slug).
     ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
@@ -232,6 +283,13 @@ impl Links {
     ///
     /// # Arguments
     /// - `id`: The link's `dynamic_link_id` (its slug).
+    ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -259,6 +317,13 @@ impl Links {
     /// # Arguments
     /// - `id`: The link's `dynamic_link_id` (its slug).
     ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
@@ -284,6 +349,13 @@ impl Links {
     ///
     /// # Arguments
     /// - `id`: The link's `dynamic_link_id` (its slug).
+    ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -312,6 +384,14 @@ impl Links {
     ///
     /// # Arguments
     /// - `id`: The link's `dynamic_link_id` (its slug).
+    ///
+    /// # Errors
+    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
+    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run

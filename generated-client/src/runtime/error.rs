@@ -173,8 +173,9 @@ impl Error {
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The `message` (or else `error`) field of a JSON error body, if there was one, as
-    /// the server sent it (`Display` escapes its control characters; this field does not).
+    /// The `message` (or else `error`, or RFC 7807's `detail` or `title`) field of a JSON
+    /// error body, if there was one, as the server sent it (`Display` escapes its control
+    /// characters; this field does not).
     pub message: Option<String>,
     /// The raw body, lossily converted to UTF-8, whether or not it is JSON (it may be an
     /// HTML page from a proxy, or empty); at most its first [`ERROR_BODY_LIMIT`] bytes.
@@ -212,6 +213,25 @@ impl ApiError {
     pub(crate) fn truncated(mut self) -> Self {
         self.body_truncated = true;
         self
+    }
+
+    /// Decodes the body as `T`: the error body type the operation documents for this status
+    /// (each operation's docs list them under "Errors").
+    ///
+    /// Fails if the body is not JSON of that shape, or was cut off at [`ERROR_BODY_LIMIT`].
+    ///
+    /// ```
+    /// # fn handle<E: serde::de::DeserializeOwned + std::fmt::Debug>(err: &prolinksqr::Error) {
+    /// if let Some(api) = err.api_error() {
+    ///     match api.body_as::<E>() {
+    ///         Ok(body) => eprintln!("{}: {body:?}", api.status),
+    ///         Err(_) => eprintln!("{}: {}", api.status, api.body),
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(&self.body)
     }
 }
 
@@ -270,7 +290,8 @@ impl<T: fmt::Display> fmt::Display for Escaped<'_, T> {
 fn extract_message(body: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     let object = value.as_object()?;
-    ["message", "error"]
+    // `detail` and `title` are RFC 7807 (problem+json): the specific explanation first.
+    ["message", "error", "detail", "title"]
         .iter()
         .filter_map(|key| object.get(*key))
         .find_map(message_text)
@@ -366,6 +387,50 @@ mod tests {
         );
         let err = api(400, r#"{"error":{"message":"nested"}}"#);
         assert_eq!(err.api_error().unwrap().message.as_deref(), Some("nested"));
+    }
+
+    #[test]
+    fn problem_json_gives_detail_then_title() {
+        let err = api(
+            404,
+            r#"{"type":"about:blank","title":"Not Found","detail":"no link x"}"#,
+        );
+        assert_eq!(
+            err.api_error().unwrap().message.as_deref(),
+            Some("no link x")
+        );
+        let err = api(404, r#"{"title":"Not Found","status":404}"#);
+        assert_eq!(
+            err.api_error().unwrap().message.as_deref(),
+            Some("Not Found")
+        );
+    }
+
+    #[test]
+    fn body_as_decodes_the_documented_error_body() {
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        struct Problem {
+            code: u16,
+            message: String,
+        }
+        let err = api(409, r#"{"code":409,"message":"taken"}"#);
+        let api = err.api_error().unwrap();
+        assert_eq!(
+            api.body_as::<Problem>().unwrap(),
+            Problem {
+                code: 409,
+                message: "taken".into()
+            }
+        );
+        assert!(api.body_as::<Vec<u8>>().is_err());
+        let err = ApiError::from_response(
+            "op",
+            &[],
+            StatusCode::CONFLICT,
+            format!("{{\"message\":\"{}\"}}", "x".repeat(ERROR_BODY_LIMIT)).as_bytes(),
+        );
+        assert!(err.body_truncated);
+        assert!(err.body_as::<serde_json::Value>().is_err());
     }
 
     #[test]

@@ -264,6 +264,26 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
         lines.push("# Arguments".into());
         lines.extend(documented);
     }
+    if !op.errors.is_empty() {
+        lines.push(String::new());
+        lines.push("# Errors".into());
+        lines.push(
+            "A documented error status comes back as [`Error::Api`](crate::Error::Api); \
+             [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:"
+                .into(),
+        );
+        for error in &op.errors {
+            let ty = match &error.ty {
+                Ty::Named(name) => format!("[`{name}`](crate::types::{name})"),
+                other => docs::code(&doc_type(other, lib)),
+            };
+            let status = docs::code(&error.status);
+            match &error.description {
+                Some(d) => lines.push(format!("- {status}: {ty}. {}", docs::inline(d))),
+                None => lines.push(format!("- {status}: {ty}.")),
+            }
+        }
+    }
     lines.push(String::new());
     lines.push("# Example".into());
     lines.push("```no_run".into());

@@ -62,6 +62,56 @@ pub fn read(source: &Source, root: &Path) -> Result<String, Failure> {
     }
 }
 
+/// The document at `source`, with the files its `$ref`s name (beside it on disk, or at the
+/// same revision in git).
+pub fn read_spec(source: &Source, root: &Path) -> Result<generator::Spec, Failure> {
+    let located = |error| Failure::Spec {
+        label: source.label(),
+        error,
+    };
+    match source {
+        Source::WorkTree(path) => read_spec(&Source::File(root.join(path)), root),
+        Source::File(path) => crate::spec_files::read_spec(path).map_err(|e| match e {
+            crate::spec_files::ReadError::Io(e) => {
+                Failure::Io(format!("cannot read {}: {e}", path.display()))
+            }
+            crate::spec_files::ReadError::Spec(error) => located(error),
+        }),
+        Source::Git { rev, path } => {
+            // The root file through `read`, for its checks and messages.
+            read(source, root)?;
+            let (dir, name) = match path.rsplit_once('/') {
+                Some((dir, name)) => (dir.to_owned(), name.to_owned()),
+                None => (String::new(), path.clone()),
+            };
+            let mut files = GitFiles {
+                root: root.to_path_buf(),
+                rev: rev.clone(),
+                dir,
+            };
+            generator::parse_spec_files(&name, &mut files).map_err(located)
+        }
+    }
+}
+
+/// The files of one folder at one git revision.
+struct GitFiles {
+    root: PathBuf,
+    rev: String,
+    dir: String,
+}
+
+impl generator::Files for GitFiles {
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, String> {
+        let path = if self.dir.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{}/{path}", self.dir)
+        };
+        git(&self.root, &["show", &format!("{}:./{path}", self.rev)])
+    }
+}
+
 fn utf8(bytes: Vec<u8>, label: &str) -> Result<String, Failure> {
     String::from_utf8(bytes).map_err(|_| Failure::Io(format!("{label} is not UTF-8 text")))
 }

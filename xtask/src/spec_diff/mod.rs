@@ -162,14 +162,11 @@ pub const MANIFEST: &str = "generated-client/Cargo.toml";
 /// change is acknowledged (exit 0) by a semver-major bump in the same change.
 pub fn run(options: &Options, root: &Path) -> Result<Outcome, Failure> {
     let (old_source, new_source) = sources(options)?;
-    let read = |source: &Source| -> Result<Input, Failure> {
-        Ok(Input {
-            label: source.label(),
-            text: load::read(source, root)?,
-        })
-    };
-    let (old, new) = (read(&old_source)?, read(&new_source)?);
-    let report = diff(&old, &new, true)?;
+    // Read as documents, not texts: a spec split into files is read with the files beside
+    // it (from the same revision, for a git side).
+    let old = (old_source.label(), load::read_spec(&old_source, root)?);
+    let new = (new_source.label(), load::read_spec(&new_source, root)?);
+    let report = diff_specs(old, new, true)?;
     let (status, gate) = if options.fail_on_breaking && report.summary.breaking {
         let versions = match (&old_source, &new_source) {
             (Source::Git { rev, .. }, Source::WorkTree(_)) => Versions::read(rev, root),
@@ -372,16 +369,38 @@ pub fn gate(report: &Report, versions: &Result<Versions, String>) -> (u8, Option
 /// Compares two spec texts. With `code`, the generated modules of both are compared too.
 pub fn diff(old: &Input, new: &Input, code: bool) -> Result<Report, Failure> {
     let parse = |input: &Input| {
-        let located = |error| Failure::Spec {
+        generator::parse_spec(&input.text)
+            .map(|spec| (input.label.clone(), spec))
+            .map_err(|error| Failure::Spec {
+                label: input.label.clone(),
+                error,
+            })
+    };
+    diff_specs(parse(old)?, parse(new)?, code)
+}
+
+/// Compares two parsed specs, each with the label the report names it by.
+pub fn diff_specs(
+    (old_label, old_spec): (String, generator::Spec),
+    (new_label, new_spec): (String, generator::Spec),
+    code: bool,
+) -> Result<Report, Failure> {
+    let old = &Input {
+        label: old_label,
+        text: String::new(),
+    };
+    let new = &Input {
+        label: new_label,
+        text: String::new(),
+    };
+    let build = |input: &Input, spec: &generator::Spec| {
+        generator::build_api(spec).map_err(|error| Failure::Spec {
             label: input.label.clone(),
             error,
-        };
-        let spec = generator::parse_spec(&input.text).map_err(located)?;
-        let api = generator::build_api(&spec).map_err(located)?;
-        Ok::<_, Failure>((spec, api))
+        })
     };
-    let (old_spec, old_api) = parse(old)?;
-    let (new_spec, new_api) = parse(new)?;
+    let old_api = build(old, &old_spec)?;
+    let new_api = build(new, &new_spec)?;
     let old_side = view::Side::new(&old_spec.raw, &old_api);
     let new_side = view::Side::new(&new_spec.raw, &new_api);
     let (operations, schemas) = compare::compare(&old_side, &new_side);
