@@ -371,7 +371,19 @@ fn build_operation<'s>(
                 .collect()
         })
         .unwrap_or_else(|| security_scopes(spec, op));
-    let auth = operation_auth(spec, security, op, ptr)?;
+    // An operation whose schemes the client cannot send is still generated, without a
+    // credential rather than with the wrong one, and reported (`--strict` refuses it).
+    let auth = match operation_auth(spec, security, op, ptr)? {
+        Ok(auth) => auth,
+        Err(e) => {
+            notes.push(format!(
+                "Sent without a credential: the client cannot send what this operation requires ({}).",
+                e.message
+            ));
+            types.fall_back(e);
+            false
+        }
+    };
     Ok(Operation {
         id: id.to_owned(),
         method,
@@ -1256,38 +1268,45 @@ pub fn security_of(spec: &Spec) -> Result<Security> {
 
 /// Whether an operation sends the credential: its own `security`, else the document's.
 /// `security: []` (or only `{}`) makes it public. A requirement list that the client's one
-/// scheme cannot satisfy is refused rather than sent with a different credential or none.
+/// scheme cannot satisfy is refused, unless one of its schemes is one a client could send
+/// (the client holds one credential, for the document's first scheme): then the inner
+/// error says so, and the caller sends no credential instead of a different one, and
+/// reports it.
 fn operation_auth(
     spec: &Spec,
     security: &Security,
     op: &openapiv3::Operation,
     ptr: &str,
-) -> Result<bool> {
+) -> Result<Result<bool>> {
     let (list, at) = match &op.security {
         Some(list) => (list, format!("{ptr}/security")),
         None => match &spec.openapi.security {
             Some(list) => (list, "#/security".to_owned()),
-            None => return Ok(false),
+            None => return Ok(Ok(false)),
         },
     };
     if list.is_empty() || list.iter().all(|r| r.is_empty()) {
-        return Ok(false);
+        return Ok(Ok(false));
     }
     let anonymous = list.iter().any(|r| r.is_empty());
     let mut why = Vec::new();
+    let mut sendable_elsewhere = false;
     for (i, requirement) in list.iter().enumerate() {
         let names: Vec<&String> = requirement.keys().collect();
         match names.as_slice() {
             [] => {}
-            [name] if security.scheme.as_deref() == Some(name.as_str()) => return Ok(true),
+            [name] if security.scheme.as_deref() == Some(name.as_str()) => return Ok(Ok(true)),
             [name] => {
                 let scheme = scheme_named(spec, name, &format!("{at}/{i}"))?;
                 why.push(match auth_for(scheme) {
                     Err(reason) => format!("`{name}`: {reason}"),
-                    Ok(_) => format!(
-                        "`{name}`: the client holds one credential, for `{}` (the first scheme the document uses)",
-                        security.scheme.as_deref().unwrap_or("")
-                    ),
+                    Ok(_) => {
+                        sendable_elsewhere = true;
+                        format!(
+                            "`{name}`: the client holds one credential, for `{}` (the first scheme the document uses)",
+                            security.scheme.as_deref().unwrap_or("")
+                        )
+                    }
                 });
             }
             several => why.push(format!(
@@ -1302,15 +1321,20 @@ fn operation_auth(
     }
     if anonymous {
         // `{}` among the alternatives: the operation may be called without credentials.
-        return Ok(false);
+        return Ok(Ok(false));
     }
-    Err(spec.locate(Error::unsupported(
+    let error = spec.locate(Error::unsupported(
         &at,
         format!(
             "the client can meet none of the security requirements of the operation at {ptr}: {}",
             why.join("; ")
         ),
-    )))
+    ));
+    if sendable_elsewhere {
+        Ok(Err(error))
+    } else {
+        Err(error)
+    }
 }
 
 /// The URL of the first server, its `{variables}` replaced by their `default`s (without a
