@@ -96,18 +96,35 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} error at ", self.kind.label())?;
-        if let Some(file) = &self.file {
-            f.write_str(file)?;
-        }
-        f.write_str(&self.pointer)?;
-        if let Some(line) = self.line {
-            write!(f, " (line {line})")?;
-        }
-        write!(f, ": {}", self.message)
+        located(
+            f,
+            self.file.as_deref(),
+            &self.pointer,
+            self.line,
+            &self.message,
+        )
     }
 }
 
 impl std::error::Error for Error {}
+
+/// `file#pointer (line N): message`, the place an error or a warning is about.
+fn located(
+    f: &mut fmt::Formatter<'_>,
+    file: Option<&str>,
+    pointer: &str,
+    line: Option<usize>,
+    message: &str,
+) -> fmt::Result {
+    if let Some(file) = file {
+        f.write_str(file)?;
+    }
+    f.write_str(pointer)?;
+    if let Some(line) = line {
+        write!(f, " (line {line})")?;
+    }
+    write!(f, ": {message}")
+}
 
 /// Result alias for the generator.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -150,13 +167,12 @@ impl Warning {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("warning at ")?;
-        if let Some(file) = &self.file {
-            f.write_str(file)?;
-        }
-        f.write_str(&self.pointer)?;
-        if let Some(line) = self.line {
-            write!(f, " (line {line})")?;
-        }
-        write!(f, ": {}", self.message)
+        located(
+            f,
+            self.file.as_deref(),
+            &self.pointer,
+            self.line,
+            &self.message,
+        )
     }
 }

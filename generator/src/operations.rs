@@ -817,11 +817,7 @@ fn build_response<'s>(
     let responses_ptr = push_pointer(ptr, "responses");
     let mut success: Vec<(String, &'s OaResponse)> = Vec::new();
     for (code, r) in &op.responses.responses {
-        let is_success = match code {
-            StatusCode::Code(c) => (200..300).contains(c),
-            StatusCode::Range(r) => *r == 2,
-        };
-        if is_success {
+        if is_success(code) {
             let (response, at) =
                 resolve_response(spec, r, &push_pointer(&responses_ptr, &code.to_string()))?;
             success.push((at, response));
@@ -864,6 +860,14 @@ fn build_response<'s>(
     Ok(Response::Json { ty, unwrap })
 }
 
+/// `2xx`, or a code in 200..300.
+fn is_success(code: &StatusCode) -> bool {
+    match code {
+        StatusCode::Code(c) => (200..300).contains(c),
+        StatusCode::Range(r) => *r == 2,
+    }
+}
+
 /// The error responses (not 2xx) whose body is JSON with a schema, typed. One the generator
 /// cannot type is left out: the raw body stays in `ApiError` either way.
 fn error_responses<'s>(
@@ -878,16 +882,10 @@ fn error_responses<'s>(
         .responses
         .responses
         .iter()
-        .filter(|(code, _)| match code {
-            StatusCode::Code(c) => !(200..300).contains(c),
-            StatusCode::Range(r) => *r != 2,
-        })
+        .filter(|(code, _)| !is_success(code))
         .map(|(code, r)| (code.to_string(), r))
         .collect();
-    let has_success = op.responses.responses.keys().any(|code| match code {
-        StatusCode::Code(c) => (200..300).contains(c),
-        StatusCode::Range(r) => *r == 2,
-    });
+    let has_success = op.responses.responses.keys().any(is_success);
     // `default` is the success response when nothing else is (see `build_response`).
     if has_success && let Some(r) = &op.responses.default {
         listed.push(("default".to_owned(), r));
