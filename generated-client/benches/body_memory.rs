@@ -30,17 +30,9 @@ static GET_BLOB: Operation = Operation {
     auth: true,
 };
 
-/// Peak resident set size in KiB (`VmHWM`).
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Resets `VmHWM` to the current RSS (Linux >= 4.0); false where not permitted.
-fn reset_peak_rss() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
+#[path = "support/memory.rs"]
+mod memory;
+use memory::{peak_rss_kib, reset_peak_rss};
 
 /// `GET /length` answers 1 GiB with a `Content-Length`; any other path, 1 GiB chunked.
 fn start_server() -> std::net::SocketAddr {

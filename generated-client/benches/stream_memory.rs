@@ -85,17 +85,9 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-/// Peak resident set size in KiB (`VmHWM`).
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Resets `VmHWM` to the current RSS (Linux >= 4.0); false where not permitted.
-fn reset_peak_rss() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
+#[path = "support/memory.rs"]
+mod memory;
+use memory::{peak_rss_kib, reset_peak_rss};
 
 // ---------------------------------------------------------------------------------------
 // The server: every `GET /links?page=P` gets the same 1,000 links with meta
