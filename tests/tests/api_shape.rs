@@ -2,7 +2,10 @@
 //! never runs against a server), so a change that breaks the way users write these calls
 //! fails to compile here.
 
-#![allow(dead_code, reason = "the functions are checked by the compiler, not called")]
+#![allow(
+    dead_code,
+    reason = "the functions are checked by the compiler, not called"
+)]
 
 // ------------------------------------------------- per-request control (control helper)
 

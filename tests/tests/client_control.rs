@@ -23,7 +23,10 @@ fn fast_retries() -> RetryPolicy {
         .max_backoff(Duration::from_millis(1))
 }
 
-fn client_for(server: &MockServer, configure: impl FnOnce(prolinksqr::ClientBuilder) -> prolinksqr::ClientBuilder) -> Client {
+fn client_for(
+    server: &MockServer,
+    configure: impl FnOnce(prolinksqr::ClientBuilder) -> prolinksqr::ClientBuilder,
+) -> Client {
     configure(Client::builder().credential(KEY).base_url(server.uri()))
         .build()
         .expect("valid configuration")
@@ -32,7 +35,10 @@ fn client_for(server: &MockServer, configure: impl FnOnce(prolinksqr::ClientBuil
 /// A server answering anything with `response`.
 async fn serve(response: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(response).mount(&server).await;
+    Mock::given(any())
+        .respond_with(response)
+        .mount(&server)
+        .await;
     server
 }
 
@@ -110,7 +116,8 @@ async fn a_longer_timeout_lets_a_slow_call_finish() {
     )
     .await;
     let client = client_for(&server, |b| {
-        b.timeout(Duration::from_millis(100)).retry(RetryPolicy::none())
+        b.timeout(Duration::from_millis(100))
+            .retry(RetryPolicy::none())
     });
 
     let err = client.links().list().send().await.unwrap_err();
@@ -221,7 +228,11 @@ async fn a_retry_policy_applies_to_one_call_only() {
         .await
         .unwrap_err();
     assert!(err.is_server_error(), "{err:?}");
-    assert_eq!(requests(&server).await.len(), 1, "one attempt under `none()`");
+    assert_eq!(
+        requests(&server).await.len(),
+        1,
+        "one attempt under `none()`"
+    );
 
     client.links().list().send().await.unwrap_err();
     assert_eq!(
@@ -238,7 +249,11 @@ async fn a_retry_policy_can_allow_retrying_a_post() {
     let body = || CreateLinkRequest::new("Summer Sale", "website");
 
     client.links().create(body()).send().await.unwrap_err();
-    assert_eq!(requests(&server).await.len(), 1, "POST is not retried by default");
+    assert_eq!(
+        requests(&server).await.len(),
+        1,
+        "POST is not retried by default"
+    );
 
     client
         .links()
@@ -259,7 +274,13 @@ async fn a_per_call_deadline_ends_the_retries() {
         .initial_backoff(Duration::from_millis(100))
         .max_backoff(Duration::from_millis(100))
         .deadline(Duration::from_millis(50));
-    client.links().list().retry(policy).send().await.unwrap_err();
+    client
+        .links()
+        .list()
+        .retry(policy)
+        .send()
+        .await
+        .unwrap_err();
     // A 100 ms wait would pass the 50 ms deadline (the backoff is jittered, so only a
     // wait shorter than 50 ms lets a second attempt start).
     let attempts = requests(&server).await.len();
@@ -414,10 +435,9 @@ async fn raw_delete_with_an_empty_204_decodes_as_unit() {
 
 #[tokio::test]
 async fn raw_errors_are_mapped_like_operations() {
-    let server = serve(
-        ResponseTemplate::new(404).set_body_json(json!({ "message": "Cafe not found" })),
-    )
-    .await;
+    let server =
+        serve(ResponseTemplate::new(404).set_body_json(json!({ "message": "Cafe not found" })))
+            .await;
     let client = client_for(&server, |b| b.retry(RetryPolicy::none()));
     let err = client
         .raw(Method::GET, "/cafes/missing/items")
@@ -469,7 +489,11 @@ async fn raw_requests_are_retried_only_when_idempotent() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(requests(&server).await.len(), 5, "the per-request policy applies");
+    assert_eq!(
+        requests(&server).await.len(),
+        5,
+        "the per-request policy applies"
+    );
 }
 
 #[tokio::test]
@@ -561,15 +585,25 @@ async fn pages_streams_every_page_lazily() {
     let mut pages = client.links().list().size(2).pages();
 
     let first = pages.next().await.unwrap().unwrap();
-    assert_eq!((first.current_page, first.total_pages, first.len()), (1, 3, 2));
-    assert_eq!(requests(&server).await.len(), 1, "only the first page is fetched");
+    assert_eq!(
+        (first.current_page, first.total_pages, first.len()),
+        (1, 3, 2)
+    );
+    assert_eq!(
+        requests(&server).await.len(),
+        1,
+        "only the first page is fetched"
+    );
 
     let rest: Vec<Page<_>> = pages.map(|page| page.unwrap()).collect().await;
     let numbers: Vec<i64> = rest.iter().map(|page| page.current_page).collect();
     assert_eq!(numbers, [2, 3]);
     assert_eq!(rest[1].items[1].name, "p3b");
     let requests = requests(&server).await;
-    let queries: Vec<_> = requests.iter().map(|r| r.url.query().unwrap().to_owned()).collect();
+    let queries: Vec<_> = requests
+        .iter()
+        .map(|r| r.url.query().unwrap().to_owned())
+        .collect();
     assert_eq!(queries, ["page=1&size=2", "page=2&size=2", "page=3&size=2"]);
 }
 

@@ -47,7 +47,9 @@ impl RequestOptions {
         let name = match name.try_into() {
             Ok(name) => name,
             Err(err) => {
-                self.invalid = Some(format!("a header name passed to `.header()` is invalid: {err}"));
+                self.invalid = Some(format!(
+                    "a header name passed to `.header()` is invalid: {err}"
+                ));
                 return;
             }
         };
@@ -113,15 +115,27 @@ mod tests {
     #[test]
     fn headers_accumulate_and_defaults_apply() {
         let mut options = RequestOptions::default();
-        assert_eq!(options.timeout_or(Some(Duration::from_secs(3))), Some(Duration::from_secs(3)));
+        assert_eq!(
+            options.timeout_or(Some(Duration::from_secs(3))),
+            Some(Duration::from_secs(3))
+        );
         assert_eq!(options.retry_or(&RetryPolicy::none()), &RetryPolicy::none());
         options.set_timeout(Duration::from_secs(9));
         options.set_retry(RetryPolicy::new().max_retries(7));
         options.add_header("x-tag", "a");
-        options.add_header(HeaderName::from_static("x-tag"), HeaderValue::from_static("b"));
+        options.add_header(
+            HeaderName::from_static("x-tag"),
+            HeaderValue::from_static("b"),
+        );
         options.add_header(String::from("X-Other"), String::from("c"));
-        assert_eq!(options.timeout_or(Some(Duration::from_secs(3))), Some(Duration::from_secs(9)));
-        assert_eq!(options.retry_or(&RetryPolicy::none()), &RetryPolicy::new().max_retries(7));
+        assert_eq!(
+            options.timeout_or(Some(Duration::from_secs(3))),
+            Some(Duration::from_secs(9))
+        );
+        assert_eq!(
+            options.retry_or(&RetryPolicy::none()),
+            &RetryPolicy::new().max_retries(7)
+        );
         let headers = options.checked_headers("op", &KEYED).unwrap();
         let tags: Vec<_> = headers.get_all("x-tag").iter().collect();
         assert_eq!(tags, ["a", "b"]);
@@ -133,11 +147,17 @@ mod tests {
         let mut options = RequestOptions::default();
         options.add_header("bad name", "v");
         let err = options.checked_headers("op", &KEYED).unwrap_err();
-        assert!(matches!(&err, Error::Config(m) if m.starts_with("op: a header name")), "{err}");
+        assert!(
+            matches!(&err, Error::Config(m) if m.starts_with("op: a header name")),
+            "{err}"
+        );
 
         let mut options = RequestOptions::default();
         options.add_header("x-ok", "secret\nvalue");
-        let err = options.checked_headers("op", &KEYED).unwrap_err().to_string();
+        let err = options
+            .checked_headers("op", &KEYED)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("`x-ok`"), "{err}");
         assert!(!err.contains("secret"), "{err}");
     }

@@ -369,7 +369,10 @@ mod tests {
 
     #[tokio::test]
     async fn page_stream_yields_an_empty_page_then_ends() {
-        let pages = paginate_pages(1, |page| async move { Ok(Page::<u8>::new(vec![], page, 9)) });
+        let pages = paginate_pages(
+            1,
+            |page| async move { Ok(Page::<u8>::new(vec![], page, 9)) },
+        );
         let pages: Vec<_> = pages.map(|r| r.unwrap()).collect().await;
         assert_eq!(pages, [Page::new(vec![], 1, 9)]);
     }

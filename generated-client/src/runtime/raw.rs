@@ -129,8 +129,9 @@ impl RawRequest {
         if let Some(problem) = &self.invalid {
             return Err(Error::Config(format!("{RAW_ID}: {problem}")));
         }
-        check_path(&self.path)
-            .map_err(|problem| Error::Config(format!("{RAW_ID}: path {:?} {problem}", self.path)))?;
+        check_path(&self.path).map_err(|problem| {
+            Error::Config(format!("{RAW_ID}: path {:?} {problem}", self.path))
+        })?;
         let op = Operation {
             id: RAW_ID,
             method: self.method.clone(),
@@ -174,8 +175,10 @@ fn check_path(path: &str) -> std::result::Result<(), &'static str> {
         .chars()
         .any(|c| matches!(c, '?' | '#' | '\\') || c.is_whitespace() || c.is_control())
     {
-        return Err("must not contain `?`, `#`, `\\`, whitespace or control characters \
-                    (set query parameters with `.query()`)");
+        return Err(
+            "must not contain `?`, `#`, `\\`, whitespace or control characters \
+                    (set query parameters with `.query()`)",
+        );
     }
     if path.split('/').any(is_dot_segment) {
         return Err("must not contain `.` or `..` segments");
@@ -189,7 +192,14 @@ mod tests {
 
     #[test]
     fn paths_that_stay_under_the_base_url() {
-        for path in ["/", "/things", "/things/7/parts", "/a.b/..c/%2Fx", "/caf%C3%A9", "/@x:y"] {
+        for path in [
+            "/",
+            "/things",
+            "/things/7/parts",
+            "/a.b/..c/%2Fx",
+            "/caf%C3%A9",
+            "/@x:y",
+        ] {
             assert_eq!(check_path(path), Ok(()), "{path}");
         }
     }

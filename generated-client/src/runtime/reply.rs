@@ -120,7 +120,10 @@ mod tests {
         let doubled = response.map(|n| n * 2);
         assert_eq!(doubled.status(), StatusCode::ACCEPTED);
         let (status, headers, value) = doubled.into_parts();
-        assert_eq!((status, headers.len(), value), (StatusCode::ACCEPTED, 1, 10));
+        assert_eq!(
+            (status, headers.len(), value),
+            (StatusCode::ACCEPTED, 1, 10)
+        );
     }
 
     #[test]
