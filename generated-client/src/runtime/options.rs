@@ -12,7 +12,7 @@ use super::retry::RetryPolicy;
 /// What a request builder's `.timeout()`, `.header()` and `.retry()` set, carried to
 /// [`Client::execute_with`](super::Client::execute_with).
 #[doc(hidden)]
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct RequestOptions {
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
@@ -20,6 +20,18 @@ pub struct RequestOptions {
     /// Why a header passed to [`header`](Self::header) cannot be sent: reported when the
     /// request is sent (builder methods return `Self`, not a `Result`).
     invalid: Option<String>,
+}
+
+/// Header values are left out: one may be a secret (a signature, another service's token).
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("invalid", &self.invalid)
+            .finish()
+    }
 }
 
 impl RequestOptions {
@@ -160,6 +172,15 @@ mod tests {
             .to_string();
         assert!(err.contains("`x-ok`"), "{err}");
         assert!(!err.contains("secret"), "{err}");
+    }
+
+    #[test]
+    fn debug_shows_header_names_not_values() {
+        let mut options = RequestOptions::default();
+        options.add_header("x-signature", "s3cr3t-value");
+        let shown = format!("{options:?}");
+        assert!(shown.contains("x-signature"), "{shown}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
     }
 
     #[test]
