@@ -83,16 +83,21 @@ mod runtime;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, Page, Result, RetryPolicy,
+    ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, Page, RawRequest, Response,
+    Result, RetryPolicy,
 };
+
+/// The `reqwest` this crate is built on, for the types its API uses: `Method` and
+/// `StatusCode`, `header::HeaderMap`, and a `Client` for [`ClientBuilder::http_client`].
+pub use reqwest;
 
 /// Runtime plumbing for generated code and the runtime's own integration tests.
 /// Not part of the public API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
-        ApiInfo, Auth, Operation, RawResponse, cookie, decode_bytes, decode_empty, decode_json,
-        decode_text, decode_value, double_option, encode_path, join, paginate, paginate_cursor,
-        to_text,
+        ApiInfo, Auth, Operation, RawResponse, RequestOptions, cookie, decode_bytes, decode_empty,
+        decode_json, decode_text, decode_value, double_option, encode_path, join, paginate,
+        paginate_cursor, paginate_cursor_pages, paginate_pages, to_text,
     };
 }

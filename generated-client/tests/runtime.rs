@@ -451,11 +451,11 @@ async fn pagination_fetches_three_pages_lazily_in_order() {
                 .execute(&LIST_LINKS, "/links", |rb| rb.query(&[("page", page)]))
                 .await?;
             let list: LinkList = decode_json(&LIST_LINKS, raw)?;
-            Ok(Page {
-                items: list.data,
-                current_page: list.meta.current_page,
-                total_pages: list.meta.total_pages,
-            })
+            Ok(Page::new(
+                list.data,
+                list.meta.current_page,
+                list.meta.total_pages,
+            ))
         }
     });
     futures::pin_mut!(stream);

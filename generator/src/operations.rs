@@ -25,6 +25,8 @@ pub const RESERVED_MODULES: &[&str] = &[
     "from_env",
     "base_url",
     "execute",
+    "execute_with",
+    "raw",
     "clone",
     "fmt",
     "eq",
@@ -223,7 +225,19 @@ fn build_operation<'s>(
         }
     }
 
-    let mut scope = Scope::with_reserved(&["client", "send", "stream", "body"]);
+    // The builder's own field and methods (`client`, `options`, `send`, ...).
+    let mut scope = Scope::with_reserved(&[
+        "client",
+        "options",
+        "send",
+        "send_response",
+        "stream",
+        "pages",
+        "timeout",
+        "header",
+        "retry",
+        "body",
+    ]);
     let mut params = Vec::new();
     // Path parameters first, in template order, so positional arguments read like the URL.
     let mut ordered: Vec<&(&Parameter, String)> = Vec::new();

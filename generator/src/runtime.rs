@@ -27,7 +27,10 @@ runtime_files!(
     "error.rs",
     "mod.rs",
     "multipart.rs",
+    "options.rs",
     "pagination.rs",
+    "raw.rs",
+    "reply.rs",
     "response.rs",
     "retry.rs",
     "serde_helpers.rs",
@@ -43,6 +46,7 @@ const DEPENDENCIES: &[&str] = &[
     "serde",
     "serde_json",
     "serde_path_to_error",
+    "serde_urlencoded",
     "thiserror",
     "tokio",
     "wiremock",
@@ -109,6 +113,7 @@ reqwest = {{ version = "0.13", default-features = false, features = ["rustls", "
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
+serde_urlencoded = "0.7"
 thiserror = "2"
 tokio = {{ version = "1", features = ["time", "fs"] }}
 
@@ -143,15 +148,19 @@ mod generated;
 mod runtime;
 
 pub use generated::*;
-pub use runtime::{{ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, Page, Result, RetryPolicy}};
+pub use runtime::{{ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, Page, RawRequest, Response, Result, RetryPolicy}};
+
+/// The `reqwest` this crate is built on, for the types its API uses: `Method` and
+/// `StatusCode`, `header::HeaderMap`, and a `Client` for [`ClientBuilder::http_client`].
+pub use reqwest;
 
 /// Runtime plumbing used by generated code. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {{
     pub use crate::runtime::{{
-        ApiInfo, Auth, Operation, RawResponse, cookie, decode_bytes, decode_empty, decode_json,
-        decode_value, decode_text, double_option, encode_path, join, to_text, paginate,
-        paginate_cursor,
+        ApiInfo, Auth, Operation, RawResponse, RequestOptions, cookie, decode_bytes, decode_empty,
+        decode_json, decode_value, decode_text, double_option, encode_path, join, to_text,
+        paginate, paginate_cursor, paginate_cursor_pages, paginate_pages,
     }};
 }}
 "#,

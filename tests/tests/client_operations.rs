@@ -342,14 +342,7 @@ async fn list_links_sends_every_query_parameter_and_returns_the_page() {
         .with_folder_id_null()
         .with_created_at("Jun 24, 2026")
         .with_updated_at("Jun 24, 2026");
-    assert_eq!(
-        page,
-        Page {
-            items: vec![expected],
-            current_page: 1,
-            total_pages: 4,
-        }
-    );
+    assert_eq!(page, Page::new(vec![expected], 1, 4));
     assert!(page.has_next());
 }
 

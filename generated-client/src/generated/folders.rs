@@ -44,6 +44,7 @@ impl Folders {
     pub fn list(&self) -> ListFolders {
         ListFolders {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
         }
     }
     /// Create a folder
@@ -72,6 +73,7 @@ impl Folders {
     pub fn create(&self, body: crate::generated::types::FolderRequest) -> CreateFolder {
         CreateFolder {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             body,
         }
     }
@@ -105,6 +107,7 @@ impl Folders {
     pub fn get(&self, id: impl Into<String>) -> GetFolder {
         GetFolder {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -143,6 +146,7 @@ impl Folders {
     ) -> UpdateFolder {
         UpdateFolder {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
             body,
         }
@@ -176,6 +180,7 @@ impl Folders {
     pub fn delete(&self, id: impl Into<String>) -> DeleteFolder {
         DeleteFolder {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -192,21 +197,65 @@ static LIST_FOLDERS: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListFolders {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
 }
 impl ListFolders {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::runtime::Result<Vec<crate::generated::types::Folder>> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<Vec<crate::generated::types::Folder>>,
+    > {
         let raw = self
             .client
-            .execute(&LIST_FOLDERS, "/folders", |request| request)
+            .execute_with(&LIST_FOLDERS, "/folders", &self.options, |request| request)
             .await?;
-        let body: crate::generated::types::FolderList = crate::runtime::decode_json(
-            &LIST_FOLDERS,
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(body.data)
+            |raw| {
+                let body: crate::generated::types::FolderList = crate::runtime::decode_json(
+                    &LIST_FOLDERS,
+                    raw,
+                )?;
+                Ok(body.data)
+            },
+        )
     }
 }
 static CREATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -221,20 +270,69 @@ static CREATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateFolder {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     body: crate::generated::types::FolderRequest,
 }
 impl CreateFolder {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Folder>,
+    > {
         let raw = self
             .client
-            .execute(&CREATE_FOLDER, "/folders", |request| request.json(&self.body))
+            .execute_with(
+                &CREATE_FOLDER,
+                "/folders",
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
-            &CREATE_FOLDER,
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(body.data)
+            |raw| {
+                let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
+                    &CREATE_FOLDER,
+                    raw,
+                )?;
+                Ok(body.data)
+            },
+        )
     }
 }
 static GET_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -249,19 +347,66 @@ static GET_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetFolder {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl GetFolder {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Folder>,
+    > {
         let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
-        let raw = self.client.execute(&GET_FOLDER, &path, |request| request).await?;
-        let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
-            &GET_FOLDER,
+        let raw = self
+            .client
+            .execute_with(&GET_FOLDER, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(body.data)
+            |raw| {
+                let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
+                    &GET_FOLDER,
+                    raw,
+                )?;
+                Ok(body.data)
+            },
+        )
     }
 }
 static UPDATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -276,23 +421,72 @@ static UPDATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateFolder {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     body: crate::generated::types::FolderRequest,
 }
 impl UpdateFolder {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Folder>,
+    > {
         let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
         let raw = self
             .client
-            .execute(&UPDATE_FOLDER, &path, |request| request.json(&self.body))
+            .execute_with(
+                &UPDATE_FOLDER,
+                &path,
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
-            &UPDATE_FOLDER,
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(body.data)
+            |raw| {
+                let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
+                    &UPDATE_FOLDER,
+                    raw,
+                )?;
+                Ok(body.data)
+            },
+        )
     }
 }
 static DELETE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -307,16 +501,61 @@ static DELETE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteFolder {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl DeleteFolder {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+    > {
         let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
-        let raw = self.client.execute(&DELETE_FOLDER, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&DELETE_FOLDER, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
     }
 }

@@ -45,6 +45,7 @@ impl Links {
     pub fn list(&self) -> ListLinks {
         ListLinks {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             page: None,
             size: None,
             search: None,
@@ -90,6 +91,7 @@ impl Links {
     ) -> CreateLink {
         CreateLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             body,
         }
     }
@@ -124,6 +126,7 @@ impl Links {
     pub fn get(&self, id: impl Into<String>) -> GetLink {
         GetLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -163,6 +166,7 @@ impl Links {
     ) -> UpdateLink {
         UpdateLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
             body,
         }
@@ -196,6 +200,7 @@ impl Links {
     pub fn delete(&self, id: impl Into<String>) -> DeleteLink {
         DeleteLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -235,6 +240,7 @@ impl Links {
     ) -> PatchLinkQrOptions {
         PatchLinkQrOptions {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
             body,
         }
@@ -269,6 +275,7 @@ impl Links {
     pub fn archive(&self, id: impl Into<String>) -> ArchiveLink {
         ArchiveLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -302,6 +309,7 @@ impl Links {
     pub fn pause(&self, id: impl Into<String>) -> PauseLink {
         PauseLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -335,6 +343,7 @@ impl Links {
     pub fn resume(&self, id: impl Into<String>) -> ResumeLink {
         ResumeLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -368,6 +377,7 @@ impl Links {
     pub fn duplicate(&self, id: impl Into<String>) -> DuplicateLink {
         DuplicateLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -404,6 +414,7 @@ impl Links {
     pub fn save_as_template(&self, id: impl Into<String>) -> SaveLinkAsTemplate {
         SaveLinkAsTemplate {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
             body: None,
         }
@@ -421,6 +432,7 @@ static LIST_LINKS: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListLinks {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     page: Option<i64>,
     size: Option<i64>,
     search: Option<String>,
@@ -483,15 +495,54 @@ impl ListLinks {
         self.sort_by = Some(value.into());
         self
     }
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::runtime::Page<crate::generated::types::Link>> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::runtime::Page<crate::generated::types::Link>>,
+    > {
         let raw = self
             .client
-            .execute(
+            .execute_with(
                 &LIST_LINKS,
                 "/links",
+                &self.options,
                 |request| {
                     let mut request = request;
                     if let Some(value) = &self.page {
@@ -525,15 +576,20 @@ impl ListLinks {
                 },
             )
             .await?;
-        let body: crate::generated::types::LinkPage = crate::runtime::decode_json(
-            &LIST_LINKS,
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(crate::runtime::Page {
-            items: body.data,
-            current_page: body.meta.current_page,
-            total_pages: body.meta.total_pages,
-        })
+            |raw| {
+                let body: crate::generated::types::LinkPage = crate::runtime::decode_json(
+                    &LIST_LINKS,
+                    raw,
+                )?;
+                Ok(crate::runtime::Page {
+                    items: body.data,
+                    current_page: body.meta.current_page,
+                    total_pages: body.meta.total_pages,
+                })
+            },
+        )
     }
     /// Every item of every page, fetched lazily one page at a time, starting at the
     /// page set on this builder (or the first). Stops after the last page.
@@ -545,6 +601,17 @@ impl ListLinks {
     > {
         let start = self.page.unwrap_or(1);
         crate::runtime::paginate(start, move |page| self.clone().page(page).send())
+    }
+    /// Every page, fetched lazily one at a time, starting at the page set on this
+    /// builder (or the first). Stops after the last page, or after an empty one.
+    pub fn pages(
+        self,
+    ) -> futures::stream::BoxStream<
+        'static,
+        crate::runtime::Result<crate::runtime::Page<crate::generated::types::Link>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate_pages(start, move |page| self.clone().page(page).send())
     }
 }
 static CREATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -559,20 +626,67 @@ static CREATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     body: crate::generated::types::CreateLinkRequest,
 }
 impl CreateLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<String> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::Response<String>> {
         let raw = self
             .client
-            .execute(&CREATE_LINK, "/links", |request| request.json(&self.body))
+            .execute_with(
+                &CREATE_LINK,
+                "/links",
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        let body: crate::generated::types::CreateLinkResponse = crate::runtime::decode_json(
-            &CREATE_LINK,
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(body.id)
+            |raw| {
+                let body: crate::generated::types::CreateLinkResponse = crate::runtime::decode_json(
+                    &CREATE_LINK,
+                    raw,
+                )?;
+                Ok(body.id)
+            },
+        )
     }
 }
 static GET_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -587,18 +701,65 @@ static GET_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl GetLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Link> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Link>,
+    > {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        let raw = self.client.execute(&GET_LINK, &path, |request| request).await?;
-        let body: crate::generated::types::LinkEnvelope = crate::runtime::decode_json(
-            &GET_LINK,
+        let raw = self
+            .client
+            .execute_with(&GET_LINK, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(body.data)
+            |raw| {
+                let body: crate::generated::types::LinkEnvelope = crate::runtime::decode_json(
+                    &GET_LINK,
+                    raw,
+                )?;
+                Ok(body.data)
+            },
+        )
     }
 }
 static UPDATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -613,20 +774,67 @@ static UPDATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     body: crate::generated::types::UpdateLinkRequest,
 }
 impl UpdateLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+    > {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
-            .execute(&UPDATE_LINK, &path, |request| request.json(&self.body))
+            .execute_with(
+                &UPDATE_LINK,
+                &path,
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
     }
 }
 static DELETE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -641,16 +849,61 @@ static DELETE_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl DeleteLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+    > {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        let raw = self.client.execute(&DELETE_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&DELETE_LINK, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
     }
 }
 static PATCH_LINK_QR_OPTIONS: crate::runtime::Operation = crate::runtime::Operation {
@@ -665,20 +918,67 @@ static PATCH_LINK_QR_OPTIONS: crate::runtime::Operation = crate::runtime::Operat
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PatchLinkQrOptions {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     body: crate::generated::types::PatchLinkQrOptionsRequest,
 }
 impl PatchLinkQrOptions {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+    > {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
-            .execute(&PATCH_LINK_QR_OPTIONS, &path, |request| request.json(&self.body))
+            .execute_with(
+                &PATCH_LINK_QR_OPTIONS,
+                &path,
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
     }
 }
 static ARCHIVE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -693,21 +993,66 @@ static ARCHIVE_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ArchiveLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl ArchiveLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+    > {
         let path = [
             "/links/",
             crate::runtime::encode_path(&self.id).as_str(),
             "/archive",
         ]
             .concat();
-        let raw = self.client.execute(&ARCHIVE_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&ARCHIVE_LINK, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
     }
 }
 static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -722,17 +1067,62 @@ static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PauseLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl PauseLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+    > {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/pause"]
             .concat();
-        let raw = self.client.execute(&PAUSE_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&PAUSE_LINK, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
     }
 }
 static RESUME_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -747,17 +1137,62 @@ static RESUME_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResumeLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl ResumeLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+    > {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/resume"]
             .concat();
-        let raw = self.client.execute(&RESUME_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&RESUME_LINK, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
     }
 }
 static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -772,21 +1207,66 @@ static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DuplicateLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl DuplicateLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+    > {
         let path = [
             "/links/",
             crate::runtime::encode_path(&self.id).as_str(),
             "/duplicate",
         ]
             .concat();
-        let raw = self.client.execute(&DUPLICATE_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&DUPLICATE_LINK, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
     }
 }
 static SAVE_LINK_AS_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -801,6 +1281,7 @@ static SAVE_LINK_AS_TEMPLATE: crate::runtime::Operation = crate::runtime::Operat
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SaveLinkAsTemplate {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     body: Option<crate::generated::types::SaveLinkAsTemplateRequest>,
 }
@@ -813,10 +1294,48 @@ impl SaveLinkAsTemplate {
         self.body = Some(value);
         self
     }
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+    > {
         let path = [
             "/links/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -825,9 +1344,10 @@ impl SaveLinkAsTemplate {
             .concat();
         let raw = self
             .client
-            .execute(
+            .execute_with(
                 &SAVE_LINK_AS_TEMPLATE,
                 &path,
+                &self.options,
                 |request| {
                     let mut request = request;
                     if let Some(body) = &self.body {
@@ -837,6 +1357,9 @@ impl SaveLinkAsTemplate {
                 },
             )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
     }
 }

@@ -13,6 +13,8 @@ use super::builder::ClientBuilder;
 use super::credential::{Secret, has_userinfo, header_credential, redact_userinfo};
 use super::encoding::is_dot_segment;
 use super::error::{ApiError, ERROR_BODY_LIMIT, Error, Result};
+use super::options::RequestOptions;
+use super::raw::RawRequest;
 use super::response::{RawResponse, ReadError, read_body, read_prefix};
 use super::retry::{RetryPolicy, is_retryable_error, is_retryable_status, retry_after};
 
@@ -101,6 +103,35 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// A request to a path the API description does not name, e.g.
+    /// `client.raw(Method::GET, "/things/7/parts")`: set its query, body, headers,
+    /// timeout and retry policy, then `.send()` (the body as bytes) or `.send_json()`.
+    ///
+    /// It is sent like the generated operations: to the base URL, with the credential,
+    /// following redirects only within the origin, under the same body limits, retried
+    /// only if its method is idempotent (or the retry policy allows others), and a non-2xx
+    /// status becomes [`Error::Api`] (its operation named `raw`). The path must start with
+    /// `/` and hold no `.`/`..` segment, `?`, `#`, `\`, whitespace or control character, so
+    /// that it stays under the base URL; otherwise `send` fails with [`Error::Config`]
+    /// before anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: prolinksqr::Client) -> prolinksqr::Result<()> {
+    /// use prolinksqr::reqwest::Method;
+    ///
+    /// let response = client
+    ///     .raw(Method::GET, "/status")
+    ///     .query(&[("verbose", "true")])
+    ///     .send_json::<serde_json::Value>()
+    ///     .await?;
+    /// println!("{}: {}", response.status(), *response);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn raw(&self, method: reqwest::Method, path: impl Into<String>) -> RawRequest {
+        RawRequest::new(self.clone(), method, path.into())
+    }
+
     /// Sends one operation's request, retrying per the [`RetryPolicy`], and returns the
     /// 2xx response fully read (at most `max_response_body` bytes).
     ///
@@ -114,20 +145,37 @@ impl Client {
         path: &str,
         build: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<RawResponse> {
+        self.execute_with(op, path, &RequestOptions::default(), build)
+            .await
+    }
+
+    /// [`execute`](Self::execute) with the settings of one call (`.timeout()`, `.header()`,
+    /// `.retry()` of a request builder) in place of the client's.
+    #[doc(hidden)]
+    pub async fn execute_with(
+        &self,
+        op: &Operation,
+        path: &str,
+        options: &RequestOptions,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<RawResponse> {
         let inner = &*self.inner;
         let url = inner.url(op, path)?;
         let headers = inner
             .headers
             .as_ref()
             .map_err(|message| Error::Config(message.clone()))?;
+        let extra_headers = options.checked_headers(op.id, inner.api)?;
+        let retry = options.retry_or(&inner.retry);
+        let timeout = options.timeout_or(inner.timeout);
         if op.auth && inner.api.auth != Auth::None && inner.credential.is_none() {
             return Err(Error::Config(format!(
                 "missing API key: {} needs one; call ClientBuilder::credential or set {}_API_KEY",
                 op.id, inner.api.env_prefix
             )));
         }
-        let may_retry = inner.retry.allows_method(&op.method);
-        let deadline = inner.retry.deadline_from(Instant::now());
+        let may_retry = retry.allows_method(&op.method);
+        let deadline = retry.deadline_from(Instant::now());
         let mut retries = 0;
         loop {
             let mut request = inner
@@ -138,13 +186,18 @@ impl Client {
                 request = inner.authenticate(request, headers.auth.as_ref());
             }
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            if let Some(timeout) = [inner.timeout, left].into_iter().flatten().min() {
+            if let Some(timeout) = [timeout, left].into_iter().flatten().min() {
                 request = request.timeout(timeout);
             }
-            let retry_budget = may_retry && inner.retry.has_budget(retries);
+            let mut request = build(request);
+            if !extra_headers.is_empty() {
+                // Replaces what the client or the operation set under the same names.
+                request = request.headers(extra_headers.clone());
+            }
+            let retry_budget = may_retry && retry.has_budget(retries);
             // Each failure yields the error to return and, if it may be retried, the
             // server's `Retry-After`; the wait is then decided in one place below.
-            let (err, retry_hint) = match build(request).send().await {
+            let (err, retry_hint) = match request.send().await {
                 Err(err) => {
                     let retryable = retry_budget && is_retryable_error(&err);
                     (inner.transport(op, err), retryable.then_some(None))
@@ -176,7 +229,7 @@ impl Client {
                     let status = response.status();
                     if retry_budget && is_retryable_status(status) {
                         let hint = retry_after(response.headers(), SystemTime::now());
-                        if let Some(wait) = inner.retry_wait(retries, hint, deadline) {
+                        if let Some(wait) = inner.retry_wait(retry, retries, hint, deadline) {
                             // The body of an attempt that is retried is never read:
                             // dropping the response closes its connection.
                             drop(response);
@@ -195,7 +248,7 @@ impl Client {
                     return Err(err.into());
                 }
             };
-            match retry_hint.and_then(|hint| inner.retry_wait(retries, hint, deadline)) {
+            match retry_hint.and_then(|hint| inner.retry_wait(retry, retries, hint, deadline)) {
                 Some(wait) => tokio::time::sleep(wait).await,
                 None => return Err(err),
             }
@@ -254,7 +307,7 @@ impl Inner {
 
     /// Transport errors carry the request URL, which holds the credential under
     /// [`Auth::Query`], and a password if the base URL has one.
-    fn transport(&self, op: &'static Operation, err: reqwest::Error) -> Error {
+    fn transport(&self, op: &Operation, err: reqwest::Error) -> Error {
         let source = match self.api.auth {
             _ if has_userinfo(&self.base_url) => err.without_url(),
             Auth::Query { .. } => err.without_url(),
@@ -270,11 +323,12 @@ impl Inner {
     /// for more than the policy honours, or the wait would reach the deadline.
     fn retry_wait(
         &self,
+        retry: &RetryPolicy,
         retries: u32,
         retry_after: Option<Duration>,
         deadline: Option<Instant>,
     ) -> Option<Duration> {
-        let wait = self.retry.backoff(retries, retry_after)?;
+        let wait = retry.backoff(retries, retry_after)?;
         match deadline {
             Some(deadline)
                 if Instant::now()

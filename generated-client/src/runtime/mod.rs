@@ -12,7 +12,10 @@ mod credential;
 mod encoding;
 mod error;
 mod multipart;
+mod options;
 mod pagination;
+mod raw;
+mod reply;
 mod response;
 mod retry;
 mod serde_helpers;
@@ -23,7 +26,10 @@ pub use client::Client;
 pub use encoding::{cookie, encode_path, join, to_text};
 pub use error::{ApiError, ERROR_BODY_LIMIT, Error, Result};
 pub use multipart::FilePart;
-pub use pagination::{Page, paginate, paginate_cursor};
+pub use options::RequestOptions;
+pub use pagination::{Page, paginate, paginate_cursor, paginate_cursor_pages, paginate_pages};
+pub use raw::RawRequest;
+pub use reply::Response;
 pub use response::{
     RawResponse, decode_bytes, decode_empty, decode_json, decode_text, decode_value,
 };

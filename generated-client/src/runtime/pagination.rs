@@ -7,6 +7,22 @@ use futures::stream::BoxStream;
 use super::error::Result;
 
 /// One page of a paginated list.
+///
+/// Iterate over it directly (`for item in page`, or `for item in &page` to keep it), or use
+/// [`items`](Self::items) for the `Vec`.
+///
+/// ```
+/// use prolinksqr::Page;
+///
+/// let page = Page::new(vec!["a", "b"], 1, 3);
+/// for item in &page {
+///     println!("{item}");
+/// }
+/// assert_eq!(page.next_page(), Some(2));
+/// let all: Vec<&str> = page.into_iter().collect();
+/// assert_eq!(all, ["a", "b"]);
+/// ```
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
     /// The items on this page.
@@ -18,6 +34,36 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page holding `items`, number `current_page` of `total_pages`, e.g. to stand in for
+    /// the API in a test.
+    pub fn new(items: Vec<T>, current_page: i64, total_pages: i64) -> Self {
+        Page {
+            items,
+            current_page,
+            total_pages,
+        }
+    }
+
+    /// How many items this page holds.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether this page holds no items.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The items, by reference.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+
+    /// The items, by mutable reference.
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
+        self.items.iter_mut()
+    }
+
     /// Whether a later page exists.
     pub fn has_next(&self) -> bool {
         self.current_page < self.total_pages
@@ -29,12 +75,47 @@ impl<T> Page<T> {
     }
 }
 
-/// Where the stream stands between two items.
-struct Cursor<F, T> {
-    fetch: F,
-    /// Page to fetch once `buffered` is drained; `None` once the list is exhausted or failed.
-    next_page: Option<i64>,
-    buffered: std::vec::IntoIter<T>,
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Page<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a mut Page<T> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter_mut()
+    }
+}
+
+/// The items of a stream of pages, in order: a page is fetched only once every item of
+/// the previous one has been taken.
+fn items_of<P, T>(pages: BoxStream<'static, Result<P>>) -> BoxStream<'static, Result<T>>
+where
+    P: IntoIterator<Item = T> + Send + 'static,
+    P::IntoIter: Send,
+    T: Send + 'static,
+{
+    pages
+        .flat_map(|page| match page {
+            Ok(page) => futures::stream::iter(page.into_iter().map(Ok)).left_stream(),
+            Err(err) => futures::stream::once(async { Err(err) }).right_stream(),
+        })
+        .boxed()
 }
 
 /// Streams every item of a paginated list, fetching page after page from `start_page`.
@@ -49,29 +130,33 @@ where
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
     T: Send + 'static,
 {
-    let cursor = Cursor {
-        fetch,
-        next_page: Some(start_page),
-        buffered: Vec::new().into_iter(),
-    };
-    futures::stream::unfold(cursor, |mut cursor| async move {
-        loop {
-            if let Some(item) = cursor.buffered.next() {
-                return Some((Ok(item), cursor));
+    items_of(paginate_pages(start_page, fetch))
+}
+
+/// Streams the pages of a paginated list, fetching each when the consumer asks for it,
+/// from `start_page`. Ends after `total_pages`, after an empty page (which is yielded), or
+/// right after yielding the first error.
+#[doc(hidden)]
+pub fn paginate_pages<T, F, Fut>(start_page: i64, fetch: F) -> BoxStream<'static, Result<Page<T>>>
+where
+    F: FnMut(i64) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>>> + Send + 'static,
+    T: Send + 'static,
+{
+    // The fetcher, and the page to fetch next (`None` once the list is exhausted or failed).
+    let state = (fetch, Some(start_page));
+    futures::stream::unfold(state, |(mut fetch, next_page)| async move {
+        let requested = next_page?;
+        match fetch(requested).await {
+            Ok(page) => {
+                // Trust whichever page number is further along, so a server that echoes a
+                // stale `currentPage` cannot make us loop forever.
+                let served = page.current_page.max(requested);
+                let next = (!page.items.is_empty() && served < page.total_pages)
+                    .then(|| served.saturating_add(1));
+                Some((Ok(page), (fetch, next)))
             }
-            let requested = cursor.next_page.take()?;
-            match (cursor.fetch)(requested).await {
-                Ok(page) => {
-                    // Trust whichever page number is further along, so a server that
-                    // echoes a stale `currentPage` cannot make us loop forever.
-                    let served = page.current_page.max(requested);
-                    if !page.items.is_empty() && served < page.total_pages {
-                        cursor.next_page = Some(served + 1);
-                    }
-                    cursor.buffered = page.items.into_iter();
-                }
-                Err(err) => return Some((Err(err), cursor)),
-            }
+            Err(err) => Some((Err(err), (fetch, None))),
         }
     })
     // Boxed so that callers can `.next().await` without pinning it themselves.
@@ -93,34 +178,43 @@ where
     Fut: Future<Output = Result<(Vec<T>, Option<String>)>> + Send + 'static,
     T: Send + 'static,
 {
-    struct TokenCursor<F, T> {
+    items_of(paginate_cursor_pages(start, fetch))
+}
+
+/// Streams the pages of a token-paginated list, as [`paginate_cursor`] does their items:
+/// `fetch(token, first)` returns the page (whatever the operation returns for one) and the
+/// token of the next. Each page is fetched when the consumer asks for it.
+#[doc(hidden)]
+pub fn paginate_cursor_pages<P, F, Fut>(
+    start: Option<String>,
+    fetch: F,
+) -> BoxStream<'static, Result<P>>
+where
+    F: FnMut(Option<String>, bool) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(P, Option<String>)>> + Send + 'static,
+    P: Send + 'static,
+{
+    struct TokenCursor<F> {
         fetch: F,
         /// The token to ask with next; the outer `None` once the list is exhausted or failed.
         next: Option<Option<String>>,
         first: bool,
-        buffered: std::vec::IntoIter<T>,
     }
     let cursor = TokenCursor {
         fetch,
         next: Some(start),
         first: true,
-        buffered: Vec::new().into_iter(),
     };
     futures::stream::unfold(cursor, |mut cursor| async move {
-        loop {
-            if let Some(item) = cursor.buffered.next() {
-                return Some((Ok(item), cursor));
+        let token = cursor.next.take()?;
+        let first = std::mem::replace(&mut cursor.first, false);
+        match (cursor.fetch)(token.clone(), first).await {
+            Ok((page, next)) => {
+                let next = next.filter(|n| !n.is_empty() && Some(n) != token.as_ref());
+                cursor.next = next.map(Some);
+                Some((Ok(page), cursor))
             }
-            let token = cursor.next.take()?;
-            let first = std::mem::replace(&mut cursor.first, false);
-            match (cursor.fetch)(token.clone(), first).await {
-                Ok((items, next)) => {
-                    let next = next.filter(|n| !n.is_empty() && Some(n) != token.as_ref());
-                    cursor.next = next.map(Some);
-                    cursor.buffered = items.into_iter();
-                }
-                Err(err) => return Some((Err(err), cursor)),
-            }
+            Err(err) => Some((Err(err), cursor)),
         }
     })
     .boxed()
@@ -259,6 +353,53 @@ mod tests {
                 |_, _| async move { Err(Error::Config("boom".into())) },
             );
         assert_eq!(stream.collect::<Vec<_>>().await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn page_stream_yields_whole_pages_lazily() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut pages = paginate_pages(2, fake_pages(3, log.clone()));
+        let first = pages.next().await.unwrap().unwrap();
+        assert_eq!(first, Page::new(vec![20, 21], 2, 3));
+        assert_eq!(*log.lock().unwrap(), [2]);
+        let rest: Vec<Page<i64>> = pages.map(|r| r.unwrap()).collect().await;
+        assert_eq!(rest, [Page::new(vec![30, 31], 3, 3)]);
+        assert_eq!(*log.lock().unwrap(), [2, 3]);
+    }
+
+    #[tokio::test]
+    async fn page_stream_yields_an_empty_page_then_ends() {
+        let pages = paginate_pages(
+            1,
+            |page| async move { Ok(Page::<u8>::new(vec![], page, 9)) },
+        );
+        let pages: Vec<_> = pages.map(|r| r.unwrap()).collect().await;
+        assert_eq!(pages, [Page::new(vec![], 1, 9)]);
+    }
+
+    #[tokio::test]
+    async fn cursor_page_stream_yields_each_response() {
+        let pages = paginate_cursor_pages(None, |token: Option<String>, _| async move {
+            Ok(match token.as_deref() {
+                None => ("first", Some("b".to_owned())),
+                _ => ("second", None),
+            })
+        });
+        let pages: Vec<&str> = pages.map(|r| r.unwrap()).collect().await;
+        assert_eq!(pages, ["first", "second"]);
+    }
+
+    #[test]
+    fn pages_iterate_owned_and_by_reference() {
+        let mut page = Page::new(vec![1, 2], 1, 1);
+        for item in &mut page {
+            *item *= 10;
+        }
+        let borrowed: Vec<&i32> = (&page).into_iter().collect();
+        assert_eq!(borrowed, [&10, &20]);
+        assert_eq!((page.len(), page.is_empty()), (2, false));
+        assert_eq!(page.iter().sum::<i32>(), 30);
+        assert_eq!(page.into_iter().collect::<Vec<_>>(), [10, 20]);
     }
 
     #[test]

@@ -325,6 +325,7 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
         pub fn #method(&self, #(#args),*) -> #builder {
             #builder {
                 client: self.client.clone(),
+                options: crate::runtime::RequestOptions::default(),
                 #(#inits,)*
             }
         }
@@ -456,6 +457,8 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let ret = return_type(op);
     let decode = decode(api, op, &op_static);
     let stream = pagination_stream(op);
+    let pages = page_stream(op);
+    let control = control_methods();
     let doc = format!(
         " Request builder for [`{}::{}`]: set optional inputs, then `.send().await`.",
         group.struct_name, op.method_name
@@ -474,20 +477,31 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         #[must_use = "a request does nothing until `.send().await`"]
         pub struct #name {
             client: crate::runtime::Client,
+            options: crate::runtime::RequestOptions,
             #(#field_defs)*
         }
 
         impl #name {
             #(#setters)*
 
+            #control
+
             /// Sends the request and decodes the response.
             pub async fn send(self) -> crate::runtime::Result<#ret> {
+                self.send_response().await.map(crate::runtime::Response::into_inner)
+            }
+
+            /// Sends the request and returns the decoded response with its status and
+            /// headers.
+            pub async fn send_response(self) -> crate::runtime::Result<crate::runtime::Response<#ret>> {
                 #path_let
-                let raw = self.client.execute(&#op_static, #path_arg, |request| #build).await?;
-                #decode
+                let raw = self.client.execute_with(&#op_static, #path_arg, &self.options, |request| #build).await?;
+                crate::runtime::Response::decode(raw, |raw| { #decode })
             }
 
             #stream
+
+            #pages
         }
     }
 }
@@ -765,6 +779,119 @@ fn widen(value: TokenStream, int: &str) -> TokenStream {
     }
 }
 
+/// `.timeout()`, `.header()` and `.retry()`: the settings of one call that override the
+/// client's, held in the builder's `options`.
+fn control_methods() -> TokenStream {
+    quote! {
+        /// Limits each attempt of this call to `timeout`, instead of the client's
+        /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options.set_timeout(timeout);
+            self
+        }
+
+        /// Adds a header to every attempt of this call; a name given twice is sent with both
+        /// values, and one the client or this operation sets (`User-Agent`, a header
+        /// parameter) takes this value instead.
+        ///
+        /// The credential's header and `Host` cannot be set, and a name or value that is
+        /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+        /// before anything is sent.
+        pub fn header<N, V>(mut self, name: N, value: V) -> Self
+        where
+            N: TryInto<reqwest::header::HeaderName>,
+            N::Error: std::fmt::Display,
+            V: TryInto<reqwest::header::HeaderValue>,
+            V::Error: std::fmt::Display,
+        {
+            self.options.add_header(name, value);
+            self
+        }
+
+        /// Retries this call under `policy` (its deadline included), instead of the
+        /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+        pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+            self.options.set_retry(policy);
+            self
+        }
+    }
+}
+
+/// `.pages()` for a paginated list: what `send()` returns for each page, as a stream.
+fn page_stream(op: &Operation) -> TokenStream {
+    use crate::ir::FieldShape;
+    if let Some(cursor) = &op.cursor {
+        let ret = return_type(op);
+        let next = ident(&cursor.next);
+        let token = ident(&cursor.token_param);
+        let resets = cursor.reset.iter().map(|name| ident(name));
+        let (first, reset) = if cursor.reset.is_empty() {
+            (quote!(_first), quote!())
+        } else {
+            (
+                quote!(first),
+                quote!(if !first { #(request.#resets = None;)* }),
+            )
+        };
+        let next_expr = match cursor.next_shape {
+            FieldShape::Plain => quote!(Some(page.#next.clone())),
+            FieldShape::Nullable | FieldShape::Optional => quote!(page.#next.clone()),
+            FieldShape::OptionalNullable => quote!(page.#next.clone().flatten()),
+        };
+        return quote! {
+            /// Every page (what `send()` returns for one), fetched lazily: each response's
+            /// next-page token is sent back for the next page, starting from the token set
+            /// on this builder (or the first page). Stops after a page with no next token.
+            pub fn pages(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<#ret>> {
+                let start = self.#token.clone();
+                crate::runtime::paginate_cursor_pages(start, move |token, #first| {
+                    let mut request = self.clone();
+                    #reset
+                    request.#token = token;
+                    async move {
+                        let page = request.send().await?;
+                        let next = #next_expr;
+                        Ok((page, next))
+                    }
+                })
+            }
+        };
+    }
+    let Response::Json {
+        unwrap: Unwrap::Page(p),
+        ..
+    } = &op.response
+    else {
+        return quote!();
+    };
+    let item = rust_type(&p.item, Ctx::Operations);
+    let (start, narrow) = page_start(p);
+    let page = ident(&p.page_param);
+    quote! {
+        /// Every page, fetched lazily one at a time, starting at the page set on this
+        /// builder (or the first). Stops after the last page, or after an empty one.
+        pub fn pages(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<crate::runtime::Page<#item>>> {
+            let start = #start;
+            crate::runtime::paginate_pages(start, move |page| self.clone().#page(#narrow).send())
+        }
+    }
+}
+
+/// The first page number of a page-numbered list (`i64`), and the page number converted
+/// to its parameter's type.
+fn page_start(p: &crate::ir::Pagination) -> (TokenStream, TokenStream) {
+    let page = ident(&p.page_param);
+    let int = ident(p.page_param_int);
+    if p.page_param_int == "i64" {
+        (quote!(self.#page.unwrap_or(1)), quote!(page))
+    } else {
+        (
+            quote!(self.#page.map_or(1, |p| i64::try_from(p).unwrap_or(i64::MAX))),
+            quote!(#int::try_from(page).unwrap_or(#int::MAX)),
+        )
+    }
+}
+
 /// `.stream()` for a token-paginated list: the response's token goes back as the parameter.
 fn cursor_stream(cursor: &crate::ir::Cursor) -> TokenStream {
     use crate::ir::FieldShape;
@@ -823,15 +950,7 @@ fn pagination_stream(op: &Operation) -> TokenStream {
     };
     let item = rust_type(&p.item, Ctx::Operations);
     let page = ident(&p.page_param);
-    let int = ident(p.page_param_int);
-    let (start, narrow) = if p.page_param_int == "i64" {
-        (quote!(self.#page.unwrap_or(1)), quote!(page))
-    } else {
-        (
-            quote!(self.#page.map_or(1, |p| i64::try_from(p).unwrap_or(i64::MAX))),
-            quote!(#int::try_from(page).unwrap_or(#int::MAX)),
-        )
-    };
+    let (start, narrow) = page_start(p);
     quote! {
         /// Every item of every page, fetched lazily one page at a time, starting at the
         /// page set on this builder (or the first). Stops after the last page.
