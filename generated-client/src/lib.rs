@@ -83,7 +83,8 @@ mod runtime;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, Page, Result, RetryPolicy,
+    ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput, Limit, Page,
+    Result, RetryPolicy,
 };
 
 /// Runtime plumbing for generated code and the runtime's own integration tests.
@@ -93,6 +94,6 @@ pub mod __private {
     pub use crate::runtime::{
         ApiInfo, Auth, Operation, RawResponse, cookie, decode_bytes, decode_empty, decode_json,
         decode_text, decode_value, double_option, encode_path, join, paginate, paginate_cursor,
-        to_text,
+        to_text, Path, check_integer, check_items, check_length, check_number, validate,
     };
 }

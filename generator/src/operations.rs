@@ -223,7 +223,7 @@ fn build_operation<'s>(
         }
     }
 
-    let mut scope = Scope::with_reserved(&["client", "send", "stream", "body"]);
+    let mut scope = Scope::with_reserved(&["client", "send", "stream", "body", "validate"]);
     let mut params = Vec::new();
     // Path parameters first, in template order, so positional arguments read like the URL.
     let mut ordered: Vec<&(&Parameter, String)> = Vec::new();
@@ -244,7 +244,7 @@ fn build_operation<'s>(
         let data = param.parameter_data_ref();
         let location = location_of(param);
         let rust = scope.claim(naming::snake(&data.name));
-        let (ty, mut doc, json) = match &data.format {
+        let (ty, mut doc, json, limits) = match &data.format {
             ParameterSchemaOrContent::Schema(s) => {
                 let c = types.convert(
                     SchemaRef::from(s),
@@ -255,9 +255,12 @@ fn build_operation<'s>(
                     ReferenceOr::Item(schema) => schema_param_doc(schema),
                     ReferenceOr::Reference { .. } => Doc::default(),
                 };
-                (c.ty, doc, false)
+                let limits = types.limits(SchemaRef::from(s), &push_pointer(at, "schema"));
+                (c.ty, doc, false, limits)
             }
-            ParameterSchemaOrContent::Content(_) => (Ty::Value, Doc::default(), true),
+            ParameterSchemaOrContent::Content(_) => {
+                (Ty::Value, Doc::default(), true, Default::default())
+            }
         };
         doc.description = data.description.clone().or(doc.description);
         let explode = data.explode;
@@ -304,6 +307,7 @@ fn build_operation<'s>(
             required: data.required || location == Location::Path,
             style,
             doc,
+            limits,
         });
     }
 
@@ -635,6 +639,7 @@ fn multipart_parts<'s>(
                 description: schema.schema_data.description.clone(),
                 notes: vec!["Sent as the part `file` (the schema names no part).".to_owned()],
             },
+            limits: Default::default(),
         }]);
     }
     let mut properties: Vec<(&'s String, &'s ReferenceOr<Box<openapiv3::Schema>>, String)> =
@@ -689,6 +694,7 @@ fn multipart_parts<'s>(
             ty,
             required: required.contains(wire.as_str()),
             doc,
+            limits: types.limits(SchemaRef::from(prop), &prop_ptr),
         });
     }
     Ok(parts)

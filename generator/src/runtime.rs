@@ -31,6 +31,7 @@ runtime_files!(
     "response.rs",
     "retry.rs",
     "serde_helpers.rs",
+    "validate.rs",
 );
 
 /// Packages the standalone crate depends on (`cargo_toml`): a crate with one of these names
@@ -143,7 +144,7 @@ mod generated;
 mod runtime;
 
 pub use generated::*;
-pub use runtime::{{ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, Page, Result, RetryPolicy}};
+pub use runtime::{{ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput, Limit, Page, Result, RetryPolicy}};
 
 /// Runtime plumbing used by generated code. Not part of the public API.
 #[doc(hidden)]
@@ -151,7 +152,7 @@ pub mod __private {{
     pub use crate::runtime::{{
         ApiInfo, Auth, Operation, RawResponse, cookie, decode_bytes, decode_empty, decode_json,
         decode_value, decode_text, double_option, encode_path, join, to_text, paginate,
-        paginate_cursor,
+        paginate_cursor, Path, check_integer, check_items, check_length, check_number, validate,
     }};
 }}
 "#,

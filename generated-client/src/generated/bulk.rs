@@ -46,11 +46,11 @@ impl Bulk {
     /// ```
     pub fn generate(
         &self,
-        body: crate::generated::types::BulkGenerateRequest,
+        body: impl Into<crate::generated::types::BulkGenerateRequest>,
     ) -> BulkGenerate {
         BulkGenerate {
             client: self.client.clone(),
-            body,
+            body: body.into(),
         }
     }
 }
@@ -73,6 +73,7 @@ impl BulkGenerate {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.validate()?;
         let raw = self
             .client
             .execute(
@@ -82,5 +83,20 @@ impl BulkGenerate {
             )
             .await?;
         Ok(crate::runtime::decode_value(raw))
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &BULK_GENERATE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }

@@ -70,11 +70,11 @@ impl Cafes {
     /// ```
     pub fn create(
         &self,
-        body: crate::generated::types::CreateCafeRequest,
+        body: impl Into<crate::generated::types::CreateCafeRequest>,
     ) -> CreateCafe {
         CreateCafe {
             client: self.client.clone(),
-            body,
+            body: body.into(),
         }
     }
     /// Get one cafe
@@ -140,12 +140,12 @@ impl Cafes {
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::UpdateCafeRequest,
+        body: impl Into<crate::generated::types::UpdateCafeRequest>,
     ) -> UpdateCafe {
         UpdateCafe {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
     /// Delete a cafe
@@ -246,12 +246,12 @@ impl Cafes {
     pub fn update_theme(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::UpdateCafeThemeRequest,
+        body: impl Into<crate::generated::types::UpdateCafeThemeRequest>,
     ) -> UpdateCafeTheme {
         UpdateCafeTheme {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
 }
@@ -296,11 +296,27 @@ impl CreateCafe {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.validate()?;
         let raw = self
             .client
             .execute(&CREATE_CAFE, "/cafes", |request| request.json(&self.body))
             .await?;
         Ok(crate::runtime::decode_value(raw))
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &CREATE_CAFE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static GET_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -347,12 +363,28 @@ impl UpdateCafe {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.validate()?;
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
             .execute(&UPDATE_CAFE, &path, |request| request.json(&self.body))
             .await?;
         Ok(crate::runtime::decode_value(raw))
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &UPDATE_CAFE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static DELETE_CAFE: crate::runtime::Operation = crate::runtime::Operation {

@@ -69,10 +69,13 @@ impl Folders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::generated::types::FolderRequest) -> CreateFolder {
+    pub fn create(
+        &self,
+        body: impl Into<crate::generated::types::FolderRequest>,
+    ) -> CreateFolder {
         CreateFolder {
             client: self.client.clone(),
-            body,
+            body: body.into(),
         }
     }
     /// Get a folder
@@ -139,12 +142,12 @@ impl Folders {
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::FolderRequest,
+        body: impl Into<crate::generated::types::FolderRequest>,
     ) -> UpdateFolder {
         UpdateFolder {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
     /// Delete a folder
@@ -226,6 +229,7 @@ pub struct CreateFolder {
 impl CreateFolder {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
+        self.validate()?;
         let raw = self
             .client
             .execute(&CREATE_FOLDER, "/folders", |request| request.json(&self.body))
@@ -235,6 +239,21 @@ impl CreateFolder {
             raw,
         )?;
         Ok(body.data)
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &CREATE_FOLDER,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static GET_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -282,6 +301,7 @@ pub struct UpdateFolder {
 impl UpdateFolder {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
+        self.validate()?;
         let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
         let raw = self
@@ -293,6 +313,21 @@ impl UpdateFolder {
             raw,
         )?;
         Ok(body.data)
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &UPDATE_FOLDER,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static DELETE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {

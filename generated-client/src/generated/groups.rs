@@ -310,6 +310,7 @@ impl CreateGroup {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.validate()?;
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
             .concat();
         let raw = self
@@ -333,6 +334,26 @@ impl CreateGroup {
             )
             .await?;
         Ok(crate::runtime::decode_value(raw))
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &CREATE_GROUP,
+            || {
+                {
+                    let value = &self.name;
+                    crate::runtime::check_length(
+                        crate::runtime::Path::named("name"),
+                        value,
+                        Some(1),
+                        Some(255),
+                    )?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static REORDER_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
@@ -437,6 +458,7 @@ impl UpdateGroup {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.validate()?;
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -467,6 +489,25 @@ impl UpdateGroup {
             )
             .await?;
         Ok(crate::runtime::decode_value(raw))
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &UPDATE_GROUP,
+            || {
+                if let Some(value) = &self.name {
+                    crate::runtime::check_length(
+                        crate::runtime::Path::named("name"),
+                        value,
+                        Some(1),
+                        Some(255),
+                    )?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static DELETE_GROUP: crate::runtime::Operation = crate::runtime::Operation {

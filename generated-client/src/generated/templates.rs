@@ -72,11 +72,11 @@ impl Templates {
     /// ```
     pub fn create(
         &self,
-        body: crate::generated::types::TemplateRequest,
+        body: impl Into<crate::generated::types::TemplateRequest>,
     ) -> CreateTemplate {
         CreateTemplate {
             client: self.client.clone(),
-            body,
+            body: body.into(),
         }
     }
     /// Get a template
@@ -142,12 +142,12 @@ impl Templates {
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::TemplateRequest,
+        body: impl Into<crate::generated::types::TemplateRequest>,
     ) -> UpdateTemplate {
         UpdateTemplate {
             client: self.client.clone(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
     /// Delete a template
@@ -227,11 +227,27 @@ impl CreateTemplate {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.validate()?;
         let raw = self
             .client
             .execute(&CREATE_TEMPLATE, "/templates", |request| request.json(&self.body))
             .await?;
         Ok(crate::runtime::decode_value(raw))
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &CREATE_TEMPLATE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static GET_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -279,6 +295,7 @@ impl UpdateTemplate {
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+        self.validate()?;
         let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
         let raw = self
@@ -286,6 +303,21 @@ impl UpdateTemplate {
             .execute(&UPDATE_TEMPLATE, &path, |request| request.json(&self.body))
             .await?;
         Ok(crate::runtime::decode_value(raw))
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &UPDATE_TEMPLATE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static DELETE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {

@@ -16,6 +16,7 @@ mod pagination;
 mod response;
 mod retry;
 mod serde_helpers;
+mod validate;
 
 pub use api::{ApiInfo, Auth, Operation};
 pub use builder::ClientBuilder;
@@ -29,3 +30,6 @@ pub use response::{
 };
 pub use retry::RetryPolicy;
 pub use serde_helpers::double_option;
+pub use validate::{
+    InvalidInput, Limit, Path, check_integer, check_items, check_length, check_number, validate,
+};
