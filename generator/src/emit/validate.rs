@@ -215,18 +215,19 @@ fn checks(
             })
         }
         Ty::Map(inner) => {
+            let key = format_ident!("key{}", depth);
             let each = checks(
                 quote!(#item),
                 inner,
                 items,
-                quote!(path.key(#index)),
+                quote!(path.key(#key)),
                 all,
                 needs,
                 depth + 1,
             );
             quote!({
                 let path = #path;
-                for (#index, #item) in #value {
+                for (#key, #item) in #value {
                     #each
                 }
             })
