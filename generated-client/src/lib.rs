@@ -92,8 +92,8 @@ pub use runtime::{
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
-        ApiInfo, Auth, Operation, RawResponse, cookie, decode_bytes, decode_empty, decode_json,
-        decode_text, decode_value, double_option, encode_path, join, paginate, paginate_cursor,
-        to_text, Path, check_integer, check_items, check_length, check_number, validate,
+        ApiInfo, Auth, Operation, Path, RawResponse, check_integer, check_items, check_length,
+        check_number, cookie, decode_bytes, decode_empty, decode_json, decode_text, decode_value,
+        double_option, encode_path, join, paginate, paginate_cursor, to_text, validate,
     };
 }

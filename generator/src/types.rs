@@ -275,6 +275,21 @@ fn view(schema: &Schema) -> (View<'_>, Option<String>) {
     (v, owned_format)
 }
 
+/// `x-extensible-enum: [a, b]` on a string schema without `enum`: the values known so far
+/// of a set that may grow. JSON Schema still allows any string; the generated type is the
+/// same open enum as for `enum` (unknown values are kept in its catch-all variant).
+fn extensible_enum(v: &mut View<'_>) {
+    if !v.enumeration.is_empty() || !v.kind.is_none_or(|k| k == "string") {
+        return;
+    }
+    let Some(Value::Array(values)) = v.data.extensions.get("x-extensible-enum") else {
+        return;
+    };
+    if !values.is_empty() && values.iter().all(Value::is_string) {
+        v.enumeration = values.clone();
+    }
+}
+
 fn length_notes(notes: &mut Vec<String>, min: Option<usize>, max: Option<usize>) {
     if let Some(min) = min {
         notes.push(format!("Minimum length: {min}"));
@@ -748,7 +763,8 @@ impl<'s> TypeBuilder<'s> {
         named: Option<String>,
         component_key: Option<&str>,
     ) -> Result<Converted> {
-        let (v, format) = view(schema);
+        let (mut v, format) = view(schema);
+        extensible_enum(&mut v);
         let nullable = v.data.nullable;
         let doc = schema_doc(v.data, &v.notes, format.as_deref());
         if let Some(d) = &v.data.discriminator {

@@ -20,14 +20,24 @@ fn inputs_sort_by_takes_a_string(client: &Client) {
 /// An array parameter: `.x(v)` adds one value and may be called again.
 fn inputs_array_parameter_appends(client: &Client) {
     let _ = client.links().list().qr_type("a").qr_type("b");
-    let _ = client.links().list().status("active").status(String::from("paused"));
+    let _ = client
+        .links()
+        .list()
+        .status("active")
+        .status(String::from("paused"));
 }
 
 /// `.set_x(values)` takes any iterator of values and replaces them.
 fn inputs_array_parameter_replaces(client: &Client) {
     let _ = client.links().list().set_qr_type(vec!["a", "b"]);
-    let _ = client.links().list().set_qr_type([LinkType::Website, LinkType::Vcard]);
-    let _ = client.links().list().set_status(vec![String::from("active")]);
+    let _ = client
+        .links()
+        .list()
+        .set_qr_type([LinkType::Website, LinkType::Vcard]);
+    let _ = client
+        .links()
+        .list()
+        .set_status(vec![String::from("active")]);
 }
 
 /// A body argument takes any variant payload of a oneOf body.

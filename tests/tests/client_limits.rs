@@ -174,7 +174,9 @@ async fn bulk_without_records_is_refused() {
 #[tokio::test]
 async fn bulk_with_1201_records_is_refused() {
     let (server, client) = serve(true).await;
-    let call = client.bulk().generate(BulkWebsiteRequest::new(websites(1201)));
+    let call = client
+        .bulk()
+        .generate(BulkWebsiteRequest::new(websites(1201)));
     let invalid = refused(&server, call.send().await).await;
     assert_eq!(invalid.field, "data");
     assert_eq!(invalid.limit, Limit::MaxItems(1200));
@@ -191,7 +193,10 @@ async fn bulk_limits_apply_to_every_record_type() {
     ];
     for call in calls {
         let invalid = refused(&server, call.send().await).await;
-        assert_eq!((invalid.field.as_str(), invalid.limit), ("data", Limit::MinItems(1)));
+        assert_eq!(
+            (invalid.field.as_str(), invalid.limit),
+            ("data", Limit::MinItems(1))
+        );
     }
 }
 
@@ -224,7 +229,10 @@ async fn bulk_one_record_is_sent() {
     let (server, client) = serve(true).await;
     client
         .bulk()
-        .generate(BulkSmsRequest::new(vec![SmsRecord::new("Call us", "+15551234")]))
+        .generate(BulkSmsRequest::new(vec![SmsRecord::new(
+            "Call us",
+            "+15551234",
+        )]))
         .send()
         .await
         .expect("one record is allowed");
@@ -257,7 +265,9 @@ async fn an_empty_required_field_of_a_record_is_named_by_its_path() {
     assert_eq!(invalid.field, "data[0].contact");
 
     let product = ProductRecord::new("Mug", "");
-    let call = client.bulk().generate(BulkProductRequest::new(vec![product]));
+    let call = client
+        .bulk()
+        .generate(BulkProductRequest::new(vec![product]));
     let invalid = refused(&server, call.send().await).await;
     assert_eq!(invalid.field, "data[0].productName");
 }
@@ -267,7 +277,9 @@ async fn an_empty_required_field_of_a_record_is_named_by_its_path() {
 #[tokio::test]
 async fn cafe_name_over_255_characters_is_refused() {
     let (server, client) = serve(true).await;
-    let call = client.cafes().create(CreateCafeRequest::new("x".repeat(256)));
+    let call = client
+        .cafes()
+        .create(CreateCafeRequest::new("x".repeat(256)));
     let invalid = refused(&server, call.send().await).await;
     assert_eq!(invalid.operation, "createCafe");
     assert_eq!(invalid.field, "name");
@@ -281,7 +293,10 @@ async fn cafe_name_over_255_characters_is_refused() {
 
     let call = client.cafes().create(CreateCafeRequest::new(""));
     let invalid = refused(&server, call.send().await).await;
-    assert_eq!((invalid.field.as_str(), invalid.limit), ("name", Limit::MinLength(1)));
+    assert_eq!(
+        (invalid.field.as_str(), invalid.limit),
+        ("name", Limit::MinLength(1))
+    );
 }
 
 #[tokio::test]
@@ -326,7 +341,10 @@ async fn group_name_part_over_255_characters_is_refused() {
 
     let call = client.groups().update("c1", "g1").name("");
     let invalid = refused(&server, call.send().await).await;
-    assert_eq!((invalid.field.as_str(), invalid.limit), ("name", Limit::MinLength(1)));
+    assert_eq!(
+        (invalid.field.as_str(), invalid.limit),
+        ("name", Limit::MinLength(1))
+    );
 }
 
 #[tokio::test]

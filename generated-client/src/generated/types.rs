@@ -154,7 +154,7 @@ impl Error {
 }
 /// Link type. The documentation's full list of link types was cut off; the values it evidences are listed, and any other value is kept as is.
 ///
-/// - Inferred, not documented: Full list of link types NOT FOUND; an open enum of the evidenced values (`website`, `vcard` from examples and the `qr_type` example, `product`, `sms` from the bulk-generate types). WiFi is mentioned in prose, its value is unknown.
+/// - Inferred, not documented: Full list of link types NOT FOUND; the evidenced values (`website`, `vcard` from examples and the `qr_type` example, `product`, `sms` from the bulk-generate types) are listed in `x-extensible-enum`, so any other string stays valid. WiFi is mentioned in prose, its value is unknown.
 ///
 /// Values this version does not know decode as the catch-all variant instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2360,7 +2360,7 @@ impl ImageOptions {
         if let Some(value) = &self.image_size {
             crate::runtime::check_number(
                 path.field("imageSize"),
-                f64::from(*value),
+                *value,
                 Some((0.0, false)),
                 Some((1.0, false)),
             )?;

@@ -213,7 +213,11 @@ pub fn check_length(
     let bound = max.max(min).unwrap_or(0);
     let len = value
         .chars()
-        .take(usize::try_from(bound).unwrap_or(usize::MAX).saturating_add(1))
+        .take(
+            usize::try_from(bound)
+                .unwrap_or(usize::MAX)
+                .saturating_add(1),
+        )
         .count() as u64;
     if let Some(min) = min.filter(|&min| len < min) {
         return Err(violation(path, Limit::MinLength(min), len.to_string()));

@@ -89,9 +89,10 @@ fn arg(api: &Api, ty: &Ty) -> (TokenStream, TokenStream) {
         // A body (or a parameter) that is a struct or a union: a union takes any of its
         // variants' payload types (`BulkWebsiteRequest` for `BulkGenerateRequest`).
         Ty::Named(name)
-            if api.types.named(name).is_some_and(|t| {
-                matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_))
-            }) =>
+            if api
+                .types
+                .named(name)
+                .is_some_and(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_))) =>
         {
             (quote!(impl Into<#rust>), quote!(.into()))
         }
@@ -473,8 +474,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let ret = return_type(op);
     let decode = decode(api, op, &op_static);
     let stream = pagination_stream(op);
-    let (validate_fn, validate_call) =
-        crate::emit::validate::builder(api, op, &op_static).unzip();
+    let (validate_fn, validate_call) = crate::emit::validate::builder(api, op, &op_static).unzip();
     let doc = format!(
         " Request builder for [`{}::{}`]: set optional inputs, then `.send().await`.",
         group.struct_name, op.method_name
@@ -526,7 +526,11 @@ fn list_setter_names<'a>(api: &'a Api, op: &'a Operation) -> Vec<(&'a str, &'a T
         .iter()
         .filter(|p| !p.required)
         .filter_map(|p| match resolved(&p.ty, &api.types) {
-            Ty::Vec(item) => Some((p.name.as_str(), item.as_ref(), scope.claim(format!("set_{}", p.name.trim_end_matches('_'))))),
+            Ty::Vec(item) => Some((
+                p.name.as_str(),
+                item.as_ref(),
+                scope.claim(format!("set_{}", p.name.trim_end_matches('_'))),
+            )),
             _ => None,
         })
         .collect()

@@ -79,7 +79,9 @@ fn type_has_checks(def: &TypeDef, all: &TypeTable, needs: &BTreeSet<String>) -> 
     let none = Limits::default();
     match &def.kind {
         TypeKind::Struct(s) => {
-            s.fields.iter().any(|f| has_checks(&f.ty, &f.limits, all, needs))
+            s.fields
+                .iter()
+                .any(|f| has_checks(&f.ty, &f.limits, all, needs))
                 || s.additional
                     .as_ref()
                     .is_some_and(|ty| has_checks(ty, &none, all, needs))
@@ -183,9 +185,14 @@ fn checks(
             let max = int_bound(limits.maximum, false);
             quote!(crate::runtime::check_integer(#path, i128::from(*#value), #min, #max)?;)
         }
-        Ty::Float(_) => {
+        Ty::Float(float) => {
             let (min, max) = (float_bound(limits.minimum), float_bound(limits.maximum));
-            quote!(crate::runtime::check_number(#path, f64::from(*#value), #min, #max)?;)
+            let number = if *float == "f64" {
+                quote!(*#value)
+            } else {
+                quote!(f64::from(*#value))
+            };
+            quote!(crate::runtime::check_number(#path, #number, #min, #max)?;)
         }
         Ty::Vec(inner) => {
             let count = (limits.min_items.is_some() || limits.max_items.is_some()).then(|| {
@@ -292,7 +299,15 @@ fn type_validate(
                 }
             });
             let extra = s.additional.as_ref().map(|ty| {
-                let each = checks(quote!(value), ty, &none, quote!(path.key(key)), all, needs, 0);
+                let each = checks(
+                    quote!(value),
+                    ty,
+                    &none,
+                    quote!(path.key(key)),
+                    all,
+                    needs,
+                    0,
+                );
                 if each.is_empty() {
                     each
                 } else {
