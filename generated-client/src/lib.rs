@@ -83,7 +83,8 @@ mod runtime;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, Page, RawRequest, Response,
+    ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput, Limit, Page,
+    RawRequest, Response,
     Result, RetryPolicy,
 };
 
@@ -96,8 +97,9 @@ pub use reqwest;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
-        ApiInfo, Auth, Operation, RawResponse, RequestOptions, cookie, decode_bytes, decode_empty,
-        decode_json, decode_text, decode_value, double_option, encode_path, join, paginate,
-        paginate_cursor, paginate_cursor_pages, paginate_pages, to_text,
+        ApiInfo, Auth, Operation, Path, RawResponse, RequestOptions, check_integer, check_items,
+        check_length, check_number, cookie, decode_bytes, decode_empty, decode_json, decode_text,
+        decode_value, double_option, encode_path, join, paginate, paginate_cursor,
+        paginate_cursor_pages, paginate_pages, to_text, validate,
     };
 }

@@ -130,6 +130,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
     let fallbacks = builder.fallbacks().to_vec();
     let types = builder.finish().map_err(|e| spec.locate(e))?;
     let response_types = reachable_from_responses(&types, &groups);
+    let validated = emit::validate::validated_types(&types, &groups);
     // Checked last, so that a reference the generator follows gets its own message first:
     // what remains are references nothing above looked at (error responses, examples...).
     parse::check_local_refs(spec)?;
@@ -147,6 +148,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         types,
         groups,
         response_types,
+        validated,
         fallbacks,
     })
 }
@@ -279,6 +281,7 @@ fn emit_file(
             };
             // Extended, not interpolated: `quote!` would copy the largest stream once more.
             tokens.extend(emit::types::emit(&api.types, &api.response_types));
+            tokens.extend(emit::validate::types(api));
             ("types.rs".to_owned(), tokens)
         }
         File::Client => ("mod.rs".to_owned(), emit::client::emit(api, config)),

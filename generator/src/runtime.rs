@@ -34,6 +34,7 @@ runtime_files!(
     "response.rs",
     "retry.rs",
     "serde_helpers.rs",
+    "validate.rs",
 );
 
 /// Packages the standalone crate depends on (`cargo_toml`): a crate with one of these names
@@ -148,7 +149,7 @@ mod generated;
 mod runtime;
 
 pub use generated::*;
-pub use runtime::{{ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, Page, RawRequest, Response, Result, RetryPolicy}};
+pub use runtime::{{ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput, Limit, Page, RawRequest, Response, Result, RetryPolicy}};
 
 /// The `reqwest` this crate is built on, for the types its API uses: `Method` and
 /// `StatusCode`, `header::HeaderMap`, and a `Client` for [`ClientBuilder::http_client`].
@@ -158,9 +159,10 @@ pub use reqwest;
 #[doc(hidden)]
 pub mod __private {{
     pub use crate::runtime::{{
-        ApiInfo, Auth, Operation, RawResponse, RequestOptions, cookie, decode_bytes, decode_empty,
+        ApiInfo, Auth, Operation, Path, RawResponse, RequestOptions, cookie, decode_bytes, decode_empty,
         decode_json, decode_value, decode_text, double_option, encode_path, join, to_text,
-        paginate, paginate_cursor, paginate_cursor_pages, paginate_pages,
+        paginate, paginate_cursor, paginate_cursor_pages, paginate_pages, check_integer,
+        check_items, check_length, check_number, validate,
     }};
 }}
 "#,

@@ -275,6 +275,21 @@ fn view(schema: &Schema) -> (View<'_>, Option<String>) {
     (v, owned_format)
 }
 
+/// `x-extensible-enum: [a, b]` on a string schema without `enum`: the values known so far
+/// of a set that may grow. JSON Schema still allows any string; the generated type is the
+/// same open enum as for `enum` (unknown values are kept in its catch-all variant).
+fn extensible_enum(v: &mut View<'_>) {
+    if !v.enumeration.is_empty() || !v.kind.is_none_or(|k| k == "string") {
+        return;
+    }
+    let Some(Value::Array(values)) = v.data.extensions.get("x-extensible-enum") else {
+        return;
+    };
+    if !values.is_empty() && values.iter().all(Value::is_string) {
+        v.enumeration = values.clone();
+    }
+}
+
 fn length_notes(notes: &mut Vec<String>, min: Option<usize>, max: Option<usize>) {
     if let Some(min) = min {
         notes.push(format!("Minimum length: {min}"));
@@ -597,6 +612,81 @@ impl<'s> TypeBuilder<'s> {
         })
     }
 
+    /// The limits a schema position declares (following `$ref`s; into array items and map
+    /// values). Keywords the generator does not check (`pattern`, `multipleOf`,
+    /// `uniqueItems`, `minProperties`...) are left out; so is a schema that does not resolve
+    /// (its conversion reports that).
+    pub fn limits(&self, sref: SchemaRef<'s>, pointer: &str) -> crate::ir::Limits {
+        self.limits_at(sref, pointer, 0)
+    }
+
+    fn limits_at(&self, sref: SchemaRef<'s>, pointer: &str, depth: usize) -> crate::ir::Limits {
+        use crate::ir::Limits;
+        let mut out = Limits::default();
+        if depth > MAX_DEPTH {
+            return out;
+        }
+        let Ok((schema, at)) = self.resolve(sref, pointer) else {
+            return out;
+        };
+        let count = |n: Option<usize>| n.map(|n| n as u64);
+        let mut nested: Option<(SchemaRef<'s>, String)> = None;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                out.min_length = count(s.min_length);
+                out.max_length = count(s.max_length);
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                out.minimum = n.minimum.map(|m| (m, n.exclusive_minimum));
+                out.maximum = n.maximum.map(|m| (m, n.exclusive_maximum));
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                out.minimum = i.minimum.map(|m| (m as f64, i.exclusive_minimum));
+                out.maximum = i.maximum.map(|m| (m as f64, i.exclusive_maximum));
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                out.min_items = count(a.min_items);
+                out.max_items = count(a.max_items);
+                nested = a
+                    .items
+                    .as_ref()
+                    .map(|i| (i.into(), push_pointer(&at, "items")));
+            }
+            SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
+                if let Some(AdditionalProperties::Schema(s)) = &o.additional_properties {
+                    nested = Some((s.as_ref().into(), push_pointer(&at, "additionalProperties")));
+                }
+            }
+            SchemaKind::Any(a) => {
+                let is = |t: &str| a.typ.as_deref().is_none_or(|k| k == t);
+                if is("string") {
+                    out.min_length = count(a.min_length);
+                    out.max_length = count(a.max_length);
+                }
+                if is("number") || is("integer") {
+                    out.minimum = a.minimum.map(|m| (m, a.exclusive_minimum.unwrap_or(false)));
+                    out.maximum = a.maximum.map(|m| (m, a.exclusive_maximum.unwrap_or(false)));
+                }
+                if is("array") {
+                    out.min_items = count(a.min_items);
+                    out.max_items = count(a.max_items);
+                    nested = a
+                        .items
+                        .as_ref()
+                        .map(|i| (i.into(), push_pointer(&at, "items")));
+                }
+            }
+            _ => {}
+        }
+        if let Some((inner, inner_at)) = nested {
+            let inner = self.limits_at(inner, &inner_at, depth + 1);
+            if !inner.is_empty() {
+                out.items = Some(Box::new(inner));
+            }
+        }
+        out
+    }
+
     /// Converts a schema position into a type, naming new types from `hint`.
     pub fn convert(&mut self, sref: SchemaRef<'s>, hint: &str, pointer: &str) -> Result<Converted> {
         self.spend(1, pointer)?;
@@ -673,7 +763,8 @@ impl<'s> TypeBuilder<'s> {
         named: Option<String>,
         component_key: Option<&str>,
     ) -> Result<Converted> {
-        let (v, format) = view(schema);
+        let (mut v, format) = view(schema);
+        extensible_enum(&mut v);
         let nullable = v.data.nullable;
         let doc = schema_doc(v.data, &v.notes, format.as_deref());
         if let Some(d) = &v.data.discriminator {
@@ -954,6 +1045,7 @@ impl<'s> TypeBuilder<'s> {
         for (wire, sref, ptr) in props {
             let field_name = scope.claim(naming::snake(wire));
             let converted = self.convert(*sref, &format!("{name}{}", naming::pascal(wire)), ptr)?;
+            let limits = self.limits(*sref, ptr);
             let (doc, read_only, write_only, deprecated) = match sref {
                 SchemaRef::Item(s) => {
                     let (pv, format) = view(s);
@@ -988,6 +1080,7 @@ impl<'s> TypeBuilder<'s> {
                 deprecated,
                 boxed: false,
                 doc,
+                limits,
             });
         }
         // The pointer is where the schema sits (for an `allOf`, inside the member it came

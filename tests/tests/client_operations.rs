@@ -15,7 +15,7 @@ use prolinksqr::types::{
     BackgroundOptions, BulkGenerateRequest, BulkVcardRequest, BulkWebsiteRequest, CornerDotType,
     CornerSquareType, CornersDotOptions, CornersSquareOptions, CreateCafeRequest,
     CreateLinkRequest, CrossOrigin, DotType, DotsOptions, ErrorCorrectionLevel, Folder,
-    FolderRequest, ImageOptions, Link, LinkConfigurations, ListLinksSortBy,
+    FolderRequest, ImageOptions, Link, LinkConfigurations, LinkType, ListLinksSortBy,
     PatchLinkQrOptionsRequest, QrEncodingOptions, QrMode, QrOptions, QrRenderType, TemplateRequest,
     UpdateCafeRequest, UpdateCafeThemeRequest, UpdateLinkRequest, VcardRecord, WebsiteRecord,
 };
@@ -315,8 +315,9 @@ async fn list_links_sends_every_query_parameter_and_returns_the_page() {
         .size(50)
         .search("summer sale & more")
         .folder("0c8f...e21")
-        .qr_type(["website", "vcard"])
-        .status(["active", "paused"])
+        .qr_type("website")
+        .qr_type(LinkType::Vcard)
+        .set_status(["active", "paused"])
         .only_favorites()
         .sort_by(ListLinksSortBy::MostRecent)
         .send()

@@ -60,6 +60,7 @@ fixtures!(
     formats,
     json_bodies,
     json_in_yaml,
+    limits,
     multipart,
     multipart_shapes,
     naming_collisions,

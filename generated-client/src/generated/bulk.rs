@@ -46,12 +46,12 @@ impl Bulk {
     /// ```
     pub fn generate(
         &self,
-        body: crate::generated::types::BulkGenerateRequest,
+        body: impl Into<crate::generated::types::BulkGenerateRequest>,
     ) -> BulkGenerate {
         BulkGenerate {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
-            body,
+            body: body.into(),
         }
     }
 }
@@ -113,6 +113,7 @@ impl BulkGenerate {
     ) -> crate::runtime::Result<
         crate::runtime::Response<crate::generated::types::UntypedResponse>,
     > {
+        self.validate()?;
         let raw = self
             .client
             .execute_with(
@@ -125,6 +126,21 @@ impl BulkGenerate {
         crate::runtime::Response::decode(
             raw,
             |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &BULK_GENERATE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
         )
     }
 }

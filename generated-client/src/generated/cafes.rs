@@ -71,12 +71,12 @@ impl Cafes {
     /// ```
     pub fn create(
         &self,
-        body: crate::generated::types::CreateCafeRequest,
+        body: impl Into<crate::generated::types::CreateCafeRequest>,
     ) -> CreateCafe {
         CreateCafe {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
-            body,
+            body: body.into(),
         }
     }
     /// Get one cafe
@@ -143,13 +143,13 @@ impl Cafes {
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::UpdateCafeRequest,
+        body: impl Into<crate::generated::types::UpdateCafeRequest>,
     ) -> UpdateCafe {
         UpdateCafe {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
     /// Delete a cafe
@@ -252,13 +252,13 @@ impl Cafes {
     pub fn update_theme(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::UpdateCafeThemeRequest,
+        body: impl Into<crate::generated::types::UpdateCafeThemeRequest>,
     ) -> UpdateCafeTheme {
         UpdateCafeTheme {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
 }
@@ -387,6 +387,7 @@ impl CreateCafe {
     ) -> crate::runtime::Result<
         crate::runtime::Response<crate::generated::types::UntypedResponse>,
     > {
+        self.validate()?;
         let raw = self
             .client
             .execute_with(
@@ -399,6 +400,21 @@ impl CreateCafe {
         crate::runtime::Response::decode(
             raw,
             |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &CREATE_CAFE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
         )
     }
 }
@@ -530,6 +546,7 @@ impl UpdateCafe {
     ) -> crate::runtime::Result<
         crate::runtime::Response<crate::generated::types::UntypedResponse>,
     > {
+        self.validate()?;
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
@@ -543,6 +560,21 @@ impl UpdateCafe {
         crate::runtime::Response::decode(
             raw,
             |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &UPDATE_CAFE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
         )
     }
 }

@@ -70,11 +70,14 @@ impl Folders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::generated::types::FolderRequest) -> CreateFolder {
+    pub fn create(
+        &self,
+        body: impl Into<crate::generated::types::FolderRequest>,
+    ) -> CreateFolder {
         CreateFolder {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
-            body,
+            body: body.into(),
         }
     }
     /// Get a folder
@@ -142,13 +145,13 @@ impl Folders {
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::FolderRequest,
+        body: impl Into<crate::generated::types::FolderRequest>,
     ) -> UpdateFolder {
         UpdateFolder {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
     /// Delete a folder
@@ -314,6 +317,7 @@ impl CreateFolder {
     ) -> crate::runtime::Result<
         crate::runtime::Response<crate::generated::types::Folder>,
     > {
+        self.validate()?;
         let raw = self
             .client
             .execute_with(
@@ -331,6 +335,21 @@ impl CreateFolder {
                     raw,
                 )?;
                 Ok(body.data)
+            },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &CREATE_FOLDER,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
             },
         )
     }
@@ -466,6 +485,7 @@ impl UpdateFolder {
     ) -> crate::runtime::Result<
         crate::runtime::Response<crate::generated::types::Folder>,
     > {
+        self.validate()?;
         let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
         let raw = self
@@ -485,6 +505,21 @@ impl UpdateFolder {
                     raw,
                 )?;
                 Ok(body.data)
+            },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &UPDATE_FOLDER,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
             },
         )
     }

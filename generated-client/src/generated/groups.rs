@@ -400,6 +400,7 @@ impl CreateGroup {
     ) -> crate::runtime::Result<
         crate::runtime::Response<crate::generated::types::UntypedResponse>,
     > {
+        self.validate()?;
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
             .concat();
         let raw = self
@@ -426,6 +427,26 @@ impl CreateGroup {
         crate::runtime::Response::decode(
             raw,
             |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &CREATE_GROUP,
+            || {
+                {
+                    let value = &self.name;
+                    crate::runtime::check_length(
+                        crate::runtime::Path::named("name"),
+                        value,
+                        Some(1),
+                        Some(255),
+                    )?;
+                }
+                Ok(())
+            },
         )
     }
 }
@@ -662,6 +683,7 @@ impl UpdateGroup {
     ) -> crate::runtime::Result<
         crate::runtime::Response<crate::generated::types::UntypedResponse>,
     > {
+        self.validate()?;
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -695,6 +717,25 @@ impl UpdateGroup {
         crate::runtime::Response::decode(
             raw,
             |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &UPDATE_GROUP,
+            || {
+                if let Some(value) = &self.name {
+                    crate::runtime::check_length(
+                        crate::runtime::Path::named("name"),
+                        value,
+                        Some(1),
+                        Some(255),
+                    )?;
+                }
+                Ok(())
+            },
         )
     }
 }

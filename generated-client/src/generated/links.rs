@@ -87,12 +87,12 @@ impl Links {
     /// ```
     pub fn create(
         &self,
-        body: crate::generated::types::CreateLinkRequest,
+        body: impl Into<crate::generated::types::CreateLinkRequest>,
     ) -> CreateLink {
         CreateLink {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
-            body,
+            body: body.into(),
         }
     }
     /// Get a link
@@ -162,13 +162,13 @@ impl Links {
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::UpdateLinkRequest,
+        body: impl Into<crate::generated::types::UpdateLinkRequest>,
     ) -> UpdateLink {
         UpdateLink {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
     /// Delete a link
@@ -236,13 +236,13 @@ impl Links {
     pub fn patch_qr_options(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::PatchLinkQrOptionsRequest,
+        body: impl Into<crate::generated::types::PatchLinkQrOptionsRequest>,
     ) -> PatchLinkQrOptions {
         PatchLinkQrOptions {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
     /// Archive a link
@@ -437,7 +437,7 @@ pub struct ListLinks {
     size: Option<i64>,
     search: Option<String>,
     folder: Option<String>,
-    qr_type: Option<Vec<String>>,
+    qr_type: Option<Vec<crate::generated::types::LinkType>>,
     status: Option<Vec<String>>,
     only_favorites: Option<bool>,
     sort_by: Option<crate::generated::types::ListLinksSortBy>,
@@ -468,16 +468,36 @@ impl ListLinks {
         self
     }
     /// Comma-separated list of link types, e.g. `website,vcard` (sent as one parameter, not repeated).
+    ///
+    /// Adds one value; call it again for more. [`set_qr_type`](Self::set_qr_type) sets them all at once.
     pub fn qr_type(
         mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
+        value: impl Into<crate::generated::types::LinkType>,
     ) -> Self {
-        self.qr_type = Some(value.into_iter().map(Into::into).collect());
+        self.qr_type.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets every value of `qr_type` at once, replacing those added before (see [`qr_type`](Self::qr_type)).
+    pub fn set_qr_type(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::generated::types::LinkType>>,
+    ) -> Self {
+        self.qr_type = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Comma-separated list of statuses (sent as one parameter, not repeated). The allowed status values are not documented.
-    pub fn status(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.status = Some(value.into_iter().map(Into::into).collect());
+    ///
+    /// Adds one value; call it again for more. [`set_status`](Self::set_status) sets them all at once.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets every value of `status` at once, replacing those added before (see [`status`](Self::status)).
+    pub fn set_status(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.status = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// When set, returns only favorited links. Send `only_favorites=true`; omit the parameter to list every link.
@@ -537,6 +557,7 @@ impl ListLinks {
     ) -> crate::runtime::Result<
         crate::runtime::Response<crate::runtime::Page<crate::generated::types::Link>>,
     > {
+        self.validate()?;
         let raw = self
             .client
             .execute_with(
@@ -612,6 +633,33 @@ impl ListLinks {
     > {
         let start = self.page.unwrap_or(1);
         crate::runtime::paginate_pages(start, move |page| self.clone().page(page).send())
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &LIST_LINKS,
+            || {
+                if let Some(value) = &self.page {
+                    crate::runtime::check_integer(
+                        crate::runtime::Path::named("page"),
+                        i128::from(*value),
+                        Some((1, false)),
+                        None,
+                    )?;
+                }
+                if let Some(value) = &self.size {
+                    crate::runtime::check_integer(
+                        crate::runtime::Path::named("size"),
+                        i128::from(*value),
+                        Some((1, false)),
+                        Some((1000, false)),
+                    )?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static CREATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -965,6 +1013,7 @@ impl PatchLinkQrOptions {
     ) -> crate::runtime::Result<
         crate::runtime::Response<crate::generated::types::UntypedResponse>,
     > {
+        self.validate()?;
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
@@ -978,6 +1027,21 @@ impl PatchLinkQrOptions {
         crate::runtime::Response::decode(
             raw,
             |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &PATCH_LINK_QR_OPTIONS,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
         )
     }
 }

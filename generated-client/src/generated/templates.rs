@@ -73,12 +73,12 @@ impl Templates {
     /// ```
     pub fn create(
         &self,
-        body: crate::generated::types::TemplateRequest,
+        body: impl Into<crate::generated::types::TemplateRequest>,
     ) -> CreateTemplate {
         CreateTemplate {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
-            body,
+            body: body.into(),
         }
     }
     /// Get a template
@@ -145,13 +145,13 @@ impl Templates {
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::TemplateRequest,
+        body: impl Into<crate::generated::types::TemplateRequest>,
     ) -> UpdateTemplate {
         UpdateTemplate {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
     /// Delete a template
@@ -318,6 +318,7 @@ impl CreateTemplate {
     ) -> crate::runtime::Result<
         crate::runtime::Response<crate::generated::types::UntypedResponse>,
     > {
+        self.validate()?;
         let raw = self
             .client
             .execute_with(
@@ -330,6 +331,21 @@ impl CreateTemplate {
         crate::runtime::Response::decode(
             raw,
             |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &CREATE_TEMPLATE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
         )
     }
 }
@@ -462,6 +478,7 @@ impl UpdateTemplate {
     ) -> crate::runtime::Result<
         crate::runtime::Response<crate::generated::types::UntypedResponse>,
     > {
+        self.validate()?;
         let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
         let raw = self
@@ -476,6 +493,21 @@ impl UpdateTemplate {
         crate::runtime::Response::decode(
             raw,
             |raw| { Ok(crate::runtime::decode_value(raw)) },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &UPDATE_TEMPLATE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
         )
     }
 }

@@ -152,10 +152,96 @@ impl Error {
         self
     }
 }
-/// Link type. An open string: the documentation's list of link types was cut off. Values evidenced by the docs: `website`, `vcard`, `product`, `sms` (WiFi is mentioned in prose, its value is unknown).
+/// Link type. The documentation's full list of link types was cut off; the values it evidences are listed, and any other value is kept as is.
 ///
-/// - Inferred, not documented: Full list of link types NOT FOUND; open string instead of an enum.
-pub type LinkType = String;
+/// - Inferred, not documented: Full list of link types NOT FOUND; the evidenced values (`website`, `vcard` from examples and the `qr_type` example, `product`, `sms` from the bulk-generate types) are listed in `x-extensible-enum`, so any other string stays valid. WiFi is mentioned in prose, its value is unknown.
+///
+/// Values this version does not know decode as the catch-all variant instead of failing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LinkType {
+    /// `website`
+    Website,
+    /// `vcard`
+    Vcard,
+    /// `product`
+    Product,
+    /// `sms`
+    Sms,
+    /// A value not known when this crate was generated.
+    Other(String),
+}
+impl LinkType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Website => "website",
+            Self::Vcard => "vcard",
+            Self::Product => "product",
+            Self::Sms => "sms",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl std::fmt::Display for LinkType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LinkType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "website" => Self::Website,
+                "vcard" => Self::Vcard,
+                "product" => Self::Product,
+                "sms" => Self::Sms,
+                other => Self::Other(other.to_owned()),
+            },
+        )
+    }
+}
+impl From<&str> for LinkType {
+    fn from(value: &str) -> Self {
+        match value.parse() {
+            Ok(v) => v,
+            Err(never) => match never {}
+        }
+    }
+}
+impl From<String> for LinkType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "website" => Self::Website,
+            "vcard" => Self::Vcard,
+            "product" => Self::Product,
+            "sms" => Self::Sms,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for LinkType {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl serde::Serialize for LinkType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LinkType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
 /// A dynamic link, as returned by `GET /links` and `GET /links/{id}`. Only the fields shown in the documented examples are typed; the docs imply more (e.g. a favorite flag and scan counts), which are kept as extra properties.
 ///
 /// - Inferred, not documented: Fields beyond the examples NOT FOUND; `folder_id`, `created_at`, `updated_at`, `meta_data` and `qr_options` are optional because the get example omits some of them.
@@ -205,7 +291,7 @@ impl Link {
         dynamic_link_id: impl Into<String>,
         full_dynamic_url: impl Into<String>,
         name: impl Into<String>,
-        type_: impl Into<String>,
+        type_: impl Into<LinkType>,
     ) -> Self {
         Self {
             dynamic_link_id: dynamic_link_id.into(),
@@ -291,7 +377,7 @@ pub struct CreateLinkRequest {
 #[allow(deprecated)]
 impl CreateLinkRequest {
     /// A value with the required fields set (`name`, `type_`); the others unset.
-    pub fn new(name: impl Into<String>, type_: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<String>, type_: impl Into<LinkType>) -> Self {
         Self {
             name: name.into(),
             type_: type_.into(),
@@ -429,7 +515,7 @@ impl UpdateLinkRequest {
         self
     }
     /// Sets [`type_`](Self::type_).
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<LinkType>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -694,6 +780,20 @@ impl From<&str> for QrRenderType {
         }
     }
 }
+impl From<String> for QrRenderType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "canvas" => Self::Canvas,
+            "svg" => Self::Svg,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for QrRenderType {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl serde::Serialize for QrRenderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -820,6 +920,22 @@ impl From<&str> for QrMode {
         }
     }
 }
+impl From<String> for QrMode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "Numeric" => Self::Numeric,
+            "Alphanumeric" => Self::Alphanumeric,
+            "Byte" => Self::Byte,
+            "Kanji" => Self::Kanji,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for QrMode {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl serde::Serialize for QrMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -893,6 +1009,22 @@ impl From<&str> for ErrorCorrectionLevel {
             Ok(v) => v,
             Err(never) => match never {}
         }
+    }
+}
+impl From<String> for ErrorCorrectionLevel {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "L" => Self::L,
+            "M" => Self::M,
+            "Q" => Self::Q,
+            "H" => Self::H,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for ErrorCorrectionLevel {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl serde::Serialize for ErrorCorrectionLevel {
@@ -1008,6 +1140,24 @@ impl From<&str> for DotType {
         }
     }
 }
+impl From<String> for DotType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "square" => Self::Square,
+            "dots" => Self::Dots,
+            "rounded" => Self::Rounded,
+            "extra-rounded" => Self::ExtraRounded,
+            "classy" => Self::Classy,
+            "classy-rounded" => Self::ClassyRounded,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for DotType {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl serde::Serialize for DotType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1109,6 +1259,21 @@ impl From<&str> for CornerSquareType {
         }
     }
 }
+impl From<String> for CornerSquareType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "square" => Self::Square,
+            "dot" => Self::Dot,
+            "extra-rounded" => Self::ExtraRounded,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for CornerSquareType {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl serde::Serialize for CornerSquareType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1204,6 +1369,20 @@ impl From<&str> for CornerDotType {
             Ok(v) => v,
             Err(never) => match never {}
         }
+    }
+}
+impl From<String> for CornerDotType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "square" => Self::Square,
+            "dot" => Self::Dot,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for CornerDotType {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl serde::Serialize for CornerDotType {
@@ -1355,6 +1534,20 @@ impl From<&str> for CrossOrigin {
             Ok(v) => v,
             Err(never) => match never {}
         }
+    }
+}
+impl From<String> for CrossOrigin {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "anonymous" => Self::Anonymous,
+            "use-credentials" => Self::UseCredentials,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for CrossOrigin {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl serde::Serialize for CrossOrigin {
@@ -1598,10 +1791,15 @@ impl BulkVcardRequest {
 #[non_exhaustive]
 pub struct WebsiteRecord {
     /// Link name.
+    ///
+    /// - Minimum length: 1
+    /// - Inferred, not documented: minLength 1 inferred from "required"; no length limits documented.
     pub name: String,
     /// Destination URL.
     ///
     /// - Format: `uri`
+    /// - Minimum length: 1
+    /// - Inferred, not documented: minLength 1 inferred from "required"; no length limits documented.
     pub url: String,
 }
 #[allow(deprecated)]
@@ -1619,8 +1817,14 @@ impl WebsiteRecord {
 #[non_exhaustive]
 pub struct ProductRecord {
     /// Link name.
+    ///
+    /// - Minimum length: 1
+    /// - Inferred, not documented: minLength 1 inferred from "required"; no length limits documented.
     pub name: String,
     /// Product name.
+    ///
+    /// - Minimum length: 1
+    /// - Inferred, not documented: minLength 1 inferred from "required"; no length limits documented.
     #[serde(rename = "productName")]
     pub product_name: String,
     /// Product description.
@@ -1690,8 +1894,14 @@ impl ProductRecord {
 #[non_exhaustive]
 pub struct SmsRecord {
     /// Link name.
+    ///
+    /// - Minimum length: 1
+    /// - Inferred, not documented: minLength 1 inferred from "required"; no length limits documented.
     pub name: String,
     /// Phone number.
+    ///
+    /// - Minimum length: 1
+    /// - Inferred, not documented: minLength 1 inferred from "required"; no length limits documented.
     pub phone: String,
 }
 #[allow(deprecated)]
@@ -1709,16 +1919,26 @@ impl SmsRecord {
 #[non_exhaustive]
 pub struct VcardRecord {
     /// Link name.
+    ///
+    /// - Minimum length: 1
+    /// - Inferred, not documented: minLength 1 inferred from "required"; no length limits documented.
     pub name: String,
-    /// `firstName`
+    /// - Minimum length: 1
+    /// - Inferred, not documented: minLength 1 inferred from "required"; no length limits documented.
     #[serde(rename = "firstName")]
     pub first_name: String,
-    /// `lastName`
+    /// - Minimum length: 1
+    /// - Inferred, not documented: minLength 1 inferred from "required"; no length limits documented.
     #[serde(rename = "lastName")]
     pub last_name: String,
     /// Contact (not further described by the docs).
+    ///
+    /// - Minimum length: 1
+    /// - Inferred, not documented: minLength 1 inferred from "required"; no length limits documented.
     pub contact: String,
     /// - Format: `email`
+    /// - Minimum length: 1
+    /// - Inferred, not documented: minLength 1 inferred from "required"; no length limits documented.
     pub email: String,
     /// `phone`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2042,6 +2262,22 @@ impl From<&str> for ListLinksSortBy {
         }
     }
 }
+impl From<String> for ListLinksSortBy {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "most_recent" => Self::MostRecent,
+            "name" => Self::Name,
+            "last_modified" => Self::LastModified,
+            "most_visited" => Self::MostVisited,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for ListLinksSortBy {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl serde::Serialize for ListLinksSortBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -2056,5 +2292,350 @@ impl<'de> serde::Deserialize<'de> for ListLinksSortBy {
             str,
         > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
+    }
+}
+#[allow(deprecated)]
+impl PatchLinkQrOptionsRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.qr_options;
+            value.validate(path.field("qrOptions"))?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl QrOptions {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.margin {
+            crate::runtime::check_integer(
+                path.field("margin"),
+                i128::from(*value),
+                Some((0, false)),
+                None,
+            )?;
+        }
+        if let Some(value) = &self.qr_options {
+            value.validate(path.field("qrOptions"))?;
+        }
+        if let Some(value) = &self.image_options {
+            value.validate(path.field("imageOptions"))?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl QrEncodingOptions {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.type_number {
+            crate::runtime::check_integer(
+                path.field("typeNumber"),
+                i128::from(*value),
+                Some((0, false)),
+                Some((40, false)),
+            )?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl ImageOptions {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.image_size {
+            crate::runtime::check_number(
+                path.field("imageSize"),
+                *value,
+                Some((0.0, false)),
+                Some((1.0, false)),
+            )?;
+        }
+        if let Some(value) = &self.margin {
+            crate::runtime::check_integer(
+                path.field("margin"),
+                i128::from(*value),
+                Some((0, false)),
+                None,
+            )?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl FolderRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.name;
+            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl TemplateRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.qr_options {
+            value.validate(path.field("qrOptions"))?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl BulkGenerateRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        match self {
+            Self::Website(value) => {
+                value.validate(path)?;
+            }
+            Self::Product(value) => {
+                value.validate(path)?;
+            }
+            Self::Sms(value) => {
+                value.validate(path)?;
+            }
+            Self::Vcard(value) => {
+                value.validate(path)?;
+            }
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl BulkWebsiteRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.data;
+            {
+                let path = path.field("data");
+                crate::runtime::check_items(path, value.len(), Some(1), Some(1200))?;
+                for (index0, item0) in value.iter().enumerate() {
+                    item0.validate(path.index(index0))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl BulkProductRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.data;
+            {
+                let path = path.field("data");
+                crate::runtime::check_items(path, value.len(), Some(1), Some(1200))?;
+                for (index0, item0) in value.iter().enumerate() {
+                    item0.validate(path.index(index0))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl BulkSmsRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.data;
+            {
+                let path = path.field("data");
+                crate::runtime::check_items(path, value.len(), Some(1), Some(1200))?;
+                for (index0, item0) in value.iter().enumerate() {
+                    item0.validate(path.index(index0))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl BulkVcardRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.data;
+            {
+                let path = path.field("data");
+                crate::runtime::check_items(path, value.len(), Some(1), Some(1200))?;
+                for (index0, item0) in value.iter().enumerate() {
+                    item0.validate(path.index(index0))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl WebsiteRecord {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.name;
+            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.url;
+            crate::runtime::check_length(path.field("url"), value, Some(1), None)?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl ProductRecord {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.name;
+            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.product_name;
+            crate::runtime::check_length(
+                path.field("productName"),
+                value,
+                Some(1),
+                None,
+            )?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl SmsRecord {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.name;
+            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.phone;
+            crate::runtime::check_length(path.field("phone"), value, Some(1), None)?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl VcardRecord {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.name;
+            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.first_name;
+            crate::runtime::check_length(path.field("firstName"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.last_name;
+            crate::runtime::check_length(path.field("lastName"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.contact;
+            crate::runtime::check_length(path.field("contact"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.email;
+            crate::runtime::check_length(path.field("email"), value, Some(1), None)?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl CreateCafeRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.name;
+            crate::runtime::check_length(path.field("name"), value, Some(1), Some(255))?;
+        }
+        if let Some(value) = &self.description {
+            crate::runtime::check_length(
+                path.field("description"),
+                value,
+                None,
+                Some(2000),
+            )?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl UpdateCafeRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.name {
+            crate::runtime::check_length(path.field("name"), value, Some(1), Some(255))?;
+        }
+        if let Some(value) = &self.description {
+            crate::runtime::check_length(
+                path.field("description"),
+                value,
+                None,
+                Some(2000),
+            )?;
+        }
+        Ok(())
     }
 }

@@ -41,6 +41,8 @@ pub(super) struct Inner {
     pub(super) retry: RetryPolicy,
     /// Largest 2xx body read, in bytes.
     pub(super) max_response_body: u64,
+    /// Whether documented input limits are checked before sending.
+    pub(super) validate_inputs: bool,
     pub(super) api: &'static ApiInfo,
     /// Built once rather than per request. A value that cannot be sent (possible only through
     /// [`Client::new`], which does not validate) makes each request fail with its message.

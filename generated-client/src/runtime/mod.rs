@@ -19,6 +19,7 @@ mod reply;
 mod response;
 mod retry;
 mod serde_helpers;
+mod validate;
 
 pub use api::{ApiInfo, Auth, Operation};
 pub use builder::ClientBuilder;
@@ -35,3 +36,6 @@ pub use response::{
 };
 pub use retry::RetryPolicy;
 pub use serde_helpers::double_option;
+pub use validate::{
+    InvalidInput, Limit, Path, check_integer, check_items, check_length, check_number, validate,
+};

@@ -4,6 +4,7 @@ pub mod client;
 pub mod docs;
 pub mod operations;
 pub mod types;
+pub mod validate;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

@@ -86,6 +86,16 @@ fn arg(api: &Api, ty: &Ty) -> (TokenStream, TokenStream) {
         Ty::Named(_) if text_kind(api, ty) == Text::Display => {
             (quote!(impl Into<#rust>), quote!(.into()))
         }
+        // A body (or a parameter) that is a struct or a union: a union takes any of its
+        // variants' payload types (`BulkWebsiteRequest` for `BulkGenerateRequest`).
+        Ty::Named(name)
+            if api
+                .types
+                .named(name)
+                .is_some_and(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_))) =>
+        {
+            (quote!(impl Into<#rust>), quote!(.into()))
+        }
         _ => (rust, quote!()),
     }
 }
@@ -412,7 +422,15 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             quote!(#fname: Option<#ty>,)
         }
     });
+    let list_setters = list_setter_names(api, op);
     let setters = fields.iter().filter(|f| !f.required).map(|f| {
+        if let Some((item, set_name)) = list_setters
+            .iter()
+            .find(|(name, _, _)| *name == f.name)
+            .map(|(_, item, set)| (item, set))
+        {
+            return list_setters_of(api, f, item, set_name);
+        }
         let fname = ident(&f.name);
         let (ty, convert) = f
             .setter_arg
@@ -459,6 +477,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let stream = pagination_stream(op);
     let pages = page_stream(op);
     let control = control_methods();
+    let (validate_fn, validate_call) = crate::emit::validate::builder(api, op, &op_static).unzip();
     let doc = format!(
         " Request builder for [`{}::{}`]: set optional inputs, then `.send().await`.",
         group.struct_name, op.method_name
@@ -494,6 +513,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             /// Sends the request and returns the decoded response with its status and
             /// headers.
             pub async fn send_response(self) -> crate::runtime::Result<crate::runtime::Response<#ret>> {
+                #validate_call
                 #path_let
                 let raw = self.client.execute_with(&#op_static, #path_arg, &self.options, |request| #build).await?;
                 crate::runtime::Response::decode(raw, |raw| { #decode })
@@ -502,6 +522,80 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             #stream
 
             #pages
+            #validate_fn
+        }
+    }
+}
+
+/// Optional array parameters (by name) with their item type, and the name of the setter
+/// that replaces every value: `set_{name}`, or a numbered variant when that name is taken
+/// by another input's setter (claimed in parameter order, so the result is deterministic).
+fn list_setter_names<'a>(api: &'a Api, op: &'a Operation) -> Vec<(&'a str, &'a Ty, String)> {
+    let taken: Vec<String> = builder_fields(op).into_iter().map(|f| f.name).collect();
+    let mut reserved: Vec<&str> = taken.iter().map(String::as_str).collect();
+    reserved.extend([
+        "client",
+        "options",
+        "send",
+        "send_response",
+        "stream",
+        "pages",
+        "timeout",
+        "header",
+        "retry",
+        "validate",
+        "body",
+    ]);
+    let mut scope = crate::naming::Scope::with_reserved(&reserved);
+    op.params
+        .iter()
+        .filter(|p| !p.required)
+        .filter_map(|p| match resolved(&p.ty, &api.types) {
+            Ty::Vec(item) => Some((
+                p.name.as_str(),
+                item.as_ref(),
+                scope.claim(format!("set_{}", p.name.trim_end_matches('_'))),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `.x(value)`, which adds one value to an array parameter and may be called again, and
+/// `.set_x(values)`, which replaces them all.
+fn list_setters_of(api: &Api, f: &BuilderField, item: &Ty, set_name: &str) -> TokenStream {
+    let fname = ident(&f.name);
+    let set = ident(set_name);
+    let (item_ty, convert) = arg(api, item);
+    let mut lines = f.doc.clone();
+    if lines.is_empty() {
+        lines.push(format!("Adds a value to `{}`.", f.name));
+    }
+    docs::paragraph_break(&mut lines);
+    lines.push(format!(
+        "Adds one value; call it again for more. [`{set_name}`](Self::{set_name}) sets them all at once."
+    ));
+    let add_doc = docs::attrs(&lines);
+    let set_doc = format!(
+        " Sets every value of `{}` at once, replacing those added before (see [`{}`](Self::{})).",
+        f.name, f.name, f.name
+    );
+    let collect = if convert.is_empty() {
+        quote!(values.into_iter().collect())
+    } else {
+        quote!(values.into_iter().map(Into::into).collect())
+    };
+    quote! {
+        #add_doc
+        pub fn #fname(mut self, value: #item_ty) -> Self {
+            self.#fname.get_or_insert_with(Vec::new).push(value #convert);
+            self
+        }
+
+        #[doc = #set_doc]
+        pub fn #set(mut self, values: impl IntoIterator<Item = #item_ty>) -> Self {
+            self.#fname = Some(#collect);
+            self
         }
     }
 }

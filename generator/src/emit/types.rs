@@ -306,10 +306,14 @@ fn emit_string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> Toke
         let v = ident(v);
         quote!(Self::#v => #wire,)
     });
-    let from_str = e.variants.iter().map(|(v, wire)| {
-        let v = ident(v);
-        quote!(#wire => Self::#v,)
-    });
+    let from_str: Vec<TokenStream> = e
+        .variants
+        .iter()
+        .map(|(v, wire)| {
+            let v = ident(v);
+            quote!(#wire => Self::#v,)
+        })
+        .collect();
     let derive_default = e.default.map(|_| quote!(Default,));
     quote! {
         #doc
@@ -356,6 +360,21 @@ fn emit_string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> Toke
                     Ok(v) => v,
                     Err(never) => match never {},
                 }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_str)*
+                    _ => Self::#other(value),
+                }
+            }
+        }
+
+        impl From<&String> for #name {
+            fn from(value: &String) -> Self {
+                Self::from(value.as_str())
             }
         }
 
