@@ -26,6 +26,9 @@ pub struct Api {
     /// Names of the types that can arrive in a response (directly or nested): only those
     /// need to tolerate values this version does not know.
     pub response_types: std::collections::BTreeSet<String>,
+    /// Names of the inferred models: decoded leniently, keeping their JSON (see
+    /// [`crate::inferred`]).
+    pub inferred_models: std::collections::BTreeSet<String>,
     /// Schemas, bodies and responses the generator could not type, generated as raw JSON or
     /// bytes instead: why, and where.
     pub fallbacks: Vec<crate::Error>,
@@ -386,6 +389,9 @@ pub struct Operation {
     pub cursor: Option<Cursor>,
     /// The documented error responses with a JSON body, in spec order.
     pub errors: Vec<ErrorResponse>,
+    /// The success value is an inferred model (or a list or page of them) and is decoded
+    /// leniently: never an error (see [`crate::inferred`]).
+    pub lenient: bool,
 }
 
 /// Where a parameter goes.

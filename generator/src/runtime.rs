@@ -153,6 +153,10 @@ pub mod __private {{
         decode_value, decode_text, double_option, encode_path, join, to_text, paginate,
         paginate_cursor,
     }};
+    pub use crate::runtime::{{
+        Inferred, RawJson, decode_inferred, decode_inferred_in, decode_inferred_page,
+        inferred_object, rest_inferred, take_inferred,
+    }};
 }}
 "#,
         command = crate::emit::docs::escape_controls(&config.command),

@@ -31,10 +31,10 @@ impl Bulk {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -72,7 +72,7 @@ impl BulkGenerate {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::BulkGenerateResult> {
         let raw = self
             .client
             .execute(
@@ -81,6 +81,10 @@ impl BulkGenerate {
                 |request| request.json(&self.body),
             )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred::<
+                crate::generated::types::BulkGenerateResult,
+            >(raw),
+        )
     }
 }

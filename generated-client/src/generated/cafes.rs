@@ -28,9 +28,9 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -55,10 +55,10 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -90,10 +90,10 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -123,11 +123,11 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -161,16 +161,15 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
-    /// let response = client.cafes().delete(id).send().await?;
-    /// # let _ = response;
+    /// client.cafes().delete(id).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -194,11 +193,11 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -229,11 +228,11 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -272,9 +271,13 @@ impl ListCafes {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<Vec<crate::generated::types::Cafe>> {
         let raw = self.client.execute(&LIST_CAFES, "/cafes", |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                Vec<crate::generated::types::Cafe>,
+            >(raw, "data"),
+        )
     }
 }
 static CREATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -293,14 +296,16 @@ pub struct CreateCafe {
 }
 impl CreateCafe {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
         let raw = self
             .client
             .execute(&CREATE_CAFE, "/cafes", |request| request.json(&self.body))
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Cafe,
+            >(raw, "data"),
+        )
     }
 }
 static GET_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -319,12 +324,14 @@ pub struct GetCafe {
 }
 impl GetCafe {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self.client.execute(&GET_CAFE, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Cafe,
+            >(raw, "data"),
+        )
     }
 }
 static UPDATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -344,15 +351,17 @@ pub struct UpdateCafe {
 }
 impl UpdateCafe {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
             .execute(&UPDATE_CAFE, &path, |request| request.json(&self.body))
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Cafe,
+            >(raw, "data"),
+        )
     }
 }
 static DELETE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -371,12 +380,11 @@ pub struct DeleteCafe {
 }
 impl DeleteCafe {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<()> {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self.client.execute(&DELETE_CAFE, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }
 static UPDATE_CAFE_PROFILE: crate::runtime::Operation = crate::runtime::Operation {
@@ -407,9 +415,7 @@ impl UpdateCafeProfile {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -435,7 +441,11 @@ impl UpdateCafeProfile {
                 },
             )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Cafe,
+            >(raw, "data"),
+        )
     }
 }
 static UPDATE_CAFE_THEME: crate::runtime::Operation = crate::runtime::Operation {
@@ -455,15 +465,17 @@ pub struct UpdateCafeTheme {
 }
 impl UpdateCafeTheme {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/theme"]
             .concat();
         let raw = self
             .client
             .execute(&UPDATE_CAFE_THEME, &path, |request| request.json(&self.body))
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Cafe,
+            >(raw, "data"),
+        )
     }
 }

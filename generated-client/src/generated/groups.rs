@@ -31,10 +31,10 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -66,11 +66,11 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -107,17 +107,16 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String, body: prolinksqr::types::ReorderGroupsRequest) -> prolinksqr::Result<()> {
-    /// let response = client.groups().reorder(id, body).send().await?;
-    /// # let _ = response;
+    /// client.groups().reorder(id, body).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -146,10 +145,10 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -182,11 +181,11 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -228,16 +227,15 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String, group_id: String) -> prolinksqr::Result<()> {
-    /// let response = client.groups().delete(id, group_id).send().await?;
-    /// # let _ = response;
+    /// client.groups().delete(id, group_id).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -271,11 +269,15 @@ impl ListGroups {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<Vec<crate::generated::types::Group>> {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
             .concat();
         let raw = self.client.execute(&LIST_GROUPS, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                Vec<crate::generated::types::Group>,
+            >(raw, "data"),
+        )
     }
 }
 static CREATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -307,9 +309,7 @@ impl CreateGroup {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Group> {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
             .concat();
         let raw = self
@@ -332,7 +332,11 @@ impl CreateGroup {
                 },
             )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Group,
+            >(raw, "data"),
+        )
     }
 }
 static REORDER_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
@@ -352,9 +356,7 @@ pub struct ReorderGroups {
 }
 impl ReorderGroups {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<()> {
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -365,7 +367,8 @@ impl ReorderGroups {
             .client
             .execute(&REORDER_GROUPS, &path, |request| request.json(&self.body))
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }
 static GET_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -385,9 +388,7 @@ pub struct GetGroup {
 }
 impl GetGroup {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Group> {
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -396,7 +397,11 @@ impl GetGroup {
         ]
             .concat();
         let raw = self.client.execute(&GET_GROUP, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Group,
+            >(raw, "data"),
+        )
     }
 }
 static UPDATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -434,9 +439,7 @@ impl UpdateGroup {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Group> {
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -466,7 +469,11 @@ impl UpdateGroup {
                 },
             )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Group,
+            >(raw, "data"),
+        )
     }
 }
 static DELETE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -486,9 +493,7 @@ pub struct DeleteGroup {
 }
 impl DeleteGroup {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<()> {
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -497,6 +502,7 @@ impl DeleteGroup {
         ]
             .concat();
         let raw = self.client.execute(&DELETE_GROUP, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }

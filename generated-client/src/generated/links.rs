@@ -29,10 +29,10 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -71,10 +71,10 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -108,10 +108,10 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -142,11 +142,11 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -180,16 +180,15 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
-    /// let response = client.links().delete(id).send().await?;
-    /// # let _ = response;
+    /// client.links().delete(id).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -214,11 +213,11 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -253,16 +252,15 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
-    /// let response = client.links().archive(id).send().await?;
-    /// # let _ = response;
+    /// client.links().archive(id).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -286,16 +284,15 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
-    /// let response = client.links().pause(id).send().await?;
-    /// # let _ = response;
+    /// client.links().pause(id).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -319,16 +316,15 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
-    /// let response = client.links().resume(id).send().await?;
-    /// # let _ = response;
+    /// client.links().resume(id).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -352,10 +348,10 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -387,11 +383,11 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -620,13 +616,17 @@ impl UpdateLink {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
             .execute(&UPDATE_LINK, &path, |request| request.json(&self.body))
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::LinkResult,
+            >(raw, "data"),
+        )
     }
 }
 static DELETE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -645,12 +645,11 @@ pub struct DeleteLink {
 }
 impl DeleteLink {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<()> {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self.client.execute(&DELETE_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }
 static PATCH_LINK_QR_OPTIONS: crate::runtime::Operation = crate::runtime::Operation {
@@ -672,13 +671,17 @@ impl PatchLinkQrOptions {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
             .execute(&PATCH_LINK_QR_OPTIONS, &path, |request| request.json(&self.body))
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::LinkResult,
+            >(raw, "data"),
+        )
     }
 }
 static ARCHIVE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -697,9 +700,7 @@ pub struct ArchiveLink {
 }
 impl ArchiveLink {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<()> {
         let path = [
             "/links/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -707,7 +708,8 @@ impl ArchiveLink {
         ]
             .concat();
         let raw = self.client.execute(&ARCHIVE_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }
 static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -726,13 +728,12 @@ pub struct PauseLink {
 }
 impl PauseLink {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<()> {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/pause"]
             .concat();
         let raw = self.client.execute(&PAUSE_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }
 static RESUME_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -751,13 +752,12 @@ pub struct ResumeLink {
 }
 impl ResumeLink {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<()> {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/resume"]
             .concat();
         let raw = self.client.execute(&RESUME_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }
 static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -778,7 +778,7 @@ impl DuplicateLink {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
         let path = [
             "/links/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -786,7 +786,11 @@ impl DuplicateLink {
         ]
             .concat();
         let raw = self.client.execute(&DUPLICATE_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::LinkResult,
+            >(raw, "data"),
+        )
     }
 }
 static SAVE_LINK_AS_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -816,7 +820,7 @@ impl SaveLinkAsTemplate {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
         let path = [
             "/links/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -837,6 +841,10 @@ impl SaveLinkAsTemplate {
                 },
             )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Template,
+            >(raw, "data"),
+        )
     }
 }

@@ -29,9 +29,9 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -57,10 +57,10 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -92,10 +92,10 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -125,11 +125,11 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -163,16 +163,15 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
-    /// let response = client.templates().delete(id).send().await?;
-    /// # let _ = response;
+    /// client.templates().delete(id).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -200,12 +199,16 @@ impl ListTemplates {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<Vec<crate::generated::types::Template>> {
         let raw = self
             .client
             .execute(&LIST_TEMPLATES, "/templates", |request| request)
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                Vec<crate::generated::types::Template>,
+            >(raw, "data"),
+        )
     }
 }
 static CREATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -226,12 +229,16 @@ impl CreateTemplate {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
         let raw = self
             .client
             .execute(&CREATE_TEMPLATE, "/templates", |request| request.json(&self.body))
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Template,
+            >(raw, "data"),
+        )
     }
 }
 static GET_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -252,11 +259,15 @@ impl GetTemplate {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
         let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
         let raw = self.client.execute(&GET_TEMPLATE, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Template,
+            >(raw, "data"),
+        )
     }
 }
 static UPDATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -278,14 +289,18 @@ impl UpdateTemplate {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
         let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
         let raw = self
             .client
             .execute(&UPDATE_TEMPLATE, &path, |request| request.json(&self.body))
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Template,
+            >(raw, "data"),
+        )
     }
 }
 static DELETE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -304,12 +319,11 @@ pub struct DeleteTemplate {
 }
 impl DeleteTemplate {
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<()> {
         let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
         let raw = self.client.execute(&DELETE_TEMPLATE, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }

@@ -25,7 +25,9 @@ pub use error::{ApiError, ERROR_BODY_LIMIT, Error, Result};
 pub use multipart::FilePart;
 pub use pagination::{Page, paginate, paginate_cursor};
 pub use response::{
-    RawResponse, decode_bytes, decode_empty, decode_json, decode_text, decode_value,
+    Inferred, RawJson, RawResponse, decode_bytes, decode_empty, decode_inferred,
+    decode_inferred_in, decode_inferred_page, decode_json, decode_text, decode_value,
+    inferred_object, rest_inferred, take_inferred,
 };
 pub use retry::RetryPolicy;
 pub use serde_helpers::double_option;

@@ -147,6 +147,144 @@ pub fn decode_bytes(raw: RawResponse) -> Bytes {
 #[doc(hidden)]
 pub fn decode_empty(_raw: RawResponse) {}
 
+/// A model the spec marks as inferred (`x-inferred`: not documented, guessed from what is),
+/// decoded leniently: whatever JSON arrives, decoding gives a value, and the JSON is kept.
+///
+/// The server has done the work when it answers 2xx, so a body that does not match a guessed
+/// shape must not turn the call into an error (which would invite a retry that repeats it).
+#[doc(hidden)]
+pub trait Inferred: Sized {
+    /// The value described by `raw`: fields that are missing, `null` or of another type are
+    /// `None`, and `raw` itself stays reachable from the value.
+    fn from_raw(raw: serde_json::Value) -> Self;
+}
+
+/// A list of inferred models: each item of an array, and no item for anything else (the
+/// JSON is then only in the response, which the caller did not ask to keep).
+impl<T: Inferred> Inferred for Vec<T> {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        match raw {
+            serde_json::Value::Array(items) => items.into_iter().map(T::from_raw).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The JSON an inferred model was decoded from, held beside its typed fields.
+///
+/// It is provenance, not content: it never takes part in comparisons (two models with the
+/// same fields are equal however they were obtained) and is not serialized.
+#[doc(hidden)]
+#[derive(Clone, Default)]
+pub struct RawJson(pub serde_json::Value);
+
+impl PartialEq for RawJson {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// The members of `raw` when it is an object (copied: `raw` is kept whole), else none.
+#[doc(hidden)]
+pub fn inferred_object(raw: &serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    match raw {
+        serde_json::Value::Object(members) => members.clone(),
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// Takes member `key` out of `object` as a `T`; `None` when it is absent, `null` or does not
+/// decode as a `T` (a value that does not fit stays in `object`, for the extra properties).
+#[doc(hidden)]
+pub fn take_inferred<T: DeserializeOwned>(
+    object: &mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Option<T> {
+    let value = object.remove(key)?;
+    if value.is_null() {
+        return None;
+    }
+    match T::deserialize(&value) {
+        Ok(decoded) => Some(decoded),
+        Err(_) => {
+            object.insert(key.to_owned(), value);
+            None
+        }
+    }
+}
+
+/// The members left after [`take_inferred`], as the model's extra properties: those that
+/// decode as a `T` (every one, for the usual `serde_json::Value`).
+#[doc(hidden)]
+pub fn rest_inferred<T: DeserializeOwned>(
+    object: serde_json::Map<String, serde_json::Value>,
+) -> std::collections::BTreeMap<String, T> {
+    object
+        .into_iter()
+        .filter_map(|(key, value)| T::deserialize(value).ok().map(|v| (key, v)))
+        .collect()
+}
+
+/// Decodes a response whose type is inferred: never fails (see [`Inferred`]). An empty body
+/// is `null`, and a body that is not JSON is kept as a JSON string.
+#[doc(hidden)]
+pub fn decode_inferred<T: Inferred>(raw: RawResponse) -> T {
+    T::from_raw(decode_value(raw))
+}
+
+/// Like [`decode_inferred`], for a response whose value is expected in member `key` of the
+/// body (an envelope such as `{ "data": ... }`): that member when the body has it (and it is
+/// not `null`), otherwise the whole body, so a server that does not wrap is understood too.
+#[doc(hidden)]
+pub fn decode_inferred_in<T: Inferred>(raw: RawResponse, key: &str) -> T {
+    let mut body = decode_value(raw);
+    let member = body
+        .as_object_mut()
+        .and_then(|members| members.remove(key))
+        .filter(|member| !member.is_null());
+    match member {
+        Some(member) => T::from_raw(member),
+        None => T::from_raw(body),
+    }
+}
+
+/// Like [`decode_inferred`], for a page of inferred items found at the dotted paths of the
+/// body (`items`, `current_page`, `total_pages`, each a list of member names). Missing or
+/// unusable items are an empty page; a missing page number is `requested`, and a missing
+/// page count ends the list at this page.
+#[doc(hidden)]
+pub fn decode_inferred_page<T: Inferred>(
+    raw: RawResponse,
+    items: &[&str],
+    current_page: &[&str],
+    total_pages: &[&str],
+    requested: i64,
+) -> super::pagination::Page<T> {
+    let body = decode_value(raw);
+    let at = |path: &[&str]| {
+        path.iter()
+            .try_fold(&body, |value, key| value.as_object()?.get(*key))
+    };
+    let current = at(current_page)
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(requested);
+    let total = at(total_pages)
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(current);
+    let items = at(items).cloned().map(Vec::<T>::from_raw).unwrap_or_default();
+    super::pagination::Page {
+        items,
+        current_page: current,
+        total_pages: total,
+    }
+}
+
 fn decode_error(
     op: &'static Operation,
     raw: &RawResponse,
