@@ -304,7 +304,7 @@ impl LinkResultEnvelope {
 #[allow(deprecated)]
 impl crate::runtime::Inferred for LinkResultEnvelope {
     fn from_raw(raw: serde_json::Value) -> Self {
-        #[allow(unused_mut)]
+        #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
         Self {
             data: crate::runtime::take_inferred(&mut object, "data"),
@@ -461,7 +461,7 @@ impl LinkResult {
 #[allow(deprecated)]
 impl crate::runtime::Inferred for LinkResult {
     fn from_raw(raw: serde_json::Value) -> Self {
-        #[allow(unused_mut)]
+        #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
         Self {
             id: crate::runtime::take_inferred(&mut object, "id"),
@@ -1757,7 +1757,7 @@ impl Template {
 #[allow(deprecated)]
 impl crate::runtime::Inferred for Template {
     fn from_raw(raw: serde_json::Value) -> Self {
-        #[allow(unused_mut)]
+        #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
         Self {
             id: crate::runtime::take_inferred(&mut object, "id"),
@@ -1830,7 +1830,7 @@ impl TemplateEnvelope {
 #[allow(deprecated)]
 impl crate::runtime::Inferred for TemplateEnvelope {
     fn from_raw(raw: serde_json::Value) -> Self {
-        #[allow(unused_mut)]
+        #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
         Self {
             data: crate::runtime::take_inferred(&mut object, "data"),
@@ -1901,7 +1901,7 @@ impl TemplateList {
 #[allow(deprecated)]
 impl crate::runtime::Inferred for TemplateList {
     fn from_raw(raw: serde_json::Value) -> Self {
-        #[allow(unused_mut)]
+        #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
         Self {
             data: crate::runtime::take_inferred(&mut object, "data"),
@@ -2347,7 +2347,7 @@ impl BulkGenerateResult {
 #[allow(deprecated)]
 impl crate::runtime::Inferred for BulkGenerateResult {
     fn from_raw(raw: serde_json::Value) -> Self {
-        #[allow(unused_mut)]
+        #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
         Self {
             data: crate::runtime::take_inferred(&mut object, "data"),
@@ -2485,7 +2485,7 @@ impl Cafe {
 #[allow(deprecated)]
 impl crate::runtime::Inferred for Cafe {
     fn from_raw(raw: serde_json::Value) -> Self {
-        #[allow(unused_mut)]
+        #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
         Self {
             id: crate::runtime::take_inferred(&mut object, "id"),
@@ -2569,7 +2569,7 @@ impl CafeEnvelope {
 #[allow(deprecated)]
 impl crate::runtime::Inferred for CafeEnvelope {
     fn from_raw(raw: serde_json::Value) -> Self {
-        #[allow(unused_mut)]
+        #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
         Self {
             data: crate::runtime::take_inferred(&mut object, "data"),
@@ -2640,7 +2640,7 @@ impl CafeList {
 #[allow(deprecated)]
 impl crate::runtime::Inferred for CafeList {
     fn from_raw(raw: serde_json::Value) -> Self {
-        #[allow(unused_mut)]
+        #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
         Self {
             data: crate::runtime::take_inferred(&mut object, "data"),
@@ -2881,7 +2881,7 @@ impl Group {
 #[allow(deprecated)]
 impl crate::runtime::Inferred for Group {
     fn from_raw(raw: serde_json::Value) -> Self {
-        #[allow(unused_mut)]
+        #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
         Self {
             id: crate::runtime::take_inferred(&mut object, "id"),
@@ -2954,7 +2954,7 @@ impl GroupEnvelope {
 #[allow(deprecated)]
 impl crate::runtime::Inferred for GroupEnvelope {
     fn from_raw(raw: serde_json::Value) -> Self {
-        #[allow(unused_mut)]
+        #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
         Self {
             data: crate::runtime::take_inferred(&mut object, "data"),
@@ -3025,7 +3025,7 @@ impl GroupList {
 #[allow(deprecated)]
 impl crate::runtime::Inferred for GroupList {
     fn from_raw(raw: serde_json::Value) -> Self {
-        #[allow(unused_mut)]
+        #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
         Self {
             data: crate::runtime::take_inferred(&mut object, "data"),

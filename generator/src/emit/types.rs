@@ -348,7 +348,7 @@ fn inferred_impls(name: &syn::Ident, s: &Struct) -> TokenStream {
         #[allow(deprecated)]
         impl crate::runtime::Inferred for #name {
             fn from_raw(raw: serde_json::Value) -> Self {
-                #[allow(unused_mut)]
+                #[allow(unused_mut, unused_variables)]
                 let mut object = crate::runtime::inferred_object(&raw);
                 Self {
                     #(#takes)*
