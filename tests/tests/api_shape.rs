@@ -17,7 +17,11 @@ async fn responses_shape(client: Client) -> Result<()> {
     let _: Option<&str> = template.name.as_deref();
     let _: &serde_json::Value = template.raw();
     let _: Vec<Template> = client.templates().list().send().await?;
-    let _: Template = client.links().save_as_template("summer-sale").send().await?;
+    let _: Template = client
+        .links()
+        .save_as_template("summer-sale")
+        .send()
+        .await?;
     let _: Vec<Cafe> = client.cafes().list().send().await?;
     let cafe: Cafe = client.cafes().get("cafe-1").send().await?;
     let _: Option<bool> = cafe.show_dietary_section;

@@ -11,8 +11,8 @@
 //! `.ci/contract`) answers for each operation, copied verbatim.
 
 use prolinksqr::types::{
-    BulkGenerateRequest, BulkWebsiteRequest, Cafe, CreateCafeRequest, Group, LinkResult,
-    QrOptions, Template, TemplateRequest, UpdateLinkRequest, WebsiteRecord,
+    BulkGenerateRequest, BulkWebsiteRequest, Cafe, CreateCafeRequest, Group, LinkResult, QrOptions,
+    Template, TemplateRequest, UpdateLinkRequest, WebsiteRecord,
 };
 use prolinksqr::{Client, Error, RetryPolicy};
 use serde_json::{Value, json};
@@ -132,7 +132,12 @@ async fn groups_decode_what_prism_generates() {
 async fn link_writes_and_bulk_decode_what_prism_generates() {
     let link = json!({"id":"summer-sale","dynamic_link_id":"summer-sale","full_dynamic_url":"https://qr-lb.co/summer-sale","name":"Summer Sale","type":"website","meta_data":{},"qr_options":{"data":"https://qr-lb.co/summer-sale","width":300,"height":300},"folder_id":"string","created_at":"Jun 24, 2026","updated_at":"Jun 24, 2026"});
     let (client, _server) = serve(json_200(json!({ "data": link }))).await;
-    let copy = client.links().duplicate("summer-sale").send().await.unwrap();
+    let copy = client
+        .links()
+        .duplicate("summer-sale")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(copy.id.as_deref(), Some("summer-sale"));
     assert_eq!(copy.dynamic_link_id.as_deref(), Some("summer-sale"));
     assert_eq!(copy.name.as_deref(), Some("Summer Sale"));
@@ -149,7 +154,10 @@ async fn link_writes_and_bulk_decode_what_prism_generates() {
     let result = client.bulk().generate(body).send().await.unwrap();
     let links = result.data.expect("the links Prism lists");
     assert_eq!(links.len(), 1);
-    assert_eq!(links[0].full_dynamic_url.as_deref(), Some("https://qr-lb.co/summer-sale"));
+    assert_eq!(
+        links[0].full_dynamic_url.as_deref(),
+        Some("https://qr-lb.co/summer-sale")
+    );
 }
 
 /// The Introduction's two examples of a successful body: the generic envelope (a resource
@@ -175,7 +183,12 @@ async fn the_introductions_examples_decode() {
 
     let confirmation = json!({ "id": "summer-sale" });
     let (client, _server) = serve(json_200(confirmation.clone())).await;
-    let copy = client.links().duplicate("summer-sale").send().await.unwrap();
+    let copy = client
+        .links()
+        .duplicate("summer-sale")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(copy, LinkResult::new().with_id("summer-sale"));
     assert_eq!(copy.raw(), &confirmation);
 }
@@ -219,7 +232,10 @@ async fn fields_of_another_type_are_none_and_kept() {
     assert_eq!(group.visible, None, "a string where a boolean was inferred");
     // What did not fit is kept twice over: with the extra properties, and in `raw()`.
     assert_eq!(group.additional_properties.get("id"), Some(&json!(42)));
-    assert_eq!(group.additional_properties.get("visible"), Some(&json!("yes")));
+    assert_eq!(
+        group.additional_properties.get("visible"),
+        Some(&json!("yes"))
+    );
     assert_eq!(
         group.additional_properties.get("image"),
         Some(&json!({ "url": "u" }))

@@ -14,12 +14,13 @@
 //! match an inferred shape are in `client_inferred.rs`.
 
 use prolinksqr::types::{
-    BackgroundOptions, BulkGenerateRequest, Cafe, Group, LinkResult, Template, BulkVcardRequest, BulkWebsiteRequest, CornerDotType,
-    CornerSquareType, CornersDotOptions, CornersSquareOptions, CreateCafeRequest,
+    BackgroundOptions, BulkGenerateRequest, BulkVcardRequest, BulkWebsiteRequest, Cafe,
+    CornerDotType, CornerSquareType, CornersDotOptions, CornersSquareOptions, CreateCafeRequest,
     CreateLinkRequest, CrossOrigin, DotType, DotsOptions, ErrorCorrectionLevel, Folder,
-    FolderRequest, ImageOptions, Link, LinkConfigurations, ListLinksSortBy,
-    PatchLinkQrOptionsRequest, QrEncodingOptions, QrMode, QrOptions, QrRenderType, TemplateRequest,
-    UpdateCafeRequest, UpdateCafeThemeRequest, UpdateLinkRequest, VcardRecord, WebsiteRecord,
+    FolderRequest, Group, ImageOptions, Link, LinkConfigurations, LinkResult, ListLinksSortBy,
+    PatchLinkQrOptionsRequest, QrEncodingOptions, QrMode, QrOptions, QrRenderType, Template,
+    TemplateRequest, UpdateCafeRequest, UpdateCafeThemeRequest, UpdateLinkRequest, VcardRecord,
+    WebsiteRecord,
 };
 use prolinksqr::{FilePart, Page};
 use serde_json::{Value, json};
@@ -685,7 +686,10 @@ async fn list_templates_unwraps_the_inferred_list() {
     let api = api(ok_json(response.clone())).await;
     let value = api.client.templates().list().send().await.unwrap();
     assert_no_body(&api.request("GET", "/templates", None).await);
-    assert_eq!(value, vec![Template::new().with_id("tpl-1").with_name("Brand")]);
+    assert_eq!(
+        value,
+        vec![Template::new().with_id("tpl-1").with_name("Brand")]
+    );
     assert_eq!(value[0].raw(), &response["data"][0]);
 }
 
@@ -1028,7 +1032,10 @@ async fn list_groups_encodes_the_cafe_id() {
         &api.request("GET", &format!("{CAFE_PATH}/groups"), None)
             .await,
     );
-    assert_eq!(value, vec![Group::new().with_id("g1").with_name("Breakfast")]);
+    assert_eq!(
+        value,
+        vec![Group::new().with_id("g1").with_name("Breakfast")]
+    );
 }
 
 #[tokio::test]
@@ -1139,10 +1146,7 @@ async fn get_group_encodes_both_ids() {
         .await
         .unwrap();
     assert_no_body(&api.request("GET", GROUP_PATH, None).await);
-    assert_eq!(
-        value,
-        Group::new().with_id(GROUP_ID).with_name("Breakfast")
-    );
+    assert_eq!(value, Group::new().with_id(GROUP_ID).with_name("Breakfast"));
 }
 
 #[tokio::test]

@@ -239,7 +239,9 @@ fn error_responses_follow_the_documented_status_codes() {
 #[test]
 fn every_success_response_is_typed_or_empty() {
     assert!(
-        spec()["components"]["schemas"].get("UntypedResponse").is_none(),
+        spec()["components"]["schemas"]
+            .get("UntypedResponse")
+            .is_none(),
         "no any-JSON response schema"
     );
     let mut empty = BTreeSet::new();

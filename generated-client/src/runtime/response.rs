@@ -277,7 +277,10 @@ pub fn decode_inferred_page<T: Inferred>(
     let total = at(total_pages)
         .and_then(serde_json::Value::as_i64)
         .unwrap_or(current);
-    let items = at(items).cloned().map(Vec::<T>::from_raw).unwrap_or_default();
+    let items = at(items)
+        .cloned()
+        .map(Vec::<T>::from_raw)
+        .unwrap_or_default();
     super::pagination::Page {
         items,
         current_page: current,
@@ -387,6 +390,101 @@ mod tests {
         assert_eq!(decode_text(&OP, raw(b"hello")).unwrap(), "hello");
         let err = decode_text(&OP, raw(b"\xff\xfe")).unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    }
+
+    /// A hand-written inferred model, as the generator writes them.
+    #[derive(Debug, Default, PartialEq)]
+    struct Thing {
+        name: Option<String>,
+        size: Option<u32>,
+        extra: std::collections::BTreeMap<String, serde_json::Value>,
+        raw: RawJson,
+    }
+
+    impl Inferred for Thing {
+        fn from_raw(raw: serde_json::Value) -> Self {
+            let mut object = inferred_object(&raw);
+            Thing {
+                name: take_inferred(&mut object, "name"),
+                size: take_inferred(&mut object, "size"),
+                extra: rest_inferred(object),
+                raw: RawJson(raw),
+            }
+        }
+    }
+
+    #[test]
+    fn inferred_fields_that_do_not_fit_are_none_and_kept() {
+        let thing: Thing = decode_inferred(raw(br#"{"name":"a","size":"big","x":1}"#));
+        assert_eq!(thing.name.as_deref(), Some("a"));
+        assert_eq!(thing.size, None);
+        assert_eq!(thing.extra["size"], "big");
+        assert_eq!(thing.extra["x"], 1);
+        assert_eq!(thing.raw.0["size"], "big");
+        // The raw JSON does not take part in comparisons.
+        assert_eq!(
+            Thing::from_raw(serde_json::json!({"name": "a"})),
+            Thing::from_raw(serde_json::json!({"name": "a", "size": null}))
+        );
+    }
+
+    #[test]
+    fn inferred_bodies_never_fail() {
+        for body in [
+            &b""[..],
+            b"null",
+            b"[]",
+            b"\"x\"",
+            b"not json",
+            b"{\"name\":",
+        ] {
+            let thing: Thing = decode_inferred(raw(body));
+            assert_eq!(thing.name, None);
+        }
+        let text: Thing = decode_inferred(raw(b"not json"));
+        assert_eq!(text.raw.0, "not json");
+    }
+
+    #[test]
+    fn inferred_envelopes_fall_back_to_the_whole_body() {
+        let inside: Thing = decode_inferred_in(raw(br#"{"data":{"name":"in"}}"#), "data");
+        assert_eq!(inside.name.as_deref(), Some("in"));
+        let bare: Thing = decode_inferred_in(raw(br#"{"name":"bare"}"#), "data");
+        assert_eq!(bare.name.as_deref(), Some("bare"));
+        let null: Thing = decode_inferred_in(raw(br#"{"data":null,"name":"n"}"#), "data");
+        assert_eq!(null.name.as_deref(), Some("n"));
+        let list: Vec<Thing> = decode_inferred_in(raw(br#"{"data":[{"name":"a"},3]}"#), "data");
+        assert_eq!(list.len(), 2);
+        let none: Vec<Thing> = decode_inferred_in(raw(br#"{"data":{"name":"a"}}"#), "data");
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn inferred_pages_default_to_the_requested_page_and_end_there() {
+        let body = br#"{"data":[{"name":"a"}],"meta":{"currentPage":2,"totalPages":3}}"#;
+        let page: crate::runtime::Page<Thing> = decode_inferred_page(
+            raw(body),
+            &["data"],
+            &["meta", "currentPage"],
+            &["meta", "totalPages"],
+            2,
+        );
+        assert_eq!(
+            (page.items.len(), page.current_page, page.total_pages),
+            (1, 2, 3)
+        );
+        let page: crate::runtime::Page<Thing> = decode_inferred_page(
+            raw(b""),
+            &["data"],
+            &["meta", "currentPage"],
+            &["meta", "totalPages"],
+            4,
+        );
+        assert_eq!(
+            (page.items.len(), page.current_page, page.total_pages),
+            (0, 4, 4)
+        );
+        assert!(!page.has_next());
     }
 
     #[test]
