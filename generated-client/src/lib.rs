@@ -102,4 +102,9 @@ pub mod __private {
         decode_value, double_option, encode_path, join, paginate, paginate_cursor,
         paginate_cursor_pages, paginate_pages, to_text, validate,
     };
+    // Lenient decoding of inferred models (`x-inferred`).
+    pub use crate::runtime::{
+        Inferred, RawJson, decode_inferred, decode_inferred_in, decode_inferred_page,
+        inferred_object, rest_inferred, take_inferred,
+    };
 }

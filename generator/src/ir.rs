@@ -29,6 +29,9 @@ pub struct Api {
     /// Names of the request types with a documented limit to check somewhere inside: those
     /// get a `validate` method.
     pub validated: std::collections::BTreeSet<String>,
+    /// Names of the inferred models: decoded leniently, keeping their JSON (see
+    /// [`crate::inferred`]).
+    pub inferred_models: std::collections::BTreeSet<String>,
     /// Schemas, bodies and responses the generator could not type, generated as raw JSON or
     /// bytes instead: why, and where.
     pub fallbacks: Vec<crate::Error>,
@@ -418,6 +421,9 @@ pub struct Operation {
     pub cursor: Option<Cursor>,
     /// The documented error responses with a JSON body, in spec order.
     pub errors: Vec<ErrorResponse>,
+    /// The success value is an inferred model (or a list or page of them) and is decoded
+    /// leniently: never an error (see [`crate::inferred`]).
+    pub lenient: bool,
 }
 
 /// Where a parameter goes.

@@ -19,6 +19,7 @@ pub mod bundle;
 pub mod dialect;
 pub mod emit;
 pub mod error;
+pub mod inferred;
 pub mod ir;
 pub mod naming;
 pub mod operations;
@@ -126,11 +127,15 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
     // would hold files as strings and mislead.
     builder.convert_components(&types::multipart_only(&spec.raw))?;
     let security = operations::security_of(spec)?;
-    let groups = operations::build_groups(spec, &mut builder, &security)?;
+    let mut groups = operations::build_groups(spec, &mut builder, &security)?;
     let fallbacks = builder.fallbacks().to_vec();
-    let types = builder.finish().map_err(|e| spec.locate(e))?;
+    let mut types = builder.finish().map_err(|e| spec.locate(e))?;
+    let request_types = inferred::reachable_from_requests(&types, &groups);
+    inferred::plain_options_in_responses(&mut types, &request_types, &mut groups);
     let response_types = reachable_from_responses(&types, &groups);
     let validated = emit::validate::validated_types(&types, &groups);
+    let inferred_models = inferred::models(&spec.raw, &types, &response_types, &request_types);
+    inferred::mark_lenient_operations(&mut groups, &inferred_models);
     // Checked last, so that a reference the generator follows gets its own message first:
     // what remains are references nothing above looked at (error responses, examples...).
     parse::check_local_refs(spec)?;
@@ -149,6 +154,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         groups,
         response_types,
         validated,
+        inferred_models,
         fallbacks,
     })
 }
@@ -280,7 +286,11 @@ fn emit_file(
                 #![allow(clippy::large_enum_variant)]
             };
             // Extended, not interpolated: `quote!` would copy the largest stream once more.
-            tokens.extend(emit::types::emit(&api.types, &api.response_types));
+            tokens.extend(emit::types::emit(
+                &api.types,
+                &api.response_types,
+                &api.inferred_models,
+            ));
             tokens.extend(emit::validate::types(api));
             ("types.rs".to_owned(), tokens)
         }

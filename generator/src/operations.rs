@@ -422,6 +422,7 @@ fn build_operation<'s>(
         response,
         cursor,
         errors,
+        lenient: false,
         extensions: op
             .extensions
             .iter()

@@ -164,6 +164,10 @@ pub mod __private {{
         paginate, paginate_cursor, paginate_cursor_pages, paginate_pages, check_integer,
         check_items, check_length, check_number, validate,
     }};
+    pub use crate::runtime::{{
+        Inferred, RawJson, decode_inferred, decode_inferred_in, decode_inferred_page,
+        inferred_object, rest_inferred, take_inferred,
+    }};
 }}
 "#,
         command = crate::emit::docs::escape_controls(&config.command),

@@ -405,8 +405,10 @@ impl<'s> TypeBuilder<'s> {
         let mut names = Scope::with_reserved(reserved);
         let mut components = IndexMap::new();
         if let Some(c) = &spec.openapi.components {
+            let plain: std::collections::BTreeSet<String> =
+                c.schemas.keys().map(|k| naming::pascal(k)).collect();
             for key in c.schemas.keys() {
-                let name = names.claim(naming::type_name(key));
+                let name = names.claim(naming::type_name_avoiding(key, &|n| plain.contains(n)));
                 components.insert(key.clone(), name);
             }
         }

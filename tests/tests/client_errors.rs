@@ -774,7 +774,7 @@ async fn the_api_key_never_appears_in_debug_or_display_output() {
     assert_error_hides_key("config error from build()", &config);
 }
 
-/// A documented error body decodes as the type the operation's docs name (`types::Error`),
+/// A documented error body decodes as the type the operation's docs name (`types::ErrorBody`),
 /// with what the spec does not describe kept; an RFC 7807 body gives its `detail`.
 #[tokio::test]
 async fn documented_error_bodies_decode_as_their_type() {
@@ -785,7 +785,7 @@ async fn documented_error_bodies_decode_as_their_type() {
     .await;
     let err = client.folders().list().send().await.unwrap_err();
     let api = err.api_error().expect("an API error");
-    let body: prolinksqr::types::Error = api.body_as().expect("the documented shape");
+    let body: prolinksqr::types::ErrorBody = api.body_as().expect("the documented shape");
     assert_eq!(
         body.message.as_deref(),
         Some("You do not have permission to perform this action.")

@@ -58,6 +58,7 @@ fixtures!(
     extensions,
     fallbacks,
     formats,
+    inferred_responses,
     json_bodies,
     json_in_yaml,
     limits,

@@ -31,10 +31,10 @@ impl Bulk {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -103,7 +103,7 @@ impl BulkGenerate {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::BulkGenerateResult> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -111,7 +111,7 @@ impl BulkGenerate {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<crate::generated::types::BulkGenerateResult>,
     > {
         self.validate()?;
         let raw = self
@@ -125,7 +125,13 @@ impl BulkGenerate {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred::<
+                        crate::generated::types::BulkGenerateResult,
+                    >(raw),
+                )
+            },
         )
     }
     /// Checks the inputs against the limits the spec documents (unless the client was

@@ -28,9 +28,9 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -56,10 +56,10 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -92,10 +92,10 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -126,11 +126,11 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -165,16 +165,15 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
-    /// let response = client.cafes().delete(id).send().await?;
-    /// # let _ = response;
+    /// client.cafes().delete(id).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -199,11 +198,11 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -235,11 +234,11 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -309,7 +308,7 @@ impl ListCafes {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<Vec<crate::generated::types::Cafe>> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -317,7 +316,7 @@ impl ListCafes {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<Vec<crate::generated::types::Cafe>>,
     > {
         let raw = self
             .client
@@ -325,7 +324,13 @@ impl ListCafes {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        Vec<crate::generated::types::Cafe>,
+                    >(raw, "data"),
+                )
+            },
         )
     }
 }
@@ -375,9 +380,7 @@ impl CreateCafe {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -385,7 +388,7 @@ impl CreateCafe {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<crate::generated::types::Cafe>,
     > {
         self.validate()?;
         let raw = self
@@ -399,7 +402,13 @@ impl CreateCafe {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Cafe,
+                    >(raw, "data"),
+                )
+            },
         )
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
@@ -464,9 +473,7 @@ impl GetCafe {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -474,7 +481,7 @@ impl GetCafe {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<crate::generated::types::Cafe>,
     > {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
@@ -483,7 +490,13 @@ impl GetCafe {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Cafe,
+                    >(raw, "data"),
+                )
+            },
         )
     }
 }
@@ -534,9 +547,7 @@ impl UpdateCafe {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -544,7 +555,7 @@ impl UpdateCafe {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<crate::generated::types::Cafe>,
     > {
         self.validate()?;
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
@@ -559,7 +570,13 @@ impl UpdateCafe {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Cafe,
+                    >(raw, "data"),
+                )
+            },
         )
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
@@ -624,18 +641,14 @@ impl DeleteCafe {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<()> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
     /// headers.
     pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
-    > {
+    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
@@ -643,7 +656,10 @@ impl DeleteCafe {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                crate::runtime::decode_empty(raw);
+                Ok(())
+            },
         )
     }
 }
@@ -705,9 +721,7 @@ impl UpdateCafeProfile {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -715,7 +729,7 @@ impl UpdateCafeProfile {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<crate::generated::types::Cafe>,
     > {
         let path = [
             "/cafes/",
@@ -745,7 +759,13 @@ impl UpdateCafeProfile {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Cafe,
+                    >(raw, "data"),
+                )
+            },
         )
     }
 }
@@ -796,9 +816,7 @@ impl UpdateCafeTheme {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -806,7 +824,7 @@ impl UpdateCafeTheme {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<crate::generated::types::Cafe>,
     > {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/theme"]
             .concat();
@@ -821,7 +839,13 @@ impl UpdateCafeTheme {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Cafe,
+                    >(raw, "data"),
+                )
+            },
         )
     }
 }

@@ -31,10 +31,10 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -67,11 +67,11 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -109,17 +109,16 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String, body: prolinksqr::types::ReorderGroupsRequest) -> prolinksqr::Result<()> {
-    /// let response = client.groups().reorder(id, body).send().await?;
-    /// # let _ = response;
+    /// client.groups().reorder(id, body).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -149,10 +148,10 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -186,11 +185,11 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -233,16 +232,15 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String, group_id: String) -> prolinksqr::Result<()> {
-    /// let response = client.groups().delete(id, group_id).send().await?;
-    /// # let _ = response;
+    /// client.groups().delete(id, group_id).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -307,7 +305,7 @@ impl ListGroups {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<Vec<crate::generated::types::Group>> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -315,7 +313,7 @@ impl ListGroups {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<Vec<crate::generated::types::Group>>,
     > {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
             .concat();
@@ -325,7 +323,13 @@ impl ListGroups {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        Vec<crate::generated::types::Group>,
+                    >(raw, "data"),
+                )
+            },
         )
     }
 }
@@ -388,9 +392,7 @@ impl CreateGroup {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Group> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -398,7 +400,7 @@ impl CreateGroup {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<crate::generated::types::Group>,
     > {
         self.validate()?;
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
@@ -426,7 +428,13 @@ impl CreateGroup {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Group,
+                    >(raw, "data"),
+                )
+            },
         )
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
@@ -497,18 +505,14 @@ impl ReorderGroups {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<()> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
     /// headers.
     pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
-    > {
+    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -526,7 +530,10 @@ impl ReorderGroups {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                crate::runtime::decode_empty(raw);
+                Ok(())
+            },
         )
     }
 }
@@ -577,9 +584,7 @@ impl GetGroup {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Group> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -587,7 +592,7 @@ impl GetGroup {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<crate::generated::types::Group>,
     > {
         let path = [
             "/cafes/",
@@ -602,7 +607,13 @@ impl GetGroup {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Group,
+                    >(raw, "data"),
+                )
+            },
         )
     }
 }
@@ -671,9 +682,7 @@ impl UpdateGroup {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Group> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -681,7 +690,7 @@ impl UpdateGroup {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<crate::generated::types::Group>,
     > {
         self.validate()?;
         let path = [
@@ -716,7 +725,13 @@ impl UpdateGroup {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Group,
+                    >(raw, "data"),
+                )
+            },
         )
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
@@ -786,18 +801,14 @@ impl DeleteGroup {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<()> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
     /// headers.
     pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
-    > {
+    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -811,7 +822,10 @@ impl DeleteGroup {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                crate::runtime::decode_empty(raw);
+                Ok(())
+            },
         )
     }
 }

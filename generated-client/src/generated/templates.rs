@@ -29,9 +29,9 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -58,10 +58,10 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -94,10 +94,10 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -128,11 +128,11 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -167,16 +167,15 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, id: String) -> prolinksqr::Result<()> {
-    /// let response = client.templates().delete(id).send().await?;
-    /// # let _ = response;
+    /// client.templates().delete(id).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -235,7 +234,7 @@ impl ListTemplates {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<Vec<crate::generated::types::Template>> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -243,7 +242,7 @@ impl ListTemplates {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<Vec<crate::generated::types::Template>>,
     > {
         let raw = self
             .client
@@ -256,7 +255,13 @@ impl ListTemplates {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        Vec<crate::generated::types::Template>,
+                    >(raw, "data"),
+                )
+            },
         )
     }
 }
@@ -308,7 +313,7 @@ impl CreateTemplate {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -316,7 +321,7 @@ impl CreateTemplate {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<crate::generated::types::Template>,
     > {
         self.validate()?;
         let raw = self
@@ -330,7 +335,13 @@ impl CreateTemplate {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Template,
+                    >(raw, "data"),
+                )
+            },
         )
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
@@ -397,7 +408,7 @@ impl GetTemplate {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -405,7 +416,7 @@ impl GetTemplate {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<crate::generated::types::Template>,
     > {
         let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
@@ -415,7 +426,13 @@ impl GetTemplate {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Template,
+                    >(raw, "data"),
+                )
+            },
         )
     }
 }
@@ -468,7 +485,7 @@ impl UpdateTemplate {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
@@ -476,7 +493,7 @@ impl UpdateTemplate {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
+        crate::runtime::Response<crate::generated::types::Template>,
     > {
         self.validate()?;
         let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
@@ -492,7 +509,13 @@ impl UpdateTemplate {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Template,
+                    >(raw, "data"),
+                )
+            },
         )
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
@@ -557,18 +580,14 @@ impl DeleteTemplate {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    pub async fn send(self) -> crate::runtime::Result<()> {
         self.send_response().await.map(crate::runtime::Response::into_inner)
     }
     /// Sends the request and returns the decoded response with its status and
     /// headers.
     pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::UntypedResponse>,
-    > {
+    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
         let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
         let raw = self
@@ -577,7 +596,10 @@ impl DeleteTemplate {
             .await?;
         crate::runtime::Response::decode(
             raw,
-            |raw| { Ok(crate::runtime::decode_value(raw)) },
+            |raw| {
+                crate::runtime::decode_empty(raw);
+                Ok(())
+            },
         )
     }
 }

@@ -104,14 +104,10 @@ impl FolderEnvelope {
         Self { data }
     }
 }
-/// Not documented: any JSON (or an empty body). The documentation does not show this response, so its value is kept as raw JSON rather than a guessed type (most documented responses wrap their result in `{ "data": ... }`).
-///
-/// - Inferred, not documented: Response body NOT FOUND in the docs.
-pub type UntypedResponse = serde_json::Value;
 /// Error body of every non-2xx response. The docs say it has a `message` (or `error`) field, so both are optional; other fields are kept.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct Error {
+pub struct ErrorBody {
     /// Human-readable error message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -123,7 +119,7 @@ pub struct Error {
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 #[allow(deprecated)]
-impl Error {
+impl ErrorBody {
     /// An empty value: every field unset.
     pub fn new() -> Self {
         Self {
@@ -267,13 +263,9 @@ pub struct Link {
     pub qr_options: Option<QrOptions>,
     /// The folder the link is in, or null.
     ///
-    /// `None`: absent; `Some(None)`: `null`; `Some(Some(v))`: a value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
-    pub folder_id: Option<Option<String>>,
+    /// - `None` when absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
     /// Creation date in the human format shown by the docs (e.g. `Jun 24, 2026`), not ISO-8601, so it is kept as a plain string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -321,12 +313,7 @@ impl Link {
     }
     /// Sets [`folder_id`](Self::folder_id).
     pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
-        self.folder_id = Some(Some(value.into()));
-        self
-    }
-    /// Sets [`folder_id`](Self::folder_id) to `null` (sent as an explicit `null`).
-    pub fn with_folder_id_null(mut self) -> Self {
-        self.folder_id = Some(None);
+        self.folder_id = Some(value.into());
         self
     }
     /// Sets [`created_at`](Self::created_at).
@@ -347,6 +334,249 @@ impl Link {
     ) -> Self {
         self.additional_properties.insert(key.into(), value.into());
         self
+    }
+}
+/// A link written by an update, a QR patch or a duplicate, wrapped in `data`.
+///
+/// - Inferred, not documented: Response NOT FOUND; the `data` envelope is the Introduction's general rule.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct LinkResultEnvelope {
+    /// `data`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<LinkResult>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl LinkResultEnvelope {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: LinkResult) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl LinkResultEnvelope {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for LinkResultEnvelope {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LinkResultEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// A link as returned by a write whose response is not documented (update, QR patch, duplicate): the fields of `Link`, every one optional, plus `id` (the create response names the new link's slug `id`).
+///
+/// - Inferred, not documented: Response NOT FOUND; modelled on `Link` (the documented link object) with nothing required and `id` from the create response; extra properties are kept.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct LinkResult {
+    /// The link's slug, as the create response names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The link's slug; also its `{id}` in paths.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamic_link_id: Option<String>,
+    /// The full short URL the QR code points to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_dynamic_url: Option<String>,
+    /// Display name of the link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `type`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<LinkType>,
+    /// Type-specific payload (sent as `data` when creating).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `qr_options`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qr_options: Option<QrOptions>,
+    /// The folder the link is in, if any.
+    ///
+    /// - `None` when absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+    /// Creation date in the docs' human format (e.g. `Jun 24, 2026`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Last-modification date in the docs' human format (e.g. `Jun 24, 2026`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl LinkResult {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            dynamic_link_id: None,
+            full_dynamic_url: None,
+            name: None,
+            type_: None,
+            meta_data: None,
+            qr_options: None,
+            folder_id: None,
+            created_at: None,
+            updated_at: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`dynamic_link_id`](Self::dynamic_link_id).
+    pub fn with_dynamic_link_id(mut self, value: impl Into<String>) -> Self {
+        self.dynamic_link_id = Some(value.into());
+        self
+    }
+    /// Sets [`full_dynamic_url`](Self::full_dynamic_url).
+    pub fn with_full_dynamic_url(mut self, value: impl Into<String>) -> Self {
+        self.full_dynamic_url = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<LinkType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets [`meta_data`](Self::meta_data).
+    pub fn with_meta_data(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.meta_data = Some(value);
+        self
+    }
+    /// Sets [`qr_options`](Self::qr_options).
+    pub fn with_qr_options(mut self, value: QrOptions) -> Self {
+        self.qr_options = Some(value);
+        self
+    }
+    /// Sets [`folder_id`](Self::folder_id).
+    pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
+        self
+    }
+    /// Sets [`created_at`](Self::created_at).
+    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl LinkResult {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for LinkResult {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            id: crate::runtime::take_inferred(&mut object, "id"),
+            dynamic_link_id: crate::runtime::take_inferred(
+                &mut object,
+                "dynamic_link_id",
+            ),
+            full_dynamic_url: crate::runtime::take_inferred(
+                &mut object,
+                "full_dynamic_url",
+            ),
+            name: crate::runtime::take_inferred(&mut object, "name"),
+            type_: crate::runtime::take_inferred(&mut object, "type"),
+            meta_data: crate::runtime::take_inferred(&mut object, "meta_data"),
+            qr_options: crate::runtime::take_inferred(&mut object, "qr_options"),
+            folder_id: crate::runtime::take_inferred(&mut object, "folder_id"),
+            created_at: crate::runtime::take_inferred(&mut object, "created_at"),
+            updated_at: crate::runtime::take_inferred(&mut object, "updated_at"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LinkResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
     }
 }
 /// Body of `POST /links`. The body table is cut off after `data`: other optional configuration (custom slug, scheduling, scan limits, password) exists but its field names are not documented, so extra properties are allowed.
@@ -1648,6 +1878,239 @@ impl TemplateRequest {
         self
     }
 }
+/// A QR template: reusable QR styling (`qrOptions`) under a name.
+///
+/// - Inferred, not documented: Template object NOT FOUND; typed from what the Templates page says a template stores (its request body: `name`, `qrOptions`) plus the `id` its paths use; nothing required, extra properties kept.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct Template {
+    /// The template's id (its `{id}` in paths).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Template name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `qrOptions`
+    #[serde(rename = "qrOptions", default, skip_serializing_if = "Option::is_none")]
+    pub qr_options: Option<QrOptions>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl Template {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            qr_options: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`qr_options`](Self::qr_options).
+    pub fn with_qr_options(mut self, value: QrOptions) -> Self {
+        self.qr_options = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl Template {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for Template {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            id: crate::runtime::take_inferred(&mut object, "id"),
+            name: crate::runtime::take_inferred(&mut object, "name"),
+            qr_options: crate::runtime::take_inferred(&mut object, "qrOptions"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Template {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// One template, wrapped in `data`.
+///
+/// - Inferred, not documented: Response NOT FOUND; the `data` envelope is the Introduction's general rule.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct TemplateEnvelope {
+    /// `data`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Template>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl TemplateEnvelope {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Template) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl TemplateEnvelope {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for TemplateEnvelope {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// Templates, wrapped in `data`.
+///
+/// - Inferred, not documented: Response NOT FOUND; the `data` envelope is the Introduction's general rule for lists (its `meta` is kept with the other extra properties).
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct TemplateList {
+    /// The templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Template>>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl TemplateList {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Vec<Template>) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl TemplateList {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for TemplateList {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
 /// Body of `POST /bulk-generate`: 1–1200 records of one link type. The variant is selected by `type`; each record requires a `name` plus the type-specific fields.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2050,6 +2513,370 @@ impl VcardRecord {
         self
     }
 }
+/// What `POST /bulk-generate` answers. Not documented: `data` is typed as the generated links if that is what the server sends; everything is also kept as raw JSON.
+///
+/// - Inferred, not documented: Response NOT FOUND (the Bulk page is complete but shows none); an open object whose `data` (the Introduction's envelope) may hold the generated links.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct BulkGenerateResult {
+    /// The generated links, if the server lists them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<LinkResult>>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl BulkGenerateResult {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Vec<LinkResult>) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl BulkGenerateResult {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for BulkGenerateResult {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BulkGenerateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// A cafe (digital menu).
+///
+/// - Inferred, not documented: Cafe object NOT FOUND; typed from its documented fields (the create body: `name`, `description`, `type`; the theme: `themeImage`, `primaryColor`, `secondaryColor`, `showDietarySection`) plus the `id` its paths use; nothing required, extra properties kept.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct Cafe {
+    /// The cafe's id (its `{id}` in paths).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Cafe name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Cafe description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Cafe type (the allowed values are not documented).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// The theme key, e.g. `modern`, `coffee`, `brunch`.
+    #[serde(rename = "themeImage", default, skip_serializing_if = "Option::is_none")]
+    pub theme_image: Option<String>,
+    /// Primary color.
+    #[serde(rename = "primaryColor", default, skip_serializing_if = "Option::is_none")]
+    pub primary_color: Option<String>,
+    /// Secondary color.
+    #[serde(rename = "secondaryColor", default, skip_serializing_if = "Option::is_none")]
+    pub secondary_color: Option<String>,
+    /// Whether the menu shows the dietary section.
+    #[serde(
+        rename = "showDietarySection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub show_dietary_section: Option<bool>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl Cafe {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            description: None,
+            type_: None,
+            theme_image: None,
+            primary_color: None,
+            secondary_color: None,
+            show_dietary_section: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets [`theme_image`](Self::theme_image).
+    pub fn with_theme_image(mut self, value: impl Into<String>) -> Self {
+        self.theme_image = Some(value.into());
+        self
+    }
+    /// Sets [`primary_color`](Self::primary_color).
+    pub fn with_primary_color(mut self, value: impl Into<String>) -> Self {
+        self.primary_color = Some(value.into());
+        self
+    }
+    /// Sets [`secondary_color`](Self::secondary_color).
+    pub fn with_secondary_color(mut self, value: impl Into<String>) -> Self {
+        self.secondary_color = Some(value.into());
+        self
+    }
+    /// Sets [`show_dietary_section`](Self::show_dietary_section).
+    pub fn with_show_dietary_section(mut self, value: bool) -> Self {
+        self.show_dietary_section = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl Cafe {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for Cafe {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            id: crate::runtime::take_inferred(&mut object, "id"),
+            name: crate::runtime::take_inferred(&mut object, "name"),
+            description: crate::runtime::take_inferred(&mut object, "description"),
+            type_: crate::runtime::take_inferred(&mut object, "type"),
+            theme_image: crate::runtime::take_inferred(&mut object, "themeImage"),
+            primary_color: crate::runtime::take_inferred(&mut object, "primaryColor"),
+            secondary_color: crate::runtime::take_inferred(
+                &mut object,
+                "secondaryColor",
+            ),
+            show_dietary_section: crate::runtime::take_inferred(
+                &mut object,
+                "showDietarySection",
+            ),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Cafe {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// One cafe, wrapped in `data`.
+///
+/// - Inferred, not documented: Response NOT FOUND; the `data` envelope is the Introduction's general rule.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct CafeEnvelope {
+    /// `data`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Cafe>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl CafeEnvelope {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Cafe) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl CafeEnvelope {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for CafeEnvelope {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CafeEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// Cafes, wrapped in `data`.
+///
+/// - Inferred, not documented: Response NOT FOUND; the `data` envelope is the Introduction's general rule for lists (its `meta` is kept with the other extra properties).
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct CafeList {
+    /// The cafes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Cafe>>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl CafeList {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Vec<Cafe>) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl CafeList {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for CafeList {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CafeList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
 /// Body of `POST /cafes`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2200,6 +3027,239 @@ impl UpdateCafeThemeRequest {
     pub fn with_show_dietary_section(mut self, value: bool) -> Self {
         self.show_dietary_section = Some(value);
         self
+    }
+}
+/// A menu group of a cafe.
+///
+/// - Inferred, not documented: Group object NOT FOUND; typed from its documented fields (the create body: `name`, `visible`) plus the `id` its paths use; nothing required, extra properties (e.g. the image) kept.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct Group {
+    /// The group's id (its `{groupId}` in paths).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Group name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether the group is visible on the menu.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl Group {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            visible: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`visible`](Self::visible).
+    pub fn with_visible(mut self, value: bool) -> Self {
+        self.visible = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl Group {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for Group {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            id: crate::runtime::take_inferred(&mut object, "id"),
+            name: crate::runtime::take_inferred(&mut object, "name"),
+            visible: crate::runtime::take_inferred(&mut object, "visible"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Group {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// One group, wrapped in `data`.
+///
+/// - Inferred, not documented: Response NOT FOUND; the `data` envelope is the Introduction's general rule.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct GroupEnvelope {
+    /// `data`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Group>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl GroupEnvelope {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Group) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl GroupEnvelope {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for GroupEnvelope {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GroupEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// Groups, wrapped in `data`.
+///
+/// - Inferred, not documented: Response NOT FOUND; the `data` envelope is the Introduction's general rule for lists (its `meta` is kept with the other extra properties).
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct GroupList {
+    /// The groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Group>>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl GroupList {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Vec<Group>) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl GroupList {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for GroupList {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GroupList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
     }
 }
 /// Body of `PATCH /cafes/{id}/groups/reorder`. Not documented (presumably the group ids in their new order); any JSON object is accepted.

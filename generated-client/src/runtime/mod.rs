@@ -32,7 +32,9 @@ pub use pagination::{Page, paginate, paginate_cursor, paginate_cursor_pages, pag
 pub use raw::RawRequest;
 pub use reply::Response;
 pub use response::{
-    RawResponse, decode_bytes, decode_empty, decode_json, decode_text, decode_value,
+    Inferred, RawJson, RawResponse, decode_bytes, decode_empty, decode_inferred,
+    decode_inferred_in, decode_inferred_page, decode_json, decode_text, decode_value,
+    inferred_object, rest_inferred, take_inferred,
 };
 pub use retry::RetryPolicy;
 pub use serde_helpers::double_option;

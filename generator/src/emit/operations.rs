@@ -191,7 +191,8 @@ fn return_type(op: &Operation) -> TokenStream {
             Unwrap::None => rust_type(ty, Ctx::Operations),
             Unwrap::Field { ty, optional, .. } => {
                 let inner = rust_type(ty, Ctx::Operations);
-                if *optional {
+                // A lenient unwrap falls back to the whole body: there is always a value.
+                if *optional && !op.lenient {
                     quote!(Option<#inner>)
                 } else {
                     inner
@@ -823,6 +824,9 @@ impl Step {
 }
 
 fn decode(api: &Api, op: &Operation, op_static: &syn::Ident) -> TokenStream {
+    if op.lenient {
+        return decode_lenient(op);
+    }
     match &op.response {
         Response::Empty => quote! {
             crate::runtime::decode_empty(raw);
@@ -859,6 +863,58 @@ fn decode(api: &Api, op: &Operation, op_static: &syn::Ident) -> TokenStream {
                         })
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The decode step of an operation whose success value is an inferred model (or a list or
+/// page of them): it never fails (see `crate::inferred`).
+fn decode_lenient(op: &Operation) -> TokenStream {
+    let Response::Json { ty, unwrap } = &op.response else {
+        return quote!(Ok(crate::runtime::decode_inferred(raw)));
+    };
+    let wire_path = |key: &str| -> Vec<String> {
+        let path = op.extensions.get("x-pagination").and_then(|p| p.get(key));
+        path.and_then(serde_json::Value::as_str)
+            .map(|p| p.split('.').map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    match unwrap {
+        Unwrap::None => {
+            let ty = rust_type(ty, Ctx::Operations);
+            quote!(Ok(crate::runtime::decode_inferred::<#ty>(raw)))
+        }
+        Unwrap::Field { ty, .. } => {
+            let ty = rust_type(ty, Ctx::Operations);
+            let key = op
+                .extensions
+                .get("x-unwrap")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default();
+            quote!(Ok(crate::runtime::decode_inferred_in::<#ty>(raw, #key)))
+        }
+        Unwrap::Page(p) => {
+            let item = rust_type(&p.item, Ctx::Operations);
+            let page = ident(&p.page_param);
+            let requested = match p.page_param_int {
+                "i64" => quote!(self.#page.unwrap_or(1)),
+                "u64" | "usize" => {
+                    quote!(self.#page.map_or(1, |p| i64::try_from(p).unwrap_or(i64::MAX)))
+                }
+                _ => quote!(self.#page.map_or(1, i64::from)),
+            };
+            let items = wire_path("items");
+            let current = wire_path("current-page");
+            let total = wire_path("total-pages");
+            quote! {
+                Ok(crate::runtime::decode_inferred_page::<#item>(
+                    raw,
+                    &[#(#items),*],
+                    &[#(#current),*],
+                    &[#(#total),*],
+                    #requested,
+                ))
             }
         }
     }

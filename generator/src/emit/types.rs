@@ -9,15 +9,26 @@ use crate::ir::{
 };
 
 /// All named types of the API.
-pub fn emit(types: &TypeTable, response_types: &std::collections::BTreeSet<String>) -> TokenStream {
+pub fn emit(
+    types: &TypeTable,
+    response_types: &std::collections::BTreeSet<String>,
+    inferred_models: &std::collections::BTreeSet<String>,
+) -> TokenStream {
     // Extending with owned streams moves the tokens; `quote!` interpolation would copy them.
     types
         .iter()
-        .map(|t| emit_one(t, types, response_types.contains(&t.name)))
+        .map(|t| {
+            emit_one(
+                t,
+                types,
+                response_types.contains(&t.name),
+                inferred_models.contains(&t.name),
+            )
+        })
         .collect()
 }
 
-fn emit_one(def: &TypeDef, all: &TypeTable, in_responses: bool) -> TokenStream {
+fn emit_one(def: &TypeDef, all: &TypeTable, in_responses: bool, inferred: bool) -> TokenStream {
     let mut lines = docs::lines(&def.doc);
     if lines.is_empty() {
         lines.push(format!("`{}`", def.name));
@@ -25,7 +36,13 @@ fn emit_one(def: &TypeDef, all: &TypeTable, in_responses: bool) -> TokenStream {
     let doc = docs::attrs(&lines);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(&name, doc, s, all),
+        TypeKind::Struct(s) if inferred => {
+            let mut lines = lines;
+            docs::paragraph_break(&mut lines);
+            lines.push(INFERRED_DOC.to_owned());
+            emit_struct(&name, docs::attrs(&lines), s, all, true)
+        }
+        TypeKind::Struct(s) => emit_struct(&name, doc, s, all, false),
         TypeKind::StringEnum(e) => emit_string_enum(&name, doc, e),
         TypeKind::IntEnum(e) => emit_int_enum(&name, doc, e),
         TypeKind::Union(u) => emit_union(&name, doc, u, all, in_responses),
@@ -76,7 +93,18 @@ fn field_doc(f: &Field) -> TokenStream {
     docs::attrs(&lines)
 }
 
-fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct, all: &TypeTable) -> TokenStream {
+/// What the docs of an inferred model add.
+const INFERRED_DOC: &str = "Decoded leniently, as the API does not document this shape: a field that is \
+     missing, `null` or of another type is `None` rather than an error, and \
+     [`raw`](Self::raw) returns the JSON as received.";
+
+fn emit_struct(
+    name: &syn::Ident,
+    doc: TokenStream,
+    s: &Struct,
+    all: &TypeTable,
+    inferred: bool,
+) -> TokenStream {
     let defaultable = s.fields.iter().all(|f| f.shape() != FieldShape::Plain);
     let derive_default = if defaultable {
         quote!(Default,)
@@ -249,14 +277,28 @@ fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct, all: &TypeTable)
                 .join(", ")
         )
     };
+    let (derive_deserialize, raw_field, raw_init, lenient) = if inferred {
+        (
+            quote!(),
+            quote! {
+                #[serde(skip)]
+                raw: crate::runtime::RawJson,
+            },
+            quote!(raw: crate::runtime::RawJson::default(),),
+            inferred_impls(name, s),
+        )
+    } else {
+        (quote!(serde::Deserialize), quote!(), quote!(), quote!())
+    };
     quote! {
         #doc
         #closed_note
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, #derive_deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
+            #raw_field
         }
 
         #[allow(deprecated)]
@@ -267,12 +309,60 @@ fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct, all: &TypeTable)
                 Self {
                     #(#inits,)*
                     #additional_init
+                    #raw_init
                 }
             }
 
             #(#setters)*
 
             #additional_setter
+        }
+
+        #lenient
+    }
+}
+
+/// `raw()`, the lenient `Deserialize` and `Inferred` of an inferred model (every field is
+/// an `Option`: see `crate::inferred`).
+fn inferred_impls(name: &syn::Ident, s: &Struct) -> TokenStream {
+    let takes = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let wire = &f.wire;
+        quote!(#fname: crate::runtime::take_inferred(&mut object, #wire),)
+    });
+    let rest = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(additional_properties: crate::runtime::rest_inferred(object),));
+    quote! {
+        #[allow(deprecated)]
+        impl #name {
+            /// The JSON this value was decoded from, as received (`null` for a value built
+            /// in code). It holds what the typed fields could not: fields this version does
+            /// not know, or whose type differs from the one inferred.
+            pub fn raw(&self) -> &serde_json::Value {
+                &self.raw.0
+            }
+        }
+
+        #[allow(deprecated)]
+        impl crate::runtime::Inferred for #name {
+            fn from_raw(raw: serde_json::Value) -> Self {
+                #[allow(unused_mut, unused_variables)]
+                let mut object = crate::runtime::inferred_object(&raw);
+                Self {
+                    #(#takes)*
+                    #rest
+                    raw: crate::runtime::RawJson(raw),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+            }
         }
     }
 }
