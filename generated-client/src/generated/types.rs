@@ -8,7 +8,7 @@
     clippy::too_long_first_doc_paragraph
 )]
 #![allow(clippy::large_enum_variant)]
-/// Pagination info returned in `meta` by paginated list endpoints. Only `currentPage` and `totalPages` are documented; other fields are kept.
+/// Pagination state returned in `meta` by paginated list endpoints: the current page and the number of pages. Other fields the server sends are kept.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaginationMeta {
@@ -52,7 +52,7 @@ impl PaginationMeta {
 pub struct LinkPage {
     /// The links of this page.
     pub data: Vec<Link>,
-    /// `meta`
+    /// Pagination state returned in `meta` by paginated list endpoints: the current page and the number of pages.
     pub meta: PaginationMeta,
 }
 #[allow(deprecated)]
@@ -66,7 +66,7 @@ impl LinkPage {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkEnvelope {
-    /// `data`
+    /// A dynamic link, as returned by `GET /links` and `GET /links/{id}`.
     pub data: Link,
 }
 #[allow(deprecated)]
@@ -94,7 +94,7 @@ impl FolderList {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FolderEnvelope {
-    /// `data`
+    /// A folder of links.
     pub data: Folder,
 }
 #[allow(deprecated)]
@@ -106,9 +106,9 @@ impl FolderEnvelope {
 }
 /// Not documented: any JSON (or an empty body). The documentation does not show this response, so its value is kept as raw JSON rather than a guessed type (most documented responses wrap their result in `{ "data": ... }`).
 ///
-/// - Inferred, not documented: Response body NOT FOUND in the docs.
+/// - Not documented by ProLinksQR; inferred.
 pub type UntypedResponse = serde_json::Value;
-/// Error body of every non-2xx response. The docs say it has a `message` (or `error`) field, so both are optional; other fields are kept.
+/// Error body of every non-2xx response: a `message` (some errors use `error` instead), so both are optional; other fields are kept.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Error {
@@ -152,31 +152,37 @@ impl Error {
         self
     }
 }
-/// Link type. An open string: the documentation's list of link types was cut off. Values evidenced by the docs: `website`, `vcard`, `product`, `sms` (WiFi is mentioned in prose, its value is unknown).
+/// Link type, e.g. `website`, `vcard`, `product` or `sms`. Any string is accepted, as the API has more types (such as WiFi) whose values are not documented.
 ///
-/// - Inferred, not documented: Full list of link types NOT FOUND; open string instead of an enum.
+/// - Example: `website`
+/// - Not documented by ProLinksQR; inferred.
 pub type LinkType = String;
-/// A dynamic link, as returned by `GET /links` and `GET /links/{id}`. Only the fields shown in the documented examples are typed; the docs imply more (e.g. a favorite flag and scan counts), which are kept as extra properties.
+/// A dynamic link, as returned by `GET /links` and `GET /links/{id}`. Fields the API sends beyond these (e.g. a favorite flag and scan counts) are kept as extra properties.
 ///
-/// - Inferred, not documented: Fields beyond the examples NOT FOUND; `folder_id`, `created_at`, `updated_at`, `meta_data` and `qr_options` are optional because the get example omits some of them.
+/// - Not documented by ProLinksQR; inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Link {
     /// The link's slug; also its `{id}` in paths.
+    ///
+    /// - Example: `summer-sale`
     pub dynamic_link_id: String,
     /// The full short URL the QR code points to.
     ///
     /// - Format: `uri`
+    /// - Example: `https://qr-lb.co/summer-sale`
     pub full_dynamic_url: String,
     /// Display name of the link.
+    ///
+    /// - Example: `Summer Sale`
     pub name: String,
-    /// `type`
+    /// Link type, e.g. `website`, `vcard`, `product` or `sms`.
     #[serde(rename = "type")]
     pub type_: LinkType,
     /// Type-specific payload (sent as `data` when creating). For `website` it is `{ "url": ... }`; other shapes are not documented.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta_data: Option<serde_json::Map<String, serde_json::Value>>,
-    /// `qr_options`
+    /// QR code appearance (`qrOptions` in requests, `qr_options` in link responses).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qr_options: Option<QrOptions>,
     /// The folder the link is in, or null.
@@ -189,9 +195,13 @@ pub struct Link {
     )]
     pub folder_id: Option<Option<String>>,
     /// Creation date in the human format shown by the docs (e.g. `Jun 24, 2026`), not ISO-8601, so it is kept as a plain string.
+    ///
+    /// - Example: `Jun 24, 2026`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Last-modification date in the human format shown by the docs (e.g. `Jun 24, 2026`), not ISO-8601, so it is kept as a plain string.
+    ///
+    /// - Example: `Jun 24, 2026`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Properties not described by the spec, kept so that nothing the server sends is lost.
@@ -263,21 +273,23 @@ impl Link {
         self
     }
 }
-/// Body of `POST /links`. The body table is cut off after `data`: other optional configuration (custom slug, scheduling, scan limits, password) exists but its field names are not documented, so extra properties are allowed.
+/// Body of `POST /links`: the link's name, type and content. Other settings (custom slug, scheduling, scan limits, password) have no documented field names; extra properties are sent as given.
 ///
-/// - Inferred, not documented: `data` required flag NOT FOUND (optional here); `linkConfigurations` evidenced only by the Folders page; further fields NOT FOUND.
+/// - Not documented by ProLinksQR; inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateLinkRequest {
     /// Display name of the link.
+    ///
+    /// - Example: `Summer Sale`
     pub name: String,
-    /// `type`
+    /// Link type, e.g. `website`, `vcard`, `product` or `sms`.
     #[serde(rename = "type")]
     pub type_: LinkType,
     /// Type-specific payload describing the link's content (returned as `meta_data`); e.g. `{ "url": "https://example.com/sale" }` for a website link. Shapes per type are not documented.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
-    /// `linkConfigurations`
+    /// Optional link configuration: the folder the link is in.
     #[serde(
         rename = "linkConfigurations",
         default,
@@ -323,9 +335,9 @@ impl CreateLinkRequest {
         self
     }
 }
-/// Optional link configuration. Only `folder_id` is documented (Folders page); other settings are kept as extra properties.
+/// Optional link configuration: the folder the link is in. Other settings are kept as extra properties.
 ///
-/// - Inferred, not documented: Only `folder_id` is evidenced; other field names NOT FOUND.
+/// - Not documented by ProLinksQR; inferred.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LinkConfigurations {
@@ -376,6 +388,8 @@ impl LinkConfigurations {
 #[non_exhaustive]
 pub struct CreateLinkResponse {
     /// The new link's `dynamic_link_id` (slug).
+    ///
+    /// - Example: `summer-sale`
     pub id: String,
 }
 #[allow(deprecated)]
@@ -387,20 +401,20 @@ impl CreateLinkResponse {
 }
 /// Body of `PUT /links/{id}`: the create-link fields, all optional.
 ///
-/// - Inferred, not documented: Body NOT FOUND; modelled on the create body with nothing required (the Folders page says `linkConfigurations.folder_id` can be set when updating).
+/// - Not documented by ProLinksQR; inferred.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateLinkRequest {
     /// Display name of the link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `type`
+    /// Link type, e.g. `website`, `vcard`, `product` or `sms`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkType>,
     /// Type-specific payload describing the link's content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
-    /// `linkConfigurations`
+    /// Optional link configuration: the folder the link is in.
     #[serde(
         rename = "linkConfigurations",
         default,
@@ -458,11 +472,11 @@ impl UpdateLinkRequest {
 }
 /// Body of `PATCH /links/{id}`: the new QR styling, in the same `qrOptions` object that templates use.
 ///
-/// - Inferred, not documented: Wrapper NOT FOUND; `{ "qrOptions": QrOptions }` is assumed from the Templates page ("the same qrOptions object is used when you patch a link's QR code").
+/// - Not documented by ProLinksQR; inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PatchLinkQrOptionsRequest {
-    /// `qrOptions`
+    /// QR code appearance (`qrOptions` in requests, `qr_options` in link responses).
     #[serde(rename = "qrOptions")]
     pub qr_options: QrOptions,
 }
@@ -475,11 +489,11 @@ impl PatchLinkQrOptionsRequest {
 }
 /// Optional body of `POST /links/{id}/save-template`. Not documented (it may, for example, carry a template name); any JSON object is accepted.
 ///
-/// - Inferred, not documented: Body NOT FOUND; free-form object, and the body itself is optional.
+/// - Not documented by ProLinksQR; inferred.
 pub type SaveLinkAsTemplateRequest = serde_json::Map<String, serde_json::Value>;
 /// QR code appearance (`qrOptions` in requests, `qr_options` in link responses). It follows the qr-code-styling schema. Every field is optional: omit any you don't want to customize and the default is used.
 ///
-/// - Inferred, not documented: Extra properties allowed: the docs' note "The API accepts any ..." is cut off.
+/// - Not documented by ProLinksQR; inferred.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QrOptions {
@@ -493,7 +507,7 @@ pub struct QrOptions {
     /// - Default: `300`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    /// `type`
+    /// Render mode (unrelated to a link's `type`).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<QrRenderType>,
     /// Encoded data (usually the link's dynamic URL). Normally set automatically.
@@ -514,34 +528,34 @@ pub struct QrOptions {
     /// - Default: `8`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<i64>,
-    /// `qrOptions`
+    /// Encoding options (the object named `qrOptions` nested inside `QrOptions`).
     #[serde(rename = "qrOptions", default, skip_serializing_if = "Option::is_none")]
     pub qr_options: Option<QrEncodingOptions>,
-    /// `dotsOptions`
+    /// The body pattern of the code.
     #[serde(rename = "dotsOptions", default, skip_serializing_if = "Option::is_none")]
     pub dots_options: Option<DotsOptions>,
-    /// `cornersSquareOptions`
+    /// The eye frames.
     #[serde(
         rename = "cornersSquareOptions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub corners_square_options: Option<CornersSquareOptions>,
-    /// `cornersDotOptions`
+    /// The eye centers.
     #[serde(
         rename = "cornersDotOptions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub corners_dot_options: Option<CornersDotOptions>,
-    /// `backgroundOptions`
+    /// Background of the code.
     #[serde(
         rename = "backgroundOptions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub background_options: Option<BackgroundOptions>,
-    /// `imageOptions`
+    /// Placement of the center logo.
     #[serde(rename = "imageOptions", default, skip_serializing_if = "Option::is_none")]
     pub image_options: Option<ImageOptions>,
     /// Properties not described by the spec, kept so that nothing the server sends is lost.
@@ -651,10 +665,10 @@ impl QrOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum QrRenderType {
-    /// `canvas`
+    /// The value `canvas` (the default).
     #[default]
     Canvas,
-    /// `svg`
+    /// The value `svg`.
     Svg,
     /// A value not known when this crate was generated.
     Other(String),
@@ -721,10 +735,10 @@ pub struct QrEncodingOptions {
     /// - Default: `0`
     #[serde(rename = "typeNumber", default, skip_serializing_if = "Option::is_none")]
     pub type_number: Option<i64>,
-    /// `mode`
+    /// Encoding mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<QrMode>,
-    /// `errorCorrectionLevel`
+    /// Error correction level: `L` (7%), `M` (15%), `Q` (25%), `H` (30%).
     #[serde(
         rename = "errorCorrectionLevel",
         default,
@@ -769,14 +783,14 @@ impl QrEncodingOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum QrMode {
-    /// `Numeric`
+    /// The value `Numeric`.
     Numeric,
-    /// `Alphanumeric`
+    /// The value `Alphanumeric`.
     Alphanumeric,
-    /// `Byte`
+    /// The value `Byte` (the default).
     #[default]
     Byte,
-    /// `Kanji`
+    /// The value `Kanji`.
     Kanji,
     /// A value not known when this crate was generated.
     Other(String),
@@ -844,14 +858,14 @@ impl<'de> serde::Deserialize<'de> for QrMode {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum ErrorCorrectionLevel {
-    /// `L`
+    /// The value `L`.
     L,
-    /// `M`
+    /// The value `M`.
     M,
-    /// `Q`
+    /// The value `Q` (the default).
     #[default]
     Q,
-    /// `H`
+    /// The value `H`.
     H,
     /// A value not known when this crate was generated.
     Other(String),
@@ -915,7 +929,7 @@ impl<'de> serde::Deserialize<'de> for ErrorCorrectionLevel {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DotsOptions {
-    /// `type`
+    /// Dot pattern.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<DotType>,
     /// CSS color or hex.
@@ -949,17 +963,17 @@ impl DotsOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum DotType {
-    /// `square`
+    /// The value `square`.
     Square,
-    /// `dots`
+    /// The value `dots`.
     Dots,
-    /// `rounded`
+    /// The value `rounded`.
     Rounded,
-    /// `extra-rounded`
+    /// The value `extra-rounded`.
     ExtraRounded,
-    /// `classy`
+    /// The value `classy`.
     Classy,
-    /// `classy-rounded`
+    /// The value `classy-rounded` (the default).
     #[default]
     ClassyRounded,
     /// A value not known when this crate was generated.
@@ -1028,7 +1042,7 @@ impl<'de> serde::Deserialize<'de> for DotType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CornersSquareOptions {
-    /// `type`
+    /// Eye-frame style.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CornerSquareType>,
     /// CSS color or hex.
@@ -1062,12 +1076,12 @@ impl CornersSquareOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum CornerSquareType {
-    /// `square`
+    /// The value `square` (the default).
     #[default]
     Square,
-    /// `dot`
+    /// The value `dot`.
     Dot,
-    /// `extra-rounded`
+    /// The value `extra-rounded`.
     ExtraRounded,
     /// A value not known when this crate was generated.
     Other(String),
@@ -1129,7 +1143,7 @@ impl<'de> serde::Deserialize<'de> for CornerSquareType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CornersDotOptions {
-    /// `type`
+    /// Eye-center style.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<CornerDotType>,
     /// CSS color or hex.
@@ -1163,10 +1177,10 @@ impl CornersDotOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum CornerDotType {
-    /// `square`
+    /// The value `square` (the default).
     #[default]
     Square,
-    /// `dot`
+    /// The value `dot`.
     Dot,
     /// A value not known when this crate was generated.
     Other(String),
@@ -1270,7 +1284,7 @@ pub struct ImageOptions {
     /// - Default: `0`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub margin: Option<i64>,
-    /// `crossOrigin`
+    /// CORS mode used to load the image.
     #[serde(rename = "crossOrigin", default, skip_serializing_if = "Option::is_none")]
     pub cross_origin: Option<CrossOrigin>,
 }
@@ -1314,10 +1328,10 @@ impl ImageOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum CrossOrigin {
-    /// `anonymous`
+    /// The value `anonymous` (the default).
     #[default]
     Anonymous,
-    /// `use-credentials`
+    /// The value `use-credentials`.
     UseCredentials,
     /// A value not known when this crate was generated.
     Other(String),
@@ -1377,9 +1391,13 @@ impl<'de> serde::Deserialize<'de> for CrossOrigin {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Folder {
-    /// Folder id (abbreviated in the docs, e.g. `0c8f...e21`).
+    /// The folder's id.
+    ///
+    /// - Example: `0c8f...e21`
     pub id: String,
     /// Folder name.
+    ///
+    /// - Example: `Campaigns`
     pub name: String,
 }
 #[allow(deprecated)]
@@ -1399,7 +1417,7 @@ pub struct FolderRequest {
     /// Folder name.
     ///
     /// - Minimum length: 1
-    /// - Inferred, not documented: minLength 1 inferred from "required"; no length limits documented.
+    /// - Not documented by ProLinksQR; inferred.
     pub name: String,
 }
 #[allow(deprecated)]
@@ -1411,14 +1429,14 @@ impl FolderRequest {
 }
 /// Body of `POST /templates` and `PUT /templates/{id}`: a template stores reusable QR styling. The field names are not documented.
 ///
-/// - Inferred, not documented: Body NOT FOUND; `name` and `qrOptions` are guesses from the Templates page ("Templates store reusable QR code styling (qrOptions)"), nothing is required and extra properties are allowed.
+/// - Not documented by ProLinksQR; inferred.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TemplateRequest {
     /// Template name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `qrOptions`
+    /// QR code appearance (`qrOptions` in requests, `qr_options` in link responses).
     #[serde(rename = "qrOptions", default, skip_serializing_if = "Option::is_none")]
     pub qr_options: Option<QrOptions>,
     /// Properties not described by the spec, kept so that nothing the server sends is lost.
@@ -1460,16 +1478,16 @@ impl TemplateRequest {
 #[non_exhaustive]
 #[serde(tag = "type")]
 pub enum BulkGenerateRequest {
-    /// `website`
+    /// A [`BulkWebsiteRequest`], with `type` = `website`.
     #[serde(rename = "website")]
     Website(BulkWebsiteRequest),
-    /// `product`
+    /// A [`BulkProductRequest`], with `type` = `product`.
     #[serde(rename = "product")]
     Product(BulkProductRequest),
-    /// `sms`
+    /// A [`BulkSmsRequest`], with `type` = `sms`.
     #[serde(rename = "sms")]
     Sms(BulkSmsRequest),
-    /// `vcard`
+    /// A [`BulkVcardRequest`], with `type` = `vcard`.
     #[serde(rename = "vcard")]
     Vcard(BulkVcardRequest),
 }
@@ -1620,10 +1638,10 @@ impl WebsiteRecord {
 pub struct ProductRecord {
     /// Link name.
     pub name: String,
-    /// Product name.
+    /// The product's display name.
     #[serde(rename = "productName")]
     pub product_name: String,
-    /// Product description.
+    /// A longer text about the product.
     #[serde(
         rename = "productDescription",
         default,
@@ -1635,10 +1653,10 @@ pub struct ProductRecord {
     /// - Default: `"USD"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    /// Subtotal.
+    /// The price before tax, in `currency`.
     #[serde(rename = "subTotal", default, skip_serializing_if = "Option::is_none")]
     pub sub_total: Option<f64>,
-    /// Tax.
+    /// The tax amount, in `currency`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax: Option<f64>,
     /// Net total.
@@ -1710,44 +1728,46 @@ impl SmsRecord {
 pub struct VcardRecord {
     /// Link name.
     pub name: String,
-    /// `firstName`
+    /// The contact's first name.
     #[serde(rename = "firstName")]
     pub first_name: String,
-    /// `lastName`
+    /// The contact's last name.
     #[serde(rename = "lastName")]
     pub last_name: String,
-    /// Contact (not further described by the docs).
+    /// Contact details (not further documented).
     pub contact: String,
+    /// The contact's e-mail address.
+    ///
     /// - Format: `email`
     pub email: String,
-    /// `phone`
+    /// The contact's phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `fax`
+    /// The contact's fax number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fax: Option<String>,
-    /// `company`
+    /// The contact's company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `department`
+    /// The contact's department in the company.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
-    /// `street`
+    /// Street address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
-    /// `city`
+    /// The contact's city.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `zip`
+    /// Postal code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
-    /// `state`
+    /// State or region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `country`
+    /// The contact's country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `website`
+    /// The contact's website.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
 }
@@ -1838,7 +1858,7 @@ pub struct CreateCafeRequest {
     ///
     /// - Minimum length: 1
     /// - Maximum length: 255
-    /// - Inferred, not documented: minLength 1 inferred from "required"; the docs give only the maximum.
+    /// - Not documented by ProLinksQR; inferred.
     pub name: String,
     /// Cafe description (max 2000 characters).
     ///
@@ -1847,7 +1867,7 @@ pub struct CreateCafeRequest {
     pub description: Option<String>,
     /// Cafe type. The allowed values are not documented.
     ///
-    /// - Inferred, not documented: Allowed values NOT FOUND; open string.
+    /// - Not documented by ProLinksQR; inferred.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
@@ -1874,7 +1894,7 @@ impl CreateCafeRequest {
 }
 /// Body of `PUT /cafes/{id}`: the create-cafe fields, all optional.
 ///
-/// - Inferred, not documented: Body NOT FOUND; modelled on the create body with nothing required and extra properties allowed.
+/// - Not documented by ProLinksQR; inferred.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCafeRequest {
@@ -1938,13 +1958,14 @@ impl UpdateCafeRequest {
 pub struct UpdateCafeThemeRequest {
     /// A supported theme key, e.g. `modern`, `coffee`, `brunch`. The full list is not documented, so this is an open string.
     ///
-    /// - Inferred, not documented: Full list of theme keys NOT FOUND; open string.
+    /// - Example: `modern`
+    /// - Not documented by ProLinksQR; inferred.
     #[serde(rename = "themeImage")]
     pub theme_image: String,
-    /// Primary color.
+    /// The theme's main color.
     #[serde(rename = "primaryColor", default, skip_serializing_if = "Option::is_none")]
     pub primary_color: Option<String>,
-    /// Secondary color.
+    /// The theme's accent color.
     #[serde(rename = "secondaryColor", default, skip_serializing_if = "Option::is_none")]
     pub secondary_color: Option<String>,
     /// Whether the menu shows the dietary section.
@@ -1984,21 +2005,21 @@ impl UpdateCafeThemeRequest {
 }
 /// Body of `PATCH /cafes/{id}/groups/reorder`. Not documented (presumably the group ids in their new order); any JSON object is accepted.
 ///
-/// - Inferred, not documented: Body NOT FOUND; free-form JSON object.
+/// - Not documented by ProLinksQR; inferred.
 pub type ReorderGroupsRequest = serde_json::Map<String, serde_json::Value>;
-/// `ListLinksSortBy`
+/// One of `most_recent`, `name`, `last_modified`, `most_visited`.
 ///
 /// Values this version does not know decode as the catch-all variant instead of failing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListLinksSortBy {
-    /// `most_recent`
+    /// The value `most_recent`.
     MostRecent,
-    /// `name`
+    /// The value `name`.
     Name,
-    /// `last_modified`
+    /// The value `last_modified`.
     LastModified,
-    /// `most_visited`
+    /// The value `most_visited`.
     MostVisited,
     /// A value not known when this crate was generated.
     Other(String),
