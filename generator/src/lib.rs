@@ -275,7 +275,7 @@ fn emit_file(
     match file {
         File::Types => {
             let mut tokens = quote! {
-                //! Models: every schema of the spec, and the inline ones, as Rust types.
+                //! Request and response models: the API's objects, enums and unions.
                 #lints
                 #![allow(clippy::large_enum_variant)]
             };

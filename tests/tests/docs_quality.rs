@@ -267,3 +267,29 @@ fn each_module_is_summarised_once() {
         }
     }
 }
+
+#[test]
+fn the_readme_quick_start_is_the_compiled_example() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let example = std::fs::read_to_string(root.join("generated-client/examples/quickstart.rs"))
+        .expect("generated-client/examples/quickstart.rs");
+    let section = readme
+        .split("## Using the client")
+        .nth(1)
+        .expect("README has a \"Using the client\" section");
+    let block = section
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("a Rust block in \"Using the client\"");
+    let from_use = example
+        .find("\nuse ")
+        .map(|at| &example[at + 1..])
+        .expect("quickstart.rs has `use` lines");
+    assert_eq!(
+        block.trim_end(),
+        from_use.trim_end(),
+        "README's quick start differs from generated-client/examples/quickstart.rs (copy the file from its first `use`)"
+    );
+}
