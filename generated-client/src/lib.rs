@@ -16,7 +16,8 @@
 //!
 //! let folder = client.folders().create(FolderRequest::new("Campaigns")).send().await?;
 //!
-//! let content = serde_json::Map::from_iter([("url".to_owned(), "https://example.com/sale".into())]);
+//! let url = "https://example.com/sale";
+//! let content = serde_json::Map::from_iter([("url".to_owned(), url.into())]);
 //! let body = CreateLinkRequest::new("Summer Sale", "website")
 //!     .with_data(content)
 //!     .with_link_configurations(LinkConfigurations::new().with_folder_id(folder.id));

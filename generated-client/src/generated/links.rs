@@ -104,9 +104,9 @@ impl Links {
     }
     /// Get a link
     ///
-    /// Returns one link. `{id}` is the link's `dynamic_link_id` (its slug). The
-    /// documented example omits `folder_id`, `created_at` and `updated_at` and shows
-    /// only part of `qr_options`, so those fields may be absent.
+    /// Returns one link. `{id}` is the link's `dynamic_link_id` (its slug).
+    /// `folder_id`, `created_at`, `updated_at` and parts of `qr_options` may be absent
+    /// from the response.
     ///
     /// Required scope: `links.read`.
     ///
