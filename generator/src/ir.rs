@@ -35,6 +35,8 @@ pub struct Api {
     /// Schemas, bodies and responses the generator could not type, generated as raw JSON or
     /// bytes instead: why, and where.
     pub fallbacks: Vec<crate::Error>,
+    /// Example values of the operations' inputs, for the generated doc examples.
+    pub examples: crate::examples::Examples,
 }
 
 /// Authentication, reduced to what a client must do with one credential.

@@ -19,6 +19,7 @@ pub mod bundle;
 pub mod dialect;
 pub mod emit;
 pub mod error;
+pub mod examples;
 pub mod inferred;
 pub mod ir;
 pub mod naming;
@@ -156,6 +157,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         validated,
         inferred_models,
         fallbacks,
+        examples: examples::collect(&spec.raw),
     })
 }
 
@@ -281,7 +283,7 @@ fn emit_file(
     match file {
         File::Types => {
             let mut tokens = quote! {
-                //! Models: every schema of the spec, and the inline ones, as Rust types.
+                //! Request and response models: the API's objects, enums and unions.
                 #lints
                 #![allow(clippy::large_enum_variant)]
             };
@@ -296,9 +298,23 @@ fn emit_file(
         }
         File::Client => ("mod.rs".to_owned(), emit::client::emit(api, config)),
         File::Group(group) => {
-            let doc = format!(" `{}` operations.", group.module);
+            let mut lines = emit::docs::lines(&group.doc);
+            if !emit::docs::has_prose(&group.doc) {
+                lines = vec![format!(
+                    "Operations tagged {}.",
+                    emit::docs::code(&group.module)
+                )];
+            }
+            let doc = lines.iter().map(|line| {
+                let text = if line.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {line}")
+                };
+                quote!(#![doc = #text])
+            });
             let mut tokens = quote! {
-                #![doc = #doc]
+                #(#doc)*
                 #lints
             };
             tokens.extend(emit::operations::emit(api, group, lib));

@@ -333,7 +333,7 @@ fn items_notes(notes: &mut Vec<String>, min: Option<usize>, max: Option<usize>, 
 }
 
 /// Documentation of a schema: title, description, constraints, default, extensions.
-fn schema_doc(data: &SchemaData, notes: &[String], format: Option<&str>) -> Doc {
+fn schema_doc(data: &SchemaData, notes: &[String], format: Option<&str>, provider: &str) -> Doc {
     let mut doc = Doc {
         title: data.title.clone(),
         description: data.description.clone(),
@@ -350,14 +350,48 @@ fn schema_doc(data: &SchemaData, notes: &[String], format: Option<&str>) -> Doc 
             crate::emit::docs::code(&default.to_string())
         ));
     }
-    if let Some(reason) = data.extensions.get("x-inferred") {
-        let reason = reason
-            .as_str()
-            .map_or_else(|| reason.to_string(), str::to_owned);
-        doc.notes
-            .push(format!("Inferred, not documented: {reason}"));
+    if let Some(example) = data.example.as_ref().and_then(scalar_example) {
+        doc.notes.push(format!("Example: {example}"));
+    }
+    // The reason is a note for whoever maintains the document; the reader of the API docs
+    // needs to know only that this part is a guess.
+    if data.extensions.contains_key("x-inferred") {
+        doc.notes.push(inferred_note(provider));
     }
     doc
+}
+
+/// The sentence that stands for an `x-inferred` node in rustdoc.
+pub fn inferred_note(provider: &str) -> String {
+    format!("Not documented by {provider}; inferred.")
+}
+
+/// Who documents the API, for "not documented by ...": the document's `info.title` without
+/// a trailing "API".
+pub fn provider_name(title: &str) -> String {
+    let title = crate::emit::docs::inline(title);
+    let trimmed = title.trim();
+    let short = trimmed
+        .strip_suffix(" API")
+        .or_else(|| trimmed.strip_suffix(" Api"))
+        .unwrap_or(trimmed)
+        .trim();
+    if short.is_empty() {
+        "the API's documentation".to_owned()
+    } else {
+        short.to_owned()
+    }
+}
+
+/// A short scalar example as a code span (objects, lists and long values are left out).
+fn scalar_example(value: &serde_json::Value) -> Option<String> {
+    let text = match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    (!text.trim().is_empty() && text.chars().count() <= 60).then(|| crate::emit::docs::code(&text))
 }
 
 /// Result of converting a schema position.
@@ -390,6 +424,8 @@ pub struct TypeBuilder<'s> {
     budget: u64,
     /// What could not be typed and was generated as raw JSON or bytes instead, with why.
     fallbacks: Vec<Error>,
+    /// Who documents the API ([`provider_name`]), for the `x-inferred` sentence.
+    provider: String,
 }
 
 /// Where a [`TypeBuilder`] stood, to undo a conversion that failed part-way.
@@ -427,6 +463,7 @@ impl<'s> TypeBuilder<'s> {
             work: 0,
             budget: WORK_BUDGET,
             fallbacks: Vec::new(),
+            provider: provider_name(&spec.openapi.info.title),
         }
     }
 
@@ -768,7 +805,7 @@ impl<'s> TypeBuilder<'s> {
         let (mut v, format) = view(schema);
         extensible_enum(&mut v);
         let nullable = v.data.nullable;
-        let doc = schema_doc(v.data, &v.notes, format.as_deref());
+        let doc = schema_doc(v.data, &v.notes, format.as_deref(), &self.provider);
         if let Some(d) = &v.data.discriminator {
             self.check_mapping(d, pointer)?;
         }
@@ -1060,7 +1097,7 @@ impl<'s> TypeBuilder<'s> {
                             notes: Vec::new(),
                         }
                     } else {
-                        schema_doc(pv.data, &pv.notes, format.as_deref())
+                        schema_doc(pv.data, &pv.notes, format.as_deref(), &self.provider)
                     };
                     (
                         doc,

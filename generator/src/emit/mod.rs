@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod docs;
+mod example;
 pub mod operations;
 pub mod types;
 pub mod validate;

@@ -103,13 +103,11 @@ fn arg(api: &Api, ty: &Ty) -> (TokenStream, TokenStream) {
 /// The module for one group.
 pub fn emit(api: &Api, group: &Group, lib: &str) -> TokenStream {
     let strukt = ident(&group.struct_name);
-    let mut group_doc = docs::lines(&group.doc);
-    docs::paragraph_break(&mut group_doc);
-    group_doc.push(format!(
-        "The `{}` operations. Get this with [`Client::{}`](crate::Client::{}).",
-        group.module, group.accessor, group.accessor
-    ));
-    let group_doc = docs::attrs(&group_doc);
+    // The module doc has the tag's description: this says only where to get one.
+    let group_doc = docs::attrs(&[format!(
+        "The operations of this module, from [`Client::{}`](crate::Client::{}).",
+        group.accessor, group.accessor
+    )]);
     let methods = group.ops.iter().map(|op| group_method(api, group, op, lib));
     let builders = group.ops.iter().map(|op| builder(api, group, op));
     quote! {
@@ -132,7 +130,7 @@ pub fn emit(api: &Api, group: &Group, lib: &str) -> TokenStream {
 }
 
 /// Required inputs, in argument order: path params, other required params, body, parts.
-enum Input<'a> {
+pub(super) enum Input<'a> {
     Param(&'a Param),
     Body(&'a Ty),
     Part(&'a Part),
@@ -158,7 +156,7 @@ fn required_inputs(op: &Operation) -> Vec<Input<'_>> {
     out
 }
 
-fn input_name(input: &Input<'_>) -> String {
+pub(super) fn input_name(input: &Input<'_>) -> String {
     match input {
         Input::Param(p) => p.name.clone(),
         Input::Body(_) => "body".to_owned(),
@@ -206,7 +204,7 @@ fn return_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn doc_type(ty: &Ty, lib: &str) -> String {
+pub(super) fn doc_type(ty: &Ty, lib: &str) -> String {
     match ty {
         Ty::String => "String".into(),
         Ty::Bool => "bool".into(),
@@ -295,37 +293,7 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
             }
         }
     }
-    lines.push(String::new());
-    lines.push("# Example".into());
-    lines.push("```no_run".into());
-    let mut params = vec![format!("client: {lib}::Client")];
-    params.extend(inputs.iter().map(|i| {
-        let ty = match i {
-            Input::Body(Ty::Binary) => "Vec<u8>".to_owned(),
-            other => doc_type(input_ty(other), lib),
-        };
-        format!("{}: {}", input_name(i), ty)
-    }));
-    lines.push(format!(
-        "# async fn example({}) -> {lib}::Result<()> {{",
-        params.join(", ")
-    ));
-    let call_args: Vec<String> = inputs.iter().map(input_name).collect();
-    let call = format!(
-        "client.{}().{}({})",
-        group.accessor,
-        op.method_name,
-        call_args.join(", ")
-    );
-    if matches!(op.response, Response::Empty) {
-        lines.push(format!("{call}.send().await?;"));
-    } else {
-        lines.push(format!("let response = {call}.send().await?;"));
-        lines.push("# let _ = response;".into());
-    }
-    lines.push("# Ok(())".into());
-    lines.push("# }".into());
-    lines.push("```".into());
+    lines.extend(super::example::lines(api, group, op, lib, &inputs));
     let doc = docs::attrs(&lines);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let many = (inputs.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));

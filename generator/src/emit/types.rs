@@ -29,9 +29,16 @@ pub fn emit(
 }
 
 fn emit_one(def: &TypeDef, all: &TypeTable, in_responses: bool, inferred: bool) -> TokenStream {
-    let mut lines = docs::lines(&def.doc);
-    if lines.is_empty() {
-        lines.push(format!("`{}`", def.name));
+    let own = docs::without_restatement(&def.doc, &[&def.name]);
+    let mut lines = docs::lines(&own);
+    if !docs::has_prose(&own) {
+        // Notes alone (a format, a default) make no summary line: say what the type holds.
+        let mut summary = vec![kind_summary(&def.kind, all)];
+        if !lines.is_empty() {
+            summary.push(String::new());
+        }
+        summary.extend(lines);
+        lines = summary;
     }
     let doc = docs::attrs(&lines);
     let name = ident(&def.name);
@@ -67,8 +74,17 @@ pub fn field_type(f: &Field, ctx: Ctx) -> TokenStream {
     }
 }
 
-fn field_doc(f: &Field) -> TokenStream {
-    let mut lines = docs::lines(&f.doc);
+fn field_doc(f: &Field, all: &TypeTable) -> TokenStream {
+    let doc = docs::without_restatement(&f.doc, &[&f.name, &f.wire]);
+    let mut lines = docs::lines(&doc);
+    if !docs::has_prose(&doc) {
+        let mut summary = vec![type_summary(&f.ty, all)];
+        if !lines.is_empty() {
+            summary.push(String::new());
+        }
+        summary.extend(lines);
+        lines = summary;
+    }
     let mut notes = Vec::new();
     if f.read_only {
         notes.push("Read-only: set by the server.");
@@ -87,10 +103,111 @@ fn field_doc(f: &Field) -> TokenStream {
         docs::paragraph_break(&mut lines);
         lines.extend(notes.iter().map(|n| (*n).to_owned()));
     }
-    if lines.is_empty() {
-        lines.push(docs::code(&f.wire));
-    }
     docs::attrs(&lines)
+}
+
+/// Values listed in a summary line before "...".
+const LISTED_VALUES: usize = 8;
+
+fn value_list(values: &[String]) -> String {
+    let mut shown: Vec<String> = values.iter().take(LISTED_VALUES).cloned().collect();
+    if values.len() > LISTED_VALUES {
+        shown.push("...".to_owned());
+    }
+    shown.join(", ")
+}
+
+/// A summary line for a type the spec does not describe, from what it is.
+fn kind_summary(kind: &TypeKind, all: &TypeTable) -> String {
+    match kind {
+        TypeKind::Struct(s) => {
+            let names: Vec<String> = s.fields.iter().map(|f| docs::code(&f.wire)).collect();
+            match names.len() {
+                0 => "An object with no documented properties.".to_owned(),
+                1 => format!("An object with {}.", names[0]),
+                n if n <= LISTED_VALUES => format!(
+                    "An object with {} and {}.",
+                    names[..n - 1].join(", "),
+                    names[n - 1]
+                ),
+                n => format!(
+                    "An object with {} and {} more properties.",
+                    names[..LISTED_VALUES].join(", "),
+                    n - LISTED_VALUES
+                ),
+            }
+        }
+        TypeKind::StringEnum(e) => {
+            let values: Vec<String> = e.variants.iter().map(|(_, w)| docs::code(w)).collect();
+            format!("One of {}.", value_list(&values))
+        }
+        TypeKind::IntEnum(e) => {
+            let values: Vec<String> = e.variants.iter().map(|(_, v)| format!("`{v}`")).collect();
+            format!("One of {}.", value_list(&values))
+        }
+        TypeKind::Union(u) => {
+            let values: Vec<String> = u.variants.iter().map(|v| type_phrase(&v.ty, all)).collect();
+            format!("One of: {}.", value_list(&values))
+        }
+        TypeKind::Alias(ty) => type_summary(ty, all),
+    }
+}
+
+/// What a value of `ty` is, as a noun phrase: "a string", "a list of [`Link`]".
+fn type_phrase(ty: &Ty, all: &TypeTable) -> String {
+    match ty {
+        Ty::String => "a string".to_owned(),
+        Ty::Bool => "`true` or `false`".to_owned(),
+        Ty::Int(_) => "an integer".to_owned(),
+        Ty::Float(_) => "a number".to_owned(),
+        Ty::Value => "any JSON value".to_owned(),
+        Ty::Object => "a JSON object".to_owned(),
+        Ty::Binary => "binary data".to_owned(),
+        Ty::Named(n) => format!("a [`{n}`]"),
+        Ty::Vec(inner) => format!("a list of {}", plural(inner, all)),
+        Ty::Map(inner) => format!("a map from names to {}", plural(inner, all)),
+        Ty::Option(inner) => type_phrase(inner, all),
+        Ty::Tuple(items) => format!("a tuple of {} values", items.len()),
+    }
+}
+
+fn plural(ty: &Ty, all: &TypeTable) -> String {
+    match ty {
+        Ty::String => "strings".to_owned(),
+        Ty::Bool => "booleans".to_owned(),
+        Ty::Int(_) => "integers".to_owned(),
+        Ty::Float(_) => "numbers".to_owned(),
+        Ty::Value => "JSON values".to_owned(),
+        Ty::Object => "JSON objects".to_owned(),
+        Ty::Binary => "binary values".to_owned(),
+        Ty::Named(n) => format!("[`{n}`] values"),
+        other => format!("values that are each {}", type_phrase(other, all)),
+    }
+}
+
+/// A summary line for a field or type the spec does not describe: the first sentence of the
+/// named type it holds, else what the value is.
+fn type_summary(ty: &Ty, all: &TypeTable) -> String {
+    let mut inner = ty;
+    while let Ty::Option(t) = inner {
+        inner = t;
+    }
+    if let Ty::Named(name) = inner
+        && let Some(def) = all.named(name)
+    {
+        if let Some(sentence) = docs::first_sentence(&def.doc) {
+            return sentence;
+        }
+        if let TypeKind::StringEnum(_) | TypeKind::IntEnum(_) = def.kind {
+            return kind_summary(&def.kind, all);
+        }
+    }
+    let phrase = type_phrase(inner, all);
+    let mut chars = phrase.chars();
+    match chars.next() {
+        Some(c) => format!("{}{}.", c.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
 }
 
 /// What the docs of an inferred model add.
@@ -114,7 +231,7 @@ fn emit_struct(
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let ty = field_type(f, Ctx::Types);
-        let doc = field_doc(f);
+        let doc = field_doc(f, all);
         let mut serde_args = Vec::new();
         if f.name != f.wire {
             let wire = &f.wire;
@@ -388,7 +505,11 @@ fn emit_string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> Toke
     let other = ident(&e.other);
     let variants = e.variants.iter().enumerate().map(|(i, (v, wire))| {
         let v = ident(v);
-        let d = format!(" {}", docs::code(wire));
+        let d = if e.default == Some(i) {
+            format!(" The value {} (the default).", docs::code(wire))
+        } else {
+            format!(" The value {}.", docs::code(wire))
+        };
         let default = (e.default == Some(i)).then(|| quote!(#[default]));
         quote!(#[doc = #d] #default #v,)
     });
@@ -487,7 +608,7 @@ fn emit_int_enum(name: &syn::Ident, doc: TokenStream, e: &IntEnum) -> TokenStrea
     let other = ident(&e.other);
     let variants = e.variants.iter().map(|(v, value)| {
         let v = ident(v);
-        let d = format!(" `{value}`");
+        let d = format!(" The value `{value}`.");
         quote!(#[doc = #d] #v,)
     });
     let to_int = e.variants.iter().map(|(v, value)| {
@@ -561,10 +682,15 @@ fn emit_union(
         let ty = rust_type(&v.ty, Ctx::Types);
         let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
         let rename = v.tag_value.as_ref().map(|t| quote!(#[serde(rename = #t)]));
-        let d = match &v.tag_value {
-            Some(t) => format!(" {}", docs::code(t)),
-            None => format!(" A `{}`.", v.name),
+        let what = type_phrase(&v.ty, all);
+        let d = match (&v.tag_value, &u.tag) {
+            (Some(t), Some(tag)) => {
+                format!(" {what}, with {} = {}.", docs::code(tag), docs::code(t))
+            }
+            (Some(t), None) => format!(" {what}, tagged {}.", docs::code(t)),
+            _ => format!(" {what}."),
         };
+        let d = capitalize_doc(&d);
         quote!(#[doc = #d] #rename #vname(#ty),)
     });
     let (serde_attr, unknown) = match &u.tag {
@@ -631,5 +757,15 @@ fn emit_union(
         }
 
         #(#froms)*
+    }
+}
+
+/// `" a [`X`]..."` -> `" A [`X`]..."`.
+fn capitalize_doc(d: &str) -> String {
+    let body = d.trim_start();
+    let mut chars = body.chars();
+    match chars.next() {
+        Some(c) => format!(" {}{}", c.to_uppercase(), chars.as_str()),
+        None => d.to_owned(),
     }
 }
