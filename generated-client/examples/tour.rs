@@ -149,7 +149,7 @@ async fn links(client: &Client, tour: &mut Tour) {
             .page(1)
             .size(20)
             .search("summer")
-            .qr_type(["website", "vcard"])
+            .set_qr_type(["website", "vcard"])
             .only_favorites()
             .sort_by(ListLinksSortBy::MostRecent)
             .send(),

@@ -16,8 +16,10 @@
 //!
 //! let folder = client.folders().create(FolderRequest::new("Campaigns")).send().await?;
 //!
+//! let url = "https://example.com/sale";
+//! let content = serde_json::Map::from_iter([("url".to_owned(), url.into())]);
 //! let body = CreateLinkRequest::new("Summer Sale", "website")
-//!     .with_data(serde_json::Map::from_iter([("url".to_owned(), "https://example.com/sale".into())]))
+//!     .with_data(content)
 //!     .with_link_configurations(LinkConfigurations::new().with_folder_id(folder.id));
 //! let id = client.links().create(body).send().await?; // the new link's id (its slug)
 //! println!("created {id}");
@@ -46,19 +48,61 @@
 //!   never breaks a call.
 //! - Uploads (cafe logo/cover, group images) take a [`FilePart`].
 //!
-//! # Errors and retries
+//! # Errors
 //!
-//! Every call returns [`Result`]. [`Error`] tells transport failures, API errors (status,
-//! message, raw body; [`Error::is_not_found`], [`Error::is_unauthorized`],
-//! [`Error::is_forbidden`] — whose message names the scope the operation needs —,
-//! [`Error::is_quota_exhausted`] for 429; [`ApiError::body_as`] decodes the body as the
-//! type each operation's docs list under "Errors") and undecodable responses (status, body,
-//! path of the failing field) apart. Connect errors, timeouts, connections closed before the
-//! response was complete and 502/503/504 are retried with exponential backoff on
-//! GET/PUT/DELETE only; POST is not retried by default, and 429 (the plan's quota for the
-//! billing cycle is spent) never is. A server's `Retry-After` (seconds or a date) is waited
-//! for in full up to 30 s; a longer one is not retried. All attempts of a call end within
-//! 60 s. See [`RetryPolicy`].
+//! Every call returns [`Result`]; [`Error`] tells apart:
+//!
+//! - [`Error::Api`]: the server answered with a non-2xx status. [`ApiError`] has the status,
+//!   the message and the raw body; [`ApiError::body_as`] decodes the body as the type each
+//!   operation's docs list under "Errors". Helpers name the common cases:
+//!   [`Error::is_not_found`], [`Error::is_unauthorized`], [`Error::is_forbidden`] (its
+//!   message names the scope the operation needs) and [`Error::is_quota_exhausted`] (429:
+//!   the plan's quota for the billing cycle is spent).
+//! - [`Error::Transport`]: the request did not complete (connection, timeout, TLS).
+//! - [`Error::Decode`]: a 2xx body that does not match the documented shape (status, body
+//!   and the path of the failing field).
+//! - [`Error::Config`]: the client or an argument cannot make a request (no API key, an
+//!   invalid base URL, an empty path parameter).
+//!
+//! ```no_run
+//! # async fn run(client: prolinksqr::Client) -> prolinksqr::Result<()> {
+//! match client.links().get("summer-sale").send().await {
+//!     Ok(link) => println!("{}", link.full_dynamic_url),
+//!     Err(e) if e.is_not_found() => println!("no such link"),
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # Retries
+//!
+//! Connect errors, timeouts, connections closed before the response was complete and
+//! 502/503/504 are retried with exponential backoff on GET/PUT/DELETE only; POST is not
+//! retried by default, and 429 never is. A server's `Retry-After` (seconds or a date) is
+//! waited for in full up to 30 s; a longer one is not retried. All attempts of a call end
+//! within 60 s. [`RetryPolicy`] changes this ([`ClientBuilder::retry`]).
+//!
+//! # Pagination
+//!
+//! A paginated list's `send()` returns one [`Page`]: its `items`, `current_page` and
+//! `total_pages` ([`Page::next_page`] says which to ask for next, with the list's page
+//! setter). `.stream()` instead yields every item of every page, fetching the next page
+//! only when the previous one is used up:
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//!
+//! # async fn run(client: prolinksqr::Client) -> prolinksqr::Result<()> {
+//! let names: Vec<String> = client
+//!     .links()
+//!     .list()
+//!     .stream()
+//!     .map_ok(|link| link.name)
+//!     .try_collect()
+//!     .await?;
+//! println!("{} links", names.len());
+//! # Ok(()) }
+//! ```
 //!
 //! # Limits
 //!
@@ -83,7 +127,8 @@ mod runtime;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, Page, RawRequest, Response,
+    ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput, Limit, Page,
+    RawRequest, Response,
     Result, RetryPolicy,
 };
 
@@ -96,8 +141,14 @@ pub use reqwest;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
-        ApiInfo, Auth, Operation, RawResponse, RequestOptions, cookie, decode_bytes, decode_empty,
-        decode_json, decode_text, decode_value, double_option, encode_path, join, paginate,
-        paginate_cursor, paginate_cursor_pages, paginate_pages, to_text,
+        ApiInfo, Auth, Operation, Path, RawResponse, RequestOptions, check_integer, check_items,
+        check_length, check_number, cookie, decode_bytes, decode_empty, decode_json, decode_text,
+        decode_value, double_option, encode_path, join, paginate, paginate_cursor,
+        paginate_cursor_pages, paginate_pages, to_text, validate,
+    };
+    // Lenient decoding of inferred models (`x-inferred`).
+    pub use crate::runtime::{
+        Inferred, RawJson, decode_inferred, decode_inferred_in, decode_inferred_page,
+        inferred_object, rest_inferred, take_inferred,
     };
 }

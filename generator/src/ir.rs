@@ -26,9 +26,17 @@ pub struct Api {
     /// Names of the types that can arrive in a response (directly or nested): only those
     /// need to tolerate values this version does not know.
     pub response_types: std::collections::BTreeSet<String>,
+    /// Names of the request types with a documented limit to check somewhere inside: those
+    /// get a `validate` method.
+    pub validated: std::collections::BTreeSet<String>,
+    /// Names of the inferred models: decoded leniently, keeping their JSON (see
+    /// [`crate::inferred`]).
+    pub inferred_models: std::collections::BTreeSet<String>,
     /// Schemas, bodies and responses the generator could not type, generated as raw JSON or
     /// bytes instead: why, and where.
     pub fallbacks: Vec<crate::Error>,
+    /// Example values of the operations' inputs, for the generated doc examples.
+    pub examples: crate::examples::Examples,
 }
 
 /// Authentication, reduced to what a client must do with one credential.
@@ -181,6 +189,8 @@ pub struct Field {
     pub boxed: bool,
     /// Its documentation.
     pub doc: Doc,
+    /// Documented limits on its value, checked before a request is sent.
+    pub limits: Limits,
 }
 
 impl Field {
@@ -207,6 +217,33 @@ pub enum FieldShape {
     Optional,
     /// Optional and nullable: `Option<Option<T>>` keeps "absent" and "null" apart.
     OptionalNullable,
+}
+
+/// The limits a schema declares on a value (`minLength`, `maximum`, `maxItems`, ...), checked
+/// before a request is sent. Limits of a named struct or union live on its own fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Limits {
+    /// `minLength`, in characters.
+    pub min_length: Option<u64>,
+    /// `maxLength`, in characters.
+    pub max_length: Option<u64>,
+    /// `minimum`, and whether it is exclusive.
+    pub minimum: Option<(f64, bool)>,
+    /// `maximum`, and whether it is exclusive.
+    pub maximum: Option<(f64, bool)>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// Limits of each item of an array, or of each value of a map.
+    pub items: Option<Box<Limits>>,
+}
+
+impl Limits {
+    /// Whether nothing is limited.
+    pub fn is_empty(&self) -> bool {
+        *self == Limits::default()
+    }
 }
 
 /// A string enum.
@@ -386,6 +423,9 @@ pub struct Operation {
     pub cursor: Option<Cursor>,
     /// The documented error responses with a JSON body, in spec order.
     pub errors: Vec<ErrorResponse>,
+    /// The success value is an inferred model (or a list or page of them) and is decoded
+    /// leniently: never an error (see [`crate::inferred`]).
+    pub lenient: bool,
 }
 
 /// Where a parameter goes.
@@ -434,6 +474,8 @@ pub struct Param {
     pub flag: bool,
     /// Its documentation.
     pub doc: Doc,
+    /// Documented limits on its value, checked before a request is sent.
+    pub limits: Limits,
 }
 
 /// A request body.
@@ -473,6 +515,8 @@ pub struct Part {
     pub required: bool,
     /// Its documentation.
     pub doc: Doc,
+    /// Documented limits on its value, checked before a request is sent.
+    pub limits: Limits,
 }
 
 /// What a successful call returns.

@@ -19,6 +19,8 @@ pub mod bundle;
 pub mod dialect;
 pub mod emit;
 pub mod error;
+pub mod examples;
+pub mod inferred;
 pub mod ir;
 pub mod naming;
 pub mod operations;
@@ -126,10 +128,15 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
     // would hold files as strings and mislead.
     builder.convert_components(&types::multipart_only(&spec.raw))?;
     let security = operations::security_of(spec)?;
-    let groups = operations::build_groups(spec, &mut builder, &security)?;
+    let mut groups = operations::build_groups(spec, &mut builder, &security)?;
     let fallbacks = builder.fallbacks().to_vec();
-    let types = builder.finish().map_err(|e| spec.locate(e))?;
+    let mut types = builder.finish().map_err(|e| spec.locate(e))?;
+    let request_types = inferred::reachable_from_requests(&types, &groups);
+    inferred::plain_options_in_responses(&mut types, &request_types, &mut groups);
     let response_types = reachable_from_responses(&types, &groups);
+    let validated = emit::validate::validated_types(&types, &groups);
+    let inferred_models = inferred::models(&spec.raw, &types, &response_types, &request_types);
+    inferred::mark_lenient_operations(&mut groups, &inferred_models);
     // Checked last, so that a reference the generator follows gets its own message first:
     // what remains are references nothing above looked at (error responses, examples...).
     parse::check_local_refs(spec)?;
@@ -147,7 +154,10 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         types,
         groups,
         response_types,
+        validated,
+        inferred_models,
         fallbacks,
+        examples: examples::collect(&spec.raw),
     })
 }
 
@@ -273,19 +283,38 @@ fn emit_file(
     match file {
         File::Types => {
             let mut tokens = quote! {
-                //! Models: every schema of the spec, and the inline ones, as Rust types.
+                //! Request and response models: the API's objects, enums and unions.
                 #lints
                 #![allow(clippy::large_enum_variant)]
             };
             // Extended, not interpolated: `quote!` would copy the largest stream once more.
-            tokens.extend(emit::types::emit(&api.types, &api.response_types));
+            tokens.extend(emit::types::emit(
+                &api.types,
+                &api.response_types,
+                &api.inferred_models,
+            ));
+            tokens.extend(emit::validate::types(api));
             ("types.rs".to_owned(), tokens)
         }
         File::Client => ("mod.rs".to_owned(), emit::client::emit(api, config)),
         File::Group(group) => {
-            let doc = format!(" `{}` operations.", group.module);
+            let mut lines = emit::docs::lines(&group.doc);
+            if !emit::docs::has_prose(&group.doc) {
+                lines = vec![format!(
+                    "Operations tagged {}.",
+                    emit::docs::code(&group.module)
+                )];
+            }
+            let doc = lines.iter().map(|line| {
+                let text = if line.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {line}")
+                };
+                quote!(#![doc = #text])
+            });
             let mut tokens = quote! {
-                #![doc = #doc]
+                #(#doc)*
                 #lints
             };
             tokens.extend(emit::operations::emit(api, group, lib));

@@ -55,6 +55,23 @@ const RESERVED_TYPES: &[&str] = &[
     "Self",
 ];
 
+/// What a generated crate exports at its root besides the generated modules (see
+/// `crate::runtime::lib_rs` and `generated-client/src/lib.rs`). A model of the same name
+/// would make `use my_client::*; use my_client::types::*;` ambiguous (`Error` would mean
+/// two things), so [`type_name`] renames it: `Error` -> `ErrorBody`.
+pub const CRATE_ROOT_EXPORTS: &[&str] = &[
+    "ApiError",
+    "Client",
+    "ClientBuilder",
+    "ERROR_BODY_LIMIT",
+    "Error",
+    "FilePart",
+    "Page",
+    "Response",
+    "Result",
+    "RetryPolicy",
+];
+
 /// Whether `word` is a Rust keyword (strict, reserved or weak-but-reserved in edition 2024).
 pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.contains(&word)
@@ -106,14 +123,30 @@ pub fn pascal(raw: &str) -> String {
     s
 }
 
-/// A type name: like [`pascal`], but never one that shadows the prelude.
+/// A type name: like [`pascal`], but never one that shadows the prelude (`String` ->
+/// `StringModel`) or an export of the crate root ([`CRATE_ROOT_EXPORTS`]: `Error` ->
+/// `ErrorBody`).
 pub fn type_name(raw: &str) -> String {
+    type_name_avoiding(raw, &|_| false)
+}
+
+/// [`type_name`], where a renamed name also avoids the names `taken` says another type
+/// has (a spec with both `Error` and `ErrorBody` gets `ErrorModel` for the first).
+pub fn type_name_avoiding(raw: &str, taken: &dyn Fn(&str) -> bool) -> String {
     let s = pascal(raw);
-    if RESERVED_TYPES.contains(&s.as_str()) {
-        format!("{s}Model")
+    // `Result` is both: it keeps the `Model` it always had.
+    let suffixes: &[&str] = if RESERVED_TYPES.contains(&s.as_str()) {
+        &["Model", "Body"]
+    } else if CRATE_ROOT_EXPORTS.contains(&s.as_str()) {
+        &["Body", "Model"]
     } else {
-        s
-    }
+        return s;
+    };
+    suffixes
+        .iter()
+        .map(|suffix| format!("{s}{suffix}"))
+        .find(|candidate| !taken(candidate))
+        .unwrap_or_else(|| format!("{s}{}", suffixes[0]))
 }
 
 /// Hands out names unique within one scope: the first claimant keeps the name, later ones
@@ -189,6 +222,39 @@ mod tests {
         assert_eq!(type_name("string"), "StringModel");
         assert_eq!(type_name("Result"), "ResultModel");
         assert_eq!(type_name("link"), "Link");
+    }
+
+    #[test]
+    fn crate_root_exports_are_renamed() {
+        assert_eq!(type_name("Error"), "ErrorBody");
+        assert_eq!(type_name("error"), "ErrorBody");
+        assert_eq!(type_name("Client"), "ClientBody");
+        assert_eq!(type_name("page"), "PageBody");
+        assert_eq!(type_name("Response"), "ResponseBody");
+        assert_eq!(type_name("ErrorBody"), "ErrorBody");
+        let taken = |name: &str| name == "ErrorBody";
+        assert_eq!(type_name_avoiding("Error", &taken), "ErrorModel");
+    }
+
+    /// The list matches what the crates export: the runtime's `lib.rs` template, and the
+    /// checked-in client's (which may export more, e.g. `reqwest`, never fewer).
+    #[test]
+    fn crate_root_exports_match_the_lib_rs_files() {
+        let checked_in = include_str!("../../generated-client/src/lib.rs");
+        let template = include_str!("runtime.rs");
+        for text in [checked_in, template] {
+            let start = text.find("pub use runtime::{").expect("a root re-export") + 18;
+            let end = start + text[start..].find('}').expect("closed");
+            for name in text[start..end].split([',', ' ', '\n', '{']).map(str::trim) {
+                if name.is_empty() || name.starts_with(char::is_lowercase) {
+                    continue;
+                }
+                assert!(
+                    CRATE_ROOT_EXPORTS.contains(&name),
+                    "`{name}` is exported at the crate root but not in CRATE_ROOT_EXPORTS"
+                );
+            }
+        }
     }
 
     #[test]

@@ -237,6 +237,7 @@ fn build_operation<'s>(
         "header",
         "retry",
         "body",
+        "validate",
     ]);
     let mut params = Vec::new();
     // Path parameters first, in template order, so positional arguments read like the URL.
@@ -258,7 +259,7 @@ fn build_operation<'s>(
         let data = param.parameter_data_ref();
         let location = location_of(param);
         let rust = scope.claim(naming::snake(&data.name));
-        let (ty, mut doc, json) = match &data.format {
+        let (ty, mut doc, json, limits) = match &data.format {
             ParameterSchemaOrContent::Schema(s) => {
                 let c = types.convert(
                     SchemaRef::from(s),
@@ -269,9 +270,12 @@ fn build_operation<'s>(
                     ReferenceOr::Item(schema) => schema_param_doc(schema),
                     ReferenceOr::Reference { .. } => Doc::default(),
                 };
-                (c.ty, doc, false)
+                let limits = types.limits(SchemaRef::from(s), &push_pointer(at, "schema"));
+                (c.ty, doc, false, limits)
             }
-            ParameterSchemaOrContent::Content(_) => (Ty::Value, Doc::default(), true),
+            ParameterSchemaOrContent::Content(_) => {
+                (Ty::Value, Doc::default(), true, Default::default())
+            }
         };
         doc.description = data.description.clone().or(doc.description);
         let explode = data.explode;
@@ -318,6 +322,7 @@ fn build_operation<'s>(
             required: data.required || location == Location::Path,
             style,
             doc,
+            limits,
         });
     }
 
@@ -417,6 +422,7 @@ fn build_operation<'s>(
         response,
         cursor,
         errors,
+        lenient: false,
         extensions: op
             .extensions
             .iter()
@@ -649,6 +655,7 @@ fn multipart_parts<'s>(
                 description: schema.schema_data.description.clone(),
                 notes: vec!["Sent as the part `file` (the schema names no part).".to_owned()],
             },
+            limits: Default::default(),
         }]);
     }
     let mut properties: Vec<(&'s String, &'s ReferenceOr<Box<openapiv3::Schema>>, String)> =
@@ -703,6 +710,7 @@ fn multipart_parts<'s>(
             ty,
             required: required.contains(wire.as_str()),
             doc,
+            limits: types.limits(SchemaRef::from(prop), &prop_ptr),
         });
     }
     Ok(parts)

@@ -275,6 +275,21 @@ fn view(schema: &Schema) -> (View<'_>, Option<String>) {
     (v, owned_format)
 }
 
+/// `x-extensible-enum: [a, b]` on a string schema without `enum`: the values known so far
+/// of a set that may grow. JSON Schema still allows any string; the generated type is the
+/// same open enum as for `enum` (unknown values are kept in its catch-all variant).
+fn extensible_enum(v: &mut View<'_>) {
+    if !v.enumeration.is_empty() || !v.kind.is_none_or(|k| k == "string") {
+        return;
+    }
+    let Some(Value::Array(values)) = v.data.extensions.get("x-extensible-enum") else {
+        return;
+    };
+    if !values.is_empty() && values.iter().all(Value::is_string) {
+        v.enumeration = values.clone();
+    }
+}
+
 fn length_notes(notes: &mut Vec<String>, min: Option<usize>, max: Option<usize>) {
     if let Some(min) = min {
         notes.push(format!("Minimum length: {min}"));
@@ -318,7 +333,7 @@ fn items_notes(notes: &mut Vec<String>, min: Option<usize>, max: Option<usize>, 
 }
 
 /// Documentation of a schema: title, description, constraints, default, extensions.
-fn schema_doc(data: &SchemaData, notes: &[String], format: Option<&str>) -> Doc {
+fn schema_doc(data: &SchemaData, notes: &[String], format: Option<&str>, provider: &str) -> Doc {
     let mut doc = Doc {
         title: data.title.clone(),
         description: data.description.clone(),
@@ -335,14 +350,48 @@ fn schema_doc(data: &SchemaData, notes: &[String], format: Option<&str>) -> Doc 
             crate::emit::docs::code(&default.to_string())
         ));
     }
-    if let Some(reason) = data.extensions.get("x-inferred") {
-        let reason = reason
-            .as_str()
-            .map_or_else(|| reason.to_string(), str::to_owned);
-        doc.notes
-            .push(format!("Inferred, not documented: {reason}"));
+    if let Some(example) = data.example.as_ref().and_then(scalar_example) {
+        doc.notes.push(format!("Example: {example}"));
+    }
+    // The reason is a note for whoever maintains the document; the reader of the API docs
+    // needs to know only that this part is a guess.
+    if data.extensions.contains_key("x-inferred") {
+        doc.notes.push(inferred_note(provider));
     }
     doc
+}
+
+/// The sentence that stands for an `x-inferred` node in rustdoc.
+pub fn inferred_note(provider: &str) -> String {
+    format!("Not documented by {provider}; inferred.")
+}
+
+/// Who documents the API, for "not documented by ...": the document's `info.title` without
+/// a trailing "API".
+pub fn provider_name(title: &str) -> String {
+    let title = crate::emit::docs::inline(title);
+    let trimmed = title.trim();
+    let short = trimmed
+        .strip_suffix(" API")
+        .or_else(|| trimmed.strip_suffix(" Api"))
+        .unwrap_or(trimmed)
+        .trim();
+    if short.is_empty() {
+        "the API's documentation".to_owned()
+    } else {
+        short.to_owned()
+    }
+}
+
+/// A short scalar example as a code span (objects, lists and long values are left out).
+fn scalar_example(value: &serde_json::Value) -> Option<String> {
+    let text = match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        _ => return None,
+    };
+    (!text.trim().is_empty() && text.chars().count() <= 60).then(|| crate::emit::docs::code(&text))
 }
 
 /// Result of converting a schema position.
@@ -375,6 +424,8 @@ pub struct TypeBuilder<'s> {
     budget: u64,
     /// What could not be typed and was generated as raw JSON or bytes instead, with why.
     fallbacks: Vec<Error>,
+    /// Who documents the API ([`provider_name`]), for the `x-inferred` sentence.
+    provider: String,
 }
 
 /// Where a [`TypeBuilder`] stood, to undo a conversion that failed part-way.
@@ -390,8 +441,10 @@ impl<'s> TypeBuilder<'s> {
         let mut names = Scope::with_reserved(reserved);
         let mut components = IndexMap::new();
         if let Some(c) = &spec.openapi.components {
+            let plain: std::collections::BTreeSet<String> =
+                c.schemas.keys().map(|k| naming::pascal(k)).collect();
             for key in c.schemas.keys() {
-                let name = names.claim(naming::type_name(key));
+                let name = names.claim(naming::type_name_avoiding(key, &|n| plain.contains(n)));
                 components.insert(key.clone(), name);
             }
         }
@@ -410,6 +463,7 @@ impl<'s> TypeBuilder<'s> {
             work: 0,
             budget: WORK_BUDGET,
             fallbacks: Vec::new(),
+            provider: provider_name(&spec.openapi.info.title),
         }
     }
 
@@ -597,6 +651,81 @@ impl<'s> TypeBuilder<'s> {
         })
     }
 
+    /// The limits a schema position declares (following `$ref`s; into array items and map
+    /// values). Keywords the generator does not check (`pattern`, `multipleOf`,
+    /// `uniqueItems`, `minProperties`...) are left out; so is a schema that does not resolve
+    /// (its conversion reports that).
+    pub fn limits(&self, sref: SchemaRef<'s>, pointer: &str) -> crate::ir::Limits {
+        self.limits_at(sref, pointer, 0)
+    }
+
+    fn limits_at(&self, sref: SchemaRef<'s>, pointer: &str, depth: usize) -> crate::ir::Limits {
+        use crate::ir::Limits;
+        let mut out = Limits::default();
+        if depth > MAX_DEPTH {
+            return out;
+        }
+        let Ok((schema, at)) = self.resolve(sref, pointer) else {
+            return out;
+        };
+        let count = |n: Option<usize>| n.map(|n| n as u64);
+        let mut nested: Option<(SchemaRef<'s>, String)> = None;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                out.min_length = count(s.min_length);
+                out.max_length = count(s.max_length);
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                out.minimum = n.minimum.map(|m| (m, n.exclusive_minimum));
+                out.maximum = n.maximum.map(|m| (m, n.exclusive_maximum));
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                out.minimum = i.minimum.map(|m| (m as f64, i.exclusive_minimum));
+                out.maximum = i.maximum.map(|m| (m as f64, i.exclusive_maximum));
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                out.min_items = count(a.min_items);
+                out.max_items = count(a.max_items);
+                nested = a
+                    .items
+                    .as_ref()
+                    .map(|i| (i.into(), push_pointer(&at, "items")));
+            }
+            SchemaKind::Type(Type::Object(o)) if o.properties.is_empty() => {
+                if let Some(AdditionalProperties::Schema(s)) = &o.additional_properties {
+                    nested = Some((s.as_ref().into(), push_pointer(&at, "additionalProperties")));
+                }
+            }
+            SchemaKind::Any(a) => {
+                let is = |t: &str| a.typ.as_deref().is_none_or(|k| k == t);
+                if is("string") {
+                    out.min_length = count(a.min_length);
+                    out.max_length = count(a.max_length);
+                }
+                if is("number") || is("integer") {
+                    out.minimum = a.minimum.map(|m| (m, a.exclusive_minimum.unwrap_or(false)));
+                    out.maximum = a.maximum.map(|m| (m, a.exclusive_maximum.unwrap_or(false)));
+                }
+                if is("array") {
+                    out.min_items = count(a.min_items);
+                    out.max_items = count(a.max_items);
+                    nested = a
+                        .items
+                        .as_ref()
+                        .map(|i| (i.into(), push_pointer(&at, "items")));
+                }
+            }
+            _ => {}
+        }
+        if let Some((inner, inner_at)) = nested {
+            let inner = self.limits_at(inner, &inner_at, depth + 1);
+            if !inner.is_empty() {
+                out.items = Some(Box::new(inner));
+            }
+        }
+        out
+    }
+
     /// Converts a schema position into a type, naming new types from `hint`.
     pub fn convert(&mut self, sref: SchemaRef<'s>, hint: &str, pointer: &str) -> Result<Converted> {
         self.spend(1, pointer)?;
@@ -673,9 +802,10 @@ impl<'s> TypeBuilder<'s> {
         named: Option<String>,
         component_key: Option<&str>,
     ) -> Result<Converted> {
-        let (v, format) = view(schema);
+        let (mut v, format) = view(schema);
+        extensible_enum(&mut v);
         let nullable = v.data.nullable;
-        let doc = schema_doc(v.data, &v.notes, format.as_deref());
+        let doc = schema_doc(v.data, &v.notes, format.as_deref(), &self.provider);
         if let Some(d) = &v.data.discriminator {
             self.check_mapping(d, pointer)?;
         }
@@ -954,6 +1084,7 @@ impl<'s> TypeBuilder<'s> {
         for (wire, sref, ptr) in props {
             let field_name = scope.claim(naming::snake(wire));
             let converted = self.convert(*sref, &format!("{name}{}", naming::pascal(wire)), ptr)?;
+            let limits = self.limits(*sref, ptr);
             let (doc, read_only, write_only, deprecated) = match sref {
                 SchemaRef::Item(s) => {
                     let (pv, format) = view(s);
@@ -966,7 +1097,7 @@ impl<'s> TypeBuilder<'s> {
                             notes: Vec::new(),
                         }
                     } else {
-                        schema_doc(pv.data, &pv.notes, format.as_deref())
+                        schema_doc(pv.data, &pv.notes, format.as_deref(), &self.provider)
                     };
                     (
                         doc,
@@ -988,6 +1119,7 @@ impl<'s> TypeBuilder<'s> {
                 deprecated,
                 boxed: false,
                 doc,
+                limits,
             });
         }
         // The pointer is where the schema sits (for an `allOf`, inside the member it came

@@ -15,7 +15,7 @@
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
-use prolinksqr::types::{DotType, FolderRequest, Link, QrOptions};
+use prolinksqr::types::{DotType, FolderRequest, Link, LinkType, QrOptions};
 use prolinksqr::{Client, Error, FilePart, RetryPolicy};
 use serde_json::{Value, json};
 use wiremock::matchers::{any, method, path, query_param};
@@ -64,7 +64,7 @@ type Check = (&'static str, fn(&Error) -> bool);
 /// The names of the `Error::is_*` predicates that hold, so each test can assert that
 /// exactly the right one does.
 fn kinds(err: &Error) -> Vec<&'static str> {
-    let checks: [Check; 8] = [
+    let checks: [Check; 9] = [
         ("bad_request", Error::is_bad_request),
         ("unauthorized", Error::is_unauthorized),
         ("forbidden", Error::is_forbidden),
@@ -73,6 +73,7 @@ fn kinds(err: &Error) -> Vec<&'static str> {
         ("server_error", Error::is_server_error),
         ("timeout", Error::is_timeout),
         ("connect", Error::is_connect),
+        ("invalid_input", Error::is_invalid_input),
     ];
     checks
         .into_iter()
@@ -99,7 +100,7 @@ async fn bad_request_takes_the_message_field() {
     let (server, client) = serve(ResponseTemplate::new(400).set_body_string(body)).await;
     let err = client
         .folders()
-        .create(FolderRequest::new(""))
+        .create(FolderRequest::new("Campaigns"))
         .send()
         .await
         .unwrap_err();
@@ -322,7 +323,7 @@ async fn unknown_enum_values_and_unknown_fields_decode_and_are_kept() {
     .await;
     let link: Link = client.links().get("guest-wifi").send().await.unwrap();
 
-    assert_eq!(link.type_, "wifi");
+    assert_eq!(link.type_, LinkType::Other("wifi".to_owned()));
     assert_eq!(link.meta_data.as_ref().unwrap()["ssid"], json!("Guests"));
     assert_eq!(link.additional_properties["scans"], json!(3));
     assert_eq!(link.additional_properties["favorite"], json!(true));
@@ -773,7 +774,7 @@ async fn the_api_key_never_appears_in_debug_or_display_output() {
     assert_error_hides_key("config error from build()", &config);
 }
 
-/// A documented error body decodes as the type the operation's docs name (`types::Error`),
+/// A documented error body decodes as the type the operation's docs name (`types::ErrorBody`),
 /// with what the spec does not describe kept; an RFC 7807 body gives its `detail`.
 #[tokio::test]
 async fn documented_error_bodies_decode_as_their_type() {
@@ -784,7 +785,7 @@ async fn documented_error_bodies_decode_as_their_type() {
     .await;
     let err = client.folders().list().send().await.unwrap_err();
     let api = err.api_error().expect("an API error");
-    let body: prolinksqr::types::Error = api.body_as().expect("the documented shape");
+    let body: prolinksqr::types::ErrorBody = api.body_as().expect("the documented shape");
     assert_eq!(
         body.message.as_deref(),
         Some("You do not have permission to perform this action.")

@@ -8,16 +8,19 @@
 //! path or method shows up as an assertion with the actual value instead of a bare 404.
 //!
 //! Response bodies are the documentation's examples where the docs give one (list/get/create
-//! link, list/create folder); undocumented responses use a plausible body and must come back
-//! unchanged as `serde_json::Value` (an empty `200`/`204` body as `Value::Null`).
+//! link, list/create folder); undocumented responses use a plausible body (`{ "data": ... }`,
+//! as the Introduction says) and decode into the inferred models, which keep the JSON as
+//! received (`raw()`); deletes and actions return `()` whatever the body. Bodies that do not
+//! match an inferred shape are in `client_inferred.rs`.
 
 use prolinksqr::types::{
-    BackgroundOptions, BulkGenerateRequest, BulkVcardRequest, BulkWebsiteRequest, CornerDotType,
-    CornerSquareType, CornersDotOptions, CornersSquareOptions, CreateCafeRequest,
+    BackgroundOptions, BulkGenerateRequest, BulkVcardRequest, BulkWebsiteRequest, Cafe,
+    CornerDotType, CornerSquareType, CornersDotOptions, CornersSquareOptions, CreateCafeRequest,
     CreateLinkRequest, CrossOrigin, DotType, DotsOptions, ErrorCorrectionLevel, Folder,
-    FolderRequest, ImageOptions, Link, LinkConfigurations, ListLinksSortBy,
-    PatchLinkQrOptionsRequest, QrEncodingOptions, QrMode, QrOptions, QrRenderType, TemplateRequest,
-    UpdateCafeRequest, UpdateCafeThemeRequest, UpdateLinkRequest, VcardRecord, WebsiteRecord,
+    FolderRequest, Group, ImageOptions, Link, LinkConfigurations, LinkResult, LinkType, ListLinksSortBy,
+    PatchLinkQrOptionsRequest, QrEncodingOptions, QrMode, QrOptions, QrRenderType, Template,
+    TemplateRequest, UpdateCafeRequest, UpdateCafeThemeRequest, UpdateLinkRequest, VcardRecord,
+    WebsiteRecord,
 };
 use prolinksqr::{FilePart, Page};
 use serde_json::{Value, json};
@@ -315,8 +318,9 @@ async fn list_links_sends_every_query_parameter_and_returns_the_page() {
         .size(50)
         .search("summer sale & more")
         .folder("0c8f...e21")
-        .qr_type(["website", "vcard"])
-        .status(["active", "paused"])
+        .qr_type("website")
+        .qr_type(LinkType::Vcard)
+        .set_status(["active", "paused"])
         .only_favorites()
         .sort_by(ListLinksSortBy::MostRecent)
         .send()
@@ -338,8 +342,7 @@ async fn list_links_sends_every_query_parameter_and_returns_the_page() {
                 .with_width(300)
                 .with_height(300),
         )
-        // `"folder_id": null` is kept apart from an absent field.
-        .with_folder_id_null()
+        // In a response model `"folder_id": null` is simply `None`.
         .with_created_at("Jun 24, 2026")
         .with_updated_at("Jun 24, 2026");
     assert_eq!(page, Page::new(vec![expected], 1, 4));
@@ -451,7 +454,10 @@ async fn update_link_puts_only_the_set_fields_and_an_explicit_null() {
         json_body(&request),
         json!({ "name": "Summer Sale 2026", "linkConfigurations": { "folder_id": null } })
     );
-    assert_eq!(value, response);
+    assert_eq!(value.dynamic_link_id.as_deref(), Some("summer-sale"));
+    assert_eq!(value.name.as_deref(), Some("Summer Sale 2026"));
+    assert_eq!(value.full_dynamic_url, None);
+    assert_eq!(value.raw(), &response["data"]);
 }
 
 #[tokio::test]
@@ -490,50 +496,49 @@ async fn patch_link_qr_options_wraps_the_options_and_accepts_an_empty_200() {
             }
         })
     );
-    assert_eq!(value, Value::Null, "an empty body is JSON null");
+    // An empty 200 is not an error: every field is `None`, and the raw JSON is `null`.
+    assert_eq!(value, LinkResult::new());
+    assert_eq!(value.raw(), &Value::Null, "an empty body is JSON null");
 }
 
 #[tokio::test]
 async fn delete_link_sends_no_body_and_accepts_204() {
     let api = api(empty(204)).await;
-    let value = api.client.links().delete(LINK_ID).send().await.unwrap();
+    let () = api.client.links().delete(LINK_ID).send().await.unwrap();
     assert_no_body(&api.request("DELETE", LINK_PATH, None).await);
-    assert_eq!(value, Value::Null);
 }
 
 #[tokio::test]
 async fn archive_link_posts_without_a_body() {
     let response = json!({ "data": { "dynamic_link_id": "summer-sale", "archived": true } });
     let api = api(ok_json(response.clone())).await;
-    let value = api.client.links().archive(LINK_ID).send().await.unwrap();
+    // Whatever confirms the action, the call returns `()`.
+    let () = api.client.links().archive(LINK_ID).send().await.unwrap();
     let request = api
         .request("POST", &format!("{LINK_PATH}/archive"), None)
         .await;
     assert_no_body(&request);
-    assert_eq!(value, response);
 }
 
 #[tokio::test]
 async fn pause_link_posts_without_a_body() {
     let response = json!({ "message": "Link paused" });
     let api = api(ok_json(response.clone())).await;
-    let value = api.client.links().pause(LINK_ID).send().await.unwrap();
+    let () = api.client.links().pause(LINK_ID).send().await.unwrap();
     let request = api
         .request("POST", &format!("{LINK_PATH}/pause"), None)
         .await;
     assert_no_body(&request);
-    assert_eq!(value, response);
 }
 
 #[tokio::test]
 async fn resume_link_posts_without_a_body_and_accepts_204() {
     let api = api(empty(204)).await;
-    let value = api.client.links().resume(LINK_ID).send().await.unwrap();
+    let () = api.client.links().resume(LINK_ID).send().await.unwrap();
     let request = api
         .request("POST", &format!("{LINK_PATH}/resume"), None)
         .await;
     assert_no_body(&request);
-    assert_eq!(value, Value::Null);
 }
 
 #[tokio::test]
@@ -545,7 +550,9 @@ async fn duplicate_link_posts_without_a_body() {
         .request("POST", &format!("{LINK_PATH}/duplicate"), None)
         .await;
     assert_no_body(&request);
-    assert_eq!(value, response);
+    // An answer like the create response's (`{ "id": ... }`, no `data`) is understood too.
+    assert_eq!(value, LinkResult::new().with_id("summer-sale-copy"));
+    assert_eq!(value.raw(), &response);
 }
 
 #[tokio::test]
@@ -564,7 +571,11 @@ async fn save_link_as_template_sends_the_optional_body() {
         .request("POST", &format!("{LINK_PATH}/save-template"), None)
         .await;
     assert_eq!(json_body(&request), json!({ "name": "Summer style" }));
-    assert_eq!(value, response);
+    assert_eq!(
+        value,
+        Template::new().with_id("tpl-1").with_name("Summer style")
+    );
+    assert_eq!(value.raw(), &response["data"]);
 }
 
 #[tokio::test]
@@ -581,7 +592,8 @@ async fn save_link_as_template_without_a_body_sends_none() {
         .request("POST", &format!("{LINK_PATH}/save-template"), None)
         .await;
     assert_no_body(&request);
-    assert_eq!(value, Value::Null);
+    assert_eq!(value, Template::new());
+    assert_eq!(value.raw(), &Value::Null);
 }
 
 // ----------------------------------------------------------------------------- folders
@@ -656,20 +668,23 @@ async fn update_folder_sends_the_documented_body_and_unwraps_data() {
 #[tokio::test]
 async fn delete_folder_sends_no_body_and_accepts_an_empty_200() {
     let api = api(empty(200)).await;
-    let value = api.client.folders().delete(FOLDER_ID).send().await.unwrap();
+    let () = api.client.folders().delete(FOLDER_ID).send().await.unwrap();
     assert_no_body(&api.request("DELETE", FOLDER_PATH, None).await);
-    assert_eq!(value, Value::Null);
 }
 
 // --------------------------------------------------------------------------- templates
 
 #[tokio::test]
-async fn list_templates_returns_the_raw_json() {
+async fn list_templates_unwraps_the_inferred_list() {
     let response = json!({ "data": [ { "id": "tpl-1", "name": "Brand" } ] });
     let api = api(ok_json(response.clone())).await;
     let value = api.client.templates().list().send().await.unwrap();
     assert_no_body(&api.request("GET", "/templates", None).await);
-    assert_eq!(value, response);
+    assert_eq!(
+        value,
+        vec![Template::new().with_id("tpl-1").with_name("Brand")]
+    );
+    assert_eq!(value[0].raw(), &response["data"][0]);
 }
 
 #[tokio::test]
@@ -745,7 +760,7 @@ async fn create_template_sends_every_qr_option_with_its_wire_name() {
             }
         })
     );
-    assert_eq!(value, response);
+    assert_eq!(value, Template::new().with_id("tpl-1"));
 }
 
 #[tokio::test]
@@ -760,7 +775,10 @@ async fn get_template_encodes_the_id() {
         .await
         .unwrap();
     assert_no_body(&api.request("GET", TEMPLATE_PATH, None).await);
-    assert_eq!(value, response);
+    assert_eq!(
+        value,
+        Template::new().with_id(TEMPLATE_ID).with_name("Brand")
+    );
 }
 
 #[tokio::test]
@@ -776,13 +794,14 @@ async fn update_template_puts_only_the_set_fields() {
         .unwrap();
     let request = api.request("PUT", TEMPLATE_PATH, None).await;
     assert_eq!(json_body(&request), json!({ "name": "Brand v2" }));
-    assert_eq!(value, response);
+    assert_eq!(value.name.as_deref(), Some("Brand v2"));
+    assert_eq!(value.raw(), &response["data"]);
 }
 
 #[tokio::test]
 async fn delete_template_sends_no_body() {
     let api = api(empty(204)).await;
-    let value = api
+    let () = api
         .client
         .templates()
         .delete(TEMPLATE_ID)
@@ -790,7 +809,6 @@ async fn delete_template_sends_no_body() {
         .await
         .unwrap();
     assert_no_body(&api.request("DELETE", TEMPLATE_PATH, None).await);
-    assert_eq!(value, Value::Null);
 }
 
 // -------------------------------------------------------------------------------- bulk
@@ -822,7 +840,14 @@ async fn bulk_generate_sends_the_documented_example() {
             ]
         })
     );
-    assert_eq!(value, response);
+    let ids: Vec<_> = value
+        .data
+        .iter()
+        .flatten()
+        .map(|link| link.id.as_deref())
+        .collect();
+    assert_eq!(ids, [Some("landing-a"), Some("landing-b")]);
+    assert_eq!(value.raw(), &response);
 }
 
 #[tokio::test]
@@ -856,12 +881,15 @@ async fn bulk_generate_vcard_records_use_camel_case_fields() {
 // ------------------------------------------------------------------------------- cafes
 
 #[tokio::test]
-async fn list_cafes_returns_the_raw_json() {
+async fn list_cafes_unwraps_the_inferred_list() {
     let response = json!({ "data": [ { "id": "cafe-1", "name": "Downtown Cafe" } ] });
     let api = api(ok_json(response.clone())).await;
     let value = api.client.cafes().list().send().await.unwrap();
     assert_no_body(&api.request("GET", "/cafes", None).await);
-    assert_eq!(value, response);
+    assert_eq!(
+        value,
+        vec![Cafe::new().with_id("cafe-1").with_name("Downtown Cafe")]
+    );
 }
 
 #[tokio::test]
@@ -876,7 +904,10 @@ async fn create_cafe_sends_the_documented_example() {
         json_body(&request),
         json!({ "name": "Downtown Cafe", "description": "Specialty coffee & brunch" })
     );
-    assert_eq!(value, response);
+    assert_eq!(
+        value,
+        Cafe::new().with_id("cafe-1").with_name("Downtown Cafe")
+    );
 }
 
 #[tokio::test]
@@ -885,7 +916,8 @@ async fn get_cafe_encodes_a_non_ascii_id() {
     let api = api(ok_json(response.clone())).await;
     let value = api.client.cafes().get(CAFE_ID).send().await.unwrap();
     assert_no_body(&api.request("GET", CAFE_PATH, None).await);
-    assert_eq!(value, response);
+    assert_eq!(value.id.as_deref(), Some(CAFE_ID));
+    assert_eq!(value.raw(), &response["data"]);
 }
 
 #[tokio::test]
@@ -907,15 +939,14 @@ async fn update_cafe_puts_only_the_set_fields() {
         json_body(&request),
         json!({ "name": "Uptown Cafe", "type": "restaurant" })
     );
-    assert_eq!(value, response);
+    assert_eq!(value.name.as_deref(), Some("Uptown Cafe"));
 }
 
 #[tokio::test]
 async fn delete_cafe_sends_no_body() {
     let api = api(empty(204)).await;
-    let value = api.client.cafes().delete(CAFE_ID).send().await.unwrap();
+    let () = api.client.cafes().delete(CAFE_ID).send().await.unwrap();
     assert_no_body(&api.request("DELETE", CAFE_PATH, None).await);
-    assert_eq!(value, Value::Null);
 }
 
 #[tokio::test]
@@ -947,7 +978,11 @@ async fn update_cafe_profile_uploads_logo_and_cover_as_multipart() {
             Part::file("logo", "logo.png", "image/png", PNG),
         ]
     );
-    assert_eq!(value, response);
+    // `logo` is not a typed field of `Cafe`: it is kept with the extra properties.
+    assert_eq!(
+        value.additional_properties.get("logo"),
+        Some(&json!("https://cdn.example.com/logo.png"))
+    );
 }
 
 #[tokio::test]
@@ -977,7 +1012,7 @@ async fn update_cafe_theme_sends_camel_case_fields() {
             "showDietarySection": true
         })
     );
-    assert_eq!(value, response);
+    assert_eq!(value, Cafe::new().with_theme_image("coffee"));
 }
 
 // ------------------------------------------------------------------------------ groups
@@ -991,7 +1026,10 @@ async fn list_groups_encodes_the_cafe_id() {
         &api.request("GET", &format!("{CAFE_PATH}/groups"), None)
             .await,
     );
-    assert_eq!(value, response);
+    assert_eq!(
+        value,
+        vec![Group::new().with_id("g1").with_name("Breakfast")]
+    );
 }
 
 #[tokio::test]
@@ -1020,7 +1058,13 @@ async fn create_group_sends_name_visible_and_image_as_multipart() {
             Part::text("visible", "true"),
         ]
     );
-    assert_eq!(value, response);
+    assert_eq!(
+        value,
+        Group::new()
+            .with_id("g1")
+            .with_name("Breakfast")
+            .with_visible(true)
+    );
 }
 
 #[tokio::test]
@@ -1071,7 +1115,7 @@ async fn create_group_image_without_a_file_name_is_still_a_file_upload() {
 async fn reorder_groups_patches_the_literal_reorder_path() {
     let response = json!({ "data": [ "g2", "g1" ] });
     let api = api(ok_json(response.clone())).await;
-    let value = api
+    let () = api
         .client
         .groups()
         .reorder(CAFE_ID, object(json!({ "groupIds": ["g2", "g1"] })))
@@ -1082,7 +1126,6 @@ async fn reorder_groups_patches_the_literal_reorder_path() {
         .request("PATCH", &format!("{CAFE_PATH}/groups/reorder"), None)
         .await;
     assert_eq!(json_body(&request), json!({ "groupIds": ["g2", "g1"] }));
-    assert_eq!(value, response);
 }
 
 #[tokio::test]
@@ -1097,7 +1140,7 @@ async fn get_group_encodes_both_ids() {
         .await
         .unwrap();
     assert_no_body(&api.request("GET", GROUP_PATH, None).await);
-    assert_eq!(value, response);
+    assert_eq!(value, Group::new().with_id(GROUP_ID).with_name("Breakfast"));
 }
 
 #[tokio::test]
@@ -1128,7 +1171,13 @@ async fn update_group_sends_the_set_fields_as_multipart() {
             Part::text("visible", "false"),
         ]
     );
-    assert_eq!(value, response);
+    assert_eq!(
+        value,
+        Group::new()
+            .with_id(GROUP_ID)
+            .with_name("Lunch")
+            .with_visible(false)
+    );
 }
 
 #[tokio::test]
@@ -1148,7 +1197,7 @@ async fn update_group_sends_only_the_fields_that_were_set() {
 #[tokio::test]
 async fn delete_group_sends_no_body() {
     let api = api(empty(204)).await;
-    let value = api
+    let () = api
         .client
         .groups()
         .delete(CAFE_ID, GROUP_ID)
@@ -1156,5 +1205,4 @@ async fn delete_group_sends_no_body() {
         .await
         .unwrap();
     assert_no_body(&api.request("DELETE", GROUP_PATH, None).await);
-    assert_eq!(value, Value::Null);
 }

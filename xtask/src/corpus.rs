@@ -47,6 +47,8 @@ pub struct Row {
 pub enum Status {
     /// Generated and compiled (clippy-clean when linted).
     Compiles,
+    /// Compiled, but the crate's own `cargo test` (the [`TESTED`] sample) failed: why.
+    TestsFailed(String),
     /// Refused with a clear error.
     Refused(String),
     /// Generated, but the crate does not compile or lint cleanly.
@@ -61,8 +63,16 @@ impl Status {
     pub fn is_failure(&self) -> bool {
         matches!(
             self,
-            Status::Failed(_) | Status::Panicked(_) | Status::Refused(_)
+            Status::Failed(_) | Status::TestsFailed(_) | Status::Panicked(_) | Status::Refused(_)
         )
+    }
+
+    /// The diagnostics behind a failure, if there are any beyond the table's cell.
+    pub fn details(&self) -> Option<&str> {
+        match self {
+            Status::Failed(why) | Status::TestsFailed(why) => Some(why),
+            _ => None,
+        }
     }
 }
 
@@ -114,7 +124,7 @@ pub fn run(filter: Option<&str>, lint: Lint) -> std::io::Result<Vec<Row>> {
         let tested = crates::test(&dir, &target, &sample)?;
         for row in &mut rows {
             match tested.get(&crate_name(&row.spec)) {
-                Some(Outcome::Failed(why)) => row.result = Status::Failed(why.clone()),
+                Some(Outcome::Failed(why)) => row.result = Status::TestsFailed(why.clone()),
                 Some(Outcome::Clean) => row.tested = true,
                 None => {}
             }
@@ -253,6 +263,7 @@ pub fn table(rows: &[Row]) -> String {
             Status::Compiles => "compiles, clippy-clean".to_owned(),
             Status::Refused(why) => format!("refused: {}", why.replace('|', "\\|")),
             Status::Failed(_) => "FAILED to compile".to_owned(),
+            Status::TestsFailed(_) => "compiles, clippy-clean, `cargo test` FAILED".to_owned(),
             Status::Panicked(why) => format!("PANICKED: {why}"),
         };
         out.push_str(&format!(

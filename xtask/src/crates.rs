@@ -84,7 +84,10 @@ pub fn check(
     };
     cmd.current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
-        .env_remove("RUSTFLAGS");
+        .env_remove("RUSTFLAGS")
+        // No debug info: nobody debugs these builds, and it is most of their size on disk
+        // and of their link time. Set for clippy and test alike so build scripts are shared.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0");
     let output = cmd.output()?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     let mut outcomes = BTreeMap::new();
@@ -121,33 +124,66 @@ pub fn check(
 
 /// Runs `cargo test` (unit tests and doctests) for each of `names`, members of the workspace
 /// [`check`] wrote under `dir`, one at a time so that each outcome is its own.
+///
+/// A crate whose tests fail is run once more: a test that passes the second time is
+/// reported on stderr as flaky (with the first run's output) rather than failing the corpus,
+/// and one that fails twice is a failure with both runs' diagnostics.
 pub fn test(dir: &Path, target: &Path, names: &[String]) -> io::Result<BTreeMap<String, Outcome>> {
     let mut outcomes = BTreeMap::new();
     for name in names {
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["test", "--package", name, "--message-format=short"])
-            .current_dir(dir)
-            .env("CARGO_TARGET_DIR", target)
-            .env_remove("RUSTFLAGS")
-            .output()?;
-        let outcome = if output.status.success() {
-            Outcome::Clean
-        } else {
-            let text = format!(
-                "{}{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            );
-            let failing: Vec<&str> = text
-                .lines()
-                .filter(|l| l.contains("FAILED") || l.contains("panicked") || l.contains("error"))
-                .take(40)
-                .collect();
-            Outcome::Failed(format!("cargo test failed:\n{}", failing.join("\n")))
+        let first = test_once(dir, target, name)?;
+        let outcome = match first {
+            None => Outcome::Clean,
+            Some(first) => match test_once(dir, target, name)? {
+                None => {
+                    eprintln!(
+                        "warning: `cargo test -p {name}` failed once, then passed (flaky); \
+                         the first run:\n{first}"
+                    );
+                    Outcome::Clean
+                }
+                Some(second) => Outcome::Failed(format!(
+                    "cargo test failed twice; first run:\n{first}\nsecond run:\n{second}"
+                )),
+            },
         };
         outcomes.insert(name.clone(), outcome);
     }
     Ok(outcomes)
+}
+
+/// One `cargo test` run of `name`: `None` when it passed, else the lines that say why
+/// (those naming an error, a failure or a panic, then the output's last lines, bounded).
+fn test_once(dir: &Path, target: &Path, name: &str) -> io::Result<Option<String>> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--package", name, "--message-format=short"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .output()?;
+    if output.status.success() {
+        return Ok(None);
+    }
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    let failing: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.contains("FAILED") || l.contains("panicked") || l.contains("error"))
+        .take(40)
+        .copied()
+        .collect();
+    let tail = &lines[lines.len().saturating_sub(25)..];
+    Ok(Some(format!(
+        "exit status {}\n{}\n... last lines:\n{}",
+        output.status,
+        failing.join("\n"),
+        tail.join("\n")
+    )))
 }
 
 /// `<root>/target/<name>`: scratch space that `cargo clean` removes.

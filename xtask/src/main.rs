@@ -51,9 +51,6 @@ enum Command {
         /// `cargo check` only, not clippy.
         #[arg(long)]
         no_clippy: bool,
-        /// Print the diagnostics of crates that failed.
-        #[arg(long)]
-        verbose: bool,
     },
     /// Semantic diff of two versions of the spec, each change classified as breaking or
     /// not for clients on the wire and for code using the generated Rust crate.
@@ -93,11 +90,7 @@ fn main() -> ExitCode {
             force,
             strict,
         } => run_generate(&spec, &out, crate_name, force, strict),
-        Command::Corpus {
-            filter,
-            no_clippy,
-            verbose,
-        } => run_corpus(filter.as_deref(), no_clippy, verbose),
+        Command::Corpus { filter, no_clippy } => run_corpus(filter.as_deref(), no_clippy),
         Command::SpecDiff {
             base,
             old,
@@ -130,7 +123,7 @@ fn run_spec_diff(options: xtask::spec_diff::Options) -> ExitCode {
     }
 }
 
-fn run_corpus(filter: Option<&str>, no_clippy: bool, verbose: bool) -> ExitCode {
+fn run_corpus(filter: Option<&str>, no_clippy: bool) -> ExitCode {
     let lint = if no_clippy {
         xtask::crates::Lint::Check
     } else {
@@ -144,11 +137,10 @@ fn run_corpus(filter: Option<&str>, no_clippy: bool, verbose: bool) -> ExitCode 
         }
     };
     print!("{}", xtask::corpus::table(&rows));
-    if verbose {
-        for r in &rows {
-            if let xtask::corpus::Status::Failed(why) = &r.result {
-                println!("\n--- {} ---\n{why}", r.spec);
-            }
+    // A failure's diagnostics are always printed: CI logs are all there is to go on.
+    for r in &rows {
+        if let Some(why) = r.result.details() {
+            println!("\n--- {} ---\n{why}", r.spec);
         }
     }
     let failures = rows.iter().filter(|r| r.result.is_failure()).count();

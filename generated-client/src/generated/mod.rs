@@ -2,17 +2,11 @@
 // Do not edit by hand: change the spec or the generator, then regenerate.
 
 pub mod types;
-/// Operations tagged `bulk`.
 pub mod bulk;
-/// Operations tagged `cafes`.
 pub mod cafes;
-/// Operations tagged `folders`.
 pub mod folders;
-/// Operations tagged `groups`.
 pub mod groups;
-/// Operations tagged `links`.
 pub mod links;
-/// Operations tagged `templates`.
 pub mod templates;
 /// What the runtime needs to know about this API, taken from the spec.
 pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
@@ -29,37 +23,37 @@ pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
 impl crate::runtime::Client {
     /// Create many links of the same type in a single request: useful for importing spreadsheets of URLs, products, phone numbers or contacts.
     ///
-    /// Operations of the `bulk` resource (1 operations).
+    /// Returns [`bulk::Bulk`], with its operation.
     pub fn bulk(&self) -> bulk::Bulk {
         bulk::Bulk::new(self.clone())
     }
-    /// Cafe (digital menus): a cafe has groups and categories, and categories contain menu items. Available on all plans. Endpoints that accept images expect `multipart/form-data` rather than JSON.
+    /// Cafe (digital menus): a cafe has groups and categories, and categories contain menu items.
     ///
-    /// Operations of the `cafes` resource (7 operations).
+    /// Returns [`cafes::Cafes`], with its 7 operations.
     pub fn cafes(&self) -> cafes::Cafes {
         cafes::Cafes::new(self.clone())
     }
-    /// Folders organize your links. A link is placed in a folder via the `linkConfigurations.folder_id` field when creating or updating it.
+    /// Folders organize your links.
     ///
-    /// Operations of the `folders` resource (5 operations).
+    /// Returns [`folders::Folders`], with its 5 operations.
     pub fn folders(&self) -> folders::Folders {
         folders::Folders::new(self.clone())
     }
-    /// Menu groups of a cafe (nested under `/cafes/{id}/groups`). Creating and updating a group accepts an optional image, so those endpoints take `multipart/form-data`.
+    /// Menu groups of a cafe (nested under `/cafes/{id}/groups`).
     ///
-    /// Operations of the `groups` resource (6 operations).
+    /// Returns [`groups::Groups`], with its 6 operations.
     pub fn groups(&self) -> groups::Groups {
         groups::Groups::new(self.clone())
     }
-    /// Links are the core resource. A link has a type (website, vCard, WiFi, etc.), a data payload describing its content, optional configuration (custom slug, scheduling, scan limits, password) and an auto-generated QR code.
+    /// Links are the core resource.
     ///
-    /// Operations of the `links` resource (11 operations).
+    /// Returns [`links::Links`], with its 11 operations.
     pub fn links(&self) -> links::Links {
         links::Links::new(self.clone())
     }
     /// Templates store reusable QR code styling (`qrOptions`) so you can apply a consistent look across links.
     ///
-    /// Operations of the `templates` resource (5 operations).
+    /// Returns [`templates::Templates`], with its 5 operations.
     pub fn templates(&self) -> templates::Templates {
         templates::Templates::new(self.clone())
     }

@@ -31,6 +31,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     retry: RetryPolicy,
     max_response_body: u64,
+    validate_inputs: bool,
     http_client: Option<reqwest::Client>,
 }
 
@@ -45,6 +46,7 @@ impl ClientBuilder {
             user_agent: None,
             retry: RetryPolicy::default(),
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            validate_inputs: true,
             http_client: None,
         }
     }
@@ -127,6 +129,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether inputs are checked against the limits the API documents (lengths, ranges,
+    /// numbers of items) before a request is sent (default `true`). A call that breaks one
+    /// fails with [`Error::InvalidInput`] and sends nothing, since the server would refuse
+    /// it and a refused call still counts against the plan's quota. Turn the checks off
+    /// for a server that has since relaxed a limit.
+    pub fn validate_inputs(mut self, validate: bool) -> Self {
+        self.validate_inputs = validate;
+        self
+    }
+
     /// Uses a preconfigured `reqwest::Client` (proxies, TLS roots, connection pool).
     ///
     /// Its own redirect and `Referer` settings then apply. The client built otherwise
@@ -196,6 +208,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry,
                 max_response_body: self.max_response_body,
+                validate_inputs: self.validate_inputs,
                 api: self.api,
             }),
         })
@@ -274,6 +287,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("max_response_body", &self.max_response_body)
+            .field("validate_inputs", &self.validate_inputs)
             .field("http_client", &self.http_client.is_some())
             .finish_non_exhaustive()
     }

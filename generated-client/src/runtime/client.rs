@@ -18,11 +18,19 @@ use super::raw::RawRequest;
 use super::response::{RawResponse, ReadError, read_body, read_prefix};
 use super::retry::{RetryPolicy, is_retryable_error, is_retryable_status, retry_after};
 
+/// The API client: holds the credential, the base URL and the HTTP connection pool, and
+/// gives access to the operations, grouped by resource.
+///
+/// Build one with [`Client::new`] (an API key, default settings), [`Client::from_env`] or
+/// [`Client::builder`] (base URL, timeout, retries, user agent, a custom
+/// `reqwest::Client`). Cloning is cheap and shares the pool: build one client and clone it
+/// into tasks rather than building one per request.
 ///
 /// ```no_run
 /// # async fn demo() -> prolinksqr::Result<()> {
+/// // `{PREFIX}_API_KEY`, and optionally `{PREFIX}_BASE_URL`, from the environment.
 /// let client = prolinksqr::Client::from_env()?;
-/// # let _ = client;
+/// println!("sending to {}", client.base_url());
 /// # Ok(())
 /// # }
 /// ```
@@ -41,6 +49,8 @@ pub(super) struct Inner {
     pub(super) retry: RetryPolicy,
     /// Largest 2xx body read, in bytes.
     pub(super) max_response_body: u64,
+    /// Whether documented input limits are checked before sending.
+    pub(super) validate_inputs: bool,
     pub(super) api: &'static ApiInfo,
     /// Built once rather than per request. A value that cannot be sent (possible only through
     /// [`Client::new`], which does not validate) makes each request fail with its message.

@@ -5,6 +5,8 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
+use super::validate::InvalidInput;
+
 /// How much of a non-2xx body (and of an undecodable 2xx body) an error keeps. Reading
 /// stops there, so a huge or endless error page costs at most this much memory.
 pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -71,6 +73,13 @@ pub enum Error {
     /// `..`).
     #[error("invalid client configuration: {0}")]
     Config(String),
+    /// An input breaks a limit the API documents (a length, a range, a number of items),
+    /// so the request was not sent: the server would refuse it, and a refused call still
+    /// counts against the plan's quota. Lengths are counted in characters (Unicode scalar
+    /// values), not bytes. [`ClientBuilder::validate_inputs`](crate::ClientBuilder::validate_inputs)
+    /// turns these checks off.
+    #[error("{0}")]
+    InvalidInput(Box<InvalidInput>),
 }
 
 fn transport_kind(err: &reqwest::Error) -> &'static str {
@@ -91,7 +100,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
-            Error::Transport { .. } | Error::Config(_) => None,
+            Error::Transport { .. } | Error::Config(_) | Error::InvalidInput(_) => None,
         }
     }
 
@@ -101,6 +110,21 @@ impl Error {
             Error::Api(api) => Some(api),
             _ => None,
         }
+    }
+
+    /// Which input broke which documented limit, if the request was refused before it was
+    /// sent.
+    pub fn invalid_input(&self) -> Option<&InvalidInput> {
+        match self {
+            Error::InvalidInput(invalid) => Some(invalid),
+            _ => None,
+        }
+    }
+
+    /// An input broke a documented limit, so the request was not sent
+    /// ([`Error::InvalidInput`]).
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Error::InvalidInput(_))
     }
 
     fn api_status_is(&self, status: StatusCode) -> bool {

@@ -19,6 +19,7 @@ mod reply;
 mod response;
 mod retry;
 mod serde_helpers;
+mod validate;
 
 pub use api::{ApiInfo, Auth, Operation};
 pub use builder::ClientBuilder;
@@ -31,7 +32,12 @@ pub use pagination::{Page, paginate, paginate_cursor, paginate_cursor_pages, pag
 pub use raw::RawRequest;
 pub use reply::Response;
 pub use response::{
-    RawResponse, decode_bytes, decode_empty, decode_json, decode_text, decode_value,
+    Inferred, RawJson, RawResponse, decode_bytes, decode_empty, decode_inferred,
+    decode_inferred_in, decode_inferred_page, decode_json, decode_text, decode_value,
+    inferred_object, rest_inferred, take_inferred,
 };
 pub use retry::RetryPolicy;
 pub use serde_helpers::double_option;
+pub use validate::{
+    InvalidInput, Limit, Path, check_integer, check_items, check_length, check_number, validate,
+};

@@ -147,6 +147,147 @@ pub fn decode_bytes(raw: RawResponse) -> Bytes {
 #[doc(hidden)]
 pub fn decode_empty(_raw: RawResponse) {}
 
+/// A model the spec marks as inferred (`x-inferred`: not documented, guessed from what is),
+/// decoded leniently: whatever JSON arrives, decoding gives a value, and the JSON is kept.
+///
+/// The server has done the work when it answers 2xx, so a body that does not match a guessed
+/// shape must not turn the call into an error (which would invite a retry that repeats it).
+#[doc(hidden)]
+pub trait Inferred: Sized {
+    /// The value described by `raw`: fields that are missing, `null` or of another type are
+    /// `None`, and `raw` itself stays reachable from the value.
+    fn from_raw(raw: serde_json::Value) -> Self;
+}
+
+/// A list of inferred models: each item of an array, and no item for anything else (the
+/// JSON is then only in the response, which the caller did not ask to keep).
+impl<T: Inferred> Inferred for Vec<T> {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        match raw {
+            serde_json::Value::Array(items) => items.into_iter().map(T::from_raw).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The JSON an inferred model was decoded from, held beside its typed fields.
+///
+/// It is provenance, not content: it never takes part in comparisons (two models with the
+/// same fields are equal however they were obtained) and is not serialized.
+#[doc(hidden)]
+#[derive(Clone, Default)]
+pub struct RawJson(pub serde_json::Value);
+
+impl PartialEq for RawJson {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// The members of `raw` when it is an object (copied: `raw` is kept whole), else none.
+#[doc(hidden)]
+pub fn inferred_object(raw: &serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    match raw {
+        serde_json::Value::Object(members) => members.clone(),
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// Takes member `key` out of `object` as a `T`; `None` when it is absent, `null` or does not
+/// decode as a `T` (a value that does not fit stays in `object`, for the extra properties).
+#[doc(hidden)]
+pub fn take_inferred<T: DeserializeOwned>(
+    object: &mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Option<T> {
+    let value = object.remove(key)?;
+    if value.is_null() {
+        return None;
+    }
+    match T::deserialize(&value) {
+        Ok(decoded) => Some(decoded),
+        Err(_) => {
+            object.insert(key.to_owned(), value);
+            None
+        }
+    }
+}
+
+/// The members left after [`take_inferred`], as the model's extra properties: those that
+/// decode as a `T` (every one, for the usual `serde_json::Value`).
+#[doc(hidden)]
+pub fn rest_inferred<T: DeserializeOwned>(
+    object: serde_json::Map<String, serde_json::Value>,
+) -> std::collections::BTreeMap<String, T> {
+    object
+        .into_iter()
+        .filter_map(|(key, value)| T::deserialize(value).ok().map(|v| (key, v)))
+        .collect()
+}
+
+/// Decodes a response whose type is inferred: never fails (see [`Inferred`]). An empty body
+/// is `null`, and a body that is not JSON is kept as a JSON string.
+#[doc(hidden)]
+pub fn decode_inferred<T: Inferred>(raw: RawResponse) -> T {
+    T::from_raw(decode_value(raw))
+}
+
+/// Like [`decode_inferred`], for a response whose value is expected in member `key` of the
+/// body (an envelope such as `{ "data": ... }`): that member when the body has it (and it is
+/// not `null`), otherwise the whole body, so a server that does not wrap is understood too.
+#[doc(hidden)]
+pub fn decode_inferred_in<T: Inferred>(raw: RawResponse, key: &str) -> T {
+    let mut body = decode_value(raw);
+    let member = body
+        .as_object_mut()
+        .and_then(|members| members.remove(key))
+        .filter(|member| !member.is_null());
+    match member {
+        Some(member) => T::from_raw(member),
+        None => T::from_raw(body),
+    }
+}
+
+/// Like [`decode_inferred`], for a page of inferred items found at the dotted paths of the
+/// body (`items`, `current_page`, `total_pages`, each a list of member names). Missing or
+/// unusable items are an empty page; a missing page number is `requested`, and a missing
+/// page count ends the list at this page.
+#[doc(hidden)]
+pub fn decode_inferred_page<T: Inferred>(
+    raw: RawResponse,
+    items: &[&str],
+    current_page: &[&str],
+    total_pages: &[&str],
+    requested: i64,
+) -> super::pagination::Page<T> {
+    let body = decode_value(raw);
+    let at = |path: &[&str]| {
+        path.iter()
+            .try_fold(&body, |value, key| value.as_object()?.get(*key))
+    };
+    let current = at(current_page)
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(requested);
+    let total = at(total_pages)
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(current);
+    let items = at(items)
+        .cloned()
+        .map(Vec::<T>::from_raw)
+        .unwrap_or_default();
+    super::pagination::Page {
+        items,
+        current_page: current,
+        total_pages: total,
+    }
+}
+
 fn decode_error(
     op: &'static Operation,
     raw: &RawResponse,
@@ -249,6 +390,101 @@ mod tests {
         assert_eq!(decode_text(&OP, raw(b"hello")).unwrap(), "hello");
         let err = decode_text(&OP, raw(b"\xff\xfe")).unwrap_err();
         assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    }
+
+    /// A hand-written inferred model, as the generator writes them.
+    #[derive(Debug, Default, PartialEq)]
+    struct Thing {
+        name: Option<String>,
+        size: Option<u32>,
+        extra: std::collections::BTreeMap<String, serde_json::Value>,
+        raw: RawJson,
+    }
+
+    impl Inferred for Thing {
+        fn from_raw(raw: serde_json::Value) -> Self {
+            let mut object = inferred_object(&raw);
+            Thing {
+                name: take_inferred(&mut object, "name"),
+                size: take_inferred(&mut object, "size"),
+                extra: rest_inferred(object),
+                raw: RawJson(raw),
+            }
+        }
+    }
+
+    #[test]
+    fn inferred_fields_that_do_not_fit_are_none_and_kept() {
+        let thing: Thing = decode_inferred(raw(br#"{"name":"a","size":"big","x":1}"#));
+        assert_eq!(thing.name.as_deref(), Some("a"));
+        assert_eq!(thing.size, None);
+        assert_eq!(thing.extra["size"], "big");
+        assert_eq!(thing.extra["x"], 1);
+        assert_eq!(thing.raw.0["size"], "big");
+        // The raw JSON does not take part in comparisons.
+        assert_eq!(
+            Thing::from_raw(serde_json::json!({"name": "a"})),
+            Thing::from_raw(serde_json::json!({"name": "a", "size": null}))
+        );
+    }
+
+    #[test]
+    fn inferred_bodies_never_fail() {
+        for body in [
+            &b""[..],
+            b"null",
+            b"[]",
+            b"\"x\"",
+            b"not json",
+            b"{\"name\":",
+        ] {
+            let thing: Thing = decode_inferred(raw(body));
+            assert_eq!(thing.name, None);
+        }
+        let text: Thing = decode_inferred(raw(b"not json"));
+        assert_eq!(text.raw.0, "not json");
+    }
+
+    #[test]
+    fn inferred_envelopes_fall_back_to_the_whole_body() {
+        let inside: Thing = decode_inferred_in(raw(br#"{"data":{"name":"in"}}"#), "data");
+        assert_eq!(inside.name.as_deref(), Some("in"));
+        let bare: Thing = decode_inferred_in(raw(br#"{"name":"bare"}"#), "data");
+        assert_eq!(bare.name.as_deref(), Some("bare"));
+        let null: Thing = decode_inferred_in(raw(br#"{"data":null,"name":"n"}"#), "data");
+        assert_eq!(null.name.as_deref(), Some("n"));
+        let list: Vec<Thing> = decode_inferred_in(raw(br#"{"data":[{"name":"a"},3]}"#), "data");
+        assert_eq!(list.len(), 2);
+        let none: Vec<Thing> = decode_inferred_in(raw(br#"{"data":{"name":"a"}}"#), "data");
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn inferred_pages_default_to_the_requested_page_and_end_there() {
+        let body = br#"{"data":[{"name":"a"}],"meta":{"currentPage":2,"totalPages":3}}"#;
+        let page: crate::runtime::Page<Thing> = decode_inferred_page(
+            raw(body),
+            &["data"],
+            &["meta", "currentPage"],
+            &["meta", "totalPages"],
+            2,
+        );
+        assert_eq!(
+            (page.items.len(), page.current_page, page.total_pages),
+            (1, 2, 3)
+        );
+        let page: crate::runtime::Page<Thing> = decode_inferred_page(
+            raw(b""),
+            &["data"],
+            &["meta", "currentPage"],
+            &["meta", "totalPages"],
+            4,
+        );
+        assert_eq!(
+            (page.items.len(), page.current_page, page.total_pages),
+            (0, 4, 4)
+        );
+        assert!(!page.has_next());
     }
 
     #[test]

@@ -9,21 +9,28 @@ use crate::ir::{Api, Auth};
 
 /// The tokens of `generated/mod.rs`.
 pub fn emit(api: &Api, config: &Config) -> TokenStream {
+    // Each module documents itself (`//!`, the tag's description): an outer doc here would
+    // be shown before it, saying the same thing twice.
     let modules = api.groups.iter().map(|g| {
         let m = ident(&g.module);
-        let doc = format!(" Operations tagged `{}`.", g.module);
-        quote!(#[doc = #doc] pub mod #m;)
+        quote!(pub mod #m;)
     });
     let accessors = api.groups.iter().map(|g| {
         let m = ident(&g.module);
         let accessor = ident(&g.accessor);
         let strukt = ident(&g.struct_name);
-        let mut lines = docs::lines(&g.doc);
-        docs::paragraph_break(&mut lines);
+        let mut lines = vec![
+            docs::first_sentence(&g.doc)
+                .unwrap_or_else(|| format!("Operations tagged {}.", docs::code(&g.module))),
+        ];
+        lines.push(String::new());
+        let count = match g.ops.len() {
+            1 => "its operation".to_owned(),
+            n => format!("its {n} operations"),
+        };
         lines.push(format!(
-            "Operations of the `{}` resource ({} operations).",
-            g.module,
-            g.ops.len()
+            "Returns [`{}::{}`], with {count}.",
+            g.module, g.struct_name
         ));
         let doc = docs::attrs(&lines);
         quote! {

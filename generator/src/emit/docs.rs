@@ -47,6 +47,91 @@ pub fn lines(doc: &Doc) -> Vec<String> {
     out
 }
 
+/// `doc` without its title and description when they only restate one of `names` (a field
+/// `city` described as "City."): such a line tells the reader nothing the name does not.
+pub fn without_restatement(doc: &Doc, names: &[&str]) -> Doc {
+    let normal = |t: &str| -> String {
+        t.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let restates = |t: &Option<String>| {
+        t.as_deref().is_some_and(|t| {
+            let t = normal(t);
+            !t.is_empty() && names.iter().any(|n| normal(n) == t)
+        })
+    };
+    let mut out = doc.clone();
+    if restates(&out.title) {
+        out.title = None;
+    }
+    if restates(&out.description) {
+        out.description = None;
+    }
+    out
+}
+
+/// Whether `doc` has a title or description (notes alone make no summary line).
+pub fn has_prose(doc: &Doc) -> bool {
+    doc.title.as_deref().is_some_and(|t| !t.trim().is_empty())
+        || doc
+            .description
+            .as_deref()
+            .is_some_and(|d| !d.trim().is_empty())
+}
+
+/// The first sentence of `doc`'s title or description, as one safe line (`None` when it
+/// has neither). A sentence ends at `. ` outside code spans, or with the first paragraph.
+pub fn first_sentence(doc: &Doc) -> Option<String> {
+    let text = doc
+        .title
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| doc.description.as_deref().filter(|d| !d.trim().is_empty()))?;
+    let paragraph = text.split("\n\n").next().unwrap_or(text);
+    // A code block's lines would lose their fences here: no summary rather than a wrong one.
+    if paragraph.contains("```") || paragraph.contains("~~~") {
+        return None;
+    }
+    let line = inline(paragraph);
+    let mut in_code = false;
+    let mut depth = 0usize;
+    let chars: Vec<char> = line.chars().collect();
+    let mut end = chars.len();
+    for (i, c) in chars.iter().enumerate() {
+        match c {
+            '`' => in_code = !in_code,
+            '(' if !in_code => depth += 1,
+            ')' if !in_code => depth = depth.saturating_sub(1),
+            '.' if !in_code && depth == 0 && chars.get(i + 1).is_some_and(|n| *n == ' ') => {
+                let before: String = chars[..i].iter().collect();
+                let word = before
+                    .rsplit(' ')
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                if ["e.g", "i.e", "etc", "vs", "cf"].contains(&word.as_str()) {
+                    continue;
+                }
+                end = i + 1;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let mut sentence: String = chars[..end].iter().collect();
+    let sentence_trimmed = sentence.trim_end().to_owned();
+    sentence = sentence_trimmed;
+    if sentence.is_empty() {
+        return None;
+    }
+    if !sentence.ends_with(['.', '!', '?', ':']) {
+        sentence.push('.');
+    }
+    Some(sentence)
+}
+
 /// Adds a blank line unless the text so far is empty or already ends in one.
 pub fn paragraph_break(out: &mut Vec<String>) {
     if out.last().is_some_and(|l| !l.is_empty()) {

@@ -2,8 +2,10 @@
 
 pub mod client;
 pub mod docs;
+mod example;
 pub mod operations;
 pub mod types;
+pub mod validate;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

@@ -86,6 +86,16 @@ fn arg(api: &Api, ty: &Ty) -> (TokenStream, TokenStream) {
         Ty::Named(_) if text_kind(api, ty) == Text::Display => {
             (quote!(impl Into<#rust>), quote!(.into()))
         }
+        // A body (or a parameter) that is a struct or a union: a union takes any of its
+        // variants' payload types (`BulkWebsiteRequest` for `BulkGenerateRequest`).
+        Ty::Named(name)
+            if api
+                .types
+                .named(name)
+                .is_some_and(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_))) =>
+        {
+            (quote!(impl Into<#rust>), quote!(.into()))
+        }
         _ => (rust, quote!()),
     }
 }
@@ -93,13 +103,11 @@ fn arg(api: &Api, ty: &Ty) -> (TokenStream, TokenStream) {
 /// The module for one group.
 pub fn emit(api: &Api, group: &Group, lib: &str) -> TokenStream {
     let strukt = ident(&group.struct_name);
-    let mut group_doc = docs::lines(&group.doc);
-    docs::paragraph_break(&mut group_doc);
-    group_doc.push(format!(
-        "The `{}` operations. Get this with [`Client::{}`](crate::Client::{}).",
-        group.module, group.accessor, group.accessor
-    ));
-    let group_doc = docs::attrs(&group_doc);
+    // The module doc has the tag's description: this says only where to get one.
+    let group_doc = docs::attrs(&[format!(
+        "The operations of this module, from [`Client::{}`](crate::Client::{}).",
+        group.accessor, group.accessor
+    )]);
     let methods = group.ops.iter().map(|op| group_method(api, group, op, lib));
     let builders = group.ops.iter().map(|op| builder(api, group, op));
     quote! {
@@ -122,7 +130,7 @@ pub fn emit(api: &Api, group: &Group, lib: &str) -> TokenStream {
 }
 
 /// Required inputs, in argument order: path params, other required params, body, parts.
-enum Input<'a> {
+pub(super) enum Input<'a> {
     Param(&'a Param),
     Body(&'a Ty),
     Part(&'a Part),
@@ -148,7 +156,7 @@ fn required_inputs(op: &Operation) -> Vec<Input<'_>> {
     out
 }
 
-fn input_name(input: &Input<'_>) -> String {
+pub(super) fn input_name(input: &Input<'_>) -> String {
     match input {
         Input::Param(p) => p.name.clone(),
         Input::Body(_) => "body".to_owned(),
@@ -181,7 +189,8 @@ fn return_type(op: &Operation) -> TokenStream {
             Unwrap::None => rust_type(ty, Ctx::Operations),
             Unwrap::Field { ty, optional, .. } => {
                 let inner = rust_type(ty, Ctx::Operations);
-                if *optional {
+                // A lenient unwrap falls back to the whole body: there is always a value.
+                if *optional && !op.lenient {
                     quote!(Option<#inner>)
                 } else {
                     inner
@@ -195,7 +204,7 @@ fn return_type(op: &Operation) -> TokenStream {
     }
 }
 
-fn doc_type(ty: &Ty, lib: &str) -> String {
+pub(super) fn doc_type(ty: &Ty, lib: &str) -> String {
     match ty {
         Ty::String => "String".into(),
         Ty::Bool => "bool".into(),
@@ -284,37 +293,7 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
             }
         }
     }
-    lines.push(String::new());
-    lines.push("# Example".into());
-    lines.push("```no_run".into());
-    let mut params = vec![format!("client: {lib}::Client")];
-    params.extend(inputs.iter().map(|i| {
-        let ty = match i {
-            Input::Body(Ty::Binary) => "Vec<u8>".to_owned(),
-            other => doc_type(input_ty(other), lib),
-        };
-        format!("{}: {}", input_name(i), ty)
-    }));
-    lines.push(format!(
-        "# async fn example({}) -> {lib}::Result<()> {{",
-        params.join(", ")
-    ));
-    let call_args: Vec<String> = inputs.iter().map(input_name).collect();
-    let call = format!(
-        "client.{}().{}({})",
-        group.accessor,
-        op.method_name,
-        call_args.join(", ")
-    );
-    if matches!(op.response, Response::Empty) {
-        lines.push(format!("{call}.send().await?;"));
-    } else {
-        lines.push(format!("let response = {call}.send().await?;"));
-        lines.push("# let _ = response;".into());
-    }
-    lines.push("# Ok(())".into());
-    lines.push("# }".into());
-    lines.push("```".into());
+    lines.extend(super::example::lines(api, group, op, lib, &inputs));
     let doc = docs::attrs(&lines);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let many = (inputs.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -412,7 +391,15 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             quote!(#fname: Option<#ty>,)
         }
     });
+    let list_setters = list_setter_names(api, op);
     let setters = fields.iter().filter(|f| !f.required).map(|f| {
+        if let Some((item, set_name)) = list_setters
+            .iter()
+            .find(|(name, _, _)| *name == f.name)
+            .map(|(_, item, set)| (item, set))
+        {
+            return list_setters_of(api, f, item, set_name);
+        }
         let fname = ident(&f.name);
         let (ty, convert) = f
             .setter_arg
@@ -459,6 +446,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let stream = pagination_stream(op);
     let pages = page_stream(op);
     let control = control_methods();
+    let (validate_fn, validate_call) = crate::emit::validate::builder(api, op, &op_static).unzip();
     let doc = format!(
         " Request builder for [`{}::{}`]: set optional inputs, then `.send().await`.",
         group.struct_name, op.method_name
@@ -494,6 +482,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             /// Sends the request and returns the decoded response with its status and
             /// headers.
             pub async fn send_response(self) -> crate::runtime::Result<crate::runtime::Response<#ret>> {
+                #validate_call
                 #path_let
                 let raw = self.client.execute_with(&#op_static, #path_arg, &self.options, |request| #build).await?;
                 crate::runtime::Response::decode(raw, |raw| { #decode })
@@ -502,6 +491,80 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             #stream
 
             #pages
+            #validate_fn
+        }
+    }
+}
+
+/// Optional array parameters (by name) with their item type, and the name of the setter
+/// that replaces every value: `set_{name}`, or a numbered variant when that name is taken
+/// by another input's setter (claimed in parameter order, so the result is deterministic).
+fn list_setter_names<'a>(api: &'a Api, op: &'a Operation) -> Vec<(&'a str, &'a Ty, String)> {
+    let taken: Vec<String> = builder_fields(op).into_iter().map(|f| f.name).collect();
+    let mut reserved: Vec<&str> = taken.iter().map(String::as_str).collect();
+    reserved.extend([
+        "client",
+        "options",
+        "send",
+        "send_response",
+        "stream",
+        "pages",
+        "timeout",
+        "header",
+        "retry",
+        "validate",
+        "body",
+    ]);
+    let mut scope = crate::naming::Scope::with_reserved(&reserved);
+    op.params
+        .iter()
+        .filter(|p| !p.required)
+        .filter_map(|p| match resolved(&p.ty, &api.types) {
+            Ty::Vec(item) => Some((
+                p.name.as_str(),
+                item.as_ref(),
+                scope.claim(format!("set_{}", p.name.trim_end_matches('_'))),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `.x(value)`, which adds one value to an array parameter and may be called again, and
+/// `.set_x(values)`, which replaces them all.
+fn list_setters_of(api: &Api, f: &BuilderField, item: &Ty, set_name: &str) -> TokenStream {
+    let fname = ident(&f.name);
+    let set = ident(set_name);
+    let (item_ty, convert) = arg(api, item);
+    let mut lines = f.doc.clone();
+    if lines.is_empty() {
+        lines.push(format!("Adds a value to `{}`.", f.name));
+    }
+    docs::paragraph_break(&mut lines);
+    lines.push(format!(
+        "Adds one value; call it again for more. [`{set_name}`](Self::{set_name}) sets them all at once."
+    ));
+    let add_doc = docs::attrs(&lines);
+    let set_doc = format!(
+        " Sets every value of `{}` at once, replacing those added before (see [`{}`](Self::{})).",
+        f.name, f.name, f.name
+    );
+    let collect = if convert.is_empty() {
+        quote!(values.into_iter().collect())
+    } else {
+        quote!(values.into_iter().map(Into::into).collect())
+    };
+    quote! {
+        #add_doc
+        pub fn #fname(mut self, value: #item_ty) -> Self {
+            self.#fname.get_or_insert_with(Vec::new).push(value #convert);
+            self
+        }
+
+        #[doc = #set_doc]
+        pub fn #set(mut self, values: impl IntoIterator<Item = #item_ty>) -> Self {
+            self.#fname = Some(#collect);
+            self
         }
     }
 }
@@ -729,6 +792,9 @@ impl Step {
 }
 
 fn decode(api: &Api, op: &Operation, op_static: &syn::Ident) -> TokenStream {
+    if op.lenient {
+        return decode_lenient(op);
+    }
     match &op.response {
         Response::Empty => quote! {
             crate::runtime::decode_empty(raw);
@@ -765,6 +831,58 @@ fn decode(api: &Api, op: &Operation, op_static: &syn::Ident) -> TokenStream {
                         })
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The decode step of an operation whose success value is an inferred model (or a list or
+/// page of them): it never fails (see `crate::inferred`).
+fn decode_lenient(op: &Operation) -> TokenStream {
+    let Response::Json { ty, unwrap } = &op.response else {
+        return quote!(Ok(crate::runtime::decode_inferred(raw)));
+    };
+    let wire_path = |key: &str| -> Vec<String> {
+        let path = op.extensions.get("x-pagination").and_then(|p| p.get(key));
+        path.and_then(serde_json::Value::as_str)
+            .map(|p| p.split('.').map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    match unwrap {
+        Unwrap::None => {
+            let ty = rust_type(ty, Ctx::Operations);
+            quote!(Ok(crate::runtime::decode_inferred::<#ty>(raw)))
+        }
+        Unwrap::Field { ty, .. } => {
+            let ty = rust_type(ty, Ctx::Operations);
+            let key = op
+                .extensions
+                .get("x-unwrap")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default();
+            quote!(Ok(crate::runtime::decode_inferred_in::<#ty>(raw, #key)))
+        }
+        Unwrap::Page(p) => {
+            let item = rust_type(&p.item, Ctx::Operations);
+            let page = ident(&p.page_param);
+            let requested = match p.page_param_int {
+                "i64" => quote!(self.#page.unwrap_or(1)),
+                "u64" | "usize" => {
+                    quote!(self.#page.map_or(1, |p| i64::try_from(p).unwrap_or(i64::MAX)))
+                }
+                _ => quote!(self.#page.map_or(1, i64::from)),
+            };
+            let items = wire_path("items");
+            let current = wire_path("current-page");
+            let total = wire_path("total-pages");
+            quote! {
+                Ok(crate::runtime::decode_inferred_page::<#item>(
+                    raw,
+                    &[#(#items),*],
+                    &[#(#current),*],
+                    &[#(#total),*],
+                    #requested,
+                ))
             }
         }
     }

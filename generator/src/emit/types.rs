@@ -9,23 +9,47 @@ use crate::ir::{
 };
 
 /// All named types of the API.
-pub fn emit(types: &TypeTable, response_types: &std::collections::BTreeSet<String>) -> TokenStream {
+pub fn emit(
+    types: &TypeTable,
+    response_types: &std::collections::BTreeSet<String>,
+    inferred_models: &std::collections::BTreeSet<String>,
+) -> TokenStream {
     // Extending with owned streams moves the tokens; `quote!` interpolation would copy them.
     types
         .iter()
-        .map(|t| emit_one(t, types, response_types.contains(&t.name)))
+        .map(|t| {
+            emit_one(
+                t,
+                types,
+                response_types.contains(&t.name),
+                inferred_models.contains(&t.name),
+            )
+        })
         .collect()
 }
 
-fn emit_one(def: &TypeDef, all: &TypeTable, in_responses: bool) -> TokenStream {
-    let mut lines = docs::lines(&def.doc);
-    if lines.is_empty() {
-        lines.push(format!("`{}`", def.name));
+fn emit_one(def: &TypeDef, all: &TypeTable, in_responses: bool, inferred: bool) -> TokenStream {
+    let own = docs::without_restatement(&def.doc, &[&def.name]);
+    let mut lines = docs::lines(&own);
+    if !docs::has_prose(&own) {
+        // Notes alone (a format, a default) make no summary line: say what the type holds.
+        let mut summary = vec![kind_summary(&def.kind, all)];
+        if !lines.is_empty() {
+            summary.push(String::new());
+        }
+        summary.extend(lines);
+        lines = summary;
     }
     let doc = docs::attrs(&lines);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(&name, doc, s, all),
+        TypeKind::Struct(s) if inferred => {
+            let mut lines = lines;
+            docs::paragraph_break(&mut lines);
+            lines.push(INFERRED_DOC.to_owned());
+            emit_struct(&name, docs::attrs(&lines), s, all, true)
+        }
+        TypeKind::Struct(s) => emit_struct(&name, doc, s, all, false),
         TypeKind::StringEnum(e) => emit_string_enum(&name, doc, e),
         TypeKind::IntEnum(e) => emit_int_enum(&name, doc, e),
         TypeKind::Union(u) => emit_union(&name, doc, u, all, in_responses),
@@ -50,8 +74,17 @@ pub fn field_type(f: &Field, ctx: Ctx) -> TokenStream {
     }
 }
 
-fn field_doc(f: &Field) -> TokenStream {
-    let mut lines = docs::lines(&f.doc);
+fn field_doc(f: &Field, all: &TypeTable) -> TokenStream {
+    let doc = docs::without_restatement(&f.doc, &[&f.name, &f.wire]);
+    let mut lines = docs::lines(&doc);
+    if !docs::has_prose(&doc) {
+        let mut summary = vec![type_summary(&f.ty, all)];
+        if !lines.is_empty() {
+            summary.push(String::new());
+        }
+        summary.extend(lines);
+        lines = summary;
+    }
     let mut notes = Vec::new();
     if f.read_only {
         notes.push("Read-only: set by the server.");
@@ -70,13 +103,125 @@ fn field_doc(f: &Field) -> TokenStream {
         docs::paragraph_break(&mut lines);
         lines.extend(notes.iter().map(|n| (*n).to_owned()));
     }
-    if lines.is_empty() {
-        lines.push(docs::code(&f.wire));
-    }
     docs::attrs(&lines)
 }
 
-fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct, all: &TypeTable) -> TokenStream {
+/// Values listed in a summary line before "...".
+const LISTED_VALUES: usize = 8;
+
+fn value_list(values: &[String]) -> String {
+    let mut shown: Vec<String> = values.iter().take(LISTED_VALUES).cloned().collect();
+    if values.len() > LISTED_VALUES {
+        shown.push("...".to_owned());
+    }
+    shown.join(", ")
+}
+
+/// A summary line for a type the spec does not describe, from what it is.
+fn kind_summary(kind: &TypeKind, all: &TypeTable) -> String {
+    match kind {
+        TypeKind::Struct(s) => {
+            let names: Vec<String> = s.fields.iter().map(|f| docs::code(&f.wire)).collect();
+            match names.len() {
+                0 => "An object with no documented properties.".to_owned(),
+                1 => format!("An object with {}.", names[0]),
+                n if n <= LISTED_VALUES => format!(
+                    "An object with {} and {}.",
+                    names[..n - 1].join(", "),
+                    names[n - 1]
+                ),
+                n => format!(
+                    "An object with {} and {} more properties.",
+                    names[..LISTED_VALUES].join(", "),
+                    n - LISTED_VALUES
+                ),
+            }
+        }
+        TypeKind::StringEnum(e) => {
+            let values: Vec<String> = e.variants.iter().map(|(_, w)| docs::code(w)).collect();
+            format!("One of {}.", value_list(&values))
+        }
+        TypeKind::IntEnum(e) => {
+            let values: Vec<String> = e.variants.iter().map(|(_, v)| format!("`{v}`")).collect();
+            format!("One of {}.", value_list(&values))
+        }
+        TypeKind::Union(u) => {
+            let values: Vec<String> = u.variants.iter().map(|v| type_phrase(&v.ty, all)).collect();
+            format!("One of: {}.", value_list(&values))
+        }
+        TypeKind::Alias(ty) => type_summary(ty, all),
+    }
+}
+
+/// What a value of `ty` is, as a noun phrase: "a string", "a list of [`Link`]".
+fn type_phrase(ty: &Ty, all: &TypeTable) -> String {
+    match ty {
+        Ty::String => "a string".to_owned(),
+        Ty::Bool => "`true` or `false`".to_owned(),
+        Ty::Int(_) => "an integer".to_owned(),
+        Ty::Float(_) => "a number".to_owned(),
+        Ty::Value => "any JSON value".to_owned(),
+        Ty::Object => "a JSON object".to_owned(),
+        Ty::Binary => "binary data".to_owned(),
+        Ty::Named(n) => format!("a [`{n}`]"),
+        Ty::Vec(inner) => format!("a list of {}", plural(inner, all)),
+        Ty::Map(inner) => format!("a map from names to {}", plural(inner, all)),
+        Ty::Option(inner) => type_phrase(inner, all),
+        Ty::Tuple(items) => format!("a tuple of {} values", items.len()),
+    }
+}
+
+fn plural(ty: &Ty, all: &TypeTable) -> String {
+    match ty {
+        Ty::String => "strings".to_owned(),
+        Ty::Bool => "booleans".to_owned(),
+        Ty::Int(_) => "integers".to_owned(),
+        Ty::Float(_) => "numbers".to_owned(),
+        Ty::Value => "JSON values".to_owned(),
+        Ty::Object => "JSON objects".to_owned(),
+        Ty::Binary => "binary values".to_owned(),
+        Ty::Named(n) => format!("[`{n}`] values"),
+        other => format!("values that are each {}", type_phrase(other, all)),
+    }
+}
+
+/// A summary line for a field or type the spec does not describe: the first sentence of the
+/// named type it holds, else what the value is.
+fn type_summary(ty: &Ty, all: &TypeTable) -> String {
+    let mut inner = ty;
+    while let Ty::Option(t) = inner {
+        inner = t;
+    }
+    if let Ty::Named(name) = inner
+        && let Some(def) = all.named(name)
+    {
+        if let Some(sentence) = docs::first_sentence(&def.doc) {
+            return sentence;
+        }
+        if let TypeKind::StringEnum(_) | TypeKind::IntEnum(_) = def.kind {
+            return kind_summary(&def.kind, all);
+        }
+    }
+    let phrase = type_phrase(inner, all);
+    let mut chars = phrase.chars();
+    match chars.next() {
+        Some(c) => format!("{}{}.", c.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
+/// What the docs of an inferred model add.
+const INFERRED_DOC: &str = "Decoded leniently, as the API does not document this shape: a field that is \
+     missing, `null` or of another type is `None` rather than an error, and \
+     [`raw`](Self::raw) returns the JSON as received.";
+
+fn emit_struct(
+    name: &syn::Ident,
+    doc: TokenStream,
+    s: &Struct,
+    all: &TypeTable,
+    inferred: bool,
+) -> TokenStream {
     let defaultable = s.fields.iter().all(|f| f.shape() != FieldShape::Plain);
     let derive_default = if defaultable {
         quote!(Default,)
@@ -86,7 +231,7 @@ fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct, all: &TypeTable)
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let ty = field_type(f, Ctx::Types);
-        let doc = field_doc(f);
+        let doc = field_doc(f, all);
         let mut serde_args = Vec::new();
         if f.name != f.wire {
             let wire = &f.wire;
@@ -249,14 +394,28 @@ fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct, all: &TypeTable)
                 .join(", ")
         )
     };
+    let (derive_deserialize, raw_field, raw_init, lenient) = if inferred {
+        (
+            quote!(),
+            quote! {
+                #[serde(skip)]
+                raw: crate::runtime::RawJson,
+            },
+            quote!(raw: crate::runtime::RawJson::default(),),
+            inferred_impls(name, s),
+        )
+    } else {
+        (quote!(serde::Deserialize), quote!(), quote!(), quote!())
+    };
     quote! {
         #doc
         #closed_note
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, #derive_deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #additional
+            #raw_field
         }
 
         #[allow(deprecated)]
@@ -267,12 +426,60 @@ fn emit_struct(name: &syn::Ident, doc: TokenStream, s: &Struct, all: &TypeTable)
                 Self {
                     #(#inits,)*
                     #additional_init
+                    #raw_init
                 }
             }
 
             #(#setters)*
 
             #additional_setter
+        }
+
+        #lenient
+    }
+}
+
+/// `raw()`, the lenient `Deserialize` and `Inferred` of an inferred model (every field is
+/// an `Option`: see `crate::inferred`).
+fn inferred_impls(name: &syn::Ident, s: &Struct) -> TokenStream {
+    let takes = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let wire = &f.wire;
+        quote!(#fname: crate::runtime::take_inferred(&mut object, #wire),)
+    });
+    let rest = s
+        .additional
+        .as_ref()
+        .map(|_| quote!(additional_properties: crate::runtime::rest_inferred(object),));
+    quote! {
+        #[allow(deprecated)]
+        impl #name {
+            /// The JSON this value was decoded from, as received (`null` for a value built
+            /// in code). It holds what the typed fields could not: fields this version does
+            /// not know, or whose type differs from the one inferred.
+            pub fn raw(&self) -> &serde_json::Value {
+                &self.raw.0
+            }
+        }
+
+        #[allow(deprecated)]
+        impl crate::runtime::Inferred for #name {
+            fn from_raw(raw: serde_json::Value) -> Self {
+                #[allow(unused_mut, unused_variables)]
+                let mut object = crate::runtime::inferred_object(&raw);
+                Self {
+                    #(#takes)*
+                    #rest
+                    raw: crate::runtime::RawJson(raw),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+            }
         }
     }
 }
@@ -298,7 +505,11 @@ fn emit_string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> Toke
     let other = ident(&e.other);
     let variants = e.variants.iter().enumerate().map(|(i, (v, wire))| {
         let v = ident(v);
-        let d = format!(" {}", docs::code(wire));
+        let d = if e.default == Some(i) {
+            format!(" The value {} (the default).", docs::code(wire))
+        } else {
+            format!(" The value {}.", docs::code(wire))
+        };
         let default = (e.default == Some(i)).then(|| quote!(#[default]));
         quote!(#[doc = #d] #default #v,)
     });
@@ -306,10 +517,14 @@ fn emit_string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> Toke
         let v = ident(v);
         quote!(Self::#v => #wire,)
     });
-    let from_str = e.variants.iter().map(|(v, wire)| {
-        let v = ident(v);
-        quote!(#wire => Self::#v,)
-    });
+    let from_str: Vec<TokenStream> = e
+        .variants
+        .iter()
+        .map(|(v, wire)| {
+            let v = ident(v);
+            quote!(#wire => Self::#v,)
+        })
+        .collect();
     let derive_default = e.default.map(|_| quote!(Default,));
     quote! {
         #doc
@@ -359,6 +574,21 @@ fn emit_string_enum(name: &syn::Ident, doc: TokenStream, e: &StringEnum) -> Toke
             }
         }
 
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_str)*
+                    _ => Self::#other(value),
+                }
+            }
+        }
+
+        impl From<&String> for #name {
+            fn from(value: &String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
@@ -378,7 +608,7 @@ fn emit_int_enum(name: &syn::Ident, doc: TokenStream, e: &IntEnum) -> TokenStrea
     let other = ident(&e.other);
     let variants = e.variants.iter().map(|(v, value)| {
         let v = ident(v);
-        let d = format!(" `{value}`");
+        let d = format!(" The value `{value}`.");
         quote!(#[doc = #d] #v,)
     });
     let to_int = e.variants.iter().map(|(v, value)| {
@@ -452,10 +682,15 @@ fn emit_union(
         let ty = rust_type(&v.ty, Ctx::Types);
         let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
         let rename = v.tag_value.as_ref().map(|t| quote!(#[serde(rename = #t)]));
-        let d = match &v.tag_value {
-            Some(t) => format!(" {}", docs::code(t)),
-            None => format!(" A `{}`.", v.name),
+        let what = type_phrase(&v.ty, all);
+        let d = match (&v.tag_value, &u.tag) {
+            (Some(t), Some(tag)) => {
+                format!(" {what}, with {} = {}.", docs::code(tag), docs::code(t))
+            }
+            (Some(t), None) => format!(" {what}, tagged {}.", docs::code(t)),
+            _ => format!(" {what}."),
         };
+        let d = capitalize_doc(&d);
         quote!(#[doc = #d] #rename #vname(#ty),)
     });
     let (serde_attr, unknown) = match &u.tag {
@@ -522,5 +757,15 @@ fn emit_union(
         }
 
         #(#froms)*
+    }
+}
+
+/// `" a [`X`]..."` -> `" A [`X`]..."`.
+fn capitalize_doc(d: &str) -> String {
+    let body = d.trim_start();
+    let mut chars = body.chars();
+    match chars.next() {
+        Some(c) => format!(" {}{}", c.to_uppercase(), chars.as_str()),
+        None => d.to_owned(),
     }
 }

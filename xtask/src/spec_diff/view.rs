@@ -800,7 +800,7 @@ fn rust_ops(api: &ir::Api) -> BTreeMap<String, RustOp> {
                         ir::Response::Text => "text",
                         ir::Response::Bytes => "bytes",
                     },
-                    returns: returns(&op.response),
+                    returns: returns(&op.response, op.lenient),
                 },
             );
         }
@@ -817,7 +817,9 @@ fn location(l: ir::Location) -> &'static str {
     }
 }
 
-fn returns(r: &ir::Response) -> String {
+/// What `send()` returns; `lenient`: decoded leniently, so an unwrapped property is never
+/// an `Option` (the whole body stands in for it).
+fn returns(r: &ir::Response, lenient: bool) -> String {
     match r {
         ir::Response::Empty => "()".to_owned(),
         ir::Response::Text => "String".to_owned(),
@@ -826,7 +828,7 @@ fn returns(r: &ir::Response) -> String {
             ir::Unwrap::None => render_ty(ty),
             ir::Unwrap::Field { ty, optional, .. } => {
                 let ty = render_ty(ty);
-                if *optional {
+                if *optional && !lenient {
                     format!("Option<{ty}>")
                 } else {
                     ty

@@ -1,0 +1,427 @@
+//! Checks of the documented limits (`minLength`, `maximum`, `maxItems`...) that run before
+//! a request is sent: a `validate` method on each request type that has something to
+//! check (directly or in what it holds), and one on each request builder, which `send`
+//! calls first. The helpers they call are in the runtime (`runtime/validate.rs`).
+//!
+//! `pattern`, `multipleOf`, `uniqueItems` and the object keywords (`minProperties`...) are
+//! not checked; they stay in the docs.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::emit::{ident, resolved};
+use crate::ir::{
+    Api, BodyKind, FieldShape, Group, Limits, Operation, Ty, TypeDef, TypeKind, TypeTable,
+};
+
+/// The named types a request can carry (through parameters, bodies and parts, and what
+/// those hold) that have a limit to check somewhere inside: these get a `validate` method.
+pub fn validated_types(types: &TypeTable, groups: &[Group]) -> BTreeSet<String> {
+    let reachable = reachable_from_requests(types, groups);
+    // Grows to a fixed point: a type needs checks if a field or variant does.
+    let mut needs = BTreeSet::new();
+    loop {
+        let before = needs.len();
+        for def in types.iter().filter(|d| reachable.contains(&d.name)) {
+            if !needs.contains(&def.name) && type_has_checks(def, types, &needs) {
+                needs.insert(def.name.clone());
+            }
+        }
+        if needs.len() == before {
+            return needs;
+        }
+    }
+}
+
+fn reachable_from_requests(types: &TypeTable, groups: &[Group]) -> BTreeSet<String> {
+    fn names(ty: &Ty, out: &mut Vec<String>) {
+        match ty {
+            Ty::Named(n) => out.push(n.clone()),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => names(inner, out),
+            Ty::Tuple(items) => items.iter().for_each(|t| names(t, out)),
+            _ => {}
+        }
+    }
+    let mut stack = Vec::new();
+    for op in groups.iter().flat_map(|g| &g.ops) {
+        for p in &op.params {
+            names(&p.ty, &mut stack);
+        }
+        match op.body.as_ref().map(|b| &b.kind) {
+            Some(BodyKind::Json(ty) | BodyKind::Form(ty)) => names(ty, &mut stack),
+            Some(BodyKind::Multipart(parts)) => parts.iter().for_each(|p| names(&p.ty, &mut stack)),
+            _ => {}
+        }
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        match types.named(&name).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => {
+                s.fields.iter().for_each(|f| names(&f.ty, &mut stack));
+                if let Some(extra) = &s.additional {
+                    names(extra, &mut stack);
+                }
+            }
+            Some(TypeKind::Union(u)) => u.variants.iter().for_each(|v| names(&v.ty, &mut stack)),
+            Some(TypeKind::Alias(ty)) => names(ty, &mut stack),
+            _ => {}
+        }
+    }
+    seen
+}
+
+fn type_has_checks(def: &TypeDef, all: &TypeTable, needs: &BTreeSet<String>) -> bool {
+    let none = Limits::default();
+    match &def.kind {
+        TypeKind::Struct(s) => {
+            s.fields
+                .iter()
+                .any(|f| has_checks(&f.ty, &f.limits, all, needs))
+                || s.additional
+                    .as_ref()
+                    .is_some_and(|ty| has_checks(ty, &none, all, needs))
+        }
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .any(|v| has_checks(&v.ty, &none, all, needs)),
+        _ => false,
+    }
+}
+
+fn has_checks(ty: &Ty, limits: &Limits, all: &TypeTable, needs: &BTreeSet<String>) -> bool {
+    let none = Limits::default();
+    let items = limits.items.as_deref().unwrap_or(&none);
+    match resolved(ty, all) {
+        Ty::String => limits.min_length.is_some() || limits.max_length.is_some(),
+        Ty::Int(_) | Ty::Float(_) => {
+            bound(limits.minimum).is_some() || bound(limits.maximum).is_some()
+        }
+        Ty::Vec(inner) => {
+            limits.min_items.is_some()
+                || limits.max_items.is_some()
+                || has_checks(inner, items, all, needs)
+        }
+        Ty::Map(inner) => has_checks(inner, items, all, needs),
+        Ty::Option(inner) => has_checks(inner, limits, all, needs),
+        Ty::Named(name) => needs.contains(name),
+        _ => false,
+    }
+}
+
+/// A finite bound (an infinite one limits nothing and has no literal).
+fn bound(b: Option<(f64, bool)>) -> Option<(f64, bool)> {
+    b.filter(|(v, _)| v.is_finite())
+}
+
+fn opt_u64(n: Option<u64>) -> TokenStream {
+    match n {
+        Some(n) => {
+            let n = Literal::u64_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    }
+}
+
+/// An integer bound: a fractional one is rounded to the integers it allows.
+fn int_bound(b: Option<(f64, bool)>, lower: bool) -> TokenStream {
+    match bound(b) {
+        Some((v, exclusive)) => {
+            let (v, exclusive) = if v.fract() == 0.0 {
+                (v, exclusive)
+            } else if lower {
+                (v.ceil(), false)
+            } else {
+                (v.floor(), false)
+            };
+            let v = Literal::i128_unsuffixed(v.clamp(i128::MIN as f64, i128::MAX as f64) as i128);
+            quote!(Some((#v, #exclusive)))
+        }
+        None => quote!(None),
+    }
+}
+
+fn float_bound(b: Option<(f64, bool)>) -> TokenStream {
+    match bound(b) {
+        Some((v, exclusive)) => {
+            let v = Literal::f64_unsuffixed(v);
+            quote!(Some((#v, #exclusive)))
+        }
+        None => quote!(None),
+    }
+}
+
+/// Statements checking `value` (a variable of type `&T`) of type `ty` against
+/// `limits`, at `path` (an expression of type `Path`); empty if there is nothing to check.
+fn checks(
+    value: TokenStream,
+    ty: &Ty,
+    limits: &Limits,
+    path: TokenStream,
+    all: &TypeTable,
+    needs: &BTreeSet<String>,
+    depth: usize,
+) -> TokenStream {
+    if !has_checks(ty, limits, all, needs) {
+        return quote!();
+    }
+    let none = Limits::default();
+    let items = limits.items.as_deref().unwrap_or(&none);
+    let item = format_ident!("item{}", depth);
+    let index = format_ident!("index{}", depth);
+    match resolved(ty, all) {
+        Ty::String => {
+            let (min, max) = (opt_u64(limits.min_length), opt_u64(limits.max_length));
+            quote!(crate::runtime::check_length(#path, #value, #min, #max)?;)
+        }
+        Ty::Int(_) => {
+            let min = int_bound(limits.minimum, true);
+            let max = int_bound(limits.maximum, false);
+            quote!(crate::runtime::check_integer(#path, i128::from(*#value), #min, #max)?;)
+        }
+        Ty::Float(float) => {
+            let (min, max) = (float_bound(limits.minimum), float_bound(limits.maximum));
+            let number = if *float == "f64" {
+                quote!(*#value)
+            } else {
+                quote!(f64::from(*#value))
+            };
+            quote!(crate::runtime::check_number(#path, #number, #min, #max)?;)
+        }
+        Ty::Vec(inner) => {
+            let count = (limits.min_items.is_some() || limits.max_items.is_some()).then(|| {
+                let (min, max) = (opt_u64(limits.min_items), opt_u64(limits.max_items));
+                quote!(crate::runtime::check_items(path, #value.len(), #min, #max)?;)
+            });
+            let each = checks(
+                quote!(#item),
+                inner,
+                items,
+                quote!(path.index(#index)),
+                all,
+                needs,
+                depth + 1,
+            );
+            let each = (!each.is_empty()).then(|| {
+                quote! {
+                    for (#index, #item) in #value.iter().enumerate() {
+                        #each
+                    }
+                }
+            });
+            quote!({
+                let path = #path;
+                #count
+                #each
+            })
+        }
+        Ty::Map(inner) => {
+            let key = format_ident!("key{}", depth);
+            let each = checks(
+                quote!(#item),
+                inner,
+                items,
+                quote!(path.key(#key)),
+                all,
+                needs,
+                depth + 1,
+            );
+            quote!({
+                let path = #path;
+                for (#key, #item) in #value {
+                    #each
+                }
+            })
+        }
+        Ty::Option(inner) => {
+            let each = checks(quote!(#item), inner, limits, path, all, needs, depth + 1);
+            quote!(if let Some(#item) = #value { #each })
+        }
+        Ty::Named(_) => quote!(#value.validate(#path)?;),
+        _ => quote!(),
+    }
+}
+
+/// `validate` methods for the request types that need them, appended to `types.rs`.
+pub fn types(api: &Api) -> TokenStream {
+    let (all, needs) = (&api.types, &api.validated);
+    all.iter()
+        .filter(|d| needs.contains(&d.name))
+        .map(|d| type_validate(d, all, needs, &api.response_types))
+        .collect()
+}
+
+fn type_validate(
+    def: &TypeDef,
+    all: &TypeTable,
+    needs: &BTreeSet<String>,
+    in_responses: &BTreeSet<String>,
+) -> TokenStream {
+    let name = ident(&def.name);
+    let none = Limits::default();
+    let body = match &def.kind {
+        TypeKind::Struct(s) => {
+            let fields = s.fields.iter().map(|f| {
+                let fname = ident(&f.name);
+                let wire = &f.wire;
+                let path = quote!(path.field(#wire));
+                match f.shape() {
+                    FieldShape::Plain => {
+                        let inner = checks(quote!(value), &f.ty, &f.limits, path, all, needs, 0);
+                        if inner.is_empty() {
+                            inner
+                        } else {
+                            quote!({ let value = &self.#fname; #inner })
+                        }
+                    }
+                    FieldShape::Optional | FieldShape::Nullable => {
+                        let inner = checks(quote!(value), &f.ty, &f.limits, path, all, needs, 0);
+                        if inner.is_empty() {
+                            inner
+                        } else {
+                            quote!(if let Some(value) = &self.#fname { #inner })
+                        }
+                    }
+                    FieldShape::OptionalNullable => {
+                        let inner = checks(quote!(value), &f.ty, &f.limits, path, all, needs, 0);
+                        if inner.is_empty() {
+                            inner
+                        } else {
+                            quote!(if let Some(Some(value)) = &self.#fname { #inner })
+                        }
+                    }
+                }
+            });
+            let extra = s.additional.as_ref().map(|ty| {
+                let each = checks(
+                    quote!(value),
+                    ty,
+                    &none,
+                    quote!(path.key(key)),
+                    all,
+                    needs,
+                    0,
+                );
+                if each.is_empty() {
+                    each
+                } else {
+                    quote!(for (key, value) in &self.additional_properties { #each })
+                }
+            });
+            quote! {
+                #(#fields)*
+                #extra
+                Ok(())
+            }
+        }
+        TypeKind::Union(u) => {
+            let mut arms: Vec<TokenStream> = Vec::new();
+            for v in &u.variants {
+                let vname = ident(&v.name);
+                let each = checks(quote!(value), &v.ty, &none, quote!(path), all, needs, 0);
+                if !each.is_empty() {
+                    arms.push(quote!(Self::#vname(value) => { #each }));
+                }
+            }
+            // A tagged union that arrives in responses also has a catch-all unit variant.
+            let catch_all = u.tag.is_some() && in_responses.contains(&def.name);
+            let covered = arms.len() == u.variants.len() && !catch_all;
+            let rest = (!covered).then(|| quote!(_ => {}));
+            quote! {
+                match self {
+                    #(#arms)*
+                    #rest
+                }
+                Ok(())
+            }
+        }
+        _ => quote!(Ok(())),
+    };
+    quote! {
+        #[allow(deprecated)]
+        impl #name {
+            /// Checks the limits the spec documents, before the value is sent.
+            pub(crate) fn validate(
+                &self,
+                path: crate::runtime::Path<'_>,
+            ) -> Result<(), crate::runtime::InvalidInput> {
+                #body
+            }
+        }
+    }
+}
+
+/// The builder's `validate` method and the statement `send` starts with, if the
+/// operation's inputs have something to check.
+pub fn builder(
+    api: &Api,
+    op: &Operation,
+    op_static: &syn::Ident,
+) -> Option<(TokenStream, TokenStream)> {
+    let (all, needs) = (&api.types, &api.validated);
+    let none = Limits::default();
+    let mut stmts = Vec::new();
+    let mut add = |name: &str, wire: &str, ty: &Ty, limits: &Limits, required: bool| {
+        let fname = ident(name);
+        let path = quote!(crate::runtime::Path::named(#wire));
+        if required {
+            let check = checks(quote!(value), ty, limits, path, all, needs, 0);
+            if !check.is_empty() {
+                stmts.push(quote!({ let value = &self.#fname; #check }));
+            }
+        } else {
+            let check = checks(quote!(value), ty, limits, path, all, needs, 0);
+            if !check.is_empty() {
+                stmts.push(quote!(if let Some(value) = &self.#fname { #check }));
+            }
+        }
+    };
+    for p in &op.params {
+        add(&p.name, &p.wire, &p.ty, &p.limits, p.required);
+    }
+    if let Some(body) = &op.body {
+        match &body.kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) => {
+                let root = quote!(crate::runtime::Path::ROOT);
+                if body.required {
+                    let check = checks(quote!(value), ty, &none, root, all, needs, 0);
+                    if !check.is_empty() {
+                        stmts.push(quote!({ let value = &self.body; #check }));
+                    }
+                } else {
+                    let check = checks(quote!(value), ty, &none, root, all, needs, 0);
+                    if !check.is_empty() {
+                        stmts.push(quote!(if let Some(value) = &self.body { #check }));
+                    }
+                }
+            }
+            BodyKind::Multipart(parts) => {
+                for p in parts {
+                    add(&p.name, &p.wire, &p.ty, &p.limits, p.required);
+                }
+            }
+            BodyKind::Bytes(_) => {}
+        }
+    }
+    stmts.retain(|s| !s.is_empty());
+    if stmts.is_empty() {
+        return None;
+    }
+    let method = quote! {
+        /// Checks the inputs against the limits the spec documents (unless the client was
+        /// built with `validate_inputs(false)`).
+        fn validate(&self) -> crate::runtime::Result<()> {
+            crate::runtime::validate(&self.client, &#op_static, || {
+                #(#stmts)*
+                Ok(())
+            })
+        }
+    };
+    Some((method, quote!(self.validate()?;)))
+}
