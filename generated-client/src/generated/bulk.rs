@@ -47,8 +47,8 @@ impl Bulk {
     ///         )
     ///         .with_folder_id("0c8f...e21"),
     /// );
-    /// let response = client.bulk().generate(body).send().await?;
-    /// println!("{response}");
+    /// let bulk_generate_result = client.bulk().generate(body).send().await?;
+    /// println!("{bulk_generate_result:?}");
     /// # Ok(())
     /// # }
     /// ```

@@ -26,21 +26,24 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.cafes().list().send().await?;
-    /// println!("{response}");
+    /// let cafes = client.cafes().list().send().await?;
+    /// if let Some(cafes) = cafes {
+    ///     println!("{cafes:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(&self) -> ListCafes {
         ListCafes {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
         }
     }
     /// Create a cafe
@@ -53,10 +56,10 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -64,18 +67,21 @@ impl Cafes {
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let body = CreateCafeRequest::new("Downtown Cafe")
     ///     .with_description("Specialty coffee & brunch");
-    /// let response = client.cafes().create(body).send().await?;
-    /// println!("{response}");
+    /// let cafe = client.cafes().create(body).send().await?;
+    /// if let Some(cafe) = cafe {
+    ///     println!("{cafe:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn create(
         &self,
-        body: crate::generated::types::CreateCafeRequest,
+        body: impl Into<crate::generated::types::CreateCafeRequest>,
     ) -> CreateCafe {
         CreateCafe {
             client: self.client.clone(),
-            body,
+            options: crate::runtime::RequestOptions::default(),
+            body: body.into(),
         }
     }
     /// Get one cafe
@@ -91,22 +97,25 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.cafes().get("cafe-id").send().await?;
-    /// println!("{response}");
+    /// let cafe = client.cafes().get("cafe-id").send().await?;
+    /// if let Some(cafe) = cafe {
+    ///     println!("{cafe:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn get(&self, id: impl Into<String>) -> GetCafe {
         GetCafe {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -124,31 +133,34 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// use prolinksqr::types::UpdateCafeRequest;
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let body = UpdateCafeRequest::new();
-    /// let response = client.cafes().update("cafe-id", body).send().await?;
-    /// println!("{response}");
+    /// let cafe = client.cafes().update("cafe-id", body).send().await?;
+    /// if let Some(cafe) = cafe {
+    ///     println!("{cafe:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::UpdateCafeRequest,
+        body: impl Into<crate::generated::types::UpdateCafeRequest>,
     ) -> UpdateCafe {
         UpdateCafe {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
     /// Delete a cafe
@@ -164,22 +176,22 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.cafes().delete("cafe-id").send().await?;
-    /// println!("{response}");
+    /// client.cafes().delete("cafe-id").send().await?;
     /// # Ok(())
     /// # }
     /// ```
     pub fn delete(&self, id: impl Into<String>) -> DeleteCafe {
         DeleteCafe {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -197,23 +209,26 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.cafes().update_profile("cafe-id").send().await?;
-    /// println!("{response}");
+    /// let cafe = client.cafes().update_profile("cafe-id").send().await?;
+    /// if let Some(cafe) = cafe {
+    ///     println!("{cafe:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn update_profile(&self, id: impl Into<String>) -> UpdateCafeProfile {
         UpdateCafeProfile {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
             logo: None,
             cover: None,
@@ -232,31 +247,34 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// use prolinksqr::types::UpdateCafeThemeRequest;
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let body = UpdateCafeThemeRequest::new("modern");
-    /// let response = client.cafes().update_theme("cafe-id", body).send().await?;
-    /// println!("{response}");
+    /// let cafe = client.cafes().update_theme("cafe-id", body).send().await?;
+    /// if let Some(cafe) = cafe {
+    ///     println!("{cafe:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn update_theme(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::UpdateCafeThemeRequest,
+        body: impl Into<crate::generated::types::UpdateCafeThemeRequest>,
     ) -> UpdateCafeTheme {
         UpdateCafeTheme {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
 }
@@ -272,14 +290,65 @@ static LIST_CAFES: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListCafes {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
 }
 impl ListCafes {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
-        let raw = self.client.execute(&LIST_CAFES, "/cafes", |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+    ) -> crate::runtime::Result<Vec<crate::generated::types::Cafe>> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<Vec<crate::generated::types::Cafe>>,
+    > {
+        let raw = self
+            .client
+            .execute_with(&LIST_CAFES, "/cafes", &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        Vec<crate::generated::types::Cafe>,
+                    >(raw, "data"),
+                )
+            },
+        )
     }
 }
 static CREATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -294,18 +363,85 @@ static CREATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateCafe {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     body: crate::generated::types::CreateCafeRequest,
 }
 impl CreateCafe {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Cafe>,
+    > {
+        self.validate()?;
         let raw = self
             .client
-            .execute(&CREATE_CAFE, "/cafes", |request| request.json(&self.body))
+            .execute_with(
+                &CREATE_CAFE,
+                "/cafes",
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Cafe,
+                    >(raw, "data"),
+                )
+            },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &CREATE_CAFE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static GET_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -320,16 +456,65 @@ static GET_CAFE: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetCafe {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl GetCafe {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Cafe>,
+    > {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        let raw = self.client.execute(&GET_CAFE, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&GET_CAFE, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Cafe,
+                    >(raw, "data"),
+                )
+            },
+        )
     }
 }
 static UPDATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -344,20 +529,87 @@ static UPDATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCafe {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     body: crate::generated::types::UpdateCafeRequest,
 }
 impl UpdateCafe {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Cafe>,
+    > {
+        self.validate()?;
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
-            .execute(&UPDATE_CAFE, &path, |request| request.json(&self.body))
+            .execute_with(
+                &UPDATE_CAFE,
+                &path,
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Cafe,
+                    >(raw, "data"),
+                )
+            },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &UPDATE_CAFE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static DELETE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -372,16 +624,60 @@ static DELETE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCafe {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl DeleteCafe {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<()> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        let raw = self.client.execute(&DELETE_CAFE, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&DELETE_CAFE, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                crate::runtime::decode_empty(raw);
+                Ok(())
+            },
+        )
     }
 }
 static UPDATE_CAFE_PROFILE: crate::runtime::Operation = crate::runtime::Operation {
@@ -396,6 +692,7 @@ static UPDATE_CAFE_PROFILE: crate::runtime::Operation = crate::runtime::Operatio
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCafeProfile {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     logo: Option<crate::runtime::FilePart>,
     cover: Option<crate::runtime::FilePart>,
@@ -411,10 +708,46 @@ impl UpdateCafeProfile {
         self.cover = Some(value);
         self
     }
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Cafe>,
+    > {
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -423,9 +756,10 @@ impl UpdateCafeProfile {
             .concat();
         let raw = self
             .client
-            .execute(
+            .execute_with(
                 &UPDATE_CAFE_PROFILE,
                 &path,
+                &self.options,
                 |request| {
                     let mut request = request;
                     let mut form = reqwest::multipart::Form::new();
@@ -440,7 +774,16 @@ impl UpdateCafeProfile {
                 },
             )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Cafe,
+                    >(raw, "data"),
+                )
+            },
+        )
     }
 }
 static UPDATE_CAFE_THEME: crate::runtime::Operation = crate::runtime::Operation {
@@ -455,20 +798,71 @@ static UPDATE_CAFE_THEME: crate::runtime::Operation = crate::runtime::Operation 
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCafeTheme {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     body: crate::generated::types::UpdateCafeThemeRequest,
 }
 impl UpdateCafeTheme {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Cafe>,
+    > {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/theme"]
             .concat();
         let raw = self
             .client
-            .execute(&UPDATE_CAFE_THEME, &path, |request| request.json(&self.body))
+            .execute_with(
+                &UPDATE_CAFE_THEME,
+                &path,
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Cafe,
+                    >(raw, "data"),
+                )
+            },
+        )
     }
 }

@@ -27,9 +27,9 @@ impl Folders {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -44,6 +44,7 @@ impl Folders {
     pub fn list(&self) -> ListFolders {
         ListFolders {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
         }
     }
     /// Create a folder
@@ -56,10 +57,10 @@ impl Folders {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -71,10 +72,14 @@ impl Folders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, body: crate::generated::types::FolderRequest) -> CreateFolder {
+    pub fn create(
+        &self,
+        body: impl Into<crate::generated::types::FolderRequest>,
+    ) -> CreateFolder {
         CreateFolder {
             client: self.client.clone(),
-            body,
+            options: crate::runtime::RequestOptions::default(),
+            body: body.into(),
         }
     }
     /// Get a folder
@@ -90,10 +95,10 @@ impl Folders {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -106,6 +111,7 @@ impl Folders {
     pub fn get(&self, id: impl Into<String>) -> GetFolder {
         GetFolder {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -122,11 +128,11 @@ impl Folders {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -141,12 +147,13 @@ impl Folders {
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::FolderRequest,
+        body: impl Into<crate::generated::types::FolderRequest>,
     ) -> UpdateFolder {
         UpdateFolder {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
     /// Delete a folder
@@ -162,22 +169,22 @@ impl Folders {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.folders().delete("0c8f...e21").send().await?;
-    /// println!("{response}");
+    /// client.folders().delete("0c8f...e21").send().await?;
     /// # Ok(())
     /// # }
     /// ```
     pub fn delete(&self, id: impl Into<String>) -> DeleteFolder {
         DeleteFolder {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -194,21 +201,65 @@ static LIST_FOLDERS: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListFolders {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
 }
 impl ListFolders {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::runtime::Result<Vec<crate::generated::types::Folder>> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<Vec<crate::generated::types::Folder>>,
+    > {
         let raw = self
             .client
-            .execute(&LIST_FOLDERS, "/folders", |request| request)
+            .execute_with(&LIST_FOLDERS, "/folders", &self.options, |request| request)
             .await?;
-        let body: crate::generated::types::FolderList = crate::runtime::decode_json(
-            &LIST_FOLDERS,
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(body.data)
+            |raw| {
+                let body: crate::generated::types::FolderList = crate::runtime::decode_json(
+                    &LIST_FOLDERS,
+                    raw,
+                )?;
+                Ok(body.data)
+            },
+        )
     }
 }
 static CREATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -223,20 +274,85 @@ static CREATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateFolder {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     body: crate::generated::types::FolderRequest,
 }
 impl CreateFolder {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Folder>,
+    > {
+        self.validate()?;
         let raw = self
             .client
-            .execute(&CREATE_FOLDER, "/folders", |request| request.json(&self.body))
+            .execute_with(
+                &CREATE_FOLDER,
+                "/folders",
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
-            &CREATE_FOLDER,
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(body.data)
+            |raw| {
+                let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
+                    &CREATE_FOLDER,
+                    raw,
+                )?;
+                Ok(body.data)
+            },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &CREATE_FOLDER,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static GET_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -251,19 +367,66 @@ static GET_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetFolder {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl GetFolder {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Folder>,
+    > {
         let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
-        let raw = self.client.execute(&GET_FOLDER, &path, |request| request).await?;
-        let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
-            &GET_FOLDER,
+        let raw = self
+            .client
+            .execute_with(&GET_FOLDER, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(body.data)
+            |raw| {
+                let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
+                    &GET_FOLDER,
+                    raw,
+                )?;
+                Ok(body.data)
+            },
+        )
     }
 }
 static UPDATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -278,23 +441,88 @@ static UPDATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateFolder {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     body: crate::generated::types::FolderRequest,
 }
 impl UpdateFolder {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Folder>,
+    > {
+        self.validate()?;
         let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
         let raw = self
             .client
-            .execute(&UPDATE_FOLDER, &path, |request| request.json(&self.body))
+            .execute_with(
+                &UPDATE_FOLDER,
+                &path,
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
-            &UPDATE_FOLDER,
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(body.data)
+            |raw| {
+                let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
+                    &UPDATE_FOLDER,
+                    raw,
+                )?;
+                Ok(body.data)
+            },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &UPDATE_FOLDER,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static DELETE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -309,16 +537,60 @@ static DELETE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteFolder {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl DeleteFolder {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<()> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
         let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
-        let raw = self.client.execute(&DELETE_FOLDER, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&DELETE_FOLDER, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                crate::runtime::decode_empty(raw);
+                Ok(())
+            },
+        )
     }
 }

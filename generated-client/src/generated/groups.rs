@@ -29,22 +29,25 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.groups().list("cafe-id").send().await?;
-    /// println!("{response}");
+    /// let groups = client.groups().list("cafe-id").send().await?;
+    /// if let Some(groups) = groups {
+    ///     println!("{groups:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(&self, id: impl Into<String>) -> ListGroups {
         ListGroups {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -64,23 +67,26 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.groups().create("cafe-id", "name").send().await?;
-    /// println!("{response}");
+    /// let group = client.groups().create("cafe-id", "name").send().await?;
+    /// if let Some(group) = group {
+    ///     println!("{group:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn create(&self, id: impl Into<String>, name: impl Into<String>) -> CreateGroup {
         CreateGroup {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
             name: name.into(),
             visible: None,
@@ -105,17 +111,16 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client, body: prolinksqr::types::ReorderGroupsRequest) -> prolinksqr::Result<()> {
-    /// let response = client.groups().reorder("cafe-id", body).send().await?;
-    /// println!("{response}");
+    /// client.groups().reorder("cafe-id", body).send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -126,6 +131,7 @@ impl Groups {
     ) -> ReorderGroups {
         ReorderGroups {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
             body,
         }
@@ -144,22 +150,25 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.groups().get("cafe-id", "group-id").send().await?;
-    /// println!("{response}");
+    /// let group = client.groups().get("cafe-id", "group-id").send().await?;
+    /// if let Some(group) = group {
+    ///     println!("{group:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn get(&self, id: impl Into<String>, group_id: impl Into<String>) -> GetGroup {
         GetGroup {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
             group_id: group_id.into(),
         }
@@ -180,17 +189,19 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.groups().update("cafe-id", "group-id").send().await?;
-    /// println!("{response}");
+    /// let group = client.groups().update("cafe-id", "group-id").send().await?;
+    /// if let Some(group) = group {
+    ///     println!("{group:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -201,6 +212,7 @@ impl Groups {
     ) -> UpdateGroup {
         UpdateGroup {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
             group_id: group_id.into(),
             name: None,
@@ -225,16 +237,15 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.groups().delete("cafe-id", "group-id").send().await?;
-    /// println!("{response}");
+    /// client.groups().delete("cafe-id", "group-id").send().await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -245,6 +256,7 @@ impl Groups {
     ) -> DeleteGroup {
         DeleteGroup {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
             group_id: group_id.into(),
         }
@@ -262,17 +274,68 @@ static LIST_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListGroups {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl ListGroups {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<Vec<crate::generated::types::Group>> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<Vec<crate::generated::types::Group>>,
+    > {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
             .concat();
-        let raw = self.client.execute(&LIST_GROUPS, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&LIST_GROUPS, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        Vec<crate::generated::types::Group>,
+                    >(raw, "data"),
+                )
+            },
+        )
     }
 }
 static CREATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -287,6 +350,7 @@ static CREATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateGroup {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     name: String,
     visible: Option<bool>,
@@ -303,17 +367,55 @@ impl CreateGroup {
         self.image = Some(value);
         self
     }
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Group> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Group>,
+    > {
+        self.validate()?;
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
             .concat();
         let raw = self
             .client
-            .execute(
+            .execute_with(
                 &CREATE_GROUP,
                 &path,
+                &self.options,
                 |request| {
                     let mut request = request;
                     let mut form = reqwest::multipart::Form::new();
@@ -329,7 +431,36 @@ impl CreateGroup {
                 },
             )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Group,
+                    >(raw, "data"),
+                )
+            },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &CREATE_GROUP,
+            || {
+                {
+                    let value = &self.name;
+                    crate::runtime::check_length(
+                        crate::runtime::Path::named("name"),
+                        value,
+                        Some(1),
+                        Some(255),
+                    )?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static REORDER_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
@@ -344,14 +475,49 @@ static REORDER_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReorderGroups {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     body: crate::generated::types::ReorderGroupsRequest,
 }
 impl ReorderGroups {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<()> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -360,9 +526,20 @@ impl ReorderGroups {
             .concat();
         let raw = self
             .client
-            .execute(&REORDER_GROUPS, &path, |request| request.json(&self.body))
+            .execute_with(
+                &REORDER_GROUPS,
+                &path,
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                crate::runtime::decode_empty(raw);
+                Ok(())
+            },
+        )
     }
 }
 static GET_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -377,14 +554,51 @@ static GET_GROUP: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetGroup {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     group_id: String,
 }
 impl GetGroup {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Group> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Group>,
+    > {
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -392,8 +606,20 @@ impl GetGroup {
             crate::runtime::encode_path(&self.group_id).as_str(),
         ]
             .concat();
-        let raw = self.client.execute(&GET_GROUP, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&GET_GROUP, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Group,
+                    >(raw, "data"),
+                )
+            },
+        )
     }
 }
 static UPDATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -408,6 +634,7 @@ static UPDATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateGroup {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     group_id: String,
     name: Option<String>,
@@ -430,10 +657,47 @@ impl UpdateGroup {
         self.image = Some(value);
         self
     }
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Group> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Group>,
+    > {
+        self.validate()?;
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -443,9 +707,10 @@ impl UpdateGroup {
             .concat();
         let raw = self
             .client
-            .execute(
+            .execute_with(
                 &UPDATE_GROUP,
                 &path,
+                &self.options,
                 |request| {
                     let mut request = request;
                     let mut form = reqwest::multipart::Form::new();
@@ -463,7 +728,35 @@ impl UpdateGroup {
                 },
             )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Group,
+                    >(raw, "data"),
+                )
+            },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &UPDATE_GROUP,
+            || {
+                if let Some(value) = &self.name {
+                    crate::runtime::check_length(
+                        crate::runtime::Path::named("name"),
+                        value,
+                        Some(1),
+                        Some(255),
+                    )?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static DELETE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -478,14 +771,49 @@ static DELETE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteGroup {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     group_id: String,
 }
 impl DeleteGroup {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<()> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -493,7 +821,16 @@ impl DeleteGroup {
             crate::runtime::encode_path(&self.group_id).as_str(),
         ]
             .concat();
-        let raw = self.client.execute(&DELETE_GROUP, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&DELETE_GROUP, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                crate::runtime::decode_empty(raw);
+                Ok(())
+            },
+        )
     }
 }

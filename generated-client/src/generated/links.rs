@@ -27,10 +27,10 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -46,6 +46,7 @@ impl Links {
     pub fn list(&self) -> ListLinks {
         ListLinks {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             page: None,
             size: None,
             search: None,
@@ -73,10 +74,10 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -95,11 +96,12 @@ impl Links {
     /// ```
     pub fn create(
         &self,
-        body: crate::generated::types::CreateLinkRequest,
+        body: impl Into<crate::generated::types::CreateLinkRequest>,
     ) -> CreateLink {
         CreateLink {
             client: self.client.clone(),
-            body,
+            options: crate::runtime::RequestOptions::default(),
+            body: body.into(),
         }
     }
     /// Get a link
@@ -117,10 +119,10 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -133,6 +135,7 @@ impl Links {
     pub fn get(&self, id: impl Into<String>) -> GetLink {
         GetLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -151,31 +154,34 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// use prolinksqr::types::UpdateLinkRequest;
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let body = UpdateLinkRequest::new().with_type("website");
-    /// let response = client.links().update("summer-sale", body).send().await?;
-    /// println!("{response}");
+    /// let link_result = client.links().update("summer-sale", body).send().await?;
+    /// if let Some(link_result) = link_result {
+    ///     println!("{link_result:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::UpdateLinkRequest,
+        body: impl Into<crate::generated::types::UpdateLinkRequest>,
     ) -> UpdateLink {
         UpdateLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
     /// Delete a link
@@ -191,22 +197,22 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.links().delete("summer-sale").send().await?;
-    /// println!("{response}");
+    /// client.links().delete("summer-sale").send().await?;
     /// # Ok(())
     /// # }
     /// ```
     pub fn delete(&self, id: impl Into<String>) -> DeleteLink {
         DeleteLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -224,11 +230,11 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -240,20 +246,23 @@ impl Links {
     ///         .with_height(300)
     ///         .with_data("https://qr-lb.co/summer-sale"),
     /// );
-    /// let response = client.links().patch_qr_options("summer-sale", body).send().await?;
-    /// println!("{response}");
+    /// let link_result = client.links().patch_qr_options("summer-sale", body).send().await?;
+    /// if let Some(link_result) = link_result {
+    ///     println!("{link_result:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn patch_qr_options(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::PatchLinkQrOptionsRequest,
+        body: impl Into<crate::generated::types::PatchLinkQrOptionsRequest>,
     ) -> PatchLinkQrOptions {
         PatchLinkQrOptions {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
     /// Archive a link
@@ -269,22 +278,22 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.links().archive("summer-sale").send().await?;
-    /// println!("{response}");
+    /// client.links().archive("summer-sale").send().await?;
     /// # Ok(())
     /// # }
     /// ```
     pub fn archive(&self, id: impl Into<String>) -> ArchiveLink {
         ArchiveLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -302,22 +311,22 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.links().pause("summer-sale").send().await?;
-    /// println!("{response}");
+    /// client.links().pause("summer-sale").send().await?;
     /// # Ok(())
     /// # }
     /// ```
     pub fn pause(&self, id: impl Into<String>) -> PauseLink {
         PauseLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -335,22 +344,22 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.links().resume("summer-sale").send().await?;
-    /// println!("{response}");
+    /// client.links().resume("summer-sale").send().await?;
     /// # Ok(())
     /// # }
     /// ```
     pub fn resume(&self, id: impl Into<String>) -> ResumeLink {
         ResumeLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -367,22 +376,25 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.links().duplicate("summer-sale").send().await?;
-    /// println!("{response}");
+    /// let link_result = client.links().duplicate("summer-sale").send().await?;
+    /// if let Some(link_result) = link_result {
+    ///     println!("{link_result:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn duplicate(&self, id: impl Into<String>) -> DuplicateLink {
         DuplicateLink {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -402,23 +414,26 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.links().save_as_template("summer-sale").send().await?;
-    /// println!("{response}");
+    /// let template = client.links().save_as_template("summer-sale").send().await?;
+    /// if let Some(template) = template {
+    ///     println!("{template:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn save_as_template(&self, id: impl Into<String>) -> SaveLinkAsTemplate {
         SaveLinkAsTemplate {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
             body: None,
         }
@@ -436,11 +451,12 @@ static LIST_LINKS: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListLinks {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     page: Option<i64>,
     size: Option<i64>,
     search: Option<String>,
     folder: Option<String>,
-    qr_type: Option<Vec<String>>,
+    qr_type: Option<Vec<crate::generated::types::LinkType>>,
     status: Option<Vec<String>>,
     only_favorites: Option<bool>,
     sort_by: Option<crate::generated::types::ListLinksSortBy>,
@@ -471,16 +487,36 @@ impl ListLinks {
         self
     }
     /// Comma-separated list of link types, e.g. `website,vcard` (sent as one parameter, not repeated).
+    ///
+    /// Adds one value; call it again for more. [`set_qr_type`](Self::set_qr_type) sets them all at once.
     pub fn qr_type(
         mut self,
-        value: impl IntoIterator<Item = impl Into<String>>,
+        value: impl Into<crate::generated::types::LinkType>,
     ) -> Self {
-        self.qr_type = Some(value.into_iter().map(Into::into).collect());
+        self.qr_type.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets every value of `qr_type` at once, replacing those added before (see [`qr_type`](Self::qr_type)).
+    pub fn set_qr_type(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<crate::generated::types::LinkType>>,
+    ) -> Self {
+        self.qr_type = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Comma-separated list of statuses (sent as one parameter, not repeated). The allowed status values are not documented.
-    pub fn status(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.status = Some(value.into_iter().map(Into::into).collect());
+    ///
+    /// Adds one value; call it again for more. [`set_status`](Self::set_status) sets them all at once.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status.get_or_insert_with(Vec::new).push(value.into());
+        self
+    }
+    /// Sets every value of `status` at once, replacing those added before (see [`status`](Self::status)).
+    pub fn set_status(
+        mut self,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.status = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// When set, returns only favorited links. Send `only_favorites=true`; omit the parameter to list every link.
@@ -498,15 +534,55 @@ impl ListLinks {
         self.sort_by = Some(value.into());
         self
     }
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> crate::runtime::Result<crate::runtime::Page<crate::generated::types::Link>> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::runtime::Page<crate::generated::types::Link>>,
+    > {
+        self.validate()?;
         let raw = self
             .client
-            .execute(
+            .execute_with(
                 &LIST_LINKS,
                 "/links",
+                &self.options,
                 |request| {
                     let mut request = request;
                     if let Some(value) = &self.page {
@@ -540,15 +616,20 @@ impl ListLinks {
                 },
             )
             .await?;
-        let body: crate::generated::types::LinkPage = crate::runtime::decode_json(
-            &LIST_LINKS,
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(crate::runtime::Page {
-            items: body.data,
-            current_page: body.meta.current_page,
-            total_pages: body.meta.total_pages,
-        })
+            |raw| {
+                let body: crate::generated::types::LinkPage = crate::runtime::decode_json(
+                    &LIST_LINKS,
+                    raw,
+                )?;
+                Ok(crate::runtime::Page {
+                    items: body.data,
+                    current_page: body.meta.current_page,
+                    total_pages: body.meta.total_pages,
+                })
+            },
+        )
     }
     /// Every item of every page, fetched lazily one page at a time, starting at the
     /// page set on this builder (or the first). Stops after the last page.
@@ -560,6 +641,44 @@ impl ListLinks {
     > {
         let start = self.page.unwrap_or(1);
         crate::runtime::paginate(start, move |page| self.clone().page(page).send())
+    }
+    /// Every page, fetched lazily one at a time, starting at the page set on this
+    /// builder (or the first). Stops after the last page, or after an empty one.
+    pub fn pages(
+        self,
+    ) -> futures::stream::BoxStream<
+        'static,
+        crate::runtime::Result<crate::runtime::Page<crate::generated::types::Link>>,
+    > {
+        let start = self.page.unwrap_or(1);
+        crate::runtime::paginate_pages(start, move |page| self.clone().page(page).send())
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &LIST_LINKS,
+            || {
+                if let Some(value) = &self.page {
+                    crate::runtime::check_integer(
+                        crate::runtime::Path::named("page"),
+                        i128::from(*value),
+                        Some((1, false)),
+                        None,
+                    )?;
+                }
+                if let Some(value) = &self.size {
+                    crate::runtime::check_integer(
+                        crate::runtime::Path::named("size"),
+                        i128::from(*value),
+                        Some((1, false)),
+                        Some((1000, false)),
+                    )?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static CREATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -574,20 +693,67 @@ static CREATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     body: crate::generated::types::CreateLinkRequest,
 }
 impl CreateLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<String> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<crate::runtime::Response<String>> {
         let raw = self
             .client
-            .execute(&CREATE_LINK, "/links", |request| request.json(&self.body))
+            .execute_with(
+                &CREATE_LINK,
+                "/links",
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        let body: crate::generated::types::CreateLinkResponse = crate::runtime::decode_json(
-            &CREATE_LINK,
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(body.id)
+            |raw| {
+                let body: crate::generated::types::CreateLinkResponse = crate::runtime::decode_json(
+                    &CREATE_LINK,
+                    raw,
+                )?;
+                Ok(body.id)
+            },
+        )
     }
 }
 static GET_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -602,18 +768,65 @@ static GET_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl GetLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Link> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Link>,
+    > {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        let raw = self.client.execute(&GET_LINK, &path, |request| request).await?;
-        let body: crate::generated::types::LinkEnvelope = crate::runtime::decode_json(
-            &GET_LINK,
+        let raw = self
+            .client
+            .execute_with(&GET_LINK, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
             raw,
-        )?;
-        Ok(body.data)
+            |raw| {
+                let body: crate::generated::types::LinkEnvelope = crate::runtime::decode_json(
+                    &GET_LINK,
+                    raw,
+                )?;
+                Ok(body.data)
+            },
+        )
     }
 }
 static UPDATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -628,20 +841,73 @@ static UPDATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     body: crate::generated::types::UpdateLinkRequest,
 }
 impl UpdateLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::LinkResult>,
+    > {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
-            .execute(&UPDATE_LINK, &path, |request| request.json(&self.body))
+            .execute_with(
+                &UPDATE_LINK,
+                &path,
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::LinkResult,
+                    >(raw, "data"),
+                )
+            },
+        )
     }
 }
 static DELETE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -656,16 +922,60 @@ static DELETE_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl DeleteLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<()> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        let raw = self.client.execute(&DELETE_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&DELETE_LINK, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                crate::runtime::decode_empty(raw);
+                Ok(())
+            },
+        )
     }
 }
 static PATCH_LINK_QR_OPTIONS: crate::runtime::Operation = crate::runtime::Operation {
@@ -680,20 +990,89 @@ static PATCH_LINK_QR_OPTIONS: crate::runtime::Operation = crate::runtime::Operat
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PatchLinkQrOptions {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     body: crate::generated::types::PatchLinkQrOptionsRequest,
 }
 impl PatchLinkQrOptions {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::LinkResult>,
+    > {
+        self.validate()?;
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
-            .execute(&PATCH_LINK_QR_OPTIONS, &path, |request| request.json(&self.body))
+            .execute_with(
+                &PATCH_LINK_QR_OPTIONS,
+                &path,
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::LinkResult,
+                    >(raw, "data"),
+                )
+            },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &PATCH_LINK_QR_OPTIONS,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static ARCHIVE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -708,21 +1087,65 @@ static ARCHIVE_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ArchiveLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl ArchiveLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<()> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
         let path = [
             "/links/",
             crate::runtime::encode_path(&self.id).as_str(),
             "/archive",
         ]
             .concat();
-        let raw = self.client.execute(&ARCHIVE_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&ARCHIVE_LINK, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                crate::runtime::decode_empty(raw);
+                Ok(())
+            },
+        )
     }
 }
 static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -737,17 +1160,61 @@ static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PauseLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl PauseLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<()> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/pause"]
             .concat();
-        let raw = self.client.execute(&PAUSE_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&PAUSE_LINK, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                crate::runtime::decode_empty(raw);
+                Ok(())
+            },
+        )
     }
 }
 static RESUME_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -762,17 +1229,61 @@ static RESUME_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResumeLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl ResumeLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<()> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/resume"]
             .concat();
-        let raw = self.client.execute(&RESUME_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&RESUME_LINK, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                crate::runtime::decode_empty(raw);
+                Ok(())
+            },
+        )
     }
 }
 static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -787,21 +1298,72 @@ static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DuplicateLink {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl DuplicateLink {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::LinkResult>,
+    > {
         let path = [
             "/links/",
             crate::runtime::encode_path(&self.id).as_str(),
             "/duplicate",
         ]
             .concat();
-        let raw = self.client.execute(&DUPLICATE_LINK, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&DUPLICATE_LINK, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::LinkResult,
+                    >(raw, "data"),
+                )
+            },
+        )
     }
 }
 static SAVE_LINK_AS_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -816,6 +1378,7 @@ static SAVE_LINK_AS_TEMPLATE: crate::runtime::Operation = crate::runtime::Operat
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SaveLinkAsTemplate {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     body: Option<crate::generated::types::SaveLinkAsTemplateRequest>,
 }
@@ -828,10 +1391,48 @@ impl SaveLinkAsTemplate {
         self.body = Some(value);
         self
     }
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Template>,
+    > {
         let path = [
             "/links/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -840,9 +1441,10 @@ impl SaveLinkAsTemplate {
             .concat();
         let raw = self
             .client
-            .execute(
+            .execute_with(
                 &SAVE_LINK_AS_TEMPLATE,
                 &path,
+                &self.options,
                 |request| {
                     let mut request = request;
                     if let Some(body) = &self.body {
@@ -852,6 +1454,15 @@ impl SaveLinkAsTemplate {
                 },
             )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Template,
+                    >(raw, "data"),
+                )
+            },
+        )
     }
 }

@@ -27,21 +27,24 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.templates().list().send().await?;
-    /// println!("{response}");
+    /// let templates = client.templates().list().send().await?;
+    /// if let Some(templates) = templates {
+    ///     println!("{templates:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn list(&self) -> ListTemplates {
         ListTemplates {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
         }
     }
     /// Create a template
@@ -55,10 +58,10 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -71,18 +74,21 @@ impl Templates {
     ///             .with_height(300)
     ///             .with_data("https://qr-lb.co/summer-sale"),
     ///     );
-    /// let response = client.templates().create(body).send().await?;
-    /// println!("{response}");
+    /// let template = client.templates().create(body).send().await?;
+    /// if let Some(template) = template {
+    ///     println!("{template:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn create(
         &self,
-        body: crate::generated::types::TemplateRequest,
+        body: impl Into<crate::generated::types::TemplateRequest>,
     ) -> CreateTemplate {
         CreateTemplate {
             client: self.client.clone(),
-            body,
+            options: crate::runtime::RequestOptions::default(),
+            body: body.into(),
         }
     }
     /// Get a template
@@ -98,22 +104,25 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.templates().get("template-id").send().await?;
-    /// println!("{response}");
+    /// let template = client.templates().get("template-id").send().await?;
+    /// if let Some(template) = template {
+    ///     println!("{template:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn get(&self, id: impl Into<String>) -> GetTemplate {
         GetTemplate {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -131,11 +140,11 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`Error`](crate::types::Error). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
@@ -148,20 +157,23 @@ impl Templates {
     ///             .with_height(300)
     ///             .with_data("https://qr-lb.co/summer-sale"),
     ///     );
-    /// let response = client.templates().update("template-id", body).send().await?;
-    /// println!("{response}");
+    /// let template = client.templates().update("template-id", body).send().await?;
+    /// if let Some(template) = template {
+    ///     println!("{template:?}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::TemplateRequest,
+        body: impl Into<crate::generated::types::TemplateRequest>,
     ) -> UpdateTemplate {
         UpdateTemplate {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body,
+            body: body.into(),
         }
     }
     /// Delete a template
@@ -177,22 +189,22 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`Error`](crate::types::Error). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`Error`](crate::types::Error). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`Error`](crate::types::Error). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`Error`](crate::types::Error). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
+    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
+    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
     ///
     /// # Example
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let response = client.templates().delete("template-id").send().await?;
-    /// println!("{response}");
+    /// client.templates().delete("template-id").send().await?;
     /// # Ok(())
     /// # }
     /// ```
     pub fn delete(&self, id: impl Into<String>) -> DeleteTemplate {
         DeleteTemplate {
             client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -209,17 +221,70 @@ static LIST_TEMPLATES: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTemplates {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
 }
 impl ListTemplates {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<Vec<crate::generated::types::Template>> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<Vec<crate::generated::types::Template>>,
+    > {
         let raw = self
             .client
-            .execute(&LIST_TEMPLATES, "/templates", |request| request)
+            .execute_with(
+                &LIST_TEMPLATES,
+                "/templates",
+                &self.options,
+                |request| request,
+            )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        Vec<crate::generated::types::Template>,
+                    >(raw, "data"),
+                )
+            },
+        )
     }
 }
 static CREATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -234,18 +299,87 @@ static CREATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTemplate {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     body: crate::generated::types::TemplateRequest,
 }
 impl CreateTemplate {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Template>,
+    > {
+        self.validate()?;
         let raw = self
             .client
-            .execute(&CREATE_TEMPLATE, "/templates", |request| request.json(&self.body))
+            .execute_with(
+                &CREATE_TEMPLATE,
+                "/templates",
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Template,
+                    >(raw, "data"),
+                )
+            },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &CREATE_TEMPLATE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static GET_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -260,17 +394,68 @@ static GET_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetTemplate {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl GetTemplate {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Template>,
+    > {
         let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
-        let raw = self.client.execute(&GET_TEMPLATE, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&GET_TEMPLATE, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Template,
+                    >(raw, "data"),
+                )
+            },
+        )
     }
 }
 static UPDATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -285,21 +470,90 @@ static UPDATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateTemplate {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
     body: crate::generated::types::TemplateRequest,
 }
 impl UpdateTemplate {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
+        self,
+    ) -> crate::runtime::Result<
+        crate::runtime::Response<crate::generated::types::Template>,
+    > {
+        self.validate()?;
         let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
         let raw = self
             .client
-            .execute(&UPDATE_TEMPLATE, &path, |request| request.json(&self.body))
+            .execute_with(
+                &UPDATE_TEMPLATE,
+                &path,
+                &self.options,
+                |request| request.json(&self.body),
+            )
             .await?;
-        Ok(crate::runtime::decode_value(raw))
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                Ok(
+                    crate::runtime::decode_inferred_in::<
+                        crate::generated::types::Template,
+                    >(raw, "data"),
+                )
+            },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &UPDATE_TEMPLATE,
+            || {
+                {
+                    let value = &self.body;
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
     }
 }
 static DELETE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -314,16 +568,60 @@ static DELETE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteTemplate {
     client: crate::runtime::Client,
+    options: crate::runtime::RequestOptions,
     id: String,
 }
 impl DeleteTemplate {
+    /// Limits each attempt of this call to `timeout`, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// Adds a header to every attempt of this call; a name given twice is sent with both
+    /// values, and one the client or this operation sets (`User-Agent`, a header
+    /// parameter) takes this value instead.
+    ///
+    /// The credential's header and `Host` cannot be set, and a name or value that is
+    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
+    /// before anything is sent.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: std::fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: std::fmt::Display,
+    {
+        self.options.add_header(name, value);
+        self
+    }
+    /// Retries this call under `policy` (its deadline included), instead of the
+    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
+    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
+        self.options.set_retry(policy);
+        self
+    }
     /// Sends the request and decodes the response.
-    pub async fn send(
+    pub async fn send(self) -> crate::runtime::Result<()> {
+        self.send_response().await.map(crate::runtime::Response::into_inner)
+    }
+    /// Sends the request and returns the decoded response with its status and
+    /// headers.
+    pub async fn send_response(
         self,
-    ) -> crate::runtime::Result<crate::generated::types::UntypedResponse> {
+    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
         let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
-        let raw = self.client.execute(&DELETE_TEMPLATE, &path, |request| request).await?;
-        Ok(crate::runtime::decode_value(raw))
+        let raw = self
+            .client
+            .execute_with(&DELETE_TEMPLATE, &path, &self.options, |request| request)
+            .await?;
+        crate::runtime::Response::decode(
+            raw,
+            |raw| {
+                crate::runtime::decode_empty(raw);
+                Ok(())
+            },
+        )
     }
 }

@@ -104,14 +104,10 @@ impl FolderEnvelope {
         Self { data }
     }
 }
-/// Not documented: any JSON (or an empty body). The documentation does not show this response, so its value is kept as raw JSON rather than a guessed type (most documented responses wrap their result in `{ "data": ... }`).
-///
-/// - Not documented by ProLinksQR; inferred.
-pub type UntypedResponse = serde_json::Value;
 /// Error body of every non-2xx response: a `message` (some errors use `error` instead), so both are optional; other fields are kept.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct Error {
+pub struct ErrorBody {
     /// Human-readable error message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -123,7 +119,7 @@ pub struct Error {
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 #[allow(deprecated)]
-impl Error {
+impl ErrorBody {
     /// An empty value: every field unset.
     pub fn new() -> Self {
         Self {
@@ -152,11 +148,97 @@ impl Error {
         self
     }
 }
-/// Link type, e.g. `website`, `vcard`, `product` or `sms`. Any string is accepted, as the API has more types (such as WiFi) whose values are not documented.
+/// Link type, e.g. `website`, `vcard`, `product` or `sms`. Any other string is accepted and kept as is, as the API has more types (such as WiFi) whose values are not documented.
 ///
 /// - Example: `website`
 /// - Not documented by ProLinksQR; inferred.
-pub type LinkType = String;
+///
+/// Values this version does not know decode as the catch-all variant instead of failing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LinkType {
+    /// The value `website`.
+    Website,
+    /// The value `vcard`.
+    Vcard,
+    /// The value `product`.
+    Product,
+    /// The value `sms`.
+    Sms,
+    /// A value not known when this crate was generated.
+    Other(String),
+}
+impl LinkType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Website => "website",
+            Self::Vcard => "vcard",
+            Self::Product => "product",
+            Self::Sms => "sms",
+            Self::Other(value) => value.as_str(),
+        }
+    }
+}
+impl std::fmt::Display for LinkType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl std::str::FromStr for LinkType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(
+            match value {
+                "website" => Self::Website,
+                "vcard" => Self::Vcard,
+                "product" => Self::Product,
+                "sms" => Self::Sms,
+                other => Self::Other(other.to_owned()),
+            },
+        )
+    }
+}
+impl From<&str> for LinkType {
+    fn from(value: &str) -> Self {
+        match value.parse() {
+            Ok(v) => v,
+            Err(never) => match never {}
+        }
+    }
+}
+impl From<String> for LinkType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "website" => Self::Website,
+            "vcard" => Self::Vcard,
+            "product" => Self::Product,
+            "sms" => Self::Sms,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for LinkType {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl serde::Serialize for LinkType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for LinkType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
 /// A dynamic link, as returned by `GET /links` and `GET /links/{id}`. Fields the API sends beyond these (e.g. a favorite flag and scan counts) are kept as extra properties.
 ///
 /// - Not documented by ProLinksQR; inferred.
@@ -187,13 +269,9 @@ pub struct Link {
     pub qr_options: Option<QrOptions>,
     /// The folder the link is in, or null.
     ///
-    /// `None`: absent; `Some(None)`: `null`; `Some(Some(v))`: a value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
-    pub folder_id: Option<Option<String>>,
+    /// - `None` when absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
     /// When the link was created, as display text (e.g. `Jun 24, 2026`), not an ISO-8601 timestamp.
     ///
     /// - Example: `Jun 24, 2026`
@@ -215,7 +293,7 @@ impl Link {
         dynamic_link_id: impl Into<String>,
         full_dynamic_url: impl Into<String>,
         name: impl Into<String>,
-        type_: impl Into<String>,
+        type_: impl Into<LinkType>,
     ) -> Self {
         Self {
             dynamic_link_id: dynamic_link_id.into(),
@@ -245,12 +323,7 @@ impl Link {
     }
     /// Sets [`folder_id`](Self::folder_id).
     pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
-        self.folder_id = Some(Some(value.into()));
-        self
-    }
-    /// Sets [`folder_id`](Self::folder_id) to `null` (sent as an explicit `null`).
-    pub fn with_folder_id_null(mut self) -> Self {
-        self.folder_id = Some(None);
+        self.folder_id = Some(value.into());
         self
     }
     /// Sets [`created_at`](Self::created_at).
@@ -271,6 +344,261 @@ impl Link {
     ) -> Self {
         self.additional_properties.insert(key.into(), value.into());
         self
+    }
+}
+/// A link written by an update, a QR patch or a duplicate, wrapped in `data`.
+///
+/// - Not documented by ProLinksQR; inferred.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct LinkResultEnvelope {
+    /// A link as returned by a write whose response is not documented (update, QR patch, duplicate): the fields of `Link`, every one optional, plus `id` (the create response names the new link's slug `id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<LinkResult>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl LinkResultEnvelope {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: LinkResult) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl LinkResultEnvelope {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for LinkResultEnvelope {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LinkResultEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// A link as returned by a write whose response is not documented (update, QR patch, duplicate): the fields of `Link`, every one optional, plus `id` (the create response names the new link's slug `id`).
+///
+/// - Not documented by ProLinksQR; inferred.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct LinkResult {
+    /// The link's slug, as the create response names it.
+    ///
+    /// - Example: `summer-sale`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The link's slug; also its `{id}` in paths.
+    ///
+    /// - Example: `summer-sale`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamic_link_id: Option<String>,
+    /// The full short URL the QR code points to.
+    ///
+    /// - Example: `https://qr-lb.co/summer-sale`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_dynamic_url: Option<String>,
+    /// Display name of the link.
+    ///
+    /// - Example: `Summer Sale`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Link type, e.g. `website`, `vcard`, `product` or `sms`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<LinkType>,
+    /// Type-specific payload (sent as `data` when creating).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta_data: Option<serde_json::Map<String, serde_json::Value>>,
+    /// QR code appearance (`qrOptions` in requests, `qr_options` in link responses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qr_options: Option<QrOptions>,
+    /// The folder the link is in, if any.
+    ///
+    /// - `None` when absent or `null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+    /// Creation date in the docs' human format (e.g. `Jun 24, 2026`).
+    ///
+    /// - Example: `Jun 24, 2026`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Last-modification date in the docs' human format (e.g. `Jun 24, 2026`).
+    ///
+    /// - Example: `Jun 24, 2026`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl LinkResult {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            dynamic_link_id: None,
+            full_dynamic_url: None,
+            name: None,
+            type_: None,
+            meta_data: None,
+            qr_options: None,
+            folder_id: None,
+            created_at: None,
+            updated_at: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`dynamic_link_id`](Self::dynamic_link_id).
+    pub fn with_dynamic_link_id(mut self, value: impl Into<String>) -> Self {
+        self.dynamic_link_id = Some(value.into());
+        self
+    }
+    /// Sets [`full_dynamic_url`](Self::full_dynamic_url).
+    pub fn with_full_dynamic_url(mut self, value: impl Into<String>) -> Self {
+        self.full_dynamic_url = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<LinkType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets [`meta_data`](Self::meta_data).
+    pub fn with_meta_data(
+        mut self,
+        value: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.meta_data = Some(value);
+        self
+    }
+    /// Sets [`qr_options`](Self::qr_options).
+    pub fn with_qr_options(mut self, value: QrOptions) -> Self {
+        self.qr_options = Some(value);
+        self
+    }
+    /// Sets [`folder_id`](Self::folder_id).
+    pub fn with_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
+        self
+    }
+    /// Sets [`created_at`](Self::created_at).
+    pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets [`updated_at`](Self::updated_at).
+    pub fn with_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl LinkResult {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for LinkResult {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            id: crate::runtime::take_inferred(&mut object, "id"),
+            dynamic_link_id: crate::runtime::take_inferred(
+                &mut object,
+                "dynamic_link_id",
+            ),
+            full_dynamic_url: crate::runtime::take_inferred(
+                &mut object,
+                "full_dynamic_url",
+            ),
+            name: crate::runtime::take_inferred(&mut object, "name"),
+            type_: crate::runtime::take_inferred(&mut object, "type"),
+            meta_data: crate::runtime::take_inferred(&mut object, "meta_data"),
+            qr_options: crate::runtime::take_inferred(&mut object, "qr_options"),
+            folder_id: crate::runtime::take_inferred(&mut object, "folder_id"),
+            created_at: crate::runtime::take_inferred(&mut object, "created_at"),
+            updated_at: crate::runtime::take_inferred(&mut object, "updated_at"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for LinkResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
     }
 }
 /// Body of `POST /links`: the link's name, type and content. Other settings (custom slug, scheduling, scan limits, password) have no documented field names; extra properties are sent as given.
@@ -303,7 +631,7 @@ pub struct CreateLinkRequest {
 #[allow(deprecated)]
 impl CreateLinkRequest {
     /// A value with the required fields set (`name`, `type_`); the others unset.
-    pub fn new(name: impl Into<String>, type_: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<String>, type_: impl Into<LinkType>) -> Self {
         Self {
             name: name.into(),
             type_: type_.into(),
@@ -443,7 +771,7 @@ impl UpdateLinkRequest {
         self
     }
     /// Sets [`type_`](Self::type_).
-    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+    pub fn with_type(mut self, value: impl Into<LinkType>) -> Self {
         self.type_ = Some(value.into());
         self
     }
@@ -708,6 +1036,20 @@ impl From<&str> for QrRenderType {
         }
     }
 }
+impl From<String> for QrRenderType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "canvas" => Self::Canvas,
+            "svg" => Self::Svg,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for QrRenderType {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl serde::Serialize for QrRenderType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -834,6 +1176,22 @@ impl From<&str> for QrMode {
         }
     }
 }
+impl From<String> for QrMode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "Numeric" => Self::Numeric,
+            "Alphanumeric" => Self::Alphanumeric,
+            "Byte" => Self::Byte,
+            "Kanji" => Self::Kanji,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for QrMode {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl serde::Serialize for QrMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -907,6 +1265,22 @@ impl From<&str> for ErrorCorrectionLevel {
             Ok(v) => v,
             Err(never) => match never {}
         }
+    }
+}
+impl From<String> for ErrorCorrectionLevel {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "L" => Self::L,
+            "M" => Self::M,
+            "Q" => Self::Q,
+            "H" => Self::H,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for ErrorCorrectionLevel {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl serde::Serialize for ErrorCorrectionLevel {
@@ -1022,6 +1396,24 @@ impl From<&str> for DotType {
         }
     }
 }
+impl From<String> for DotType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "square" => Self::Square,
+            "dots" => Self::Dots,
+            "rounded" => Self::Rounded,
+            "extra-rounded" => Self::ExtraRounded,
+            "classy" => Self::Classy,
+            "classy-rounded" => Self::ClassyRounded,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for DotType {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl serde::Serialize for DotType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1123,6 +1515,21 @@ impl From<&str> for CornerSquareType {
         }
     }
 }
+impl From<String> for CornerSquareType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "square" => Self::Square,
+            "dot" => Self::Dot,
+            "extra-rounded" => Self::ExtraRounded,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for CornerSquareType {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl serde::Serialize for CornerSquareType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1218,6 +1625,20 @@ impl From<&str> for CornerDotType {
             Ok(v) => v,
             Err(never) => match never {}
         }
+    }
+}
+impl From<String> for CornerDotType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "square" => Self::Square,
+            "dot" => Self::Dot,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for CornerDotType {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
     }
 }
 impl serde::Serialize for CornerDotType {
@@ -1371,6 +1792,20 @@ impl From<&str> for CrossOrigin {
         }
     }
 }
+impl From<String> for CrossOrigin {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "anonymous" => Self::Anonymous,
+            "use-credentials" => Self::UseCredentials,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for CrossOrigin {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl serde::Serialize for CrossOrigin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1471,6 +1906,241 @@ impl TemplateRequest {
     ) -> Self {
         self.additional_properties.insert(key.into(), value.into());
         self
+    }
+}
+/// A QR template: reusable QR styling (`qrOptions`) under a name.
+///
+/// - Not documented by ProLinksQR; inferred.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct Template {
+    /// The template's id (its `{id}` in paths).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Template name.
+    ///
+    /// - Example: `Brand colors`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// QR code appearance (`qrOptions` in requests, `qr_options` in link responses).
+    #[serde(rename = "qrOptions", default, skip_serializing_if = "Option::is_none")]
+    pub qr_options: Option<QrOptions>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl Template {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            qr_options: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`qr_options`](Self::qr_options).
+    pub fn with_qr_options(mut self, value: QrOptions) -> Self {
+        self.qr_options = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl Template {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for Template {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            id: crate::runtime::take_inferred(&mut object, "id"),
+            name: crate::runtime::take_inferred(&mut object, "name"),
+            qr_options: crate::runtime::take_inferred(&mut object, "qrOptions"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Template {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// One template, wrapped in `data`.
+///
+/// - Not documented by ProLinksQR; inferred.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct TemplateEnvelope {
+    /// A QR template: reusable QR styling (`qrOptions`) under a name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Template>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl TemplateEnvelope {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Template) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl TemplateEnvelope {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for TemplateEnvelope {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// Templates, wrapped in `data`.
+///
+/// - Not documented by ProLinksQR; inferred.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct TemplateList {
+    /// The templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Template>>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl TemplateList {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Vec<Template>) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl TemplateList {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for TemplateList {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for TemplateList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
     }
 }
 /// Body of `POST /bulk-generate`: 1–1200 records of one link type. The variant is selected by `type`; each record requires a `name` plus the type-specific fields.
@@ -1616,10 +2286,15 @@ impl BulkVcardRequest {
 #[non_exhaustive]
 pub struct WebsiteRecord {
     /// Link name.
+    ///
+    /// - Minimum length: 1
+    /// - Not documented by ProLinksQR; inferred.
     pub name: String,
     /// Destination URL.
     ///
     /// - Format: `uri`
+    /// - Minimum length: 1
+    /// - Not documented by ProLinksQR; inferred.
     pub url: String,
 }
 #[allow(deprecated)]
@@ -1637,8 +2312,14 @@ impl WebsiteRecord {
 #[non_exhaustive]
 pub struct ProductRecord {
     /// Link name.
+    ///
+    /// - Minimum length: 1
+    /// - Not documented by ProLinksQR; inferred.
     pub name: String,
     /// The product's display name.
+    ///
+    /// - Minimum length: 1
+    /// - Not documented by ProLinksQR; inferred.
     #[serde(rename = "productName")]
     pub product_name: String,
     /// A longer text about the product.
@@ -1708,8 +2389,14 @@ impl ProductRecord {
 #[non_exhaustive]
 pub struct SmsRecord {
     /// Link name.
+    ///
+    /// - Minimum length: 1
+    /// - Not documented by ProLinksQR; inferred.
     pub name: String,
     /// Phone number.
+    ///
+    /// - Minimum length: 1
+    /// - Not documented by ProLinksQR; inferred.
     pub phone: String,
 }
 #[allow(deprecated)]
@@ -1727,18 +2414,32 @@ impl SmsRecord {
 #[non_exhaustive]
 pub struct VcardRecord {
     /// Link name.
+    ///
+    /// - Minimum length: 1
+    /// - Not documented by ProLinksQR; inferred.
     pub name: String,
     /// The contact's first name.
+    ///
+    /// - Minimum length: 1
+    /// - Not documented by ProLinksQR; inferred.
     #[serde(rename = "firstName")]
     pub first_name: String,
     /// The contact's last name.
+    ///
+    /// - Minimum length: 1
+    /// - Not documented by ProLinksQR; inferred.
     #[serde(rename = "lastName")]
     pub last_name: String,
     /// Contact details (not further documented).
+    ///
+    /// - Minimum length: 1
+    /// - Not documented by ProLinksQR; inferred.
     pub contact: String,
     /// The contact's e-mail address.
     ///
     /// - Format: `email`
+    /// - Minimum length: 1
+    /// - Not documented by ProLinksQR; inferred.
     pub email: String,
     /// The contact's phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1848,6 +2549,376 @@ impl VcardRecord {
     pub fn with_website(mut self, value: impl Into<String>) -> Self {
         self.website = Some(value.into());
         self
+    }
+}
+/// What `POST /bulk-generate` answers. Not documented: `data` is typed as the generated links if that is what the server sends; everything is also kept as raw JSON.
+///
+/// - Not documented by ProLinksQR; inferred.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct BulkGenerateResult {
+    /// The generated links, if the server lists them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<LinkResult>>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl BulkGenerateResult {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Vec<LinkResult>) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl BulkGenerateResult {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for BulkGenerateResult {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for BulkGenerateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// A cafe (digital menu).
+///
+/// - Not documented by ProLinksQR; inferred.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct Cafe {
+    /// The cafe's id (its `{id}` in paths).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Cafe name.
+    ///
+    /// - Example: `Downtown Cafe`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Cafe description.
+    ///
+    /// - Example: `Specialty coffee & brunch`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Cafe type (the allowed values are not documented).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// The theme key, e.g. `modern`, `coffee`, `brunch`.
+    ///
+    /// - Example: `modern`
+    #[serde(rename = "themeImage", default, skip_serializing_if = "Option::is_none")]
+    pub theme_image: Option<String>,
+    /// A string.
+    #[serde(rename = "primaryColor", default, skip_serializing_if = "Option::is_none")]
+    pub primary_color: Option<String>,
+    /// A string.
+    #[serde(rename = "secondaryColor", default, skip_serializing_if = "Option::is_none")]
+    pub secondary_color: Option<String>,
+    /// Whether the menu shows the dietary section.
+    #[serde(
+        rename = "showDietarySection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub show_dietary_section: Option<bool>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl Cafe {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            description: None,
+            type_: None,
+            theme_image: None,
+            primary_color: None,
+            secondary_color: None,
+            show_dietary_section: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+    /// Sets [`theme_image`](Self::theme_image).
+    pub fn with_theme_image(mut self, value: impl Into<String>) -> Self {
+        self.theme_image = Some(value.into());
+        self
+    }
+    /// Sets [`primary_color`](Self::primary_color).
+    pub fn with_primary_color(mut self, value: impl Into<String>) -> Self {
+        self.primary_color = Some(value.into());
+        self
+    }
+    /// Sets [`secondary_color`](Self::secondary_color).
+    pub fn with_secondary_color(mut self, value: impl Into<String>) -> Self {
+        self.secondary_color = Some(value.into());
+        self
+    }
+    /// Sets [`show_dietary_section`](Self::show_dietary_section).
+    pub fn with_show_dietary_section(mut self, value: bool) -> Self {
+        self.show_dietary_section = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl Cafe {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for Cafe {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            id: crate::runtime::take_inferred(&mut object, "id"),
+            name: crate::runtime::take_inferred(&mut object, "name"),
+            description: crate::runtime::take_inferred(&mut object, "description"),
+            type_: crate::runtime::take_inferred(&mut object, "type"),
+            theme_image: crate::runtime::take_inferred(&mut object, "themeImage"),
+            primary_color: crate::runtime::take_inferred(&mut object, "primaryColor"),
+            secondary_color: crate::runtime::take_inferred(
+                &mut object,
+                "secondaryColor",
+            ),
+            show_dietary_section: crate::runtime::take_inferred(
+                &mut object,
+                "showDietarySection",
+            ),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Cafe {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// One cafe, wrapped in `data`.
+///
+/// - Not documented by ProLinksQR; inferred.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct CafeEnvelope {
+    /// A cafe (digital menu).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Cafe>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl CafeEnvelope {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Cafe) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl CafeEnvelope {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for CafeEnvelope {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CafeEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// Cafes, wrapped in `data`.
+///
+/// - Not documented by ProLinksQR; inferred.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct CafeList {
+    /// The cafes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Cafe>>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl CafeList {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Vec<Cafe>) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl CafeList {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for CafeList {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for CafeList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
     }
 }
 /// Body of `POST /cafes`.
@@ -2003,6 +3074,241 @@ impl UpdateCafeThemeRequest {
         self
     }
 }
+/// A menu group of a cafe.
+///
+/// - Not documented by ProLinksQR; inferred.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct Group {
+    /// The group's id (its `{groupId}` in paths).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Group name.
+    ///
+    /// - Example: `Breakfast`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether the group is visible on the menu.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible: Option<bool>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl Group {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            visible: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`visible`](Self::visible).
+    pub fn with_visible(mut self, value: bool) -> Self {
+        self.visible = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl Group {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for Group {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            id: crate::runtime::take_inferred(&mut object, "id"),
+            name: crate::runtime::take_inferred(&mut object, "name"),
+            visible: crate::runtime::take_inferred(&mut object, "visible"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for Group {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// One group, wrapped in `data`.
+///
+/// - Not documented by ProLinksQR; inferred.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct GroupEnvelope {
+    /// A menu group of a cafe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Group>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl GroupEnvelope {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Group) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl GroupEnvelope {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for GroupEnvelope {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GroupEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
+/// Groups, wrapped in `data`.
+///
+/// - Not documented by ProLinksQR; inferred.
+///
+/// Decoded leniently, as the API does not document this shape: a field that is missing, `null` or of another type is `None` rather than an error, and [`raw`](Self::raw) returns the JSON as received.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct GroupList {
+    /// The groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Group>>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(skip)]
+    raw: crate::runtime::RawJson,
+}
+#[allow(deprecated)]
+impl GroupList {
+    /// An empty value: every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: std::collections::BTreeMap::new(),
+            raw: crate::runtime::RawJson::default(),
+        }
+    }
+    /// Sets [`data`](Self::data).
+    pub fn with_data(mut self, value: Vec<Group>) -> Self {
+        self.data = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+#[allow(deprecated)]
+impl GroupList {
+    /// The JSON this value was decoded from, as received (`null` for a value built
+    /// in code). It holds what the typed fields could not: fields this version does
+    /// not know, or whose type differs from the one inferred.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw.0
+    }
+}
+#[allow(deprecated)]
+impl crate::runtime::Inferred for GroupList {
+    fn from_raw(raw: serde_json::Value) -> Self {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = crate::runtime::inferred_object(&raw);
+        Self {
+            data: crate::runtime::take_inferred(&mut object, "data"),
+            additional_properties: crate::runtime::rest_inferred(object),
+            raw: crate::runtime::RawJson(raw),
+        }
+    }
+}
+impl<'de> serde::Deserialize<'de> for GroupList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let raw = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(<Self as crate::runtime::Inferred>::from_raw(raw))
+    }
+}
 /// Body of `PATCH /cafes/{id}/groups/reorder`. Not documented (presumably the group ids in their new order); any JSON object is accepted.
 ///
 /// - Not documented by ProLinksQR; inferred.
@@ -2063,6 +3369,22 @@ impl From<&str> for ListLinksSortBy {
         }
     }
 }
+impl From<String> for ListLinksSortBy {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "most_recent" => Self::MostRecent,
+            "name" => Self::Name,
+            "last_modified" => Self::LastModified,
+            "most_visited" => Self::MostVisited,
+            _ => Self::Other(value),
+        }
+    }
+}
+impl From<&String> for ListLinksSortBy {
+    fn from(value: &String) -> Self {
+        Self::from(value.as_str())
+    }
+}
 impl serde::Serialize for ListLinksSortBy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -2077,5 +3399,350 @@ impl<'de> serde::Deserialize<'de> for ListLinksSortBy {
             str,
         > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
+    }
+}
+#[allow(deprecated)]
+impl PatchLinkQrOptionsRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.qr_options;
+            value.validate(path.field("qrOptions"))?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl QrOptions {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.margin {
+            crate::runtime::check_integer(
+                path.field("margin"),
+                i128::from(*value),
+                Some((0, false)),
+                None,
+            )?;
+        }
+        if let Some(value) = &self.qr_options {
+            value.validate(path.field("qrOptions"))?;
+        }
+        if let Some(value) = &self.image_options {
+            value.validate(path.field("imageOptions"))?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl QrEncodingOptions {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.type_number {
+            crate::runtime::check_integer(
+                path.field("typeNumber"),
+                i128::from(*value),
+                Some((0, false)),
+                Some((40, false)),
+            )?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl ImageOptions {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.image_size {
+            crate::runtime::check_number(
+                path.field("imageSize"),
+                *value,
+                Some((0.0, false)),
+                Some((1.0, false)),
+            )?;
+        }
+        if let Some(value) = &self.margin {
+            crate::runtime::check_integer(
+                path.field("margin"),
+                i128::from(*value),
+                Some((0, false)),
+                None,
+            )?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl FolderRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.name;
+            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl TemplateRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.qr_options {
+            value.validate(path.field("qrOptions"))?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl BulkGenerateRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        match self {
+            Self::Website(value) => {
+                value.validate(path)?;
+            }
+            Self::Product(value) => {
+                value.validate(path)?;
+            }
+            Self::Sms(value) => {
+                value.validate(path)?;
+            }
+            Self::Vcard(value) => {
+                value.validate(path)?;
+            }
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl BulkWebsiteRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.data;
+            {
+                let path = path.field("data");
+                crate::runtime::check_items(path, value.len(), Some(1), Some(1200))?;
+                for (index0, item0) in value.iter().enumerate() {
+                    item0.validate(path.index(index0))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl BulkProductRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.data;
+            {
+                let path = path.field("data");
+                crate::runtime::check_items(path, value.len(), Some(1), Some(1200))?;
+                for (index0, item0) in value.iter().enumerate() {
+                    item0.validate(path.index(index0))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl BulkSmsRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.data;
+            {
+                let path = path.field("data");
+                crate::runtime::check_items(path, value.len(), Some(1), Some(1200))?;
+                for (index0, item0) in value.iter().enumerate() {
+                    item0.validate(path.index(index0))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl BulkVcardRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.data;
+            {
+                let path = path.field("data");
+                crate::runtime::check_items(path, value.len(), Some(1), Some(1200))?;
+                for (index0, item0) in value.iter().enumerate() {
+                    item0.validate(path.index(index0))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl WebsiteRecord {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.name;
+            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.url;
+            crate::runtime::check_length(path.field("url"), value, Some(1), None)?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl ProductRecord {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.name;
+            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.product_name;
+            crate::runtime::check_length(
+                path.field("productName"),
+                value,
+                Some(1),
+                None,
+            )?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl SmsRecord {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.name;
+            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.phone;
+            crate::runtime::check_length(path.field("phone"), value, Some(1), None)?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl VcardRecord {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.name;
+            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.first_name;
+            crate::runtime::check_length(path.field("firstName"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.last_name;
+            crate::runtime::check_length(path.field("lastName"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.contact;
+            crate::runtime::check_length(path.field("contact"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.email;
+            crate::runtime::check_length(path.field("email"), value, Some(1), None)?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl CreateCafeRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.name;
+            crate::runtime::check_length(path.field("name"), value, Some(1), Some(255))?;
+        }
+        if let Some(value) = &self.description {
+            crate::runtime::check_length(
+                path.field("description"),
+                value,
+                None,
+                Some(2000),
+            )?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl UpdateCafeRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.name {
+            crate::runtime::check_length(path.field("name"), value, Some(1), Some(255))?;
+        }
+        if let Some(value) = &self.description {
+            crate::runtime::check_length(
+                path.field("description"),
+                value,
+                None,
+                Some(2000),
+            )?;
+        }
+        Ok(())
     }
 }
