@@ -141,7 +141,7 @@ async fn link_writes_and_bulk_decode_what_prism_generates() {
     assert_eq!(copy.id.as_deref(), Some("summer-sale"));
     assert_eq!(copy.dynamic_link_id.as_deref(), Some("summer-sale"));
     assert_eq!(copy.name.as_deref(), Some("Summer Sale"));
-    assert_eq!(copy.type_.as_deref(), Some("website"));
+    assert_eq!(copy.type_.as_ref().map(|t| t.as_str()), Some("website"));
     assert_eq!(copy.folder_id.as_deref(), Some("string"));
     assert_eq!(copy.updated_at.as_deref(), Some("Jun 24, 2026"));
     assert_eq!(copy.qr_options.and_then(|q| q.width), Some(300));

@@ -17,10 +17,10 @@ use prolinksqr::types::{
     BackgroundOptions, BulkGenerateRequest, BulkVcardRequest, BulkWebsiteRequest, Cafe,
     CornerDotType, CornerSquareType, CornersDotOptions, CornersSquareOptions, CreateCafeRequest,
     CreateLinkRequest, CrossOrigin, DotType, DotsOptions, ErrorCorrectionLevel, Folder,
-    FolderRequest, Group, ImageOptions, Link, LinkConfigurations, LinkResult, LinkType, ListLinksSortBy,
-    PatchLinkQrOptionsRequest, QrEncodingOptions, QrMode, QrOptions, QrRenderType, Template,
-    TemplateRequest, UpdateCafeRequest, UpdateCafeThemeRequest, UpdateLinkRequest, VcardRecord,
-    WebsiteRecord,
+    FolderRequest, Group, ImageOptions, Link, LinkConfigurations, LinkResult, LinkType,
+    ListLinksSortBy, PatchLinkQrOptionsRequest, QrEncodingOptions, QrMode, QrOptions, QrRenderType,
+    Template, TemplateRequest, UpdateCafeRequest, UpdateCafeThemeRequest, UpdateLinkRequest,
+    VcardRecord, WebsiteRecord,
 };
 use prolinksqr::{FilePart, Page};
 use serde_json::{Value, json};

@@ -51,12 +51,13 @@ fn run_with_test(fixture: &str, tests: usize, test: &str) {
 /// `.stream()` of token-paginated lists, over HTTP: Dropshot's sends the `next_page` token
 /// back as `page_token` and drops the other filters after the first page (Dropshot keeps
 /// them in the token and refuses them beside it); the cursor shape sends `next_cursor` back
-/// as `cursor` and keeps its filters. Both stop at a page without a token.
+/// as `cursor` and keeps its filters. Both stop at a page without a token; `.pages()`
+/// yields each whole response.
 #[test]
 fn token_pagination_streams_every_page() {
     run_with_test(
         "cursor_pagination",
-        2,
+        3,
         r#"
 use futures::TryStreamExt;
 use serde_json::json;
@@ -135,6 +136,47 @@ async fn cursor_pages() {
         .unwrap();
     let ids: Vec<_> = events.iter().map(|e| e.id.clone().unwrap_or_default()).collect();
     assert_eq!(ids, ["1", "2", "3"]);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn dropshot_whole_pages() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/projects"))
+        .and(query_param_is_missing("page_token"))
+        .and(query_param("sort_by", "name_descending"))
+        .respond_with(page(json!({"items": [{"id": "a"}, {"id": "b"}], "next_page": "t1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/projects"))
+        .and(query_param("page_token", "t1"))
+        .and(query_param_is_missing("sort_by"))
+        .respond_with(page(json!({"items": [{"id": "c"}], "next_page": null})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let pages: Vec<_> = client
+        .projects()
+        .list_projects()
+        .sort_by("name_descending")
+        .header("x-export", "nightly")
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    // Each page is what `send()` returns: the whole response.
+    let ids: Vec<Vec<&str>> = pages
+        .iter()
+        .map(|p| p.items.iter().map(|item| item.id.as_str()).collect())
+        .collect();
+    assert_eq!(ids, [vec!["a", "b"], vec!["c"]]);
+    for request in server.received_requests().await.unwrap() {
+        assert_eq!(request.headers["x-export"], "nightly");
+    }
     server.verify().await;
 }
 "#,

@@ -416,3 +416,53 @@ async fn transport_errors_hide_a_password_in_the_base_url() {
     let text = format!("{err} {err:?}");
     assert!(!text.contains("hunter2"), "{text}");
 }
+
+#[tokio::test]
+async fn raw_requests_carry_a_query_credential_beside_their_own_query() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/base/things/7"))
+        .and(query_param("api_key", KEY))
+        .and(query_param("expand", "parts"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("[1]"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = ClientBuilder::for_api(&QUERY_API)
+        .credential(KEY)
+        .base_url(format!("{}/base", server.uri()))
+        .build()
+        .unwrap();
+    let response = client
+        .raw(Method::GET, "/things/7")
+        .query(&[("expand", "parts")])
+        .send_json::<Vec<u8>>()
+        .await
+        .unwrap();
+    assert_eq!(*response, [1]);
+}
+
+#[tokio::test]
+async fn per_request_headers_cannot_replace_a_basic_credential() {
+    let server = MockServer::start().await;
+    let client = ClientBuilder::for_api(&BASIC_API)
+        .credential("user:pass")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let err = client
+        .raw(Method::GET, "/things")
+        .header("authorization", "Basic b3RoZXI6b3RoZXI=")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    let mut options = RequestOptions::default();
+    options.add_header("Authorization", "Basic x");
+    let err = client
+        .execute_with(&OP, "/links", &options, |rb| rb)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
