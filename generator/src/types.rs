@@ -279,7 +279,7 @@ fn view(schema: &Schema) -> (View<'_>, Option<String>) {
 /// of a set that may grow. JSON Schema still allows any string; the generated type is the
 /// same open enum as for `enum` (unknown values are kept in its catch-all variant).
 fn extensible_enum(v: &mut View<'_>) {
-    if !v.enumeration.is_empty() || !v.kind.is_none_or(|k| k == "string") {
+    if !v.enumeration.is_empty() || v.kind.is_some_and(|k| k != "string") {
         return;
     }
     let Some(Value::Array(values)) = v.data.extensions.get("x-extensible-enum") else {
