@@ -321,24 +321,36 @@ fn type_validate(
             }
         }
         TypeKind::Union(u) => {
-            let mut arms: Vec<TokenStream> = Vec::new();
+            let mut arms: Vec<(syn::Ident, TokenStream)> = Vec::new();
             for v in &u.variants {
-                let vname = ident(&v.name);
                 let each = checks(quote!(value), &v.ty, &none, quote!(path), all, needs, 0);
                 if !each.is_empty() {
-                    arms.push(quote!(Self::#vname(value) => { #each }));
+                    arms.push((ident(&v.name), each));
                 }
             }
             // A tagged union that arrives in responses also has a catch-all unit variant.
             let catch_all = u.tag.is_some() && in_responses.contains(&def.name);
             let covered = arms.len() == u.variants.len() && !catch_all;
-            let rest = (!covered).then(|| quote!(_ => {}));
-            quote! {
-                match self {
-                    #(#arms)*
-                    #rest
+            match arms.as_slice() {
+                [(vname, each)] if !covered => quote! {
+                    if let Self::#vname(value) = self {
+                        #each
+                    }
+                    Ok(())
+                },
+                _ => {
+                    let arms = arms
+                        .iter()
+                        .map(|(vname, each)| quote!(Self::#vname(value) => { #each }));
+                    let rest = (!covered).then(|| quote!(_ => {}));
+                    quote! {
+                        match self {
+                            #(#arms)*
+                            #rest
+                        }
+                        Ok(())
+                    }
                 }
-                Ok(())
             }
         }
         _ => quote!(Ok(())),
