@@ -864,14 +864,7 @@ fn decode_lenient(op: &Operation) -> TokenStream {
         }
         Unwrap::Page(p) => {
             let item = rust_type(&p.item, Ctx::Operations);
-            let page = ident(&p.page_param);
-            let requested = match p.page_param_int {
-                "i64" => quote!(self.#page.unwrap_or(1)),
-                "u64" | "usize" => {
-                    quote!(self.#page.map_or(1, |p| i64::try_from(p).unwrap_or(i64::MAX)))
-                }
-                _ => quote!(self.#page.map_or(1, i64::from)),
-            };
+            let requested = page_as_i64(p);
             let items = wire_path("items");
             let current = wire_path("current-page");
             let total = wire_path("total-pages");
@@ -885,6 +878,17 @@ fn decode_lenient(op: &Operation) -> TokenStream {
                 ))
             }
         }
+    }
+}
+
+/// The page set on the builder (or 1) as `i64`: converted without a fallible conversion
+/// where an infallible one exists (clippy refuses `try_from` from `i32`).
+fn page_as_i64(p: &crate::ir::Pagination) -> TokenStream {
+    let page = ident(&p.page_param);
+    match p.page_param_int {
+        "i64" => quote!(self.#page.unwrap_or(1)),
+        "u64" | "usize" => quote!(self.#page.map_or(1, |p| i64::try_from(p).unwrap_or(i64::MAX))),
+        _ => quote!(self.#page.map_or(1, i64::from)),
     }
 }
 
@@ -1004,7 +1008,7 @@ fn page_start(p: &crate::ir::Pagination) -> (TokenStream, TokenStream) {
         (quote!(self.#page.unwrap_or(1)), quote!(page))
     } else {
         (
-            quote!(self.#page.map_or(1, |p| i64::try_from(p).unwrap_or(i64::MAX))),
+            page_as_i64(p),
             quote!(#int::try_from(page).unwrap_or(#int::MAX)),
         )
     }
