@@ -163,10 +163,23 @@ fn doc_problems(files: &BTreeMap<String, String>) -> Vec<String> {
             }
             if let Some((c, len, info)) = fence_of(after_list_markers(doc)) {
                 let lang = info.split([',', ' ']).next().unwrap_or_default();
+                // An example may import the types it builds (`use crate_name::types::X;`,
+                // names the generator chose) before its hidden function.
+                let code_start = all[i + 1..].iter().find(|next| {
+                    let t = next.trim_start();
+                    let t = t
+                        .strip_prefix("///")
+                        .or_else(|| t.strip_prefix("//!"))
+                        .unwrap_or(t);
+                    let t = t.trim();
+                    !(t.is_empty()
+                        || (t.starts_with("use ") && t.ends_with(';') && !t.contains('"')))
+                });
                 let example = lang == "no_run"
-                    && all
-                        .get(i + 1)
-                        .is_some_and(|next| next.contains("/// # async fn example("));
+                    && code_start.is_some_and(|next| {
+                        next.contains("/// # async fn example(")
+                            || next.contains("//! # async fn run(")
+                    });
                 if !DOC_LANGUAGES.contains(&lang) && !example {
                     problems.push(format!("{name}: code block `{doc}`"));
                 }
