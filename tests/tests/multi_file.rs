@@ -41,7 +41,7 @@ fn split_and_bundled_copies_generate_identical_files() {
         "pub struct Pet ",
         "pub struct Owner ",
         "pub struct NewPet ",
-        "pub struct Error ",
+        "pub struct ErrorBody ",
     ] {
         assert!(types.contains(name), "{name} missing");
     }

@@ -116,7 +116,9 @@ rules!(
     // Rust warning on purpose (issue #17): `Other("archived")` now decodes as a variant.
     response_enum_value_added => [("enum-value-added", C, W)],
     response_enum_value_removed => [("enum-value-removed", C, B)],
-    response_field_became_nullable => [("nullable-changed", B, B)],
+    // A response-only model holds an optional field as `Option<T>` whether or not it is
+    // nullable (`null` is `None`), so the Rust type does not change; the wire does.
+    response_field_became_nullable => [("nullable-changed", B, C)],
     response_variant_added => [
         ("schema-added", C, C),
         // Both changed on purpose (issue #17). `Event` is untagged (no discriminator): an
