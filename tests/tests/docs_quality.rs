@@ -211,11 +211,12 @@ fn an_inferred_node_says_so_in_plain_words() {
     // `LinkType` is `x-inferred` in the spec.
     let at = lines
         .iter()
-        .position(|l| l.starts_with("pub type LinkType"))
+        .position(|l| l.starts_with("pub enum LinkType") || l.starts_with("pub type LinkType"))
         .expect("LinkType in types.rs");
     let doc: Vec<&str> = lines[..at]
         .iter()
         .rev()
+        .skip_while(|l| l.starts_with("#["))
         .take_while(|l| l.starts_with("///"))
         .copied()
         .collect();

@@ -103,7 +103,7 @@ rules!(
     param_enum_value_added => [("enum-value-added", C, C)],
     param_enum_value_removed => [("enum-value-removed", B, B)],
     param_default_changed => [("default-changed", W, C)],
-    param_max_tightened => [("limit-changed", B, C)],
+    param_max_tightened => [("limit-changed", B, W)],
     request_field_optional_added => [("property-added", C, C)],
     request_field_required_added => [("property-added", B, B)],
     request_field_removed => [("property-removed", W, B)],

@@ -34,8 +34,8 @@ impl Cafes {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let cafes = client.cafes().list().send().await?;
-    /// if let Some(cafes) = cafes {
-    ///     println!("{cafes:?}");
+    /// for cafe in &cafes {
+    ///     println!("{cafe:?}");
     /// }
     /// # Ok(())
     /// # }
@@ -68,9 +68,7 @@ impl Cafes {
     /// let body = CreateCafeRequest::new("Downtown Cafe")
     ///     .with_description("Specialty coffee & brunch");
     /// let cafe = client.cafes().create(body).send().await?;
-    /// if let Some(cafe) = cafe {
-    ///     println!("{cafe:?}");
-    /// }
+    /// println!("{cafe:?}");
     /// # Ok(())
     /// # }
     /// ```
@@ -106,9 +104,7 @@ impl Cafes {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let cafe = client.cafes().get("cafe-id").send().await?;
-    /// if let Some(cafe) = cafe {
-    ///     println!("{cafe:?}");
-    /// }
+    /// println!("{cafe:?}");
     /// # Ok(())
     /// # }
     /// ```
@@ -145,9 +141,7 @@ impl Cafes {
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let body = UpdateCafeRequest::new();
     /// let cafe = client.cafes().update("cafe-id", body).send().await?;
-    /// if let Some(cafe) = cafe {
-    ///     println!("{cafe:?}");
-    /// }
+    /// println!("{cafe:?}");
     /// # Ok(())
     /// # }
     /// ```
@@ -219,9 +213,7 @@ impl Cafes {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let cafe = client.cafes().update_profile("cafe-id").send().await?;
-    /// if let Some(cafe) = cafe {
-    ///     println!("{cafe:?}");
-    /// }
+    /// println!("{cafe:?}");
     /// # Ok(())
     /// # }
     /// ```
@@ -259,9 +251,7 @@ impl Cafes {
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let body = UpdateCafeThemeRequest::new("modern");
     /// let cafe = client.cafes().update_theme("cafe-id", body).send().await?;
-    /// if let Some(cafe) = cafe {
-    ///     println!("{cafe:?}");
-    /// }
+    /// println!("{cafe:?}");
     /// # Ok(())
     /// # }
     /// ```

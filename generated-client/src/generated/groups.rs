@@ -38,8 +38,8 @@ impl Groups {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let groups = client.groups().list("cafe-id").send().await?;
-    /// if let Some(groups) = groups {
-    ///     println!("{groups:?}");
+    /// for group in &groups {
+    ///     println!("{group:?}");
     /// }
     /// # Ok(())
     /// # }
@@ -77,9 +77,7 @@ impl Groups {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let group = client.groups().create("cafe-id", "name").send().await?;
-    /// if let Some(group) = group {
-    ///     println!("{group:?}");
-    /// }
+    /// println!("{group:?}");
     /// # Ok(())
     /// # }
     /// ```
@@ -159,9 +157,7 @@ impl Groups {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let group = client.groups().get("cafe-id", "group-id").send().await?;
-    /// if let Some(group) = group {
-    ///     println!("{group:?}");
-    /// }
+    /// println!("{group:?}");
     /// # Ok(())
     /// # }
     /// ```
@@ -199,9 +195,7 @@ impl Groups {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let group = client.groups().update("cafe-id", "group-id").send().await?;
-    /// if let Some(group) = group {
-    ///     println!("{group:?}");
-    /// }
+    /// println!("{group:?}");
     /// # Ok(())
     /// # }
     /// ```

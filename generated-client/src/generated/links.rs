@@ -166,9 +166,7 @@ impl Links {
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let body = UpdateLinkRequest::new().with_type("website");
     /// let link_result = client.links().update("summer-sale", body).send().await?;
-    /// if let Some(link_result) = link_result {
-    ///     println!("{link_result:?}");
-    /// }
+    /// println!("{link_result:?}");
     /// # Ok(())
     /// # }
     /// ```
@@ -247,9 +245,7 @@ impl Links {
     ///         .with_data("https://qr-lb.co/summer-sale"),
     /// );
     /// let link_result = client.links().patch_qr_options("summer-sale", body).send().await?;
-    /// if let Some(link_result) = link_result {
-    ///     println!("{link_result:?}");
-    /// }
+    /// println!("{link_result:?}");
     /// # Ok(())
     /// # }
     /// ```
@@ -385,9 +381,7 @@ impl Links {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let link_result = client.links().duplicate("summer-sale").send().await?;
-    /// if let Some(link_result) = link_result {
-    ///     println!("{link_result:?}");
-    /// }
+    /// println!("{link_result:?}");
     /// # Ok(())
     /// # }
     /// ```
@@ -424,9 +418,7 @@ impl Links {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let template = client.links().save_as_template("summer-sale").send().await?;
-    /// if let Some(template) = template {
-    ///     println!("{template:?}");
-    /// }
+    /// println!("{template:?}");
     /// # Ok(())
     /// # }
     /// ```

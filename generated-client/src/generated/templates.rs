@@ -35,8 +35,8 @@ impl Templates {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let templates = client.templates().list().send().await?;
-    /// if let Some(templates) = templates {
-    ///     println!("{templates:?}");
+    /// for template in &templates {
+    ///     println!("{template:?}");
     /// }
     /// # Ok(())
     /// # }
@@ -75,9 +75,7 @@ impl Templates {
     ///             .with_data("https://qr-lb.co/summer-sale"),
     ///     );
     /// let template = client.templates().create(body).send().await?;
-    /// if let Some(template) = template {
-    ///     println!("{template:?}");
-    /// }
+    /// println!("{template:?}");
     /// # Ok(())
     /// # }
     /// ```
@@ -113,9 +111,7 @@ impl Templates {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let template = client.templates().get("template-id").send().await?;
-    /// if let Some(template) = template {
-    ///     println!("{template:?}");
-    /// }
+    /// println!("{template:?}");
     /// # Ok(())
     /// # }
     /// ```
@@ -158,9 +154,7 @@ impl Templates {
     ///             .with_data("https://qr-lb.co/summer-sale"),
     ///     );
     /// let template = client.templates().update("template-id", body).send().await?;
-    /// if let Some(template) = template {
-    ///     println!("{template:?}");
-    /// }
+    /// println!("{template:?}");
     /// # Ok(())
     /// # }
     /// ```

@@ -528,7 +528,8 @@ pub(super) fn lines(
                 optional,
                 ..
             } => {
-                let ty = if *optional {
+                // Mirrors `return_type`: a lenient unwrap always has a value.
+                let ty = if *optional && !op.lenient {
                     Ty::Option(Box::new(ty.clone()))
                 } else {
                     ty.clone()

@@ -46,6 +46,46 @@ fn v(level: Level, reason: impl Into<String>) -> Verdict {
 }
 
 /// The wire verdict of a schema change, from its verdict for senders and for receivers.
+/// The limits the generated client checks before it sends a request (see
+/// `generator/src/emit/validate.rs`); the others (`pattern`, `multipleOf`, ...) are
+/// documentation only.
+const CHECKED_LIMITS: [&str; 8] = [
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+];
+
+/// A limit compiles the same either way, but the generated client checks some of them in
+/// requests: tightening one makes calls that used to be sent fail with
+/// `Error::InvalidInput` (a behaviour change that compiles).
+fn rust_limit_verdict(limit: &str, tightened: bool, dir: Direction) -> Verdict {
+    let checked = CHECKED_LIMITS.contains(&limit);
+    let sent = matches!(dir, Direction::Request | Direction::Both | Direction::None);
+    match (checked && sent, tightened) {
+        (true, true) => v(
+            Warning,
+            "the generated client checks this limit before sending: calls it used to send now fail with `Error::InvalidInput`",
+        ),
+        (true, false) => v(
+            Compatible,
+            "the generated client checks this limit before sending, and now accepts more",
+        ),
+        (false, _) if checked => v(
+            Compatible,
+            "the generated client checks limits in requests only, not in responses",
+        ),
+        (false, _) => v(
+            Compatible,
+            "the generated client does not check this keyword: it is documentation",
+        ),
+    }
+}
+
 fn by_direction(direction: Direction, request: Verdict, response: Verdict) -> Verdict {
     match direction {
         Direction::Request | Direction::None => request,
@@ -784,7 +824,9 @@ fn verdicts(kind: &ChangeKind, dir: Direction) -> (Verdict, Verdict) {
                 ),
             },
         ),
-        K::LimitChanged { tightened, .. } => (
+        K::LimitChanged {
+            limit, tightened, ..
+        } => (
             by_direction(
                 dir,
                 if *tightened {
@@ -797,11 +839,11 @@ fn verdicts(kind: &ChangeKind, dir: Direction) -> (Verdict, Verdict) {
                 } else {
                     v(
                         Warning,
-                        "the server may send values that validating clients refuse (the generated client does not validate)",
+                        "the server may send values that validating clients refuse (the generated client does not validate responses)",
                     )
                 },
             ),
-            v(Compatible, "limits are documentation in the generated code"),
+            rust_limit_verdict(limit, *tightened, dir),
         ),
         K::AdditionalPropertiesChanged { allowed, rust } => (
             by_direction(
