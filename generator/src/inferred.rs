@@ -14,70 +14,11 @@
 //!   or a list of them, never fails to decode: a 2xx means the server did the work, and an
 //!   error would invite a retry that repeats it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::ir::{FieldShape, Group, Response, Ty, TypeDef, TypeKind, TypeTable, Unwrap};
-
-/// Names of the types reachable from `roots`, through fields, items, variants and aliases.
-pub fn reachable(types: &[TypeDef], roots: Vec<String>) -> BTreeSet<String> {
-    let by_name: BTreeMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut stack = roots;
-    let mut seen = BTreeSet::new();
-    while let Some(name) = stack.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        match by_name.get(name.as_str()).map(|t| &t.kind) {
-            Some(TypeKind::Struct(s)) => {
-                for f in &s.fields {
-                    names(&f.ty, &mut stack);
-                }
-                if let Some(extra) = &s.additional {
-                    names(extra, &mut stack);
-                }
-            }
-            Some(TypeKind::Union(u)) => u.variants.iter().for_each(|v| names(&v.ty, &mut stack)),
-            Some(TypeKind::Alias(ty)) => names(ty, &mut stack),
-            _ => {}
-        }
-    }
-    seen
-}
-
-/// The named types `ty` mentions.
-pub fn names(ty: &Ty, out: &mut Vec<String>) {
-    match ty {
-        Ty::Named(n) => out.push(n.clone()),
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => names(inner, out),
-        Ty::Tuple(items) => items.iter().for_each(|t| names(t, out)),
-        _ => {}
-    }
-}
-
-/// Types a caller sends: reached from request bodies (JSON, form, multipart parts) and
-/// parameters.
-pub fn reachable_from_requests(types: &[TypeDef], groups: &[Group]) -> BTreeSet<String> {
-    let mut roots = Vec::new();
-    for op in groups.iter().flat_map(|g| &g.ops) {
-        for p in &op.params {
-            names(&p.ty, &mut roots);
-        }
-        if let Some(body) = &op.body {
-            match &body.kind {
-                crate::ir::BodyKind::Json(ty) | crate::ir::BodyKind::Form(ty) => {
-                    names(ty, &mut roots)
-                }
-                crate::ir::BodyKind::Multipart(parts) => {
-                    parts.iter().for_each(|p| names(&p.ty, &mut roots))
-                }
-                crate::ir::BodyKind::Bytes(_) => {}
-            }
-        }
-    }
-    reachable(types, roots)
-}
+use crate::ir::{FieldShape, Group, Response, Ty, TypeKind, TypeTable, Unwrap};
 
 /// Note added to a field whose `null` decodes as `None`.
 const NULL_IS_NONE: &str = "`None` when absent or `null`.";

@@ -25,6 +25,7 @@ pub mod ir;
 pub mod naming;
 pub mod operations;
 pub mod parse;
+pub mod reach;
 pub mod render;
 pub mod runtime;
 mod schema_check;
@@ -131,9 +132,9 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
     let mut groups = operations::build_groups(spec, &mut builder, &security)?;
     let fallbacks = builder.fallbacks().to_vec();
     let mut types = builder.finish().map_err(|e| spec.locate(e))?;
-    let request_types = inferred::reachable_from_requests(&types, &groups);
+    let request_types = reach::from_requests(&types, &groups);
     inferred::plain_options_in_responses(&mut types, &request_types, &mut groups);
-    let response_types = reachable_from_responses(&types, &groups);
+    let response_types = reach::from_responses(&types, &groups);
     let validated = emit::validate::validated_types(&types, &groups);
     let inferred_models = inferred::models(&spec.raw, &types, &response_types, &request_types);
     inferred::mark_lenient_operations(&mut groups, &inferred_models);
@@ -159,53 +160,6 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         fallbacks,
         examples: examples::collect(&spec.raw),
     })
-}
-
-fn reachable_from_responses(
-    types: &[ir::TypeDef],
-    groups: &[ir::Group],
-) -> std::collections::BTreeSet<String> {
-    use ir::{Ty, TypeKind};
-    fn names(ty: &Ty, out: &mut Vec<String>) {
-        match ty {
-            Ty::Named(n) => out.push(n.clone()),
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => names(inner, out),
-            Ty::Tuple(items) => items.iter().for_each(|t| names(t, out)),
-            _ => {}
-        }
-    }
-    let mut stack = Vec::new();
-    for op in groups.iter().flat_map(|g| &g.ops) {
-        if let ir::Response::Json { ty, .. } = &op.response {
-            names(ty, &mut stack);
-        }
-        // Error bodies are decoded too (`ApiError::body_as`).
-        for error in &op.errors {
-            names(&error.ty, &mut stack);
-        }
-    }
-    let by_name: BTreeMap<&str, &ir::TypeDef> =
-        types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut seen = std::collections::BTreeSet::new();
-    while let Some(name) = stack.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        match by_name.get(name.as_str()).map(|t| &t.kind) {
-            Some(TypeKind::Struct(s)) => {
-                for f in &s.fields {
-                    names(&f.ty, &mut stack);
-                }
-                if let Some(extra) = &s.additional {
-                    names(extra, &mut stack);
-                }
-            }
-            Some(TypeKind::Union(u)) => u.variants.iter().for_each(|v| names(&v.ty, &mut stack)),
-            Some(TypeKind::Alias(ty)) => names(ty, &mut stack),
-            _ => {}
-        }
-    }
-    seen
 }
 
 /// The modules of `src/generated/` for `spec`: `mod.rs`, `types.rs`, one file per resource.

@@ -19,7 +19,7 @@ use crate::ir::{
 /// The named types a request can carry (through parameters, bodies and parts, and what
 /// those hold) that have a limit to check somewhere inside: these get a `validate` method.
 pub fn validated_types(types: &TypeTable, groups: &[Group]) -> BTreeSet<String> {
-    let reachable = reachable_from_requests(types, groups);
+    let reachable = crate::reach::from_requests(types, groups);
     // Grows to a fixed point: a type needs checks if a field or variant does.
     let mut needs = BTreeSet::new();
     loop {
@@ -33,46 +33,6 @@ pub fn validated_types(types: &TypeTable, groups: &[Group]) -> BTreeSet<String> 
             return needs;
         }
     }
-}
-
-fn reachable_from_requests(types: &TypeTable, groups: &[Group]) -> BTreeSet<String> {
-    fn names(ty: &Ty, out: &mut Vec<String>) {
-        match ty {
-            Ty::Named(n) => out.push(n.clone()),
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => names(inner, out),
-            Ty::Tuple(items) => items.iter().for_each(|t| names(t, out)),
-            _ => {}
-        }
-    }
-    let mut stack = Vec::new();
-    for op in groups.iter().flat_map(|g| &g.ops) {
-        for p in &op.params {
-            names(&p.ty, &mut stack);
-        }
-        match op.body.as_ref().map(|b| &b.kind) {
-            Some(BodyKind::Json(ty) | BodyKind::Form(ty)) => names(ty, &mut stack),
-            Some(BodyKind::Multipart(parts)) => parts.iter().for_each(|p| names(&p.ty, &mut stack)),
-            _ => {}
-        }
-    }
-    let mut seen = BTreeSet::new();
-    while let Some(name) = stack.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        match types.named(&name).map(|t| &t.kind) {
-            Some(TypeKind::Struct(s)) => {
-                s.fields.iter().for_each(|f| names(&f.ty, &mut stack));
-                if let Some(extra) = &s.additional {
-                    names(extra, &mut stack);
-                }
-            }
-            Some(TypeKind::Union(u)) => u.variants.iter().for_each(|v| names(&v.ty, &mut stack)),
-            Some(TypeKind::Alias(ty)) => names(ty, &mut stack),
-            _ => {}
-        }
-    }
-    seen
 }
 
 fn type_has_checks(def: &TypeDef, all: &TypeTable, needs: &BTreeSet<String>) -> bool {
