@@ -29,6 +29,11 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Result, Warning};
 
+/// The type names JSON Schema defines; a `type` list may hold only these.
+const JSON_TYPES: [&str; 7] = [
+    "string", "number", "integer", "boolean", "array", "object", "null",
+];
+
 /// Rewrites `raw` in place; returns what was left out on purpose (webhooks), as warnings.
 pub(crate) fn normalise(raw: &mut Value) -> Result<Vec<Warning>> {
     let is_31 = raw
@@ -458,6 +463,18 @@ impl Walker {
         let mut names = Vec::new();
         for (i, t) in types.iter().enumerate() {
             match t.as_str() {
+                // Checked here, where the list stands: once split into `anyOf` members, a
+                // bad name would be reported at a pointer the document does not have.
+                Some(name) if !JSON_TYPES.contains(&name) => {
+                    return Err(self.key("type", |w| {
+                        w.key(&i.to_string(), |w| {
+                            w.fail(
+                                ErrorKind::Invalid,
+                                format!("unknown schema type `{name}` in a `type` list"),
+                            )
+                        })
+                    }));
+                }
                 Some(name) if !names.contains(&name) => names.push(name),
                 Some(_) => {}
                 None => {
@@ -655,6 +672,13 @@ mod tests {
     fn fails(schema: Value) -> Error {
         let mut d = doc("3.1.0", schema);
         normalise(&mut d).unwrap_err()
+    }
+
+    #[test]
+    fn unknown_name_in_a_type_list_is_refused_where_the_list_stands() {
+        let e = fails(json!({"type": ["", "ぁ"]}));
+        assert!(e.pointer.ends_with("/type/0"), "{}", e.pointer);
+        assert!(e.to_string().contains("unknown schema type"), "{e}");
     }
 
     #[test]
