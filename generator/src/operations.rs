@@ -181,6 +181,22 @@ pub fn build_groups<'s>(
     Ok(out)
 }
 
+/// A request builder's own field and method names (`client`, `options`, `send`, ...),
+/// which its inputs' fields and setters must not take.
+pub(crate) const BUILDER_MEMBERS: [&str; 11] = [
+    "client",
+    "options",
+    "send",
+    "send_response",
+    "stream",
+    "pages",
+    "timeout",
+    "header",
+    "retry",
+    "body",
+    "validate",
+];
+
 #[allow(clippy::too_many_arguments)]
 fn build_operation<'s>(
     spec: &'s Spec,
@@ -225,20 +241,7 @@ fn build_operation<'s>(
         }
     }
 
-    // The builder's own field and methods (`client`, `options`, `send`, ...).
-    let mut scope = Scope::with_reserved(&[
-        "client",
-        "options",
-        "send",
-        "send_response",
-        "stream",
-        "pages",
-        "timeout",
-        "header",
-        "retry",
-        "body",
-        "validate",
-    ]);
+    let mut scope = Scope::with_reserved(&BUILDER_MEMBERS);
     let mut params = Vec::new();
     // Path parameters first, in template order, so positional arguments read like the URL.
     let mut ordered: Vec<&(&Parameter, String)> = Vec::new();

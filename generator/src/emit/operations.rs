@@ -502,19 +502,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
 fn list_setter_names<'a>(api: &'a Api, op: &'a Operation) -> Vec<(&'a str, &'a Ty, String)> {
     let taken: Vec<String> = builder_fields(op).into_iter().map(|f| f.name).collect();
     let mut reserved: Vec<&str> = taken.iter().map(String::as_str).collect();
-    reserved.extend([
-        "client",
-        "options",
-        "send",
-        "send_response",
-        "stream",
-        "pages",
-        "timeout",
-        "header",
-        "retry",
-        "validate",
-        "body",
-    ]);
+    reserved.extend(crate::operations::BUILDER_MEMBERS);
     let mut scope = crate::naming::Scope::with_reserved(&reserved);
     op.params
         .iter()
