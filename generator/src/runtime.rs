@@ -34,6 +34,7 @@ runtime_files!(
     "response.rs",
     "retry.rs",
     "serde_helpers.rs",
+    "trace.rs",
     "validate.rs",
 );
 
