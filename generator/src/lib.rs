@@ -297,8 +297,9 @@ pub fn generate_crate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     }
     files.insert(
         "Cargo.toml".to_owned(),
-        runtime::cargo_toml(&config.crate_name, &spec.openapi.info.version),
+        runtime::cargo_toml(&config.crate_name, &spec.openapi.info),
     );
+    files.insert("README.md".to_owned(), runtime::readme_md(spec, config));
     files.insert("src/lib.rs".to_owned(), runtime::lib_rs(spec, config));
     Ok(GeneratedFiles { files, warnings })
 }

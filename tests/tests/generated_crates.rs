@@ -182,3 +182,158 @@ async fn dropshot_whole_pages() {
 "#,
     );
 }
+
+/// Writes the crate `name` generated from the YAML `spec` into a scratch folder, with the
+/// workspace's lock file, and returns the folder.
+fn write_crate(name: &str, spec: &str) -> PathBuf {
+    let spec = generator::parse_spec_bytes(spec.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let config = generator::Config::new(name, "inline.yaml", "cargo test --test generated_crates");
+    let files = generator::generate_crate(&spec, &config).unwrap_or_else(|e| panic!("{e}"));
+    let dir = scratch(&format!("{name}-crate"));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    }
+    for (rel, contents) in &files.files {
+        write_atomic(&dir.join(rel), contents).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    }
+    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"))
+        .unwrap_or_else(|e| panic!("Cargo.lock: {e}"));
+    dir
+}
+
+fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", scratch("fixture-target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cargo: {e}"))
+}
+
+/// The package metadata `cargo metadata` reads from a generated crate's manifest.
+fn package_metadata(dir: &Path) -> serde_json::Value {
+    let output = cargo(
+        dir,
+        &[
+            "metadata",
+            "--offline",
+            "--no-deps",
+            "--format-version",
+            "1",
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "cargo metadata failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    metadata["packages"][0].clone()
+}
+
+/// A spec's `info` becomes the generated crate's package metadata and README.
+#[test]
+fn spec_info_becomes_package_metadata_and_a_readme() {
+    let dir = write_crate(
+        "info-petstore",
+        r#"
+openapi: 3.0.3
+info:
+  title: Pet Store
+  version: 2.1.0
+  description: Pets, *adopted*.
+  license: { name: MIT OR Apache-2.0 }
+  contact: { name: Pet Team, email: pets@example.test, url: "https://pets.example.test/" }
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        '204': { description: none }
+"#,
+    );
+    let package = package_metadata(&dir);
+    assert_eq!(package["description"], "Typed async client for Pet Store");
+    assert_eq!(package["license"], "MIT OR Apache-2.0");
+    assert_eq!(package["homepage"], "https://pets.example.test/");
+    assert_eq!(
+        package["authors"],
+        serde_json::json!(["Pet Team <pets@example.test>"])
+    );
+    assert_eq!(package["readme"], "README.md");
+    assert_eq!(package["version"], "0.1.0");
+    let features = &package["features"];
+    assert_eq!(features["default"], serde_json::json!(["rustls"]));
+    for feature in ["rustls", "native-tls", "tracing"] {
+        assert!(features.get(feature).is_some(), "{feature}: {features}");
+    }
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(readme.starts_with("# Pet Store\n"), "{readme}");
+    assert!(readme.contains("(version `2.1.0`)"), "{readme}");
+    assert!(readme.contains("\nPets, *adopted*.\n"), "{readme}");
+    assert!(
+        readme.contains("info_petstore::Client::from_env()?"),
+        "{readme}"
+    );
+    assert!(readme.contains("license: MIT OR Apache-2.0."), "{readme}");
+}
+
+/// Hostile `info` (quotes, backslashes, newlines, TOML headers, a license that is no SPDX
+/// expression, a `javascript:` URL, a huge title) neither breaks the manifest nor
+/// `cargo package`, which builds the packaged crate on its own.
+#[test]
+fn hostile_spec_info_still_packages() {
+    let huge = "T".repeat(100_000);
+    let spec = format!(
+        r#"
+openapi: 3.0.3
+info:
+  title: "Evil \"API\" \\ with\nnewlines ]] [package] {huge}"
+  version: "1.0\"\n[evil]"
+  description: "```\nan unterminated fence"
+  license: {{ name: "Proprietary \"(c)\"\n AND" }}
+  contact: {{ name: "Mallory\" <x>\n[dependencies]", email: "m@example.test\n", url: "javascript:alert(1)" }}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        '204': {{ description: none }}
+"#
+    );
+    let dir = write_crate("hostile-info", &spec);
+    let package = package_metadata(&dir);
+    let description = package["description"].as_str().unwrap();
+    assert!(
+        description
+            .starts_with(r#"Typed async client for Evil "API" \ with newlines ]] [package] TTT"#),
+        "{description}"
+    );
+    assert!(description.len() < 300, "{}", description.len());
+    assert_eq!(package["license"], serde_json::Value::Null);
+    assert_eq!(package["homepage"], serde_json::Value::Null);
+    assert_eq!(
+        package["authors"],
+        serde_json::json!([r#"Mallory" x [dependencies] <m@example.test>"#])
+    );
+    let output = cargo(&dir, &["package", "--offline", "--allow-dirty"]);
+    assert!(
+        output.status.success(),
+        "cargo package failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let listed = cargo(&dir, &["package", "--offline", "--allow-dirty", "--list"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    for file in [
+        "README.md",
+        "Cargo.toml",
+        "src/lib.rs",
+        "src/runtime/trace.rs",
+    ] {
+        assert!(
+            listed.lines().any(|l| l == file),
+            "{file} not packaged:\n{listed}"
+        );
+    }
+}

@@ -189,14 +189,17 @@ impl ClientBuilder {
                 ));
             }
             (Some(client), None) => client,
-            (None, connect_timeout) => reqwest::Client::builder()
-                .connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .redirect(same_origin_redirects())
-                // A Referer would carry the previous URL, and with it a query-parameter
-                // credential, to wherever the request goes next.
-                .referer(false)
-                .build()
-                .map_err(|err| Error::Config(format!("cannot initialise HTTP client: {err}")))?,
+            (None, connect_timeout) => {
+                install_crypto_provider();
+                reqwest::Client::builder()
+                    .connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .redirect(same_origin_redirects())
+                    // A Referer would carry the previous URL, and with it a query-parameter
+                    // credential, to wherever the request goes next.
+                    .referer(false)
+                    .build()
+                    .map_err(|err| Error::Config(format!("cannot initialise HTTP client: {err}")))?
+            }
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -214,6 +217,21 @@ impl ClientBuilder {
         })
     }
 }
+
+/// Makes `ring` the process's rustls crypto provider unless one is installed already
+/// (by the application, or by an earlier client): reqwest's `rustls-no-provider` backend
+/// uses the installed one. A provider the application installed first wins.
+#[cfg(feature = "rustls")]
+fn install_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Fails only if another thread installed one in between, which is as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+/// Without rustls there is no provider to install.
+#[cfg(not(feature = "rustls"))]
+fn install_crypto_provider() {}
 
 /// Follows a redirect only to the origin of the original request (same scheme, host and
 /// port; so never from https to http), at most ten in a row. Any other `3xx` is returned

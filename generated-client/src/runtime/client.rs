@@ -17,6 +17,7 @@ use super::options::RequestOptions;
 use super::raw::RawRequest;
 use super::response::{RawResponse, ReadError, read_body, read_prefix};
 use super::retry::{RetryPolicy, is_retryable_error, is_retryable_status, retry_after};
+use super::trace::{RetryReason, Trace, transport_kind};
 
 /// The API client: holds the credential, the base URL and the HTTP connection pool, and
 /// gives access to the operations, grouped by resource.
@@ -186,84 +187,111 @@ impl Client {
         }
         let may_retry = retry.allows_method(&op.method);
         let deadline = retry.deadline_from(Instant::now());
-        let mut retries = 0;
-        loop {
-            let mut request = inner
-                .http
-                .request(op.method.clone(), url.clone())
-                .header(USER_AGENT, headers.user_agent.clone());
-            if op.auth {
-                request = inner.authenticate(request, headers.auth.as_ref());
-            }
-            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            if let Some(timeout) = [timeout, left].into_iter().flatten().min() {
-                request = request.timeout(timeout);
-            }
-            let mut request = build(request);
-            if !extra_headers.is_empty() {
-                // Replaces what the client or the operation set under the same names.
-                request = request.headers(extra_headers.clone());
-            }
-            let retry_budget = may_retry && retry.has_budget(retries);
-            // Each failure yields the error to return and, if it may be retried, the
-            // server's `Retry-After`; the wait is then decided in one place below.
-            let (err, retry_hint) = match request.send().await {
-                Err(err) => {
-                    let retryable = retry_budget && is_retryable_error(&err);
-                    (inner.transport(op, err), retryable.then_some(None))
-                }
-                Ok(mut response) if response.status().is_success() => {
-                    match read_body(&mut response, inner.max_response_body).await {
-                        Ok(body) => {
-                            return Ok(RawResponse {
-                                status: response.status(),
-                                // Taken, not cloned: the body is read already.
-                                headers: std::mem::take(response.headers_mut()),
-                                body,
-                            });
-                        }
-                        Err(ReadError::TooLarge) => {
-                            return Err(Error::BodyTooLarge {
-                                operation: op.id,
-                                status: response.status(),
-                                limit: inner.max_response_body,
-                            });
-                        }
-                        Err(ReadError::Transport(err)) => {
+        let trace = Trace::new(op);
+        trace
+            .run(async {
+                let mut retries = 0;
+                loop {
+                    trace.attempt(retries + 1);
+                    let mut request = inner
+                        .http
+                        .request(op.method.clone(), url.clone())
+                        .header(USER_AGENT, headers.user_agent.clone());
+                    if op.auth {
+                        request = inner.authenticate(request, headers.auth.as_ref());
+                    }
+                    let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+                    if let Some(timeout) = [timeout, left].into_iter().flatten().min() {
+                        request = request.timeout(timeout);
+                    }
+                    let mut request = build(request);
+                    if !extra_headers.is_empty() {
+                        // Replaces what the client or the operation set under the same names.
+                        request = request.headers(extra_headers.clone());
+                    }
+                    let retry_budget = may_retry && retry.has_budget(retries);
+                    // Each failure yields the error to return and, if it may be retried, the
+                    // server's `Retry-After`; the wait is then decided in one place below.
+                    let sent = request.send().await;
+                    if let Ok(response) = &sent {
+                        trace.status(response.status());
+                    }
+                    let (err, retry_hint) = match sent {
+                        Err(err) => {
                             let retryable = retry_budget && is_retryable_error(&err);
-                            (inner.transport(op, err), retryable.then_some(None))
+                            let reason = RetryReason::Transport(transport_kind(&err));
+                            (
+                                inner.transport(op, err),
+                                retryable.then_some((None, reason)),
+                            )
                         }
-                    }
-                }
-                Ok(mut response) => {
-                    let status = response.status();
-                    if retry_budget && is_retryable_status(status) {
-                        let hint = retry_after(response.headers(), SystemTime::now());
-                        if let Some(wait) = inner.retry_wait(retry, retries, hint, deadline) {
-                            // The body of an attempt that is retried is never read:
-                            // dropping the response closes its connection.
-                            drop(response);
+                        Ok(mut response) if response.status().is_success() => {
+                            match read_body(&mut response, inner.max_response_body).await {
+                                Ok(body) => {
+                                    return Ok(RawResponse {
+                                        status: response.status(),
+                                        // Taken, not cloned: the body is read already.
+                                        headers: std::mem::take(response.headers_mut()),
+                                        body,
+                                    });
+                                }
+                                Err(ReadError::TooLarge) => {
+                                    return Err(Error::BodyTooLarge {
+                                        operation: op.id,
+                                        status: response.status(),
+                                        limit: inner.max_response_body,
+                                    });
+                                }
+                                Err(ReadError::Transport(err)) => {
+                                    let retryable = retry_budget && is_retryable_error(&err);
+                                    let reason = RetryReason::Transport(transport_kind(&err));
+                                    (
+                                        inner.transport(op, err),
+                                        retryable.then_some((None, reason)),
+                                    )
+                                }
+                            }
+                        }
+                        Ok(mut response) => {
+                            let status = response.status();
+                            if retry_budget && is_retryable_status(status) {
+                                let hint = retry_after(response.headers(), SystemTime::now());
+                                if let Some(wait) = inner.retry_wait(retry, retries, hint, deadline)
+                                {
+                                    trace.retry(retries + 1, &RetryReason::Status(status), wait);
+                                    // The body of an attempt that is retried is never read:
+                                    // dropping the response closes its connection.
+                                    drop(response);
+                                    tokio::time::sleep(wait).await;
+                                    retries += 1;
+                                    continue;
+                                }
+                            }
+                            let limit = ERROR_BODY_LIMIT.min(
+                                usize::try_from(inner.max_response_body).unwrap_or(usize::MAX),
+                            );
+                            let (body, truncated) = read_prefix(&mut response, limit).await;
+                            let mut err = ApiError::from_response(op.id, op.scopes, status, &body);
+                            if truncated {
+                                err = err.truncated();
+                            }
+                            return Err(err.into());
+                        }
+                    };
+                    let Some((hint, reason)) = retry_hint else {
+                        return Err(err);
+                    };
+                    match inner.retry_wait(retry, retries, hint, deadline) {
+                        Some(wait) => {
+                            trace.retry(retries + 1, &reason, wait);
                             tokio::time::sleep(wait).await;
-                            retries += 1;
-                            continue;
                         }
+                        None => return Err(err),
                     }
-                    let limit = ERROR_BODY_LIMIT
-                        .min(usize::try_from(inner.max_response_body).unwrap_or(usize::MAX));
-                    let (body, truncated) = read_prefix(&mut response, limit).await;
-                    let mut err = ApiError::from_response(op.id, op.scopes, status, &body);
-                    if truncated {
-                        err = err.truncated();
-                    }
-                    return Err(err.into());
+                    retries += 1;
                 }
-            };
-            match retry_hint.and_then(|hint| inner.retry_wait(retry, retries, hint, deadline)) {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => return Err(err),
-            }
-            retries += 1;
-        }
+            })
+            .await
     }
 }
 

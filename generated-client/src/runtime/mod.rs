@@ -19,6 +19,7 @@ mod reply;
 mod response;
 mod retry;
 mod serde_helpers;
+mod trace;
 mod validate;
 
 pub use api::{ApiInfo, Auth, Operation};

@@ -148,7 +148,7 @@ const DATA_LANGUAGES: &[&str] = &["json", "yaml", "xml", "http", "text"];
 /// Whether rustc or a terminal could misread `c` in a comment: control characters (bare CR
 /// is an error in a doc comment, a newline ends a `//` comment) and the bidirectional
 /// controls that make text read differently from how it compiles (rustc denies them).
-fn is_unsafe_char(c: char) -> bool {
+pub(crate) fn is_unsafe_char(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
