@@ -35,34 +35,7 @@ pub fn check(
     crates: &BTreeMap<String, BTreeMap<String, String>>,
     lint: Lint,
 ) -> io::Result<BTreeMap<String, Outcome>> {
-    if dir.exists() {
-        fs::remove_dir_all(dir)?;
-    }
-    fs::create_dir_all(dir)?;
-    for (name, files) in crates {
-        for (rel, contents) in files {
-            let contents = if rel == "Cargo.toml" {
-                // A member must not declare its own workspace.
-                contents.replace("\n[workspace]\n", "\n")
-            } else {
-                contents.clone()
-            };
-            write_atomic(&dir.join(name).join(rel), &contents)?;
-        }
-    }
-    let members: Vec<String> = crates.keys().map(|n| format!("    {n:?},")).collect();
-    write_atomic(
-        &dir.join("Cargo.toml"),
-        &format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [\n{}\n]\n",
-            members.join("\n")
-        ),
-    )?;
-    // Reuse the project's lock file so the same dependency versions are used (and cached).
-    let lock = crate::workspace_root().join("Cargo.lock");
-    if lock.exists() {
-        fs::copy(&lock, dir.join("Cargo.lock"))?;
-    }
+    write_workspace(dir, crates)?;
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     match lint {
         Lint::Check => cmd.args([
@@ -120,6 +93,44 @@ pub fn check(
         )));
     }
     Ok(outcomes)
+}
+
+/// Writes `crates` (name -> files of `generator::generate_crate`) under `dir` (emptied
+/// first) as the members of one workspace, with the project's `Cargo.lock`, so that one
+/// cargo command builds them all and the same dependency versions are used (and cached).
+pub fn write_workspace(
+    dir: &Path,
+    crates: &BTreeMap<String, BTreeMap<String, String>>,
+) -> io::Result<()> {
+    if dir.exists() {
+        fs::remove_dir_all(dir)?;
+    }
+    fs::create_dir_all(dir)?;
+    for (name, files) in crates {
+        for (rel, contents) in files {
+            let contents = if rel == "Cargo.toml" {
+                // A member must not declare its own workspace.
+                contents.replace("\n[workspace]\n", "\n")
+            } else {
+                contents.clone()
+            };
+            write_atomic(&dir.join(name).join(rel), &contents)?;
+        }
+    }
+    let members: Vec<String> = crates.keys().map(|n| format!("    {n:?},")).collect();
+    write_atomic(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [\n{}\n]\n",
+            members.join("\n")
+        ),
+    )?;
+    // Reuse the project's lock file so the same dependency versions are used (and cached).
+    let lock = crate::workspace_root().join("Cargo.lock");
+    if lock.exists() {
+        fs::copy(&lock, dir.join("Cargo.lock"))?;
+    }
+    Ok(())
 }
 
 /// Runs `cargo test` (unit tests and doctests) for each of `names`, members of the workspace
