@@ -253,7 +253,7 @@ fn one_line(text: &str) -> String {
     text.split_whitespace()
         .map(|word| {
             word.chars()
-                .filter(|c| !c.is_control() && !crate::emit::docs::is_unsafe_char(*c))
+                .filter(|c| !crate::emit::docs::is_unsafe_char(*c))
                 .collect::<String>()
         })
         .filter(|word| !word.is_empty())

@@ -19,27 +19,10 @@ fn root() -> PathBuf {
 fn run_with_test(fixture: &str, tests: usize, test: &str) {
     let rel = format!("tests/fixtures/generator/{fixture}.yaml");
     let bytes = std::fs::read(root().join(&rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    let spec = generator::parse_spec_bytes(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
     let name = format!("behaviour-{}", fixture.replace('_', "-"));
-    let config = generator::Config::new(&name, &rel, "cargo test --test generated_crates");
-    let files = generator::generate_crate(&spec, &config).unwrap_or_else(|e| panic!("{e}"));
-    let dir = scratch(&format!("{name}-crate"));
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    }
-    for (rel, contents) in &files.files {
-        write_atomic(&dir.join(rel), contents).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    }
+    let dir = write_crate(&name, &rel, &bytes);
     write_atomic(&dir.join("tests/behaviour.rs"), test).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"))
-        .unwrap_or_else(|e| panic!("Cargo.lock: {e}"));
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--offline", "--test", "behaviour"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", scratch("fixture-target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
+    let output = cargo(&dir, &["test", "--offline", "--test", "behaviour"]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success() && stdout.contains(&format!("test result: ok. {tests} passed")),
@@ -183,11 +166,11 @@ async fn dropshot_whole_pages() {
     );
 }
 
-/// Writes the crate `name` generated from the YAML `spec` into a scratch folder, with the
-/// workspace's lock file, and returns the folder.
-fn write_crate(name: &str, spec: &str) -> PathBuf {
-    let spec = generator::parse_spec_bytes(spec.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
-    let config = generator::Config::new(name, "inline.yaml", "cargo test --test generated_crates");
+/// Writes the crate `name` generated from `spec` (the document at `source`) into a scratch
+/// folder, with the workspace's lock file, and returns the folder.
+fn write_crate(name: &str, source: &str, spec: &[u8]) -> PathBuf {
+    let spec = generator::parse_spec_bytes(spec).unwrap_or_else(|e| panic!("{source}: {e}"));
+    let config = generator::Config::new(name, source, "cargo test --test generated_crates");
     let files = generator::generate_crate(&spec, &config).unwrap_or_else(|e| panic!("{e}"));
     let dir = scratch(&format!("{name}-crate"));
     if dir.exists() {
@@ -237,7 +220,8 @@ fn package_metadata(dir: &Path) -> serde_json::Value {
 fn spec_info_becomes_package_metadata_and_a_readme() {
     let dir = write_crate(
         "info-petstore",
-        r#"
+        "inline.yaml",
+        br#"
 openapi: 3.0.3
 info:
   title: Pet Store
@@ -302,7 +286,7 @@ paths:
         '204': {{ description: none }}
 "#
     );
-    let dir = write_crate("hostile-info", &spec);
+    let dir = write_crate("hostile-info", "inline.yaml", spec.as_bytes());
     let package = package_metadata(&dir);
     let description = package["description"].as_str().unwrap();
     assert!(

@@ -187,6 +187,16 @@ impl Client {
         }
         let may_retry = retry.allows_method(&op.method);
         let deadline = retry.deadline_from(Instant::now());
+        // A failed send and a failed body read are the same kind of failure: the error to
+        // return and, if it may be retried, no `Retry-After` and the reason for the trace.
+        let transport_failure = |err: reqwest::Error, retry_budget: bool| {
+            let retryable = retry_budget && is_retryable_error(&err);
+            let reason = RetryReason::Transport(transport_kind(&err));
+            (
+                inner.transport(op, err),
+                retryable.then_some((None, reason)),
+            )
+        };
         let trace = Trace::new(op);
         trace
             .run(async {
@@ -217,14 +227,7 @@ impl Client {
                         trace.status(response.status());
                     }
                     let (err, retry_hint) = match sent {
-                        Err(err) => {
-                            let retryable = retry_budget && is_retryable_error(&err);
-                            let reason = RetryReason::Transport(transport_kind(&err));
-                            (
-                                inner.transport(op, err),
-                                retryable.then_some((None, reason)),
-                            )
-                        }
+                        Err(err) => transport_failure(err, retry_budget),
                         Ok(mut response) if response.status().is_success() => {
                             match read_body(&mut response, inner.max_response_body).await {
                                 Ok(body) => {
@@ -243,12 +246,7 @@ impl Client {
                                     });
                                 }
                                 Err(ReadError::Transport(err)) => {
-                                    let retryable = retry_budget && is_retryable_error(&err);
-                                    let reason = RetryReason::Transport(transport_kind(&err));
-                                    (
-                                        inner.transport(op, err),
-                                        retryable.then_some((None, reason)),
-                                    )
+                                    transport_failure(err, retry_budget)
                                 }
                             }
                         }
