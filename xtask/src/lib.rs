@@ -6,6 +6,7 @@ pub mod codegen;
 pub mod corpus;
 pub mod crates;
 pub mod files;
+pub mod semver_agreement;
 pub mod spec_diff;
 pub mod spec_files;
 
