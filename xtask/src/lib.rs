@@ -2,6 +2,7 @@
 
 #![warn(missing_docs)]
 
+pub mod build_cost;
 pub mod codegen;
 pub mod corpus;
 pub mod crates;

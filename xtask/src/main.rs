@@ -77,6 +77,14 @@ enum Command {
         #[arg(long)]
         fail_on_breaking: bool,
     },
+    /// Measure what depending on prolinksqr costs at build time: cold `cargo build` of a
+    /// small binary per feature choice and of a hand-written reqwest + serde_json
+    /// equivalent (under target/build-cost/), with dependency counts; prints a table.
+    BuildCost {
+        /// Only variants whose name contains this.
+        #[arg(long)]
+        only: Option<String>,
+    },
     /// Check spec-diff's Rust verdicts against cargo-semver-checks: generate both crates of
     /// each fixture pair in tests/fixtures/spec-diff, compare them with cargo-semver-checks
     /// (needs `cargo install cargo-semver-checks`), print the agreement table, and exit 1
@@ -117,6 +125,19 @@ fn main() -> ExitCode {
             fail_on_breaking,
         }),
         Command::SemverAgreement { filter, sample } => run_semver_agreement(filter, sample),
+        Command::BuildCost { only } => {
+            let root = workspace_root();
+            match xtask::build_cost::run(&root, &root.join("target/build-cost"), only.as_deref()) {
+                Ok(costs) => {
+                    print!("{}", xtask::build_cost::table(&costs));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }
 
