@@ -42,6 +42,15 @@ pub const RESERVED_MODULES: &[&str] = &[
     "crate",
     "self",
     "super",
+    // `MockServer`'s own methods and the modules of the `mock` feature.
+    "mock",
+    "wiremock",
+    "start",
+    "uri",
+    "verify",
+    "received",
+    "expect_operation",
+    "for_operations",
 ];
 /// Tag used for operations without one.
 const UNTAGGED: &str = "api";

@@ -25,6 +25,7 @@ runtime_files!(
     "credential.rs",
     "encoding.rs",
     "error.rs",
+    "mock.rs",
     "mod.rs",
     "multipart.rs",
     "options.rs",
@@ -140,6 +141,8 @@ rustls = ["reqwest/rustls-no-provider", "dep:rustls"]
 native-tls = ["reqwest/native-tls"]
 # A `tracing` span per operation call and an event per retry.
 tracing = ["dep:tracing"]
+# A typed mock of the API for tests (`mock::MockServer`), over wiremock.
+mock = ["dep:wiremock"]
 
 [dependencies]
 bytes = "1"
@@ -154,6 +157,7 @@ serde_urlencoded = "0.7"
 thiserror = "2"
 tokio = {{ version = "1", features = ["time", "fs"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
+wiremock = {{ version = "0.6", optional = true }}
 
 # The runtime's own unit tests come along with it.
 [dev-dependencies]
