@@ -119,6 +119,7 @@ impl MockServer {
 
     /// Starts an expectation for one operation from its request builder, made on
     /// [`client`](Self::client) (generated code calls this).
+    #[allow(dead_code)] // Not every API has an operation that needs it.
     pub(crate) fn expect_operation<B: MockOperation>(&self, builder: B) -> Expectation<'_, B> {
         Expectation {
             server: self,
@@ -191,12 +192,14 @@ impl<B: MockOperation> std::fmt::Debug for Expectation<'_, B> {
 
 impl<'a, B: MockOperation> Expectation<'a, B> {
     /// Applies a setter of the request builder (generated code calls this).
+    #[allow(dead_code)] // Not every API has an operation that needs it.
     pub(crate) fn with(mut self, set: impl FnOnce(B) -> B) -> Self {
         self.builder = set(self.builder);
         self
     }
 
     /// Matches a JSON body equal to `value` (generated code calls this).
+    #[allow(dead_code)] // Not every API has an operation that needs it.
     pub(crate) fn body_value(mut self, value: &impl serde::Serialize) -> Self {
         let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
         self.body = Some(BodyRule::Json(value));
@@ -205,6 +208,7 @@ impl<'a, B: MockOperation> Expectation<'a, B> {
 
     /// Matches a JSON body that decodes as `T` and satisfies `predicate` (generated code
     /// calls this).
+    #[allow(dead_code)] // Not every API has an operation that needs it.
     pub(crate) fn body_predicate<T: serde::de::DeserializeOwned>(
         mut self,
         predicate: impl Fn(&T) -> bool + Send + Sync + 'static,
@@ -308,7 +312,12 @@ impl<'a, B: MockOperation> Expectation<'a, B> {
             rule.body = body;
         }
         let rule = {
-            let mut rules = self.server.state.rules.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut rules = self
+                .server
+                .state
+                .rules
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             rule.number = rules.len() + 1;
             let rule = Arc::new(rule);
             rules.push(rule.clone());
@@ -321,7 +330,9 @@ impl<'a, B: MockOperation> Expectation<'a, B> {
             rule.describe()
         );
         // Later expectations first: wiremock tries mocks of equal priority in mount order.
-        let priority = u8::try_from(200usize.saturating_sub(rule.number)).unwrap_or(1).max(1);
+        let priority = u8::try_from(200usize.saturating_sub(rule.number))
+            .unwrap_or(1)
+            .max(1);
         let mut mock = Mock::given(Matches(rule))
             .respond_with(Sequence {
                 replies,
@@ -343,9 +354,8 @@ fn wire<B: MockOperation>(reply: Reply<B::Output>) -> ResponseTemplate {
         Reply::Error(status, body) => ResponseTemplate::new(status).set_body_json(body),
         Reply::Status(status) => ResponseTemplate::new(status),
         Reply::Example => match B::example() {
-            Some((status, json)) => {
-                ResponseTemplate::new(status).set_body_raw(json.as_bytes().to_vec(), "application/json")
-            }
+            Some((status, json)) => ResponseTemplate::new(status)
+                .set_body_raw(json.as_bytes().to_vec(), "application/json"),
             None => panic!(
                 "`{}` has no example response in the API description: use `respond_with`",
                 B::operation().id
@@ -355,6 +365,7 @@ fn wire<B: MockOperation>(reply: Reply<B::Output>) -> ResponseTemplate {
 }
 
 /// A JSON success response (generated code calls this).
+#[allow(dead_code)] // Not every API has an operation that needs it.
 pub(crate) fn json_reply(value: &impl serde::Serialize) -> ResponseTemplate {
     let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
     ResponseTemplate::new(200).set_body_json(value)
@@ -365,6 +376,7 @@ pub(crate) fn json_reply(value: &impl serde::Serialize) -> ResponseTemplate {
 ///
 /// The envelope starts from the spec's example (`example`, if it is an object), so that
 /// the envelope's other fields are there too.
+#[allow(dead_code)] // Not every API has an operation that needs it.
 pub(crate) fn envelope_reply(
     example: Option<(u16, &str)>,
     fields: &[(&[&str], serde_json::Value)],
@@ -403,21 +415,25 @@ fn envelope(
 }
 
 /// A value as JSON, for [`envelope_reply`] (generated code calls this).
+#[allow(dead_code)] // Not every API has an operation that needs it.
 pub(crate) fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
 
 /// A text success response (generated code calls this).
+#[allow(dead_code)] // Not every API has an operation that needs it.
 pub(crate) fn text_reply(value: String) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(value.into_bytes(), "text/plain")
 }
 
 /// A binary success response (generated code calls this).
+#[allow(dead_code)] // Not every API has an operation that needs it.
 pub(crate) fn bytes_reply(value: bytes::Bytes) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(value.to_vec(), "application/octet-stream")
 }
 
 /// A success response with no body (generated code calls this).
+#[allow(dead_code)] // Not every API has an operation that needs it.
 pub(crate) fn empty_reply() -> ResponseTemplate {
     ResponseTemplate::new(200)
 }
@@ -425,6 +441,7 @@ pub(crate) fn empty_reply() -> ResponseTemplate {
 impl Client {
     /// The request an operation's builder sends, without the client's own headers, for
     /// the mock to match against (generated code calls this).
+    #[allow(dead_code)] // Not every API has an operation that needs it.
     pub(crate) fn mock_request(
         &self,
         op: &Operation,
@@ -527,6 +544,9 @@ fn decode(text: &str) -> String {
         .into_owned()
 }
 
+/// A predicate on the body's bytes.
+type BodyCheck = Arc<dyn Fn(&[u8]) -> bool + Send + Sync>;
+
 /// What an expectation requires of the body.
 #[derive(Clone)]
 enum BodyRule {
@@ -534,7 +554,7 @@ enum BodyRule {
     Json(serde_json::Value),
     Form(Vec<(String, String)>),
     Bytes(Vec<u8>),
-    Predicate(Arc<dyn Fn(&[u8]) -> bool + Send + Sync>),
+    Predicate(BodyCheck),
 }
 
 /// One mounted expectation: what a request must have to match it.
@@ -618,7 +638,10 @@ impl Rule {
     fn differences(&self, request: &Request) -> Vec<String> {
         let mut out = Vec::new();
         if request.method != self.op.method {
-            out.push(format!("method is {}, not {}", request.method, self.op.method));
+            out.push(format!(
+                "method is {}, not {}",
+                request.method, self.op.method
+            ));
             return out;
         }
         let Some(params) = template_params(self.op.path, request.url.path()) else {
@@ -634,13 +657,21 @@ impl Rule {
         }
         let sent: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
         for (name, expected) in &self.query {
-            let got: Vec<&String> = sent.iter().filter(|(n, _)| n == name).map(|(_, v)| v).collect();
+            let got: Vec<&String> = sent
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| v)
+                .collect();
             if got.is_empty() {
                 out.push(format!(
                     "query parameter `{name}` is missing, expected `{}`",
                     expected.join("`, `")
                 ));
-            } else if got.iter().map(|v| v.as_str()).ne(expected.iter().map(String::as_str)) {
+            } else if got
+                .iter()
+                .map(|v| v.as_str())
+                .ne(expected.iter().map(String::as_str))
+            {
                 let got: Vec<&str> = got.iter().map(|v| v.as_str()).collect();
                 out.push(format!(
                     "query parameter `{name}` is `{}`, expected `{}`",
@@ -703,7 +734,11 @@ fn body_difference(rule: &BodyRule, body: &[u8]) -> Option<String> {
 }
 
 /// The first place where `got` differs from `expected`, as `field `a.b` is ..., expected ...`.
-fn json_difference(at: &str, expected: &serde_json::Value, got: &serde_json::Value) -> Option<String> {
+fn json_difference(
+    at: &str,
+    expected: &serde_json::Value,
+    got: &serde_json::Value,
+) -> Option<String> {
     use serde_json::Value;
     let field = |at: &str| {
         if at.is_empty() {
@@ -784,7 +819,11 @@ impl Respond for Explain {
 
 impl State {
     fn explain(&self, request: &Request) -> String {
-        let mut text = format!("no expectation matched {} {}", request.method, request.url.path());
+        let mut text = format!(
+            "no expectation matched {} {}",
+            request.method,
+            request.url.path()
+        );
         if let Some(query) = request.url.query() {
             let _ = write!(text, "?{query}");
         }
@@ -795,7 +834,11 @@ impl State {
             text.push_str("; it is none of the API's operations");
             return text;
         };
-        let _ = write!(text, "; it looks like `{}` ({} {})", op.id, op.method, op.path);
+        let _ = write!(
+            text,
+            "; it looks like `{}` ({} {})",
+            op.id, op.method, op.path
+        );
         let rules = self.rules.lock().unwrap_or_else(PoisonError::into_inner);
         let candidates: Vec<&Arc<Rule>> = rules.iter().filter(|r| r.op.id == op.id).collect();
         if candidates.is_empty() {
@@ -852,7 +895,8 @@ mod tests {
             envelope(None, &fields),
             serde_json::json!({"data": [1], "meta": {"currentPage": 1, "totalPages": 2}})
         );
-        let base = serde_json::json!({"data": [7], "meta": {"currentPage": 3, "extra": true}, "ok": 1});
+        let base =
+            serde_json::json!({"data": [7], "meta": {"currentPage": 3, "extra": true}, "ok": 1});
         assert_eq!(
             envelope(Some(base), &fields),
             serde_json::json!({"data": [1], "meta": {"currentPage": 1, "totalPages": 2, "extra": true}, "ok": 1})

@@ -507,7 +507,10 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
 /// Optional array parameters (by name) with their item type, and the name of the setter
 /// that replaces every value: `set_{name}`, or a numbered variant when that name is taken
 /// by another input's setter (claimed in parameter order, so the result is deterministic).
-pub(super) fn list_setter_names<'a>(api: &'a Api, op: &'a Operation) -> Vec<(&'a str, &'a Ty, String)> {
+pub(super) fn list_setter_names<'a>(
+    api: &'a Api,
+    op: &'a Operation,
+) -> Vec<(&'a str, &'a Ty, String)> {
     let taken: Vec<String> = builder_fields(op).into_iter().map(|f| f.name).collect();
     let mut reserved: Vec<&str> = taken.iter().map(String::as_str).collect();
     reserved.extend(crate::operations::BUILDER_MEMBERS);
