@@ -192,7 +192,7 @@ pub fn build_groups<'s>(
 
 /// A request builder's own field and method names (`client`, `options`, `send`, ...),
 /// which its inputs' fields and setters must not take.
-pub(crate) const BUILDER_MEMBERS: [&str; 11] = [
+pub(crate) const BUILDER_MEMBERS: [&str; 12] = [
     "client",
     "options",
     "send",
@@ -204,6 +204,8 @@ pub(crate) const BUILDER_MEMBERS: [&str; 11] = [
     "retry",
     "body",
     "validate",
+    // The request the mock matches (feature `mock`).
+    "mock_request",
 ];
 
 #[allow(clippy::too_many_arguments)]
