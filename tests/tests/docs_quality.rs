@@ -294,3 +294,29 @@ fn the_readme_quick_start_is_the_compiled_example() {
         "README's quick start differs from generated-client/examples/quickstart.rs (copy the file from its first `use`)"
     );
 }
+
+#[test]
+fn the_readme_testing_example_is_the_compiled_test() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let example = std::fs::read_to_string(root.join("generated-client/tests/testing_example.rs"))
+        .expect("generated-client/tests/testing_example.rs");
+    let section = readme
+        .split("## Testing your code")
+        .nth(1)
+        .expect("README has a \"Testing your code\" section");
+    let block = section
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("a Rust block in \"Testing your code\"");
+    let from_use = example
+        .find("\nuse ")
+        .map(|at| &example[at + 1..])
+        .expect("testing_example.rs has `use` lines");
+    assert_eq!(
+        block.trim_end(),
+        from_use.trim_end(),
+        "README's testing example differs from generated-client/tests/testing_example.rs (copy the file from its first `use`)"
+    );
+}
