@@ -209,7 +209,8 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 ```
 
 Features: `rustls` (default; TLS with the `ring` provider), `native-tls` (the platform's
-TLS), `tracing` (a span per operation call, an event per retry). With
+TLS), `tracing` (a span per operation call, an event per retry), `mock` (`mock::MockServer`,
+a typed mock of the API for tests, with the client's groups, methods and setters). With
 `default-features = false` there is no TLS: pass a `reqwest::Client` of your own to
 `ClientBuilder::http_client`, or call plain `http://` URLs.
 
