@@ -118,6 +118,61 @@
 //!   fails with [`Error::Config`] before anything is sent.
 //! - `Display` of an error escapes control characters (ANSI escapes, bidirectional
 //!   overrides) in text that came from the server; the fields keep it as sent.
+//!
+//! # Testing your code
+//!
+//! Feature `mock` adds `mock::MockServer`: an HTTP server on 127.0.0.1 that
+//! answers like the API, set up through the same groups, methods and setters as
+//! [`Client`], with the typed values `send()` returns (it writes the wire envelopes
+//! itself). Code that takes a `Client` is then tested without the real API, whose calls
+//! count against the plan's quota:
+//!
+//! ```
+//! # #[cfg(feature = "mock")] {
+//! use prolinksqr::mock::MockServer;
+//! use prolinksqr::types::{ErrorBody, Link, LinkType};
+//! use prolinksqr::{Client, Page};
+//!
+//! // The code under test.
+//! async fn link_url(client: &Client, id: &str) -> prolinksqr::Result<Option<String>> {
+//!     match client.links().get(id).send().await {
+//!         Ok(link) => Ok(Some(link.full_dynamic_url)),
+//!         Err(e) if e.is_not_found() => Ok(None),
+//!         Err(e) => Err(e),
+//!     }
+//! }
+//!
+//! // In a `#[tokio::test] async fn`:
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let mock = MockServer::start().await;
+//! let link = Link::new("summer-sale", "https://qr-lb.co/summer-sale", "Sale", LinkType::Website);
+//! mock.links().get("summer-sale").respond_with(link).expect(1).mount().await;
+//! mock.links()
+//!     .get("gone")
+//!     .respond_with_error(404, ErrorBody::new().with_message("not found"))
+//!     .mount()
+//!     .await;
+//! // Optional setters are matchers too; one not called matches any value.
+//! mock.links().list().size(50).respond_with(Page::new(vec![], 1, 1)).mount().await;
+//!
+//! let client = mock.client(); // a `Client` pointed at the mock, with a test key
+//! let url = link_url(&client, "summer-sale").await.unwrap();
+//! assert_eq!(url.as_deref(), Some("https://qr-lb.co/summer-sale"));
+//! assert_eq!(link_url(&client, "gone").await.unwrap(), None);
+//! mock.verify().await; // panics, naming it, if an `.expect(n)` is not met
+//!
+//! // What was sent, each request decoded into its operation.
+//! let received = mock.received().await;
+//! assert_eq!(received[0].operation, Some("getLink"));
+//! # });
+//! # }
+//! ```
+//!
+//! Also `.body(value)` / `.body_matches(|body| ..)` for a JSON body,
+//! `.respond_with_status(status)`, `.respond_with_example()` (the spec's example),
+//! `.respond_with_sequence([...])` (retries, pages) and `.delay(duration)` (timeouts). A
+//! request no expectation matches is answered `404`, with a message that names the
+//! operation it looks like and what differed for each of its expectations.
 
 #![warn(missing_docs)]
 

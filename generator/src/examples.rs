@@ -14,6 +14,9 @@ pub struct OperationExamples {
     pub params: BTreeMap<(String, String), Value>,
     /// The request body's example.
     pub body: Option<Value>,
+    /// The first documented success (2xx) response's example, with its status: the
+    /// media type's `example` (or first of `examples`), else its schema's.
+    pub response: Option<(u16, Value)>,
 }
 
 /// Example values of every operation, by `(METHOD, path)`.
@@ -97,6 +100,29 @@ fn param_examples(raw: &Value, list: Option<&Value>, out: &mut BTreeMap<(String,
     }
 }
 
+/// The example of the first 2xx response (in status order) that has one.
+fn response_example(raw: &Value, op: &Value) -> Option<(u16, Value)> {
+    let responses = op.get("responses")?.as_object()?;
+    let mut statuses: Vec<(u16, &Value)> = responses
+        .iter()
+        .filter_map(|(status, response)| {
+            let status: u16 = status.parse().ok()?;
+            (200..300).contains(&status).then_some((status, response))
+        })
+        .collect();
+    statuses.sort_by_key(|(status, _)| *status);
+    statuses.into_iter().find_map(|(status, response)| {
+        let content = resolve(raw, response)?.get("content")?.as_object()?;
+        content.values().find_map(|media| {
+            let example = example_of(raw, media).or_else(|| {
+                let schema = resolve(raw, media.get("schema")?)?;
+                example_of(raw, schema)
+            })?;
+            Some((status, example))
+        })
+    })
+}
+
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -129,6 +155,7 @@ pub fn collect(raw: &Value) -> Examples {
                             .or_else(|| media.get("schema").and_then(|s| schema_example(raw, s)))
                     })
                 });
+            found.response = response_example(raw, op);
             ops.insert((method.to_ascii_uppercase(), path.clone()), found);
         }
     }

@@ -187,6 +187,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     let lib = config.lib_name();
     let mut files = vec![File::Types, File::Client];
     files.extend(api.groups.iter().map(File::Group));
+    files.push(File::Mock);
     // Token streams are not `Send`, so each file is emitted and rendered on the thread that
     // formats it; the files are independent, and formatting is most of the time.
     let written = std::sync::atomic::AtomicUsize::new(0);
@@ -222,6 +223,8 @@ enum File<'a> {
     Types,
     Client,
     Group(&'a ir::Group),
+    /// `mock.rs`, the typed mock of feature `mock`.
+    Mock,
 }
 
 fn emit_file(
@@ -251,6 +254,7 @@ fn emit_file(
             ("types.rs".to_owned(), tokens)
         }
         File::Client => ("mod.rs".to_owned(), emit::client::emit(api, config)),
+        File::Mock => ("mock.rs".to_owned(), emit::mock::emit(api)),
         File::Group(group) => {
             let mut lines = emit::docs::lines(&group.doc);
             if !emit::docs::has_prose(&group.doc) {

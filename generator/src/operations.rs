@@ -42,6 +42,15 @@ pub const RESERVED_MODULES: &[&str] = &[
     "crate",
     "self",
     "super",
+    // `MockServer`'s own methods and the modules of the `mock` feature.
+    "mock",
+    "wiremock",
+    "start",
+    "uri",
+    "verify",
+    "received",
+    "expect_operation",
+    "for_operations",
 ];
 /// Tag used for operations without one.
 const UNTAGGED: &str = "api";
@@ -183,7 +192,7 @@ pub fn build_groups<'s>(
 
 /// A request builder's own field and method names (`client`, `options`, `send`, ...),
 /// which its inputs' fields and setters must not take.
-pub(crate) const BUILDER_MEMBERS: [&str; 11] = [
+pub(crate) const BUILDER_MEMBERS: [&str; 12] = [
     "client",
     "options",
     "send",
@@ -195,6 +204,8 @@ pub(crate) const BUILDER_MEMBERS: [&str; 11] = [
     "retry",
     "body",
     "validate",
+    // The request the mock matches (feature `mock`).
+    "mock_request",
 ];
 
 #[allow(clippy::too_many_arguments)]

@@ -25,6 +25,7 @@ runtime_files!(
     "credential.rs",
     "encoding.rs",
     "error.rs",
+    "mock.rs",
     "mod.rs",
     "multipart.rs",
     "options.rs",
@@ -141,6 +142,8 @@ rustls = ["reqwest/rustls-no-provider", "dep:rustls"]
 native-tls = ["reqwest/native-tls"]
 # A `tracing` span per operation call and an event per retry.
 tracing = ["dep:tracing"]
+# A typed mock of the API for tests (`mock::MockServer`), over wiremock.
+mock = ["dep:wiremock"]
 
 [dependencies]
 bytes = "1"
@@ -155,6 +158,7 @@ serde_urlencoded = "0.7"
 thiserror = "2"
 tokio = {{ version = "1", features = ["time", "fs"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
+wiremock = {{ version = "0.6", optional = true }}
 
 # The runtime's own unit tests come along with it.
 [dev-dependencies]
@@ -206,7 +210,8 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 ```
 
 Features: `rustls` (default; TLS with the `ring` provider), `native-tls` (the platform's
-TLS), `tracing` (a span per operation call, an event per retry). With
+TLS), `tracing` (a span per operation call, an event per retry), `mock` (`mock::MockServer`,
+a typed mock of the API for tests, with the client's groups, methods and setters). With
 `default-features = false` there is no TLS: pass a `reqwest::Client` of your own to
 `ClientBuilder::http_client`, or call plain `http://` URLs.
 

@@ -9,16 +9,18 @@
 //!   wrong-shaped 200s (decode errors with status, body and path), unknown enum values and
 //!   unknown fields (kept);
 //! * retries (idempotent methods only, `RetryPolicy::none()`), timeouts, refused connections;
-//! * `ListLinks::stream()` over several pages, lazily;
+//! * `ListLinks::stream()` over several pages, lazily (on the typed mock, `prolinksqr::mock`:
+//!   the other tests pin the wire format with raw wiremock responses);
 //! * the key never shows up in `Debug` / `Display` output.
 
 use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
+use prolinksqr::mock::{MockServer as ApiMock, Reply};
 use prolinksqr::types::{DotType, FolderRequest, Link, LinkType, QrOptions};
-use prolinksqr::{Client, Error, FilePart, RetryPolicy};
+use prolinksqr::{Client, Error, FilePart, Page, RetryPolicy};
 use serde_json::{Value, json};
-use wiremock::matchers::{any, method, path, query_param};
+use wiremock::matchers::{any, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A well-formed key (`key-` + 32 characters).
@@ -80,6 +82,21 @@ fn kinds(err: &Error) -> Vec<&'static str> {
         .filter(|(_, check)| check(err))
         .map(|(name, _)| name)
         .collect()
+}
+
+/// A client for the typed mock.
+fn client_for_mock(mock: &ApiMock, retry: RetryPolicy) -> Client {
+    Client::builder()
+        .credential(KEY)
+        .base_url(mock.uri())
+        .retry(retry)
+        .build()
+        .expect("valid configuration")
+}
+
+/// The link of [`link_json`], typed.
+fn link(id: &str) -> Link {
+    Link::new(id, format!("https://qr-lb.co/{id}"), id, LinkType::Website)
 }
 
 /// A `200` JSON link as the docs show it, with `name` customised.
@@ -372,22 +389,21 @@ async fn empty_ids_are_refused_before_anything_is_sent() {
 
 #[tokio::test]
 async fn get_is_retried_through_two_503s_and_then_succeeds() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .mount(&server)
+    let mock = ApiMock::start().await;
+    mock.links()
+        .get("a")
+        .respond_with_sequence([
+            Reply::Status(503),
+            Reply::Status(503),
+            Reply::Value(link("a")),
+        ])
+        .expect(3) // 2 failures + 1 success
+        .mount()
         .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "data": link_json("a") })))
-        .mount(&server)
-        .await;
-    let client = client_for(&server, fast_retry());
+    let client = client_for_mock(&mock, fast_retry());
 
-    let link = client.links().get("a").send().await.unwrap();
-
-    assert_eq!(link.dynamic_link_id, "a");
-    assert_eq!(request_count(&server).await, 3, "2 failures + 1 success");
+    assert_eq!(client.links().get("a").send().await.unwrap(), link("a"));
+    mock.verify().await;
 }
 
 #[tokio::test]
@@ -554,48 +570,37 @@ fn unused_local_address() -> std::net::SocketAddr {
 
 /// Mounts `total` pages of `per_page` links each, named `p{page}-{n}`, answering only
 /// requests for that exact page with `size` and `sort_by` carried over.
-async fn paged_server(total: i64, per_page: usize) -> MockServer {
-    let server = MockServer::start().await;
+async fn paged_server(total: i64, per_page: usize) -> ApiMock {
+    let mock = ApiMock::start().await;
     for page in 1..=total {
-        let items: Vec<Value> = (0..per_page)
-            .map(|n| link_json(&format!("p{page}-{n}")))
+        let items = (0..per_page)
+            .map(|n| link(&format!("p{page}-{n}")))
             .collect();
-        Mock::given(method("GET"))
-            .and(path("/links"))
-            .and(query_param("page", page.to_string()))
-            .and(query_param("size", per_page.to_string()))
-            .and(query_param("sort_by", "name"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-                "data": items,
-                "meta": { "currentPage": page, "totalPages": total }
-            })))
-            .mount(&server)
+        mock.links()
+            .list()
+            .page(page)
+            .size(per_page as i64)
+            .sort_by("name")
+            .respond_with(Page::new(items, page, total))
+            .mount()
             .await;
     }
-    server
+    mock
 }
 
 /// The `page` parameter of every request received, in order.
-async fn pages_requested(server: &MockServer) -> Vec<String> {
-    server
-        .received_requests()
-        .await
-        .unwrap()
+async fn pages_requested(mock: &ApiMock) -> Vec<String> {
+    let received = mock.received().await;
+    received
         .iter()
-        .map(|r| {
-            r.url
-                .query_pairs()
-                .find(|(k, _)| k == "page")
-                .map(|(_, v)| v.into_owned())
-                .unwrap_or_default()
-        })
+        .map(|r| r.query_values("page").concat())
         .collect()
 }
 
 #[tokio::test]
 async fn stream_yields_every_item_of_every_page_in_order() {
     let server = paged_server(3, 2).await;
-    let client = client_for(&server, RetryPolicy::none());
+    let client = client_for_mock(&server, RetryPolicy::none());
 
     let names: Vec<String> = client
         .links()
@@ -616,7 +621,7 @@ async fn stream_yields_every_item_of_every_page_in_order() {
 #[tokio::test]
 async fn stream_fetches_pages_only_when_needed() {
     let server = paged_server(3, 2).await;
-    let client = client_for(&server, RetryPolicy::none());
+    let client = client_for_mock(&server, RetryPolicy::none());
     let list = client.links().list().size(2).sort_by("name");
 
     let first_two: Vec<Link> = list.clone().stream().take(2).try_collect().await.unwrap();
@@ -638,7 +643,7 @@ async fn stream_fetches_pages_only_when_needed() {
 #[tokio::test]
 async fn stream_starts_at_the_page_set_on_the_builder() {
     let server = paged_server(3, 2).await;
-    let client = client_for(&server, RetryPolicy::none());
+    let client = client_for_mock(&server, RetryPolicy::none());
     let names: Vec<String> = client
         .links()
         .list()
@@ -656,17 +661,16 @@ async fn stream_starts_at_the_page_set_on_the_builder() {
 
 #[tokio::test]
 async fn stream_ends_after_the_first_error() {
-    // Page 2 is not mounted: wiremock answers 404.
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .and(query_param("page", "1"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "data": [link_json("a")],
-            "meta": { "currentPage": 1, "totalPages": 3 }
-        })))
-        .mount(&server)
+    // Page 2 is not mounted: the mock answers 404.
+    let server = ApiMock::start().await;
+    server
+        .links()
+        .list()
+        .page(1)
+        .respond_with(Page::new(vec![link("a")], 1, 3))
+        .mount()
         .await;
-    let client = client_for(&server, RetryPolicy::none());
+    let client = client_for_mock(&server, RetryPolicy::none());
 
     let results: Vec<prolinksqr::Result<Link>> = client.links().list().stream().collect().await;
 
@@ -678,14 +682,17 @@ async fn stream_ends_after_the_first_error() {
 
 #[tokio::test]
 async fn stream_of_an_empty_list_makes_one_request() {
-    let (server, client) = serve(ResponseTemplate::new(200).set_body_json(json!({
-        "data": [],
-        "meta": { "currentPage": 1, "totalPages": 0 }
-    })))
-    .await;
+    let mock = ApiMock::start().await;
+    mock.links()
+        .list()
+        .respond_with(Page::new(vec![], 1, 0))
+        .expect(1)
+        .mount()
+        .await;
+    let client = client_for_mock(&mock, RetryPolicy::none());
     let count = client.links().list().stream().count().await;
     assert_eq!(count, 0);
-    assert_eq!(request_count(&server).await, 1);
+    mock.verify().await;
 }
 
 // ---------------------------------------------------------------------------- secrets

@@ -294,3 +294,36 @@ fn the_readme_quick_start_is_the_compiled_example() {
         "README's quick start differs from generated-client/examples/quickstart.rs (copy the file from its first `use`)"
     );
 }
+
+#[test]
+fn the_readme_testing_example_is_the_compiled_test() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let example = std::fs::read_to_string(root.join("generated-client/tests/testing_example.rs"))
+        .expect("generated-client/tests/testing_example.rs");
+    let from_use = example
+        .find("\nuse ")
+        .map(|at| &example[at + 1..])
+        .expect("testing_example.rs has `use` lines");
+    // The repository's README, and the crate's (crates.io), where the block is `ignore`d:
+    // its doctests are built without the `mock` feature the example needs.
+    for (file, fence) in [
+        ("README.md", "```rust\n"),
+        ("generated-client/README.md", "```rust,ignore\n"),
+    ] {
+        let readme = std::fs::read_to_string(root.join(file)).expect(file);
+        let section = readme
+            .split("## Testing your code")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{file} has a \"Testing your code\" section"));
+        let block = section
+            .split(fence)
+            .nth(1)
+            .and_then(|b| b.split("\n```").next())
+            .unwrap_or_else(|| panic!("a {fence:?} block in \"Testing your code\" of {file}"));
+        assert_eq!(
+            block.trim_end(),
+            from_use.trim_end(),
+            "{file}'s testing example differs from generated-client/tests/testing_example.rs (copy the file from its first `use`)"
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! Every feature fixture in `tests/fixtures/generator/`, and `spec/openapi.yaml`, becomes a
 //! standalone crate (`generator::generate_crate`) that must build and pass
-//! `cargo clippy --all-targets -- -D warnings`. The crates are checked together in one
+//! `cargo clippy --all-targets --all-features -- -D warnings` (the `mock` feature included). The crates are checked together in one
 //! throwaway workspace under `target/` so their dependencies build once.
 
 use std::collections::BTreeMap;

@@ -62,6 +62,7 @@ fixtures!(
     json_bodies,
     json_in_yaml,
     limits,
+    mock_names,
     multipart,
     multipart_shapes,
     naming_collisions,

@@ -21,9 +21,9 @@ pub enum Outcome {
 /// What to run on the crates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lint {
-    /// `cargo check`.
+    /// `cargo check --all-features`.
     Check,
-    /// `cargo clippy --all-targets -- -D warnings`.
+    /// `cargo clippy --all-targets --all-features -- -D warnings`.
     Clippy,
 }
 
@@ -38,9 +38,11 @@ pub fn check(
     write_workspace(dir, crates)?;
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     match lint {
+        // Every feature (the mock, tracing, both TLS backends): each must build clean.
         Lint::Check => cmd.args([
             "check",
             "--workspace",
+            "--all-features",
             "--keep-going",
             "--message-format=short",
         ]),
@@ -48,6 +50,7 @@ pub fn check(
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--keep-going",
             "--message-format=short",
             "--",

@@ -63,7 +63,7 @@ impl Bulk {
         }
     }
 }
-static BULK_GENERATE: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static BULK_GENERATE: crate::runtime::Operation = crate::runtime::Operation {
     id: "bulkGenerate",
     method: reqwest::Method::POST,
     path: "/bulk-generate",
@@ -156,5 +156,16 @@ impl BulkGenerate {
                 Ok(())
             },
         )
+    }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        self.client
+            .mock_request(
+                &BULK_GENERATE,
+                "/bulk-generate",
+                |request| request.json(&self.body),
+            )
     }
 }

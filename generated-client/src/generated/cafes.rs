@@ -268,7 +268,7 @@ impl Cafes {
         }
     }
 }
-static LIST_CAFES: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static LIST_CAFES: crate::runtime::Operation = crate::runtime::Operation {
     id: "listCafes",
     method: reqwest::Method::GET,
     path: "/cafes",
@@ -340,8 +340,14 @@ impl ListCafes {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        self.client.mock_request(&LIST_CAFES, "/cafes", |request| request)
+    }
 }
-static CREATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static CREATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
     id: "createCafe",
     method: reqwest::Method::POST,
     path: "/cafes",
@@ -433,8 +439,15 @@ impl CreateCafe {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        self.client
+            .mock_request(&CREATE_CAFE, "/cafes", |request| request.json(&self.body))
+    }
 }
-static GET_CAFE: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static GET_CAFE: crate::runtime::Operation = crate::runtime::Operation {
     id: "getCafe",
     method: reqwest::Method::GET,
     path: "/cafes/{id}",
@@ -506,8 +519,15 @@ impl GetCafe {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
+        self.client.mock_request(&GET_CAFE, &path, |request| request)
+    }
 }
-static UPDATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static UPDATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
     id: "updateCafe",
     method: reqwest::Method::PUT,
     path: "/cafes/{id}",
@@ -601,8 +621,15 @@ impl UpdateCafe {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
+        self.client.mock_request(&UPDATE_CAFE, &path, |request| request.json(&self.body))
+    }
 }
-static DELETE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static DELETE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
     id: "deleteCafe",
     method: reqwest::Method::DELETE,
     path: "/cafes/{id}",
@@ -669,8 +696,15 @@ impl DeleteCafe {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
+        self.client.mock_request(&DELETE_CAFE, &path, |request| request)
+    }
 }
-static UPDATE_CAFE_PROFILE: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static UPDATE_CAFE_PROFILE: crate::runtime::Operation = crate::runtime::Operation {
     id: "updateCafeProfile",
     method: reqwest::Method::PUT,
     path: "/cafes/{id}/profile",
@@ -775,8 +809,36 @@ impl UpdateCafeProfile {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = [
+            "/cafes/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/profile",
+        ]
+            .concat();
+        self.client
+            .mock_request(
+                &UPDATE_CAFE_PROFILE,
+                &path,
+                |request| {
+                    let mut request = request;
+                    let mut form = reqwest::multipart::Form::new();
+                    if let Some(value) = &self.logo {
+                        form = form.part("logo", value.to_part());
+                    }
+                    if let Some(value) = &self.cover {
+                        form = form.part("cover", value.to_part());
+                    }
+                    request = request.multipart(form);
+                    request
+                },
+            )
+    }
 }
-static UPDATE_CAFE_THEME: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static UPDATE_CAFE_THEME: crate::runtime::Operation = crate::runtime::Operation {
     id: "updateCafeTheme",
     method: reqwest::Method::PUT,
     path: "/cafes/{id}/theme",
@@ -854,5 +916,14 @@ impl UpdateCafeTheme {
                 )
             },
         )
+    }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/theme"]
+            .concat();
+        self.client
+            .mock_request(&UPDATE_CAFE_THEME, &path, |request| request.json(&self.body))
     }
 }

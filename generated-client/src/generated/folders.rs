@@ -189,7 +189,7 @@ impl Folders {
         }
     }
 }
-static LIST_FOLDERS: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static LIST_FOLDERS: crate::runtime::Operation = crate::runtime::Operation {
     id: "listFolders",
     method: reqwest::Method::GET,
     path: "/folders",
@@ -261,8 +261,14 @@ impl ListFolders {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        self.client.mock_request(&LIST_FOLDERS, "/folders", |request| request)
+    }
 }
-static CREATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static CREATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
     id: "createFolder",
     method: reqwest::Method::POST,
     path: "/folders",
@@ -354,8 +360,15 @@ impl CreateFolder {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        self.client
+            .mock_request(&CREATE_FOLDER, "/folders", |request| request.json(&self.body))
+    }
 }
-static GET_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static GET_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
     id: "getFolder",
     method: reqwest::Method::GET,
     path: "/folders/{id}",
@@ -428,8 +441,16 @@ impl GetFolder {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
+            .concat();
+        self.client.mock_request(&GET_FOLDER, &path, |request| request)
+    }
 }
-static UPDATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static UPDATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
     id: "updateFolder",
     method: reqwest::Method::PUT,
     path: "/folders/{id}",
@@ -524,8 +545,17 @@ impl UpdateFolder {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
+            .concat();
+        self.client
+            .mock_request(&UPDATE_FOLDER, &path, |request| request.json(&self.body))
+    }
 }
-static DELETE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static DELETE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
     id: "deleteFolder",
     method: reqwest::Method::DELETE,
     path: "/folders/{id}",
@@ -592,5 +622,13 @@ impl DeleteFolder {
                 Ok(())
             },
         )
+    }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
+            .concat();
+        self.client.mock_request(&DELETE_FOLDER, &path, |request| request)
     }
 }

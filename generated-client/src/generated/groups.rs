@@ -256,7 +256,7 @@ impl Groups {
         }
     }
 }
-static LIST_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static LIST_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
     id: "listGroups",
     method: reqwest::Method::GET,
     path: "/cafes/{id}/groups",
@@ -331,8 +331,16 @@ impl ListGroups {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
+            .concat();
+        self.client.mock_request(&LIST_GROUPS, &path, |request| request)
+    }
 }
-static CREATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static CREATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
     id: "createGroup",
     method: reqwest::Method::POST,
     path: "/cafes/{id}/groups",
@@ -456,8 +464,33 @@ impl CreateGroup {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
+            .concat();
+        self.client
+            .mock_request(
+                &CREATE_GROUP,
+                &path,
+                |request| {
+                    let mut request = request;
+                    let mut form = reqwest::multipart::Form::new();
+                    form = form.text("name", self.name.to_string());
+                    if let Some(value) = &self.visible {
+                        form = form.text("visible", value.to_string());
+                    }
+                    if let Some(value) = &self.image {
+                        form = form.part("image", value.to_part());
+                    }
+                    request = request.multipart(form);
+                    request
+                },
+            )
+    }
 }
-static REORDER_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static REORDER_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
     id: "reorderGroups",
     method: reqwest::Method::PATCH,
     path: "/cafes/{id}/groups/reorder",
@@ -535,8 +568,21 @@ impl ReorderGroups {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = [
+            "/cafes/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/groups/reorder",
+        ]
+            .concat();
+        self.client
+            .mock_request(&REORDER_GROUPS, &path, |request| request.json(&self.body))
+    }
 }
-static GET_GROUP: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static GET_GROUP: crate::runtime::Operation = crate::runtime::Operation {
     id: "getGroup",
     method: reqwest::Method::GET,
     path: "/cafes/{id}/groups/{groupId}",
@@ -615,8 +661,21 @@ impl GetGroup {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = [
+            "/cafes/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/groups/",
+            crate::runtime::encode_path(&self.group_id).as_str(),
+        ]
+            .concat();
+        self.client.mock_request(&GET_GROUP, &path, |request| request)
+    }
 }
-static UPDATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static UPDATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
     id: "updateGroup",
     method: reqwest::Method::PUT,
     path: "/cafes/{id}/groups/{groupId}",
@@ -752,8 +811,40 @@ impl UpdateGroup {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = [
+            "/cafes/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/groups/",
+            crate::runtime::encode_path(&self.group_id).as_str(),
+        ]
+            .concat();
+        self.client
+            .mock_request(
+                &UPDATE_GROUP,
+                &path,
+                |request| {
+                    let mut request = request;
+                    let mut form = reqwest::multipart::Form::new();
+                    if let Some(value) = &self.name {
+                        form = form.text("name", value.to_string());
+                    }
+                    if let Some(value) = &self.visible {
+                        form = form.text("visible", value.to_string());
+                    }
+                    if let Some(value) = &self.image {
+                        form = form.part("image", value.to_part());
+                    }
+                    request = request.multipart(form);
+                    request
+                },
+            )
+    }
 }
-static DELETE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static DELETE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
     id: "deleteGroup",
     method: reqwest::Method::DELETE,
     path: "/cafes/{id}/groups/{groupId}",
@@ -826,5 +917,18 @@ impl DeleteGroup {
                 Ok(())
             },
         )
+    }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = [
+            "/cafes/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/groups/",
+            crate::runtime::encode_path(&self.group_id).as_str(),
+        ]
+            .concat();
+        self.client.mock_request(&DELETE_GROUP, &path, |request| request)
     }
 }

@@ -431,7 +431,7 @@ impl Links {
         }
     }
 }
-static LIST_LINKS: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static LIST_LINKS: crate::runtime::Operation = crate::runtime::Operation {
     id: "listLinks",
     method: reqwest::Method::GET,
     path: "/links",
@@ -672,8 +672,49 @@ impl ListLinks {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        self.client
+            .mock_request(
+                &LIST_LINKS,
+                "/links",
+                |request| {
+                    let mut request = request;
+                    if let Some(value) = &self.page {
+                        request = request.query(&[("page", value.to_string())]);
+                    }
+                    if let Some(value) = &self.size {
+                        request = request.query(&[("size", value.to_string())]);
+                    }
+                    if let Some(value) = &self.search {
+                        request = request.query(&[("search", value.to_string())]);
+                    }
+                    if let Some(value) = &self.folder {
+                        request = request.query(&[("folder", value.to_string())]);
+                    }
+                    if let Some(value) = &self.qr_type {
+                        request = request
+                            .query(&[("qr_type", crate::runtime::join(value, ","))]);
+                    }
+                    if let Some(value) = &self.status {
+                        request = request
+                            .query(&[("status", crate::runtime::join(value, ","))]);
+                    }
+                    if let Some(value) = &self.only_favorites {
+                        request = request
+                            .query(&[("only_favorites", value.to_string())]);
+                    }
+                    if let Some(value) = &self.sort_by {
+                        request = request.query(&[("sort_by", value.to_string())]);
+                    }
+                    request
+                },
+            )
+    }
 }
-static CREATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static CREATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
     id: "createLink",
     method: reqwest::Method::POST,
     path: "/links",
@@ -747,8 +788,15 @@ impl CreateLink {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        self.client
+            .mock_request(&CREATE_LINK, "/links", |request| request.json(&self.body))
+    }
 }
-static GET_LINK: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static GET_LINK: crate::runtime::Operation = crate::runtime::Operation {
     id: "getLink",
     method: reqwest::Method::GET,
     path: "/links/{id}",
@@ -820,8 +868,15 @@ impl GetLink {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
+        self.client.mock_request(&GET_LINK, &path, |request| request)
+    }
 }
-static UPDATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static UPDATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
     id: "updateLink",
     method: reqwest::Method::PUT,
     path: "/links/{id}",
@@ -901,8 +956,15 @@ impl UpdateLink {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
+        self.client.mock_request(&UPDATE_LINK, &path, |request| request.json(&self.body))
+    }
 }
-static DELETE_LINK: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static DELETE_LINK: crate::runtime::Operation = crate::runtime::Operation {
     id: "deleteLink",
     method: reqwest::Method::DELETE,
     path: "/links/{id}",
@@ -969,8 +1031,15 @@ impl DeleteLink {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
+        self.client.mock_request(&DELETE_LINK, &path, |request| request)
+    }
 }
-static PATCH_LINK_QR_OPTIONS: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static PATCH_LINK_QR_OPTIONS: crate::runtime::Operation = crate::runtime::Operation {
     id: "patchLinkQrOptions",
     method: reqwest::Method::PATCH,
     path: "/links/{id}",
@@ -1066,8 +1135,20 @@ impl PatchLinkQrOptions {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
+        self.client
+            .mock_request(
+                &PATCH_LINK_QR_OPTIONS,
+                &path,
+                |request| request.json(&self.body),
+            )
+    }
 }
-static ARCHIVE_LINK: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static ARCHIVE_LINK: crate::runtime::Operation = crate::runtime::Operation {
     id: "archiveLink",
     method: reqwest::Method::POST,
     path: "/links/{id}/archive",
@@ -1139,8 +1220,20 @@ impl ArchiveLink {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = [
+            "/links/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/archive",
+        ]
+            .concat();
+        self.client.mock_request(&ARCHIVE_LINK, &path, |request| request)
+    }
 }
-static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operation {
     id: "pauseLink",
     method: reqwest::Method::POST,
     path: "/links/{id}/pause",
@@ -1208,8 +1301,16 @@ impl PauseLink {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/pause"]
+            .concat();
+        self.client.mock_request(&PAUSE_LINK, &path, |request| request)
+    }
 }
-static RESUME_LINK: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static RESUME_LINK: crate::runtime::Operation = crate::runtime::Operation {
     id: "resumeLink",
     method: reqwest::Method::POST,
     path: "/links/{id}/resume",
@@ -1277,8 +1378,16 @@ impl ResumeLink {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/resume"]
+            .concat();
+        self.client.mock_request(&RESUME_LINK, &path, |request| request)
+    }
 }
-static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
     id: "duplicateLink",
     method: reqwest::Method::POST,
     path: "/links/{id}/duplicate",
@@ -1357,8 +1466,20 @@ impl DuplicateLink {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = [
+            "/links/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/duplicate",
+        ]
+            .concat();
+        self.client.mock_request(&DUPLICATE_LINK, &path, |request| request)
+    }
 }
-static SAVE_LINK_AS_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static SAVE_LINK_AS_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
     id: "saveLinkAsTemplate",
     method: reqwest::Method::POST,
     path: "/links/{id}/save-template",
@@ -1456,5 +1577,28 @@ impl SaveLinkAsTemplate {
                 )
             },
         )
+    }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = [
+            "/links/",
+            crate::runtime::encode_path(&self.id).as_str(),
+            "/save-template",
+        ]
+            .concat();
+        self.client
+            .mock_request(
+                &SAVE_LINK_AS_TEMPLATE,
+                &path,
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
+            )
     }
 }

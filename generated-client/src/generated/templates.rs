@@ -203,7 +203,7 @@ impl Templates {
         }
     }
 }
-static LIST_TEMPLATES: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static LIST_TEMPLATES: crate::runtime::Operation = crate::runtime::Operation {
     id: "listTemplates",
     method: reqwest::Method::GET,
     path: "/templates",
@@ -280,8 +280,14 @@ impl ListTemplates {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        self.client.mock_request(&LIST_TEMPLATES, "/templates", |request| request)
+    }
 }
-static CREATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static CREATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
     id: "createTemplate",
     method: reqwest::Method::POST,
     path: "/templates",
@@ -375,8 +381,19 @@ impl CreateTemplate {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        self.client
+            .mock_request(
+                &CREATE_TEMPLATE,
+                "/templates",
+                |request| request.json(&self.body),
+            )
+    }
 }
-static GET_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static GET_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
     id: "getTemplate",
     method: reqwest::Method::GET,
     path: "/templates/{id}",
@@ -451,8 +468,16 @@ impl GetTemplate {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
+            .concat();
+        self.client.mock_request(&GET_TEMPLATE, &path, |request| request)
+    }
 }
-static UPDATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static UPDATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
     id: "updateTemplate",
     method: reqwest::Method::PUT,
     path: "/templates/{id}",
@@ -549,8 +574,17 @@ impl UpdateTemplate {
             },
         )
     }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
+            .concat();
+        self.client
+            .mock_request(&UPDATE_TEMPLATE, &path, |request| request.json(&self.body))
+    }
 }
-static DELETE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
+pub(crate) static DELETE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
     id: "deleteTemplate",
     method: reqwest::Method::DELETE,
     path: "/templates/{id}",
@@ -617,5 +651,13 @@ impl DeleteTemplate {
                 Ok(())
             },
         )
+    }
+    /// The request `send()` makes, without the client's own headers: what the mock
+    /// matches.
+    #[cfg(feature = "mock")]
+    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+        let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
+            .concat();
+        self.client.mock_request(&DELETE_TEMPLATE, &path, |request| request)
     }
 }

@@ -11,6 +11,8 @@ mod client;
 mod credential;
 mod encoding;
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod multipart;
 mod options;
 mod pagination;

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod docs;
 mod example;
+pub mod mock;
 pub mod operations;
 pub mod types;
 pub mod validate;

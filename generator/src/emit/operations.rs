@@ -74,7 +74,7 @@ fn to_text(kind: &Text, value: &Held) -> TokenStream {
 }
 
 /// Argument type of a setter or method, and how the argument becomes the stored value.
-fn arg(api: &Api, ty: &Ty) -> (TokenStream, TokenStream) {
+pub(super) fn arg(api: &Api, ty: &Ty) -> (TokenStream, TokenStream) {
     let rust = rust_type(ty, Ctx::Operations);
     match resolved(ty, &api.types) {
         Ty::String => (quote!(impl Into<String>), quote!(.into())),
@@ -136,7 +136,7 @@ pub(super) enum Input<'a> {
     Part(&'a Part),
 }
 
-fn required_inputs(op: &Operation) -> Vec<Input<'_>> {
+pub(super) fn required_inputs(op: &Operation) -> Vec<Input<'_>> {
     let mut out: Vec<Input<'_>> = op
         .params
         .iter()
@@ -173,14 +173,14 @@ fn input_ty<'a>(input: &Input<'a>) -> &'a Ty {
 }
 
 /// Raw bodies are held as `bytes::Bytes`, taken as anything convertible.
-fn input_arg(api: &Api, input: &Input<'_>) -> (TokenStream, TokenStream) {
+pub(super) fn input_arg(api: &Api, input: &Input<'_>) -> (TokenStream, TokenStream) {
     match input {
         Input::Body(Ty::Binary) => (quote!(impl Into<bytes::Bytes>), quote!(.into())),
         other => arg(api, input_ty(other)),
     }
 }
 
-fn return_type(op: &Operation) -> TokenStream {
+pub(super) fn return_type(op: &Operation) -> TokenStream {
     match &op.response {
         Response::Empty => quote!(()),
         Response::Text => quote!(String),
@@ -312,20 +312,20 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
 }
 
 /// A stored input of a builder.
-struct BuilderField {
-    name: String,
-    ty: TokenStream,
-    required: bool,
+pub(super) struct BuilderField {
+    pub(super) name: String,
+    pub(super) ty: TokenStream,
+    pub(super) required: bool,
     doc: Vec<String>,
-    setter_arg: Option<(TokenStream, TokenStream)>,
-    flag: bool,
+    pub(super) setter_arg: Option<(TokenStream, TokenStream)>,
+    pub(super) flag: bool,
 }
 
 fn builder_fields(op: &Operation) -> Vec<BuilderField> {
     builder_fields_with(None, op)
 }
 
-fn builder_fields_with(api: Option<&Api>, op: &Operation) -> Vec<BuilderField> {
+pub(super) fn builder_fields_with(api: Option<&Api>, op: &Operation) -> Vec<BuilderField> {
     let mut out = Vec::new();
     let setter = |ty: &Ty| api.map(|api| arg(api, ty));
     for p in &op.params {
@@ -452,7 +452,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         group.struct_name, op.method_name
     );
     quote! {
-        static #op_static: crate::runtime::Operation = crate::runtime::Operation {
+        pub(crate) static #op_static: crate::runtime::Operation = crate::runtime::Operation {
             id: #id,
             method: reqwest::Method::#method,
             path: #path_template,
@@ -492,6 +492,14 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
 
             #pages
             #validate_fn
+
+            /// The request `send()` makes, without the client's own headers: what the mock
+            /// matches.
+            #[cfg(feature = "mock")]
+            pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
+                #path_let
+                self.client.mock_request(&#op_static, #path_arg, |request| #build)
+            }
         }
     }
 }
@@ -499,7 +507,10 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
 /// Optional array parameters (by name) with their item type, and the name of the setter
 /// that replaces every value: `set_{name}`, or a numbered variant when that name is taken
 /// by another input's setter (claimed in parameter order, so the result is deterministic).
-fn list_setter_names<'a>(api: &'a Api, op: &'a Operation) -> Vec<(&'a str, &'a Ty, String)> {
+pub(super) fn list_setter_names<'a>(
+    api: &'a Api,
+    op: &'a Operation,
+) -> Vec<(&'a str, &'a Ty, String)> {
     let taken: Vec<String> = builder_fields(op).into_iter().map(|f| f.name).collect();
     let mut reserved: Vec<&str> = taken.iter().map(String::as_str).collect();
     reserved.extend(crate::operations::BUILDER_MEMBERS);

@@ -223,6 +223,46 @@ fn line_counts(old: &str, new: &str) -> (usize, usize) {
     (added, removed)
 }
 
+/// The name of an `impl`'s type: its tokens, except that a generic type is named by its
+/// last path segments (`Expectation<ListLinks>` for `Expectation<'_, crate::x::ListLinks>`,
+/// `MockLinks` for `MockLinks<'a>`), which read better in a report.
+fn owner_name(ty: &syn::Type) -> String {
+    let syn::Type::Path(path) = ty else {
+        return ty.to_token_stream().to_string();
+    };
+    let Some(last) = path.path.segments.last() else {
+        return ty.to_token_stream().to_string();
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return ty.to_token_stream().to_string();
+    };
+    let types: Vec<String> = args
+        .args
+        .iter()
+        .filter_map(|arg| match arg {
+            syn::GenericArgument::Type(t) => Some(owner_name_plain(t)),
+            _ => None,
+        })
+        .collect();
+    if types.is_empty() {
+        last.ident.to_string()
+    } else {
+        format!("{}<{}>", last.ident, types.join(", "))
+    }
+}
+
+/// The last path segment of a type, or its tokens.
+fn owner_name_plain(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map_or_else(|| ty.to_token_stream().to_string(), |s| s.ident.to_string()),
+        _ => ty.to_token_stream().to_string(),
+    }
+}
+
 /// The public items of one file, keyed `file: kind name`, valued by their tokens.
 fn items(path: &str, text: &str, out: &mut BTreeMap<String, String>) {
     // Generated files always parse; a file that does not is simply not itemized.
@@ -237,7 +277,7 @@ fn items(path: &str, text: &str, out: &mut BTreeMap<String, String>) {
             syn::Item::Type(t) if public(&t.vis) => Some(format!("type {}", t.ident)),
             syn::Item::Fn(f) if public(&f.vis) => Some(format!("fn {}", f.sig.ident)),
             syn::Item::Impl(imp) if imp.trait_.is_none() => {
-                let owner = imp.self_ty.to_token_stream().to_string();
+                let owner = owner_name(&imp.self_ty);
                 for member in &imp.items {
                     if let syn::ImplItem::Fn(f) = member
                         && public(&f.vis)

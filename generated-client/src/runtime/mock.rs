@@ -1,0 +1,921 @@
+//! A typed mock of the API for tests (feature `mock`), over [`wiremock`]: expectations are
+//! set per operation, with the same arguments and setters as the client's request builders,
+//! and answered with the typed values `send()` returns.
+//!
+//! The per-operation methods (`mock.<group>().<operation>(...)`) are generated; this is the
+//! spec-agnostic part: the server, the expectation and the matching of requests.
+
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use reqwest::RequestBuilder;
+use wiremock::{Mock, Request, Respond, ResponseTemplate, Times};
+
+use super::{Client, Error, Operation, Result};
+
+/// The API key of [`MockServer::client`].
+const TEST_KEY: &str = "mock-test-key";
+
+/// An in-process HTTP server on `127.0.0.1` that answers like the API, as told by the
+/// expectations mounted on it.
+///
+/// Each group of the client has its counterpart here (`mock.links()` for
+/// `client.links()`), whose methods take the same required arguments; the expectation
+/// they return has the request builder's optional setters, each narrowing what it matches
+/// (a setter not called matches any value). A request no expectation matches is answered
+/// `404`, with a message that names the operation it looks like and why each of that
+/// operation's expectations did not match.
+///
+/// Expectations with [`Expectation::expect`] are checked by [`MockServer::verify`], and
+/// again when the server is dropped.
+pub struct MockServer {
+    server: wiremock::MockServer,
+    client: Client,
+    state: Arc<State>,
+}
+
+/// What the fallback responder needs to explain a request nothing matched.
+struct State {
+    operations: &'static [&'static Operation],
+    rules: Mutex<Vec<Arc<Rule>>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("uri", &self.server.uri())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts a server on a free port of `127.0.0.1`.
+    ///
+    /// # Panics
+    ///
+    /// If no port can be bound, or the client's TLS backend does not initialise.
+    pub async fn start() -> MockServer {
+        Self::for_operations(crate::generated::mock::OPERATIONS).await
+    }
+
+    async fn for_operations(operations: &'static [&'static Operation]) -> MockServer {
+        let server = wiremock::MockServer::start().await;
+        let state = Arc::new(State {
+            operations,
+            rules: Mutex::new(Vec::new()),
+        });
+        Mock::given(wiremock::matchers::any())
+            .respond_with(Explain(state.clone()))
+            .with_priority(u8::MAX)
+            .named("fallback: no expectation matched")
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .credential(TEST_KEY)
+            .base_url(server.uri())
+            .build()
+            .expect("a client for the mock server");
+        MockServer {
+            server,
+            client,
+            state,
+        }
+    }
+
+    /// The server's base URL (`http://127.0.0.1:PORT`), for a client built by hand
+    /// ([`ClientBuilder::base_url`](crate::ClientBuilder::base_url)).
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    /// A client that sends to this server, with a test API key and the default settings
+    /// (for other settings, build one with [`uri`](Self::uri) as its base URL).
+    pub fn client(&self) -> Client {
+        self.client.clone()
+    }
+
+    /// Checks that every expectation with [`Expectation::expect`] received the number of
+    /// requests it expects.
+    ///
+    /// # Panics
+    ///
+    /// If one did not, with a message naming each such expectation (its operation and
+    /// request), how many requests it expected and got, and every request received.
+    pub async fn verify(&self) {
+        self.server.verify().await;
+    }
+
+    /// Every request received so far, in order, each decoded into the operation it
+    /// addresses.
+    pub async fn received(&self) -> Vec<Received> {
+        let requests = self.server.received_requests().await.unwrap_or_default();
+        requests
+            .iter()
+            .map(|request| Received::decode(self.state.operations, request))
+            .collect()
+    }
+
+    /// Starts an expectation for one operation from its request builder, made on
+    /// [`client`](Self::client) (generated code calls this).
+    #[allow(dead_code)] // Not every API has an operation that needs it.
+    pub(crate) fn expect_operation<B: MockOperation>(&self, builder: B) -> Expectation<'_, B> {
+        Expectation {
+            server: self,
+            builder,
+            body: None,
+            replies: Vec::new(),
+            delay: None,
+            times: None,
+        }
+    }
+}
+
+/// What the generated mock knows of one operation's request builder: its operation, the
+/// request it would send, and how a success value is sent on the wire.
+pub trait MockOperation: Sized {
+    /// What `send()` returns.
+    type Output;
+
+    /// The operation.
+    fn operation() -> &'static Operation;
+
+    /// The request the builder sends (its method, path, query, headers and body; without
+    /// the client's own headers).
+    fn request(&self) -> Result<reqwest::Request>;
+
+    /// The response that `send()` decodes into `value`.
+    fn reply(value: Self::Output) -> ResponseTemplate;
+
+    /// The spec's example of the success response, as `(status, JSON text)`.
+    fn example() -> Option<(u16, &'static str)>;
+}
+
+/// One response of [`Expectation::respond_with_sequence`].
+#[derive(Debug, Clone)]
+pub enum Reply<T> {
+    /// The success response that `send()` decodes into this value.
+    Value(T),
+    /// An error: the status and the JSON body (as [`Expectation::respond_with_error`]).
+    Error(u16, serde_json::Value),
+    /// The status with no body (as [`Expectation::respond_with_status`]).
+    Status(u16),
+    /// The spec's example response (as [`Expectation::respond_with_example`]).
+    Example,
+}
+
+/// The expectation of one operation's request, from a group of [`MockServer`]: narrow
+/// it with the operation's setters, say how to answer, then [`mount`](Self::mount) it.
+///
+/// Without a `respond_with...` call it answers with the spec's example if there is one,
+/// else `200` with no body.
+#[must_use = "an expectation does nothing until `.mount().await`"]
+pub struct Expectation<'a, B: MockOperation> {
+    server: &'a MockServer,
+    builder: B,
+    body: Option<BodyRule>,
+    replies: Vec<ResponseTemplate>,
+    delay: Option<Duration>,
+    times: Option<Times>,
+}
+
+impl<B: MockOperation> std::fmt::Debug for Expectation<'_, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Expectation")
+            .field("operation", &B::operation().id)
+            .field("replies", &self.replies.len())
+            .field("delay", &self.delay)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, B: MockOperation> Expectation<'a, B> {
+    /// Applies a setter of the request builder (generated code calls this).
+    #[allow(dead_code)] // Not every API has an operation that needs it.
+    pub(crate) fn with(mut self, set: impl FnOnce(B) -> B) -> Self {
+        self.builder = set(self.builder);
+        self
+    }
+
+    /// Matches a JSON body equal to `value` (generated code calls this).
+    #[allow(dead_code)] // Not every API has an operation that needs it.
+    pub(crate) fn body_value(mut self, value: &impl serde::Serialize) -> Self {
+        let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+        self.body = Some(BodyRule::Json(value));
+        self
+    }
+
+    /// Matches a JSON body that decodes as `T` and satisfies `predicate` (generated code
+    /// calls this).
+    #[allow(dead_code)] // Not every API has an operation that needs it.
+    pub(crate) fn body_predicate<T: serde::de::DeserializeOwned>(
+        mut self,
+        predicate: impl Fn(&T) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        let check = move |bytes: &[u8]| {
+            serde_json::from_slice::<T>(bytes).is_ok_and(|body| predicate(&body))
+        };
+        self.body = Some(BodyRule::Predicate(Arc::new(check)));
+        self
+    }
+
+    /// Answers with the success response that `send()` decodes into `value`.
+    pub fn respond_with(self, value: B::Output) -> Self {
+        self.respond_with_sequence([Reply::Value(value)])
+    }
+
+    /// Answers with the error `status` and `body` as JSON (e.g. the type the operation's
+    /// docs list under "Errors"), which the client returns as
+    /// [`Error::Api`](crate::Error::Api).
+    ///
+    /// # Panics
+    ///
+    /// If `status` is not a valid HTTP status, or `body` cannot be JSON.
+    pub fn respond_with_error(self, status: u16, body: impl serde::Serialize) -> Self {
+        let body = serde_json::to_value(body).expect("an error body that is JSON");
+        self.respond_with_sequence([Reply::Error(status, body)])
+    }
+
+    /// Answers with `status` and no body.
+    pub fn respond_with_status(self, status: u16) -> Self {
+        self.respond_with_sequence([Reply::Status(status)])
+    }
+
+    /// Answers with the example the spec gives for the operation's success response.
+    ///
+    /// # Panics
+    ///
+    /// If the spec has none for this operation (at [`mount`](Self::mount)).
+    pub fn respond_with_example(self) -> Self {
+        self.respond_with_sequence([Reply::Example])
+    }
+
+    /// Answers the first matching request with the first reply, the next with the
+    /// second, and so on; after the last, every further request gets the last one
+    /// (e.g. a `503` then the value, for a retry; or one page after another).
+    ///
+    /// # Panics
+    ///
+    /// If `replies` is empty, or one is not valid (see the other `respond_with` methods).
+    pub fn respond_with_sequence(
+        mut self,
+        replies: impl IntoIterator<Item = Reply<B::Output>>,
+    ) -> Self {
+        self.replies = replies.into_iter().map(wire::<B>).collect();
+        assert!(
+            !self.replies.is_empty(),
+            "respond_with_sequence needs at least one reply"
+        );
+        self
+    }
+
+    /// Waits `delay` before each response (for timeouts).
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = Some(delay);
+        self
+    }
+
+    /// Expects this many matching requests (`1`, or a range: `1..=3`, `2..`), checked by
+    /// [`MockServer::verify`] and when the server is dropped.
+    pub fn expect(mut self, times: impl Into<Times>) -> Self {
+        self.times = Some(times.into());
+        self
+    }
+
+    /// Mounts the expectation: from now on the server answers the requests it matches.
+    /// An expectation mounted later is tried first, so it can override an earlier one.
+    ///
+    /// # Panics
+    ///
+    /// If the request builder's own inputs cannot make a request (e.g. an empty path
+    /// parameter), or [`respond_with_example`](Self::respond_with_example) was asked
+    /// for an operation without an example.
+    pub async fn mount(self) {
+        let op = B::operation();
+        let request = match self.builder.request() {
+            Ok(request) => request,
+            Err(err) => panic!("mock expectation of `{}`: {err}", op.id),
+        };
+        let mut replies = self.replies;
+        if replies.is_empty() {
+            replies.push(match B::example() {
+                Some(_) => wire::<B>(Reply::Example),
+                None => ResponseTemplate::new(200),
+            });
+        }
+        if let Some(delay) = self.delay {
+            replies = replies.into_iter().map(|r| r.set_delay(delay)).collect();
+        }
+        let mut rule = Rule::new(op, &request);
+        if let Some(body) = self.body {
+            rule.body = body;
+        }
+        let rule = {
+            let mut rules = self
+                .server
+                .state
+                .rules
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            rule.number = rules.len() + 1;
+            let rule = Arc::new(rule);
+            rules.push(rule.clone());
+            rule
+        };
+        let name = format!(
+            "expectation #{} of `{}`: {}",
+            rule.number,
+            op.id,
+            rule.describe()
+        );
+        // Later expectations first: wiremock tries mocks of equal priority in mount order.
+        let priority = u8::try_from(200usize.saturating_sub(rule.number))
+            .unwrap_or(1)
+            .max(1);
+        let mut mock = Mock::given(Matches(rule))
+            .respond_with(Sequence {
+                replies,
+                next: AtomicUsize::new(0),
+            })
+            .with_priority(priority)
+            .named(name);
+        if let Some(times) = self.times {
+            mock = mock.expect(times);
+        }
+        mock.mount(&self.server.server).await;
+    }
+}
+
+/// The response template of `reply`.
+fn wire<B: MockOperation>(reply: Reply<B::Output>) -> ResponseTemplate {
+    match reply {
+        Reply::Value(value) => B::reply(value),
+        Reply::Error(status, body) => ResponseTemplate::new(status).set_body_json(body),
+        Reply::Status(status) => ResponseTemplate::new(status),
+        Reply::Example => match B::example() {
+            Some((status, json)) => ResponseTemplate::new(status)
+                .set_body_raw(json.as_bytes().to_vec(), "application/json"),
+            None => panic!(
+                "`{}` has no example response in the API description: use `respond_with`",
+                B::operation().id
+            ),
+        },
+    }
+}
+
+/// A JSON success response (generated code calls this).
+#[allow(dead_code)] // Not every API has an operation that needs it.
+pub(crate) fn json_reply(value: &impl serde::Serialize) -> ResponseTemplate {
+    let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+    ResponseTemplate::new(200).set_body_json(value)
+}
+
+/// A JSON success response holding each value at its field path (`["meta",
+/// "currentPage"]`), for the envelopes an operation unwraps (generated code calls this).
+///
+/// The envelope starts from the spec's example (`example`, if it is an object), so that
+/// the envelope's other fields are there too.
+#[allow(dead_code)] // Not every API has an operation that needs it.
+pub(crate) fn envelope_reply(
+    example: Option<(u16, &str)>,
+    fields: &[(&[&str], serde_json::Value)],
+) -> ResponseTemplate {
+    let base = example.and_then(|(_, json)| serde_json::from_str(json).ok());
+    ResponseTemplate::new(200).set_body_json(envelope(base, fields))
+}
+
+/// `base` (or an empty object) holding each value at its field path.
+fn envelope(
+    base: Option<serde_json::Value>,
+    fields: &[(&[&str], serde_json::Value)],
+) -> serde_json::Value {
+    let mut body = match base {
+        Some(serde_json::Value::Object(map)) => serde_json::Value::Object(map),
+        _ => serde_json::Value::Object(serde_json::Map::new()),
+    };
+    for (path, value) in fields {
+        let mut node = &mut body;
+        for key in path.iter().take(path.len().saturating_sub(1)) {
+            let serde_json::Value::Object(map) = node else {
+                break;
+            };
+            node = map
+                .entry((*key).to_owned())
+                .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+            if !node.is_object() {
+                *node = serde_json::Value::Object(serde_json::Map::new());
+            }
+        }
+        if let (serde_json::Value::Object(map), Some(last)) = (node, path.last()) {
+            map.insert((*last).to_owned(), value.clone());
+        }
+    }
+    body
+}
+
+/// A value as JSON, for [`envelope_reply`] (generated code calls this).
+#[allow(dead_code)] // Not every API has an operation that needs it.
+pub(crate) fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+/// A text success response (generated code calls this).
+#[allow(dead_code)] // Not every API has an operation that needs it.
+pub(crate) fn text_reply(value: String) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(value.into_bytes(), "text/plain")
+}
+
+/// A binary success response (generated code calls this).
+#[allow(dead_code)] // Not every API has an operation that needs it.
+pub(crate) fn bytes_reply(value: bytes::Bytes) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(value.to_vec(), "application/octet-stream")
+}
+
+/// A success response with no body (generated code calls this).
+#[allow(dead_code)] // Not every API has an operation that needs it.
+pub(crate) fn empty_reply() -> ResponseTemplate {
+    ResponseTemplate::new(200)
+}
+
+impl Client {
+    /// The request an operation's builder sends, without the client's own headers, for
+    /// the mock to match against (generated code calls this).
+    #[allow(dead_code)] // Not every API has an operation that needs it.
+    pub(crate) fn mock_request(
+        &self,
+        op: &Operation,
+        path: &str,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<reqwest::Request> {
+        let url = format!("{}{}", self.base_url(), path);
+        let request = self.inner.http.request(op.method.clone(), url);
+        build(request)
+            .build()
+            .map_err(|err| Error::Config(format!("{}: {err}", op.id)))
+    }
+}
+
+/// A request as the mock received it, decoded into the operation it addresses.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Received {
+    /// The operation's id (`getLink`), if the method and path are one of the API's.
+    pub operation: Option<&'static str>,
+    /// The method.
+    pub method: reqwest::Method,
+    /// The path, as sent (percent-encoded).
+    pub path: String,
+    /// The path parameters by their names in the API description, decoded.
+    pub path_params: Vec<(String, String)>,
+    /// The query parameters, decoded, in order.
+    pub query: Vec<(String, String)>,
+    /// The headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The body, as sent.
+    pub body: Vec<u8>,
+}
+
+impl Received {
+    fn decode(operations: &[&'static Operation], request: &Request) -> Received {
+        let path = request.url.path().to_owned();
+        let found = operations.iter().find_map(|op| {
+            (op.method == request.method)
+                .then(|| template_params(op.path, &path))
+                .flatten()
+                .map(|params| (op.id, params))
+        });
+        let (operation, path_params) = found.map_or((None, Vec::new()), |(id, p)| (Some(id), p));
+        Received {
+            operation,
+            method: request.method.clone(),
+            path,
+            path_params,
+            query: request.url.query_pairs().into_owned().collect(),
+            headers: request.headers.clone(),
+            body: request.body.clone(),
+        }
+    }
+
+    /// The body decoded from JSON as `T` (`None`: no body, or not a `T`).
+    pub fn body_json<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// The values of query parameter `name`, in order.
+    pub fn query_values(&self, name: &str) -> Vec<&str> {
+        self.query
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+/// The path parameters of `path` by their names in `template` (`/links/{id}`), decoded,
+/// if `path` has the template's shape.
+fn template_params(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+    let planned: Vec<&str> = template.split('/').collect();
+    let sent: Vec<&str> = path.split('/').collect();
+    if planned.len() != sent.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (planned, sent) in planned.iter().zip(&sent) {
+        match (planned.find('{'), planned.rfind('}')) {
+            (Some(open), Some(close)) if open < close => {
+                let (prefix, suffix) = (&planned[..open], &planned[close + 1..]);
+                let value = sent.strip_prefix(prefix)?.strip_suffix(suffix)?;
+                if value.is_empty() {
+                    return None;
+                }
+                params.push((planned[open + 1..close].to_owned(), decode(value)));
+            }
+            _ if decode(planned) == decode(sent) => {}
+            _ => return None,
+        }
+    }
+    Some(params)
+}
+
+fn decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// A predicate on the body's bytes.
+type BodyCheck = Arc<dyn Fn(&[u8]) -> bool + Send + Sync>;
+
+/// What an expectation requires of the body.
+#[derive(Clone)]
+enum BodyRule {
+    Any,
+    Json(serde_json::Value),
+    Form(Vec<(String, String)>),
+    Bytes(Vec<u8>),
+    Predicate(BodyCheck),
+}
+
+/// One mounted expectation: what a request must have to match it.
+struct Rule {
+    number: usize,
+    op: &'static Operation,
+    path: String,
+    path_params: Vec<(String, String)>,
+    query: Vec<(String, Vec<String>)>,
+    headers: Vec<(reqwest::header::HeaderName, Vec<String>)>,
+    body: BodyRule,
+}
+
+impl Rule {
+    fn new(op: &'static Operation, request: &reqwest::Request) -> Rule {
+        let path = request.url().path().to_owned();
+        let path_params = template_params(op.path, &path).unwrap_or_default();
+        let mut query: Vec<(String, Vec<String>)> = Vec::new();
+        for (name, value) in request.url().query_pairs().into_owned() {
+            match query.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, values)) => values.push(value),
+                None => query.push((name, vec![value])),
+            }
+        }
+        let mut headers: Vec<(reqwest::header::HeaderName, Vec<String>)> = Vec::new();
+        for name in request.headers().keys() {
+            if name == reqwest::header::CONTENT_TYPE || name == reqwest::header::CONTENT_LENGTH {
+                continue;
+            }
+            let values = request
+                .headers()
+                .get_all(name)
+                .iter()
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .collect();
+            headers.push((name.clone(), values));
+        }
+        let content_type = request
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let body = match request.body().and_then(reqwest::Body::as_bytes) {
+            None => BodyRule::Any,
+            Some(bytes) if content_type.starts_with("application/json") => {
+                match serde_json::from_slice(bytes) {
+                    Ok(value) => BodyRule::Json(value),
+                    Err(_) => BodyRule::Bytes(bytes.to_vec()),
+                }
+            }
+            Some(bytes) if content_type.starts_with("application/x-www-form-urlencoded") => {
+                BodyRule::Form(form_pairs(bytes))
+            }
+            Some(bytes) => BodyRule::Bytes(bytes.to_vec()),
+        };
+        Rule {
+            number: 0,
+            op,
+            path,
+            path_params,
+            query,
+            headers,
+            body,
+        }
+    }
+
+    /// `GET /links/summer-sale?size=50`, for messages.
+    fn describe(&self) -> String {
+        let mut text = format!("{} {}", self.op.method, self.path);
+        let mut sep = '?';
+        for (name, values) in &self.query {
+            for value in values {
+                let _ = write!(text, "{sep}{name}={value}");
+                sep = '&';
+            }
+        }
+        text
+    }
+
+    /// Why `request` does not match (nothing: it matches).
+    fn differences(&self, request: &Request) -> Vec<String> {
+        let mut out = Vec::new();
+        if request.method != self.op.method {
+            out.push(format!(
+                "method is {}, not {}",
+                request.method, self.op.method
+            ));
+            return out;
+        }
+        let Some(params) = template_params(self.op.path, request.url.path()) else {
+            out.push(format!("path is not `{}`", self.op.path));
+            return out;
+        };
+        for ((name, expected), (_, got)) in self.path_params.iter().zip(&params) {
+            if expected != got {
+                out.push(format!(
+                    "path parameter `{name}` is `{got}`, expected `{expected}`"
+                ));
+            }
+        }
+        let sent: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+        for (name, expected) in &self.query {
+            let got: Vec<&String> = sent
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| v)
+                .collect();
+            if got.is_empty() {
+                out.push(format!(
+                    "query parameter `{name}` is missing, expected `{}`",
+                    expected.join("`, `")
+                ));
+            } else if got
+                .iter()
+                .map(|v| v.as_str())
+                .ne(expected.iter().map(String::as_str))
+            {
+                let got: Vec<&str> = got.iter().map(|v| v.as_str()).collect();
+                out.push(format!(
+                    "query parameter `{name}` is `{}`, expected `{}`",
+                    got.join("`, `"),
+                    expected.join("`, `")
+                ));
+            }
+        }
+        for (name, expected) in &self.headers {
+            let got: Vec<String> = request
+                .headers
+                .get_all(name)
+                .iter()
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .collect();
+            if !expected.iter().all(|e| got.contains(e)) {
+                match got.is_empty() {
+                    true => out.push(format!("header `{name}` is missing")),
+                    false => out.push(format!(
+                        "header `{name}` is `{}`, expected `{}`",
+                        got.join("`, `"),
+                        expected.join("`, `")
+                    )),
+                }
+            }
+        }
+        if let Some(why) = body_difference(&self.body, &request.body) {
+            out.push(why);
+        }
+        out
+    }
+}
+
+fn form_pairs(bytes: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(bytes).unwrap_or_default()
+}
+
+/// Why `body` does not satisfy `rule` (`None`: it does).
+fn body_difference(rule: &BodyRule, body: &[u8]) -> Option<String> {
+    match rule {
+        BodyRule::Any => None,
+        BodyRule::Json(expected) => match serde_json::from_slice::<serde_json::Value>(body) {
+            Err(_) => Some("body is not JSON".to_owned()),
+            Ok(got) => json_difference("", expected, &got).map(|why| format!("body {why}")),
+        },
+        BodyRule::Form(expected) => {
+            (form_pairs(body) != *expected).then(|| "form body differs".to_owned())
+        }
+        BodyRule::Bytes(expected) => (body != expected.as_slice()).then(|| {
+            format!(
+                "body differs ({} bytes, expected {})",
+                body.len(),
+                expected.len()
+            )
+        }),
+        BodyRule::Predicate(check) => {
+            (!check(body)).then(|| "body does not satisfy `body_matches`".to_owned())
+        }
+    }
+}
+
+/// The first place where `got` differs from `expected`, as `field `a.b` is ..., expected ...`.
+fn json_difference(
+    at: &str,
+    expected: &serde_json::Value,
+    got: &serde_json::Value,
+) -> Option<String> {
+    use serde_json::Value;
+    let field = |at: &str| {
+        if at.is_empty() {
+            "is".to_owned()
+        } else {
+            format!("field `{at}` is")
+        }
+    };
+    match (expected, got) {
+        (Value::Object(e), Value::Object(g)) => {
+            for (key, value) in e {
+                let path = if at.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{at}.{key}")
+                };
+                match g.get(key) {
+                    None => return Some(format!("field `{path}` is missing, expected {value}")),
+                    Some(got) => {
+                        if let Some(why) = json_difference(&path, value, got) {
+                            return Some(why);
+                        }
+                    }
+                }
+            }
+            g.keys()
+                .find(|key| !e.contains_key(*key))
+                .map(|key| format!("has field `{}` that is not expected", join_path(at, key)))
+        }
+        _ if expected == got => None,
+        _ => Some(format!("{} {got}, expected {expected}", field(at))),
+    }
+}
+
+fn join_path(at: &str, key: &str) -> String {
+    if at.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{at}.{key}")
+    }
+}
+
+/// The wiremock matcher of a [`Rule`].
+struct Matches(Arc<Rule>);
+
+impl wiremock::Match for Matches {
+    fn matches(&self, request: &Request) -> bool {
+        self.0.differences(request).is_empty()
+    }
+}
+
+/// Answers each request with the next reply, repeating the last.
+struct Sequence {
+    replies: Vec<ResponseTemplate>,
+    next: AtomicUsize,
+}
+
+impl Respond for Sequence {
+    fn respond(&self, _request: &Request) -> ResponseTemplate {
+        let n = self.next.fetch_add(1, Ordering::SeqCst);
+        let last = self.replies.len().saturating_sub(1);
+        self.replies[n.min(last)].clone()
+    }
+}
+
+/// The fallback: a `404` whose message says why no expectation matched.
+struct Explain(Arc<State>);
+
+impl Respond for Explain {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let message = self.0.explain(request);
+        ResponseTemplate::new(404).set_body_json(serde_json::json!({
+            "error": "mock: no expectation matched",
+            "message": message,
+        }))
+    }
+}
+
+impl State {
+    fn explain(&self, request: &Request) -> String {
+        let mut text = format!(
+            "no expectation matched {} {}",
+            request.method,
+            request.url.path()
+        );
+        if let Some(query) = request.url.query() {
+            let _ = write!(text, "?{query}");
+        }
+        let op = self.operations.iter().find(|op| {
+            op.method == request.method && template_params(op.path, request.url.path()).is_some()
+        });
+        let Some(op) = op else {
+            text.push_str("; it is none of the API's operations");
+            return text;
+        };
+        let _ = write!(
+            text,
+            "; it looks like `{}` ({} {})",
+            op.id, op.method, op.path
+        );
+        let rules = self.rules.lock().unwrap_or_else(PoisonError::into_inner);
+        let candidates: Vec<&Arc<Rule>> = rules.iter().filter(|r| r.op.id == op.id).collect();
+        if candidates.is_empty() {
+            text.push_str(", which has no expectation mounted");
+        }
+        for rule in candidates {
+            let why = rule.differences(request);
+            let _ = write!(
+                text,
+                "; expectation #{} ({}): {}",
+                rule.number,
+                rule.describe(),
+                if why.is_empty() {
+                    "matches, but its replies are used up".to_owned()
+                } else {
+                    why.join(", ")
+                }
+            );
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_params_decode_each_segment() {
+        assert_eq!(
+            template_params("/things/{id}/parts/{part}", "/things/a%2Fb/parts/7"),
+            Some(vec![
+                ("id".to_owned(), "a/b".to_owned()),
+                ("part".to_owned(), "7".to_owned())
+            ])
+        );
+        assert_eq!(template_params("/things/{id}", "/things"), None);
+        assert_eq!(template_params("/things/{id}", "/things/"), None);
+        assert_eq!(template_params("/things/{id}", "/other/1"), None);
+        assert_eq!(
+            template_params("/files/{name}.json", "/files/a.json"),
+            Some(vec![("name".to_owned(), "a".to_owned())])
+        );
+    }
+
+    #[test]
+    fn envelopes_nest_fields() {
+        let fields: [(&[&str], serde_json::Value); 3] = [
+            (&["data"], serde_json::json!([1])),
+            (&["meta", "currentPage"], serde_json::json!(1)),
+            (&["meta", "totalPages"], serde_json::json!(2)),
+        ];
+        assert_eq!(
+            envelope(None, &fields),
+            serde_json::json!({"data": [1], "meta": {"currentPage": 1, "totalPages": 2}})
+        );
+        let base =
+            serde_json::json!({"data": [7], "meta": {"currentPage": 3, "extra": true}, "ok": 1});
+        assert_eq!(
+            envelope(Some(base), &fields),
+            serde_json::json!({"data": [1], "meta": {"currentPage": 1, "totalPages": 2, "extra": true}, "ok": 1})
+        );
+    }
+
+    #[test]
+    fn json_differences_name_the_field() {
+        let expected = serde_json::json!({"name": "a", "inner": {"x": 1}});
+        assert_eq!(json_difference("", &expected, &expected), None);
+        let got = serde_json::json!({"name": "a", "inner": {"x": 2}});
+        assert_eq!(
+            json_difference("", &expected, &got).as_deref(),
+            Some("field `inner.x` is 2, expected 1")
+        );
+        let got = serde_json::json!({"inner": {"x": 1}});
+        assert_eq!(
+            json_difference("", &expected, &got).as_deref(),
+            Some("field `name` is missing, expected \"a\"")
+        );
+    }
+}

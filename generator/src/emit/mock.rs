@@ -1,0 +1,370 @@
+//! `generated/mock.rs` (feature `mock`): a group per client group on `MockServer`, an
+//! expectation per operation with the request builder's arguments and setters as matchers,
+//! and the `MockOperation` impl of each request builder (its success value on the wire).
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::operations::{
+    arg, builder_fields_with, input_arg, input_name, list_setter_names, required_inputs,
+    return_type,
+};
+use crate::emit::{Ctx, docs, ident, rust_type};
+use crate::ir::{Api, BodyKind, Group, Operation, Response, Unwrap};
+
+/// Methods of `Expectation` (and the names the runtime's mock uses in it): a setter with
+/// one of these names gets another in the mock.
+const EXPECTATION_METHODS: &[&str] = &[
+    "respond_with",
+    "respond_with_error",
+    "respond_with_status",
+    "respond_with_example",
+    "respond_with_sequence",
+    "delay",
+    "expect",
+    "mount",
+    "body_matches",
+    "with",
+    "body_value",
+    "body_predicate",
+    "fmt",
+];
+
+/// Public names of the mock module: a group's `Mock{Group}` struct must not take one.
+const MODULE_NAMES: &[&str] = &[
+    "MockServer",
+    "MockOperation",
+    "Expectation",
+    "Received",
+    "Reply",
+    "OPERATIONS",
+];
+
+/// The tokens of `generated/mock.rs`.
+pub fn emit(api: &Api) -> TokenStream {
+    let mut names = crate::naming::Scope::with_reserved(MODULE_NAMES);
+    let groups: Vec<(&Group, syn::Ident)> = api
+        .groups
+        .iter()
+        .map(|g| (g, ident(&names.claim(format!("Mock{}", g.struct_name)))))
+        .collect();
+    let statics = api.groups.iter().flat_map(|g| {
+        g.ops.iter().map(move |op| {
+            let module = ident(&g.module);
+            let op_static = format_ident!("{}", op.builder.to_shouty_snake_case());
+            quote!(&crate::generated::#module::#op_static)
+        })
+    });
+    let accessors = groups.iter().map(|(g, strukt)| {
+        let accessor = ident(&g.accessor);
+        let doc = format!(
+            " Expectations of the operations of [`Client::{}`](crate::Client::{}).",
+            g.accessor, g.accessor
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #accessor(&self) -> #strukt<'_> {
+                #strukt { server: self }
+            }
+        }
+    });
+    let structs = groups.iter().map(|(g, strukt)| group(api, g, strukt));
+    let impls = api
+        .groups
+        .iter()
+        .flat_map(|g| g.ops.iter().map(move |op| operation(api, g, op)));
+    quote! {
+        //! A typed mock of the API for tests (feature `mock`): see [`MockServer`].
+        // A deprecated operation is mocked like any other.
+        #![allow(deprecated)]
+
+        pub use crate::runtime::mock::{Expectation, MockOperation, MockServer, Received, Reply};
+
+        /// Every operation, for the mock to name the one a request addresses.
+        pub(crate) static OPERATIONS: &[&crate::runtime::Operation] = &[#(#statics),*];
+
+        impl MockServer {
+            #(#accessors)*
+        }
+
+        #(#structs)*
+
+        #(#impls)*
+    }
+}
+
+/// The struct of one group: a method per operation, with its required arguments.
+fn group(api: &Api, g: &Group, strukt: &syn::Ident) -> TokenStream {
+    let accessor = ident(&g.accessor);
+    let module = ident(&g.module);
+    let methods = g.ops.iter().map(|op| {
+        let method = ident(&op.method_name);
+        let builder = ident(&op.builder);
+        let inputs = required_inputs(op);
+        let names: Vec<syn::Ident> = inputs.iter().map(|i| ident(&input_name(i))).collect();
+        let args = inputs.iter().zip(&names).map(|(i, name)| {
+            let (ty, _) = input_arg(api, i);
+            quote!(#name: #ty)
+        });
+        let mut lines = vec![format!(
+            "Expects [`{}::{}`](crate::{}::{}::{}) (`{} {}`).",
+            g.struct_name,
+            op.method_name,
+            g.module,
+            g.struct_name,
+            op.method_name,
+            op.method.as_str(),
+            docs::escape_controls(&op.path).replace('`', "'"),
+        )];
+        if !inputs.is_empty() {
+            lines.push(String::new());
+            lines.push("Its arguments must be sent exactly as given.".to_owned());
+        }
+        let doc = docs::attrs(&lines);
+        let many = (inputs.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            #doc
+            #many
+            pub fn #method(&self, #(#args),*) -> Expectation<'a, crate::generated::#module::#builder> {
+                let builder = self.server.client().#accessor().#method(#(#names),*);
+                self.server.expect_operation(builder)
+            }
+        }
+    });
+    let doc = format!(
+        " The expectations of the operations of [`Client::{}`](crate::Client::{}), from \
+         [`MockServer::{}`].",
+        g.accessor, g.accessor, g.accessor
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #strukt<'a> {
+            server: &'a MockServer,
+        }
+
+        impl<'a> #strukt<'a> {
+            #(#methods)*
+        }
+    }
+}
+
+/// `MockOperation` for an operation's request builder, and its setters on `Expectation`.
+fn operation(api: &Api, g: &Group, op: &Operation) -> TokenStream {
+    let module = ident(&g.module);
+    let builder = ident(&op.builder);
+    let builder_path = quote!(crate::generated::#module::#builder);
+    let op_static = format_ident!("{}", op.builder.to_shouty_snake_case());
+    let output = return_type(op);
+    let example = api
+        .examples
+        .of(op.method.as_str(), &op.path)
+        .and_then(|e| e.response.as_ref());
+    let example = match example {
+        Some((status, value)) => {
+            let text = serde_json::to_string(value).unwrap_or_default();
+            quote!(Some((#status, #text)))
+        }
+        None => quote!(None),
+    };
+    let (value, reply) = reply(op);
+    let setters = setters(api, g, op);
+    quote! {
+        impl crate::runtime::mock::MockOperation for #builder_path {
+            type Output = #output;
+
+            fn operation() -> &'static crate::runtime::Operation {
+                &crate::generated::#module::#op_static
+            }
+
+            fn request(&self) -> crate::runtime::Result<reqwest::Request> {
+                self.mock_request()
+            }
+
+            fn reply(#value: Self::Output) -> wiremock::ResponseTemplate {
+                #reply
+            }
+
+            fn example() -> Option<(u16, &'static str)> {
+                #example
+            }
+        }
+
+        #setters
+    }
+}
+
+/// The wire path of a field named by an extension (`meta.currentPage`).
+fn wire_path(op: &Operation, extension: &str, key: Option<&str>) -> Vec<String> {
+    let value = op.extensions.get(extension);
+    let value = match key {
+        Some(key) => value.and_then(|v| v.get(key)),
+        None => value,
+    };
+    value
+        .and_then(serde_json::Value::as_str)
+        .map(|p| p.split('.').map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// The parameter and body of `reply`: the inverse of the operation's decode step.
+fn reply(op: &Operation) -> (syn::Ident, TokenStream) {
+    if matches!(op.response, Response::Empty) {
+        return (ident("_value"), quote!(crate::runtime::mock::empty_reply()));
+    }
+    let body = match &op.response {
+        Response::Empty => quote!(crate::runtime::mock::empty_reply()),
+        Response::Text => quote!(crate::runtime::mock::text_reply(value)),
+        Response::Bytes => quote!(crate::runtime::mock::bytes_reply(value)),
+        Response::Json { unwrap, .. } => match unwrap {
+            Unwrap::None => quote!(crate::runtime::mock::json_reply(&value)),
+            Unwrap::Field { .. } => {
+                let key = wire_path(op, "x-unwrap", None).join(".");
+                quote! {
+                    crate::runtime::mock::envelope_reply(
+                        Self::example(),
+                        &[(&[#key], crate::runtime::mock::to_json(&value))],
+                    )
+                }
+            }
+            Unwrap::Page(_) => {
+                let items = wire_path(op, "x-pagination", Some("items"));
+                let current = wire_path(op, "x-pagination", Some("current-page"));
+                let total = wire_path(op, "x-pagination", Some("total-pages"));
+                quote! {
+                    crate::runtime::mock::envelope_reply(
+                        Self::example(),
+                        &[
+                            (&[#(#items),*], crate::runtime::mock::to_json(&value.items)),
+                            (&[#(#current),*], crate::runtime::mock::to_json(&value.current_page)),
+                            (&[#(#total),*], crate::runtime::mock::to_json(&value.total_pages)),
+                        ],
+                    )
+                }
+            }
+        },
+    };
+    (ident("value"), body)
+}
+
+/// The request builder's optional setters as matchers, plus `body`/`body_matches` for a
+/// JSON body.
+fn setters(api: &Api, g: &Group, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder);
+    let module = ident(&g.module);
+    let builder_path = quote!(crate::generated::#module::#builder);
+    let mut scope = crate::naming::Scope::with_reserved(EXPECTATION_METHODS);
+    let fields = builder_fields_with(Some(api), op);
+    let lists = list_setter_names(api, op);
+    let json_body = match op.body.as_ref().map(|b| (&b.kind, b.required)) {
+        Some((BodyKind::Json(ty), required)) => Some((ty, required)),
+        _ => None,
+    };
+    let multipart = matches!(
+        op.body.as_ref().map(|b| &b.kind),
+        Some(BodyKind::Multipart(_))
+    );
+    let part_names: Vec<&str> = match op.body.as_ref().map(|b| &b.kind) {
+        Some(BodyKind::Multipart(parts)) => parts.iter().map(|p| p.name.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    let mut out = Vec::new();
+    let see = |name: &str| format!("[`{builder}::{name}`](crate::{module}::{builder}::{name})");
+    let note = |name: &str, lines: &mut Vec<String>| {
+        if multipart && part_names.contains(&name) {
+            lines.push(String::new());
+            lines.push("The parts of a multipart body are not matched: this has no effect on which requests match.".to_owned());
+        }
+    };
+    for f in fields.iter().filter(|f| !f.required) {
+        let client_name = ident(&f.name);
+        if let Some((_, item, set_name)) = lists.iter().find(|(name, _, _)| *name == f.name) {
+            let (item_ty, _) = arg(api, item);
+            let add = ident(&scope.claim(f.name.clone()));
+            let set = ident(&scope.claim(set_name.clone()));
+            let client_set = ident(set_name);
+            let mut add_doc = vec![format!(
+                "Matches requests that send this value of `{}`, as {} (call it again for more; all must be sent, in order).",
+                f.name,
+                see(&f.name)
+            )];
+            note(&f.name, &mut add_doc);
+            let mut set_doc = vec![format!(
+                "Matches requests that send exactly these values of `{}`, as {}.",
+                f.name,
+                see(set_name)
+            )];
+            note(&f.name, &mut set_doc);
+            let (add_doc, set_doc) = (docs::attrs(&add_doc), docs::attrs(&set_doc));
+            out.push(quote! {
+                #add_doc
+                pub fn #add(self, value: #item_ty) -> Self {
+                    self.with(|b| b.#client_name(value))
+                }
+
+                #set_doc
+                pub fn #set(self, values: impl IntoIterator<Item = #item_ty>) -> Self {
+                    self.with(|b| b.#client_set(values))
+                }
+            });
+            continue;
+        }
+        let name = ident(&scope.claim(f.name.clone()));
+        let mut lines = vec![format!(
+            "Matches requests that send `{}` as {} does.",
+            f.name,
+            see(&f.name)
+        )];
+        note(&f.name, &mut lines);
+        let doc = docs::attrs(&lines);
+        if f.flag {
+            out.push(quote! {
+                #doc
+                pub fn #name(self) -> Self {
+                    self.with(|b| b.#client_name())
+                }
+            });
+            continue;
+        }
+        let (ty, _) = f
+            .setter_arg
+            .clone()
+            .unwrap_or_else(|| (f.ty.clone(), quote!()));
+        out.push(quote! {
+            #doc
+            pub fn #name(self, value: #ty) -> Self {
+                self.with(|b| b.#client_name(value))
+            }
+        });
+    }
+    if let Some((ty, required)) = json_body {
+        let body_ty = rust_type(ty, Ctx::Operations);
+        if required {
+            let (arg_ty, convert) = arg(api, ty);
+            out.push(quote! {
+                /// Matches requests whose JSON body equals `body` (in place of the one given
+                /// to the operation's method).
+                pub fn body(self, body: #arg_ty) -> Self {
+                    let body: #body_ty = body #convert;
+                    self.body_value(&body)
+                }
+            });
+        }
+        out.push(quote! {
+            /// Matches requests whose JSON body decodes as the operation's body type and
+            /// satisfies `predicate` (in place of any body given before).
+            pub fn body_matches(self, predicate: impl Fn(&#body_ty) -> bool + Send + Sync + 'static) -> Self {
+                self.body_predicate(predicate)
+            }
+        });
+    }
+    if out.is_empty() {
+        return quote!();
+    }
+    quote! {
+        impl Expectation<'_, #builder_path> {
+            #(#out)*
+        }
+    }
+}
