@@ -18,6 +18,7 @@ macro_rules! runtime_files {
 
 runtime_files!(
     "api.rs",
+    "blocking.rs",
     "builder.rs",
     "builder/tests.rs",
     "client.rs",
@@ -140,6 +141,8 @@ rustls = ["reqwest/rustls-no-provider", "dep:rustls"]
 native-tls = ["reqwest/native-tls"]
 # A `tracing` span per operation call and an event per retry.
 tracing = ["dep:tracing"]
+# A synchronous `blocking::Client`, for programs that do not run an async runtime.
+blocking = ["tokio/rt"]
 
 [dependencies]
 bytes = "1"

@@ -56,6 +56,8 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
     quote! {
         pub mod types;
         #(#modules)*
+        #[cfg(feature = "blocking")]
+        pub mod blocking;
 
         /// What the runtime needs to know about this API, taken from the spec.
         pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
