@@ -12,7 +12,7 @@ use crate::files::write_atomic;
 /// How one crate fared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// `cargo clippy -D warnings` (or `check`) passed for it.
+    /// `cargo clippy -D warnings` (or `check`), with every feature, passed for it.
     Clean,
     /// It did not build, or clippy complained: the diagnostics that name its files.
     Failed(String),
@@ -21,9 +21,9 @@ pub enum Outcome {
 /// What to run on the crates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lint {
-    /// `cargo check`.
+    /// `cargo check --all-features`.
     Check,
-    /// `cargo clippy --all-targets -- -D warnings`.
+    /// `cargo clippy --all-targets --all-features -- -D warnings`.
     Clippy,
 }
 
@@ -38,9 +38,11 @@ pub fn check(
     write_workspace(dir, crates)?;
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     match lint {
+        // Every feature, so that code behind one (the `blocking` client) is checked too.
         Lint::Check => cmd.args([
             "check",
             "--workspace",
+            "--all-features",
             "--keep-going",
             "--message-format=short",
         ]),
@@ -48,6 +50,7 @@ pub fn check(
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--keep-going",
             "--message-format=short",
             "--",
