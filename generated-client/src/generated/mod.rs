@@ -8,6 +8,8 @@ pub mod folders;
 pub mod groups;
 pub mod links;
 pub mod templates;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 /// What the runtime needs to know about this API, taken from the spec.
 pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
     title: "ProLinksQR API",
