@@ -150,9 +150,8 @@ fn get_sends_the_request_and_decodes_the_link() {
 
 #[test]
 fn create_sends_the_json_body_and_returns_the_id() {
-    let server = Server::answering(
-        ResponseTemplate::new(201).set_body_json(json!({ "id": "summer-sale" })),
-    );
+    let server =
+        Server::answering(ResponseTemplate::new(201).set_body_json(json!({ "id": "summer-sale" })));
     let client = server.client(|b| b);
     let content =
         serde_json::Map::from_iter([("url".to_owned(), "https://example.com/sale".into())]);
@@ -164,7 +163,10 @@ fn create_sends_the_json_body_and_returns_the_id() {
         .unwrap();
 
     let request = server.only_request("POST", "/links", None);
-    assert_eq!(header_values(&request, "content-type"), ["application/json"]);
+    assert_eq!(
+        header_values(&request, "content-type"),
+        ["application/json"]
+    );
     let body: Value = serde_json::from_slice(&request.body).unwrap();
     assert_eq!(
         body,
@@ -175,9 +177,8 @@ fn create_sends_the_json_body_and_returns_the_id() {
 
 #[test]
 fn list_setters_are_forwarded_and_send_returns_one_page() {
-    let server = Server::answering(
-        ResponseTemplate::new(200).set_body_json(page_of(&["a", "b"], 2, 5)),
-    );
+    let server =
+        Server::answering(ResponseTemplate::new(200).set_body_json(page_of(&["a", "b"], 2, 5)));
     let client = server.client(|b| b);
 
     let page = client
@@ -299,9 +300,7 @@ fn three_pages() -> Server {
             Mock::given(method("GET"))
                 .and(path("/links"))
                 .and(query_param("page", page))
-                .respond_with(
-                    ResponseTemplate::new(200).set_body_json(page_of(slugs, current, 3)),
-                ),
+                .respond_with(ResponseTemplate::new(200).set_body_json(page_of(slugs, current, 3))),
         );
     }
     server
@@ -321,11 +320,18 @@ fn iter_yields_every_item_fetching_pages_lazily() {
     let client = server.client(|b| b);
 
     let mut links = client.links().list().size(2).iter();
-    assert!(server.requests().is_empty(), "nothing is sent before the first item");
+    assert!(
+        server.requests().is_empty(),
+        "nothing is sent before the first item"
+    );
     assert_eq!(links.next().unwrap().unwrap().name, "a");
     assert_eq!(pages_requested(&server), ["page=1&size=2"]);
     assert_eq!(links.next().unwrap().unwrap().name, "b");
-    assert_eq!(pages_requested(&server), ["page=1&size=2"], "page 1 is not used up yet");
+    assert_eq!(
+        pages_requested(&server),
+        ["page=1&size=2"],
+        "page 1 is not used up yet"
+    );
     let rest: Vec<String> = links.map(|l| l.unwrap().name).collect();
 
     assert_eq!(rest, ["c", "d"]);
@@ -452,9 +458,8 @@ async fn inside_a_runtime_a_call_is_a_config_error_and_sends_nothing() {
 
 #[test]
 fn a_used_client_can_be_dropped_inside_a_runtime() {
-    let server = Server::answering(
-        ResponseTemplate::new(200).set_body_json(json!({ "data": link("x") })),
-    );
+    let server =
+        Server::answering(ResponseTemplate::new(200).set_body_json(json!({ "data": link("x") })));
     let client = server.client(|b| b);
     client.links().get("x").send().unwrap();
 
@@ -479,7 +484,10 @@ fn constructors_build_equivalent_clients() {
     assert_eq!(built.base_url(), "http://127.0.0.1:9/api");
 
     let from_async = blocking::Client::from(Client::new(KEY));
-    assert_eq!(from_async.as_async().base_url(), "https://api.prolinksqr.com");
+    assert_eq!(
+        from_async.as_async().base_url(),
+        "https://api.prolinksqr.com"
+    );
 
     let err = blocking::Client::builder()
         .base_url("not a url")
