@@ -249,6 +249,29 @@ fn a_client_is_shared_between_threads() {
     assert_eq!(server.requests().len(), 4);
 }
 
+#[test]
+fn raw_requests_are_sent_like_operations() {
+    let server = Server::answering(
+        ResponseTemplate::new(200).set_body_json(json!({ "ok": true, "parts": 3 })),
+    );
+    let client = server.client(|b| b);
+
+    let response = client
+        .raw(prolinksqr::reqwest::Method::POST, "/things/7/parts")
+        .query(&[("verbose", "true")])
+        .json(&json!({ "name": "x" }))
+        .header("x-trace", "raw")
+        .send_json::<Value>()
+        .unwrap();
+
+    let request = server.only_request("POST", "/things/7/parts", Some("verbose=true"));
+    assert_eq!(header_values(&request, "x-trace"), ["raw"]);
+    let body: Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(body, json!({ "name": "x" }));
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(*response, json!({ "ok": true, "parts": 3 }));
+}
+
 // ------------------------------------------------------------------------------ errors
 
 #[test]

@@ -10,7 +10,7 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
-pub use crate::runtime::blocking::{Client, Iter};
+pub use crate::runtime::blocking::{Client, Iter, RawRequest};
 impl crate::runtime::blocking::Client {
     /// Create many links of the same type in a single request: useful for importing spreadsheets of URLs, products, phone numbers or contacts.
     ///

@@ -83,6 +83,29 @@ impl Client {
         self.inner.base_url()
     }
 
+    /// A request to a path the API description does not name, e.g.
+    /// `client.raw(Method::GET, "/things/7/parts")`: the blocking form of
+    /// [`crate::Client::raw`], sent the same way (base URL, credential, retries, limits).
+    ///
+    /// ```no_run
+    /// # fn demo(client: prolinksqr::blocking::Client) -> prolinksqr::Result<()> {
+    /// use prolinksqr::reqwest::Method;
+    ///
+    /// let response = client
+    ///     .raw(Method::GET, "/status")
+    ///     .query(&[("verbose", "true")])
+    ///     .send_json::<serde_json::Value>()?;
+    /// println!("{}: {}", response.status(), *response);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn raw(&self, method: reqwest::Method, path: impl Into<String>) -> RawRequest {
+        RawRequest {
+            request: self.inner.raw(method, path),
+            client: self.clone(),
+        }
+    }
+
     /// The async client this one drives: the same settings and connection pool.
     pub fn as_async(&self) -> &super::Client {
         &self.inner
@@ -150,6 +173,64 @@ impl fmt::Debug for Client {
         f.debug_tuple("blocking::Client")
             .field(&self.inner)
             .finish()
+    }
+}
+
+/// A request to a path the API description does not name, sent on this thread. Get one
+/// from [`Client::raw`]; its methods are those of the async [`crate::RawRequest`].
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send()`"]
+pub struct RawRequest {
+    client: Client,
+    request: super::RawRequest,
+}
+
+impl RawRequest {
+    /// Adds query parameters: anything `serde` writes as pairs of names and values, like a
+    /// struct, a map or `&[("name", "value")]` (`None` values are left out). Calls add up.
+    pub fn query<Q: serde::Serialize + ?Sized>(mut self, query: &Q) -> Self {
+        self.request = self.request.query(query);
+        self
+    }
+
+    /// Sends `body` as JSON (`Content-Type: application/json`), replacing an earlier body.
+    pub fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+        self.request = self.request.json(body);
+        self
+    }
+
+    /// Adds a header to every attempt, as a request builder's `.header()` does.
+    pub fn header<N, V>(mut self, name: N, value: V) -> Self
+    where
+        N: TryInto<reqwest::header::HeaderName>,
+        N::Error: fmt::Display,
+        V: TryInto<reqwest::header::HeaderValue>,
+        V::Error: fmt::Display,
+    {
+        self.request = self.request.header(name, value);
+        self
+    }
+
+    /// Limits each attempt to `timeout`, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.request = self.request.timeout(timeout);
+        self
+    }
+
+    /// Retries under `policy`, instead of the client's.
+    pub fn retry(mut self, policy: super::RetryPolicy) -> Self {
+        self.request = self.request.retry(policy);
+        self
+    }
+
+    /// Sends the request and returns the 2xx response's body as bytes.
+    pub fn send(self) -> Result<super::Response<bytes::Bytes>> {
+        self.client.block_on(self.request.send())
+    }
+
+    /// Sends the request and decodes the 2xx response's body as JSON.
+    pub fn send_json<T: serde::de::DeserializeOwned>(self) -> Result<super::Response<T>> {
+        self.client.block_on(self.request.send_json())
     }
 }
 

@@ -42,7 +42,7 @@ pub fn emit(api: &Api) -> TokenStream {
         //! whose paginated lists are iterators (`.iter()` over the items, `.pages()`).
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_long_first_doc_paragraph)]
 
-        pub use crate::runtime::blocking::{Client, Iter};
+        pub use crate::runtime::blocking::{Client, Iter, RawRequest};
 
         impl crate::runtime::blocking::Client {
             #(#accessors)*
