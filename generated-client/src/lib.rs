@@ -187,3 +187,9 @@ pub mod __private {
         inferred_object, rest_inferred, take_inferred,
     };
 }
+
+// The crate's README (what crates.io shows) is compiled as doctests, so its examples
+// cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

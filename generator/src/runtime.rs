@@ -44,6 +44,7 @@ runtime_files!(
 const DEPENDENCIES: &[&str] = &[
     "bytes",
     "futures",
+    "futures-util",
     "percent-encoding",
     "reqwest",
     "rustls",
@@ -146,9 +147,9 @@ blocking = ["tokio/rt"]
 
 [dependencies]
 bytes = "1"
-futures = "0.3"
+futures = {{ package = "futures-util", version = "0.3", default-features = false, features = ["std"] }}
 percent-encoding = "2"
-reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "multipart", "stream"] }}
+reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "multipart"] }}
 rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"

@@ -264,6 +264,9 @@ fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", scratch("fixture-target"))
+        // As `xtask::crates` builds the fixture crates in this target folder: the same
+        // profile, so the dependencies are built once for all of them.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap_or_else(|e| panic!("cannot run cargo: {e}"))

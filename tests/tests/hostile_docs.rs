@@ -52,6 +52,9 @@ fn hostile_spec_text_never_runs_as_a_doctest() {
         .args(["test", "--doc", "--offline"])
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", scratch("fixture-target"))
+        // As `xtask::crates` builds the fixture crates in this target folder: the same
+        // profile, so the dependencies are built once for all of them.
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .env("HOSTILE_MARKERS", &markers)
         .env_remove("RUSTFLAGS")
         .env_remove("RUSTDOCFLAGS")

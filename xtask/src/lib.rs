@@ -2,10 +2,12 @@
 
 #![warn(missing_docs)]
 
+pub mod build_cost;
 pub mod codegen;
 pub mod corpus;
 pub mod crates;
 pub mod files;
+pub mod semver_agreement;
 pub mod spec_diff;
 pub mod spec_files;
 

@@ -77,6 +77,26 @@ enum Command {
         #[arg(long)]
         fail_on_breaking: bool,
     },
+    /// Measure what depending on prolinksqr costs at build time: cold `cargo build` of a
+    /// small binary per feature choice and of a hand-written reqwest + serde_json
+    /// equivalent (under target/build-cost/), with dependency counts; prints a table.
+    BuildCost {
+        /// Only variants whose name contains this.
+        #[arg(long)]
+        only: Option<String>,
+    },
+    /// Check spec-diff's Rust verdicts against cargo-semver-checks: generate both crates of
+    /// each fixture pair in tests/fixtures/spec-diff, compare them with cargo-semver-checks
+    /// (needs `cargo install cargo-semver-checks`), print the agreement table, and exit 1
+    /// if the two tools disagree on any pair about needing a major version.
+    SemverAgreement {
+        /// Only pairs whose folder name contains this (repeatable).
+        #[arg(long)]
+        filter: Vec<String>,
+        /// Only the pairs CI checks (`semver_agreement::CI_SAMPLE`).
+        #[arg(long, conflicts_with = "filter")]
+        sample: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -104,6 +124,62 @@ fn main() -> ExitCode {
             format,
             fail_on_breaking,
         }),
+        Command::SemverAgreement { filter, sample } => run_semver_agreement(filter, sample),
+        Command::BuildCost { only } => {
+            let root = workspace_root();
+            match xtask::build_cost::run(&root, &root.join("target/build-cost"), only.as_deref()) {
+                Ok(costs) => {
+                    print!("{}", xtask::build_cost::table(&costs));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn run_semver_agreement(filter: Vec<String>, sample: bool) -> ExitCode {
+    use xtask::semver_agreement as agreement;
+    let root = workspace_root();
+    let fixtures = root.join(agreement::FIXTURES);
+    let filter = if sample {
+        agreement::CI_SAMPLE
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect()
+    } else {
+        filter
+    };
+    let target = root.join("target/semver-agreement");
+    let result = agreement::pairs(&fixtures, &filter).and_then(|pairs| {
+        agreement::run(
+            &fixtures,
+            &pairs,
+            &target.join("crates"),
+            &target.join("build"),
+        )
+    });
+    let verdicts = match result {
+        Ok(verdicts) => verdicts,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    print!("{}", agreement::table(&verdicts));
+    let disagree: Vec<_> = verdicts.iter().filter(|v| !v.agree()).collect();
+    for v in &disagree {
+        println!("\n--- {} ---", v.pair);
+        println!("spec-diff breaking for Rust: {:?}", v.spec_diff_reasons);
+        println!("cargo-semver-checks failed lints: {:?}", v.lints);
+    }
+    if disagree.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 
