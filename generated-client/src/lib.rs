@@ -104,6 +104,42 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Blocking client
+//!
+//! With the `blocking` feature, `blocking::Client` makes the same calls without async
+//! code, for scripts and command-line tools that do not run tokio: the same groups,
+//! operations and setters, `.send()` returns the value once the response is read, and a
+//! paginated list's `.iter()` is an [`Iterator`] over every item (`.pages()` over pages),
+//! fetching each page when the previous one is used up. Retries, timeouts and errors are
+//! those of the async client, which it drives on a current-thread runtime of its own.
+//!
+//! ```toml
+//! prolinksqr = { path = "../prolinksqr-rs/generated-client", features = ["blocking"] }
+//! ```
+//!
+#![cfg_attr(feature = "blocking", doc = "```no_run")]
+#![cfg_attr(not(feature = "blocking"), doc = "```ignore")]
+//! use prolinksqr::blocking::Client;
+//! use prolinksqr::types::FolderRequest;
+//!
+//! fn main() -> prolinksqr::Result<()> {
+//!     let client = Client::from_env()?; // or Client::new("key-..."), or
+//!     // prolinksqr::Client::builder().credential("key-...").build_blocking()?
+//!
+//!     let folder = client.folders().create(FolderRequest::new("Campaigns")).send()?;
+//!     println!("folder {}", folder.id);
+//!
+//!     for link in client.links().list().sort_by("most_recent").iter() {
+//!         let link = link?;
+//!         println!("{} -> {}", link.name, link.full_dynamic_url);
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Called from inside an async runtime (an `async fn` under `#[tokio::main]`), a blocking
+//! call fails with [`Error::Config`] rather than stall the runtime: use [`Client`] there.
+//!
 //! # Limits
 //!
 //! - A successful response body is read up to 64 MiB

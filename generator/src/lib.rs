@@ -185,7 +185,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     }));
     let header = config.header();
     let lib = config.lib_name();
-    let mut files = vec![File::Types, File::Client];
+    let mut files = vec![File::Types, File::Client, File::Blocking];
     files.extend(api.groups.iter().map(File::Group));
     files.push(File::Mock);
     // Token streams are not `Send`, so each file is emitted and rendered on the thread that
@@ -222,6 +222,8 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
 enum File<'a> {
     Types,
     Client,
+    /// `blocking.rs`, compiled with the crate's `blocking` feature.
+    Blocking,
     Group(&'a ir::Group),
     /// `mock.rs`, the typed mock of feature `mock`.
     Mock,
@@ -255,6 +257,7 @@ fn emit_file(
         }
         File::Client => ("mod.rs".to_owned(), emit::client::emit(api, config)),
         File::Mock => ("mock.rs".to_owned(), emit::mock::emit(api)),
+        File::Blocking => ("blocking.rs".to_owned(), emit::blocking::emit(api)),
         File::Group(group) => {
             let mut lines = emit::docs::lines(&group.doc);
             if !emit::docs::has_prose(&group.doc) {

@@ -33,6 +33,10 @@ pub const RESERVED_MODULES: &[&str] = &[
     "types",
     "runtime",
     "generated",
+    "blocking",
+    "as_async",
+    "block_on",
+    "iter_stream",
     "client",
     "error",
     "std",
@@ -192,13 +196,14 @@ pub fn build_groups<'s>(
 
 /// A request builder's own field and method names (`client`, `options`, `send`, ...),
 /// which its inputs' fields and setters must not take.
-pub(crate) const BUILDER_MEMBERS: [&str; 12] = [
+pub(crate) const BUILDER_MEMBERS: [&str; 13] = [
     "client",
     "options",
     "send",
     "send_response",
     "stream",
     "pages",
+    "iter",
     "timeout",
     "header",
     "retry",

@@ -18,6 +18,7 @@ macro_rules! runtime_files {
 
 runtime_files!(
     "api.rs",
+    "blocking.rs",
     "builder.rs",
     "builder/tests.rs",
     "client.rs",
@@ -144,6 +145,8 @@ native-tls = ["reqwest/native-tls"]
 tracing = ["dep:tracing"]
 # A typed mock of the API for tests (`mock::MockServer`), over wiremock.
 mock = ["dep:wiremock"]
+# A synchronous `blocking::Client`, for programs that do not run an async runtime.
+blocking = ["tokio/rt"]
 
 [dependencies]
 bytes = "1"
@@ -211,7 +214,9 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 
 Features: `rustls` (default; TLS with the `ring` provider), `native-tls` (the platform's
 TLS), `tracing` (a span per operation call, an event per retry), `mock` (`mock::MockServer`,
-a typed mock of the API for tests, with the client's groups, methods and setters). With
+a typed mock of the API for tests, with the client's groups, methods and setters), `blocking`
+(a synchronous `blocking::Client` with the same operations, for programs without an async
+runtime). With
 `default-features = false` there is no TLS: pass a `reqwest::Client` of your own to
 `ClientBuilder::http_client`, or call plain `http://` URLs.
 
@@ -374,6 +379,13 @@ pub fn lib_rs(spec: &Spec, config: &Config) -> String {
 //!
 //! A paginated list's `send()` returns one page; its `.stream()` yields every item of every
 //! page, fetching the next page only when needed.
+//!
+//! # Blocking client
+//!
+//! With the `blocking` feature, `blocking::Client` has the same groups and operations for
+//! programs that run no async runtime: `.send()` returns once the response is read, and a
+//! list's `.iter()` is an iterator over every item. Inside an async runtime its calls fail
+//! with [`Error::Config`]: use [`Client`] there.
 //!
 //! # Limits
 //!

@@ -252,3 +252,51 @@ fn responses_shape_error_names() {
     // A model built in code has no JSON of its own.
     assert_eq!(Template::new().raw(), &serde_json::Value::Null);
 }
+
+// ------------------------------------------------------------------ blocking client
+
+/// The blocking client (feature `blocking`) mirrors the async one: the same groups,
+/// operations and setters, `send()` returning the same types without `.await`, and lists
+/// as iterators of items or pages.
+fn blocking_mirrors_the_async_client(client: &blocking::Client) -> Result<()> {
+    let page: Page<Link> = client
+        .links()
+        .list()
+        .page(2)
+        .size(50)
+        .qr_type(LinkType::Website)
+        .set_status(["active"])
+        .only_favorites()
+        .sort_by("most_recent")
+        .timeout(std::time::Duration::from_secs(5))
+        .header("x-trace", "1")
+        .retry(RetryPolicy::none())
+        .send()?;
+    let _: Vec<Link> = page.items;
+    let links: blocking::Iter<Link> = client.links().list().iter();
+    let _: Vec<Link> = links.collect::<Result<_>>()?;
+    let _: Option<Result<Page<Link>>> = client.links().list().pages().next();
+    let _: Response<Folder> = client
+        .folders()
+        .create(FolderRequest::new("Campaigns"))
+        .send_response()?;
+    let () = client.groups().delete("cafe-1", "g1").send()?;
+    let _: &Client = client.as_async();
+    Ok(())
+}
+
+/// Every way to make one; `Client` and `Iter` can move to other threads.
+fn blocking_constructors(async_client: Client) -> Result<()> {
+    let _ = blocking::Client::new("key-...");
+    let _ = blocking::Client::from_env()?;
+    let _ = Client::builder().credential("key-...").build_blocking()?;
+    let _ = blocking::Client::builder()
+        .credential("key-...")
+        .build_blocking()?;
+    let _: blocking::Client = async_client.into();
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<blocking::Client>();
+    send::<blocking::Iter<Link>>();
+    Ok(())
+}

@@ -17,17 +17,92 @@ fn root() -> PathBuf {
 /// Generates the crate of `fixture` with `test` as `tests/behaviour.rs` and runs it: every
 /// one of its `tests` tests must pass.
 fn run_with_test(fixture: &str, tests: usize, test: &str) {
+    run_with_test_features(fixture, "", tests, test, &[]);
+}
+
+/// [`run_with_test`] with extra `cargo test` arguments (`--features`), in a crate whose name
+/// ends in `suffix` (so that it does not share its folder with another test's crate).
+fn run_with_test_features(fixture: &str, suffix: &str, tests: usize, test: &str, extra: &[&str]) {
     let rel = format!("tests/fixtures/generator/{fixture}.yaml");
     let bytes = std::fs::read(root().join(&rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    let name = format!("behaviour-{}", fixture.replace('_', "-"));
+    let name = format!("behaviour-{}{suffix}", fixture.replace('_', "-"));
     let dir = write_crate(&name, &rel, &bytes);
     write_atomic(&dir.join("tests/behaviour.rs"), test).unwrap_or_else(|e| panic!("{e}"));
-    let output = cargo(&dir, &["test", "--offline", "--test", "behaviour"]);
+    let mut args = vec!["test", "--offline", "--test", "behaviour"];
+    args.extend_from_slice(extra);
+    let output = cargo(&dir, &args);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success() && stdout.contains(&format!("test result: ok. {tests} passed")),
         "{fixture}: the generated crate's test failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The `blocking` feature of a generated crate: `.iter()` of a token-paginated list sends
+/// each next-page token back like `.stream()`, on the test's own thread (the mock server
+/// is driven from a runtime of its own), and a call inside a runtime is `Error::Config`.
+#[test]
+fn blocking_token_pagination_iterates_every_page() {
+    run_with_test_features(
+        "cursor_pagination",
+        "-blocking",
+        2,
+        r#"
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use behaviour_cursor_pagination_blocking::{Client, Error, blocking};
+
+fn page(body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+#[test]
+fn dropshot_pages_blocking() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/projects"))
+            .and(query_param_is_missing("page_token"))
+            .and(query_param("limit", "2"))
+            .respond_with(page(json!({"items": [{"id": "a"}, {"id": "b"}], "next_page": "t1"})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/projects"))
+            .and(query_param("page_token", "t1"))
+            .and(query_param("limit", "2"))
+            .respond_with(page(json!({"items": [{"id": "c"}], "next_page": null})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        server
+    });
+    let client = Client::builder().base_url(server.uri()).build_blocking().unwrap();
+    let ids: Vec<String> = client
+        .projects()
+        .list_projects()
+        .limit(2)
+        .iter()
+        .map(|p| p.map(|p| p.id))
+        .collect::<Result<_, Error>>()
+        .unwrap();
+    assert_eq!(ids, ["a", "b", "c"]);
+    runtime.block_on(server.verify());
+}
+
+#[tokio::test]
+async fn inside_a_runtime_is_a_config_error() {
+    let client = blocking::Client::from(Client::builder().base_url("http://127.0.0.1:9").build().unwrap());
+    let err = client.projects().list_projects().send().unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+}
+"#,
+        &["--features", "blocking"],
     );
 }
 

@@ -12,7 +12,7 @@ use crate::files::write_atomic;
 /// How one crate fared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// `cargo clippy -D warnings` (or `check`) passed for it.
+    /// `cargo clippy -D warnings` (or `check`), with every feature, passed for it.
     Clean,
     /// It did not build, or clippy complained: the diagnostics that name its files.
     Failed(String),
@@ -38,7 +38,8 @@ pub fn check(
     write_workspace(dir, crates)?;
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     match lint {
-        // Every feature (the mock, tracing, both TLS backends): each must build clean.
+        // Every feature (the mock, the blocking client, tracing, both TLS backends): each
+        // must build clean.
         Lint::Check => cmd.args([
             "check",
             "--workspace",

@@ -10,6 +10,8 @@ pub mod links;
 pub mod templates;
 #[cfg(feature = "mock")]
 pub mod mock;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 /// What the runtime needs to know about this API, taken from the spec.
 pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
     title: "ProLinksQR API",

@@ -6,6 +6,8 @@
 #![warn(missing_docs)]
 
 mod api;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod builder;
 mod client;
 mod credential;

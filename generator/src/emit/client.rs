@@ -58,6 +58,8 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
         #(#modules)*
         #[cfg(feature = "mock")]
         pub mod mock;
+        #[cfg(feature = "blocking")]
+        pub mod blocking;
 
         /// What the runtime needs to know about this API, taken from the spec.
         pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {

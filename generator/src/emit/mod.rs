@@ -1,5 +1,6 @@
 //! IR -> token streams, one module per generated file kind.
 
+pub mod blocking;
 pub mod client;
 pub mod docs;
 mod example;

@@ -391,45 +391,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             quote!(#fname: Option<#ty>,)
         }
     });
-    let list_setters = list_setter_names(api, op);
-    let setters = fields.iter().filter(|f| !f.required).map(|f| {
-        if let Some((item, set_name)) = list_setters
-            .iter()
-            .find(|(name, _, _)| *name == f.name)
-            .map(|(_, item, set)| (item, set))
-        {
-            return list_setters_of(api, f, item, set_name);
-        }
-        let fname = ident(&f.name);
-        let (ty, convert) = f
-            .setter_arg
-            .clone()
-            .unwrap_or_else(|| (f.ty.clone(), quote!()));
-        let mut lines = f.doc.clone();
-        if lines.is_empty() {
-            lines.push(format!("Sets `{}`.", f.name));
-        }
-        if f.flag {
-            lines.push(String::new());
-            lines.push("A switch: sent as `true` when called, not sent otherwise.".to_owned());
-            let doc = docs::attrs(&lines);
-            return quote! {
-                #doc
-                pub fn #fname(mut self) -> Self {
-                    self.#fname = Some(true);
-                    self
-                }
-            };
-        }
-        let doc = docs::attrs(&lines);
-        quote! {
-            #doc
-            pub fn #fname(mut self, value: #ty) -> Self {
-                self.#fname = Some(value #convert);
-                self
-            }
-        }
-    });
+    let setters = setters(api, op).into_iter().map(Setter::into_method);
 
     let id = &op.id;
     let method = format_ident!("{}", op.method.as_str());
@@ -531,7 +493,7 @@ pub(super) fn list_setter_names<'a>(
 
 /// `.x(value)`, which adds one value to an array parameter and may be called again, and
 /// `.set_x(values)`, which replaces them all.
-fn list_setters_of(api: &Api, f: &BuilderField, item: &Ty, set_name: &str) -> TokenStream {
+fn list_setters_of(api: &Api, f: &BuilderField, item: &Ty, set_name: &str) -> [Setter; 2] {
     let fname = ident(&f.name);
     let set = ident(set_name);
     let (item_ty, convert) = arg(api, item);
@@ -553,19 +515,98 @@ fn list_setters_of(api: &Api, f: &BuilderField, item: &Ty, set_name: &str) -> To
     } else {
         quote!(values.into_iter().map(Into::into).collect())
     };
-    quote! {
-        #add_doc
-        pub fn #fname(mut self, value: #item_ty) -> Self {
-            self.#fname.get_or_insert_with(Vec::new).push(value #convert);
-            self
-        }
+    [
+        Setter {
+            doc: add_doc,
+            name: fname.clone(),
+            param: Some((ident("value"), item_ty.clone())),
+            body: quote!(self.#fname.get_or_insert_with(Vec::new).push(value #convert);),
+        },
+        Setter {
+            doc: quote!(#[doc = #set_doc]),
+            name: set,
+            param: Some((ident("values"), quote!(impl IntoIterator<Item = #item_ty>))),
+            body: quote!(self.#fname = Some(#collect);),
+        },
+    ]
+}
 
-        #[doc = #set_doc]
-        pub fn #set(mut self, values: impl IntoIterator<Item = #item_ty>) -> Self {
-            self.#fname = Some(#collect);
-            self
+/// One setter of an optional input of a request builder: `pub fn name(mut self[, param]) -> Self`.
+/// The blocking builders forward each to the async builder's, with the same signature.
+pub(super) struct Setter {
+    /// Its doc attributes.
+    pub(super) doc: TokenStream,
+    /// The method's name.
+    pub(super) name: syn::Ident,
+    /// The argument's name and type (none for a switch).
+    pub(super) param: Option<(syn::Ident, TokenStream)>,
+    /// What it does to the async builder's fields, before returning `self`.
+    body: TokenStream,
+}
+
+impl Setter {
+    /// The async builder's method.
+    fn into_method(self) -> TokenStream {
+        let Setter {
+            doc,
+            name,
+            param,
+            body,
+        } = self;
+        let param = param.map(|(p, ty)| quote!(, #p: #ty));
+        quote! {
+            #doc
+            pub fn #name(mut self #param) -> Self {
+                #body
+                self
+            }
         }
     }
+}
+
+/// The setters of `op`'s request builder, in order: one per optional input (two for a list
+/// parameter: add one value, set all).
+pub(super) fn setters(api: &Api, op: &Operation) -> Vec<Setter> {
+    let fields = builder_fields_with(Some(api), op);
+    let list_setters = list_setter_names(api, op);
+    let mut out = Vec::new();
+    for f in fields.iter().filter(|f| !f.required) {
+        if let Some((item, set_name)) = list_setters
+            .iter()
+            .find(|(name, _, _)| *name == f.name)
+            .map(|(_, item, set)| (item, set))
+        {
+            out.extend(list_setters_of(api, f, item, set_name));
+            continue;
+        }
+        let fname = ident(&f.name);
+        let (ty, convert) = f
+            .setter_arg
+            .clone()
+            .unwrap_or_else(|| (f.ty.clone(), quote!()));
+        let mut lines = f.doc.clone();
+        if lines.is_empty() {
+            lines.push(format!("Sets `{}`.", f.name));
+        }
+        if f.flag {
+            lines.push(String::new());
+            lines.push("A switch: sent as `true` when called, not sent otherwise.".to_owned());
+            out.push(Setter {
+                doc: docs::attrs(&lines),
+                name: fname.clone(),
+                param: None,
+                body: quote!(self.#fname = Some(true);),
+            });
+            continue;
+        }
+        out.push(Setter {
+            doc: docs::attrs(&lines),
+            name: fname.clone(),
+            param: Some((ident("value"), ty)),
+            body: quote!(self.#fname = Some(value #convert);),
+        });
+    }
+    out
 }
 
 enum PathExpr {
@@ -1079,5 +1120,20 @@ fn pagination_stream(op: &Operation) -> TokenStream {
             let start = #start;
             crate::runtime::paginate(start, move |page| self.clone().#page(#narrow).send())
         }
+    }
+}
+
+/// The item type of a paginated list's `.stream()` (`None`: `op` is not one). Such a list
+/// also has `.pages()`, of what `send()` returns.
+pub(super) fn stream_item(op: &Operation) -> Option<TokenStream> {
+    if let Some(cursor) = &op.cursor {
+        return Some(rust_type(&cursor.item, Ctx::Operations));
+    }
+    match &op.response {
+        Response::Json {
+            unwrap: Unwrap::Page(p),
+            ..
+        } => Some(rust_type(&p.item, Ctx::Operations)),
+        _ => None,
     }
 }

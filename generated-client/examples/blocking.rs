@@ -1,0 +1,16 @@
+//! The blocking client (feature `blocking`): the README's "Blocking client" example.
+//!
+//! `PROLINKSQR_API_KEY=key-... cargo run -p prolinksqr --features blocking --example blocking`
+
+use prolinksqr::blocking::Client;
+
+fn main() -> prolinksqr::Result<()> {
+    // Or Client::new("key-..."), or prolinksqr::Client::builder()...build_blocking()?
+    let client = Client::from_env()?;
+    let link = client.links().get("summer-sale").send()?;
+    println!("{} -> {}", link.name, link.full_dynamic_url);
+    for link in client.links().list().sort_by("most_recent").iter() {
+        println!("{}", link?.name);
+    }
+    Ok(())
+}
