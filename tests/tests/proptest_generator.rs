@@ -1716,6 +1716,24 @@ fn type_name_of(ty: &syn::Type) -> Option<String> {
     }
 }
 
+/// The type an inherent impl is for, by its last path segment (however the path is spelled)
+/// and its type arguments. Aliases of `types.rs` are not followed: an operation builder may
+/// share its name with a type alias there (`api::Empty` beside `types::Empty = String`).
+fn impl_owner_key(ty: &syn::Type) -> String {
+    let syn::Type::Path(p) = ty else {
+        return "?".to_owned();
+    };
+    let Some(last) = p.path.segments.last() else {
+        return "?".to_owned();
+    };
+    let last = syn::Type::Path(syn::TypePath {
+        attrs: Vec::new(),
+        qself: None,
+        path: syn::Path::from(last.clone()),
+    });
+    type_key(&last, &BTreeMap::new())
+}
+
 /// Methods of the runtime's `Client` that generated accessors (`impl crate::runtime::Client`
 /// in `mod.rs`) must not redefine or shadow: its inherent methods, and `clone`, which the
 /// accessors call.
@@ -1941,12 +1959,16 @@ fn definition_problems(files: &BTreeMap<String, String>) -> Vec<String> {
                 }
                 syn::Item::Impl(i) => {
                     let owner = type_name_of(&i.self_ty).unwrap_or_default();
+                    // Inherent methods clash per type with its arguments: the mock's
+                    // `Expectation<'_, GetThing>` and `Expectation<'_, PutThing>` may
+                    // both have a `body`.
+                    let owner_key = impl_owner_key(&i.self_ty);
                     for f in &i.items {
                         let syn::ImplItem::Fn(f) = f else { continue };
                         let method = f.sig.ident.to_string();
                         twice(
-                            &format!("method `{owner}::{method}`"),
-                            methods.insert((owner.clone(), method.clone())),
+                            &format!("method `{owner_key}::{method}`"),
+                            methods.insert((owner_key.clone(), method.clone())),
                             &mut problems,
                         );
                         if name == "mod.rs"
