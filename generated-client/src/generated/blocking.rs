@@ -8,7 +8,8 @@
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
-    clippy::too_long_first_doc_paragraph
+    clippy::too_long_first_doc_paragraph,
+    clippy::type_complexity
 )]
 pub use crate::runtime::blocking::{Client, Iter, RawRequest};
 impl crate::runtime::blocking::Client {
