@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use xtask::crates::scratch;
-use xtask::files::write_atomic;
+use xtask::files::mirror;
 
 fn root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -26,8 +26,7 @@ fn run_with_test_features(fixture: &str, suffix: &str, tests: usize, test: &str,
     let rel = format!("tests/fixtures/generator/{fixture}.yaml");
     let bytes = std::fs::read(root().join(&rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
     let name = format!("behaviour-{}{suffix}", fixture.replace('_', "-"));
-    let dir = write_crate(&name, &rel, &bytes);
-    write_atomic(&dir.join("tests/behaviour.rs"), test).unwrap_or_else(|e| panic!("{e}"));
+    let dir = write_crate(&name, &rel, &bytes, &[("tests/behaviour.rs", test)]);
     let mut args = vec!["test", "--offline", "--test", "behaviour"];
     args.extend_from_slice(extra);
     let output = cargo(&dir, &args);
@@ -241,21 +240,24 @@ async fn dropshot_whole_pages() {
     );
 }
 
-/// Writes the crate `name` generated from `spec` (the document at `source`) into a scratch
-/// folder, with the workspace's lock file, and returns the folder.
-fn write_crate(name: &str, source: &str, spec: &[u8]) -> PathBuf {
+/// Writes the crate `name` generated from `spec` (the document at `source`), with `extra`
+/// files (relative path, contents), into a scratch folder, with the workspace's lock file,
+/// and returns the folder. Files whose contents did not change keep their modification
+/// time, so a re-run rebuilds only what changed.
+fn write_crate(name: &str, source: &str, spec: &[u8], extra: &[(&str, &str)]) -> PathBuf {
     let spec = generator::parse_spec_bytes(spec).unwrap_or_else(|e| panic!("{source}: {e}"));
     let config = generator::Config::new(name, source, "cargo test --test generated_crates");
-    let files = generator::generate_crate(&spec, &config).unwrap_or_else(|e| panic!("{e}"));
-    let dir = scratch(&format!("{name}-crate"));
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let mut files = generator::generate_crate(&spec, &config)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .files;
+    for (rel, contents) in extra {
+        files.insert((*rel).to_owned(), (*contents).to_owned());
     }
-    for (rel, contents) in &files.files {
-        write_atomic(&dir.join(rel), contents).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    }
-    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"))
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
         .unwrap_or_else(|e| panic!("Cargo.lock: {e}"));
+    files.insert("Cargo.lock".to_owned(), lock);
+    let dir = scratch(&format!("{name}-crate"));
+    mirror(&dir, &files).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     dir
 }
 
@@ -314,6 +316,7 @@ paths:
       responses:
         '204': { description: none }
 "#,
+        &[],
     );
     let package = package_metadata(&dir);
     assert_eq!(package["description"], "Typed async client for Pet Store");
@@ -364,7 +367,7 @@ paths:
         '204': {{ description: none }}
 "#
     );
-    let dir = write_crate("hostile-info", "inline.yaml", spec.as_bytes());
+    let dir = write_crate("hostile-info", "inline.yaml", spec.as_bytes(), &[]);
     let package = package_metadata(&dir);
     let description = package["description"].as_str().unwrap();
     assert!(

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use xtask::crates::scratch;
-use xtask::files::write_atomic;
+use xtask::files::mirror;
 
 const FIXTURE: &str = "tests/fixtures/hostile/doctests.yaml";
 
@@ -36,17 +36,16 @@ fn hostile_spec_text_never_runs_as_a_doctest() {
 
     let dir = scratch("hostile-docs-crate");
     let markers = scratch("hostile-docs-markers");
-    for folder in [&dir, &markers] {
-        if folder.exists() {
-            std::fs::remove_dir_all(folder).unwrap_or_else(|e| panic!("{}: {e}", folder.display()));
-        }
+    if markers.exists() {
+        std::fs::remove_dir_all(&markers).unwrap_or_else(|e| panic!("{}: {e}", markers.display()));
     }
     std::fs::create_dir_all(&markers).unwrap_or_else(|e| panic!("{e}"));
-    for (rel, contents) in &files.files {
-        write_atomic(&dir.join(rel), contents).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    }
-    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock"))
+    let mut files = files.files;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
         .unwrap_or_else(|e| panic!("Cargo.lock: {e}"));
+    files.insert("Cargo.lock".to_owned(), lock);
+    // Unchanged files keep their modification time: a re-run rebuilds only the doctests.
+    mirror(&dir, &files).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
 
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["test", "--doc", "--offline"])

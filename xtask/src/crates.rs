@@ -7,7 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::files::write_atomic;
+use crate::files::mirror;
 
 /// How one crate fared.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,42 +99,40 @@ pub fn check(
     Ok(outcomes)
 }
 
-/// Writes `crates` (name -> files of `generator::generate_crate`) under `dir` (emptied
-/// first) as the members of one workspace, with the project's `Cargo.lock`, so that one
-/// cargo command builds them all and the same dependency versions are used (and cached).
+/// Makes `dir` hold `crates` (name -> files of `generator::generate_crate`) as the members of
+/// one workspace, with the project's `Cargo.lock`, so that one cargo command builds them all
+/// and the same dependency versions are used (and cached). Files already there with the
+/// right contents are left alone, so a second run over the same crates rebuilds nothing;
+/// anything else under `dir` is removed.
 pub fn write_workspace(
     dir: &Path,
     crates: &BTreeMap<String, BTreeMap<String, String>>,
 ) -> io::Result<()> {
-    if dir.exists() {
-        fs::remove_dir_all(dir)?;
-    }
-    fs::create_dir_all(dir)?;
-    for (name, files) in crates {
-        for (rel, contents) in files {
+    let mut files = BTreeMap::new();
+    for (name, crate_files) in crates {
+        for (rel, contents) in crate_files {
             let contents = if rel == "Cargo.toml" {
                 // A member must not declare its own workspace.
                 contents.replace("\n[workspace]\n", "\n")
             } else {
                 contents.clone()
             };
-            write_atomic(&dir.join(name).join(rel), &contents)?;
+            files.insert(format!("{name}/{rel}"), contents);
         }
     }
     let members: Vec<String> = crates.keys().map(|n| format!("    {n:?},")).collect();
-    write_atomic(
-        &dir.join("Cargo.toml"),
-        &format!(
+    files.insert(
+        "Cargo.toml".to_owned(),
+        format!(
             "[workspace]\nresolver = \"3\"\nmembers = [\n{}\n]\n",
             members.join("\n")
         ),
-    )?;
-    // Reuse the project's lock file so the same dependency versions are used (and cached).
+    );
     let lock = crate::workspace_root().join("Cargo.lock");
     if lock.exists() {
-        fs::copy(&lock, dir.join("Cargo.lock"))?;
+        files.insert("Cargo.lock".to_owned(), fs::read_to_string(&lock)?);
     }
-    Ok(())
+    mirror(dir, &files)
 }
 
 /// Runs `cargo test` (unit tests and doctests) for each of `names`, members of the workspace

@@ -133,6 +133,50 @@ fn check_inside(dir: &Path, rel: &str) -> io::Result<PathBuf> {
     Ok(dir.join(rel_path))
 }
 
+/// Makes the scratch folder `dir` hold exactly `files` (relative path -> contents) and nothing
+/// else, leaving a file whose contents are already right untouched: its modification time is
+/// what Cargo's fingerprints compare, so a re-run over the same crates rebuilds nothing.
+/// Unlike [`sync`], every other file under `dir` is removed, generated or not: the folder
+/// belongs to the caller. Symbolic links are removed, never followed.
+pub fn mirror(dir: &Path, files: &BTreeMap<String, String>) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    let mut stack = vec![dir.to_path_buf()];
+    let mut dirs = Vec::new();
+    while let Some(current) = stack.pop() {
+        for entry in fs::read_dir(&current)? {
+            let entry = entry?;
+            let path = entry.path();
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                stack.push(path.clone());
+                dirs.push(path);
+            } else if !kind.is_file() || !files.contains_key(&rel) {
+                fs::remove_file(&path)?;
+            }
+        }
+    }
+    for (rel, contents) in files {
+        let path = check_inside(dir, rel)?;
+        if fs::read(&path).is_ok_and(|old| old == contents.as_bytes()) {
+            continue;
+        }
+        write_atomic(&path, contents)?;
+    }
+    // Deepest first, so that a folder emptied of its folders goes too.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for d in dirs {
+        if fs::read_dir(&d)?.next().is_none() {
+            fs::remove_dir(&d)?;
+        }
+    }
+    Ok(())
+}
+
 /// Makes `dir` hold exactly `files` among the files whose first line starts with `marker`
 /// (`codegen`'s folder); returns what changed.
 pub fn sync(dir: &Path, files: &BTreeMap<String, String>, marker: &str) -> io::Result<Vec<Change>> {
@@ -393,5 +437,54 @@ mod tests {
         let through_link = BTreeMap::from([("linked/new.rs".to_owned(), String::new())]);
         assert!(sync(&dir, &through_link, &marker).is_err());
         assert!(!elsewhere.join("new.rs").exists());
+    }
+
+    /// The fixture workspaces are rewritten on every test run: unchanged files must keep
+    /// their modification time (or Cargo rebuilds every crate), and only the given files stay.
+    #[cfg(unix)]
+    #[test]
+    fn mirror_leaves_equal_files_alone_and_removes_the_rest() {
+        let base = crate::crates::scratch("files-unit-tests-mirror");
+        let _ = fs::remove_dir_all(&base);
+        let dir = base.join("ws");
+        let elsewhere = base.join("elsewhere");
+        write_atomic(&elsewhere.join("keep.rs"), "outside\n").unwrap();
+        let files = BTreeMap::from([
+            ("a/src/lib.rs".to_owned(), "lib\n".to_owned()),
+            ("a/Cargo.toml".to_owned(), "toml\n".to_owned()),
+        ]);
+        mirror(&dir, &files).unwrap();
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        let lib = fs::File::options()
+            .write(true)
+            .open(dir.join("a/src/lib.rs"))
+            .unwrap();
+        lib.set_modified(old).unwrap();
+        write_atomic(&dir.join("b/src/stale.rs"), "stale\n").unwrap();
+        write_atomic(&dir.join("a/extra.rs"), "extra\n").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, dir.join("link")).unwrap();
+
+        let mut changed = files.clone();
+        changed.insert("a/Cargo.toml".to_owned(), "toml 2\n".to_owned());
+        mirror(&dir, &changed).unwrap();
+        let modified = |rel: &str| fs::metadata(dir.join(rel)).unwrap().modified().unwrap();
+        assert_eq!(
+            modified("a/src/lib.rs"),
+            old,
+            "an equal file is not rewritten"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.join("a/Cargo.toml")).unwrap(),
+            "toml 2\n"
+        );
+        assert!(!dir.join("a/extra.rs").exists() && !dir.join("b").exists());
+        assert!(
+            fs::symlink_metadata(dir.join("link")).is_err(),
+            "the link is removed"
+        );
+        assert!(
+            elsewhere.join("keep.rs").is_file(),
+            "what a link pointed to is not"
+        );
     }
 }
