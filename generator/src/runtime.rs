@@ -225,7 +225,8 @@ Features: `rustls` (default; TLS with the `ring` provider), `native-tls` (the pl
 TLS), `tracing` (a span per operation call, an event per retry), `mock` (`mock::MockServer`,
 a typed mock of the API for tests, with the client's groups, methods and setters), `blocking`
 (a synchronous `blocking::Client` with the same operations, for programs without an async
-runtime). With
+runtime), `cli` (`cli::command()` and `cli::run()`: a clap command line with a subcommand
+per operation, printing JSON, a table or CSV). With
 `default-features = false` there is no TLS: pass a `reqwest::Client` of your own to
 `ClientBuilder::http_client`, or call plain `http://` URLs.
 

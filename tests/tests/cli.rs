@@ -129,6 +129,11 @@ fn help_is_snapshotted() {
     ] {
         let err = parse(args).expect_err("--help stops parsing");
         assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp);
+        assert_eq!(
+            CliError::from(err.clone()).exit_code(),
+            0,
+            "help is not a failure"
+        );
         insta::assert_snapshot!(name, err.to_string());
     }
 }

@@ -88,9 +88,11 @@ pub enum CliError {
 
 impl CliError {
     /// The process exit status for this error: `2` for bad arguments or input files, `1`
-    /// for everything else (the API's errors, the network, the output).
+    /// for everything else (the API's errors, the network, the output). A clap "error"
+    /// that is `--help` or `--version` output is `0`, as clap exits with it.
     pub fn exit_code(&self) -> u8 {
         match self {
+            CliError::Arguments(e) if !e.use_stderr() => 0,
             CliError::Usage(_) | CliError::Arguments(_) => 2,
             CliError::Api(_) | CliError::Output(_) => 1,
         }
