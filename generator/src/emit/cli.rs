@@ -38,6 +38,11 @@ pub fn emit(api: &Api) -> TokenStream {
         quote!(Some((#name, matches)) => #m::run(client, matches, options, out).await,)
     });
     let modules = groups.iter().map(|(name, g)| group(api, g, name));
+    // A spec without operations (only webhooks) has nothing to call.
+    let unused = api
+        .groups
+        .is_empty()
+        .then(|| quote!(#[allow(unused_variables)]));
     let about = help_text(&api.title).unwrap_or_else(|| "A client for this API".to_owned());
     quote! {
         //! A command line over the client (feature `cli`): [`command`] is the clap command
@@ -62,6 +67,7 @@ pub fn emit(api: &Api) -> TokenStream {
         /// # Errors
         /// [`CliError`]: its [`exit_code`](CliError::exit_code) is `2` for bad arguments
         /// or input files, `1` for the API's errors and the network.
+        #unused
         pub async fn run(
             client: &crate::Client,
             matches: &::clap::ArgMatches,
