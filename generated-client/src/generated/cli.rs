@@ -1202,12 +1202,11 @@ mod templates {
         }
     }
 }
+/// clap panics on duplicate argument ids or names only when a command is built:
+/// every command of the tree, checked once. (A function, not a `tests` module: a
+/// group may be named `tests`.)
 #[cfg(test)]
-mod tests {
-    /// clap panics on duplicate argument ids or names only when a command is
-    /// built: every command of the tree, checked once.
-    #[test]
-    fn the_command_tree_is_valid() {
-        super::command().debug_assert();
-    }
+#[test]
+fn the_command_tree_is_valid() {
+    command().debug_assert();
 }
