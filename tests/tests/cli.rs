@@ -129,12 +129,8 @@ fn help_is_snapshotted() {
     ] {
         let err = parse(args).expect_err("--help stops parsing");
         assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp);
-        assert_eq!(
-            CliError::from(err.clone()).exit_code(),
-            0,
-            "help is not a failure"
-        );
         insta::assert_snapshot!(name, err.to_string());
+        assert_eq!(CliError::from(err).exit_code(), 0, "help is not a failure");
     }
 }
 
@@ -466,4 +462,66 @@ async fn a_server_error_exits_1() {
     let err = result.expect_err("500");
     assert_eq!(err.exit_code(), 1);
     assert!(err.to_string().starts_with("listFolders: 500"), "{err}");
+}
+
+#[tokio::test]
+async fn file_parts_are_paths() {
+    let dir = std::env::temp_dir().join(format!("prolinksqr-cli-logo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let logo = dir.join("logo.png");
+    std::fs::write(&logo, b"\x89PNG-bytes").expect("write");
+    let server = answering(
+        ResponseTemplate::new(200)
+            .set_body_json(json!({ "data": { "id": "c-1", "name": "Cafe" } })),
+    )
+    .await;
+    let out = run(
+        &server,
+        &[
+            "cafes",
+            "update-profile",
+            "c-1",
+            "--logo",
+            logo.to_str().unwrap(),
+        ],
+    )
+    .await;
+    let request = only_request(&server, "PUT", "/cafes/c-1/profile", None).await;
+    let content_type = request.headers["content-type"].to_str().expect("ASCII");
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
+    let body = String::from_utf8_lossy(&request.body);
+    assert!(
+        body.contains("Content-Disposition: form-data; name=\"logo\"; filename=\"logo.png\""),
+        "{body}"
+    );
+    assert!(
+        body.contains("\u{FFFD}PNG-bytes"),
+        "the file's bytes: {body}"
+    );
+    assert!(
+        !body.contains("name=\"cover\""),
+        "an unset part is not sent: {body}"
+    );
+    assert_eq!(out, "{\"id\":\"c-1\",\"name\":\"Cafe\"}\n");
+
+    let missing = dir.join("missing.png");
+    let (result, _) = run_with(
+        &server,
+        &[
+            "cafes",
+            "update-profile",
+            "c-1",
+            "--logo",
+            missing.to_str().unwrap(),
+        ],
+        Options::new(),
+    )
+    .await;
+    let err = result.expect_err("no such file");
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.to_string().starts_with("cannot read "), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
 }
