@@ -46,7 +46,11 @@ pub enum OutputFormat {
     /// The typed result as JSON (the default).
     #[default]
     Json,
-    /// Aligned columns, for people: see [`Options`] for which columns.
+    /// Aligned columns, for people. The rows are the items of a list (or of an envelope's
+    /// `items`/`data`/`results` field), else the value itself. The columns come from the
+    /// first row: per kind, the first key naming an identifier (`id`, or ending in `_id`),
+    /// a name, a type, a URL (`url`, or ending in `url`) and a status; with fewer than two
+    /// of those, its first six scalar fields.
     Table,
     /// Comma-separated values with a header row, the same columns as the table.
     Csv,
