@@ -10,18 +10,17 @@ pub use crate::runtime::cli::{CliError, OpenValues, Options, OutputFormat};
 /// `--output json|table|csv` option, a subcommand per group of operations and one
 /// per operation under it. Required inputs are positional, optional ones flags.
 pub fn command() -> ::clap::Command {
-    crate::runtime::cli::root(
+    let mut command = crate::runtime::cli::root(
         env!("CARGO_PKG_NAME"),
         "ProLinksQR API",
-        [
-            bulk::command(),
-            cafes::command(),
-            folders::command(),
-            groups::command(),
-            links::command(),
-            templates::command(),
-        ],
-    )
+    );
+    command = command.subcommand(bulk::command());
+    command = command.subcommand(cafes::command());
+    command = command.subcommand(folders::command());
+    command = command.subcommand(groups::command());
+    command = command.subcommand(links::command());
+    command = command.subcommand(templates::command());
+    command
 }
 /// Runs the operation `matches` selects (matches of [`command`], or of a root
 /// command with its group subcommands at top level) and writes the result to `out`:
@@ -52,21 +51,13 @@ pub async fn run(
 /// The commands of group `bulk`.
 mod bulk {
     pub(super) fn command() -> ::clap::Command {
-        crate::runtime::cli::group(
-                "bulk",
-                "Create many links of the same type in a single request: useful for importing spreadsheets of URLs, products, phone numbers or contacts.",
-            )
-            .subcommands([
-                ::clap::Command::new("generate")
-                    .about("Generate links in bulk.")
-                    .arg(
-                        crate::runtime::cli::body_arg(
-                            "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                        ),
-                    ),
-            ])
+        let mut command = crate::runtime::cli::group(
+            "bulk",
+            "Create many links of the same type in a single request: useful for importing spreadsheets of URLs, products, phone numbers or contacts.",
+        );
+        command = command.subcommand(command_0());
+        command
     }
-    #[allow(unused_variables)]
     pub(super) async fn run(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
@@ -74,169 +65,52 @@ mod bulk {
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<(), super::CliError> {
         match matches.subcommand() {
-            Some(("generate", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required_body::<
-                    crate::generated::types::BulkGenerateRequest,
-                >(matches, &[])?;
-                let request = client.bulk().generate(arg0);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
+            Some(("generate", matches)) => run_0(client, matches, options, out).await,
             Some((name, _)) => {
                 Err(super::CliError::Usage(format!("unknown command `{name}`")))
             }
             None => Err(super::CliError::Usage("no command given".to_owned())),
         }
+    }
+    fn command_0() -> ::clap::Command {
+        ::clap::Command::new("generate")
+            .about("Generate links in bulk.")
+            .arg(
+                crate::runtime::cli::body_arg(
+                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+                ),
+            )
+    }
+    async fn run_0(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required_body::<
+            crate::generated::types::BulkGenerateRequest,
+        >(matches, &[])?;
+        let request = client.bulk().generate(arg0);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
 }
 /// The commands of group `cafes`.
 mod cafes {
     pub(super) fn command() -> ::clap::Command {
-        crate::runtime::cli::group(
-                "cafes",
-                "Cafe (digital menus): a cafe has groups and categories, and categories contain menu items.",
-            )
-            .subcommands([
-                ::clap::Command::new("list").about("List cafes."),
-                ::clap::Command::new("create")
-                    .about("Create a cafe.")
-                    .arg(
-                        crate::runtime::cli::body_arg(
-                            "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                        ),
-                    )
-                    .arg(
-                        ::clap::Arg::new("name")
-                            .long("name")
-                            .value_name("NAME")
-                            .help("Cafe name (max 255 characters)."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("description")
-                            .long("description")
-                            .value_name("DESCRIPTION")
-                            .help("Cafe description (max 2000 characters)."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("type")
-                            .long("type")
-                            .value_name("TYPE")
-                            .help("Cafe type."),
-                    ),
-                ::clap::Command::new("get")
-                    .about("Get one cafe.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The cafe's id."),
-                    ),
-                ::clap::Command::new("update")
-                    .about("Update a cafe.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The cafe's id."),
-                    )
-                    .arg(
-                        crate::runtime::cli::body_arg(
-                            "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                        ),
-                    )
-                    .arg(
-                        ::clap::Arg::new("name")
-                            .long("name")
-                            .value_name("NAME")
-                            .help("Cafe name (max 255 characters)."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("description")
-                            .long("description")
-                            .value_name("DESCRIPTION")
-                            .help("Cafe description (max 2000 characters)."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("type")
-                            .long("type")
-                            .value_name("TYPE")
-                            .help("Cafe type."),
-                    ),
-                ::clap::Command::new("delete")
-                    .about("Delete a cafe.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The cafe's id."),
-                    ),
-                ::clap::Command::new("update-profile")
-                    .about("Update cafe profile (logo, cover).")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The cafe's id."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("logo")
-                            .long("logo")
-                            .value_name("PATH")
-                            .help("Logo image."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("cover")
-                            .long("cover")
-                            .value_name("PATH")
-                            .help("Cover image."),
-                    ),
-                ::clap::Command::new("update-theme")
-                    .about("Update cafe theme/colors.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The cafe's id."),
-                    )
-                    .arg(
-                        crate::runtime::cli::body_arg(
-                            "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                        ),
-                    )
-                    .arg(
-                        ::clap::Arg::new("theme-image")
-                            .long("theme-image")
-                            .value_name("THEME_IMAGE")
-                            .help(
-                                "A supported theme key, e.g. `modern`, `coffee`, `brunch`.",
-                            ),
-                    )
-                    .arg(
-                        ::clap::Arg::new("primary-color")
-                            .long("primary-color")
-                            .value_name("PRIMARY_COLOR")
-                            .help("The theme's main color."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("secondary-color")
-                            .long("secondary-color")
-                            .value_name("SECONDARY_COLOR")
-                            .help("The theme's accent color."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("show-dietary-section")
-                            .long("show-dietary-section")
-                            .value_name("SHOW_DIETARY_SECTION")
-                            .help("Whether the menu shows the dietary section."),
-                    ),
-            ])
+        let mut command = crate::runtime::cli::group(
+            "cafes",
+            "Cafe (digital menus): a cafe has groups and categories, and categories contain menu items.",
+        );
+        command = command.subcommand(command_0());
+        command = command.subcommand(command_1());
+        command = command.subcommand(command_2());
+        command = command.subcommand(command_3());
+        command = command.subcommand(command_4());
+        command = command.subcommand(command_5());
+        command = command.subcommand(command_6());
+        command
     }
-    #[allow(unused_variables)]
     pub(super) async fn run(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
@@ -244,177 +118,293 @@ mod cafes {
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<(), super::CliError> {
         match matches.subcommand() {
-            Some(("list", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let request = client.cafes().list();
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("create", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required_body::<
-                    crate::generated::types::CreateCafeRequest,
-                >(
-                    matches,
-                    &[
-                        ("name", "name", true),
-                        ("description", "description", true),
-                        ("type", "type", true),
-                    ],
-                )?;
-                let request = client.cafes().create(arg0);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("get", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let request = client.cafes().get(arg0);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("update", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let arg1 = crate::runtime::cli::required_body::<
-                    crate::generated::types::UpdateCafeRequest,
-                >(
-                    matches,
-                    &[
-                        ("name", "name", true),
-                        ("description", "description", true),
-                        ("type", "type", true),
-                    ],
-                )?;
-                let request = client.cafes().update(arg0, arg1);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("delete", matches)) => {
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let request = client.cafes().delete(arg0);
-                request.send().await?;
-                Ok(())
-            }
+            Some(("list", matches)) => run_0(client, matches, options, out).await,
+            Some(("create", matches)) => run_1(client, matches, options, out).await,
+            Some(("get", matches)) => run_2(client, matches, options, out).await,
+            Some(("update", matches)) => run_3(client, matches, options, out).await,
+            Some(("delete", matches)) => run_4(client, matches, options, out).await,
             Some(("update-profile", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let mut request = client.cafes().update_profile(arg0);
-                if let Some(file) = crate::runtime::cli::file(matches, "logo").await? {
-                    request = request.logo(file);
-                }
-                if let Some(file) = crate::runtime::cli::file(matches, "cover").await? {
-                    request = request.cover(file);
-                }
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
+                run_5(client, matches, options, out).await
             }
-            Some(("update-theme", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let arg1 = crate::runtime::cli::required_body::<
-                    crate::generated::types::UpdateCafeThemeRequest,
-                >(
-                    matches,
-                    &[
-                        ("theme-image", "themeImage", true),
-                        ("primary-color", "primaryColor", true),
-                        ("secondary-color", "secondaryColor", true),
-                        ("show-dietary-section", "showDietarySection", false),
-                    ],
-                )?;
-                let request = client.cafes().update_theme(arg0, arg1);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
+            Some(("update-theme", matches)) => run_6(client, matches, options, out).await,
             Some((name, _)) => {
                 Err(super::CliError::Usage(format!("unknown command `{name}`")))
             }
             None => Err(super::CliError::Usage("no command given".to_owned())),
         }
+    }
+    fn command_0() -> ::clap::Command {
+        ::clap::Command::new("list").about("List cafes.")
+    }
+    async fn run_0(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let request = client.cafes().list();
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_1() -> ::clap::Command {
+        ::clap::Command::new("create")
+            .about("Create a cafe.")
+            .arg(
+                crate::runtime::cli::body_arg(
+                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+                ),
+            )
+            .arg(
+                ::clap::Arg::new("name")
+                    .long("name")
+                    .value_name("NAME")
+                    .help("Cafe name (max 255 characters)."),
+            )
+            .arg(
+                ::clap::Arg::new("description")
+                    .long("description")
+                    .value_name("DESCRIPTION")
+                    .help("Cafe description (max 2000 characters)."),
+            )
+            .arg(
+                ::clap::Arg::new("type")
+                    .long("type")
+                    .value_name("TYPE")
+                    .help("Cafe type."),
+            )
+    }
+    async fn run_1(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required_body::<
+            crate::generated::types::CreateCafeRequest,
+        >(
+            matches,
+            &[
+                ("name", "name", true),
+                ("description", "description", true),
+                ("type", "type", true),
+            ],
+        )?;
+        let request = client.cafes().create(arg0);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_2() -> ::clap::Command {
+        ::clap::Command::new("get")
+            .about("Get one cafe.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The cafe's id."),
+            )
+    }
+    async fn run_2(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let request = client.cafes().get(arg0);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_3() -> ::clap::Command {
+        ::clap::Command::new("update")
+            .about("Update a cafe.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The cafe's id."),
+            )
+            .arg(
+                crate::runtime::cli::body_arg(
+                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+                ),
+            )
+            .arg(
+                ::clap::Arg::new("name")
+                    .long("name")
+                    .value_name("NAME")
+                    .help("Cafe name (max 255 characters)."),
+            )
+            .arg(
+                ::clap::Arg::new("description")
+                    .long("description")
+                    .value_name("DESCRIPTION")
+                    .help("Cafe description (max 2000 characters)."),
+            )
+            .arg(
+                ::clap::Arg::new("type")
+                    .long("type")
+                    .value_name("TYPE")
+                    .help("Cafe type."),
+            )
+    }
+    async fn run_3(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let arg1 = crate::runtime::cli::required_body::<
+            crate::generated::types::UpdateCafeRequest,
+        >(
+            matches,
+            &[
+                ("name", "name", true),
+                ("description", "description", true),
+                ("type", "type", true),
+            ],
+        )?;
+        let request = client.cafes().update(arg0, arg1);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_4() -> ::clap::Command {
+        ::clap::Command::new("delete")
+            .about("Delete a cafe.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The cafe's id."),
+            )
+    }
+    #[allow(unused_variables)]
+    async fn run_4(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let request = client.cafes().delete(arg0);
+        request.send().await?;
+        Ok(())
+    }
+    fn command_5() -> ::clap::Command {
+        ::clap::Command::new("update-profile")
+            .about("Update cafe profile (logo, cover).")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The cafe's id."),
+            )
+            .arg(
+                ::clap::Arg::new("logo")
+                    .long("logo")
+                    .value_name("PATH")
+                    .help("Logo image."),
+            )
+            .arg(
+                ::clap::Arg::new("cover")
+                    .long("cover")
+                    .value_name("PATH")
+                    .help("Cover image."),
+            )
+    }
+    async fn run_5(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let mut request = client.cafes().update_profile(arg0);
+        if let Some(file) = crate::runtime::cli::file(matches, "logo").await? {
+            request = request.logo(file);
+        }
+        if let Some(file) = crate::runtime::cli::file(matches, "cover").await? {
+            request = request.cover(file);
+        }
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_6() -> ::clap::Command {
+        ::clap::Command::new("update-theme")
+            .about("Update cafe theme/colors.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The cafe's id."),
+            )
+            .arg(
+                crate::runtime::cli::body_arg(
+                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+                ),
+            )
+            .arg(
+                ::clap::Arg::new("theme-image")
+                    .long("theme-image")
+                    .value_name("THEME_IMAGE")
+                    .help("A supported theme key, e.g. `modern`, `coffee`, `brunch`."),
+            )
+            .arg(
+                ::clap::Arg::new("primary-color")
+                    .long("primary-color")
+                    .value_name("PRIMARY_COLOR")
+                    .help("The theme's main color."),
+            )
+            .arg(
+                ::clap::Arg::new("secondary-color")
+                    .long("secondary-color")
+                    .value_name("SECONDARY_COLOR")
+                    .help("The theme's accent color."),
+            )
+            .arg(
+                ::clap::Arg::new("show-dietary-section")
+                    .long("show-dietary-section")
+                    .value_name("SHOW_DIETARY_SECTION")
+                    .help("Whether the menu shows the dietary section."),
+            )
+    }
+    async fn run_6(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let arg1 = crate::runtime::cli::required_body::<
+            crate::generated::types::UpdateCafeThemeRequest,
+        >(
+            matches,
+            &[
+                ("theme-image", "themeImage", true),
+                ("primary-color", "primaryColor", true),
+                ("secondary-color", "secondaryColor", true),
+                ("show-dietary-section", "showDietarySection", false),
+            ],
+        )?;
+        let request = client.cafes().update_theme(arg0, arg1);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
 }
 /// The commands of group `folders`.
 mod folders {
     pub(super) fn command() -> ::clap::Command {
-        crate::runtime::cli::group("folders", "Folders organize your links.")
-            .subcommands([
-                ::clap::Command::new("list").about("List folders."),
-                ::clap::Command::new("create")
-                    .about("Create a folder.")
-                    .arg(
-                        crate::runtime::cli::body_arg(
-                            "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                        ),
-                    )
-                    .arg(
-                        ::clap::Arg::new("name")
-                            .long("name")
-                            .value_name("NAME")
-                            .help("Folder name."),
-                    ),
-                ::clap::Command::new("get")
-                    .about("Get a folder.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The folder's `id`, as returned when it was created."),
-                    ),
-                ::clap::Command::new("update")
-                    .about("Update a folder.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The folder's `id`, as returned when it was created."),
-                    )
-                    .arg(
-                        crate::runtime::cli::body_arg(
-                            "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                        ),
-                    )
-                    .arg(
-                        ::clap::Arg::new("name")
-                            .long("name")
-                            .value_name("NAME")
-                            .help("Folder name."),
-                    ),
-                ::clap::Command::new("delete")
-                    .about("Delete a folder.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The folder's `id`, as returned when it was created."),
-                    ),
-            ])
+        let mut command = crate::runtime::cli::group(
+            "folders",
+            "Folders organize your links.",
+        );
+        command = command.subcommand(command_0());
+        command = command.subcommand(command_1());
+        command = command.subcommand(command_2());
+        command = command.subcommand(command_3());
+        command = command.subcommand(command_4());
+        command
     }
-    #[allow(unused_variables)]
     pub(super) async fn run(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
@@ -422,185 +412,152 @@ mod folders {
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<(), super::CliError> {
         match matches.subcommand() {
-            Some(("list", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let request = client.folders().list();
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("create", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required_body::<
-                    crate::generated::types::FolderRequest,
-                >(matches, &[("name", "name", true)])?;
-                let request = client.folders().create(arg0);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("get", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let request = client.folders().get(arg0);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("update", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let arg1 = crate::runtime::cli::required_body::<
-                    crate::generated::types::FolderRequest,
-                >(matches, &[("name", "name", true)])?;
-                let request = client.folders().update(arg0, arg1);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("delete", matches)) => {
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let request = client.folders().delete(arg0);
-                request.send().await?;
-                Ok(())
-            }
+            Some(("list", matches)) => run_0(client, matches, options, out).await,
+            Some(("create", matches)) => run_1(client, matches, options, out).await,
+            Some(("get", matches)) => run_2(client, matches, options, out).await,
+            Some(("update", matches)) => run_3(client, matches, options, out).await,
+            Some(("delete", matches)) => run_4(client, matches, options, out).await,
             Some((name, _)) => {
                 Err(super::CliError::Usage(format!("unknown command `{name}`")))
             }
             None => Err(super::CliError::Usage("no command given".to_owned())),
         }
+    }
+    fn command_0() -> ::clap::Command {
+        ::clap::Command::new("list").about("List folders.")
+    }
+    async fn run_0(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let request = client.folders().list();
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_1() -> ::clap::Command {
+        ::clap::Command::new("create")
+            .about("Create a folder.")
+            .arg(
+                crate::runtime::cli::body_arg(
+                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+                ),
+            )
+            .arg(
+                ::clap::Arg::new("name")
+                    .long("name")
+                    .value_name("NAME")
+                    .help("Folder name."),
+            )
+    }
+    async fn run_1(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required_body::<
+            crate::generated::types::FolderRequest,
+        >(matches, &[("name", "name", true)])?;
+        let request = client.folders().create(arg0);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_2() -> ::clap::Command {
+        ::clap::Command::new("get")
+            .about("Get a folder.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The folder's `id`, as returned when it was created."),
+            )
+    }
+    async fn run_2(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let request = client.folders().get(arg0);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_3() -> ::clap::Command {
+        ::clap::Command::new("update")
+            .about("Update a folder.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The folder's `id`, as returned when it was created."),
+            )
+            .arg(
+                crate::runtime::cli::body_arg(
+                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+                ),
+            )
+            .arg(
+                ::clap::Arg::new("name")
+                    .long("name")
+                    .value_name("NAME")
+                    .help("Folder name."),
+            )
+    }
+    async fn run_3(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let arg1 = crate::runtime::cli::required_body::<
+            crate::generated::types::FolderRequest,
+        >(matches, &[("name", "name", true)])?;
+        let request = client.folders().update(arg0, arg1);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_4() -> ::clap::Command {
+        ::clap::Command::new("delete")
+            .about("Delete a folder.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The folder's `id`, as returned when it was created."),
+            )
+    }
+    #[allow(unused_variables)]
+    async fn run_4(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let request = client.folders().delete(arg0);
+        request.send().await?;
+        Ok(())
     }
 }
 /// The commands of group `groups`.
 mod groups {
     pub(super) fn command() -> ::clap::Command {
-        crate::runtime::cli::group(
-                "groups",
-                "Menu groups of a cafe (nested under `/cafes/{id}/groups`).",
-            )
-            .subcommands([
-                ::clap::Command::new("list")
-                    .about("List groups.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The cafe's id."),
-                    ),
-                ::clap::Command::new("create")
-                    .about("Create a group (optional image).")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The cafe's id."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("name")
-                            .value_name("NAME")
-                            .required(true)
-                            .help("Group name (max 255 characters)."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("visible")
-                            .long("visible")
-                            .value_name("VISIBLE")
-                            .help("Whether the group is visible on the menu."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("image")
-                            .long("image")
-                            .value_name("PATH")
-                            .help("Optional group image."),
-                    ),
-                ::clap::Command::new("reorder")
-                    .about("Reorder groups.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The cafe's id."),
-                    )
-                    .arg(
-                        crate::runtime::cli::body_arg(
-                            "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                        ),
-                    ),
-                ::clap::Command::new("get")
-                    .about("Get one group.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The cafe's id."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("group-id")
-                            .value_name("GROUP_ID")
-                            .required(true)
-                            .help("The group's id, within the cafe `{id}`."),
-                    ),
-                ::clap::Command::new("update")
-                    .about("Update a group (optional image).")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The cafe's id."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("group-id")
-                            .value_name("GROUP_ID")
-                            .required(true)
-                            .help("The group's id, within the cafe `{id}`."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("name")
-                            .long("name")
-                            .value_name("NAME")
-                            .help("Group name (max 255 characters)."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("visible")
-                            .long("visible")
-                            .value_name("VISIBLE")
-                            .help("Whether the group is visible on the menu."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("image")
-                            .long("image")
-                            .value_name("PATH")
-                            .help("Optional group image."),
-                    ),
-                ::clap::Command::new("delete")
-                    .about("Delete a group.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The cafe's id."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("group-id")
-                            .value_name("GROUP_ID")
-                            .required(true)
-                            .help("The group's id, within the cafe `{id}`."),
-                    ),
-            ])
+        let mut command = crate::runtime::cli::group(
+            "groups",
+            "Menu groups of a cafe (nested under `/cafes/{id}/groups`).",
+        );
+        command = command.subcommand(command_0());
+        command = command.subcommand(command_1());
+        command = command.subcommand(command_2());
+        command = command.subcommand(command_3());
+        command = command.subcommand(command_4());
+        command = command.subcommand(command_5());
+        command
     }
-    #[allow(unused_variables)]
     pub(super) async fn run(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
@@ -608,300 +565,248 @@ mod groups {
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<(), super::CliError> {
         match matches.subcommand() {
-            Some(("list", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let request = client.groups().list(arg0);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("create", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let arg1 = crate::runtime::cli::required::<String>(matches, "name")?;
-                let mut request = client.groups().create(arg0, arg1);
-                if let Some(value) = crate::runtime::cli::optional::<
-                    bool,
-                >(matches, "visible")? {
-                    request = request.visible(value);
-                }
-                if let Some(file) = crate::runtime::cli::file(matches, "image").await? {
-                    request = request.image(file);
-                }
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("reorder", matches)) => {
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let arg1 = crate::runtime::cli::required_body::<
-                    crate::generated::types::ReorderGroupsRequest,
-                >(matches, &[])?;
-                let request = client.groups().reorder(arg0, arg1);
-                request.send().await?;
-                Ok(())
-            }
-            Some(("get", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let arg1 = crate::runtime::cli::required::<String>(matches, "group-id")?;
-                let request = client.groups().get(arg0, arg1);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("update", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let arg1 = crate::runtime::cli::required::<String>(matches, "group-id")?;
-                let mut request = client.groups().update(arg0, arg1);
-                if let Some(value) = crate::runtime::cli::optional::<
-                    String,
-                >(matches, "name")? {
-                    request = request.name(value);
-                }
-                if let Some(value) = crate::runtime::cli::optional::<
-                    bool,
-                >(matches, "visible")? {
-                    request = request.visible(value);
-                }
-                if let Some(file) = crate::runtime::cli::file(matches, "image").await? {
-                    request = request.image(file);
-                }
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("delete", matches)) => {
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let arg1 = crate::runtime::cli::required::<String>(matches, "group-id")?;
-                let request = client.groups().delete(arg0, arg1);
-                request.send().await?;
-                Ok(())
-            }
+            Some(("list", matches)) => run_0(client, matches, options, out).await,
+            Some(("create", matches)) => run_1(client, matches, options, out).await,
+            Some(("reorder", matches)) => run_2(client, matches, options, out).await,
+            Some(("get", matches)) => run_3(client, matches, options, out).await,
+            Some(("update", matches)) => run_4(client, matches, options, out).await,
+            Some(("delete", matches)) => run_5(client, matches, options, out).await,
             Some((name, _)) => {
                 Err(super::CliError::Usage(format!("unknown command `{name}`")))
             }
             None => Err(super::CliError::Usage("no command given".to_owned())),
         }
+    }
+    fn command_0() -> ::clap::Command {
+        ::clap::Command::new("list")
+            .about("List groups.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The cafe's id."),
+            )
+    }
+    async fn run_0(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let request = client.groups().list(arg0);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_1() -> ::clap::Command {
+        ::clap::Command::new("create")
+            .about("Create a group (optional image).")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The cafe's id."),
+            )
+            .arg(
+                ::clap::Arg::new("name")
+                    .value_name("NAME")
+                    .required(true)
+                    .help("Group name (max 255 characters)."),
+            )
+            .arg(
+                ::clap::Arg::new("visible")
+                    .long("visible")
+                    .value_name("VISIBLE")
+                    .help("Whether the group is visible on the menu."),
+            )
+            .arg(
+                ::clap::Arg::new("image")
+                    .long("image")
+                    .value_name("PATH")
+                    .help("Optional group image."),
+            )
+    }
+    async fn run_1(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let arg1 = crate::runtime::cli::required::<String>(matches, "name")?;
+        let mut request = client.groups().create(arg0, arg1);
+        if let Some(value) = crate::runtime::cli::optional::<bool>(matches, "visible")? {
+            request = request.visible(value);
+        }
+        if let Some(file) = crate::runtime::cli::file(matches, "image").await? {
+            request = request.image(file);
+        }
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_2() -> ::clap::Command {
+        ::clap::Command::new("reorder")
+            .about("Reorder groups.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The cafe's id."),
+            )
+            .arg(
+                crate::runtime::cli::body_arg(
+                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+                ),
+            )
+    }
+    #[allow(unused_variables)]
+    async fn run_2(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let arg1 = crate::runtime::cli::required_body::<
+            crate::generated::types::ReorderGroupsRequest,
+        >(matches, &[])?;
+        let request = client.groups().reorder(arg0, arg1);
+        request.send().await?;
+        Ok(())
+    }
+    fn command_3() -> ::clap::Command {
+        ::clap::Command::new("get")
+            .about("Get one group.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The cafe's id."),
+            )
+            .arg(
+                ::clap::Arg::new("group-id")
+                    .value_name("GROUP_ID")
+                    .required(true)
+                    .help("The group's id, within the cafe `{id}`."),
+            )
+    }
+    async fn run_3(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let arg1 = crate::runtime::cli::required::<String>(matches, "group-id")?;
+        let request = client.groups().get(arg0, arg1);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_4() -> ::clap::Command {
+        ::clap::Command::new("update")
+            .about("Update a group (optional image).")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The cafe's id."),
+            )
+            .arg(
+                ::clap::Arg::new("group-id")
+                    .value_name("GROUP_ID")
+                    .required(true)
+                    .help("The group's id, within the cafe `{id}`."),
+            )
+            .arg(
+                ::clap::Arg::new("name")
+                    .long("name")
+                    .value_name("NAME")
+                    .help("Group name (max 255 characters)."),
+            )
+            .arg(
+                ::clap::Arg::new("visible")
+                    .long("visible")
+                    .value_name("VISIBLE")
+                    .help("Whether the group is visible on the menu."),
+            )
+            .arg(
+                ::clap::Arg::new("image")
+                    .long("image")
+                    .value_name("PATH")
+                    .help("Optional group image."),
+            )
+    }
+    async fn run_4(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let arg1 = crate::runtime::cli::required::<String>(matches, "group-id")?;
+        let mut request = client.groups().update(arg0, arg1);
+        if let Some(value) = crate::runtime::cli::optional::<String>(matches, "name")? {
+            request = request.name(value);
+        }
+        if let Some(value) = crate::runtime::cli::optional::<bool>(matches, "visible")? {
+            request = request.visible(value);
+        }
+        if let Some(file) = crate::runtime::cli::file(matches, "image").await? {
+            request = request.image(file);
+        }
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_5() -> ::clap::Command {
+        ::clap::Command::new("delete")
+            .about("Delete a group.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The cafe's id."),
+            )
+            .arg(
+                ::clap::Arg::new("group-id")
+                    .value_name("GROUP_ID")
+                    .required(true)
+                    .help("The group's id, within the cafe `{id}`."),
+            )
+    }
+    #[allow(unused_variables)]
+    async fn run_5(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let arg1 = crate::runtime::cli::required::<String>(matches, "group-id")?;
+        let request = client.groups().delete(arg0, arg1);
+        request.send().await?;
+        Ok(())
     }
 }
 /// The commands of group `links`.
 mod links {
     pub(super) fn command() -> ::clap::Command {
-        crate::runtime::cli::group("links", "Links are the core resource.")
-            .subcommands([
-                ::clap::Command::new("list")
-                    .about("List links.")
-                    .arg(
-                        ::clap::Arg::new("page")
-                            .long("page")
-                            .value_name("PAGE")
-                            .help("Page number (1-based)."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("size")
-                            .long("size")
-                            .value_name("SIZE")
-                            .help("Items per page (max 1000)."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("search")
-                            .long("search")
-                            .value_name("SEARCH")
-                            .help("Case-insensitive match on link name."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("folder")
-                            .long("folder")
-                            .value_name("FOLDER")
-                            .help("Filter by folder id."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("qr-type")
-                            .long("qr-type")
-                            .value_name("QR_TYPE")
-                            .action(::clap::ArgAction::Append)
-                            .value_delimiter(',')
-                            .value_parser(
-                                crate::runtime::cli::OpenValues(
-                                    &["website", "vcard", "product", "sms"],
-                                ),
-                            )
-                            .help(
-                                "Comma-separated list of link types, e.g. `website,vcard` (sent as one parameter, not repeated).",
-                            ),
-                    )
-                    .arg(
-                        ::clap::Arg::new("status")
-                            .long("status")
-                            .value_name("STATUS")
-                            .action(::clap::ArgAction::Append)
-                            .value_delimiter(',')
-                            .help(
-                                "Comma-separated list of statuses (sent as one parameter, not repeated).",
-                            ),
-                    )
-                    .arg(
-                        ::clap::Arg::new("only-favorites")
-                            .long("only-favorites")
-                            .action(::clap::ArgAction::SetTrue)
-                            .help("When set, returns only favorited links."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("sort-by")
-                            .long("sort-by")
-                            .value_name("SORT_BY")
-                            .value_parser(
-                                crate::runtime::cli::OpenValues(
-                                    &["most_recent", "name", "last_modified", "most_visited"],
-                                ),
-                            )
-                            .help("Sort order."),
-                    )
-                    .arg(crate::runtime::cli::all_arg()),
-                ::clap::Command::new("create")
-                    .about("Create a link.")
-                    .arg(
-                        crate::runtime::cli::body_arg(
-                            "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                        ),
-                    )
-                    .arg(
-                        ::clap::Arg::new("name")
-                            .long("name")
-                            .value_name("NAME")
-                            .help("Display name of the link."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("type")
-                            .long("type")
-                            .value_name("TYPE")
-                            .value_parser(
-                                crate::runtime::cli::OpenValues(
-                                    &["website", "vcard", "product", "sms"],
-                                ),
-                            ),
-                    ),
-                ::clap::Command::new("get")
-                    .about("Get a link.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The link's `dynamic_link_id` (its slug)."),
-                    ),
-                ::clap::Command::new("update")
-                    .about("Update a link.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The link's `dynamic_link_id` (its slug)."),
-                    )
-                    .arg(
-                        crate::runtime::cli::body_arg(
-                            "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                        ),
-                    )
-                    .arg(
-                        ::clap::Arg::new("name")
-                            .long("name")
-                            .value_name("NAME")
-                            .help("Display name of the link."),
-                    )
-                    .arg(
-                        ::clap::Arg::new("type")
-                            .long("type")
-                            .value_name("TYPE")
-                            .value_parser(
-                                crate::runtime::cli::OpenValues(
-                                    &["website", "vcard", "product", "sms"],
-                                ),
-                            ),
-                    ),
-                ::clap::Command::new("delete")
-                    .about("Delete a link.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The link's `dynamic_link_id` (its slug)."),
-                    ),
-                ::clap::Command::new("patch-qr-options")
-                    .about("Patch a link's QR options.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The link's `dynamic_link_id` (its slug)."),
-                    )
-                    .arg(
-                        crate::runtime::cli::body_arg(
-                            "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                        ),
-                    ),
-                ::clap::Command::new("archive")
-                    .about("Archive a link.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The link's `dynamic_link_id` (its slug)."),
-                    ),
-                ::clap::Command::new("pause")
-                    .about("Pause a link.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The link's `dynamic_link_id` (its slug)."),
-                    ),
-                ::clap::Command::new("resume")
-                    .about("Resume a link.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The link's `dynamic_link_id` (its slug)."),
-                    ),
-                ::clap::Command::new("duplicate")
-                    .about("Duplicate a link.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The link's `dynamic_link_id` (its slug)."),
-                    ),
-                ::clap::Command::new("save-as-template")
-                    .about("Save a link's QR styling as a template.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The link's `dynamic_link_id` (its slug)."),
-                    )
-                    .arg(
-                        crate::runtime::cli::body_arg(
-                            "The request body: a JSON or YAML file (`-` for standard input)",
-                        ),
-                    ),
-            ])
+        let mut command = crate::runtime::cli::group(
+            "links",
+            "Links are the core resource.",
+        );
+        command = command.subcommand(command_0());
+        command = command.subcommand(command_1());
+        command = command.subcommand(command_2());
+        command = command.subcommand(command_3());
+        command = command.subcommand(command_4());
+        command = command.subcommand(command_5());
+        command = command.subcommand(command_6());
+        command = command.subcommand(command_7());
+        command = command.subcommand(command_8());
+        command = command.subcommand(command_9());
+        command = command.subcommand(command_10());
+        command
     }
-    #[allow(unused_variables)]
     pub(super) async fn run(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
@@ -909,231 +814,437 @@ mod links {
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<(), super::CliError> {
         match matches.subcommand() {
-            Some(("list", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let mut request = client.links().list();
-                if let Some(value) = crate::runtime::cli::optional::<
-                    i64,
-                >(matches, "page")? {
-                    request = request.page(value);
-                }
-                if let Some(value) = crate::runtime::cli::optional::<
-                    i64,
-                >(matches, "size")? {
-                    request = request.size(value);
-                }
-                if let Some(value) = crate::runtime::cli::optional::<
-                    String,
-                >(matches, "search")? {
-                    request = request.search(value);
-                }
-                if let Some(value) = crate::runtime::cli::optional::<
-                    String,
-                >(matches, "folder")? {
-                    request = request.folder(value);
-                }
-                for value in crate::runtime::cli::many::<
-                    crate::generated::types::LinkType,
-                >(matches, "qr-type")? {
-                    request = request.qr_type(value);
-                }
-                for value in crate::runtime::cli::many::<String>(matches, "status")? {
-                    request = request.status(value);
-                }
-                if crate::runtime::cli::switch(matches, "only-favorites") {
-                    request = request.only_favorites();
-                }
-                if let Some(value) = crate::runtime::cli::optional::<
-                    crate::generated::types::ListLinksSortBy,
-                >(matches, "sort-by")? {
-                    request = request.sort_by(value);
-                }
-                if crate::runtime::cli::all(matches) {
-                    return crate::runtime::cli::write_stream(
-                            request.stream(),
-                            format,
-                            options,
-                            out,
-                        )
-                        .await;
-                }
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("create", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required_body::<
-                    crate::generated::types::CreateLinkRequest,
-                >(matches, &[("name", "name", true), ("type", "type", true)])?;
-                let request = client.links().create(arg0);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("get", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let request = client.links().get(arg0);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("update", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let arg1 = crate::runtime::cli::required_body::<
-                    crate::generated::types::UpdateLinkRequest,
-                >(matches, &[("name", "name", true), ("type", "type", true)])?;
-                let request = client.links().update(arg0, arg1);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("delete", matches)) => {
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let request = client.links().delete(arg0);
-                request.send().await?;
-                Ok(())
-            }
+            Some(("list", matches)) => run_0(client, matches, options, out).await,
+            Some(("create", matches)) => run_1(client, matches, options, out).await,
+            Some(("get", matches)) => run_2(client, matches, options, out).await,
+            Some(("update", matches)) => run_3(client, matches, options, out).await,
+            Some(("delete", matches)) => run_4(client, matches, options, out).await,
             Some(("patch-qr-options", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let arg1 = crate::runtime::cli::required_body::<
-                    crate::generated::types::PatchLinkQrOptionsRequest,
-                >(matches, &[])?;
-                let request = client.links().patch_qr_options(arg0, arg1);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
+                run_5(client, matches, options, out).await
             }
-            Some(("archive", matches)) => {
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let request = client.links().archive(arg0);
-                request.send().await?;
-                Ok(())
-            }
-            Some(("pause", matches)) => {
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let request = client.links().pause(arg0);
-                request.send().await?;
-                Ok(())
-            }
-            Some(("resume", matches)) => {
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let request = client.links().resume(arg0);
-                request.send().await?;
-                Ok(())
-            }
-            Some(("duplicate", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let request = client.links().duplicate(arg0);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
+            Some(("archive", matches)) => run_6(client, matches, options, out).await,
+            Some(("pause", matches)) => run_7(client, matches, options, out).await,
+            Some(("resume", matches)) => run_8(client, matches, options, out).await,
+            Some(("duplicate", matches)) => run_9(client, matches, options, out).await,
             Some(("save-as-template", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let mut request = client.links().save_as_template(arg0);
-                if let Some(body) = crate::runtime::cli::body::<
-                    crate::generated::types::SaveLinkAsTemplateRequest,
-                >(matches, &[], false)? {
-                    request = request.body(body);
-                }
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
+                run_10(client, matches, options, out).await
             }
             Some((name, _)) => {
                 Err(super::CliError::Usage(format!("unknown command `{name}`")))
             }
             None => Err(super::CliError::Usage("no command given".to_owned())),
         }
+    }
+    fn command_0() -> ::clap::Command {
+        ::clap::Command::new("list")
+            .about("List links.")
+            .arg(
+                ::clap::Arg::new("page")
+                    .long("page")
+                    .value_name("PAGE")
+                    .help("Page number (1-based)."),
+            )
+            .arg(
+                ::clap::Arg::new("size")
+                    .long("size")
+                    .value_name("SIZE")
+                    .help("Items per page (max 1000)."),
+            )
+            .arg(
+                ::clap::Arg::new("search")
+                    .long("search")
+                    .value_name("SEARCH")
+                    .help("Case-insensitive match on link name."),
+            )
+            .arg(
+                ::clap::Arg::new("folder")
+                    .long("folder")
+                    .value_name("FOLDER")
+                    .help("Filter by folder id."),
+            )
+            .arg(
+                ::clap::Arg::new("qr-type")
+                    .long("qr-type")
+                    .value_name("QR_TYPE")
+                    .action(::clap::ArgAction::Append)
+                    .value_delimiter(',')
+                    .value_parser(
+                        crate::runtime::cli::OpenValues(
+                            &["website", "vcard", "product", "sms"],
+                        ),
+                    )
+                    .help(
+                        "Comma-separated list of link types, e.g. `website,vcard` (sent as one parameter, not repeated).",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("status")
+                    .long("status")
+                    .value_name("STATUS")
+                    .action(::clap::ArgAction::Append)
+                    .value_delimiter(',')
+                    .help(
+                        "Comma-separated list of statuses (sent as one parameter, not repeated).",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("only-favorites")
+                    .long("only-favorites")
+                    .action(::clap::ArgAction::SetTrue)
+                    .help("When set, returns only favorited links."),
+            )
+            .arg(
+                ::clap::Arg::new("sort-by")
+                    .long("sort-by")
+                    .value_name("SORT_BY")
+                    .value_parser(
+                        crate::runtime::cli::OpenValues(
+                            &["most_recent", "name", "last_modified", "most_visited"],
+                        ),
+                    )
+                    .help("Sort order."),
+            )
+            .arg(crate::runtime::cli::all_arg())
+    }
+    async fn run_0(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let mut request = client.links().list();
+        if let Some(value) = crate::runtime::cli::optional::<i64>(matches, "page")? {
+            request = request.page(value);
+        }
+        if let Some(value) = crate::runtime::cli::optional::<i64>(matches, "size")? {
+            request = request.size(value);
+        }
+        if let Some(value) = crate::runtime::cli::optional::<
+            String,
+        >(matches, "search")? {
+            request = request.search(value);
+        }
+        if let Some(value) = crate::runtime::cli::optional::<
+            String,
+        >(matches, "folder")? {
+            request = request.folder(value);
+        }
+        for value in crate::runtime::cli::many::<
+            crate::generated::types::LinkType,
+        >(matches, "qr-type")? {
+            request = request.qr_type(value);
+        }
+        for value in crate::runtime::cli::many::<String>(matches, "status")? {
+            request = request.status(value);
+        }
+        if crate::runtime::cli::switch(matches, "only-favorites") {
+            request = request.only_favorites();
+        }
+        if let Some(value) = crate::runtime::cli::optional::<
+            crate::generated::types::ListLinksSortBy,
+        >(matches, "sort-by")? {
+            request = request.sort_by(value);
+        }
+        if crate::runtime::cli::all(matches) {
+            return crate::runtime::cli::write_stream(
+                    request.stream(),
+                    format,
+                    options,
+                    out,
+                )
+                .await;
+        }
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_1() -> ::clap::Command {
+        ::clap::Command::new("create")
+            .about("Create a link.")
+            .arg(
+                crate::runtime::cli::body_arg(
+                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+                ),
+            )
+            .arg(
+                ::clap::Arg::new("name")
+                    .long("name")
+                    .value_name("NAME")
+                    .help("Display name of the link."),
+            )
+            .arg(
+                ::clap::Arg::new("type")
+                    .long("type")
+                    .value_name("TYPE")
+                    .value_parser(
+                        crate::runtime::cli::OpenValues(
+                            &["website", "vcard", "product", "sms"],
+                        ),
+                    ),
+            )
+    }
+    async fn run_1(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required_body::<
+            crate::generated::types::CreateLinkRequest,
+        >(matches, &[("name", "name", true), ("type", "type", true)])?;
+        let request = client.links().create(arg0);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_2() -> ::clap::Command {
+        ::clap::Command::new("get")
+            .about("Get a link.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The link's `dynamic_link_id` (its slug)."),
+            )
+    }
+    async fn run_2(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let request = client.links().get(arg0);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_3() -> ::clap::Command {
+        ::clap::Command::new("update")
+            .about("Update a link.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The link's `dynamic_link_id` (its slug)."),
+            )
+            .arg(
+                crate::runtime::cli::body_arg(
+                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+                ),
+            )
+            .arg(
+                ::clap::Arg::new("name")
+                    .long("name")
+                    .value_name("NAME")
+                    .help("Display name of the link."),
+            )
+            .arg(
+                ::clap::Arg::new("type")
+                    .long("type")
+                    .value_name("TYPE")
+                    .value_parser(
+                        crate::runtime::cli::OpenValues(
+                            &["website", "vcard", "product", "sms"],
+                        ),
+                    ),
+            )
+    }
+    async fn run_3(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let arg1 = crate::runtime::cli::required_body::<
+            crate::generated::types::UpdateLinkRequest,
+        >(matches, &[("name", "name", true), ("type", "type", true)])?;
+        let request = client.links().update(arg0, arg1);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_4() -> ::clap::Command {
+        ::clap::Command::new("delete")
+            .about("Delete a link.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The link's `dynamic_link_id` (its slug)."),
+            )
+    }
+    #[allow(unused_variables)]
+    async fn run_4(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let request = client.links().delete(arg0);
+        request.send().await?;
+        Ok(())
+    }
+    fn command_5() -> ::clap::Command {
+        ::clap::Command::new("patch-qr-options")
+            .about("Patch a link's QR options.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The link's `dynamic_link_id` (its slug)."),
+            )
+            .arg(
+                crate::runtime::cli::body_arg(
+                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+                ),
+            )
+    }
+    async fn run_5(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let arg1 = crate::runtime::cli::required_body::<
+            crate::generated::types::PatchLinkQrOptionsRequest,
+        >(matches, &[])?;
+        let request = client.links().patch_qr_options(arg0, arg1);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_6() -> ::clap::Command {
+        ::clap::Command::new("archive")
+            .about("Archive a link.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The link's `dynamic_link_id` (its slug)."),
+            )
+    }
+    #[allow(unused_variables)]
+    async fn run_6(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let request = client.links().archive(arg0);
+        request.send().await?;
+        Ok(())
+    }
+    fn command_7() -> ::clap::Command {
+        ::clap::Command::new("pause")
+            .about("Pause a link.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The link's `dynamic_link_id` (its slug)."),
+            )
+    }
+    #[allow(unused_variables)]
+    async fn run_7(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let request = client.links().pause(arg0);
+        request.send().await?;
+        Ok(())
+    }
+    fn command_8() -> ::clap::Command {
+        ::clap::Command::new("resume")
+            .about("Resume a link.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The link's `dynamic_link_id` (its slug)."),
+            )
+    }
+    #[allow(unused_variables)]
+    async fn run_8(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let request = client.links().resume(arg0);
+        request.send().await?;
+        Ok(())
+    }
+    fn command_9() -> ::clap::Command {
+        ::clap::Command::new("duplicate")
+            .about("Duplicate a link.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The link's `dynamic_link_id` (its slug)."),
+            )
+    }
+    async fn run_9(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let request = client.links().duplicate(arg0);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_10() -> ::clap::Command {
+        ::clap::Command::new("save-as-template")
+            .about("Save a link's QR styling as a template.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The link's `dynamic_link_id` (its slug)."),
+            )
+            .arg(
+                crate::runtime::cli::body_arg(
+                    "The request body: a JSON or YAML file (`-` for standard input)",
+                ),
+            )
+    }
+    async fn run_10(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let mut request = client.links().save_as_template(arg0);
+        if let Some(body) = crate::runtime::cli::body::<
+            crate::generated::types::SaveLinkAsTemplateRequest,
+        >(matches, &[], false)? {
+            request = request.body(body);
+        }
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
 }
 /// The commands of group `templates`.
 mod templates {
     pub(super) fn command() -> ::clap::Command {
-        crate::runtime::cli::group(
-                "templates",
-                "Templates store reusable QR code styling (`qrOptions`) so you can apply a consistent look across links.",
-            )
-            .subcommands([
-                ::clap::Command::new("list").about("List templates."),
-                ::clap::Command::new("create")
-                    .about("Create a template.")
-                    .arg(
-                        crate::runtime::cli::body_arg(
-                            "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                        ),
-                    )
-                    .arg(
-                        ::clap::Arg::new("name")
-                            .long("name")
-                            .value_name("NAME")
-                            .help("Template name."),
-                    ),
-                ::clap::Command::new("get")
-                    .about("Get a template.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The template's id."),
-                    ),
-                ::clap::Command::new("update")
-                    .about("Update a template.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The template's id."),
-                    )
-                    .arg(
-                        crate::runtime::cli::body_arg(
-                            "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                        ),
-                    )
-                    .arg(
-                        ::clap::Arg::new("name")
-                            .long("name")
-                            .value_name("NAME")
-                            .help("Template name."),
-                    ),
-                ::clap::Command::new("delete")
-                    .about("Delete a template.")
-                    .arg(
-                        ::clap::Arg::new("id")
-                            .value_name("ID")
-                            .required(true)
-                            .help("The template's id."),
-                    ),
-            ])
+        let mut command = crate::runtime::cli::group(
+            "templates",
+            "Templates store reusable QR code styling (`qrOptions`) so you can apply a consistent look across links.",
+        );
+        command = command.subcommand(command_0());
+        command = command.subcommand(command_1());
+        command = command.subcommand(command_2());
+        command = command.subcommand(command_3());
+        command = command.subcommand(command_4());
+        command
     }
-    #[allow(unused_variables)]
     pub(super) async fn run(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
@@ -1141,65 +1252,135 @@ mod templates {
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<(), super::CliError> {
         match matches.subcommand() {
-            Some(("list", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let request = client.templates().list();
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("create", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required_body::<
-                    crate::generated::types::TemplateRequest,
-                >(matches, &[("name", "name", true)])?;
-                let request = client.templates().create(arg0);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("get", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let request = client.templates().get(arg0);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("update", matches)) => {
-                let format = crate::runtime::cli::format(matches);
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let arg1 = crate::runtime::cli::required_body::<
-                    crate::generated::types::TemplateRequest,
-                >(matches, &[("name", "name", true)])?;
-                let request = client.templates().update(arg0, arg1);
-                crate::runtime::cli::write_value(
-                    &request.send().await?,
-                    format,
-                    options,
-                    out,
-                )
-            }
-            Some(("delete", matches)) => {
-                let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-                let request = client.templates().delete(arg0);
-                request.send().await?;
-                Ok(())
-            }
+            Some(("list", matches)) => run_0(client, matches, options, out).await,
+            Some(("create", matches)) => run_1(client, matches, options, out).await,
+            Some(("get", matches)) => run_2(client, matches, options, out).await,
+            Some(("update", matches)) => run_3(client, matches, options, out).await,
+            Some(("delete", matches)) => run_4(client, matches, options, out).await,
             Some((name, _)) => {
                 Err(super::CliError::Usage(format!("unknown command `{name}`")))
             }
             None => Err(super::CliError::Usage("no command given".to_owned())),
         }
+    }
+    fn command_0() -> ::clap::Command {
+        ::clap::Command::new("list").about("List templates.")
+    }
+    async fn run_0(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let request = client.templates().list();
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_1() -> ::clap::Command {
+        ::clap::Command::new("create")
+            .about("Create a template.")
+            .arg(
+                crate::runtime::cli::body_arg(
+                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+                ),
+            )
+            .arg(
+                ::clap::Arg::new("name")
+                    .long("name")
+                    .value_name("NAME")
+                    .help("Template name."),
+            )
+    }
+    async fn run_1(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required_body::<
+            crate::generated::types::TemplateRequest,
+        >(matches, &[("name", "name", true)])?;
+        let request = client.templates().create(arg0);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_2() -> ::clap::Command {
+        ::clap::Command::new("get")
+            .about("Get a template.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The template's id."),
+            )
+    }
+    async fn run_2(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let request = client.templates().get(arg0);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_3() -> ::clap::Command {
+        ::clap::Command::new("update")
+            .about("Update a template.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The template's id."),
+            )
+            .arg(
+                crate::runtime::cli::body_arg(
+                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+                ),
+            )
+            .arg(
+                ::clap::Arg::new("name")
+                    .long("name")
+                    .value_name("NAME")
+                    .help("Template name."),
+            )
+    }
+    async fn run_3(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let format = crate::runtime::cli::format(matches);
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let arg1 = crate::runtime::cli::required_body::<
+            crate::generated::types::TemplateRequest,
+        >(matches, &[("name", "name", true)])?;
+        let request = client.templates().update(arg0, arg1);
+        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+    }
+    fn command_4() -> ::clap::Command {
+        ::clap::Command::new("delete")
+            .about("Delete a template.")
+            .arg(
+                ::clap::Arg::new("id")
+                    .value_name("ID")
+                    .required(true)
+                    .help("The template's id."),
+            )
+    }
+    #[allow(unused_variables)]
+    async fn run_4(
+        client: &crate::Client,
+        matches: &::clap::ArgMatches,
+        options: &super::Options,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<(), super::CliError> {
+        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
+        let request = client.templates().delete(arg0);
+        request.send().await?;
+        Ok(())
     }
 }
 /// clap panics on duplicate argument ids or names only when a command is built:

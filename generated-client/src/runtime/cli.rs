@@ -149,13 +149,9 @@ impl clap::builder::TypedValueParser for OpenValues {
     }
 }
 
-/// The root command: `name`, `about`, the global `--output` option, `groups` as
-/// subcommands.
-pub fn root(
-    name: &'static str,
-    about: &'static str,
-    groups: impl IntoIterator<Item = clap::Command>,
-) -> clap::Command {
+/// The root command: `name`, `about` and the global `--output` option (the groups are
+/// added as subcommands).
+pub fn root(name: &'static str, about: &'static str) -> clap::Command {
     clap::Command::new(name)
         .about(about)
         .subcommand_required(true)
@@ -163,7 +159,6 @@ pub fn root(
         // A group may be named `help`; `--help` stays.
         .disable_help_subcommand(true)
         .arg(output_arg())
-        .subcommands(groups)
 }
 
 /// `--output json|table|csv`, global (accepted after any subcommand).

@@ -57,7 +57,9 @@ pub fn emit(api: &Api) -> TokenStream {
         /// `--output json|table|csv` option, a subcommand per group of operations and one
         /// per operation under it. Required inputs are positional, optional ones flags.
         pub fn command() -> ::clap::Command {
-            crate::runtime::cli::root(env!("CARGO_PKG_NAME"), #about, [#(#commands),*])
+            let mut command = crate::runtime::cli::root(env!("CARGO_PKG_NAME"), #about);
+            #(command = command.subcommand(#commands);)*
+            command
         }
 
         /// Runs the operation `matches` selects (matches of [`command`], or of a root
@@ -106,28 +108,50 @@ fn group(api: &Api, group: &Group, name: &str) -> TokenStream {
         .iter()
         .map(|op| (names.claim(&kebab(&op.method_name), &[]), op))
         .collect();
-    let commands = ops.iter().map(|(name, op)| {
+    // A function per operation for its command and for its call: one expression or
+    // `match` for a whole group of a big spec (discord, pagerduty) overflows a thread's
+    // stack in a debug build, where every temporary has its own slot.
+    let mut fns = Vec::new();
+    let mut subcommands = Vec::new();
+    let mut arms = Vec::new();
+    for (i, (name, op)) in ops.iter().enumerate() {
+        let command_fn = quote::format_ident!("command_{}", i);
+        let run_fn = quote::format_ident!("run_{}", i);
         let args = Args::of(api, op);
         let about = op_about(op);
         let defs = args.defs;
-        quote! {
-            ::clap::Command::new(#name).about(#about)#(.arg(#defs))*
-        }
-    });
-    let arms = ops.iter().map(|(name, op)| {
         let body = run_op(api, group, op);
-        quote!(Some((#name, matches)) => { #body })
-    });
+        // An operation that prints nothing has no use for `options` or `out`.
+        let quiet = (stream_item(op).is_none() && !matches!(op.response, Response::Json { .. }))
+            .then(|| quote!(#[allow(unused_variables)]));
+        fns.push(quote! {
+            fn #command_fn() -> ::clap::Command {
+                ::clap::Command::new(#name).about(#about)#(.arg(#defs))*
+            }
+
+            #quiet
+            async fn #run_fn(
+                client: &crate::Client,
+                matches: &::clap::ArgMatches,
+                options: &super::Options,
+                out: &mut (dyn std::io::Write + Send),
+            ) -> Result<(), super::CliError> {
+                #body
+            }
+        });
+        subcommands.push(quote!(command = command.subcommand(#command_fn());));
+        arms.push(quote!(Some((#name, matches)) => #run_fn(client, matches, options, out).await,));
+    }
     let doc = format!(" The commands of group `{name}`.");
     quote! {
         #[doc = #doc]
         mod #m {
             pub(super) fn command() -> ::clap::Command {
-                crate::runtime::cli::group(#name, #about).subcommands([#(#commands),*])
+                let mut command = crate::runtime::cli::group(#name, #about);
+                #(#subcommands)*
+                command
             }
 
-            // A group whose operations print nothing has no use for `options` or `out`.
-            #[allow(unused_variables)]
             pub(super) async fn run(
                 client: &crate::Client,
                 matches: &::clap::ArgMatches,
@@ -140,6 +164,8 @@ fn group(api: &Api, group: &Group, name: &str) -> TokenStream {
                     None => Err(super::CliError::Usage("no command given".to_owned())),
                 }
             }
+
+            #(#fns)*
         }
     }
 }
