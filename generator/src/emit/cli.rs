@@ -44,6 +44,16 @@ pub fn emit(api: &Api) -> TokenStream {
         .is_empty()
         .then(|| quote!(#[allow(unused_variables)]));
     let about = help_text(&api.title).unwrap_or_else(|| "A client for this API".to_owned());
+    let commands: Vec<TokenStream> = commands.collect();
+    let tree = if commands.is_empty() {
+        quote!(crate::runtime::cli::root(env!("CARGO_PKG_NAME"), #about))
+    } else {
+        quote! {
+            let mut command = crate::runtime::cli::root(env!("CARGO_PKG_NAME"), #about);
+            #(command = command.subcommand(#commands);)*
+            command
+        }
+    };
     quote! {
         //! A command line over the client (feature `cli`): [`command`] is the clap command
         //! tree, one subcommand per group and one per operation, and [`run`] calls the
@@ -57,9 +67,7 @@ pub fn emit(api: &Api) -> TokenStream {
         /// `--output json|table|csv` option, a subcommand per group of operations and one
         /// per operation under it. Required inputs are positional, optional ones flags.
         pub fn command() -> ::clap::Command {
-            let mut command = crate::runtime::cli::root(env!("CARGO_PKG_NAME"), #about);
-            #(command = command.subcommand(#commands);)*
-            command
+            #tree
         }
 
         /// Runs the operation `matches` selects (matches of [`command`], or of a root
