@@ -140,6 +140,40 @@
 //! Called from inside an async runtime (an `async fn` under `#[tokio::main]`), a blocking
 //! call fails with [`Error::Config`] rather than stall the runtime: use [`Client`] there.
 //!
+//! # Command line
+//!
+//! With the `cli` feature, `cli::command()` is a clap command tree with a
+//! subcommand per group and one per operation (`links list --size 50`, `links get ID`,
+//! `folders create --name Campaigns`, `--body FILE` in JSON or YAML), and `cli::run` calls
+//! the operation the arguments select and prints the result: JSON, or with `--output
+//! table|csv` rows; `--all` streams every page of a list. Its error's `exit_code()` is `2`
+//! for bad arguments or input files and `1` for the API's errors.
+//!
+#![cfg_attr(feature = "cli", doc = "```no_run")]
+#![cfg_attr(not(feature = "cli"), doc = "```ignore")]
+//! use std::io::IsTerminal;
+//! use std::process::ExitCode;
+//!
+//! use prolinksqr::cli;
+//!
+//! #[tokio::main]
+//! async fn main() -> ExitCode {
+//!     let matches = cli::command().get_matches(); // exits with 2 on bad arguments
+//!     let options = cli::Options::new().pretty(std::io::stdout().is_terminal());
+//!     let result = match prolinksqr::Client::from_env() {
+//!         Ok(client) => cli::run(&client, &matches, &options, &mut std::io::stdout()).await,
+//!         Err(e) => Err(e.into()),
+//!     };
+//!     match result {
+//!         Ok(()) => ExitCode::SUCCESS,
+//!         Err(e) => {
+//!             eprintln!("error: {e}"); // one line, never the key
+//!             ExitCode::from(e.exit_code())
+//!         }
+//!     }
+//! }
+//! ```
+//!
 //! # Limits
 //!
 //! - A successful response body is read up to 64 MiB

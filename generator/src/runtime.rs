@@ -21,6 +21,7 @@ runtime_files!(
     "blocking.rs",
     "builder.rs",
     "builder/tests.rs",
+    "cli.rs",
     "client.rs",
     "client/tests.rs",
     "credential.rs",
@@ -44,6 +45,8 @@ runtime_files!(
 /// would depend on itself.
 const DEPENDENCIES: &[&str] = &[
     "bytes",
+    "clap",
+    "csv",
     "futures",
     "futures-util",
     "percent-encoding",
@@ -53,6 +56,7 @@ const DEPENDENCIES: &[&str] = &[
     "serde_json",
     "serde_path_to_error",
     "serde_urlencoded",
+    "serde_yaml",
     "thiserror",
     "tokio",
     "tracing",
@@ -147,9 +151,13 @@ tracing = ["dep:tracing"]
 mock = ["dep:wiremock"]
 # A synchronous `blocking::Client`, for programs that do not run an async runtime.
 blocking = ["tokio/rt"]
+# A command line over the client (`cli::command()`, `cli::run()`), over clap.
+cli = ["dep:clap", "dep:csv", "dep:serde_yaml"]
 
 [dependencies]
 bytes = "1"
+clap = {{ version = "4", default-features = false, features = ["std", "help", "usage", "error-context", "suggestions"], optional = true }}
+csv = {{ version = "1", optional = true }}
 futures = {{ package = "futures-util", version = "0.3", default-features = false, features = ["std"] }}
 percent-encoding = "2"
 reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "multipart"] }}
@@ -158,6 +166,7 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
+serde_yaml = {{ version = "0.9", optional = true }}
 thiserror = "2"
 tokio = {{ version = "1", features = ["time", "fs"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
@@ -216,7 +225,8 @@ Features: `rustls` (default; TLS with the `ring` provider), `native-tls` (the pl
 TLS), `tracing` (a span per operation call, an event per retry), `mock` (`mock::MockServer`,
 a typed mock of the API for tests, with the client's groups, methods and setters), `blocking`
 (a synchronous `blocking::Client` with the same operations, for programs without an async
-runtime). With
+runtime), `cli` (`cli::command()` and `cli::run()`: a clap command line with a subcommand
+per operation, printing JSON, a table or CSV). With
 `default-features = false` there is no TLS: pass a `reqwest::Client` of your own to
 `ClientBuilder::http_client`, or call plain `http://` URLs.
 
