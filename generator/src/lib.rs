@@ -188,6 +188,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     let mut files = vec![File::Types, File::Client, File::Blocking];
     files.extend(api.groups.iter().map(File::Group));
     files.push(File::Mock);
+    files.push(File::Cli);
     // Token streams are not `Send`, so each file is emitted and rendered on the thread that
     // formats it; the files are independent, and formatting is most of the time.
     let written = std::sync::atomic::AtomicUsize::new(0);
@@ -227,6 +228,8 @@ enum File<'a> {
     Group(&'a ir::Group),
     /// `mock.rs`, the typed mock of feature `mock`.
     Mock,
+    /// `cli.rs`, the command line of feature `cli`.
+    Cli,
 }
 
 fn emit_file(
@@ -257,6 +260,7 @@ fn emit_file(
         }
         File::Client => ("mod.rs".to_owned(), emit::client::emit(api, config)),
         File::Mock => ("mock.rs".to_owned(), emit::mock::emit(api)),
+        File::Cli => ("cli.rs".to_owned(), emit::cli::emit(api)),
         File::Blocking => ("blocking.rs".to_owned(), emit::blocking::emit(api)),
         File::Group(group) => {
             let mut lines = emit::docs::lines(&group.doc);

@@ -34,6 +34,9 @@ pub const RESERVED_MODULES: &[&str] = &[
     "runtime",
     "generated",
     "blocking",
+    // The command line of the `cli` feature.
+    "cli",
+    "clap",
     "as_async",
     "block_on",
     "iter_stream",

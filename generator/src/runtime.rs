@@ -21,6 +21,7 @@ runtime_files!(
     "blocking.rs",
     "builder.rs",
     "builder/tests.rs",
+    "cli.rs",
     "client.rs",
     "client/tests.rs",
     "credential.rs",
@@ -44,6 +45,8 @@ runtime_files!(
 /// would depend on itself.
 const DEPENDENCIES: &[&str] = &[
     "bytes",
+    "clap",
+    "csv",
     "futures",
     "futures-util",
     "percent-encoding",
@@ -53,6 +56,7 @@ const DEPENDENCIES: &[&str] = &[
     "serde_json",
     "serde_path_to_error",
     "serde_urlencoded",
+    "serde_yaml",
     "thiserror",
     "tokio",
     "tracing",
@@ -147,9 +151,13 @@ tracing = ["dep:tracing"]
 mock = ["dep:wiremock"]
 # A synchronous `blocking::Client`, for programs that do not run an async runtime.
 blocking = ["tokio/rt"]
+# A command line over the client (`cli::command()`, `cli::run()`), over clap.
+cli = ["dep:clap", "dep:csv", "dep:serde_yaml"]
 
 [dependencies]
 bytes = "1"
+clap = {{ version = "4", default-features = false, features = ["std", "help", "usage", "error-context", "suggestions"], optional = true }}
+csv = {{ version = "1", optional = true }}
 futures = {{ package = "futures-util", version = "0.3", default-features = false, features = ["std"] }}
 percent-encoding = "2"
 reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "multipart"] }}
@@ -158,6 +166,7 @@ serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
+serde_yaml = {{ version = "0.9", optional = true }}
 thiserror = "2"
 tokio = {{ version = "1", features = ["time", "fs"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}

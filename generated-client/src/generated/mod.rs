@@ -12,6 +12,8 @@ pub mod templates;
 pub mod mock;
 #[cfg(feature = "blocking")]
 pub mod blocking;
+#[cfg(feature = "cli")]
+pub mod cli;
 /// What the runtime needs to know about this API, taken from the spec.
 pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
     title: "ProLinksQR API",

@@ -9,6 +9,8 @@ mod api;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod builder;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod client;
 mod credential;
 mod encoding;

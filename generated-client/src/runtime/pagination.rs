@@ -75,6 +75,22 @@ impl<T> Page<T> {
     }
 }
 
+/// A page as JSON: `{"items": [..], "current_page": 1, "total_pages": 3}` (what the
+/// command line of feature `cli` prints).
+impl<T: serde::Serialize> serde::Serialize for Page<T> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut page = serializer.serialize_struct("Page", 3)?;
+        page.serialize_field("items", &self.items)?;
+        page.serialize_field("current_page", &self.current_page)?;
+        page.serialize_field("total_pages", &self.total_pages)?;
+        page.end()
+    }
+}
+
 impl<T> IntoIterator for Page<T> {
     type Item = T;
     type IntoIter = std::vec::IntoIter<T>;

@@ -60,6 +60,8 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
         pub mod mock;
         #[cfg(feature = "blocking")]
         pub mod blocking;
+        #[cfg(feature = "cli")]
+        pub mod cli;
 
         /// What the runtime needs to know about this API, taken from the spec.
         pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
