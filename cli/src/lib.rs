@@ -3,13 +3,13 @@
 //! where the API key comes from. The binary (`src/main.rs`) puts them on top of the
 //! generated command tree of `prolinksqr::cli`.
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 
-pub mod export;
 pub mod import;
 pub mod records;
 
@@ -29,6 +29,9 @@ pub enum Error {
     /// A call to the API failed.
     #[error("{0}")]
     Api(#[from] prolinksqr::Error),
+    /// A command of the generated tree failed.
+    #[error("{0}")]
+    Cli(prolinksqr::cli::CliError),
     /// An import stopped part way; the message says which lines were sent.
     #[error("{0}")]
     Import(String),
@@ -49,6 +52,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) | Error::Input(_) => 2,
+            Error::Cli(error) => error.exit_code(),
             Error::Api(_) | Error::Import(_) | Error::Io(_) => 1,
         }
     }
@@ -156,26 +160,21 @@ pub fn import_command() -> Command {
         )
 }
 
-/// The `export` subcommand of `links`.
-pub fn export_command() -> Command {
-    Command::new("export")
+/// The `export` subcommand of `links`: a copy of `list` (the generated `links list`,
+/// with its filters) that always fetches every page.
+pub fn export_command(list: &Command) -> Command {
+    list.clone()
+        .name("export")
         .about("Write every link (all pages) to stdout, as CSV unless --output says otherwise")
         .long_about(
-            "Write every link of the account to stdout, fetching 1000 per request: the same \
-             as `links list --all`, but CSV by default (columns id,name,type,url,folder_id,\
-             created_at,updated_at).\n\nExample:\n  prolinksqr links export > links.csv",
+            "Write every link to stdout: the same as `links list --all`, with the same \
+             filters, but CSV unless --output is given.\n\nExample:\n  \
+             prolinksqr links export > links.csv\n  \
+             prolinksqr links export --folder 0c8f...e21 --output json > links.json",
         )
-        .arg(
-            Arg::new("all").long("all").action(ArgAction::SetTrue).help(
-                "Every page (always the case; accepted for symmetry with `links list --all`)",
-            ),
-        )
-        .arg(
-            Arg::new("folder")
-                .long("folder")
-                .value_name("ID")
-                .help("Only the links of this folder id"),
-        )
+        .mut_arg("all", |all| {
+            all.help("Every page (always the case; accepted as in `links list --all`)")
+        })
 }
 
 /// The `completions` subcommand.
@@ -196,26 +195,34 @@ pub fn completions_command() -> Command {
         )
 }
 
-/// Adds the hand-written commands to `root`, which must have `bulk` and `links`
-/// subcommands: `--api-key-file`, `completions`, `bulk import`, `links export`.
+/// Adds the hand-written commands to `root` (`prolinksqr::cli::command()`, which has
+/// `bulk` and `links list`): `--api-key-file`, `completions`, `bulk import`, `links export`.
 pub fn extend(root: Command) -> Command {
-    root.arg(
-        Arg::new("api-key-file")
-            .long("api-key-file")
-            .value_name("PATH")
-            .global(true)
-            .value_parser(value_parser!(PathBuf))
-            .help(format!(
-                "Read the API key from this file (trimmed) instead of {API_KEY_VAR}"
-            )),
-    )
-    .after_help(format!(
-        "The API key comes from --api-key-file or {API_KEY_VAR}; the base URL from \
+    let list = root
+        .find_subcommand("links")
+        .and_then(|links| links.find_subcommand("list"))
+        .cloned()
+        .unwrap_or_else(|| {
+            Command::new("list").arg(Arg::new("all").long("all").action(ArgAction::SetTrue))
+        });
+    root.version(env!("CARGO_PKG_VERSION"))
+        .arg(
+            Arg::new("api-key-file")
+                .long("api-key-file")
+                .value_name("PATH")
+                .global(true)
+                .value_parser(value_parser!(PathBuf))
+                .help(format!(
+                    "Read the API key from this file (trimmed) instead of {API_KEY_VAR}"
+                )),
+        )
+        .after_help(format!(
+            "The API key comes from --api-key-file or {API_KEY_VAR}; the base URL from \
          {BASE_URL_VAR} (default https://api.prolinksqr.com)."
-    ))
-    .subcommand(completions_command())
-    .mut_subcommand("bulk", |bulk| bulk.subcommand(import_command()))
-    .mut_subcommand("links", |links| links.subcommand(export_command()))
+        ))
+        .subcommand(completions_command())
+        .mut_subcommand("bulk", |bulk| bulk.subcommand(import_command()))
+        .mut_subcommand("links", |links| links.subcommand(export_command(&list)))
 }
 
 /// The client for `matches`: the key from `--api-key-file` (trimmed) or
@@ -298,6 +305,7 @@ pub fn completions(root: &mut Command, matches: &ArgMatches, out: &mut dyn std::
 pub async fn run_own(
     client: &prolinksqr::Client,
     matches: &ArgMatches,
+    options: &prolinksqr::cli::Options,
     out: &mut (dyn std::io::Write + Send),
     log: &mut (dyn std::io::Write + Send),
 ) -> Result<(), Error> {
@@ -313,13 +321,21 @@ pub async fn run_own(
         .subcommand_matches("links")
         .and_then(|m| m.subcommand_matches("export"))
     {
-        export::run(
-            client,
-            export_format(m)?,
-            m.get_one::<String>("folder").map(String::as_str),
-            out,
-        )
-        .await?;
+        // `links list --all` of the generated tree does the work: parsed again from the
+        // arguments given to `export`, so its filters and formats stay the same.
+        let mut root = prolinksqr::cli::command();
+        let list = root
+            .find_subcommand("links")
+            .and_then(|links| links.find_subcommand("list"))
+            .cloned()
+            .ok_or_else(|| Error::Usage("this build has no `links list`".to_owned()))?;
+        let argv = export_argv(&list, m);
+        let list_matches = root
+            .try_get_matches_from_mut(argv)
+            .map_err(|e| Error::Usage(e.to_string()))?;
+        prolinksqr::cli::run(client, &list_matches, options, out)
+            .await
+            .map_err(Error::Cli)?;
         return Ok(());
     }
     Err(Error::Usage("not a hand-written command".to_owned()))
@@ -354,52 +370,45 @@ fn import_options(m: &ArgMatches) -> Result<ImportOptions, Error> {
     })
 }
 
-/// CSV unless `--output` was given explicitly (the root's default is for other commands).
-fn export_format(m: &ArgMatches) -> Result<export::Format, Error> {
-    let given = m
+/// The command line of `links list --all` that `links export` with `matches` stands
+/// for: the root's `--output` if given, else CSV; every argument of `list` given on the
+/// command line.
+pub fn export_argv(list: &Command, matches: &ArgMatches) -> Vec<OsString> {
+    let explicit = |id: &str| {
+        matches!(
+            matches.value_source(id),
+            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+        )
+    };
+    let output = matches
         .try_get_one::<String>("output")
         .ok()
         .flatten()
-        .filter(|_| {
-            matches!(
-                m.value_source("output"),
-                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-            )
-        });
-    match given.map(String::as_str) {
-        None | Some("csv") => Ok(export::Format::Csv),
-        Some("json") => Ok(export::Format::Json),
-        Some("table") => Ok(export::Format::Table),
-        Some(other) => Err(Error::Usage(format!(
-            "links export cannot write {other:?}: use csv, json or table"
-        ))),
+        .filter(|_| explicit("output"))
+        .map_or("csv", String::as_str);
+    let mut argv: Vec<OsString> = ["prolinksqr", "--output", output, "links", "list", "--all"]
+        .map(OsString::from)
+        .to_vec();
+    for arg in list.get_arguments() {
+        let id = arg.get_id().as_str();
+        if matches!(id, "all" | "output") || arg.is_global_set() || !explicit(id) {
+            continue;
+        }
+        let values = matches.get_raw(id).into_iter().flatten();
+        match arg.get_long() {
+            Some(long) if matches!(arg.get_action(), ArgAction::SetTrue) => {
+                argv.push(format!("--{long}").into());
+            }
+            Some(long) => {
+                for value in values {
+                    // `--name=value`, so that a value starting with `-` stays a value.
+                    let mut flag = OsString::from(format!("--{long}="));
+                    flag.push(value);
+                    argv.push(flag);
+                }
+            }
+            None => argv.extend(values.map(OsStr::to_owned)),
+        }
     }
-}
-
-/// A stand-in root with `bulk` and `links` groups and a global `--output`, the shape of
-/// `prolinksqr::cli::command()`, for building without the generated tree.
-pub fn standalone_root() -> Command {
-    Command::new("prolinksqr")
-        .about("The ProLinksQR API from the command line")
-        .version(env!("CARGO_PKG_VERSION"))
-        .subcommand_required(true)
-        .arg_required_else_help(true)
-        .arg(
-            Arg::new("output")
-                .long("output")
-                .global(true)
-                .value_parser(["json", "table", "csv"])
-                .default_value("json")
-                .help("Output format"),
-        )
-        .subcommand(
-            Command::new("bulk")
-                .about("Create many links of the same type in a single request")
-                .subcommand_required(true),
-        )
-        .subcommand(
-            Command::new("links")
-                .about("Dynamic links")
-                .subcommand_required(true),
-        )
+    argv
 }

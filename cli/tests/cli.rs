@@ -24,7 +24,6 @@ async fn links_server() -> MockServer {
         Mock::given(method("GET"))
             .and(path("/links"))
             .and(query_param("page", page.to_string()))
-            .and(query_param("size", "1000"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({
                 "data": links,
                 "meta": {"currentPage": page, "totalPages": 2},
@@ -43,17 +42,20 @@ async fn links_export_writes_every_page_as_csv() {
         &temp_dir("export"),
         &server.uri(),
         Some(KEY),
-        &["links", "export", "--all"],
+        &[
+            "links", "export", "--all", "--size", "1000", "--folder", "f-1",
+        ],
     )
     .await;
 
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         out.stdout,
-        "id,name,type,url,folder_id,created_at,updated_at\n\
-         l-1,\"Link, 1\",website,https://qr-lb.co/l-1,f-1,\"Jun 24, 2026\",\n\
-         l-2,\"Link, 2\",website,https://qr-lb.co/l-2,,\"Jun 24, 2026\",\n\
-         l-3,\"Link, 3\",website,https://qr-lb.co/l-3,,\"Jun 24, 2026\",\n"
+        // The columns are the generated `links list` table's: export is `links list --all`.
+        "name,type,full_dynamic_url\n\
+         \"Link, 1\",website,https://qr-lb.co/l-1\n\
+         \"Link, 2\",website,https://qr-lb.co/l-2\n\
+         \"Link, 3\",website,https://qr-lb.co/l-3\n"
     );
     let queries: Vec<_> = server
         .received_requests()
@@ -65,8 +67,14 @@ async fn links_export_writes_every_page_as_csv() {
     assert_eq!(
         queries,
         [
-            ("/links".to_owned(), Some("page=1&size=1000".to_owned())),
-            ("/links".to_owned(), Some("page=2&size=1000".to_owned())),
+            (
+                "/links".to_owned(),
+                Some("page=1&size=1000&folder=f-1".to_owned())
+            ),
+            (
+                "/links".to_owned(),
+                Some("page=2&size=1000&folder=f-1".to_owned())
+            ),
         ]
     );
 }
@@ -112,15 +120,19 @@ async fn the_key_file_wins_over_the_environment() {
         &dir,
         &server.uri(),
         Some("key-from-env"),
-        &["--api-key-file", "key.txt", "links", "export"],
+        &[
+            "--api-key-file",
+            "key.txt",
+            "links",
+            "export",
+            "--output",
+            "json",
+        ],
     )
     .await;
 
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(
-        out.stdout,
-        "id,name,type,url,folder_id,created_at,updated_at\n"
-    );
+    assert_eq!(out.stdout, "[]\n");
     assert!(!out.stderr.contains("key-from"));
 }
 
@@ -235,4 +247,36 @@ async fn help_snapshots() {
     .await;
     assert_eq!(export.code, 0, "{}", export.stderr);
     insta::assert_snapshot!("links_export_help", export.stdout);
+}
+
+#[tokio::test]
+async fn generated_commands_run_through_the_same_binary() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/folders"))
+        .and(header("authorization", format!("Basic {KEY}").as_str()))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": {"id": "f-9", "name": "Campaigns"}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let out = run(
+        &temp_dir("generated"),
+        &server.uri(),
+        Some(KEY),
+        &["folders", "create", "--name", "Campaigns"],
+    )
+    .await;
+
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "{\"id\":\"f-9\",\"name\":\"Campaigns\"}\n");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&requests[0].body).unwrap(),
+        json!({"name": "Campaigns"})
+    );
 }
