@@ -7,6 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use futures::FutureExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use prolinksqr::Client;
 
@@ -173,7 +174,7 @@ pub async fn run(
         writeln!(
             log,
             "skipping {skipped} rows already created ({})",
-            line_ranges(
+            lines_phrase(
                 outcomes
                     .iter()
                     .filter(|o| o.status == Status::Created)
@@ -188,9 +189,19 @@ pub async fn run(
     write_result(&result_path, &outcomes)?;
 
     let progress = progress_bar(options.progress, pending.len() as u64);
+    // One listener for the whole import, so that a Ctrl-C between two chunks is not lost.
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
     let mut created = 0;
     for (index, chunk) in chunks.iter().enumerate() {
         let number = first_chunk + index;
+        if (&mut interrupt).now_or_never().is_some() {
+            progress.finish_and_clear();
+            return Err(Error::Interrupted(format!(
+                "interrupted before chunk {number}\n{}",
+                report(&outcomes, &result_path, options)
+            )));
+        }
         // Marked unknown before sending: if the process dies while waiting, the file
         // says exactly that.
         for &i in chunk.iter() {
@@ -208,8 +219,9 @@ pub async fn run(
             .send_response();
         let answer = tokio::select! {
             answer = send => Some(answer),
-            _ = tokio::signal::ctrl_c() => None,
+            _ = &mut interrupt => None,
         };
+        let interrupted = answer.is_none();
         let failure = match answer {
             Some(Ok(response)) => {
                 record_created(&mut outcomes, chunk, response.into_inner().data);
@@ -228,7 +240,7 @@ pub async fn run(
                 Sent::No => Some((Status::Failed, error.to_string())),
                 Sent::Maybe => Some((Status::Unknown, error.to_string())),
             },
-            None => Some((Status::Unknown, "interrupted".to_owned())),
+            None => Some((Status::Unknown, "interrupted (Ctrl-C)".to_owned())),
         };
         if let Some((status, reason)) = failure {
             progress.finish_and_clear();
@@ -236,17 +248,20 @@ pub async fn run(
                 outcomes[i].status = status;
             }
             write_result(&result_path, &outcomes)?;
-            let first = chunk_rows.first().map_or(0, |r| r.line);
-            let last = chunk_rows.last().map_or(0, |r| r.line);
             let what = match status {
                 Status::Unknown => "was sent, but its outcome is unknown",
                 _ => "failed",
             };
             let message = format!(
-                "chunk {number} (lines {first}-{last}) {what}: {reason}\n{}",
+                "chunk {number} ({}) {what}: {reason}\n{}",
+                lines_phrase(chunk_rows.iter().map(|r| r.line)),
                 report(&outcomes, &result_path, options)
             );
-            return Err(Error::Import(message));
+            return Err(if interrupted {
+                Error::Interrupted(message)
+            } else {
+                Error::Import(message)
+            });
         }
         write_result(&result_path, &outcomes)?;
     }
@@ -319,7 +334,7 @@ fn record_created(
 /// Which lines are in which state, and how to go on.
 fn report(outcomes: &[Outcome], result: &Path, options: &ImportOptions) -> String {
     let lines = |status: Status| {
-        line_ranges(
+        lines_phrase(
             outcomes
                 .iter()
                 .filter(|o| o.status == status)
@@ -336,9 +351,8 @@ fn report(outcomes: &[Outcome], result: &Path, options: &ImportOptions) -> Strin
         ),
         (Status::NotSent, "not sent"),
     ] {
-        let ranges = lines(status);
-        if !ranges.is_empty() {
-            let _ = writeln!(text, "  {label}: lines {ranges}");
+        if outcomes.iter().any(|o| o.status == status) {
+            let _ = writeln!(text, "  {label}: {}", lines(status));
         }
     }
     let _ = write!(
@@ -358,6 +372,16 @@ fn report(outcomes: &[Outcome], result: &Path, options: &ImportOptions) -> Strin
         text.push_str(" (with --resend-unknown or --skip-unknown)");
     }
     text
+}
+
+/// `line 7` or `lines 2-1201, 1300`.
+fn lines_phrase(lines: impl IntoIterator<Item = u64>) -> String {
+    let ranges = line_ranges(lines);
+    if ranges.contains(['-', ',']) {
+        format!("lines {ranges}")
+    } else {
+        format!("line {ranges}")
+    }
 }
 
 /// `2-1201, 1300, 1302-1310`: sorted line numbers as ranges.
@@ -479,18 +503,18 @@ fn apply_resume(outcomes: &mut [Outcome], path: &Path, unknown: UnknownRows) -> 
             }
         }
     }
-    let unknown_lines = line_ranges(
-        earlier
-            .values()
-            .filter(|o| o.status == Status::Unknown)
-            .map(|o| o.line),
-    );
+    let unknown_lines: Vec<u64> = earlier
+        .values()
+        .filter(|o| o.status == Status::Unknown)
+        .map(|o| o.line)
+        .collect();
     if !unknown_lines.is_empty() && unknown == UnknownRows::Refuse {
         return Err(Error::Usage(format!(
-            "{}: lines {unknown_lines} were sent but their outcome is unknown; check whether \
+            "{}: the outcome of {} is unknown (sent, never answered); check whether \
              those links exist (e.g. `prolinksqr links export`), then resume with \
              --skip-unknown (treat them as created) or --resend-unknown (send them again)",
-            path.display()
+            path.display(),
+            lines_phrase(unknown_lines),
         )));
     }
     for outcome in outcomes.iter_mut() {
@@ -543,6 +567,9 @@ mod tests {
     fn ranges_merge_consecutive_lines() {
         assert_eq!(line_ranges([5, 2, 3, 4, 9, 11, 12]), "2-5, 9, 11-12");
         assert_eq!(line_ranges([]), "");
+        assert_eq!(lines_phrase([7]), "line 7");
+        assert_eq!(lines_phrase([7, 8]), "lines 7-8");
+        assert_eq!(lines_phrase([7, 9]), "lines 7, 9");
     }
 
     #[test]

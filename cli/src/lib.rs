@@ -35,6 +35,9 @@ pub enum Error {
     /// An import stopped part way; the message says which lines were sent.
     #[error("{0}")]
     Import(String),
+    /// The user pressed Ctrl-C during an import; the message says which lines were sent.
+    #[error("{0}")]
+    Interrupted(String),
     /// Writing output or the result file failed.
     #[error("{0}")]
     Io(String),
@@ -48,11 +51,13 @@ impl From<std::io::Error> for Error {
 
 impl Error {
     /// 2 for what the user can fix before anything is sent (arguments, key, input
-    /// file), 1 for failures of the API or of the import itself.
+    /// file), 1 for failures of the API or of the import itself, 130 for Ctrl-C.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) | Error::Input(_) => 2,
             Error::Cli(error) => error.exit_code(),
+            // 128 + SIGINT, as shells report a command ended by Ctrl-C.
+            Error::Interrupted(_) => 130,
             Error::Api(_) | Error::Import(_) | Error::Io(_) => 1,
         }
     }

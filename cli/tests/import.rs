@@ -189,7 +189,7 @@ async fn a_failed_chunk_stops_and_resume_sends_only_the_rest() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         out.stderr,
-        "skipping 1200 rows already created (2-1201)\n\
+        "skipping 1200 rows already created (lines 2-1201)\n\
          created 1300 website links in 2 requests; result in in.result.csv\n"
     );
     assert_eq!(
@@ -272,7 +272,7 @@ async fn a_chunk_without_an_answer_is_unknown_and_resume_asks_what_to_do() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert_eq!(
         out.stderr,
-        "error: in.result.csv: lines 2-3 were sent but their outcome is unknown; check \
+        "error: in.result.csv: the outcome of lines 2-3 is unknown (sent, never answered); check \
          whether those links exist (e.g. `prolinksqr links export`), then resume with \
          --skip-unknown (treat them as created) or --resend-unknown (send them again)\n"
     );
@@ -529,5 +529,56 @@ async fn product_and_vcard_rows_become_typed_records() {
             vec!["2", "Mug", "created", "1", "", ""],
             vec!["3", "Cup", "created", "1", "", ""],
         ]
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn ctrl_c_while_waiting_leaves_the_chunk_unknown() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/bulk-generate"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(20)))
+        .mount(&server)
+        .await;
+    let dir = temp_dir("ctrl-c");
+    std::fs::write(dir.join("in.csv"), website_csv(2)).unwrap();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_prolinksqr"))
+        .current_dir(&dir)
+        .args(["bulk", "import", "in.csv", "--type", "website"])
+        .env("PROLINKSQR_API_KEY", KEY)
+        .env("PROLINKSQR_BASE_URL", server.uri())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..100 {
+        if !server.received_requests().await.unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out: common::Run = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap()
+        .into();
+
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with(
+            "error: chunk 1 (lines 2-3) was sent, but its outcome is unknown: interrupted (Ctrl-C)\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        result_rows(&dir.join("in.result.csv")),
+        [row(2, "unknown", "1", false), row(3, "unknown", "1", false)]
     );
 }
