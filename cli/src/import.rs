@@ -212,10 +212,13 @@ pub async fn run(
         let chunk_rows: Vec<&Row> = chunk.iter().map(|&i| &rows[i]).collect();
         let body = records::request(options.kind, &chunk_rows, folder_id.as_deref());
         progress.set_message(format!("chunk {number}"));
+        // Never retried: a lost answer may mean the links exist. The policy's deadline is
+        // also a cap on each attempt, so it follows the chunk timeout (the default is 60 s).
         let send = client
             .bulk()
             .generate(body)
             .timeout(options.chunk_timeout)
+            .retry(prolinksqr::RetryPolicy::none().deadline(options.chunk_timeout))
             .send_response();
         let answer = tokio::select! {
             answer = send => Some(answer),

@@ -161,7 +161,7 @@ pub fn import_command() -> Command {
                 .value_name("SECONDS")
                 .default_value("120")
                 .value_parser(value_parser!(u64).range(1..))
-                .help("How long to wait for the answer to each request"),
+                .help("How long to wait for the answer to each request; a chunk not answered in time is `unknown`"),
         )
 }
 
