@@ -1204,3 +1204,12 @@ mod templates {
         }
     }
 }
+#[cfg(test)]
+mod tests {
+    /// clap panics on duplicate argument ids or names only when a command is
+    /// built: every command of the tree, checked once.
+    #[test]
+    fn the_command_tree_is_valid() {
+        super::command().debug_assert();
+    }
+}

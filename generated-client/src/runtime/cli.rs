@@ -605,73 +605,78 @@ fn rows(value: &Value) -> Vec<&Value> {
     }
 }
 
-/// Kinds of column a person reads a list by, in the order they are shown; each takes the
-/// first of its keys that the first row has.
-const PREFERRED: &[&[&str]] = &[
-    &["id", "uuid", "key", "slug", "code"],
-    &[
-        "name",
-        "title",
-        "display_name",
-        "displayName",
-        "label",
-        "summary",
-    ],
-    &["type", "kind", "qr_type", "category"],
-    &[
-        "url",
-        "short_url",
-        "shortUrl",
-        "link",
-        "href",
-        "html_url",
-        "web_url",
-        "target_url",
-    ],
-    &["status", "state"],
+/// Kinds of column a person reads a list by, in the order they are shown: the keys each
+/// kind goes by, then the endings of other keys of that kind (`dynamic_link_id`, `qr_url`).
+const PREFERRED: &[(&[&str], &[&str])] = &[
+    (&["id", "uuid", "key", "slug", "code"], &["_id", "Id", "ID"]),
+    (
+        &[
+            "name",
+            "title",
+            "display_name",
+            "displayName",
+            "label",
+            "summary",
+        ],
+        &["_name", "Name"],
+    ),
+    (&["type", "kind", "qr_type", "category"], &["_type", "Type"]),
+    (
+        &[
+            "url",
+            "short_url",
+            "shortUrl",
+            "link",
+            "href",
+            "html_url",
+            "web_url",
+        ],
+        &["url", "Url", "URL"],
+    ),
+    (&["status", "state"], &["_status", "Status"]),
 ];
 
 /// At most this many columns come from the first scalar fields when no preferred key is
 /// there.
 const FALLBACK_COLUMNS: usize = 6;
 
-/// The columns of a table or CSV: per kind of [`PREFERRED`] key (identifier, name, type,
-/// URL, status), the first the first row has with a scalar value, plus, for the URL, any
-/// key ending in `url`; with fewer than two of those, the row's first scalar fields. A
-/// scalar result has one column, `value`.
+/// The columns of a table or CSV, from the first row's keys with a scalar value (string,
+/// number, boolean, null): per kind of [`PREFERRED`] key (identifier, name, type, URL,
+/// status), the first key it names, else the first key with one of its endings; with fewer
+/// than two of those, the row's first scalar fields instead. A row that is not an object
+/// has one column, `value`.
 fn columns(first: Option<&Value>) -> Vec<String> {
     let Some(Value::Object(object)) = first else {
         return vec!["value".to_owned()];
     };
     let scalar = |v: &Value| !matches!(v, Value::Array(_) | Value::Object(_));
     let mut out: Vec<String> = Vec::new();
-    for (i, keys) in PREFERRED.iter().enumerate() {
-        let found = keys
+    for (keys, endings) in PREFERRED {
+        let named = keys
             .iter()
             .find(|k| object.get(**k).is_some_and(scalar))
-            .map(|k| (*k).to_owned())
-            .or_else(|| {
-                // URL-ish keys the list above does not name (`qr_url`, `imageUrl`).
-                (i == 3)
-                    .then(|| {
-                        object
-                            .iter()
-                            .find(|(k, v)| k.to_ascii_lowercase().ends_with("url") && scalar(v))
-                            .map(|(k, _)| k.clone())
-                    })
-                    .flatten()
-            });
-        out.extend(found);
+            .map(|k| (*k).to_owned());
+        let found = named.or_else(|| {
+            object
+                .iter()
+                .find(|(k, v)| {
+                    scalar(v) && !out.contains(k) && endings.iter().any(|e| k.ends_with(e))
+                })
+                .map(|(k, _)| k.clone())
+        });
+        if let Some(key) = found.filter(|k| !out.contains(k)) {
+            out.push(key);
+        }
     }
     if out.len() < 2 {
-        for (key, value) in object {
-            if out.len() >= FALLBACK_COLUMNS {
-                break;
-            }
-            if scalar(value) && !out.contains(key) {
-                out.push(key.clone());
-            }
-        }
+        out.clear();
+        out.extend(
+            object
+                .iter()
+                .filter(|(_, v)| scalar(v))
+                .map(|(k, _)| k.clone())
+                .take(FALLBACK_COLUMNS),
+        );
     }
     if out.is_empty() {
         out.extend(object.keys().take(FALLBACK_COLUMNS).cloned());

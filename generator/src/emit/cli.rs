@@ -74,6 +74,16 @@ pub fn emit(api: &Api) -> TokenStream {
         }
 
         #(#modules)*
+
+        #[cfg(test)]
+        mod tests {
+            /// clap panics on duplicate argument ids or names only when a command is
+            /// built: every command of the tree, checked once.
+            #[test]
+            fn the_command_tree_is_valid() {
+                super::command().debug_assert();
+            }
+        }
     }
 }
 

@@ -1,0 +1,464 @@
+//! The generated command line (`prolinksqr::cli`, feature `cli`) against a wiremock server
+//! on 127.0.0.1: argument parsing into the exact request, each output format byte for
+//! byte, `--all` over several pages, the exit codes of every kind of error, and snapshots
+//! of `--help`.
+
+use std::io::Write;
+
+use prolinksqr::cli::{self, CliError, Options};
+use prolinksqr::{Client, RetryPolicy};
+use serde_json::{Value, json};
+use wiremock::matchers::{any, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// A well-formed key (`key-` + 32 characters), as the docs describe.
+const KEY: &str = "key-0123456789abcdef0123456789abcdef";
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .credential(KEY)
+        .base_url(server.uri())
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("valid configuration")
+}
+
+fn parse(args: &[&str]) -> Result<clap::ArgMatches, clap::Error> {
+    cli::command().try_get_matches_from(std::iter::once("prolinksqr").chain(args.iter().copied()))
+}
+
+/// Runs `args` against `server`: the result and what was printed.
+async fn run_with(
+    server: &MockServer,
+    args: &[&str],
+    options: Options,
+) -> (Result<(), CliError>, String) {
+    let matches = parse(args).unwrap_or_else(|e| panic!("{args:?} parses: {e}"));
+    let mut out = Vec::new();
+    let result = cli::run(&client(server), &matches, &options, &mut out).await;
+    (result, String::from_utf8(out).expect("UTF-8 output"))
+}
+
+/// Runs `args` against `server`, which must succeed: what was printed (compact JSON).
+async fn run(server: &MockServer, args: &[&str]) -> String {
+    let (result, out) = run_with(server, args, Options::new()).await;
+    result.unwrap_or_else(|e| panic!("{args:?}: {e}"));
+    out
+}
+
+async fn answering(response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// The one request received, after checking its method, path, query and credential.
+async fn only_request(
+    server: &MockServer,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+) -> Request {
+    let mut requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests.len(), 1, "exactly one request: {requests:?}");
+    let request = requests.remove(0);
+    assert_eq!(request.method.as_str(), method);
+    assert_eq!(request.url.path(), path);
+    assert_eq!(request.url.query(), query);
+    let auth: Vec<_> = request.headers.get_all("authorization").iter().collect();
+    assert_eq!(auth, [&format!("Basic {KEY}")]);
+    request
+}
+
+fn link(slug: &str) -> Value {
+    json!({
+        "dynamic_link_id": slug,
+        "full_dynamic_url": format!("https://qr-lb.co/{slug}"),
+        "name": slug,
+        "type": "website",
+    })
+}
+
+fn page_of(slugs: &[&str], current: i64, total: i64) -> Value {
+    let data: Vec<Value> = slugs.iter().map(|s| link(s)).collect();
+    json!({ "data": data, "meta": { "currentPage": current, "totalPages": total } })
+}
+
+// ------------------------------------------------------------------- the command tree
+
+#[test]
+fn the_command_tree_passes_clap_debug_asserts() {
+    // clap checks ids, names and positional order here (it panics in debug builds on a
+    // duplicate); every group and operation is a subcommand.
+    let command = cli::command();
+    command.clone().debug_assert();
+    let groups: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    assert_eq!(
+        groups,
+        ["bulk", "cafes", "folders", "groups", "links", "templates"]
+    );
+    let links = command.find_subcommand("links").expect("links");
+    let ops: Vec<&str> = links.get_subcommands().map(|c| c.get_name()).collect();
+    assert_eq!(
+        ops,
+        [
+            "list",
+            "create",
+            "get",
+            "update",
+            "delete",
+            "patch-qr-options",
+            "archive",
+            "pause",
+            "resume",
+            "duplicate",
+            "save-as-template"
+        ]
+    );
+}
+
+#[test]
+fn help_is_snapshotted() {
+    for (name, args) in [
+        ("help_root", &["--help"][..]),
+        ("help_links", &["links", "--help"][..]),
+        ("help_links_list", &["links", "list", "--help"][..]),
+    ] {
+        let err = parse(args).expect_err("--help stops parsing");
+        assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp);
+        insta::assert_snapshot!(name, err.to_string());
+    }
+}
+
+#[test]
+fn enum_values_are_offered_but_unknown_ones_accepted() {
+    let err = parse(&["links", "list", "--help"]).expect_err("help");
+    let help = err.to_string();
+    assert!(help.contains("[possible values: website,"), "{help}");
+    let matches = parse(&[
+        "links",
+        "list",
+        "--qr-type",
+        "hologram",
+        "--sort-by",
+        "newest_first",
+    ])
+    .expect("open values");
+    let (_, list) = matches
+        .subcommand()
+        .and_then(|(_, m)| m.subcommand())
+        .expect("links list");
+    let given: Vec<&String> = list.get_many("qr-type").expect("given").collect();
+    assert_eq!(given, ["hologram"]);
+}
+
+#[test]
+fn bad_arguments_are_clap_errors_with_exit_code_2() {
+    for (args, kind) in [
+        (
+            &["links", "get"][..],
+            clap::error::ErrorKind::MissingRequiredArgument,
+        ),
+        (
+            &["links", "list", "--no-such-flag"][..],
+            clap::error::ErrorKind::UnknownArgument,
+        ),
+        (
+            &["links", "frobnicate"][..],
+            clap::error::ErrorKind::InvalidSubcommand,
+        ),
+        (
+            &["links", "list", "--output", "xml"][..],
+            clap::error::ErrorKind::InvalidValue,
+        ),
+    ] {
+        let err = parse(args).expect_err("bad arguments");
+        assert_eq!(err.kind(), kind, "{args:?}");
+        let err = CliError::from(err);
+        assert_eq!(err.exit_code(), 2, "{args:?}");
+        assert!(!err.to_string().contains('\n'), "one line: {err}");
+    }
+}
+
+// --------------------------------------------------------------- requests and outputs
+
+#[tokio::test]
+async fn list_flags_become_the_query_and_json_is_printed_compact() {
+    let server =
+        answering(ResponseTemplate::new(200).set_body_json(page_of(&["a", "b"], 2, 5))).await;
+    let out = run(
+        &server,
+        &[
+            "links",
+            "list",
+            "--page",
+            "2",
+            "--size",
+            "50",
+            "--search",
+            "summer sale & more",
+            "--qr-type",
+            "website",
+            "--qr-type",
+            "vcard",
+            "--status",
+            "active,paused",
+            "--only-favorites",
+            "--sort-by",
+            "most_recent",
+        ],
+    )
+    .await;
+
+    let query = "page=2&size=50&search=summer+sale+%26+more&qr_type=website%2Cvcard\
+                 &status=active%2Cpaused&only_favorites=true&sort_by=most_recent";
+    only_request(&server, "GET", "/links", Some(query)).await;
+    let expected = format!(
+        "{{\"items\":[{},{}],\"current_page\":2,\"total_pages\":5}}\n",
+        json!({"dynamic_link_id":"a","full_dynamic_url":"https://qr-lb.co/a","name":"a","type":"website"}),
+        json!({"dynamic_link_id":"b","full_dynamic_url":"https://qr-lb.co/b","name":"b","type":"website"}),
+    );
+    assert_eq!(out, expected);
+}
+
+#[tokio::test]
+async fn get_takes_the_id_positionally_and_prints_pretty_json() {
+    let server =
+        answering(ResponseTemplate::new(200).set_body_json(json!({ "data": link("summer-sale") })))
+            .await;
+    let (result, out) = run_with(
+        &server,
+        &["links", "get", "summer-sale"],
+        Options::new().pretty(true),
+    )
+    .await;
+    result.expect("success");
+    only_request(&server, "GET", "/links/summer-sale", None).await;
+    assert_eq!(
+        out,
+        "{\n  \"dynamic_link_id\": \"summer-sale\",\n  \"full_dynamic_url\": \"https://qr-lb.co/summer-sale\",\n  \"name\": \"summer-sale\",\n  \"type\": \"website\"\n}\n"
+    );
+}
+
+#[tokio::test]
+async fn output_table_and_csv_show_the_columns_a_person_reads() {
+    let server =
+        answering(ResponseTemplate::new(200).set_body_json(page_of(&["a", "summer-sale"], 1, 1)))
+            .await;
+    let table = run(&server, &["links", "list", "--output", "table"]).await;
+    assert_eq!(
+        table,
+        "dynamic_link_id  name         type     full_dynamic_url\n\
+         a                a            website  https://qr-lb.co/a\n\
+         summer-sale      summer-sale  website  https://qr-lb.co/summer-sale\n"
+    );
+    // Global: accepted before the subcommand too.
+    let csv = run(&server, &["--output", "csv", "links", "list"]).await;
+    assert_eq!(
+        csv,
+        "dynamic_link_id,name,type,full_dynamic_url\n\
+         a,a,website,https://qr-lb.co/a\n\
+         summer-sale,summer-sale,website,https://qr-lb.co/summer-sale\n"
+    );
+}
+
+#[tokio::test]
+async fn all_streams_every_page() {
+    let server = MockServer::start().await;
+    for (page, slugs) in [(1, &["a", "b"][..]), (2, &["c"][..]), (3, &["d"][..])] {
+        Mock::given(method("GET"))
+            .and(path("/links"))
+            .and(query_param("page", page.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page_of(slugs, page, 3)))
+            // Once for each of the three runs below.
+            .expect(3)
+            .mount(&server)
+            .await;
+    }
+    let out = run(&server, &["links", "list", "--all", "--size", "2"]).await;
+    let items: Vec<String> = ["a", "b", "c", "d"]
+        .iter()
+        .map(|s| link(s).to_string())
+        .collect();
+    assert_eq!(out, format!("[\n{}\n]\n", items.join(",\n")));
+    let parsed: Vec<Value> = serde_json::from_str(&out).expect("a JSON array");
+    assert_eq!(parsed.len(), 4);
+
+    let csv = run(&server, &["links", "list", "--all", "--output", "csv"]).await;
+    assert_eq!(
+        csv,
+        "dynamic_link_id,name,type,full_dynamic_url\n\
+         a,a,website,https://qr-lb.co/a\nb,b,website,https://qr-lb.co/b\n\
+         c,c,website,https://qr-lb.co/c\nd,d,website,https://qr-lb.co/d\n"
+    );
+    let table = run(&server, &["links", "list", "--all", "--output", "table"]).await;
+    assert_eq!(
+        table,
+        "dynamic_link_id  name  type     full_dynamic_url\n\
+         a                a     website  https://qr-lb.co/a\n\
+         b                b     website  https://qr-lb.co/b\n\
+         c                c     website  https://qr-lb.co/c\n\
+         d                d     website  https://qr-lb.co/d\n"
+    );
+}
+
+#[tokio::test]
+async fn all_over_an_empty_list_prints_an_empty_array() {
+    let server = answering(ResponseTemplate::new(200).set_body_json(page_of(&[], 1, 0))).await;
+    assert_eq!(run(&server, &["links", "list", "--all"]).await, "[]\n");
+}
+
+#[tokio::test]
+async fn body_fields_are_flags() {
+    let server = answering(
+        ResponseTemplate::new(201)
+            .set_body_json(json!({ "data": { "id": "f-7", "name": "Campaigns" } })),
+    )
+    .await;
+    let out = run(&server, &["folders", "create", "--name", "Campaigns"]).await;
+    let request = only_request(&server, "POST", "/folders", None).await;
+    let body: Value = serde_json::from_slice(&request.body).expect("JSON body");
+    assert_eq!(body, json!({ "name": "Campaigns" }));
+    assert_eq!(out, "{\"id\":\"f-7\",\"name\":\"Campaigns\"}\n");
+}
+
+#[tokio::test]
+async fn body_comes_from_a_json_or_yaml_file_and_flags_override_it() {
+    let dir = std::env::temp_dir().join(format!("prolinksqr-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let json_file = dir.join("folder.json");
+    std::fs::write(&json_file, r#"{"name": "From JSON"}"#).expect("write");
+    let yaml_file = dir.join("folder.yaml");
+    let mut yaml = std::fs::File::create(&yaml_file).expect("create");
+    writeln!(yaml, "# a folder\nname: From YAML").expect("write");
+
+    for (args, sent) in [
+        (
+            vec!["folders", "create", "--body", json_file.to_str().unwrap()],
+            "From JSON",
+        ),
+        (
+            vec!["folders", "create", "--body", yaml_file.to_str().unwrap()],
+            "From YAML",
+        ),
+        (
+            vec![
+                "folders",
+                "create",
+                "--body",
+                yaml_file.to_str().unwrap(),
+                "--name",
+                "Flag",
+            ],
+            "Flag",
+        ),
+    ] {
+        let server = answering(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({ "data": { "id": "f-1", "name": sent } })),
+        )
+        .await;
+        run(&server, &args).await;
+        let request = only_request(&server, "POST", "/folders", None).await;
+        let body: Value = serde_json::from_slice(&request.body).expect("JSON body");
+        assert_eq!(body, json!({ "name": sent }), "{args:?}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn commands_without_content_print_nothing() {
+    let server = answering(ResponseTemplate::new(204)).await;
+    assert_eq!(run(&server, &["links", "pause", "l-1"]).await, "");
+    only_request(&server, "POST", "/links/l-1/pause", None).await;
+}
+
+// ------------------------------------------------------------------------------ errors
+
+#[tokio::test]
+async fn forbidden_exits_1_naming_the_scope() {
+    let server = answering(
+        ResponseTemplate::new(403)
+            .set_body_json(json!({ "message": "You do not have permission." })),
+    )
+    .await;
+    let (result, out) = run_with(&server, &["links", "get", "l-1"], Options::new()).await;
+    let err = result.expect_err("403");
+    assert_eq!(err.exit_code(), 1);
+    assert_eq!(
+        err.to_string(),
+        "getLink: 403 Forbidden: You do not have permission. (requires scope `links.read`)"
+    );
+    assert!(!err.to_string().contains(KEY));
+    assert_eq!(out, "");
+}
+
+#[tokio::test]
+async fn quota_exhausted_exits_1_saying_so() {
+    let server = answering(ResponseTemplate::new(429)).await;
+    let (result, _) = run_with(&server, &["folders", "list"], Options::new()).await;
+    let err = result.expect_err("429");
+    assert_eq!(err.exit_code(), 1);
+    let text = err.to_string();
+    assert!(
+        text.contains("API quota for the current billing cycle is exhausted"),
+        "{text}"
+    );
+    assert!(!text.contains(KEY));
+    // Never retried, so one request.
+    assert_eq!(
+        server.received_requests().await.expect("recording").len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn unusable_inputs_exit_2_before_anything_is_sent() {
+    let dir = std::env::temp_dir().join(format!("prolinksqr-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, "{ not json").expect("write");
+    let missing = dir.join("missing.yaml");
+    let server = answering(ResponseTemplate::new(500)).await;
+    for (args, message) in [
+        (
+            vec!["folders", "create", "--body", broken.to_str().unwrap()],
+            "is not valid JSON",
+        ),
+        (
+            vec!["folders", "create", "--body", missing.to_str().unwrap()],
+            "cannot read",
+        ),
+        (vec!["folders", "create"], "this command needs a body"),
+        (
+            vec!["links", "list", "--size", "ten"],
+            "invalid value \"ten\" for `size`",
+        ),
+    ] {
+        let (result, out) = run_with(&server, &args, Options::new()).await;
+        let err = result.expect_err("bad input");
+        assert_eq!(err.exit_code(), 2, "{args:?}: {err}");
+        assert!(err.to_string().contains(message), "{args:?}: {err}");
+        assert_eq!(out, "");
+    }
+    assert!(
+        server
+            .received_requests()
+            .await
+            .expect("recording")
+            .is_empty()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn a_server_error_exits_1() {
+    let server = answering(ResponseTemplate::new(500).set_body_string("boom")).await;
+    let (result, _) = run_with(&server, &["folders", "list"], Options::new()).await;
+    let err = result.expect_err("500");
+    assert_eq!(err.exit_code(), 1);
+    assert!(err.to_string().starts_with("listFolders: 500"), "{err}");
+}
