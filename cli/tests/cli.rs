@@ -52,10 +52,10 @@ async fn links_export_writes_every_page_as_csv() {
     assert_eq!(
         out.stdout,
         // The columns are the generated `links list` table's: export is `links list --all`.
-        "name,type,full_dynamic_url\n\
-         \"Link, 1\",website,https://qr-lb.co/l-1\n\
-         \"Link, 2\",website,https://qr-lb.co/l-2\n\
-         \"Link, 3\",website,https://qr-lb.co/l-3\n"
+        "dynamic_link_id,name,type,full_dynamic_url\n\
+         l-1,\"Link, 1\",website,https://qr-lb.co/l-1\n\
+         l-2,\"Link, 2\",website,https://qr-lb.co/l-2\n\
+         l-3,\"Link, 3\",website,https://qr-lb.co/l-3\n"
     );
     let queries: Vec<_> = server
         .received_requests()
