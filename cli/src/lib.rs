@@ -71,7 +71,8 @@ pub const BASE_URL_VAR: &str = "PROLINKSQR_BASE_URL";
 const IMPORT_LONG_ABOUT: &str = "\
 Create links from a CSV file with POST /bulk-generate, at most 1,200 records per request.
 
-The header row names the record fields of the link type, in any order:
+The header row names the record fields of the link type, in any order (case, `_`, `-`
+and spaces do not matter: `Product Name` is `productName`):
   website: name,url
   product: name,productName[,productDescription,currency,subTotal,tax,totalNet]
   sms:     name,phone

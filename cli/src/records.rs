@@ -192,7 +192,8 @@ impl fmt::Display for RowError {
 /// Reads every row of a CSV of `kind` records; either all rows are valid or every problem
 /// found is returned, each with its line number.
 ///
-/// The header names the record's JSON fields (`name,url` for `website`), in any order;
+/// The header names the record's JSON fields (`name,url` for `website`), in any order
+/// and regardless of case, `_`, `-` and spaces (`Product Name` is `productName`);
 /// optional columns may be left out, and an empty cell of an optional column leaves the
 /// field unset. Values are trimmed.
 pub fn read_rows(mut input: impl Read, kind: LinkKind) -> Result<Vec<Row>, Vec<RowError>> {
@@ -325,20 +326,21 @@ fn header_columns(
     kind: LinkKind,
 ) -> Result<Vec<Option<usize>>, Vec<RowError>> {
     let fields = kind.fields();
+    let same = |column: &str, field: &str| column_key(column) == column_key(field);
     let mut errors = Vec::new();
     for (index, name) in header.iter().enumerate() {
-        if !fields.iter().any(|field| field.name == name) {
+        if !fields.iter().any(|field| same(name, field.name)) {
             errors.push(format!(
                 "unknown column `{name}` (a {kind} record has {})",
                 kind.columns()
             ));
-        } else if header.iter().take(index).any(|earlier| earlier == name) {
+        } else if header.iter().take(index).any(|earlier| same(earlier, name)) {
             errors.push(format!("column `{name}` appears twice"));
         }
     }
     let columns: Vec<Option<usize>> = fields
         .iter()
-        .map(|field| header.iter().position(|name| name == field.name))
+        .map(|field| header.iter().position(|name| same(name, field.name)))
         .collect();
     for (field, column) in fields.iter().zip(&columns) {
         if field.required && column.is_none() {
@@ -353,6 +355,15 @@ fn header_columns(
             message: errors.join("; "),
         }])
     }
+}
+
+/// A column name as matched against the fields: spreadsheets write `productName` as
+/// `Product Name` or `product_name` just as often.
+fn column_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The checked values of one row, by field name.
@@ -612,7 +623,7 @@ mod tests {
             ]
         );
         let rows = read_rows(
-            "name,productName,subTotal,currency\nP,Mug,12.5,\n".as_bytes(),
+            "Name,product_name,Sub Total,currency\nP,Mug,12.5,\n".as_bytes(),
             LinkKind::Product,
         )
         .unwrap();
