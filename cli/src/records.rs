@@ -583,6 +583,22 @@ mod tests {
     }
 
     #[test]
+    fn a_byte_order_mark_and_crlf_line_ends_are_read() {
+        // What spreadsheets write for "CSV UTF-8".
+        let rows = read_rows(
+            "\u{feff}name,url\r\nA,https://example.com/a\r\n\r\nB,https://example.com/b\r\n"
+                .as_bytes(),
+            LinkKind::Website,
+        )
+        .unwrap();
+        let lines: Vec<_> = rows
+            .iter()
+            .map(|row| (row.line, row.name.as_str()))
+            .collect();
+        assert_eq!(lines, [(2, "A"), (4, "B")]);
+    }
+
+    #[test]
     fn every_bad_row_is_reported() {
         let csv = "name,url\nA,https://example.com/a\n,https://x.example\nC,example.com\nD\nE,https:// spaced\n";
         assert_eq!(
