@@ -300,3 +300,33 @@ fn blocking_constructors(async_client: Client) -> Result<()> {
     send::<blocking::Iter<Link>>();
     Ok(())
 }
+
+// ------------------------------------------------------------------ command line
+
+/// The command line (feature `cli`), as a binary uses it: the tree, `run` writing to any
+/// `Write + Send` (its future is `Send`, for a multi-threaded runtime), options, and an
+/// error with an exit code and a one-line message.
+async fn cli_as_a_binary_uses_it(client: &Client) -> std::result::Result<(), cli::CliError> {
+    let command: clap::Command = cli::command();
+    let matches = command.try_get_matches_from(["prolinksqr", "links", "list"])?;
+    let options = cli::Options::new().pretty(true);
+    let _ = cli::Options::default();
+    let mut stdout = std::io::stdout();
+    fn send<T: Send>(_: &T) {}
+    let run = cli::run(client, &matches, &options, &mut stdout);
+    send(&run);
+    match run.await {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let _: u8 = e.exit_code();
+            let _: String = e.to_string();
+            Err(e)
+        }
+    }
+}
+
+/// A library error converts, with exit code 1; parse errors with 2.
+fn cli_errors_convert(error: Error, parse: clap::Error) {
+    assert_eq!(cli::CliError::from(error).exit_code(), 1);
+    assert_eq!(cli::CliError::from(parse).exit_code(), 2);
+}

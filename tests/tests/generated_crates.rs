@@ -399,3 +399,88 @@ paths:
         );
     }
 }
+
+#[test]
+fn cli_names_never_collide_with_the_command_lines_own() {
+    // clap panics (in debug builds, as here) on a duplicate argument id, long name or
+    // subcommand: a spec whose tags, operations, parameters and body fields are named like
+    // the command line's own arguments must still give a tree clap accepts, whose
+    // arguments reach the right inputs.
+    run_with_test_features(
+        "cli_names",
+        "-cli",
+        3,
+        r#"
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use behaviour_cli_names_cli::{Client, cli};
+
+async fn run(args: &[&str]) -> (String, wiremock::Request) {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "id": "t1" })))
+        .mount(&server)
+        .await;
+    let client = Client::builder().credential("k").base_url(server.uri()).build().unwrap();
+    let matches = cli::command()
+        .try_get_matches_from(std::iter::once("x").chain(args.iter().copied()))
+        .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+    let mut out = Vec::new();
+    cli::run(&client, &matches, &cli::Options::new(), &mut out)
+        .await
+        .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+    let mut requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    (String::from_utf8(out).unwrap(), requests.remove(0))
+}
+
+#[test]
+fn the_tree_passes_clap_debug_asserts() {
+    let command = cli::command();
+    command.clone().debug_assert();
+    let groups: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    assert_eq!(groups, ["help", "output"]);
+    let output = command.find_subcommand("output").unwrap();
+    let ops: Vec<&str> = output.get_subcommands().map(|c| c.get_name()).collect();
+    assert_eq!(ops, ["get-item", "get-item-2", "version"]);
+}
+
+#[tokio::test]
+async fn renamed_parameters_reach_their_inputs() {
+    let (out, request) = run(&[
+        "help", "help", "p1", "--query-version", "v", "--query-output", "o", "--query-all",
+        "true", "--body-2", "b", "--h", "hh", "--v", "5", "--page-size", "10",
+        "--page-size-2", "20", "--mode", "unknown-mode", "--output", "csv",
+    ])
+    .await;
+    assert_eq!(request.url.path(), "/help/p1");
+    assert_eq!(
+        request.url.query(),
+        Some("version=v&output=o&all=true&body=b&h=hh&V=5&page_size=10&mode=unknown-mode")
+    );
+    assert_eq!(request.headers["page-size"], "20");
+    assert_eq!(out, "id\nt1\n");
+}
+
+#[tokio::test]
+async fn renamed_body_fields_reach_the_body() {
+    let (_, request) = run(&[
+        "output", "version", "--name", "q", "--query-help", "qh", "--id", "t9",
+        "--body-name", "n", "--body-help", "h", "--body-body", "b", "--body-output", "o",
+        "--body-body-name", "bn", "--count", "3",
+    ])
+    .await;
+    assert_eq!(request.url.query(), Some("name=q&help=qh"));
+    let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+    assert_eq!(
+        body,
+        json!({ "id": "t9", "name": "n", "help": "h", "body": "b", "output": "o",
+                "body-name": "bn", "count": 3 })
+    );
+}
+"#,
+        &["--features", "cli"],
+    );
+}

@@ -51,6 +51,7 @@ fixtures!(
     additional_properties,
     all_of,
     arrays_nested,
+    cli_names,
     cookie_parameters,
     cursor_pagination,
     defaults_access,

@@ -794,8 +794,7 @@ mod links {
                                 crate::runtime::cli::OpenValues(
                                     &["website", "vcard", "product", "sms"],
                                 ),
-                            )
-                            .help(""),
+                            ),
                     ),
                 ::clap::Command::new("get")
                     .about("Get a link.")
@@ -832,8 +831,7 @@ mod links {
                                 crate::runtime::cli::OpenValues(
                                     &["website", "vcard", "product", "sms"],
                                 ),
-                            )
-                            .help(""),
+                            ),
                     ),
                 ::clap::Command::new("delete")
                     .about("Delete a link.")

@@ -21,7 +21,9 @@ const RESERVED_ARGS: &[&str] = &["help", "version", "output", "all", "body"];
 
 /// The tokens of `generated/cli.rs`.
 pub fn emit(api: &Api) -> TokenStream {
-    let mut names = Names::new(&["help"]);
+    // clap's `help` subcommand is disabled (`runtime::cli::root`), so a group may have
+    // the name.
+    let mut names = Names::new(&[]);
     let groups: Vec<(String, &Group)> = api
         .groups
         .iter()
@@ -93,7 +95,7 @@ fn group(api: &Api, group: &Group, name: &str) -> TokenStream {
     let about = docs::first_sentence(&group.doc)
         .and_then(|s| help_text(&s))
         .unwrap_or_else(|| format!("Operations tagged {}", group.module));
-    let mut names = Names::new(&["help"]);
+    let mut names = Names::new(&[]);
     let ops: Vec<(String, &Operation)> = group
         .ops
         .iter()
@@ -294,11 +296,11 @@ impl Args {
                     let def = if list {
                         quote! {
                             ::clap::Arg::new(#id).long(#id).required(true)
-                                .action(::clap::ArgAction::Append)#delimiter #values .help(#help)
+                                .action(::clap::ArgAction::Append)#delimiter #values #help
                         }
                     } else {
                         let value_name = value_name(&id);
-                        quote!(::clap::Arg::new(#id).value_name(#value_name).required(true)#values.help(#help))
+                        quote!(::clap::Arg::new(#id).value_name(#value_name).required(true)#values #help)
                     };
                     args.defs.push(def);
                     args.params.push((p.name.clone(), id));
@@ -309,15 +311,22 @@ impl Args {
                     let def = match &p.ty {
                         Ty::Binary => {
                             let value_name = value_name(&id);
-                            quote!(::clap::Arg::new(#id).value_name(#value_name).required(true).help(#help))
+                            quote!(::clap::Arg::new(#id).value_name(#value_name).required(true)#help)
                         }
-                        Ty::Vec(_) => quote! {
-                            ::clap::Arg::new(#id).long(#id).value_name("PATH").required(true)
-                                .action(::clap::ArgAction::Append).help(#help)
-                        },
+                        Ty::Vec(item) => {
+                            let value_name = if **item == Ty::Binary {
+                                "PATH".to_owned()
+                            } else {
+                                value_name(&id)
+                            };
+                            quote! {
+                                ::clap::Arg::new(#id).long(#id).value_name(#value_name).required(true)
+                                    .action(::clap::ArgAction::Append)#help
+                            }
+                        }
                         _ => {
                             let value_name = value_name(&id);
-                            quote!(::clap::Arg::new(#id).value_name(#value_name).required(true).help(#help))
+                            quote!(::clap::Arg::new(#id).value_name(#value_name).required(true)#help)
                         }
                     };
                     args.defs.push(def);
@@ -332,18 +341,18 @@ impl Args {
             let help = help_of(&p.doc);
             let values = open_values(api, &p.ty);
             let def = if p.flag {
-                quote!(::clap::Arg::new(#id).long(#id).action(::clap::ArgAction::SetTrue).help(#help))
+                quote!(::clap::Arg::new(#id).long(#id).action(::clap::ArgAction::SetTrue)#help)
             } else if lists.contains(&p.name.as_str()) {
                 let delimiter =
                     (p.style == Style::Joined(',')).then(|| quote!(.value_delimiter(',')));
                 let value_name = value_name(&id);
                 quote! {
                     ::clap::Arg::new(#id).long(#id).value_name(#value_name)
-                        .action(::clap::ArgAction::Append)#delimiter #values .help(#help)
+                        .action(::clap::ArgAction::Append)#delimiter #values #help
                 }
             } else {
                 let value_name = value_name(&id);
-                quote!(::clap::Arg::new(#id).long(#id).value_name(#value_name)#values.help(#help))
+                quote!(::clap::Arg::new(#id).long(#id).value_name(#value_name)#values #help)
             };
             args.defs.push(def);
             args.params.push((p.name.clone(), id));
@@ -371,7 +380,7 @@ impl Args {
                             let values = open_values(api, &f.ty);
                             let value_name = value_name(&id);
                             args.defs.push(quote! {
-                                ::clap::Arg::new(#id).long(#id).value_name(#value_name)#values.help(#help)
+                                ::clap::Arg::new(#id).long(#id).value_name(#value_name)#values #help
                             });
                             args.fields.push((id, f.wire.clone(), is_text(api, &f.ty)));
                         }
@@ -388,15 +397,22 @@ impl Args {
                         let help = help_of(&p.doc);
                         let def = match &p.ty {
                             Ty::Binary => {
-                                quote!(::clap::Arg::new(#id).long(#id).value_name("PATH").help(#help))
+                                quote!(::clap::Arg::new(#id).long(#id).value_name("PATH")#help)
                             }
-                            Ty::Vec(_) => quote! {
-                                ::clap::Arg::new(#id).long(#id).value_name("PATH")
-                                    .action(::clap::ArgAction::Append).help(#help)
-                            },
+                            Ty::Vec(item) => {
+                                let value_name = if **item == Ty::Binary {
+                                    "PATH".to_owned()
+                                } else {
+                                    value_name(&id)
+                                };
+                                quote! {
+                                    ::clap::Arg::new(#id).long(#id).value_name(#value_name)
+                                        .action(::clap::ArgAction::Append)#help
+                                }
+                            }
                             _ => {
                                 let value_name = value_name(&id);
-                                quote!(::clap::Arg::new(#id).long(#id).value_name(#value_name).help(#help))
+                                quote!(::clap::Arg::new(#id).long(#id).value_name(#value_name)#help)
                             }
                         };
                         args.defs.push(def);
@@ -441,14 +457,19 @@ fn value_name(id: &str) -> String {
     id.replace('-', "_").to_uppercase()
 }
 
-fn help_of(doc: &crate::ir::Doc) -> String {
-    docs::first_sentence(doc)
-        .and_then(|s| help_text(&s))
-        .unwrap_or_default()
+/// `.help(..)` with the first sentence of `doc`, if it has one.
+fn help_of(doc: &crate::ir::Doc) -> TokenStream {
+    match docs::first_sentence(doc).and_then(|s| help_text(&s)) {
+        Some(help) => quote!(.help(#help)),
+        None => quote!(),
+    }
 }
 
 fn open_values(api: &Api, ty: &Ty) -> Option<TokenStream> {
-    let values = enum_values(api, ty)?;
+    let mut values = enum_values(api, ty)?;
+    // An empty value cannot be offered on a command line (it is still accepted).
+    values.retain(|v| !v.is_empty());
+    values.dedup();
     Some(quote!(.value_parser(crate::runtime::cli::OpenValues(&[#(#values),*]))))
 }
 
