@@ -24,7 +24,11 @@ fn client(server: &MockServer) -> Client {
 }
 
 fn parse(args: &[&str]) -> Result<clap::ArgMatches, clap::Error> {
-    cli::command().try_get_matches_from(std::iter::once("prolinksqr").chain(args.iter().copied()))
+    // Never wrapped: whether help wraps depends on clap's `wrap_help` feature, which other
+    // crates of the workspace may switch on, and on the terminal the tests run in.
+    cli::command()
+        .term_width(0)
+        .try_get_matches_from(std::iter::once("prolinksqr").chain(args.iter().copied()))
 }
 
 /// Runs `args` against `server`: the result and what was printed.

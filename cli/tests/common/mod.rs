@@ -36,6 +36,10 @@ pub async fn run(dir: &Path, base_url: &str, key: Option<&str>, args: &[&str]) -
     command
         .current_dir(dir)
         .args(args)
+        // Help is wrapped to the terminal's width, else to COLUMNS: no terminal here (the
+        // output is piped, stdin closed), so always 100 columns, wherever the tests run.
+        .stdin(std::process::Stdio::null())
+        .env("COLUMNS", "100")
         .env_remove("PROLINKSQR_API_KEY")
         .env("PROLINKSQR_BASE_URL", base_url);
     if let Some(key) = key {

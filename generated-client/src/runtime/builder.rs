@@ -147,6 +147,10 @@ impl ClientBuilder {
     /// another server or leaves https, and sends no `Referer`; a `reqwest::Client`
     /// passed here should be built with the same care, e.g.
     /// `.redirect(reqwest::redirect::Policy::none()).referer(false)`.
+    ///
+    /// With the `rustls` feature, reqwest has no crypto provider of its own: building a
+    /// `reqwest::Client` before any client of this crate panics unless the program installs
+    /// one first, e.g. `rustls::crypto::ring::default_provider().install_default()`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self

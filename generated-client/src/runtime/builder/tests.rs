@@ -125,6 +125,8 @@ fn invalid_user_agent_is_rejected() {
 
 #[test]
 fn connect_timeout_conflicts_with_custom_http_client() {
+    // `reqwest::Client::new()` needs a provider; run alone, no earlier test installed it.
+    super::install_crypto_provider();
     let err = ClientBuilder::for_api(&KEYED)
         .credential(KEY)
         .http_client(reqwest::Client::new())
