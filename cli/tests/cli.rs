@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{KEY, run, temp_dir};
+use common::{KEY, run, run_with_input, temp_dir};
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -278,5 +278,39 @@ async fn generated_commands_run_through_the_same_binary() {
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&requests[0].body).unwrap(),
         json!({"name": "Campaigns"})
+    );
+}
+
+/// `--body -`: the request body read from standard input (YAML here), sent as JSON.
+#[tokio::test]
+async fn a_body_from_standard_input() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/folders"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": {"id": "f-7", "name": "From stdin"}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let out = run_with_input(
+        &temp_dir("stdin"),
+        &server.uri(),
+        Some(KEY),
+        &["folders", "create", "--body", "-"],
+        Some("name: From stdin\n"),
+    )
+    .await;
+
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "{\"id\":\"f-7\",\"name\":\"From stdin\"}\n");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].url.path(), "/folders");
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&requests[0].body).unwrap(),
+        json!({"name": "From stdin"})
     );
 }

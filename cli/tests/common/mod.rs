@@ -32,23 +32,52 @@ impl From<Output> for Run {
 /// Runs `prolinksqr args` in `dir` with `PROLINKSQR_BASE_URL=base_url` and the given key
 /// (none if `None`), off the runtime's threads so that the mock server keeps answering.
 pub async fn run(dir: &Path, base_url: &str, key: Option<&str>, args: &[&str]) -> Run {
+    run_with_input(dir, base_url, key, args, None).await
+}
+
+/// [`run`] with `input` written to the binary's standard input (closed when `None`).
+pub async fn run_with_input(
+    dir: &Path,
+    base_url: &str,
+    key: Option<&str>,
+    args: &[&str],
+    input: Option<&str>,
+) -> Run {
+    use std::io::Write;
+    use std::process::Stdio;
+
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_prolinksqr"));
     command
         .current_dir(dir)
         .args(args)
         // Help is wrapped to the terminal's width, else to COLUMNS: no terminal here (the
-        // output is piped, stdin closed), so always 100 columns, wherever the tests run.
-        .stdin(std::process::Stdio::null())
+        // output is piped, stdin a pipe or closed), so always 100 columns, wherever the
+        // tests run.
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .env("COLUMNS", "100")
         .env_remove("PROLINKSQR_API_KEY")
         .env("PROLINKSQR_BASE_URL", base_url);
     if let Some(key) = key {
         command.env("PROLINKSQR_API_KEY", key);
     }
-    tokio::task::spawn_blocking(move || command.output().expect("the binary runs"))
-        .await
-        .expect("the blocking task ends")
-        .into()
+    let input = input.map(str::to_owned);
+    tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().expect("the binary runs");
+        if let Some(input) = input {
+            let mut stdin = child.stdin.take().expect("piped stdin");
+            stdin.write_all(input.as_bytes()).expect("stdin written");
+        }
+        child.wait_with_output().expect("the binary ends")
+    })
+    .await
+    .expect("the blocking task ends")
+    .into()
 }
 
 /// A fresh empty directory for one test's files.
