@@ -274,8 +274,8 @@ fn cargo(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap_or_else(|e| panic!("cannot run cargo: {e}"))
 }
 
-/// The package metadata `cargo metadata` reads from a generated crate's manifest.
-fn package_metadata(dir: &Path) -> serde_json::Value {
+/// The package named `name` as `cargo metadata` reads it from the manifest(s) in `dir`.
+fn package_metadata(dir: &Path, name: &str) -> serde_json::Value {
     let output = cargo(
         dir,
         &[
@@ -292,7 +292,13 @@ fn package_metadata(dir: &Path) -> serde_json::Value {
         String::from_utf8_lossy(&output.stderr)
     );
     let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    metadata["packages"][0].clone()
+    metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("no package {name} in {}", dir.display()))
+        .clone()
 }
 
 /// A spec's `info` becomes the generated crate's package metadata and README.
@@ -318,7 +324,7 @@ paths:
 "#,
         &[],
     );
-    let package = package_metadata(&dir);
+    let package = package_metadata(&dir, "info-petstore");
     assert_eq!(package["description"], "Typed async client for Pet Store");
     assert_eq!(package["license"], "MIT OR Apache-2.0");
     assert_eq!(package["homepage"], "https://pets.example.test/");
@@ -351,30 +357,8 @@ paths:
 fn generated_manifest_matches_the_prolinksqr_manifest() {
     let spec = std::fs::read(root().join("spec/openapi.yaml")).unwrap();
     let dir = write_crate("manifest-prolinksqr", "spec/openapi.yaml", &spec, &[]);
-    let generated = package_metadata(&dir);
-    let output = cargo(
-        &root(),
-        &[
-            "metadata",
-            "--offline",
-            "--no-deps",
-            "--format-version",
-            "1",
-        ],
-    );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let workspace: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let prolinksqr = workspace["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "prolinksqr")
-        .expect("prolinksqr in the workspace")
-        .clone();
+    let generated = package_metadata(&dir, "manifest-prolinksqr");
+    let prolinksqr = package_metadata(&root(), "prolinksqr");
     assert!(prolinksqr["features"]["mock"].is_array(), "{prolinksqr}");
     assert_eq!(generated["features"], prolinksqr["features"], "[features]");
     // Normal dependencies: name, renaming, version, optional, default features, features.
@@ -429,7 +413,7 @@ paths:
 "#
     );
     let dir = write_crate("hostile-info", "inline.yaml", spec.as_bytes(), &[]);
-    let package = package_metadata(&dir);
+    let package = package_metadata(&dir, "hostile-info");
     let description = package["description"].as_str().unwrap();
     assert!(
         description

@@ -346,29 +346,7 @@ impl Args {
                 }
                 Input::Part(p) => {
                     let id = names.claim(&kebab(&p.name), &[format!("part-{}", kebab(&p.name))]);
-                    let help = help_of(&p.doc);
-                    let def = match &p.ty {
-                        Ty::Binary => {
-                            let value_name = value_name(&id);
-                            quote!(::clap::Arg::new(#id).value_name(#value_name).required(true)#help)
-                        }
-                        Ty::Vec(item) => {
-                            let value_name = if **item == Ty::Binary {
-                                "PATH".to_owned()
-                            } else {
-                                value_name(&id)
-                            };
-                            quote! {
-                                ::clap::Arg::new(#id).long(#id).value_name(#value_name).required(true)
-                                    .action(::clap::ArgAction::Append)#help
-                            }
-                        }
-                        _ => {
-                            let value_name = value_name(&id);
-                            quote!(::clap::Arg::new(#id).value_name(#value_name).required(true)#help)
-                        }
-                    };
-                    args.defs.push(def);
+                    args.defs.push(part_arg(&id, &p.ty, &help_of(&p.doc), true));
                     args.parts.push((p.name.clone(), id));
                 }
                 Input::Body(_) => {}
@@ -433,28 +411,8 @@ impl Args {
                     for p in parts.iter().filter(|p| !p.required) {
                         let id =
                             names.claim(&kebab(&p.name), &[format!("part-{}", kebab(&p.name))]);
-                        let help = help_of(&p.doc);
-                        let def = match &p.ty {
-                            Ty::Binary => {
-                                quote!(::clap::Arg::new(#id).long(#id).value_name("PATH")#help)
-                            }
-                            Ty::Vec(item) => {
-                                let value_name = if **item == Ty::Binary {
-                                    "PATH".to_owned()
-                                } else {
-                                    value_name(&id)
-                                };
-                                quote! {
-                                    ::clap::Arg::new(#id).long(#id).value_name(#value_name)
-                                        .action(::clap::ArgAction::Append)#help
-                                }
-                            }
-                            _ => {
-                                let value_name = value_name(&id);
-                                quote!(::clap::Arg::new(#id).long(#id).value_name(#value_name)#help)
-                            }
-                        };
-                        args.defs.push(def);
+                        args.defs
+                            .push(part_arg(&id, &p.ty, &help_of(&p.doc), false));
                         args.parts.push((p.name.clone(), id));
                     }
                 }
@@ -490,6 +448,22 @@ fn location_name(location: Location) -> &'static str {
         Location::Header => "header",
         Location::Cookie => "cookie",
     }
+}
+
+/// The argument of multipart part `id`: positional when required, except a list (which
+/// stays a repeatable flag, so that it cannot swallow the other positional arguments),
+/// else a flag. Optional files and lists of files are named `PATH` in the help.
+fn part_arg(id: &str, ty: &Ty, help: &TokenStream, required: bool) -> TokenStream {
+    let list = matches!(ty, Ty::Vec(_));
+    let value_name = match ty {
+        Ty::Vec(item) if **item == Ty::Binary => "PATH".to_owned(),
+        Ty::Binary if !required => "PATH".to_owned(),
+        _ => value_name(id),
+    };
+    let long = (list || !required).then(|| quote!(.long(#id)));
+    let required = required.then(|| quote!(.required(true)));
+    let append = list.then(|| quote!(.action(::clap::ArgAction::Append)));
+    quote!(::clap::Arg::new(#id)#long.value_name(#value_name)#required #append #help)
 }
 
 fn value_name(id: &str) -> String {
