@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use xtask::crates::scratch;
+use xtask::crates::{fetch, scratch};
 use xtask::files::mirror;
 
 fn root() -> PathBuf {
@@ -258,6 +258,8 @@ fn write_crate(name: &str, source: &str, spec: &[u8], extra: &[(&str, &str)]) ->
     files.insert("Cargo.lock".to_owned(), lock);
     let dir = scratch(&format!("{name}-crate"));
     mirror(&dir, &files).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    // The `--offline` commands below find every package the crate may need.
+    fetch(&dir).unwrap_or_else(|e| panic!("{e}"));
     dir
 }
 

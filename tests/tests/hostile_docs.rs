@@ -15,7 +15,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use xtask::crates::scratch;
+use xtask::crates::{fetch, scratch};
 use xtask::files::mirror;
 
 const FIXTURE: &str = "tests/fixtures/hostile/doctests.yaml";
@@ -46,6 +46,8 @@ fn hostile_spec_text_never_runs_as_a_doctest() {
     files.insert("Cargo.lock".to_owned(), lock);
     // Unchanged files keep their modification time: a re-run rebuilds only the doctests.
     mirror(&dir, &files).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    // The `--offline` test below finds every package the crate may need.
+    fetch(&dir).unwrap_or_else(|e| panic!("{e}"));
 
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["test", "--doc", "--offline"])

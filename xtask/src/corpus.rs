@@ -79,7 +79,17 @@ impl Status {
 /// Runs the corpus (specs whose file name contains `filter`, if any).
 pub fn run(filter: Option<&str>, lint: Lint) -> std::io::Result<Vec<Row>> {
     let dir = specs_dir();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)?
+    let entries = std::fs::read_dir(&dir).map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!(
+                "cannot read the real-world specs in {}: {e}; `cargo xtask corpus` needs \
+                 the `shared/specs/` folder beside this repository",
+                dir.display()
+            ),
+        )
+    })?;
+    let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             matches!(

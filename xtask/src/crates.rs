@@ -36,7 +36,10 @@ pub fn check(
     lint: Lint,
 ) -> io::Result<BTreeMap<String, Outcome>> {
     write_workspace(dir, crates)?;
-    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    fetch(dir)?;
+    let mut cmd = cargo();
+    // Everything was fetched above: the build itself never reaches for the network.
+    cmd.arg("--offline");
     match lint {
         // Every feature (the mock, the blocking client, tracing, both TLS backends): each
         // must build clean.
@@ -97,6 +100,30 @@ pub fn check(
         )));
     }
     Ok(outcomes)
+}
+
+/// Downloads every package the workspace (or package) in `dir` may need, with every feature
+/// and for every target, into the Cargo home, so that the `--offline` commands run on it
+/// afterwards find them. A machine whose Cargo home only ever built this project lacks
+/// some of them (e.g. `native-tls`'s, which only `--all-features` builds reach).
+///
+/// It honours `CARGO_NET_OFFLINE` like any cargo command: offline, it succeeds when the
+/// packages are already there.
+pub fn fetch(dir: &Path) -> io::Result<()> {
+    let output = cargo().arg("fetch").current_dir(dir).output()?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(io::Error::other(format!(
+        "`cargo fetch` failed in {}:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    )))
+}
+
+/// A `cargo` command: the one running this program when there is one (`$CARGO`).
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
 /// Makes `dir` hold `crates` (name -> files of `generator::generate_crate`) as the members of
@@ -168,8 +195,14 @@ pub fn test(dir: &Path, target: &Path, names: &[String]) -> io::Result<BTreeMap<
 /// One `cargo test` run of `name`: `None` when it passed, else the lines that say why
 /// (those naming an error, a failure or a panic, then the output's last lines, bounded).
 fn test_once(dir: &Path, target: &Path, name: &str) -> io::Result<Option<String>> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "--package", name, "--message-format=short"])
+    let output = cargo()
+        .args([
+            "test",
+            "--offline",
+            "--package",
+            name,
+            "--message-format=short",
+        ])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
         .env_remove("RUSTFLAGS")
@@ -199,7 +232,13 @@ fn test_once(dir: &Path, target: &Path, name: &str) -> io::Result<Option<String>
     )))
 }
 
-/// `<root>/target/<name>`: scratch space that `cargo clean` removes.
+/// `<target>/<name>`: scratch space that `cargo clean` removes, in the target folder the
+/// project builds in (`$CARGO_TARGET_DIR`, relative to the workspace root, else `target/`),
+/// so that a clone sharing another clone's target folder shares the scratch builds too.
 pub fn scratch(name: &str) -> PathBuf {
-    crate::workspace_root().join("target").join(name)
+    let root = crate::workspace_root();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map_or_else(|| root.join("target"), |dir| root.join(dir));
+    target.join(name)
 }

@@ -150,7 +150,8 @@ impl ClientBuilder {
     ///
     /// With the `rustls` feature, reqwest has no crypto provider of its own: building a
     /// `reqwest::Client` before any client of this crate panics unless the program installs
-    /// one first, e.g. `rustls::crypto::ring::default_provider().install_default()`.
+    /// one first, e.g. `rustls::crypto::aws_lc_rs::default_provider().install_default()`
+    /// (rustls' `aws_lc_rs` feature).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -228,8 +229,14 @@ impl ClientBuilder {
 #[cfg(feature = "rustls")]
 fn install_crypto_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // rustls 0.23.48 deprecates the ring provider for lacking post-quantum key exchange;
+        // ring stays the default here because it builds with no C toolchain beyond `cc`
+        // and is much lighter than aws-lc-rs. An application that wants post-quantum key
+        // exchange installs aws-lc-rs's provider before building a client, and it wins.
+        #[allow(deprecated)]
+        let provider = rustls::crypto::ring::default_provider();
         // Fails only if another thread installed one in between, which is as good.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        let _ = provider.install_default();
     }
 }
 
