@@ -150,7 +150,7 @@ tracing = ["dep:tracing"]
 # A typed mock of the API for tests (`mock::MockServer`), over wiremock.
 mock = ["dep:wiremock"]
 # A synchronous `blocking::Client`, for programs that do not run an async runtime.
-blocking = ["tokio/rt"]
+blocking = ["tokio/rt", "tokio/sync"]
 # A command line over the client (`cli::command()`, `cli::run()`), over clap.
 cli = ["dep:clap", "dep:csv", "dep:serde_yaml"]
 

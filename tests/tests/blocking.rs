@@ -249,6 +249,53 @@ fn a_client_is_shared_between_threads() {
     assert_eq!(server.requests().len(), 4);
 }
 
+/// A blocking client made from an async one shares its connection pool: a connection the
+/// blocking call left in the pool must still be driven when an async call takes it, after
+/// the blocking call returned (it stalled until the 30 s timeout when the blocking
+/// runtime was driven only during its own calls).
+#[test]
+fn an_async_call_after_a_blocking_one_on_the_same_pool_does_not_stall() {
+    let server = Server::answering(
+        ResponseTemplate::new(200).set_body_json(json!({ "data": link("pooled") })),
+    );
+    let asynchronous = Client::builder()
+        .credential(KEY)
+        .base_url(server.uri())
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("valid configuration");
+    let blocking = blocking::Client::from(asynchronous.clone());
+    let first = std::thread::spawn({
+        let blocking = blocking.clone();
+        move || blocking.links().get("pooled").send()
+    });
+    assert_eq!(first.join().unwrap().unwrap(), expected_link("pooled"));
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let second = runtime.block_on(async {
+        tokio::time::timeout(
+            Duration::from_secs(10),
+            asynchronous.links().get("pooled").send(),
+        )
+        .await
+    });
+    assert_eq!(
+        second
+            .expect("the async call must not wait on an undriven pooled connection")
+            .unwrap(),
+        expected_link("pooled")
+    );
+    // And the blocking client still works after the async call.
+    assert_eq!(
+        blocking.links().get("pooled").send().unwrap(),
+        expected_link("pooled")
+    );
+    assert_eq!(server.requests().len(), 3);
+}
+
 #[test]
 fn raw_requests_are_sent_like_operations() {
     let server = Server::answering(

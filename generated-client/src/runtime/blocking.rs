@@ -18,8 +18,10 @@ use super::error::{Error, Result};
 /// (every setting of the async client) or from an async client (`Client::from(client)`).
 /// Cloning is cheap and shares the connection pool and the runtime.
 ///
-/// The client runs each call on a current-thread tokio runtime it creates on first use and
-/// keeps. It is meant for threads that run no async runtime: called from inside one (an
+/// The client runs each call on the calling thread, over a current-thread tokio runtime it
+/// starts on first use, with a thread of its own that drives the runtime's connections and
+/// timers between calls (so that the async client sharing its connection pool never waits
+/// on a connection that nothing drives). It is meant for threads that run no async runtime: called from inside one (an
 /// `async fn` under `#[tokio::main]`, or a `spawn_blocking` thread), a call fails with
 /// [`Error::Config`] instead of blocking the runtime; use the async client there, or call
 /// from a thread started with `std::thread::spawn`.
@@ -38,21 +40,48 @@ pub struct Client {
     runtime: Arc<Runtime>,
 }
 
-/// The lazily created runtime shared by a client and its clones.
+/// The lazily started runtime shared by a client and its clones.
 struct Runtime {
-    /// The runtime, or why it could not be created (kept, so that each call says why).
-    cell: OnceLock<std::result::Result<tokio::runtime::Runtime, String>>,
+    /// The runtime's driver, or why it could not be started (kept, so that each call says
+    /// why).
+    cell: OnceLock<std::result::Result<Driver, String>>,
 }
 
-impl Drop for Runtime {
-    fn drop(&mut self) {
-        // Dropping a runtime waits for its tasks, which tokio refuses (with a panic) inside
-        // another runtime: there, leave the idle connections to close in the background.
-        if let Some(Ok(runtime)) = self.cell.take()
-            && tokio::runtime::Handle::try_current().is_ok()
-        {
-            runtime.shutdown_background();
-        }
+/// A current-thread runtime driven by a thread of its own, as `reqwest::blocking` does.
+///
+/// Each call runs on the caller's thread (`Handle::block_on`), but the runtime's I/O, its
+/// timers and the tasks hyper spawns for pooled connections are driven by the runtime's
+/// own thread, all the time. Driven only during calls, a connection left in the pool
+/// would stall whoever took it next: the async client shares the pool, and its call would
+/// wait on a connection task nothing polls.
+struct Driver {
+    handle: tokio::runtime::Handle,
+    /// Dropping it ends the thread's `block_on`; the thread then drops the runtime, which
+    /// is never dropped inside another runtime (where tokio would panic).
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Driver {
+    fn start() -> std::result::Result<Driver, String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| format!("cannot start the blocking client's runtime: {err}"))?;
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name("blocking-client-runtime".to_owned())
+            .spawn(move || {
+                runtime.block_on(async {
+                    // `Err(RecvError)`: every clone of the client is gone.
+                    let _ = stopped.await;
+                });
+            })
+            .map_err(|err| format!("cannot start the blocking client's runtime thread: {err}"))?;
+        Ok(Driver {
+            handle,
+            _stop: stop,
+        })
     }
 }
 
@@ -126,14 +155,8 @@ impl Client {
                     .to_owned(),
             ));
         }
-        let runtime = self.runtime.cell.get_or_init(|| {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|err| format!("cannot start the blocking client's runtime: {err}"))
-        });
-        match runtime {
-            Ok(runtime) => runtime.block_on(future),
+        match self.runtime.cell.get_or_init(Driver::start) {
+            Ok(driver) => driver.handle.block_on(future),
             Err(message) => Err(Error::Config(message.clone())),
         }
     }
