@@ -452,11 +452,14 @@ async fn verify_panics_with_a_clear_message_when_an_expectation_is_unmet() {
         .await
         .expect_err("verify panics");
     let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
-    assert!(message.contains("Verifications failed"), "{message}");
     assert!(
-        message.contains("expectation #1 of `getLink`: GET /links/summer-sale"),
+        message.starts_with(
+            "mock expectations not met:\n- expectation #1 of `getLink` \
+             (GET /links/summer-sale) expected exactly 1 matching requests, got 0\n"
+        ),
         "{message}"
     );
+    assert!(message.ends_with("no request was received"), "{message}");
     // Met now, so dropping the server (which verifies again) does not panic.
     mock.client()
         .links()
@@ -507,5 +510,73 @@ async fn received_decodes_each_request_into_its_operation() {
             .get("authorization")
             .and_then(|v| v.to_str().ok()),
         Some("Basic mock-test-key")
+    );
+}
+
+/// A client the test built with a real key: nothing the mock prints shows the key, while
+/// `received()`'s fields still hold what was sent.
+#[tokio::test]
+async fn the_mock_never_prints_the_credential_of_a_hand_built_client() {
+    const KEY: &str = "key-0123456789abcdef0123456789abcdef";
+    let mock = MockServer::start().await;
+    mock.links()
+        .get("summer-sale")
+        .respond_with(link("summer-sale"))
+        .expect(1)
+        .mount()
+        .await;
+    let client = Client::builder()
+        .credential(KEY)
+        .base_url(mock.uri())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client.links().get("other").send().await.unwrap_err();
+    assert!(!miss(&err).contains(KEY));
+
+    let panic = std::panic::AssertUnwindSafe(mock.verify())
+        .catch_unwind()
+        .await
+        .expect_err("verify panics");
+    let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(!message.contains(KEY), "{message}");
+    assert!(
+        message.contains("requests received:\n- GET /links/other (getLink)\n"),
+        "{message}"
+    );
+    assert!(message.contains("    authorization: ***\n"), "{message}");
+
+    let received = mock.received().await;
+    assert_eq!(received.len(), 1);
+    let debug = format!("{:?}", received[0]);
+    assert!(!debug.contains(KEY), "{debug}");
+    assert!(debug.contains("\"authorization\": Sensitive"), "{debug}");
+    let display = received[0].to_string();
+    assert!(!display.contains(KEY), "{display}");
+    assert_eq!(
+        received[0].headers["authorization"].to_str().unwrap(),
+        format!("Basic {KEY}")
+    );
+
+    // Met now: dropping the server (which checks again) passes.
+    client.links().get("summer-sale").send().await.unwrap();
+    mock.verify().await;
+}
+
+/// Dropping a server whose expectations are unmet panics, as `verify` would, without the
+/// requests (and so without any credential).
+#[tokio::test]
+async fn dropping_a_server_with_unmet_expectations_panics() {
+    let mock = MockServer::start().await;
+    mock.folders().get("f1").expect(1..=2).mount().await;
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(mock)))
+        .expect_err("the drop panics");
+    let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(
+        message.starts_with(
+            "mock expectations not met:\n- expectation #1 of `getFolder` (GET /folders/f1) \
+             expected 1 to 2 matching requests, got 0\n"
+        ),
+        "{message}"
     );
 }

@@ -6,14 +6,15 @@
 //! spec-agnostic part: the server, the expectation and the matching of requests.
 
 use std::fmt::Write as _;
+use std::ops::{Range, RangeFrom, RangeFull, RangeInclusive, RangeTo, RangeToInclusive};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use reqwest::RequestBuilder;
-use wiremock::{Mock, Request, Respond, ResponseTemplate, Times};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
-use super::{Client, Error, Operation, Result};
+use super::{Auth, Client, Error, Operation, Result};
 
 /// The API key of [`MockServer::client`].
 const TEST_KEY: &str = "mock-test-key";
@@ -30,15 +31,21 @@ const TEST_KEY: &str = "mock-test-key";
 ///
 /// Expectations with [`Expectation::expect`] are checked by [`MockServer::verify`], and
 /// again when the server is dropped.
+///
+/// Whatever the mock prints (a failed `verify`, the `Debug` of [`Received`], the message
+/// of an unmatched request) shows the credential as `***`, whichever client sent it.
 pub struct MockServer {
     server: wiremock::MockServer,
     client: Client,
     state: Arc<State>,
 }
 
-/// What the fallback responder needs to explain a request nothing matched.
+/// What the fallback responder needs to explain a request nothing matched, and what
+/// `verify` checks.
 struct State {
     operations: &'static [&'static Operation],
+    /// How the API sends the credential: what to redact.
+    auth: Auth,
     rules: Mutex<Vec<Arc<Rule>>>,
 }
 
@@ -57,13 +64,18 @@ impl MockServer {
     ///
     /// If no port can be bound, or the client's TLS backend does not initialise.
     pub async fn start() -> MockServer {
-        Self::for_operations(crate::generated::mock::OPERATIONS).await
+        Self::for_operations(
+            crate::generated::mock::OPERATIONS,
+            crate::generated::API.auth,
+        )
+        .await
     }
 
-    async fn for_operations(operations: &'static [&'static Operation]) -> MockServer {
+    async fn for_operations(operations: &'static [&'static Operation], auth: Auth) -> MockServer {
         let server = wiremock::MockServer::start().await;
         let state = Arc::new(State {
             operations,
+            auth,
             rules: Mutex::new(Vec::new()),
         });
         Mock::given(wiremock::matchers::any())
@@ -104,7 +116,21 @@ impl MockServer {
     /// If one did not, with a message naming each such expectation (its operation and
     /// request), how many requests it expected and got, and every request received.
     pub async fn verify(&self) {
-        self.server.verify().await;
+        // Not wiremock's own check: its message prints every header received, the
+        // credential included.
+        if let Some(unmet) = self.state.unmet() {
+            let mut message = unmet;
+            let received = self.received().await;
+            if received.is_empty() {
+                message.push_str("no request was received");
+            } else {
+                message.push_str("requests received:\n");
+                for request in &received {
+                    let _ = writeln!(message, "- {request}");
+                }
+            }
+            panic!("{message}");
+        }
     }
 
     /// Every request received so far, in order, each decoded into the operation it
@@ -113,7 +139,7 @@ impl MockServer {
         let requests = self.server.received_requests().await.unwrap_or_default();
         requests
             .iter()
-            .map(|request| Received::decode(self.state.operations, request))
+            .map(|request| Received::decode(&self.state, request))
             .collect()
     }
 
@@ -128,6 +154,19 @@ impl MockServer {
             replies: Vec::new(),
             delay: None,
             times: None,
+        }
+    }
+}
+
+impl Drop for MockServer {
+    /// Checks the expectations, as [`verify`](MockServer::verify) does, unless the thread
+    /// is already panicking (a failed assertion says more than this would).
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        if let Some(unmet) = self.state.unmet() {
+            panic!("{unmet}(`MockServer::verify().await` also lists the requests received)");
         }
     }
 }
@@ -311,6 +350,7 @@ impl<'a, B: MockOperation> Expectation<'a, B> {
         if let Some(body) = self.body {
             rule.body = body;
         }
+        rule.times = self.times;
         let rule = {
             let mut rules = self
                 .server
@@ -333,17 +373,14 @@ impl<'a, B: MockOperation> Expectation<'a, B> {
         let priority = u8::try_from(200usize.saturating_sub(rule.number))
             .unwrap_or(1)
             .max(1);
-        let mut mock = Mock::given(Matches(rule))
-            .respond_with(Sequence {
-                replies,
-                next: AtomicUsize::new(0),
-            })
+        // No wiremock expectation: the rule counts what it served, and `verify` checks it
+        // with a message that redacts the credential.
+        Mock::given(Matches(rule.clone()))
+            .respond_with(Sequence { replies, rule })
             .with_priority(priority)
-            .named(name);
-        if let Some(times) = self.times {
-            mock = mock.expect(times);
-        }
-        mock.mount(&self.server.server).await;
+            .named(name)
+            .mount(&self.server.server)
+            .await;
     }
 }
 
@@ -457,7 +494,10 @@ impl Client {
 }
 
 /// A request as the mock received it, decoded into the operation it addresses.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its `Debug` and `Display` show the credential (its header, or its query parameter) as
+/// `***`; the fields hold what was sent.
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Received {
     /// The operation's id (`getLink`), if the method and path are one of the API's.
@@ -474,12 +514,182 @@ pub struct Received {
     pub headers: reqwest::header::HeaderMap,
     /// The body, as sent.
     pub body: Vec<u8>,
+    /// The query parameter that carries the credential, if the API sends it so.
+    credential_query: Option<&'static str>,
+}
+
+/// The most of a body that [`Received`]'s `Debug` and `Display` show.
+const BODY_SHOWN: usize = 1024;
+
+impl Received {
+    /// The query with the credential's value as `***`.
+    fn shown_query(&self) -> Vec<(&str, &str)> {
+        self.query
+            .iter()
+            .map(
+                |(name, value)| match self.credential_query == Some(name.as_str()) {
+                    true => (name.as_str(), "***"),
+                    false => (name.as_str(), value.as_str()),
+                },
+            )
+            .collect()
+    }
+
+    /// The body as text, cut at [`BODY_SHOWN`] bytes.
+    fn shown_body(&self) -> String {
+        let shown = &self.body[..self.body.len().min(BODY_SHOWN)];
+        let mut text = String::from_utf8_lossy(shown).into_owned();
+        if self.body.len() > BODY_SHOWN {
+            let _ = write!(text, "... ({} bytes)", self.body.len());
+        }
+        text
+    }
+}
+
+impl std::fmt::Debug for Received {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Received")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("path_params", &self.path_params)
+            .field("query", &self.shown_query())
+            .field("headers", &self.headers)
+            .field("body", &self.shown_body())
+            .finish()
+    }
+}
+
+/// `GET /links/x?size=5 (getLink)`, then each header on a line and the body (cut), with
+/// the credential as `***`.
+impl std::fmt::Display for Received {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method, self.path)?;
+        let mut sep = '?';
+        for (name, value) in self.shown_query() {
+            write!(f, "{sep}{name}={value}")?;
+            sep = '&';
+        }
+        if let Some(operation) = self.operation {
+            write!(f, " ({operation})")?;
+        }
+        for (name, value) in &self.headers {
+            match value.is_sensitive() {
+                true => write!(f, "\n    {name}: ***")?,
+                false => write!(
+                    f,
+                    "\n    {name}: {}",
+                    String::from_utf8_lossy(value.as_bytes())
+                )?,
+            }
+        }
+        if !self.body.is_empty() {
+            write!(f, "\n    body: {}", self.shown_body())?;
+        }
+        Ok(())
+    }
+}
+
+/// How many requests an expectation expects ([`Expectation::expect`]): a number, or a
+/// range of them (`1..=3`, `2..`, `..5`, `..`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Times {
+    min: u64,
+    /// Inclusive; `None`: no upper bound.
+    max: Option<u64>,
+}
+
+impl Times {
+    fn contains(self, n: u64) -> bool {
+        n >= self.min && self.max.is_none_or(|max| n <= max)
+    }
+
+    /// `min..end`, where an empty range expects what no count satisfies.
+    fn below(min: u64, end: u64) -> Times {
+        match end.checked_sub(1) {
+            Some(max) => Times {
+                min,
+                max: Some(max),
+            },
+            None => Times {
+                min: 1,
+                max: Some(0),
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for Times {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.min, self.max) {
+            (min, Some(max)) if min == max => write!(f, "exactly {min}"),
+            (min, Some(max)) if min > max => f.write_str("an empty range of"),
+            (0, Some(max)) => write!(f, "at most {max}"),
+            (min, Some(max)) => write!(f, "{min} to {max}"),
+            (0, None) => f.write_str("any number of"),
+            (min, None) => write!(f, "at least {min}"),
+        }
+    }
+}
+
+impl From<u64> for Times {
+    fn from(n: u64) -> Times {
+        Times {
+            min: n,
+            max: Some(n),
+        }
+    }
+}
+
+impl From<RangeFull> for Times {
+    fn from(_: RangeFull) -> Times {
+        Times { min: 0, max: None }
+    }
+}
+
+impl From<Range<u64>> for Times {
+    fn from(range: Range<u64>) -> Times {
+        Times::below(range.start, range.end)
+    }
+}
+
+impl From<RangeInclusive<u64>> for Times {
+    fn from(range: RangeInclusive<u64>) -> Times {
+        Times {
+            min: *range.start(),
+            max: Some(*range.end()),
+        }
+    }
+}
+
+impl From<RangeFrom<u64>> for Times {
+    fn from(range: RangeFrom<u64>) -> Times {
+        Times {
+            min: range.start,
+            max: None,
+        }
+    }
+}
+
+impl From<RangeTo<u64>> for Times {
+    fn from(range: RangeTo<u64>) -> Times {
+        Times::below(0, range.end)
+    }
+}
+
+impl From<RangeToInclusive<u64>> for Times {
+    fn from(range: RangeToInclusive<u64>) -> Times {
+        Times {
+            min: 0,
+            max: Some(range.end),
+        }
+    }
 }
 
 impl Received {
-    fn decode(operations: &[&'static Operation], request: &Request) -> Received {
+    fn decode(state: &State, request: &Request) -> Received {
         let path = request.url.path().to_owned();
-        let found = operations.iter().find_map(|op| {
+        let found = state.operations.iter().find_map(|op| {
             (op.method == request.method)
                 .then(|| template_params(op.path, &path))
                 .flatten()
@@ -492,8 +702,12 @@ impl Received {
             path,
             path_params,
             query: request.url.query_pairs().into_owned().collect(),
-            headers: request.headers.clone(),
+            headers: state.redacted_headers(&request.headers),
             body: request.body.clone(),
+            credential_query: match state.auth {
+                Auth::Query { name } => Some(name),
+                _ => None,
+            },
         }
     }
 
@@ -566,6 +780,10 @@ struct Rule {
     query: Vec<(String, Vec<String>)>,
     headers: Vec<(reqwest::header::HeaderName, Vec<String>)>,
     body: BodyRule,
+    /// How many requests it expects ([`Expectation::expect`]).
+    times: Option<Times>,
+    /// How many requests it answered.
+    served: AtomicUsize,
 }
 
 impl Rule {
@@ -618,6 +836,8 @@ impl Rule {
             query,
             headers,
             body,
+            times: None,
+            served: AtomicUsize::new(0),
         }
     }
 
@@ -790,15 +1010,16 @@ impl wiremock::Match for Matches {
     }
 }
 
-/// Answers each request with the next reply, repeating the last.
+/// Answers each request with the next reply, repeating the last, and counts them for
+/// the rule's expectation.
 struct Sequence {
     replies: Vec<ResponseTemplate>,
-    next: AtomicUsize,
+    rule: Arc<Rule>,
 }
 
 impl Respond for Sequence {
     fn respond(&self, _request: &Request) -> ResponseTemplate {
-        let n = self.next.fetch_add(1, Ordering::SeqCst);
+        let n = self.rule.served.fetch_add(1, Ordering::SeqCst);
         let last = self.replies.len().saturating_sub(1);
         self.replies[n.min(last)].clone()
     }
@@ -818,6 +1039,48 @@ impl Respond for Explain {
 }
 
 impl State {
+    /// What no expectation's `expect` count was met by, one line each (`None`: all were).
+    fn unmet(&self) -> Option<String> {
+        let rules = self.rules.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut text = String::new();
+        for rule in rules.iter() {
+            let Some(times) = rule.times else { continue };
+            let served = rule.served.load(Ordering::SeqCst);
+            if !times.contains(u64::try_from(served).unwrap_or(u64::MAX)) {
+                let _ = writeln!(
+                    text,
+                    "- expectation #{} of `{}` ({}) expected {times} matching requests, got \
+                     {served}",
+                    rule.number,
+                    rule.op.id,
+                    rule.describe()
+                );
+            }
+        }
+        (!text.is_empty()).then(|| format!("mock expectations not met:\n{text}"))
+    }
+
+    /// `headers`, with the credential's values marked sensitive (so that their `Debug`
+    /// shows `Sensitive`, and the mock's messages `***`).
+    fn redacted_headers(&self, headers: &reqwest::header::HeaderMap) -> reqwest::header::HeaderMap {
+        let mut headers = headers.clone();
+        for (name, value) in headers.iter_mut() {
+            let credential = match self.auth {
+                Auth::Header { name: scheme, .. } => name.as_str().eq_ignore_ascii_case(scheme),
+                Auth::None | Auth::Query { .. } | Auth::Basic => false,
+            };
+            // Whatever the API's scheme: a hand-built client may send any of these.
+            if credential
+                || name == reqwest::header::AUTHORIZATION
+                || name == reqwest::header::PROXY_AUTHORIZATION
+                || name == reqwest::header::COOKIE
+            {
+                value.set_sensitive(true);
+            }
+        }
+        headers
+    }
+
     fn explain(&self, request: &Request) -> String {
         let mut text = format!(
             "no expectation matched {} {}",
@@ -825,7 +1088,22 @@ impl State {
             request.url.path()
         );
         if let Some(query) = request.url.query() {
-            let _ = write!(text, "?{query}");
+            match self.auth {
+                // The credential's value, decoded or not, is never shown.
+                Auth::Query { name: scheme } => {
+                    let shown: Vec<String> = query
+                        .split('&')
+                        .map(|pair| match pair.split_once('=') {
+                            Some((name, _)) if decode(name) == scheme => format!("{name}=***"),
+                            _ => pair.to_owned(),
+                        })
+                        .collect();
+                    let _ = write!(text, "?{}", shown.join("&"));
+                }
+                _ => {
+                    let _ = write!(text, "?{query}");
+                }
+            }
         }
         let op = self.operations.iter().find(|op| {
             op.method == request.method && template_params(op.path, request.url.path()).is_some()
