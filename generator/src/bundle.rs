@@ -218,6 +218,51 @@ fn normalise_path(base: &str, relative: &str) -> Option<String> {
 }
 
 /// Whether a reference names something to fetch over the network or another scheme.
+/// Maps whose keys are names (of properties, components, statuses, media types...), not
+/// keywords: under them, a key spelled `example` or `x-...` is a name like any other.
+const NAME_MAPS: [&str; 20] = [
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+    "schemas",
+    "responses",
+    "parameters",
+    "headers",
+    "content",
+    "encoding",
+    "links",
+    "callbacks",
+    "examples",
+    "requestBodies",
+    "securitySchemes",
+    "pathItems",
+    "webhooks",
+    "variables",
+    "paths",
+];
+
+/// Whether the value at `key`, in the object standing at `path`, is data rather than
+/// OpenAPI: example values (`example`, a schema's `examples` list, an Example Object's
+/// `value`), `default`, `enum`, `const` and extensions. A `"$ref"` key inside data is data
+/// too (sample JSON, a JSON Schema shown as an example): never followed, never refused.
+fn is_data(path: &[String], key: &str, value: &Value) -> bool {
+    let parent = path.last().map(String::as_str);
+    if parent.is_some_and(|p| NAME_MAPS.contains(&p)) {
+        return false;
+    }
+    match key {
+        "example" | "default" | "enum" | "const" => true,
+        // A schema's `examples` is a list of values; elsewhere it is a map of Example
+        // Objects (or references to them), which is walked.
+        "examples" => value.is_array(),
+        // `examples: {name: {value: ...}}`, in a media type, a parameter or components.
+        "value" => path.len() >= 2 && path[path.len() - 2] == "examples",
+        _ => key.starts_with("x-"),
+    }
+}
+
 fn is_remote(reference: &str) -> bool {
     let scheme_end = reference.find(':');
     let first_slash = reference.find('/');
@@ -381,6 +426,9 @@ impl Bundler<'_> {
                     return self.reference(node, &reference, file, path);
                 }
                 for (key, value) in map.iter_mut() {
+                    if is_data(path, key, value) {
+                        continue;
+                    }
                     path.push(key.clone());
                     let outcome = if key == "mapping"
                         && path.len() >= 2
@@ -759,7 +807,7 @@ mod tests {
     }
 
     #[test]
-    fn text_files_are_copied_as_text_and_overrides_apply() {
+    fn text_files_are_copied_as_text_and_extensions_are_data() {
         let (tree, _) = run(&[
             (
                 "root.yaml",
@@ -770,7 +818,11 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(tree["tags"][0]["description"], "# Tag A\n");
-        assert_eq!(tree["x-codeSamples"][0]["source"], "var x = 1;\n");
+        // An extension's value is data: its `$ref` is neither read nor refused.
+        assert_eq!(
+            tree["x-codeSamples"][0]["source"],
+            serde_json::json!({"$ref": "s/get.cs"})
+        );
     }
 
     #[test]

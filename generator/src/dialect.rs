@@ -43,6 +43,8 @@ pub(crate) fn normalise(raw: &mut Value) -> Result<Vec<Warning>> {
     let mut walker = Walker {
         pointer: String::from("#"),
         ref_siblings_apply: is_31,
+        enclosing: None,
+        warnings: Vec::new(),
     };
     let mut warnings = Vec::new();
     let Some(doc) = raw.as_object_mut() else {
@@ -71,14 +73,90 @@ pub(crate) fn normalise(raw: &mut Value) -> Result<Vec<Warning>> {
     if let Some(components) = doc.get_mut("components") {
         walker.key("components", |w| w.components(components))?;
     }
+    warnings.append(&mut walker.warnings);
     Ok(warnings)
 }
+
+/// The extension the walker leaves on a schema that the generated types cannot express:
+/// its value says why. The type builder generates such a schema as raw JSON, with a located
+/// warning (`--strict` refuses it), so that the rest of the document still generates.
+pub(crate) const UNTYPED: &str = "x-generator-untyped";
 
 struct Walker {
     /// The JSON pointer of the node being visited, kept as one growing string.
     pointer: String,
     /// Whether keywords beside a `$ref` apply (3.1) or are ignored (3.0).
     ref_siblings_apply: bool,
+    /// The component schema being walked, and its anchors: what `$recursiveRef` and
+    /// `$dynamicRef` can resolve to.
+    enclosing: Option<Enclosing>,
+    /// Keywords left out, and schemas left untyped, each located.
+    warnings: Vec<Warning>,
+}
+
+/// A component schema, the resource that recursion keywords inside it refer to.
+struct Enclosing {
+    /// `#/components/schemas/Name`.
+    pointer: String,
+    /// `$dynamicAnchor` and `$anchor` names, with the pointer of the schema that has each.
+    anchors: Vec<(String, String)>,
+}
+
+impl Enclosing {
+    fn new(pointer: &str, schema: &Value) -> Enclosing {
+        fn collect(node: &Value, at: &str, out: &mut Vec<(String, String)>, depth: usize) {
+            // Bounded like the rest of the walk: a hostile document nests without end.
+            if depth > 256 {
+                return;
+            }
+            match node {
+                Value::Object(map) => {
+                    for keyword in ["$dynamicAnchor", "$anchor"] {
+                        if let Some(Value::String(name)) = map.get(keyword) {
+                            out.push((name.clone(), at.to_owned()));
+                        }
+                    }
+                    for (key, value) in map {
+                        if key.starts_with("x-")
+                            || matches!(
+                                key.as_str(),
+                                "example" | "examples" | "default" | "enum" | "const"
+                            )
+                        {
+                            continue;
+                        }
+                        collect(value, &crate::error::push_pointer(at, key), out, depth + 1);
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        collect(item, &format!("{at}/{i}"), out, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut anchors = Vec::new();
+        collect(schema, pointer, &mut anchors, 0);
+        Enclosing {
+            pointer: pointer.to_owned(),
+            anchors,
+        }
+    }
+
+    /// The schema a recursion keyword refers to, in the patterns documents use:
+    /// `$recursiveRef: "#"` and `$dynamicRef: "#"` (the enclosing schema), and
+    /// `$dynamicRef: "#name"` (the schema with that anchor).
+    fn target(&self, reference: &str) -> Option<&str> {
+        let name = reference.strip_prefix('#')?;
+        if name.is_empty() {
+            return Some(&self.pointer);
+        }
+        self.anchors
+            .iter()
+            .find(|(anchor, _)| anchor == name)
+            .map(|(_, at)| at.as_str())
+    }
 }
 
 const METHODS: [&str; 8] = [
@@ -117,17 +195,14 @@ fn keyword_type(keyword: &str) -> Option<&'static str> {
     })
 }
 
-/// Keywords of JSON Schema 2020-12 that change which instances are valid in ways 3.0 and
-/// the generated types cannot express, and that the generator therefore refuses.
-const REFUSED: [&str; 7] = [
-    "if",
-    "then",
-    "else",
-    "dependentSchemas",
-    "unevaluatedItems",
-    "$dynamicRef",
-    "$recursiveRef",
-];
+/// Keywords of JSON Schema 2020-12 that only narrow which instances are valid, in ways 3.0
+/// and the generated types cannot express. They are left out, with a warning: the type of
+/// the rest of the schema accepts every value the whole schema does (and some more), which
+/// is what a client needs to decode responses and to build requests the server checks.
+const NARROWING: [&str; 5] = ["if", "then", "else", "dependentSchemas", "unevaluatedItems"];
+
+/// Keywords that make a schema refer to another one, resolved at evaluation time.
+const RECURSION: [&str; 2] = ["$recursiveRef", "$dynamicRef"];
 
 /// Whether `value` is the JSON type named `ty` (integers count as numbers).
 fn has_json_type(value: &Value, ty: &str) -> bool {
@@ -223,7 +298,9 @@ impl Walker {
     // --- The document around the schemas.
 
     fn components(&mut self, components: &mut Value) -> Result<()> {
-        self.at(components, "schemas", |w, v| w.each(v, Walker::schema))?;
+        self.at(components, "schemas", |w, v| {
+            w.each(v, Walker::component_schema)
+        })?;
         self.at(components, "parameters", |w, v| {
             w.each(v, Walker::parameter)
         })?;
@@ -302,17 +379,19 @@ impl Walker {
             // Not a schema at all: `openapiv3` and the shape check word the error.
             return Ok(());
         };
-        for keyword in REFUSED {
-            if map.contains_key(keyword) {
-                return self.key(keyword, |w| {
-                    Err(w.fail(
-                        ErrorKind::Unsupported,
-                        format!(
-                            "`{keyword}` (JSON Schema 2020-12) makes which values are valid depend on other keywords, which generated types cannot express"
-                        ),
-                    ))
-                });
+        for keyword in NARROWING {
+            if map.remove(keyword).is_some() {
+                let at = format!("{}/{}", self.pointer, keyword);
+                self.warnings.push(Warning::new(
+                    at,
+                    format!(
+                        "`{keyword}` (JSON Schema 2020-12) is left out: it narrows which values are valid in a way generated types cannot express, so the type accepts a wider set of values"
+                    ),
+                ));
             }
+        }
+        if self.recursion(map) {
+            return Ok(());
         }
         // `null` members are recognised before the members themselves are rewritten (a lone
         // `type: "null"` becomes `nullable`); everything else reads sub-schemas already in
@@ -331,6 +410,48 @@ impl Walker {
         self.const_union(map, "oneOf");
         self.const_union(map, "anyOf");
         Ok(())
+    }
+
+    /// A schema of `components.schemas`: the resource that `$recursiveRef: "#"` inside it
+    /// means.
+    fn component_schema(&mut self, node: &mut Value) -> Result<()> {
+        let outer = self.enclosing.replace(Enclosing::new(&self.pointer, node));
+        let outcome = self.schema(node);
+        self.enclosing = outer;
+        outcome
+    }
+
+    /// `$recursiveRef` / `$dynamicRef` in the common patterns become the `$ref` they mean
+    /// (so recursion through arrays and objects generates like any `$ref` recursion);
+    /// any other use leaves this one schema untyped. Returns whether it did the latter.
+    fn recursion(&mut self, map: &mut Map<String, Value>) -> bool {
+        for keyword in RECURSION {
+            let Some(value) = map.remove(keyword) else {
+                continue;
+            };
+            let target = value
+                .as_str()
+                .and_then(|reference| self.enclosing.as_ref()?.target(reference));
+            match target {
+                Some(target) => {
+                    map.insert("$ref".to_owned(), Value::String(target.to_owned()));
+                }
+                None => {
+                    let why = format!(
+                        "`{keyword}: {value}` refers to no schema the generator can find (it resolves `\"#\"` and anchors of the enclosing component schema)"
+                    );
+                    self.untyped(map, why);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Leaves the schema `map` untyped (raw JSON), saying why; the type builder warns.
+    fn untyped(&mut self, map: &mut Map<String, Value>, why: String) {
+        map.retain(|key, _| is_annotation(key));
+        map.insert(UNTYPED.to_owned(), Value::String(why));
     }
 
     fn children(&mut self, map: &mut Map<String, Value>) -> Result<()> {
@@ -840,12 +961,69 @@ mod tests {
     }
 
     #[test]
-    fn refused_keywords_are_named_and_located() {
-        let err = fails(json!({"properties": {"a": {"if": {"type": "string"}}}}));
-        assert_eq!(err.pointer, "#/components/schemas/S/properties/a/if");
-        assert!(err.message.contains("`if`"), "{}", err.message);
+    fn narrowing_keywords_are_left_out_with_a_located_warning() {
+        let mut d = doc(
+            "3.1.0",
+            json!({"properties": {"a": {"type": "string", "if": {"minLength": 2}, "then": {}}}}),
+        );
+        let warnings = normalise(&mut d).unwrap();
+        assert_eq!(
+            d["components"]["schemas"]["S"]["properties"]["a"],
+            json!({"type": "string"})
+        );
+        let at: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
+        assert_eq!(
+            at,
+            [
+                "#/components/schemas/S/properties/a/if",
+                "#/components/schemas/S/properties/a/then"
+            ]
+        );
+        assert!(
+            warnings[0].message.contains("`if`"),
+            "{}",
+            warnings[0].message
+        );
         let err = fails(json!({"items": false}));
         assert_eq!(err.pointer, "#/components/schemas/S/items");
+    }
+
+    #[test]
+    fn recursion_keywords_become_references_to_what_they_mean() {
+        assert_eq!(
+            norm(
+                "3.1.0",
+                json!({"type": "array", "items": {"$recursiveRef": "#"}})
+            ),
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/S"}})
+        );
+        assert_eq!(
+            norm(
+                "3.1.0",
+                json!({"$defs": {"n": {"$dynamicAnchor": "n", "type": "object",
+                    "properties": {"next": {"$dynamicRef": "#n"}}}}})
+            )["$defs"]["n"]["properties"]["next"],
+            json!({"$ref": "#/components/schemas/S/$defs/n"})
+        );
+        // Unresolvable: that one schema is left untyped, saying why; nothing is refused.
+        let mut d = doc(
+            "3.1.0",
+            json!({"properties": {"a": {"$dynamicRef": "other.json#x", "description": "d"}}}),
+        );
+        normalise(&mut d).unwrap();
+        let a = &d["components"]["schemas"]["S"]["properties"]["a"];
+        assert_eq!(a["description"], "d");
+        assert!(a[UNTYPED].as_str().unwrap().contains("other.json#x"), "{a}");
+        // Outside a component schema there is no enclosing schema to refer to.
+        let mut d = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$recursiveRef": "#"}}}}}}}}});
+        normalise(&mut d).unwrap();
+        assert!(
+            d["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+                .get(UNTYPED)
+                .is_some()
+        );
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub struct Api {
     pub base_url: Option<String>,
     /// How requests authenticate.
     pub auth: Auth,
+    /// What a `429 Too Many Requests` means (`x-too-many-requests`).
+    pub too_many_requests: TooManyRequests,
     /// Named types, in a deterministic order (components in spec order, then inline types
     /// in the order they were met).
     pub types: TypeTable,
@@ -37,6 +39,18 @@ pub struct Api {
     pub fallbacks: Vec<crate::Error>,
     /// Example values of the operations' inputs, for the generated doc examples.
     pub examples: crate::examples::Examples,
+}
+
+/// What a `429 Too Many Requests` means for the API (see [`crate::policy`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TooManyRequests {
+    /// A short-term rate limit: waited out and retried.
+    RateLimit,
+    /// A spent quota: never retried; errors say `message`.
+    Quota {
+        /// What the API's 429 means.
+        message: String,
+    },
 }
 
 /// Authentication, reduced to what a client must do with one credential.

@@ -25,6 +25,7 @@ pub mod ir;
 pub mod naming;
 pub mod operations;
 pub mod parse;
+pub mod policy;
 pub mod reach;
 pub mod render;
 pub mod runtime;
@@ -146,6 +147,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         Some(server) => Some(operations::server_url(spec, server)?),
         None => None,
     };
+    let too_many_requests = policy::too_many_requests(spec)?;
     let info = &spec.openapi.info;
     Ok(ir::Api {
         title: info.title.clone(),
@@ -153,6 +155,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         description: info.description.clone(),
         base_url,
         auth: security.auth,
+        too_many_requests,
         types,
         groups,
         response_types,

@@ -802,6 +802,21 @@ impl<'s> TypeBuilder<'s> {
         named: Option<String>,
         component_key: Option<&str>,
     ) -> Result<Converted> {
+        // The dialect pass left this one schema untyped (see `dialect::UNTYPED`): raw JSON,
+        // and the tools say why and where.
+        if let Some(why) = schema
+            .schema_data
+            .extensions
+            .get(crate::dialect::UNTYPED)
+            .and_then(Value::as_str)
+        {
+            let error = self.spec.locate(Error::unsupported(pointer, why));
+            self.fall_back(error);
+            return Ok(Converted {
+                ty: Ty::Value,
+                nullable: schema.schema_data.nullable,
+            });
+        }
         let (mut v, format) = view(schema);
         extensible_enum(&mut v);
         let nullable = v.data.nullable;

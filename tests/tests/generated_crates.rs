@@ -105,6 +105,67 @@ async fn inside_a_runtime_is_a_config_error() {
     );
 }
 
+/// A crate generated from a spec without `x-too-many-requests` reads a 429 as HTTP does:
+/// a rate limit, waited out (its `Retry-After` honoured) and retried; one that asks for
+/// longer than the policy allows is returned at once, with a neutral message.
+#[test]
+fn a_429_is_a_rate_limit_without_the_extension() {
+    run_with_test(
+        "security_api_key_header",
+        2,
+        r#"
+use std::time::{Duration, Instant};
+
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use behaviour_security_api_key_header::Client;
+
+#[tokio::test]
+async fn retried_after_retry_after() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .and(header("authorization", "Token k"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"name": "n"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().credential("k").base_url(server.uri()).build().unwrap();
+    let started = Instant::now();
+    let me = client.api().get_me().send().await.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_eq!(me.name.as_deref(), Some("n"));
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn too_long_a_wait_is_returned() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "600"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().credential("k").base_url(server.uri()).build().unwrap();
+    let err = client.api().get_me().send().await.unwrap_err();
+    assert!(err.is_too_many_requests(), "{err:?}");
+    assert!(!err.is_quota_exhausted(), "{err:?}");
+    assert_eq!(err.to_string(), "getMe: 429 Too Many Requests");
+    server.verify().await;
+}
+"#,
+    );
+}
+
 /// `.stream()` of token-paginated lists, over HTTP: Dropshot's sends the `next_page` token
 /// back as `page_token` and drops the other filters after the first page (Dropshot keeps
 /// them in the token and refuses them beside it); the cursor shape sends `next_cursor` back

@@ -25,6 +25,9 @@ pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
         prefix: "Basic ",
     },
     public_operations: false,
+    too_many_requests: crate::runtime::TooManyRequests::Quota {
+        message: "API quota for the current billing cycle is exhausted",
+    },
 };
 impl crate::runtime::Client {
     /// Create many links of the same type in a single request: useful for importing spreadsheets of URLs, products, phone numbers or contacts.

@@ -20,6 +20,25 @@ pub struct ApiInfo {
     /// Whether some operations are public (`security: []`): then a client may be built
     /// without a credential, and only the other operations fail for want of one.
     pub public_operations: bool,
+    /// What a `429 Too Many Requests` means for this API.
+    pub too_many_requests: TooManyRequests,
+}
+
+/// What a `429 Too Many Requests` means for an API: the spec's `x-too-many-requests`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooManyRequests {
+    /// A short-term rate limit, as HTTP defines the status (the default): the server
+    /// refused the request before acting on it, so it is waited out, honouring
+    /// `Retry-After`, and retried for any method within the retry policy's budget and
+    /// deadline.
+    RateLimit,
+    /// A quota that no short wait restores (e.g. one per billing cycle): never retried,
+    /// and errors say `message`.
+    Quota {
+        /// What the API's 429 means, e.g. `API quota for the current billing cycle is
+        /// exhausted`.
+        message: &'static str,
+    },
 }
 
 /// How the credential is attached to each request.
@@ -73,4 +92,5 @@ pub(crate) static KEYED: ApiInfo = ApiInfo {
         prefix: "Basic ",
     },
     public_operations: false,
+    too_many_requests: TooManyRequests::RateLimit,
 };

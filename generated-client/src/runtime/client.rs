@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderName, HeaderValue, USER_AGENT};
-use reqwest::{RequestBuilder, Url};
+use reqwest::{RequestBuilder, StatusCode, Url};
 use tokio::time::Instant;
 
-use super::api::{ApiInfo, Auth, Operation};
+use super::api::{ApiInfo, Auth, Operation, TooManyRequests};
 use super::builder::ClientBuilder;
 use super::credential::{Secret, has_userinfo, header_credential, redact_userinfo};
 use super::encoding::is_dot_segment;
@@ -252,7 +252,16 @@ impl Client {
                         }
                         Ok(mut response) => {
                             let status = response.status();
-                            if retry_budget && is_retryable_status(status) {
+                            let retryable = match inner.api.too_many_requests {
+                                // Refused before the server acted on it: safe for any method.
+                                TooManyRequests::RateLimit
+                                    if status == StatusCode::TOO_MANY_REQUESTS =>
+                                {
+                                    retry.has_budget(retries)
+                                }
+                                _ => retry_budget && is_retryable_status(status),
+                            };
+                            if retryable {
                                 let hint = retry_after(response.headers(), SystemTime::now());
                                 if let Some(wait) = inner.retry_wait(retry, retries, hint, deadline)
                                 {
@@ -272,6 +281,11 @@ impl Client {
                             let mut err = ApiError::from_response(op.id, op.scopes, status, &body);
                             if truncated {
                                 err = err.truncated();
+                            }
+                            if let TooManyRequests::Quota { message } = inner.api.too_many_requests
+                                && status == StatusCode::TOO_MANY_REQUESTS
+                            {
+                                err.quota = Some(message);
                             }
                             return Err(err.into());
                         }

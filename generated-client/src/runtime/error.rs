@@ -152,11 +152,21 @@ impl Error {
         self.api_status_is(StatusCode::NOT_FOUND)
     }
 
-    /// `429 Too Many Requests`: the API quota for the current billing cycle is exhausted.
+    /// `429 Too Many Requests` from an API whose 429 means a spent quota (e.g. one per
+    /// billing cycle) rather than a short-term rate limit: [`ApiError::quota`] says which.
     ///
     /// Retrying will not help until the quota resets, which is why the client never
-    /// retries this status.
+    /// retries such a 429.
     pub fn is_quota_exhausted(&self) -> bool {
+        self.api_error()
+            .is_some_and(|api| api.status == StatusCode::TOO_MANY_REQUESTS && api.quota.is_some())
+    }
+
+    /// `429 Too Many Requests`, whatever it means for the API: a spent quota
+    /// ([`is_quota_exhausted`](Self::is_quota_exhausted)), or a rate limit that the
+    /// client's retries did not outlast (or whose `Retry-After` asked for longer than
+    /// [`RetryPolicy::max_retry_after`](crate::RetryPolicy::max_retry_after)).
+    pub fn is_too_many_requests(&self) -> bool {
         self.api_status_is(StatusCode::TOO_MANY_REQUESTS)
     }
 
@@ -211,6 +221,9 @@ pub struct ApiError {
     pub operation: &'static str,
     /// Scopes the operation requires; the usual cause of a `403`.
     pub required_scopes: &'static [&'static str],
+    /// For a `429` of an API whose 429 means an exhausted quota rather than a short-term
+    /// rate limit, what the API says it means (see [`Error::is_quota_exhausted`]).
+    pub quota: Option<&'static str>,
 }
 
 impl ApiError {
@@ -231,6 +244,7 @@ impl ApiError {
             body_truncated: truncated,
             operation,
             required_scopes,
+            quota: None,
         }
     }
 
@@ -337,8 +351,10 @@ fn message_text(value: &serde_json::Value) -> Option<String> {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.operation, self.status)?;
-        if self.status == StatusCode::TOO_MANY_REQUESTS {
-            f.write_str(": API quota for the current billing cycle is exhausted")?;
+        if let Some(quota) = self.quota
+            && self.status == StatusCode::TOO_MANY_REQUESTS
+        {
+            write!(f, ": {}", escape_controls(quota))?;
         }
         if self.status.is_redirection() {
             // Only a redirect the client refused to follow reaches the caller.
@@ -472,7 +488,13 @@ mod tests {
         assert!(api(401, "").is_unauthorized());
         assert!(api(403, "").is_forbidden());
         assert!(api(404, "").is_not_found());
-        assert!(api(429, "").is_quota_exhausted());
+        assert!(api(429, "").is_too_many_requests());
+        assert!(
+            !api(429, "").is_quota_exhausted(),
+            "a rate limit unless the API says"
+        );
+        assert!(quota(api(429, "")).is_quota_exhausted());
+        assert!(!quota(api(400, "")).is_quota_exhausted());
         assert!(!api(429, "").is_server_error());
         assert_eq!(api(404, "").status(), Some(StatusCode::NOT_FOUND));
         assert_eq!(Error::Config("x".into()).status(), None);
@@ -487,12 +509,24 @@ mod tests {
         );
     }
 
+    /// `err` from an API whose 429 means a spent quota.
+    fn quota(err: Error) -> Error {
+        let Error::Api(mut api) = err else {
+            panic!("an API error")
+        };
+        api.quota = Some("API quota for the current billing cycle is exhausted");
+        Error::Api(api)
+    }
+
     #[test]
-    fn display_explains_quota() {
-        let text = api(429, "").to_string();
+    fn display_explains_a_quota_and_nothing_else() {
         assert_eq!(
-            text,
+            quota(api(429, "")).to_string(),
             "listLinks: 429 Too Many Requests: API quota for the current billing cycle is exhausted"
+        );
+        assert_eq!(
+            api(429, r#"{"message":"slow down"}"#).to_string(),
+            "listLinks: 429 Too Many Requests: slow down"
         );
     }
 

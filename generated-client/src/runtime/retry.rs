@@ -14,7 +14,10 @@ use reqwest::{Method, StatusCode};
 /// complete), timeouts and `502`/`503`/`504` responses are retried, and only for methods
 /// that are safe to repeat (`GET`, `HEAD`, `OPTIONS`, `PUT`, `DELETE`), unless
 /// [`retry_non_idempotent`](RetryPolicy::retry_non_idempotent) also allows `POST` and
-/// `PATCH`. `429` is never retried: for this API it means the billing-cycle quota is spent.
+/// `PATCH`. A `429 Too Many Requests` is retried for any method, since the server refused
+/// the request before acting on it, unless the API's description says its 429 means a
+/// spent quota ([`Error::is_quota_exhausted`](crate::Error::is_quota_exhausted)), which
+/// no retry outlasts.
 ///
 /// Waits use exponential backoff with full jitter, capped at
 /// [`max_backoff`](RetryPolicy::max_backoff). A `Retry-After` header (seconds or an HTTP

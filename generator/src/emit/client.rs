@@ -5,7 +5,7 @@ use quote::quote;
 
 use crate::Config;
 use crate::emit::{docs, ident};
-use crate::ir::{Api, Auth};
+use crate::ir::{Api, Auth, TooManyRequests};
 
 /// The tokens of `generated/mod.rs`.
 pub fn emit(api: &Api, config: &Config) -> TokenStream {
@@ -53,6 +53,12 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
     };
     let public_operations =
         api.auth != Auth::None && api.groups.iter().flat_map(|g| &g.ops).any(|op| !op.auth);
+    let too_many_requests = match &api.too_many_requests {
+        TooManyRequests::RateLimit => quote!(crate::runtime::TooManyRequests::RateLimit),
+        TooManyRequests::Quota { message } => {
+            quote!(crate::runtime::TooManyRequests::Quota { message: #message })
+        }
+    };
     quote! {
         pub mod types;
         #(#modules)*
@@ -71,6 +77,7 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             auth: #auth,
             public_operations: #public_operations,
+            too_many_requests: #too_many_requests,
         };
 
         impl crate::runtime::Client {

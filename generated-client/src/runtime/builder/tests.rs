@@ -22,6 +22,7 @@ static OPEN_API: ApiInfo = ApiInfo {
     user_agent: "open-test/1",
     auth: Auth::None,
     public_operations: false,
+    too_many_requests: crate::runtime::TooManyRequests::RateLimit,
 };
 
 fn assert_no_key(text: &str) {

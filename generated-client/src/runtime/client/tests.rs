@@ -33,6 +33,7 @@ static QUERY_API: ApiInfo = ApiInfo {
     user_agent: "query-test/1",
     auth: Auth::Query { name: "api_key" },
     public_operations: false,
+    too_many_requests: TooManyRequests::RateLimit,
 };
 
 static BASIC_API: ApiInfo = ApiInfo {
@@ -42,6 +43,7 @@ static BASIC_API: ApiInfo = ApiInfo {
     user_agent: "basic-test/1",
     auth: Auth::Basic,
     public_operations: false,
+    too_many_requests: TooManyRequests::RateLimit,
 };
 
 /// An API whose `status` operation is public (`security: []`) and `links` is not.
@@ -55,6 +57,7 @@ static MIXED_API: ApiInfo = ApiInfo {
         prefix: "Bearer ",
     },
     public_operations: true,
+    too_many_requests: TooManyRequests::RateLimit,
 };
 
 static PUBLIC_OP: Operation = Operation {
@@ -244,6 +247,7 @@ static CUSTOM_HEADER_API: ApiInfo = ApiInfo {
         prefix: "",
     },
     public_operations: false,
+    too_many_requests: crate::runtime::TooManyRequests::RateLimit,
 };
 
 static COOKIE_API: ApiInfo = ApiInfo {
@@ -256,6 +260,7 @@ static COOKIE_API: ApiInfo = ApiInfo {
         prefix: "session=",
     },
     public_operations: false,
+    too_many_requests: crate::runtime::TooManyRequests::RateLimit,
 };
 
 /// Every way a credential can travel, with the credential each one is given.
@@ -465,4 +470,103 @@ async fn per_request_headers_cannot_replace_a_basic_credential() {
         .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// [`KEYED`] with a 429 that means a spent quota, as ProLinksQR's spec says of its own.
+static QUOTA_API: ApiInfo = ApiInfo {
+    too_many_requests: TooManyRequests::Quota {
+        message: "API quota for the current billing cycle is exhausted",
+    },
+    ..KEYED
+};
+
+/// A client of `api` with [`KEY`], sending to `server`.
+fn client_of(api: &'static ApiInfo, server: &MockServer, retry: RetryPolicy) -> Client {
+    ClientBuilder::for_api(api)
+        .credential(KEY)
+        .base_url(server.uri())
+        .retry(retry)
+        .build()
+        .unwrap()
+}
+
+static CREATE_OP: Operation = Operation {
+    id: "createLink",
+    method: Method::POST,
+    path: "/links",
+    scopes: &["links.create"],
+    auth: true,
+};
+
+#[tokio::test]
+async fn a_rate_limit_429_is_waited_out_and_retried_for_any_method() {
+    for op in [&OP, &CREATE_OP] {
+        let server = MockServer::start().await;
+        Mock::given(path("/links"))
+            .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(path("/links"))
+            .respond_with(ResponseTemplate::new(200))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client_of(&KEYED, &server, RetryPolicy::new());
+        let started = std::time::Instant::now();
+        client.execute(op, "/links", |rb| rb).await.unwrap();
+        assert!(
+            started.elapsed() >= Duration::from_secs(1),
+            "{}: the retry waited for Retry-After",
+            op.id
+        );
+        let methods: Vec<String> = server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.method.to_string())
+            .collect();
+        assert_eq!(methods, [op.method.as_str(); 2]);
+    }
+}
+
+#[tokio::test]
+async fn a_rate_limit_429_asking_too_long_a_wait_is_returned_with_a_neutral_message() {
+    let server = MockServer::start().await;
+    Mock::given(path("/links"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "3600")
+                .set_body_json(serde_json::json!({"message": "slow down"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_of(&KEYED, &server, RetryPolicy::new());
+    let err = client.execute(&OP, "/links", |rb| rb).await.unwrap_err();
+    assert!(err.is_too_many_requests(), "{err:?}");
+    assert!(!err.is_quota_exhausted(), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "listLinks: 429 Too Many Requests: slow down"
+    );
+}
+
+#[tokio::test]
+async fn a_quota_429_is_never_retried_and_says_what_it_means() {
+    let server = MockServer::start().await;
+    Mock::given(path("/links"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_of(&QUOTA_API, &server, RetryPolicy::new().max_retries(5));
+    let err = client.execute(&OP, "/links", |rb| rb).await.unwrap_err();
+    assert!(err.is_quota_exhausted(), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "listLinks: 429 Too Many Requests: API quota for the current billing cycle is exhausted"
+    );
 }
