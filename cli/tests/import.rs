@@ -761,19 +761,19 @@ async fn a_tampered_result_file_is_refused_with_the_line() {
     std::fs::write(dir.join("in.csv"), website_csv(2)).unwrap();
     for (content, error) in [
         (
-            "2,Link 1,created,18446744073709551615,,\n",
+            "2,Link 1,created,18446744073709551615,,\n3,Link 2,not-sent,,,\n",
             "line 2: chunk \"18446744073709551615\" is out of range (1 to 1000000000)",
         ),
         (
-            "2,Link 1,created,0,,\n",
+            "2,Link 1,created,0,,\n3,Link 2,not-sent,,,\n",
             "line 2: chunk \"0\" is out of range (1 to 1000000000)",
         ),
         (
-            "2,Link 1,created,99999999999999999999999,,\n",
+            "2,Link 1,created,99999999999999999999999,,\n3,Link 2,not-sent,,,\n",
             "line 2: chunk \"99999999999999999999999\" is out of range (1 to 1000000000)",
         ),
         (
-            "18446744073709551616,Link 1,created,1,,\n",
+            "18446744073709551616,Link 1,created,1,,\n3,Link 2,not-sent,,,\n",
             "line 2: bad line number \"18446744073709551616\"",
         ),
         (
