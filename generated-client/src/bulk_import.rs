@@ -217,11 +217,13 @@ where
 
     /// Every chunk's outcome, in order. Each chunk is made and sent only when the stream
     /// is polled for its outcome: stop polling (drop the stream) and nothing more is sent.
-    pub fn outcomes(self) -> impl Stream<Item = ChunkOutcome<S::Item>> {
-        futures::stream::unfold(self, |mut import| async move {
+    /// The stream is `Unpin` (`.next().await` needs no pinning), and `Send` when the
+    /// records are.
+    pub fn outcomes(self) -> impl Stream<Item = ChunkOutcome<S::Item>> + Unpin {
+        Box::pin(futures::stream::unfold(self, |mut import| async move {
             let chunk = import.next_chunk().await?;
             Some((chunk.send().await, import))
-        })
+        }))
     }
 }
 

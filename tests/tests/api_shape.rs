@@ -345,8 +345,7 @@ async fn bulk_import_takes_an_iterator_and_streams_outcomes(client: &Client) {
         .import(records)
         .folder_id("f-1")
         .chunk_timeout(std::time::Duration::from_secs(30))
-        .outcomes()
-        .boxed();
+        .outcomes();
     while let Some(outcome) = outcomes.next().await {
         let outcome: ChunkOutcome<WebsiteRecord> = outcome;
         let _: Option<&[LinkResult]> = outcome.links();

@@ -289,7 +289,7 @@ async fn nothing_listening_is_failed_not_sent() {
 async fn the_stream_sends_the_next_chunk_only_when_polled() {
     let server = bulk_server(ResponseTemplate::new(504)).await;
     let client = client(&server.uri());
-    let mut outcomes = Box::pin(client.bulk().import((1..=2500).map(website)).outcomes());
+    let mut outcomes = client.bulk().import((1..=2500).map(website)).outcomes();
 
     let first = outcomes.next().await.unwrap();
     assert!(matches!(first.status, ChunkStatus::Unknown(_)));
