@@ -645,6 +645,36 @@ mod tests {
     }
 
     #[test]
+    fn line_numbers_hold_across_the_readers_buffer() {
+        // Far more than the csv reader's 8 KiB buffer, with blank lines (LF and CRLF) and
+        // quoted line breaks falling at every offset of it.
+        let mut csv = String::from("name,url\n");
+        let mut expected = Vec::new();
+        let mut line = 2;
+        for n in 0..5000_u64 {
+            match n % 7 {
+                0 => {
+                    csv.push_str("\n\r\n");
+                    line += 2;
+                }
+                3 => {
+                    expected.push(line);
+                    csv.push_str(&format!("\"L{n}\nmore\",https://example.com/{n}\r\n"));
+                    line += 2;
+                    continue;
+                }
+                _ => {}
+            }
+            expected.push(line);
+            csv.push_str(&format!("L{n},https://example.com/{n}\n"));
+            line += 1;
+        }
+        let rows = read_rows(csv.as_bytes(), LinkKind::Website).unwrap();
+        let lines: Vec<u64> = rows.iter().map(|row| row.line).collect();
+        assert_eq!(lines, expected);
+    }
+
+    #[test]
     fn a_byte_order_mark_and_crlf_line_ends_are_read() {
         // What spreadsheets write for "CSV UTF-8".
         let rows = read_rows(

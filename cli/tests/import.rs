@@ -937,3 +937,30 @@ async fn a_killed_import_leaves_a_journal_that_the_next_run_must_resume_from() {
     assert_eq!(rows[1200], row(1202, "created", "2", true));
     assert!(!dir.join(journal).exists(), "the journal was taken over");
 }
+
+#[tokio::test]
+async fn at_most_100_bad_rows_are_listed_and_all_are_counted() {
+    let server = MockServer::start().await;
+    let dir = temp_dir("many-bad");
+    let mut csv = String::from("name,url\n");
+    for n in 1..=150 {
+        csv.push_str(&format!("Link {n},ftp://example.com/{n}\n"));
+    }
+    std::fs::write(dir.join("in.csv"), csv).unwrap();
+
+    let out = run(&dir, &server.uri(), Some(KEY), &IMPORT).await;
+
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines[0],
+        "error: in.csv has 150 bad rows; nothing was sent:"
+    );
+    assert_eq!(lines.len(), 102);
+    assert_eq!(
+        lines[100],
+        "  line 101: `url` is not an http or https URL: \"ftp://example.com/100\""
+    );
+    assert_eq!(lines[101], "  ... and 50 more");
+    assert_eq!(server.received_requests().await.unwrap().len(), 0);
+}
