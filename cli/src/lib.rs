@@ -85,12 +85,16 @@ const IMPORT_AFTER_LONG_HELP: &str = "\
 The result file (default: FILE.result.csv beside the input, or the --resume file) has one
 line per input row: line,name,status,chunk,id,url, where status is
   created   the server answered 2xx for the row's chunk
-  failed    the server refused the chunk (non-2xx) or it could not be sent
-  unknown   the chunk was sent but no answer came (timeout, lost connection, Ctrl-C):
-            the links may exist
+  failed    the server refused the chunk (4xx) or it could not be sent
+  unknown   the chunk was sent but no usable answer came (timeout, lost connection,
+            any 5xx, Ctrl-C): the links may exist
   not-sent  an earlier chunk stopped the import
-It is rewritten after every chunk. A failed chunk stops the import with exit status 1 and
-a report of the line ranges in each state.
+Outcomes are recorded as they happen, in a hidden journal beside it that becomes the
+result file when the run ends (a run that is killed leaves the journal: resume from it).
+A chunk that is not created stops the import with exit status 1 and a report of the line
+ranges in each state. Names, ids and URLs that a spreadsheet would run as a formula
+(starting with =, +, -, @, tab or CR) are written with a leading ' (read back without
+it). Only one import at a time writes a result file (RESULT.lock).
 
 --resume RESULT.csv sends only the rows not `created`. If the file has `unknown` rows it
 refuses to run until you decide: check whether those links exist (e.g. with

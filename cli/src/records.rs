@@ -1,11 +1,13 @@
 //! Reading a bulk-import CSV into typed records, checking every row before anything is sent.
 
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::fmt;
 use std::io::Read;
 
+use prolinksqr::bulk_import::BulkRecord;
 use prolinksqr::types::{
-    BulkGenerateRequest, BulkProductRequest, BulkSmsRequest, BulkVcardRequest, BulkWebsiteRequest,
-    ProductRecord, SmsRecord, VcardRecord, WebsiteRecord,
+    BulkGenerateRequest, ProductRecord, SmsRecord, VcardRecord, WebsiteRecord,
 };
 
 /// The link type of a bulk import: which record schema each CSV row follows.
@@ -196,69 +198,14 @@ impl fmt::Display for RowError {
 /// and regardless of case, `_`, `-` and spaces (`Product Name` is `productName`);
 /// optional columns may be left out, and an empty cell of an optional column leaves the
 /// field unset. Values are trimmed.
-pub fn read_rows(mut input: impl Read, kind: LinkKind) -> Result<Vec<Row>, Vec<RowError>> {
-    let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes).map_err(|e| {
-        vec![RowError {
-            line: None,
-            message: format!("cannot read the file: {e}"),
-        }]
-    })?;
-    let lines = Lines::new(&bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(bytes.as_slice());
-    let header = reader.headers().map_err(|e| vec![csv_error(&e)])?.clone();
-    let columns = header_columns(&header, kind)?;
-
+pub fn read_rows(input: impl Read, kind: LinkKind) -> Result<Vec<Row>, Vec<RowError>> {
     let mut rows = Vec::new();
     let mut errors = Vec::new();
-    for result in reader.records() {
-        let record = match result {
-            Ok(record) => record,
-            Err(e) => {
-                errors.push(csv_error(&e));
-                // A broken quote or bad UTF-8 leaves the reader unable to say where later
-                // rows start, so stop at the first such error.
-                if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
-                    break;
-                }
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
-        if record.iter().all(str::is_empty) {
-            continue;
+    for row in RowReader::new(input, kind).map_err(|e| vec![e])? {
+        match row {
+            Ok(row) => rows.push(row),
+            Err(e) => errors.push(e),
         }
-        if record.len() != header.len() {
-            errors.push(RowError {
-                line: Some(line),
-                message: format!(
-                    "{} values, but the header has {} columns",
-                    record.len(),
-                    header.len()
-                ),
-            });
-            continue;
-        }
-        match parse_row(&record, &columns, kind) {
-            Ok(parsed) => rows.push(Row {
-                line,
-                name: record_name(&parsed).to_owned(),
-                record: parsed,
-            }),
-            Err(problems) => errors.push(RowError {
-                line: Some(line),
-                message: problems.join("; "),
-            }),
-        }
-    }
-    if errors.is_empty() && rows.is_empty() {
-        errors.push(RowError {
-            line: None,
-            message: "the file has no records below its header".to_owned(),
-        });
     }
     if errors.is_empty() {
         Ok(rows)
@@ -267,40 +214,156 @@ pub fn read_rows(mut input: impl Read, kind: LinkKind) -> Result<Vec<Row>, Vec<R
     }
 }
 
-/// Where each line starts, to name the line a record is on: the csv crate's own line
-/// number counts the blank lines before a record as part of it.
-struct Lines<'a> {
-    bytes: &'a [u8],
-    starts: Vec<usize>,
+/// The rows of a CSV of `kind` records, read as they are asked for (the file is never
+/// held in memory), each valid [`Row`] or the problem with it (see [`read_rows`]).
+///
+/// After a broken quote or bad UTF-8 the reader cannot tell where later rows start, so
+/// that error is the last item. A file with no records yields one error.
+pub struct RowReader<R: Read> {
+    reader: csv::Reader<LineCounter<R>>,
+    columns: Vec<Option<usize>>,
+    header_len: usize,
+    kind: LinkKind,
+    record: csv::StringRecord,
+    any: bool,
+    done: bool,
 }
 
-impl<'a> Lines<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        let starts = std::iter::once(0)
-            .chain(
-                bytes
-                    .iter()
-                    .enumerate()
-                    .filter(|&(_, &b)| b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
-        Lines { bytes, starts }
+impl<R: Read> RowReader<R> {
+    /// Reads the header; a header that does not fit `kind` is an error on line 1.
+    pub fn new(input: R, kind: LinkKind) -> Result<Self, RowError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .from_reader(LineCounter::new(input));
+        let header = reader.headers().map_err(|e| csv_error(&e))?.clone();
+        let columns = header_columns(&header, kind)?;
+        Ok(RowReader {
+            reader,
+            columns,
+            header_len: header.len(),
+            kind,
+            record: csv::StringRecord::new(),
+            any: false,
+            done: false,
+        })
+    }
+}
+
+impl<R: Read> Iterator for RowReader<R> {
+    type Item = Result<Row, RowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => {
+                    self.done = true;
+                    if !self.any {
+                        return Some(Err(RowError {
+                            line: None,
+                            message: "the file has no records below its header".to_owned(),
+                        }));
+                    }
+                }
+                Err(e) => {
+                    // A broken quote or bad UTF-8 leaves the reader unable to say where
+                    // later rows start, so stop at the first such error.
+                    self.done = !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. });
+                    self.any = true;
+                    return Some(Err(csv_error(&e)));
+                }
+                Ok(true) => {
+                    let record = &self.record;
+                    let offset = record.position().map_or(0, csv::Position::byte);
+                    let line = self.reader.get_ref().line_of(offset);
+                    if record.iter().all(str::is_empty) {
+                        continue;
+                    }
+                    self.any = true;
+                    if record.len() != self.header_len {
+                        return Some(Err(RowError {
+                            line: Some(line),
+                            message: format!(
+                                "{} values, but the header has {} columns",
+                                record.len(),
+                                self.header_len
+                            ),
+                        }));
+                    }
+                    return Some(match parse_row(record, &self.columns, self.kind) {
+                        Ok(parsed) => Ok(Row {
+                            line,
+                            name: record_name(&parsed).to_owned(),
+                            record: parsed,
+                        }),
+                        Err(problems) => Err(RowError {
+                            line: Some(line),
+                            message: problems.join("; "),
+                        }),
+                    });
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Counts the lines of what the CSV reader reads, to name the line a record is on: the
+/// csv crate's own line number counts the blank lines before a record as part of it.
+/// Only the line ends the reader has read but not yet passed are kept (its buffer's
+/// worth), so memory does not grow with the file.
+struct LineCounter<R> {
+    inner: R,
+    offset: u64,
+    /// Offsets of `\r` and `\n` bytes read but not yet behind a record's start, and
+    /// whether each is a `\n`.
+    ends: RefCell<VecDeque<(u64, bool)>>,
+    /// `\n`s before the first of `ends`.
+    lines_before: Cell<u64>,
+}
+
+impl<R> LineCounter<R> {
+    fn new(inner: R) -> Self {
+        LineCounter {
+            inner,
+            offset: 0,
+            ends: RefCell::new(VecDeque::new()),
+            lines_before: Cell::new(0),
+        }
     }
 
     /// The 1-based line of the first byte at or after `offset` that is not a line end.
+    /// Offsets are asked for in increasing order.
     fn line_of(&self, offset: u64) -> u64 {
-        let mut at = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(self.bytes.len());
-        while at < self.bytes.len() && matches!(self.bytes[at], b'\n' | b'\r') {
-            at += 1;
+        let mut ends = self.ends.borrow_mut();
+        while let Some(&(at, newline)) = ends.front() {
+            if at >= offset {
+                break;
+            }
+            ends.pop_front();
+            self.lines_before
+                .set(self.lines_before.get() + u64::from(newline));
         }
-        let line = match self.starts.binary_search(&at) {
-            Ok(index) => index + 1,
-            Err(index) => index,
-        };
-        line as u64
+        // The line ends that run on from `offset` (blank lines before the record).
+        let blank = (ends.iter().zip(offset..))
+            .take_while(|&(&(end, _), at)| end == at)
+            .filter(|&(&(_, newline), _)| newline)
+            .count();
+        self.lines_before.get() + 1 + blank as u64
+    }
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let ends = self.ends.get_mut();
+        for (i, &byte) in buf[..n].iter().enumerate() {
+            if matches!(byte, b'\n' | b'\r') {
+                ends.push_back((self.offset + i as u64, byte == b'\n'));
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
     }
 }
 
@@ -324,7 +387,7 @@ fn csv_error(error: &csv::Error) -> RowError {
 fn header_columns(
     header: &csv::StringRecord,
     kind: LinkKind,
-) -> Result<Vec<Option<usize>>, Vec<RowError>> {
+) -> Result<Vec<Option<usize>>, RowError> {
     let fields = kind.fields();
     let same = |column: &str, field: &str| column_key(column) == column_key(field);
     let mut errors = Vec::new();
@@ -350,10 +413,10 @@ fn header_columns(
     if errors.is_empty() {
         Ok(columns)
     } else {
-        Err(vec![RowError {
+        Err(RowError {
             line: Some(1),
             message: errors.join("; "),
-        }])
+        })
     }
 }
 
@@ -461,10 +524,15 @@ fn check_value(field: &Field, value: &str) -> Result<(), String> {
             Ok(number) if number.is_finite() => Ok(()),
             _ => Err(format!("`{name}` is not a number: {value:?}")),
         },
-        Shape::Url if is_absolute_url(value) => Ok(()),
-        Shape::Url => Err(format!(
+        Shape::Url if !is_absolute_url(value) => Err(format!(
             "`{name}` is not an absolute URL (like https://example.com/a): {value:?}"
         )),
+        // The links become QR codes that people scan and open: a `javascript:`, `data:`
+        // or `file:` target would run or read something on their device.
+        Shape::Url if !is_web_url(value) => {
+            Err(format!("`{name}` is not an http or https URL: {value:?}"))
+        }
+        Shape::Url => Ok(()),
         Shape::Email if is_email(value) => Ok(()),
         Shape::Email => Err(format!("`{name}` is not an e-mail address: {value:?}")),
     }
@@ -484,6 +552,17 @@ fn is_absolute_url(value: &str) -> bool {
         None => !rest.is_empty(),
     };
     scheme_ok && rest_ok && !value.chars().any(char::is_whitespace)
+}
+
+/// An absolute URL whose scheme is `http` or `https` (in any case) and that has a host.
+fn is_web_url(value: &str) -> bool {
+    let Some((scheme, rest)) = value.split_once(':') else {
+        return false;
+    };
+    (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))
+        && rest
+            .strip_prefix("//")
+            .is_some_and(|authority| !authority.is_empty() && !authority.starts_with('/'))
 }
 
 /// One `@` between a non-empty local part and a dotted domain, no spaces.
@@ -507,46 +586,29 @@ fn record_name(record: &Record) -> &str {
     }
 }
 
-/// The body of one `POST /bulk-generate` call for `rows`, all of `kind`.
-pub fn request(kind: LinkKind, rows: &[&Row], folder_id: Option<&str>) -> BulkGenerateRequest {
-    fn collect<T: Clone>(rows: &[&Row], pick: impl Fn(&Record) -> Option<&T>) -> Vec<T> {
-        rows.iter()
-            .filter_map(|row| pick(&row.record).cloned())
-            .collect()
-    }
-    let folder = folder_id.map(str::to_owned);
-    match kind {
-        LinkKind::Website => {
-            let mut body = BulkWebsiteRequest::new(collect(rows, |r| match r {
-                Record::Website(r) => Some(r),
-                _ => None,
-            }));
-            body.folder_id = folder;
-            body.into()
+/// A row is sent as its record: the rows of one file are all of one kind.
+impl BulkRecord for Row {
+    fn request<'a>(
+        rows: impl Iterator<Item = &'a Self>,
+        folder_id: Option<&str>,
+    ) -> BulkGenerateRequest {
+        let mut rows = rows.peekable();
+        macro_rules! of {
+            ($variant:ident) => {
+                BulkRecord::request(
+                    rows.filter_map(|row| match &row.record {
+                        Record::$variant(record) => Some(record),
+                        _ => None,
+                    }),
+                    folder_id,
+                )
+            };
         }
-        LinkKind::Product => {
-            let mut body = BulkProductRequest::new(collect(rows, |r| match r {
-                Record::Product(r) => Some(r),
-                _ => None,
-            }));
-            body.folder_id = folder;
-            body.into()
-        }
-        LinkKind::Sms => {
-            let mut body = BulkSmsRequest::new(collect(rows, |r| match r {
-                Record::Sms(r) => Some(r),
-                _ => None,
-            }));
-            body.folder_id = folder;
-            body.into()
-        }
-        LinkKind::Vcard => {
-            let mut body = BulkVcardRequest::new(collect(rows, |r| match r {
-                Record::Vcard(r) => Some(r),
-                _ => None,
-            }));
-            body.folder_id = folder;
-            body.into()
+        match rows.peek().map(|row| &row.record) {
+            Some(Record::Product(_)) => of!(Product),
+            Some(Record::Sms(_)) => of!(Sms),
+            Some(Record::Vcard(_)) => of!(Vcard),
+            Some(Record::Website(_)) | None => of!(Website),
         }
     }
 }
@@ -583,6 +645,36 @@ mod tests {
     }
 
     #[test]
+    fn line_numbers_hold_across_the_readers_buffer() {
+        // Far more than the csv reader's 8 KiB buffer, with blank lines (LF and CRLF) and
+        // quoted line breaks falling at every offset of it.
+        let mut csv = String::from("name,url\n");
+        let mut expected = Vec::new();
+        let mut line = 2;
+        for n in 0..5000_u64 {
+            match n % 7 {
+                0 => {
+                    csv.push_str("\n\r\n");
+                    line += 2;
+                }
+                3 => {
+                    expected.push(line);
+                    csv.push_str(&format!("\"L{n}\nmore\",https://example.com/{n}\r\n"));
+                    line += 2;
+                    continue;
+                }
+                _ => {}
+            }
+            expected.push(line);
+            csv.push_str(&format!("L{n},https://example.com/{n}\n"));
+            line += 1;
+        }
+        let rows = read_rows(csv.as_bytes(), LinkKind::Website).unwrap();
+        let lines: Vec<u64> = rows.iter().map(|row| row.line).collect();
+        assert_eq!(lines, expected);
+    }
+
+    #[test]
     fn a_byte_order_mark_and_crlf_line_ends_are_read() {
         // What spreadsheets write for "CSV UTF-8".
         let rows = read_rows(
@@ -608,6 +700,21 @@ mod tests {
                 "line 4: `url` is not an absolute URL (like https://example.com/a): \"example.com\"",
                 "line 5: 1 values, but the header has 2 columns",
                 "line 6: `url` is not an absolute URL (like https://example.com/a): \"https:// spaced\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn only_http_and_https_urls_are_taken() {
+        let csv = "name,url\nA,javascript:alert(1)\nB,JavaScript://x.example/%0Aalert(1)\nC,\"data:text/html,x\"\nD,file://host/etc/passwd\nE,ftp://x.example/a\nF,HTTPS://x.example/f\nG,http://x.example\n";
+        assert_eq!(
+            errors(csv, LinkKind::Website),
+            [
+                "line 2: `url` is not an http or https URL: \"javascript:alert(1)\"",
+                "line 3: `url` is not an http or https URL: \"JavaScript://x.example/%0Aalert(1)\"",
+                "line 4: `url` is not an http or https URL: \"data:text/html,x\"",
+                "line 5: `url` is not an http or https URL: \"file://host/etc/passwd\"",
+                "line 6: `url` is not an http or https URL: \"ftp://x.example/a\"",
             ]
         );
     }
@@ -662,9 +769,8 @@ mod tests {
     #[test]
     fn request_serializes_as_the_api_expects() {
         let rows = read_rows("phone,name\n+1555,S\n".as_bytes(), LinkKind::Sms).unwrap();
-        let rows: Vec<&Row> = rows.iter().collect();
         assert_eq!(
-            serde_json::to_value(request(LinkKind::Sms, &rows, Some("f1"))).unwrap(),
+            serde_json::to_value(Row::request(rows.iter(), Some("f1"))).unwrap(),
             serde_json::json!({"type": "sms", "folderId": "f1", "data": [{"name": "S", "phone": "+1555"}]})
         );
     }

@@ -74,6 +74,14 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Bulk import
+//!
+//! [`Bulk::generate`](bulk::Bulk::generate) takes 1 to 1,200 records;
+//! [`Bulk::import`](bulk::Bulk::import) takes any number (an iterator or a stream, read as
+//! it goes), sends them in chunks of at most 1,200, one at a time and never retried, and
+//! says for each chunk whether its links were created, refused, or are of unknown fate (a
+//! lost answer, any 5xx): see [`bulk_import`].
+//!
 //! # Retries
 //!
 //! Connect errors, timeouts, connections closed before the response was complete and
@@ -246,6 +254,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bulk_import;
 #[rustfmt::skip]
 mod generated;
 mod runtime;

@@ -330,3 +330,54 @@ fn cli_errors_convert(error: Error, parse: clap::Error) {
     assert_eq!(cli::CliError::from(error).exit_code(), 1);
     assert_eq!(cli::CliError::from(parse).exit_code(), 2);
 }
+
+// ------------------------------------------------------------------ bulk import
+
+/// Any number of records, from an iterator, become a stream of chunk outcomes; a key
+/// of the caller's rides along with each record.
+async fn bulk_import_takes_an_iterator_and_streams_outcomes(client: &Client) {
+    use futures::StreamExt;
+    use prolinksqr::bulk_import::{ChunkOutcome, ChunkStatus};
+
+    let records = (0..5000).map(|n| WebsiteRecord::new(format!("L{n}"), "https://example.com"));
+    let mut outcomes = client
+        .bulk()
+        .import(records)
+        .folder_id("f-1")
+        .chunk_timeout(std::time::Duration::from_secs(30))
+        .outcomes();
+    while let Some(outcome) = outcomes.next().await {
+        let outcome: ChunkOutcome<WebsiteRecord> = outcome;
+        let _: Option<&[LinkResult]> = outcome.links();
+        match outcome.status {
+            ChunkStatus::Created { result } => {
+                let _: Option<BulkGenerateResult> = result;
+            }
+            ChunkStatus::Failed(error) | ChunkStatus::Unknown(error) => {
+                let _: Error = error;
+                break;
+            }
+            _ => break,
+        }
+    }
+
+    let keyed = vec![(2_u64, SmsRecord::new("S", "+1555"))];
+    let mut import = client.bulk().import(keyed);
+    if let Some(chunk) = import.next_chunk().await {
+        let _: &[(u64, SmsRecord)] = &chunk.records;
+        let _outcome: ChunkOutcome<(u64, SmsRecord)> = chunk.send().await;
+    }
+
+    let stream = futures::stream::iter(vec![VcardRecord::new("V", "A", "L", "c", "a@x.org")]);
+    let _ = client.bulk().import_stream(stream).outcomes();
+}
+
+/// The import future is `Send`, so it can be spawned.
+fn bulk_import_is_send(client: Client) {
+    fn spawnable<F: std::future::Future + Send>(_: F) {}
+    spawnable(async move {
+        let records = vec![WebsiteRecord::new("A", "https://example.com/a")];
+        bulk_import_takes_an_iterator_and_streams_outcomes(&client).await;
+        let _ = client.bulk().import(records).outcomes();
+    });
+}

@@ -105,11 +105,13 @@ pub fn website_records(from: usize, to: usize) -> Vec<Value> {
 }
 
 /// Answers `POST /bulk-generate` with one generated link per record (id `id-<name>`),
-/// except the calls whose 1-based number is in `fail`, which get a 500.
+/// except the calls whose 1-based number is in `fail`, which get `status` (500 unless
+/// set) and a message.
 #[derive(Clone)]
 pub struct Bulk {
     calls: Arc<AtomicUsize>,
     fail: Vec<usize>,
+    status: u16,
 }
 
 impl Bulk {
@@ -121,7 +123,19 @@ impl Bulk {
         Bulk {
             calls: Arc::new(AtomicUsize::new(0)),
             fail: fail.to_vec(),
+            status: 500,
         }
+    }
+
+    /// The failing calls get `status` instead of 500.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// How many calls it has answered.
+    pub fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
     }
 }
 
@@ -129,7 +143,7 @@ impl Respond for Bulk {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         if self.fail.contains(&call) {
-            return ResponseTemplate::new(500)
+            return ResponseTemplate::new(self.status)
                 .set_body_json(json!({"message": "database unavailable"}));
         }
         let body: Value = serde_json::from_slice(&request.body).expect("a JSON body");
