@@ -1361,10 +1361,18 @@ impl<'s> TypeBuilder<'s> {
                     .map(|(value, _)| value.clone())
                     .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or(reference).to_owned())
             });
-            let label = match (&tag_value, &c.ty) {
-                (Some(value), _) => naming::pascal(value),
-                (None, Ty::Named(n)) => n.clone(),
-                (None, other) => variant_label(other),
+            // An inline alternative's `title` names it (`Other`) better than its type does.
+            let title = match member {
+                ReferenceOr::Item(schema) => schema.schema_data.title.as_deref(),
+                ReferenceOr::Reference { .. } => None,
+            }
+            .filter(|t| !t.trim().is_empty())
+            .map(naming::pascal);
+            let label = match (&tag_value, title, &c.ty) {
+                (Some(value), _, _) => naming::pascal(value),
+                (None, Some(title), _) => title,
+                (None, None, Ty::Named(n)) => n.clone(),
+                (None, None, other) => variant_label(other),
             };
             variants.push(Variant {
                 name: scope.claim(label),

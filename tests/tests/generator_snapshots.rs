@@ -67,6 +67,7 @@ fixtures!(
     multipart,
     multipart_shapes,
     naming_collisions,
+    natural_forms,
     nullable,
     one_of_discriminator,
     openapi31_bounds_examples,
