@@ -5,7 +5,7 @@
 //!
 //! ```no_run
 //! use futures::StreamExt;
-//! use prolinksqr::types::{CreateLinkRequest, FolderRequest, LinkConfigurations};
+//! use prolinksqr::types::{CreateLinkRequest, LinkConfigurations, WebsiteContent};
 //! use prolinksqr::Client;
 //!
 //! # async fn run() -> prolinksqr::Result<()> {
@@ -14,12 +14,11 @@
 //! // Or: PROLINKSQR_API_KEY (and optionally PROLINKSQR_BASE_URL) from the environment.
 //! // let client = Client::from_env()?;
 //!
-//! let folder = client.folders().create(FolderRequest::new("Campaigns")).send().await?;
+//! let folder = client.folders().create("Campaigns").send().await?;
 //!
 //! let url = "https://example.com/sale";
-//! let content = serde_json::Map::from_iter([("url".to_owned(), url.into())]);
 //! let body = CreateLinkRequest::new("Summer Sale", "website")
-//!     .with_data(content)
+//!     .with_data(WebsiteContent::new(url))
 //!     .with_link_configurations(LinkConfigurations::new().with_folder_id(folder.id));
 //! let id = client.links().create(body).send().await?; // the new link's id (its slug)
 //! println!("created {id}");

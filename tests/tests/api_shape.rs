@@ -444,3 +444,72 @@ async fn forms_duplicate_names_the_new_link(client: &Client) -> Result<Option<St
     let copy: LinkResult = client.links().duplicate("summer-sale").send().await?;
     Ok(copy.id.or(copy.dynamic_link_id))
 }
+
+/// The natural forms send exactly what the long forms send, and a free-form object that
+/// is not an object is refused before anything is sent.
+#[tokio::test]
+async fn forms_send_the_same_requests() {
+    use serde_json::json;
+    let mock = mock::MockServer::start().await;
+    mock.folders()
+        .create()
+        .respond_with(Folder::new("f1", "Spring 2027"))
+        .mount()
+        .await;
+    mock.links()
+        .create()
+        .respond_with("summer-sale".to_owned())
+        .mount()
+        .await;
+    let client = mock.client();
+    client.folders().create("Spring 2027").send().await.unwrap();
+    let url = "https://example.com/sale";
+    for data in [
+        LinkContent::from(json!({ "url": url })),
+        WebsiteContent::new(url).into(),
+        LinkContent::from(json!({ "ssid": "Guests" })),
+    ] {
+        let body = CreateLinkRequest::new("Summer Sale", "website").with_data(data);
+        client.links().create(body).send().await.unwrap();
+    }
+    let err = client
+        .links()
+        .create(CreateLinkRequest::new("Summer Sale", "website").with_data(json!("https://x")))
+        .send()
+        .await
+        .unwrap_err();
+    let invalid = err.invalid_input().expect("refused before sending");
+    assert_eq!(
+        (
+            invalid.field.as_str(),
+            invalid.limit,
+            invalid.actual.as_str()
+        ),
+        ("data", Limit::Object, "a string")
+    );
+    let err = client
+        .groups()
+        .reorder("cafe-1", json!(["g2", "g1"]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.invalid_input().map(|i| i.limit), Some(Limit::Object));
+
+    let received = mock.received().await;
+    let sent: Vec<(String, serde_json::Value)> = received
+        .iter()
+        .map(|r| (format!("{} {}", r.method, r.path), r.body_json().unwrap()))
+        .collect();
+    let link =
+        |data: serde_json::Value| json!({ "name": "Summer Sale", "type": "website", "data": data });
+    assert_eq!(
+        sent,
+        [
+            ("POST /folders".to_owned(), json!({ "name": "Spring 2027" })),
+            ("POST /links".to_owned(), link(json!({ "url": url }))),
+            ("POST /links".to_owned(), link(json!({ "url": url }))),
+            ("POST /links".to_owned(), link(json!({ "ssid": "Guests" }))),
+        ],
+        "the refused calls sent nothing"
+    );
+}

@@ -50,7 +50,9 @@ impl Bulk {
     ///         .with_folder_id("0c8f...e21"),
     /// );
     /// let bulk_generate_result = client.bulk().generate(body).send().await?;
-    /// println!("{bulk_generate_result:?}");
+    /// if let Some(data) = &bulk_generate_result.data {
+    ///     println!("data: {} items", data.len());
+    /// }
     /// # Ok(())
     /// # }
     /// ```

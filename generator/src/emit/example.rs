@@ -413,19 +413,26 @@ fn struct_of<'a>(api: &'a Api, ty: &'a Ty) -> Option<&'a Struct> {
     }
 }
 
-/// The field printed from a `T` with no required field worth printing: an optional one
-/// saying which object came back (an id first: the value a caller needs next), printed if
-/// present.
-fn shown_optional_field(api: &Api, ty: &Ty) -> Option<String> {
+/// The field printed from a `T` with no required field worth printing, if present: an
+/// optional one saying which object came back (an id first: the value a caller needs
+/// next), else an optional list (its length is printed; `true` says it is one).
+fn shown_optional_field(api: &Api, ty: &Ty) -> Option<(String, bool)> {
     let s = struct_of(api, ty)?;
-    ranked_fields(
-        api,
-        s,
-        FieldShape::Optional,
-        &["id", "name", "title", "url"],
-    )
-    .into_iter()
-    .next()
+    let keys = ["id", "name", "title", "url"];
+    if let Some(field) = ranked_fields(api, s, FieldShape::Optional, &keys)
+        .into_iter()
+        .next()
+    {
+        return Some((field, false));
+    }
+    s.fields
+        .iter()
+        .find(|f| {
+            f.shape() == FieldShape::Optional
+                && !f.deprecated
+                && matches!(resolved(api, &f.ty), Ty::Vec(_))
+        })
+        .map(|f| (f.name.clone(), true))
 }
 
 /// The displayable fields of `s` of `shape` whose names contain one of `keys`, best first
@@ -481,11 +488,22 @@ fn use_value(api: &Api, var: &str, ty: &Ty, indent: &str, out: &mut Vec<String>,
         }
         other => {
             let fields = shown_fields(api, other);
-            if let (true, Some(field)) = (fields.is_empty(), shown_optional_field(api, other)) {
+            let optional = if fields.is_empty() {
+                shown_optional_field(api, other)
+            } else {
+                None
+            };
+            if let Some((field, list)) = optional {
                 let bound = field.trim_end_matches('_');
                 let bound = if bound == var { "value" } else { bound };
                 out.push(format!("{indent}if let Some({bound}) = &{var}.{field} {{"));
-                out.push(format!("{indent}    println!(\"{{{bound}}}\");"));
+                if list {
+                    out.push(format!(
+                        "{indent}    println!(\"{bound}: {{}} items\", {bound}.len());"
+                    ));
+                } else {
+                    out.push(format!("{indent}    println!(\"{{{bound}}}\");"));
+                }
                 out.push(format!("{indent}}}"));
             } else if fields.is_empty() {
                 out.push(format!("{indent}println!(\"{{{var}:?}}\");"));
