@@ -237,7 +237,8 @@
 //! # }
 //! ```
 //!
-//! Also `.body(value)` / `.body_matches(|body| ..)` for a JSON body,
+//! Also `.body(value)` / `.body_matches(|body| ..)` for a JSON body (not an argument of
+//! the operation's method: without them any body matches),
 //! `.respond_with_status(status)`, `.respond_with_example()` (the spec's example),
 //! `.respond_with_sequence([...])` (retries, pages) and `.delay(duration)` (timeouts). A
 //! request no expectation matches is answered `404`, with a message that names the

@@ -435,7 +435,7 @@ fn emit_struct(
         (quote!(serde::Deserialize), quote!(), quote!(), quote!())
     };
     let from_required = if body {
-        from_required(name, s, &required)
+        from_required(name, s, &required, all)
     } else {
         quote!()
     };
@@ -475,7 +475,12 @@ fn emit_struct(
 
 /// `From` the value of the one required field of a request body, so that an operation
 /// taking `impl Into<Body>` takes that value itself (`create("Spring 2027")`).
-fn from_required(name: &syn::Ident, s: &Struct, required: &[&Field]) -> TokenStream {
+fn from_required(
+    name: &syn::Ident,
+    s: &Struct,
+    required: &[&Field],
+    all: &TypeTable,
+) -> TokenStream {
     let [field] = required else {
         return quote!();
     };
@@ -483,8 +488,9 @@ fn from_required(name: &syn::Ident, s: &Struct, required: &[&Field]) -> TokenStr
     if s.fields.iter().any(|f| f.shape() == FieldShape::Nullable) {
         return quote!();
     }
-    // `impl From<Body> for Body` would clash with core's blanket impl.
-    if matches!(&field.ty, Ty::Named(n) if name == n) {
+    // `impl From<Body> for Body` would clash with core's blanket impl (an alias too).
+    let resolved_ty = resolved(&field.ty, all);
+    if matches!(resolved_ty, Ty::Named(n) if name == n) {
         return quote!();
     }
     let ty = rust_type(&field.ty, Ctx::Types);
@@ -492,7 +498,7 @@ fn from_required(name: &syn::Ident, s: &Struct, required: &[&Field]) -> TokenStr
         " The value with [`{}`](Self::{}) set to `value`.",
         field.name, field.name
     );
-    let from_str = (field.ty == Ty::String).then(|| {
+    let from_str = (*resolved_ty == Ty::String).then(|| {
         quote! {
             #[allow(deprecated)]
             impl From<&str> for #name {
@@ -849,15 +855,15 @@ fn from_json(name: &syn::Ident, u: &Union, all: &TypeTable) -> TokenStream {
     if u.tag.is_some() {
         return quote!();
     }
-    let free = |ty: &Ty| *resolved(ty, all) == Ty::Object;
-    let Some(other) = u.variants.iter().find(|v| free(&v.ty)) else {
+    // One free-form alternative, written in place: an alias to it would get
+    // `From<Alias>` (that is, `From<Value>`) from the payload rule above, and a `Value`
+    // alternative would claim `From<Value>` as well.
+    let json = |ty: &Ty| matches!(resolved(ty, all), Ty::Object | Ty::Value);
+    let mut free = u.variants.iter().filter(|v| json(&v.ty));
+    let (Some(other), None) = (free.next(), free.next()) else {
         return quote!();
     };
-    // A `Value` alternative would claim `From<Value>` as well.
-    if u.variants
-        .iter()
-        .any(|v| matches!(resolved(&v.ty, all), Ty::Value))
-    {
+    if other.ty != Ty::Object {
         return quote!();
     }
     let other = ident(&other.name);
