@@ -670,7 +670,7 @@ pub enum LinkContent {
     WebsiteContent(WebsiteContent),
     /// A [`SmsContent`].
     SmsContent(SmsContent),
-    /// A JSON object.
+    /// The content of any other link type, as a free-form JSON object.
     Other(serde_json::Value),
 }
 impl From<VcardContent> for LinkContent {

@@ -766,6 +766,16 @@ fn emit_union(
         let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
         let rename = v.tag_value.as_ref().map(|t| quote!(#[serde(rename = #t)]));
         let what = type_phrase(&v.ty, all);
+        let own = v.doc.as_ref().and_then(|d| {
+            docs::first_sentence(&crate::ir::Doc {
+                description: Some(d.clone()),
+                ..Default::default()
+            })
+        });
+        let what = match own {
+            Some(sentence) => sentence.trim_end_matches('.').to_owned(),
+            None => what,
+        };
         let d = match (&v.tag_value, &u.tag) {
             (Some(t), Some(tag)) => {
                 format!(" {what}, with {} = {}.", docs::code(tag), docs::code(t))
