@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::operations::{
     Input, arg, body_is_a_mock_matcher, builder_fields_with, input_arg, input_name,
-    list_setter_names, required_inputs, return_type,
+    list_setter_names, mock_method_name, required_inputs, return_type,
 };
 use crate::emit::{Ctx, docs, ident, rust_type};
 use crate::ir::{Api, BodyKind, Group, Operation, Response, Unwrap};
@@ -137,7 +137,7 @@ fn group(api: &Api, g: &Group, strukt: &syn::Ident) -> TokenStream {
         let doc = docs::attrs(&lines);
         let many = (inputs.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         let make = if body_matched {
-            format_ident!("{}_for_mock", op.method_name.trim_end_matches('_'))
+            mock_method_name(op)
         } else {
             method.clone()
         };

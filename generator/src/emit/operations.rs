@@ -251,7 +251,7 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
     let mock_method = body_is_a_mock_matcher(op).then(|| {
         // The mock's expectation of this operation matches any body unless told one:
         // it needs the builder without one (never sent; see `body_is_a_mock_matcher`).
-        let mock_name = format_ident!("{}_for_mock", op.method_name.trim_end_matches('_'));
+        let mock_name = mock_method_name(op);
         let args = inputs
             .iter()
             .filter(|i| !matches!(i, Input::Body(_)))
@@ -386,6 +386,12 @@ pub(super) fn body_is_a_mock_matcher(op: &Operation) -> bool {
     op.body
         .as_ref()
         .is_some_and(|b| b.required && matches!(b.kind, BodyKind::Json(_)))
+}
+
+/// The group's crate-private method that makes the request builder of `op` without its
+/// body, for the mock (see [`body_is_a_mock_matcher`]).
+pub(super) fn mock_method_name(op: &Operation) -> syn::Ident {
+    format_ident!("{}_for_mock", op.method_name.trim_end_matches('_'))
 }
 
 fn builder_fields(op: &Operation) -> Vec<BuilderField> {
