@@ -137,7 +137,7 @@ fn group(api: &Api, g: &Group, strukt: &syn::Ident) -> TokenStream {
         let doc = docs::attrs(&lines);
         let many = (inputs.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         let make = if body_matched {
-            mock_method_name(op)
+            mock_method_name(g, op)
         } else {
             method.clone()
         };

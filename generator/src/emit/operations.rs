@@ -251,7 +251,7 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
     let mock_method = body_is_a_mock_matcher(op).then(|| {
         // The mock's expectation of this operation matches any body unless told one:
         // it needs the builder without one (never sent; see `body_is_a_mock_matcher`).
-        let mock_name = mock_method_name(op);
+        let mock_name = mock_method_name(group, op);
         let args = inputs
             .iter()
             .filter(|i| !matches!(i, Input::Body(_)))
@@ -389,9 +389,22 @@ pub(super) fn body_is_a_mock_matcher(op: &Operation) -> bool {
 }
 
 /// The group's crate-private method that makes the request builder of `op` without its
-/// body, for the mock (see [`body_is_a_mock_matcher`]).
-pub(super) fn mock_method_name(op: &Operation) -> syn::Ident {
-    format_ident!("{}_for_mock", op.method_name.trim_end_matches('_'))
+/// body, for the mock (see [`body_is_a_mock_matcher`]); never the name of one of the
+/// group's operations, nor another one of these.
+pub(super) fn mock_method_name(group: &Group, op: &Operation) -> syn::Ident {
+    let mut scope = crate::naming::Scope::default();
+    for other in &group.ops {
+        scope.claim(other.method_name.clone());
+    }
+    for other in group.ops.iter().take_while(|o| !std::ptr::eq(*o, op)) {
+        if body_is_a_mock_matcher(other) {
+            scope.claim(format!(
+                "{}_for_mock",
+                other.method_name.trim_end_matches('_')
+            ));
+        }
+    }
+    ident(&scope.claim(format!("{}_for_mock", op.method_name.trim_end_matches('_'))))
 }
 
 fn builder_fields(op: &Operation) -> Vec<BuilderField> {
