@@ -8,7 +8,7 @@
 
 use futures::StreamExt;
 use prolinksqr::Client;
-use prolinksqr::types::{CreateLinkRequest, FolderRequest, LinkConfigurations};
+use prolinksqr::types::{CreateLinkRequest, LinkConfigurations, WebsiteContent};
 
 #[tokio::main]
 async fn main() -> prolinksqr::Result<()> {
@@ -17,15 +17,9 @@ async fn main() -> prolinksqr::Result<()> {
     let client = Client::from_env()?;
 
     // A folder, and a website link in it.
-    let folder = client
-        .folders()
-        .create(FolderRequest::new("Campaigns"))
-        .send()
-        .await?;
-    let content =
-        serde_json::Map::from_iter([("url".to_owned(), "https://example.com/sale".into())]);
+    let folder = client.folders().create("Campaigns").send().await?;
     let body = CreateLinkRequest::new("Summer Sale", "website")
-        .with_data(content)
+        .with_data(WebsiteContent::new("https://example.com/sale"))
         .with_link_configurations(LinkConfigurations::new().with_folder_id(folder.id));
     let id = client.links().create(body).send().await?;
     let link = client.links().get(&id).send().await?;

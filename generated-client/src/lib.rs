@@ -5,7 +5,7 @@
 //!
 //! ```no_run
 //! use futures::StreamExt;
-//! use prolinksqr::types::{CreateLinkRequest, FolderRequest, LinkConfigurations};
+//! use prolinksqr::types::{CreateLinkRequest, LinkConfigurations, WebsiteContent};
 //! use prolinksqr::Client;
 //!
 //! # async fn run() -> prolinksqr::Result<()> {
@@ -14,12 +14,11 @@
 //! // Or: PROLINKSQR_API_KEY (and optionally PROLINKSQR_BASE_URL) from the environment.
 //! // let client = Client::from_env()?;
 //!
-//! let folder = client.folders().create(FolderRequest::new("Campaigns")).send().await?;
+//! let folder = client.folders().create("Campaigns").send().await?;
 //!
 //! let url = "https://example.com/sale";
-//! let content = serde_json::Map::from_iter([("url".to_owned(), url.into())]);
 //! let body = CreateLinkRequest::new("Summer Sale", "website")
-//!     .with_data(content)
+//!     .with_data(WebsiteContent::new(url))
 //!     .with_link_configurations(LinkConfigurations::new().with_folder_id(folder.id));
 //! let id = client.links().create(body).send().await?; // the new link's id (its slug)
 //! println!("created {id}");
@@ -246,7 +245,8 @@
 //! # }
 //! ```
 //!
-//! Also `.body(value)` / `.body_matches(|body| ..)` for a JSON body,
+//! Also `.body(value)` / `.body_matches(|body| ..)` for a JSON body (not an argument of
+//! the operation's method: without them any body matches),
 //! `.respond_with_status(status)`, `.respond_with_example()` (the spec's example),
 //! `.respond_with_sequence([...])` (retries, pages) and `.delay(duration)` (timeouts). A
 //! request no expectation matches is answered `404`, with a message that names the
@@ -275,8 +275,8 @@ pub use reqwest;
 pub mod __private {
     pub use crate::runtime::{
         ApiInfo, Auth, Operation, Path, RawResponse, RequestOptions, check_integer, check_items,
-        check_length, check_number, cookie, decode_bytes, decode_empty, decode_json, decode_text,
-        decode_value, double_option, encode_path, join, paginate, paginate_cursor,
+        check_length, check_number, check_object, cookie, decode_bytes, decode_empty, decode_json,
+        decode_text, decode_value, double_option, encode_path, join, paginate, paginate_cursor,
         paginate_cursor_pages, paginate_pages, to_text, validate,
     };
     // Lenient decoding of inferred models (`x-inferred`).

@@ -302,6 +302,9 @@ pub struct Variant {
     pub ty: Ty,
     /// Boxed to break a cycle.
     pub boxed: bool,
+    /// The `description` of an alternative written in place (one named elsewhere is
+    /// described by its type's docs).
+    pub doc: Option<String>,
 }
 
 /// A Rust type expression.

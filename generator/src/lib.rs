@@ -254,11 +254,7 @@ fn emit_file(
                 #![allow(clippy::large_enum_variant)]
             };
             // Extended, not interpolated: `quote!` would copy the largest stream once more.
-            tokens.extend(emit::types::emit(
-                &api.types,
-                &api.response_types,
-                &api.inferred_models,
-            ));
+            tokens.extend(emit::types::emit(api));
             tokens.extend(emit::validate::types(api));
             ("types.rs".to_owned(), tokens)
         }

@@ -421,7 +421,7 @@ pub mod __private {{
         ApiInfo, Auth, Operation, Path, RawResponse, RequestOptions, cookie, decode_bytes, decode_empty,
         decode_json, decode_value, decode_text, double_option, encode_path, join, to_text,
         paginate, paginate_cursor, paginate_cursor_pages, paginate_pages, check_integer,
-        check_items, check_length, check_number, validate,
+        check_items, check_length, check_number, check_object, validate,
     }};
     pub use crate::runtime::{{
         Inferred, RawJson, decode_inferred, decode_inferred_in, decode_inferred_page,

@@ -1376,16 +1376,31 @@ impl<'s> TypeBuilder<'s> {
                     .map(|(value, _)| value.clone())
                     .unwrap_or_else(|| reference.rsplit('/').next().unwrap_or(reference).to_owned())
             });
-            let label = match (&tag_value, &c.ty) {
-                (Some(value), _) => naming::pascal(value),
-                (None, Ty::Named(n)) => n.clone(),
-                (None, other) => variant_label(other),
+            // An inline alternative's `title` names it (`Other`) better than its type does,
+            // and its `description` says what it is.
+            let inline = match member {
+                ReferenceOr::Item(schema) => Some(&schema.schema_data),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let variant_doc = inline
+                .and_then(|d| d.description.clone())
+                .filter(|d| !d.trim().is_empty());
+            let title = inline
+                .and_then(|d| d.title.as_deref())
+                .filter(|t| !t.trim().is_empty())
+                .map(naming::pascal);
+            let label = match (&tag_value, title, &c.ty) {
+                (Some(value), _, _) => naming::pascal(value),
+                (None, Some(title), _) => title,
+                (None, None, Ty::Named(n)) => n.clone(),
+                (None, None, other) => variant_label(other),
             };
             variants.push(Variant {
                 name: scope.claim(label),
                 tag_value,
                 ty: c.ty,
                 boxed: false,
+                doc: variant_doc,
             });
         }
         if tag.is_none() {

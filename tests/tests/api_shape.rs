@@ -381,3 +381,186 @@ fn bulk_import_is_send(client: Client) {
         let _ = client.bulk().import(records).outcomes();
     });
 }
+
+// ------------------------------------------------------------------ natural forms (issue 22)
+
+/// A body with one required field converts from that field's value: a folder from its
+/// name, a cafe from its name, a QR patch from its options.
+fn forms_single_required_field_bodies(client: &Client) {
+    let _ = client.folders().create("Spring 2027");
+    let _ = client.folders().create(String::from("Spring 2027"));
+    let _ = client.folders().update("f1", "Autumn");
+    let _ = client.cafes().create("Downtown Cafe");
+    let _ = client
+        .links()
+        .patch_qr_options("summer-sale", QrOptions::new().with_width(512));
+    let _ = blocking::Client::new("key-...")
+        .folders()
+        .create("Spring 2027");
+}
+
+#[test]
+fn forms_single_required_field_converts() {
+    assert_eq!(
+        FolderRequest::from("Spring 2027"),
+        FolderRequest::new("Spring 2027")
+    );
+    assert_eq!(
+        FolderRequest::from(String::from("Spring 2027")),
+        FolderRequest::new("Spring 2027")
+    );
+    assert_eq!(
+        PatchLinkQrOptionsRequest::from(QrOptions::new()),
+        PatchLinkQrOptionsRequest::new(QrOptions::new())
+    );
+}
+
+/// A free-form object field takes what `json!` gives, and a `Map` still.
+#[test]
+fn forms_free_form_objects_take_json() {
+    let url = "https://example.com/sale";
+    let from_json =
+        CreateLinkRequest::new("Summer Sale", "wifi").with_data(serde_json::json!({ "url": url }));
+    let map = serde_json::Map::from_iter([("url".to_owned(), url.into())]);
+    let from_map = CreateLinkRequest::new("Summer Sale", "wifi").with_data(map);
+    assert_eq!(from_json, from_map);
+    let link = Link::new("s", "https://qr-lb.co/s", "S", "website")
+        .with_meta_data(serde_json::json!({ "url": url }));
+    assert_eq!(link.meta_data.as_ref().unwrap()["url"], url);
+    let _ = TemplateRequest::new().with_additional_property("x", serde_json::json!({}));
+}
+
+/// A link's content is typed for the documented shapes, converting into `data`; `json!`
+/// and `Map` give the typed shape they fit, else `Other`.
+#[test]
+fn forms_link_content_is_typed() {
+    let url = "https://example.com/sale";
+    let typed =
+        CreateLinkRequest::new("Summer Sale", "website").with_data(WebsiteContent::new(url));
+    assert_eq!(
+        typed.data,
+        Some(LinkContent::WebsiteContent(WebsiteContent::new(url)))
+    );
+    let from_json = CreateLinkRequest::new("Summer Sale", "website")
+        .with_data(serde_json::json!({ "url": url }));
+    assert_eq!(from_json, typed, "json! of a known shape is that shape");
+    let _ = UpdateLinkRequest::new().with_data(SmsContent::new("+15550100"));
+    let _ = UpdateLinkRequest::new().with_data(ProductContent::new("Mug").with_sub_total(9.5));
+    let _ = UpdateLinkRequest::new().with_data(VcardContent::new(
+        "Ada",
+        "Lovelace",
+        "+15550100",
+        "ada@example.com",
+    ));
+    let wifi = serde_json::json!({ "ssid": "Guests", "encryption": "WPA" });
+    assert_eq!(LinkContent::from(wifi.clone()), LinkContent::Other(wifi));
+    // A shape that does not fit its type is kept, never an error.
+    let odd = serde_json::json!({ "url": 42 });
+    let decoded: LinkContent = serde_json::from_value(odd.clone()).unwrap();
+    assert_eq!(decoded, LinkContent::Other(odd));
+    let request: CreateLinkRequest = serde_json::from_value(serde_json::json!({
+        "name": "x", "type": "website", "data": "not an object"
+    }))
+    .unwrap();
+    assert_eq!(
+        request.data,
+        Some(LinkContent::Other("not an object".into()))
+    );
+}
+
+/// A mock expectation of an operation with a JSON body takes no body argument: it
+/// matches any body, or the one given to `.body(..)` (which converts like the client's
+/// argument), or what `.body_matches(..)` accepts.
+async fn forms_mock_body_matchers(mock: &mock::MockServer) {
+    mock.bulk()
+        .generate()
+        .body_matches(|b: &BulkGenerateRequest| matches!(b, BulkGenerateRequest::Sms(_)))
+        .mount()
+        .await;
+    mock.folders().create().body("Spring 2027").mount().await;
+    mock.folders().update("f1").mount().await;
+    mock.links()
+        .create()
+        .body(
+            CreateLinkRequest::new("Summer Sale", "website")
+                .with_data(WebsiteContent::new("https://example.com")),
+        )
+        .mount()
+        .await;
+}
+
+/// What `duplicate` answers is not documented: the new link's slug is `id`, or
+/// `dynamic_link_id` when the server sends the whole link.
+async fn forms_duplicate_names_the_new_link(client: &Client) -> Result<Option<String>> {
+    let copy: LinkResult = client.links().duplicate("summer-sale").send().await?;
+    Ok(copy.id.or(copy.dynamic_link_id))
+}
+
+/// The natural forms send exactly what the long forms send, and a free-form object that
+/// is not an object is refused before anything is sent.
+#[tokio::test]
+async fn forms_send_the_same_requests() {
+    use serde_json::json;
+    let mock = mock::MockServer::start().await;
+    mock.folders()
+        .create()
+        .respond_with(Folder::new("f1", "Spring 2027"))
+        .mount()
+        .await;
+    mock.links()
+        .create()
+        .respond_with("summer-sale".to_owned())
+        .mount()
+        .await;
+    let client = mock.client();
+    client.folders().create("Spring 2027").send().await.unwrap();
+    let url = "https://example.com/sale";
+    for data in [
+        LinkContent::from(json!({ "url": url })),
+        WebsiteContent::new(url).into(),
+        LinkContent::from(json!({ "ssid": "Guests" })),
+    ] {
+        let body = CreateLinkRequest::new("Summer Sale", "website").with_data(data);
+        client.links().create(body).send().await.unwrap();
+    }
+    let err = client
+        .links()
+        .create(CreateLinkRequest::new("Summer Sale", "website").with_data(json!("https://x")))
+        .send()
+        .await
+        .unwrap_err();
+    let invalid = err.invalid_input().expect("refused before sending");
+    assert_eq!(
+        (
+            invalid.field.as_str(),
+            invalid.limit,
+            invalid.actual.as_str()
+        ),
+        ("data", Limit::Object, "a string")
+    );
+    let err = client
+        .groups()
+        .reorder("cafe-1", json!(["g2", "g1"]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.invalid_input().map(|i| i.limit), Some(Limit::Object));
+
+    let received = mock.received().await;
+    let sent: Vec<(String, serde_json::Value)> = received
+        .iter()
+        .map(|r| (format!("{} {}", r.method, r.path), r.body_json().unwrap()))
+        .collect();
+    let link =
+        |data: serde_json::Value| json!({ "name": "Summer Sale", "type": "website", "data": data });
+    assert_eq!(
+        sent,
+        [
+            ("POST /folders".to_owned(), json!({ "name": "Spring 2027" })),
+            ("POST /links".to_owned(), link(json!({ "url": url }))),
+            ("POST /links".to_owned(), link(json!({ "url": url }))),
+            ("POST /links".to_owned(), link(json!({ "ssid": "Guests" }))),
+        ],
+        "the refused calls sent nothing"
+    );
+}

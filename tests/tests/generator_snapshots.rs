@@ -68,6 +68,7 @@ fixtures!(
     multipart,
     multipart_shapes,
     naming_collisions,
+    natural_forms,
     nullable,
     one_of_discriminator,
     openapi31_bounds_examples,
@@ -113,4 +114,49 @@ fn every_fixture_is_snapshotted() {
         .collect();
     stems.sort();
     assert_eq!(FIXTURES, stems, "add new fixtures to `fixtures!`, in order");
+}
+
+/// The generated docs read as written by hand for this crate (issue 22): the runtime's
+/// `from_env` docs get the crate's own variable names from the generated module, a
+/// builder with no optional input does not ask for them, an example prints a field rather
+/// than `{value:?}`, a partial update example changes the name, and a typed undocumented
+/// response says how it is read instead of only that it is not documented.
+#[test]
+fn docs_name_this_crates_things() {
+    let generated = modules(xtask::codegen::SPEC, &xtask::codegen::config());
+    assert!(
+        generated
+            .contains("macro_rules! env_api_key {\n    () => {\n        \"PROLINKSQR_API_KEY\"")
+    );
+    assert!(
+        generated
+            .contains("macro_rules! env_base_url {\n    () => {\n        \"PROLINKSQR_BASE_URL\"")
+    );
+    for (path, text) in generator::runtime::FILES {
+        assert!(
+            !text.contains("{PREFIX}"),
+            "runtime/{path} has a placeholder name"
+        );
+    }
+    assert!(
+        generated.contains("/// Request builder for [`Folders::get`]: `.send().await` sends it.")
+    );
+    assert!(generated.contains(
+        "/// Request builder for [`Links::list`]: set optional inputs, then `.send().await`."
+    ));
+    assert!(
+        !generated.contains(":?}\");"),
+        "an example prints Debug output"
+    );
+    assert!(generated.contains("let body = UpdateLinkRequest::new().with_name(\"Summer Sale\");"));
+    assert!(generated.contains("/// if let Some(id) = &link_result.id {"));
+    let cafes_list = generated
+        .split("/// List cafes\n")
+        .nth(1)
+        .and_then(|rest| rest.split("pub fn list").next())
+        .expect("the docs of `Cafes::list`");
+    assert!(!cafes_list.contains("The response is not documented."));
+    assert!(
+        cafes_list.contains("The API does not document this response: it is decoded leniently")
+    );
 }

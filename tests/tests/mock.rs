@@ -27,6 +27,15 @@ fn miss(err: &prolinksqr::Error) -> String {
     api.message.clone().expect("the 404 explains itself")
 }
 
+/// The 404 of a request whose body a `body_matches` predicate refused.
+fn assert_body_unsatisfied(err: &prolinksqr::Error) {
+    let message = miss(err);
+    assert!(
+        message.contains("body does not satisfy `body_matches`"),
+        "{message}"
+    );
+}
+
 #[tokio::test]
 async fn respond_with_takes_the_typed_value_and_wraps_it_like_the_api() {
     let mock = MockServer::start().await;
@@ -67,7 +76,8 @@ async fn pages_and_create_link_ids_get_their_envelopes() {
         .mount()
         .await;
     mock.links()
-        .create(CreateLinkRequest::new("Summer Sale", "website"))
+        .create()
+        .body(CreateLinkRequest::new("Summer Sale", "website"))
         .respond_with("summer-sale".to_owned())
         .mount()
         .await;
@@ -203,7 +213,7 @@ async fn respond_with_example_panics_without_one() {
     let mock = MockServer::start().await;
     // The spec documents no response example for updating a template.
     mock.templates()
-        .update("t1", TemplateRequest::new())
+        .update("t1")
         .respond_with_example()
         .mount()
         .await;
@@ -292,12 +302,13 @@ async fn delay_makes_a_timeout() {
 async fn bodies_match_typed_values_and_predicates() {
     let mock = MockServer::start().await;
     mock.folders()
-        .create(FolderRequest::new("Campaigns"))
+        .create()
+        .body(FolderRequest::new("Campaigns"))
         .respond_with(Folder::new("f1", "Campaigns"))
         .mount()
         .await;
     mock.folders()
-        .update("f2", FolderRequest::new("ignored"))
+        .update("f2")
         .body_matches(|body: &FolderRequest| body.name.starts_with("Spring"))
         .respond_with(Folder::new("f2", "Spring"))
         .mount()
@@ -336,15 +347,12 @@ async fn bodies_match_typed_values_and_predicates() {
         .send()
         .await
         .unwrap_err();
-    let message = miss(&err);
-    assert!(
-        message.contains("body does not satisfy `body_matches`"),
-        "{message}"
-    );
+    assert_body_unsatisfied(&err);
 
-    // `.body(...)` replaces the body given to the method.
+    // The last of `.body(...)` and `.body_matches(...)` decides.
     mock.folders()
-        .create(FolderRequest::new("first"))
+        .create()
+        .body(FolderRequest::new("first"))
         .body(FolderRequest::new("second"))
         .respond_with(Folder::new("f3", "second"))
         .mount()
@@ -359,6 +367,58 @@ async fn bodies_match_typed_values_and_predicates() {
     let received = mock.received().await;
     let body: FolderRequest = received.last().unwrap().body_json().unwrap();
     assert_eq!(body, FolderRequest::new("second"));
+}
+
+/// An operation with a JSON body takes no body argument in the mock: without `.body(..)`
+/// or `.body_matches(..)` any body matches, and `body_matches` needs no throwaway body.
+#[tokio::test]
+async fn a_body_is_matched_only_when_asked() {
+    use prolinksqr::types::{
+        BulkGenerateRequest, BulkGenerateResult, BulkWebsiteRequest, WebsiteRecord,
+    };
+    let mock = MockServer::start().await;
+    mock.templates()
+        .update("t1")
+        .respond_with(prolinksqr::types::Template::new().with_name("any"))
+        .expect(2)
+        .mount()
+        .await;
+    mock.bulk()
+        .generate()
+        .body_matches(|body: &BulkGenerateRequest| {
+            matches!(body, BulkGenerateRequest::Website(w) if w.data.len() == 2)
+        })
+        .respond_with(BulkGenerateResult::new())
+        .expect(1)
+        .mount()
+        .await;
+    let client = mock.client();
+    for body in [
+        TemplateRequest::new(),
+        TemplateRequest::new().with_name("Brand"),
+    ] {
+        let template = client.templates().update("t1", body).send().await.unwrap();
+        assert_eq!(template.name.as_deref(), Some("any"));
+    }
+    let records = |n: usize| {
+        (0..n)
+            .map(|i| WebsiteRecord::new(format!("Link {i}"), "https://example.com"))
+            .collect::<Vec<_>>()
+    };
+    client
+        .bulk()
+        .generate(BulkWebsiteRequest::new(records(2)))
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .bulk()
+        .generate(BulkWebsiteRequest::new(records(3)))
+        .send()
+        .await
+        .unwrap_err();
+    assert_body_unsatisfied(&err);
+    mock.verify().await;
 }
 
 #[tokio::test]

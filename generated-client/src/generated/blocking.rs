@@ -77,7 +77,7 @@ pub mod bulk {
             }
         }
     }
-    /// Request builder for [`Bulk::generate`]: set optional inputs, then `.send()`. The blocking form of [`crate::bulk::BulkGenerate`].
+    /// Request builder for [`Bulk::generate`]: `.send()` sends it. The blocking form of [`crate::bulk::BulkGenerate`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct BulkGenerate {
@@ -239,7 +239,7 @@ pub mod cafes {
             }
         }
     }
-    /// Request builder for [`Cafes::list`]: set optional inputs, then `.send()`. The blocking form of [`crate::cafes::ListCafes`].
+    /// Request builder for [`Cafes::list`]: `.send()` sends it. The blocking form of [`crate::cafes::ListCafes`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct ListCafes {
@@ -291,7 +291,7 @@ pub mod cafes {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Cafes::create`]: set optional inputs, then `.send()`. The blocking form of [`crate::cafes::CreateCafe`].
+    /// Request builder for [`Cafes::create`]: `.send()` sends it. The blocking form of [`crate::cafes::CreateCafe`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct CreateCafe {
@@ -343,7 +343,7 @@ pub mod cafes {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Cafes::get`]: set optional inputs, then `.send()`. The blocking form of [`crate::cafes::GetCafe`].
+    /// Request builder for [`Cafes::get`]: `.send()` sends it. The blocking form of [`crate::cafes::GetCafe`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct GetCafe {
@@ -395,7 +395,7 @@ pub mod cafes {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Cafes::update`]: set optional inputs, then `.send()`. The blocking form of [`crate::cafes::UpdateCafe`].
+    /// Request builder for [`Cafes::update`]: `.send()` sends it. The blocking form of [`crate::cafes::UpdateCafe`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct UpdateCafe {
@@ -447,7 +447,7 @@ pub mod cafes {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Cafes::delete`]: set optional inputs, then `.send()`. The blocking form of [`crate::cafes::DeleteCafe`].
+    /// Request builder for [`Cafes::delete`]: `.send()` sends it. The blocking form of [`crate::cafes::DeleteCafe`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct DeleteCafe {
@@ -559,7 +559,7 @@ pub mod cafes {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Cafes::update_theme`]: set optional inputs, then `.send()`. The blocking form of [`crate::cafes::UpdateCafeTheme`].
+    /// Request builder for [`Cafes::update_theme`]: `.send()` sends it. The blocking form of [`crate::cafes::UpdateCafeTheme`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct UpdateCafeTheme {
@@ -691,7 +691,7 @@ pub mod folders {
             }
         }
     }
-    /// Request builder for [`Folders::list`]: set optional inputs, then `.send()`. The blocking form of [`crate::folders::ListFolders`].
+    /// Request builder for [`Folders::list`]: `.send()` sends it. The blocking form of [`crate::folders::ListFolders`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct ListFolders {
@@ -745,7 +745,7 @@ pub mod folders {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Folders::create`]: set optional inputs, then `.send()`. The blocking form of [`crate::folders::CreateFolder`].
+    /// Request builder for [`Folders::create`]: `.send()` sends it. The blocking form of [`crate::folders::CreateFolder`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct CreateFolder {
@@ -797,7 +797,7 @@ pub mod folders {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Folders::get`]: set optional inputs, then `.send()`. The blocking form of [`crate::folders::GetFolder`].
+    /// Request builder for [`Folders::get`]: `.send()` sends it. The blocking form of [`crate::folders::GetFolder`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct GetFolder {
@@ -849,7 +849,7 @@ pub mod folders {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Folders::update`]: set optional inputs, then `.send()`. The blocking form of [`crate::folders::UpdateFolder`].
+    /// Request builder for [`Folders::update`]: `.send()` sends it. The blocking form of [`crate::folders::UpdateFolder`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct UpdateFolder {
@@ -901,7 +901,7 @@ pub mod folders {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Folders::delete`]: set optional inputs, then `.send()`. The blocking form of [`crate::folders::DeleteFolder`].
+    /// Request builder for [`Folders::delete`]: `.send()` sends it. The blocking form of [`crate::folders::DeleteFolder`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct DeleteFolder {
@@ -997,7 +997,7 @@ pub mod groups {
         pub fn reorder(
             &self,
             id: impl Into<String>,
-            body: crate::generated::types::ReorderGroupsRequest,
+            body: impl Into<serde_json::Value>,
         ) -> ReorderGroups {
             ReorderGroups {
                 request: crate::generated::groups::Groups::new(
@@ -1056,7 +1056,7 @@ pub mod groups {
             }
         }
     }
-    /// Request builder for [`Groups::list`]: set optional inputs, then `.send()`. The blocking form of [`crate::groups::ListGroups`].
+    /// Request builder for [`Groups::list`]: `.send()` sends it. The blocking form of [`crate::groups::ListGroups`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct ListGroups {
@@ -1172,7 +1172,7 @@ pub mod groups {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Groups::reorder`]: set optional inputs, then `.send()`. The blocking form of [`crate::groups::ReorderGroups`].
+    /// Request builder for [`Groups::reorder`]: `.send()` sends it. The blocking form of [`crate::groups::ReorderGroups`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct ReorderGroups {
@@ -1222,7 +1222,7 @@ pub mod groups {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Groups::get`]: set optional inputs, then `.send()`. The blocking form of [`crate::groups::GetGroup`].
+    /// Request builder for [`Groups::get`]: `.send()` sends it. The blocking form of [`crate::groups::GetGroup`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct GetGroup {
@@ -1341,7 +1341,7 @@ pub mod groups {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Groups::delete`]: set optional inputs, then `.send()`. The blocking form of [`crate::groups::DeleteGroup`].
+    /// Request builder for [`Groups::delete`]: `.send()` sends it. The blocking form of [`crate::groups::DeleteGroup`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct DeleteGroup {
@@ -1694,7 +1694,7 @@ pub mod links {
             self.client.iter_stream(self.request.pages())
         }
     }
-    /// Request builder for [`Links::create`]: set optional inputs, then `.send()`. The blocking form of [`crate::links::CreateLink`].
+    /// Request builder for [`Links::create`]: `.send()` sends it. The blocking form of [`crate::links::CreateLink`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct CreateLink {
@@ -1744,7 +1744,7 @@ pub mod links {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Links::get`]: set optional inputs, then `.send()`. The blocking form of [`crate::links::GetLink`].
+    /// Request builder for [`Links::get`]: `.send()` sends it. The blocking form of [`crate::links::GetLink`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct GetLink {
@@ -1796,7 +1796,7 @@ pub mod links {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Links::update`]: set optional inputs, then `.send()`. The blocking form of [`crate::links::UpdateLink`].
+    /// Request builder for [`Links::update`]: `.send()` sends it. The blocking form of [`crate::links::UpdateLink`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct UpdateLink {
@@ -1850,7 +1850,7 @@ pub mod links {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Links::delete`]: set optional inputs, then `.send()`. The blocking form of [`crate::links::DeleteLink`].
+    /// Request builder for [`Links::delete`]: `.send()` sends it. The blocking form of [`crate::links::DeleteLink`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct DeleteLink {
@@ -1900,7 +1900,7 @@ pub mod links {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Links::patch_qr_options`]: set optional inputs, then `.send()`. The blocking form of [`crate::links::PatchLinkQrOptions`].
+    /// Request builder for [`Links::patch_qr_options`]: `.send()` sends it. The blocking form of [`crate::links::PatchLinkQrOptions`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct PatchLinkQrOptions {
@@ -1954,7 +1954,7 @@ pub mod links {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Links::archive`]: set optional inputs, then `.send()`. The blocking form of [`crate::links::ArchiveLink`].
+    /// Request builder for [`Links::archive`]: `.send()` sends it. The blocking form of [`crate::links::ArchiveLink`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct ArchiveLink {
@@ -2004,7 +2004,7 @@ pub mod links {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Links::pause`]: set optional inputs, then `.send()`. The blocking form of [`crate::links::PauseLink`].
+    /// Request builder for [`Links::pause`]: `.send()` sends it. The blocking form of [`crate::links::PauseLink`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct PauseLink {
@@ -2054,7 +2054,7 @@ pub mod links {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Links::resume`]: set optional inputs, then `.send()`. The blocking form of [`crate::links::ResumeLink`].
+    /// Request builder for [`Links::resume`]: `.send()` sends it. The blocking form of [`crate::links::ResumeLink`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct ResumeLink {
@@ -2104,7 +2104,7 @@ pub mod links {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Links::duplicate`]: set optional inputs, then `.send()`. The blocking form of [`crate::links::DuplicateLink`].
+    /// Request builder for [`Links::duplicate`]: `.send()` sends it. The blocking form of [`crate::links::DuplicateLink`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct DuplicateLink {
@@ -2167,10 +2167,7 @@ pub mod links {
     }
     impl SaveLinkAsTemplate {
         /// Sets `body`.
-        pub fn body(
-            mut self,
-            value: crate::generated::types::SaveLinkAsTemplateRequest,
-        ) -> Self {
+        pub fn body(mut self, value: impl Into<serde_json::Value>) -> Self {
             self.request = self.request.body(value);
             self
         }
@@ -2298,7 +2295,7 @@ pub mod templates {
             }
         }
     }
-    /// Request builder for [`Templates::list`]: set optional inputs, then `.send()`. The blocking form of [`crate::templates::ListTemplates`].
+    /// Request builder for [`Templates::list`]: `.send()` sends it. The blocking form of [`crate::templates::ListTemplates`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct ListTemplates {
@@ -2352,7 +2349,7 @@ pub mod templates {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Templates::create`]: set optional inputs, then `.send()`. The blocking form of [`crate::templates::CreateTemplate`].
+    /// Request builder for [`Templates::create`]: `.send()` sends it. The blocking form of [`crate::templates::CreateTemplate`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct CreateTemplate {
@@ -2404,7 +2401,7 @@ pub mod templates {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Templates::get`]: set optional inputs, then `.send()`. The blocking form of [`crate::templates::GetTemplate`].
+    /// Request builder for [`Templates::get`]: `.send()` sends it. The blocking form of [`crate::templates::GetTemplate`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct GetTemplate {
@@ -2456,7 +2453,7 @@ pub mod templates {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Templates::update`]: set optional inputs, then `.send()`. The blocking form of [`crate::templates::UpdateTemplate`].
+    /// Request builder for [`Templates::update`]: `.send()` sends it. The blocking form of [`crate::templates::UpdateTemplate`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct UpdateTemplate {
@@ -2508,7 +2505,7 @@ pub mod templates {
             self.client.block_on(self.request.send_response())
         }
     }
-    /// Request builder for [`Templates::delete`]: set optional inputs, then `.send()`. The blocking form of [`crate::templates::DeleteTemplate`].
+    /// Request builder for [`Templates::delete`]: `.send()` sends it. The blocking form of [`crate::templates::DeleteTemplate`].
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until `.send()`"]
     pub struct DeleteTemplate {

@@ -18,9 +18,11 @@ impl Cafes {
     }
     /// List cafes
     ///
-    /// Lists your cafes. The response is not documented.
+    /// Lists your cafes.
     ///
     /// Required scope: `cafe.read`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `GET /cafes`
     ///
@@ -35,7 +37,9 @@ impl Cafes {
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let cafes = client.cafes().list().send().await?;
     /// for cafe in &cafes {
-    ///     println!("{cafe:?}");
+    ///     if let Some(id) = &cafe.id {
+    ///         println!("{id}");
+    ///     }
     /// }
     /// # Ok(())
     /// # }
@@ -48,9 +52,11 @@ impl Cafes {
     }
     /// Create a cafe
     ///
-    /// Creates a cafe (digital menu). The response is not documented.
+    /// Creates a cafe (digital menu).
     ///
     /// Required scope: `cafe.create`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `POST /cafes`
     ///
@@ -68,7 +74,9 @@ impl Cafes {
     /// let body = CreateCafeRequest::new("Downtown Cafe")
     ///     .with_description("Specialty coffee & brunch");
     /// let cafe = client.cafes().create(body).send().await?;
-    /// println!("{cafe:?}");
+    /// if let Some(id) = &cafe.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -79,14 +87,25 @@ impl Cafes {
         CreateCafe {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
-            body: body.into(),
+            body: Some(body.into()),
+        }
+    }
+    /// The request builder without its body, for the mock's expectation.
+    #[cfg(feature = "mock")]
+    pub(crate) fn create_for_mock(&self) -> CreateCafe {
+        CreateCafe {
+            client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
+            body: None,
         }
     }
     /// Get one cafe
     ///
-    /// Returns one cafe. The response is not documented.
+    /// Returns one cafe.
     ///
     /// Required scope: `cafe.read`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `GET /cafes/{id}`
     ///
@@ -104,7 +123,9 @@ impl Cafes {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let cafe = client.cafes().get("cafe-id").send().await?;
-    /// println!("{cafe:?}");
+    /// if let Some(id) = &cafe.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -118,9 +139,11 @@ impl Cafes {
     /// Update a cafe
     ///
     /// Updates a cafe. The body is not documented; it is modelled on the create body
-    /// with every field optional. The response is not documented.
+    /// with every field optional.
     ///
     /// Required scope: `cafe.update`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `PUT /cafes/{id}`
     ///
@@ -141,7 +164,9 @@ impl Cafes {
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let body = UpdateCafeRequest::new();
     /// let cafe = client.cafes().update("cafe-id", body).send().await?;
-    /// println!("{cafe:?}");
+    /// if let Some(id) = &cafe.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -154,7 +179,17 @@ impl Cafes {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body: body.into(),
+            body: Some(body.into()),
+        }
+    }
+    /// The request builder without its body, for the mock's expectation.
+    #[cfg(feature = "mock")]
+    pub(crate) fn update_for_mock(&self, id: impl Into<String>) -> UpdateCafe {
+        UpdateCafe {
+            client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
+            id: id.into(),
+            body: None,
         }
     }
     /// Delete a cafe
@@ -192,9 +227,11 @@ impl Cafes {
     /// Update cafe profile (logo, cover)
     ///
     /// Uploads the cafe's logo and/or cover image as `multipart/form-data`. Other
-    /// profile fields are not documented. The response is not documented.
+    /// profile fields are not documented.
     ///
     /// Required scope: `cafe.update`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `PUT /cafes/{id}/profile`
     ///
@@ -213,7 +250,9 @@ impl Cafes {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let cafe = client.cafes().update_profile("cafe-id").send().await?;
-    /// println!("{cafe:?}");
+    /// if let Some(id) = &cafe.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -228,9 +267,11 @@ impl Cafes {
     }
     /// Update cafe theme/colors
     ///
-    /// Sets the cafe's theme and colors. The response is not documented.
+    /// Sets the cafe's theme and colors.
     ///
     /// Required scope: `cafe.update`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `PUT /cafes/{id}/theme`
     ///
@@ -251,7 +292,9 @@ impl Cafes {
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let body = UpdateCafeThemeRequest::new("modern");
     /// let cafe = client.cafes().update_theme("cafe-id", body).send().await?;
-    /// println!("{cafe:?}");
+    /// if let Some(id) = &cafe.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -264,7 +307,20 @@ impl Cafes {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body: body.into(),
+            body: Some(body.into()),
+        }
+    }
+    /// The request builder without its body, for the mock's expectation.
+    #[cfg(feature = "mock")]
+    pub(crate) fn update_theme_for_mock(
+        &self,
+        id: impl Into<String>,
+    ) -> UpdateCafeTheme {
+        UpdateCafeTheme {
+            client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
+            id: id.into(),
+            body: None,
         }
     }
 }
@@ -275,7 +331,7 @@ pub(crate) static LIST_CAFES: crate::runtime::Operation = crate::runtime::Operat
     scopes: &["cafe.read"],
     auth: true,
 };
-/// Request builder for [`Cafes::list`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Cafes::list`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListCafes {
@@ -354,13 +410,13 @@ pub(crate) static CREATE_CAFE: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["cafe.create"],
     auth: true,
 };
-/// Request builder for [`Cafes::create`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Cafes::create`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateCafe {
     client: crate::runtime::Client,
     options: crate::runtime::RequestOptions,
-    body: crate::generated::types::CreateCafeRequest,
+    body: Option<crate::generated::types::CreateCafeRequest>,
 }
 impl CreateCafe {
     /// Limits each attempt of this call to `timeout`, instead of the client's
@@ -410,7 +466,13 @@ impl CreateCafe {
                 &CREATE_CAFE,
                 "/cafes",
                 &self.options,
-                |request| request.json(&self.body),
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
             )
             .await?;
         crate::runtime::Response::decode(
@@ -431,8 +493,7 @@ impl CreateCafe {
             &self.client,
             &CREATE_CAFE,
             || {
-                {
-                    let value = &self.body;
+                if let Some(value) = &self.body {
                     value.validate(crate::runtime::Path::ROOT)?;
                 }
                 Ok(())
@@ -444,7 +505,17 @@ impl CreateCafe {
     #[cfg(feature = "mock")]
     pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
         self.client
-            .mock_request(&CREATE_CAFE, "/cafes", |request| request.json(&self.body))
+            .mock_request(
+                &CREATE_CAFE,
+                "/cafes",
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
+            )
     }
 }
 pub(crate) static GET_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -454,7 +525,7 @@ pub(crate) static GET_CAFE: crate::runtime::Operation = crate::runtime::Operatio
     scopes: &["cafe.read"],
     auth: true,
 };
-/// Request builder for [`Cafes::get`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Cafes::get`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetCafe {
@@ -534,14 +605,14 @@ pub(crate) static UPDATE_CAFE: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["cafe.update"],
     auth: true,
 };
-/// Request builder for [`Cafes::update`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Cafes::update`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCafe {
     client: crate::runtime::Client,
     options: crate::runtime::RequestOptions,
     id: String,
-    body: crate::generated::types::UpdateCafeRequest,
+    body: Option<crate::generated::types::UpdateCafeRequest>,
 }
 impl UpdateCafe {
     /// Limits each attempt of this call to `timeout`, instead of the client's
@@ -592,7 +663,13 @@ impl UpdateCafe {
                 &UPDATE_CAFE,
                 &path,
                 &self.options,
-                |request| request.json(&self.body),
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
             )
             .await?;
         crate::runtime::Response::decode(
@@ -613,8 +690,7 @@ impl UpdateCafe {
             &self.client,
             &UPDATE_CAFE,
             || {
-                {
-                    let value = &self.body;
+                if let Some(value) = &self.body {
                     value.validate(crate::runtime::Path::ROOT)?;
                 }
                 Ok(())
@@ -626,7 +702,18 @@ impl UpdateCafe {
     #[cfg(feature = "mock")]
     pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        self.client.mock_request(&UPDATE_CAFE, &path, |request| request.json(&self.body))
+        self.client
+            .mock_request(
+                &UPDATE_CAFE,
+                &path,
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
+            )
     }
 }
 pub(crate) static DELETE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -636,7 +723,7 @@ pub(crate) static DELETE_CAFE: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["cafe.delete"],
     auth: true,
 };
-/// Request builder for [`Cafes::delete`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Cafes::delete`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCafe {
@@ -845,14 +932,14 @@ pub(crate) static UPDATE_CAFE_THEME: crate::runtime::Operation = crate::runtime:
     scopes: &["cafe.update"],
     auth: true,
 };
-/// Request builder for [`Cafes::update_theme`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Cafes::update_theme`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCafeTheme {
     client: crate::runtime::Client,
     options: crate::runtime::RequestOptions,
     id: String,
-    body: crate::generated::types::UpdateCafeThemeRequest,
+    body: Option<crate::generated::types::UpdateCafeThemeRequest>,
 }
 impl UpdateCafeTheme {
     /// Limits each attempt of this call to `timeout`, instead of the client's
@@ -903,7 +990,13 @@ impl UpdateCafeTheme {
                 &UPDATE_CAFE_THEME,
                 &path,
                 &self.options,
-                |request| request.json(&self.body),
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
             )
             .await?;
         crate::runtime::Response::decode(
@@ -924,6 +1017,16 @@ impl UpdateCafeTheme {
         let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/theme"]
             .concat();
         self.client
-            .mock_request(&UPDATE_CAFE_THEME, &path, |request| request.json(&self.body))
+            .mock_request(
+                &UPDATE_CAFE_THEME,
+                &path,
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
+            )
     }
 }

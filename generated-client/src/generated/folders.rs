@@ -79,7 +79,16 @@ impl Folders {
         CreateFolder {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
-            body: body.into(),
+            body: Some(body.into()),
+        }
+    }
+    /// The request builder without its body, for the mock's expectation.
+    #[cfg(feature = "mock")]
+    pub(crate) fn create_for_mock(&self) -> CreateFolder {
+        CreateFolder {
+            client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
+            body: None,
         }
     }
     /// Get a folder
@@ -153,7 +162,17 @@ impl Folders {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body: body.into(),
+            body: Some(body.into()),
+        }
+    }
+    /// The request builder without its body, for the mock's expectation.
+    #[cfg(feature = "mock")]
+    pub(crate) fn update_for_mock(&self, id: impl Into<String>) -> UpdateFolder {
+        UpdateFolder {
+            client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
+            id: id.into(),
+            body: None,
         }
     }
     /// Delete a folder
@@ -196,7 +215,7 @@ pub(crate) static LIST_FOLDERS: crate::runtime::Operation = crate::runtime::Oper
     scopes: &["folders.read"],
     auth: true,
 };
-/// Request builder for [`Folders::list`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Folders::list`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListFolders {
@@ -275,13 +294,13 @@ pub(crate) static CREATE_FOLDER: crate::runtime::Operation = crate::runtime::Ope
     scopes: &["folders.create"],
     auth: true,
 };
-/// Request builder for [`Folders::create`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Folders::create`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateFolder {
     client: crate::runtime::Client,
     options: crate::runtime::RequestOptions,
-    body: crate::generated::types::FolderRequest,
+    body: Option<crate::generated::types::FolderRequest>,
 }
 impl CreateFolder {
     /// Limits each attempt of this call to `timeout`, instead of the client's
@@ -331,7 +350,13 @@ impl CreateFolder {
                 &CREATE_FOLDER,
                 "/folders",
                 &self.options,
-                |request| request.json(&self.body),
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
             )
             .await?;
         crate::runtime::Response::decode(
@@ -352,8 +377,7 @@ impl CreateFolder {
             &self.client,
             &CREATE_FOLDER,
             || {
-                {
-                    let value = &self.body;
+                if let Some(value) = &self.body {
                     value.validate(crate::runtime::Path::ROOT)?;
                 }
                 Ok(())
@@ -365,7 +389,17 @@ impl CreateFolder {
     #[cfg(feature = "mock")]
     pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
         self.client
-            .mock_request(&CREATE_FOLDER, "/folders", |request| request.json(&self.body))
+            .mock_request(
+                &CREATE_FOLDER,
+                "/folders",
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
+            )
     }
 }
 pub(crate) static GET_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -375,7 +409,7 @@ pub(crate) static GET_FOLDER: crate::runtime::Operation = crate::runtime::Operat
     scopes: &["folders.read"],
     auth: true,
 };
-/// Request builder for [`Folders::get`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Folders::get`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetFolder {
@@ -457,14 +491,14 @@ pub(crate) static UPDATE_FOLDER: crate::runtime::Operation = crate::runtime::Ope
     scopes: &["folders.update"],
     auth: true,
 };
-/// Request builder for [`Folders::update`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Folders::update`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateFolder {
     client: crate::runtime::Client,
     options: crate::runtime::RequestOptions,
     id: String,
-    body: crate::generated::types::FolderRequest,
+    body: Option<crate::generated::types::FolderRequest>,
 }
 impl UpdateFolder {
     /// Limits each attempt of this call to `timeout`, instead of the client's
@@ -516,7 +550,13 @@ impl UpdateFolder {
                 &UPDATE_FOLDER,
                 &path,
                 &self.options,
-                |request| request.json(&self.body),
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
             )
             .await?;
         crate::runtime::Response::decode(
@@ -537,8 +577,7 @@ impl UpdateFolder {
             &self.client,
             &UPDATE_FOLDER,
             || {
-                {
-                    let value = &self.body;
+                if let Some(value) = &self.body {
                     value.validate(crate::runtime::Path::ROOT)?;
                 }
                 Ok(())
@@ -552,7 +591,17 @@ impl UpdateFolder {
         let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
         self.client
-            .mock_request(&UPDATE_FOLDER, &path, |request| request.json(&self.body))
+            .mock_request(
+                &UPDATE_FOLDER,
+                &path,
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
+            )
     }
 }
 pub(crate) static DELETE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -562,7 +611,7 @@ pub(crate) static DELETE_FOLDER: crate::runtime::Operation = crate::runtime::Ope
     scopes: &["folders.delete"],
     auth: true,
 };
-/// Request builder for [`Folders::delete`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Folders::delete`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteFolder {

@@ -18,9 +18,11 @@ impl Groups {
     }
     /// List groups
     ///
-    /// Lists the menu groups of a cafe. The response is not documented.
+    /// Lists the menu groups of a cafe.
     ///
     /// Required scope: `cafe.read`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `GET /cafes/{id}/groups`
     ///
@@ -39,7 +41,9 @@ impl Groups {
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let groups = client.groups().list("cafe-id").send().await?;
     /// for group in &groups {
-    ///     println!("{group:?}");
+    ///     if let Some(id) = &group.id {
+    ///         println!("{id}");
+    ///     }
     /// }
     /// # Ok(())
     /// # }
@@ -54,10 +58,11 @@ impl Groups {
     /// Create a group (optional image)
     ///
     /// Creates a menu group in a cafe, as `multipart/form-data` with an optional
-    /// image. Creating a group is a nested write, so it needs `cafe.update`. The
-    /// response is not documented.
+    /// image. Creating a group is a nested write, so it needs `cafe.update`.
     ///
     /// Required scope: `cafe.update`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `POST /cafes/{id}/groups`
     ///
@@ -77,7 +82,9 @@ impl Groups {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let group = client.groups().create("cafe-id", "name").send().await?;
-    /// println!("{group:?}");
+    /// if let Some(id) = &group.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -125,20 +132,32 @@ impl Groups {
     pub fn reorder(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::ReorderGroupsRequest,
+        body: impl Into<serde_json::Value>,
     ) -> ReorderGroups {
         ReorderGroups {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body,
+            body: Some(body.into()),
+        }
+    }
+    /// The request builder without its body, for the mock's expectation.
+    #[cfg(feature = "mock")]
+    pub(crate) fn reorder_for_mock(&self, id: impl Into<String>) -> ReorderGroups {
+        ReorderGroups {
+            client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
+            id: id.into(),
+            body: None,
         }
     }
     /// Get one group
     ///
-    /// Returns one menu group of a cafe. The response is not documented.
+    /// Returns one menu group of a cafe.
     ///
     /// Required scope: `cafe.read`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `GET /cafes/{id}/groups/{groupId}`
     ///
@@ -157,7 +176,9 @@ impl Groups {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let group = client.groups().get("cafe-id", "group-id").send().await?;
-    /// println!("{group:?}");
+    /// if let Some(id) = &group.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -173,9 +194,11 @@ impl Groups {
     ///
     /// Updates a menu group, as `multipart/form-data` with an optional image. The
     /// fields are not documented; they are modelled on the create body with every
-    /// field optional. The response is not documented.
+    /// field optional.
     ///
     /// Required scope: `cafe.update`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `PUT /cafes/{id}/groups/{groupId}`
     ///
@@ -195,7 +218,9 @@ impl Groups {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let group = client.groups().update("cafe-id", "group-id").send().await?;
-    /// println!("{group:?}");
+    /// if let Some(id) = &group.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -263,7 +288,7 @@ pub(crate) static LIST_GROUPS: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["cafe.read"],
     auth: true,
 };
-/// Request builder for [`Groups::list`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Groups::list`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListGroups {
@@ -497,14 +522,14 @@ pub(crate) static REORDER_GROUPS: crate::runtime::Operation = crate::runtime::Op
     scopes: &["cafe.update"],
     auth: true,
 };
-/// Request builder for [`Groups::reorder`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Groups::reorder`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ReorderGroups {
     client: crate::runtime::Client,
     options: crate::runtime::RequestOptions,
     id: String,
-    body: crate::generated::types::ReorderGroupsRequest,
+    body: Option<crate::generated::types::ReorderGroupsRequest>,
 }
 impl ReorderGroups {
     /// Limits each attempt of this call to `timeout`, instead of the client's
@@ -545,6 +570,7 @@ impl ReorderGroups {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<crate::runtime::Response<()>> {
+        self.validate()?;
         let path = [
             "/cafes/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -557,13 +583,33 @@ impl ReorderGroups {
                 &REORDER_GROUPS,
                 &path,
                 &self.options,
-                |request| request.json(&self.body),
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
             )
             .await?;
         crate::runtime::Response::decode(
             raw,
             |raw| {
                 crate::runtime::decode_empty(raw);
+                Ok(())
+            },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &REORDER_GROUPS,
+            || {
+                if let Some(value) = &self.body {
+                    crate::runtime::check_object(crate::runtime::Path::ROOT, value)?;
+                }
                 Ok(())
             },
         )
@@ -579,7 +625,17 @@ impl ReorderGroups {
         ]
             .concat();
         self.client
-            .mock_request(&REORDER_GROUPS, &path, |request| request.json(&self.body))
+            .mock_request(
+                &REORDER_GROUPS,
+                &path,
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
+            )
     }
 }
 pub(crate) static GET_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -589,7 +645,7 @@ pub(crate) static GET_GROUP: crate::runtime::Operation = crate::runtime::Operati
     scopes: &["cafe.read"],
     auth: true,
 };
-/// Request builder for [`Groups::get`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Groups::get`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetGroup {
@@ -851,7 +907,7 @@ pub(crate) static DELETE_GROUP: crate::runtime::Operation = crate::runtime::Oper
     scopes: &["cafe.delete"],
     auth: true,
 };
-/// Request builder for [`Groups::delete`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Groups::delete`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteGroup {

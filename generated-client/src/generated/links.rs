@@ -81,14 +81,10 @@ impl Links {
     ///
     /// # Example
     /// ```no_run
-    /// use prolinksqr::types::CreateLinkRequest;
+    /// use prolinksqr::types::{CreateLinkRequest, WebsiteContent};
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let body = CreateLinkRequest::new("Summer Sale", "website")
-    ///     .with_data(
-    ///         serde_json::Map::from_iter([
-    ///             ("url".to_owned(), "https://example.com/sale".into()),
-    ///         ]),
-    ///     );
+    ///     .with_data(WebsiteContent::new("https://example.com/sale"));
     /// let id = client.links().create(body).send().await?;
     /// println!("{id}");
     /// # Ok(())
@@ -101,7 +97,16 @@ impl Links {
         CreateLink {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
-            body: body.into(),
+            body: Some(body.into()),
+        }
+    }
+    /// The request builder without its body, for the mock's expectation.
+    #[cfg(feature = "mock")]
+    pub(crate) fn create_for_mock(&self) -> CreateLink {
+        CreateLink {
+            client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
+            body: None,
         }
     }
     /// Get a link
@@ -143,9 +148,11 @@ impl Links {
     ///
     /// Updates a link: send the fields of the create body you want to change (every
     /// field is optional), e.g. `linkConfigurations.folder_id` to move it to another
-    /// folder. The response is not documented.
+    /// folder.
     ///
     /// Required scope: `links.update`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `PUT /links/{id}`
     ///
@@ -164,9 +171,11 @@ impl Links {
     /// ```no_run
     /// use prolinksqr::types::UpdateLinkRequest;
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let body = UpdateLinkRequest::new().with_type("website");
+    /// let body = UpdateLinkRequest::new().with_name("Summer Sale");
     /// let link_result = client.links().update("summer-sale", body).send().await?;
-    /// println!("{link_result:?}");
+    /// if let Some(id) = &link_result.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -179,7 +188,17 @@ impl Links {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body: body.into(),
+            body: Some(body.into()),
+        }
+    }
+    /// The request builder without its body, for the mock's expectation.
+    #[cfg(feature = "mock")]
+    pub(crate) fn update_for_mock(&self, id: impl Into<String>) -> UpdateLink {
+        UpdateLink {
+            client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
+            id: id.into(),
+            body: None,
         }
     }
     /// Delete a link
@@ -221,6 +240,8 @@ impl Links {
     ///
     /// Required scope: `links.update`.
     ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
+    ///
     /// `PATCH /links/{id}`
     ///
     /// # Arguments
@@ -238,14 +259,11 @@ impl Links {
     /// ```no_run
     /// use prolinksqr::types::{PatchLinkQrOptionsRequest, QrOptions};
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let body = PatchLinkQrOptionsRequest::new(
-    ///     QrOptions::new()
-    ///         .with_width(300)
-    ///         .with_height(300)
-    ///         .with_data("https://qr-lb.co/summer-sale"),
-    /// );
+    /// let body = PatchLinkQrOptionsRequest::new(QrOptions::new().with_width(300));
     /// let link_result = client.links().patch_qr_options("summer-sale", body).send().await?;
-    /// println!("{link_result:?}");
+    /// if let Some(id) = &link_result.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -258,7 +276,20 @@ impl Links {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body: body.into(),
+            body: Some(body.into()),
+        }
+    }
+    /// The request builder without its body, for the mock's expectation.
+    #[cfg(feature = "mock")]
+    pub(crate) fn patch_qr_options_for_mock(
+        &self,
+        id: impl Into<String>,
+    ) -> PatchLinkQrOptions {
+        PatchLinkQrOptions {
+            client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
+            id: id.into(),
+            body: None,
         }
     }
     /// Archive a link
@@ -361,9 +392,16 @@ impl Links {
     }
     /// Duplicate a link
     ///
-    /// Duplicates a link. No request body is sent; the response is not documented.
+    /// Duplicates a link. No request body is sent.
+    ///
+    /// The copy is a new link with its own slug. The response is not documented: the
+    /// new link's slug is read from `id` (the name the create-link response gives a new
+    /// link's slug) and, if the server sends the whole link instead, from
+    /// `dynamic_link_id`; `id` is never the slug of the link that was copied.
     ///
     /// Required scope: `links.create`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `POST /links/{id}/duplicate`
     ///
@@ -381,7 +419,9 @@ impl Links {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let link_result = client.links().duplicate("summer-sale").send().await?;
-    /// println!("{link_result:?}");
+    /// if let Some(id) = &link_result.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -401,6 +441,8 @@ impl Links {
     ///
     /// Required scope: `templates.create`.
     ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
+    ///
     /// `POST /links/{id}/save-template`
     ///
     /// # Arguments
@@ -418,7 +460,9 @@ impl Links {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let template = client.links().save_as_template("summer-sale").send().await?;
-    /// println!("{template:?}");
+    /// if let Some(id) = &template.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -721,13 +765,13 @@ pub(crate) static CREATE_LINK: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["links.create"],
     auth: true,
 };
-/// Request builder for [`Links::create`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Links::create`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateLink {
     client: crate::runtime::Client,
     options: crate::runtime::RequestOptions,
-    body: crate::generated::types::CreateLinkRequest,
+    body: Option<crate::generated::types::CreateLinkRequest>,
 }
 impl CreateLink {
     /// Limits each attempt of this call to `timeout`, instead of the client's
@@ -768,13 +812,20 @@ impl CreateLink {
     pub async fn send_response(
         self,
     ) -> crate::runtime::Result<crate::runtime::Response<String>> {
+        self.validate()?;
         let raw = self
             .client
             .execute_with(
                 &CREATE_LINK,
                 "/links",
                 &self.options,
-                |request| request.json(&self.body),
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
             )
             .await?;
         crate::runtime::Response::decode(
@@ -788,12 +839,36 @@ impl CreateLink {
             },
         )
     }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &CREATE_LINK,
+            || {
+                if let Some(value) = &self.body {
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
+    }
     /// The request `send()` makes, without the client's own headers: what the mock
     /// matches.
     #[cfg(feature = "mock")]
     pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
         self.client
-            .mock_request(&CREATE_LINK, "/links", |request| request.json(&self.body))
+            .mock_request(
+                &CREATE_LINK,
+                "/links",
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
+            )
     }
 }
 pub(crate) static GET_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -803,7 +878,7 @@ pub(crate) static GET_LINK: crate::runtime::Operation = crate::runtime::Operatio
     scopes: &["links.read"],
     auth: true,
 };
-/// Request builder for [`Links::get`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Links::get`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetLink {
@@ -883,14 +958,14 @@ pub(crate) static UPDATE_LINK: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["links.update"],
     auth: true,
 };
-/// Request builder for [`Links::update`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Links::update`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateLink {
     client: crate::runtime::Client,
     options: crate::runtime::RequestOptions,
     id: String,
-    body: crate::generated::types::UpdateLinkRequest,
+    body: Option<crate::generated::types::UpdateLinkRequest>,
 }
 impl UpdateLink {
     /// Limits each attempt of this call to `timeout`, instead of the client's
@@ -935,6 +1010,7 @@ impl UpdateLink {
     ) -> crate::runtime::Result<
         crate::runtime::Response<crate::generated::types::LinkResult>,
     > {
+        self.validate()?;
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
         let raw = self
             .client
@@ -942,7 +1018,13 @@ impl UpdateLink {
                 &UPDATE_LINK,
                 &path,
                 &self.options,
-                |request| request.json(&self.body),
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
             )
             .await?;
         crate::runtime::Response::decode(
@@ -956,12 +1038,37 @@ impl UpdateLink {
             },
         )
     }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &UPDATE_LINK,
+            || {
+                if let Some(value) = &self.body {
+                    value.validate(crate::runtime::Path::ROOT)?;
+                }
+                Ok(())
+            },
+        )
+    }
     /// The request `send()` makes, without the client's own headers: what the mock
     /// matches.
     #[cfg(feature = "mock")]
     pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
         let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        self.client.mock_request(&UPDATE_LINK, &path, |request| request.json(&self.body))
+        self.client
+            .mock_request(
+                &UPDATE_LINK,
+                &path,
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
+            )
     }
 }
 pub(crate) static DELETE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -971,7 +1078,7 @@ pub(crate) static DELETE_LINK: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["links.delete"],
     auth: true,
 };
-/// Request builder for [`Links::delete`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Links::delete`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteLink {
@@ -1046,14 +1153,14 @@ pub(crate) static PATCH_LINK_QR_OPTIONS: crate::runtime::Operation = crate::runt
     scopes: &["links.update"],
     auth: true,
 };
-/// Request builder for [`Links::patch_qr_options`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Links::patch_qr_options`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PatchLinkQrOptions {
     client: crate::runtime::Client,
     options: crate::runtime::RequestOptions,
     id: String,
-    body: crate::generated::types::PatchLinkQrOptionsRequest,
+    body: Option<crate::generated::types::PatchLinkQrOptionsRequest>,
 }
 impl PatchLinkQrOptions {
     /// Limits each attempt of this call to `timeout`, instead of the client's
@@ -1106,7 +1213,13 @@ impl PatchLinkQrOptions {
                 &PATCH_LINK_QR_OPTIONS,
                 &path,
                 &self.options,
-                |request| request.json(&self.body),
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
             )
             .await?;
         crate::runtime::Response::decode(
@@ -1127,8 +1240,7 @@ impl PatchLinkQrOptions {
             &self.client,
             &PATCH_LINK_QR_OPTIONS,
             || {
-                {
-                    let value = &self.body;
+                if let Some(value) = &self.body {
                     value.validate(crate::runtime::Path::ROOT)?;
                 }
                 Ok(())
@@ -1144,7 +1256,13 @@ impl PatchLinkQrOptions {
             .mock_request(
                 &PATCH_LINK_QR_OPTIONS,
                 &path,
-                |request| request.json(&self.body),
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
             )
     }
 }
@@ -1155,7 +1273,7 @@ pub(crate) static ARCHIVE_LINK: crate::runtime::Operation = crate::runtime::Oper
     scopes: &["links.delete"],
     auth: true,
 };
-/// Request builder for [`Links::archive`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Links::archive`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ArchiveLink {
@@ -1240,7 +1358,7 @@ pub(crate) static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operat
     scopes: &["links.pause"],
     auth: true,
 };
-/// Request builder for [`Links::pause`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Links::pause`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PauseLink {
@@ -1317,7 +1435,7 @@ pub(crate) static RESUME_LINK: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["links.resume"],
     auth: true,
 };
-/// Request builder for [`Links::resume`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Links::resume`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ResumeLink {
@@ -1394,7 +1512,7 @@ pub(crate) static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Op
     scopes: &["links.create"],
     auth: true,
 };
-/// Request builder for [`Links::duplicate`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Links::duplicate`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DuplicateLink {
@@ -1497,11 +1615,8 @@ pub struct SaveLinkAsTemplate {
 }
 impl SaveLinkAsTemplate {
     /// Sets `body`.
-    pub fn body(
-        mut self,
-        value: crate::generated::types::SaveLinkAsTemplateRequest,
-    ) -> Self {
-        self.body = Some(value);
+    pub fn body(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Limits each attempt of this call to `timeout`, instead of the client's
@@ -1546,6 +1661,7 @@ impl SaveLinkAsTemplate {
     ) -> crate::runtime::Result<
         crate::runtime::Response<crate::generated::types::Template>,
     > {
+        self.validate()?;
         let path = [
             "/links/",
             crate::runtime::encode_path(&self.id).as_str(),
@@ -1575,6 +1691,20 @@ impl SaveLinkAsTemplate {
                         crate::generated::types::Template,
                     >(raw, "data"),
                 )
+            },
+        )
+    }
+    /// Checks the inputs against the limits the spec documents (unless the client was
+    /// built with `validate_inputs(false)`).
+    fn validate(&self) -> crate::runtime::Result<()> {
+        crate::runtime::validate(
+            &self.client,
+            &SAVE_LINK_AS_TEMPLATE,
+            || {
+                if let Some(value) = &self.body {
+                    crate::runtime::check_object(crate::runtime::Path::ROOT, value)?;
+                }
+                Ok(())
             },
         )
     }

@@ -3,7 +3,9 @@
 
 //! A typed mock of the API for tests (feature `mock`): see [`MockServer`].
 #![allow(deprecated)]
-pub use crate::runtime::mock::{Expectation, MockOperation, MockServer, Received, Reply};
+pub use crate::runtime::mock::{
+    Expectation, MockOperation, MockServer, Received, Reply, Times,
+};
 /// Every operation, for the mock to name the one a request addresses.
 pub(crate) static OPERATIONS: &[&crate::runtime::Operation] = &[
     &crate::generated::bulk::BULK_GENERATE,
@@ -76,12 +78,9 @@ pub struct MockBulk<'a> {
 impl<'a> MockBulk<'a> {
     /// Expects [`Bulk::generate`](crate::bulk::Bulk::generate) (`POST /bulk-generate`).
     ///
-    /// Its arguments must be sent exactly as given.
-    pub fn generate(
-        &self,
-        body: impl Into<crate::generated::types::BulkGenerateRequest>,
-    ) -> Expectation<'a, crate::generated::bulk::BulkGenerate> {
-        let builder = self.server.client().bulk().generate(body);
+    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
+    pub fn generate(&self) -> Expectation<'a, crate::generated::bulk::BulkGenerate> {
+        let builder = self.server.client().bulk().generate_for_mock();
         self.server.expect_operation(builder)
     }
 }
@@ -98,12 +97,9 @@ impl<'a> MockCafes<'a> {
     }
     /// Expects [`Cafes::create`](crate::cafes::Cafes::create) (`POST /cafes`).
     ///
-    /// Its arguments must be sent exactly as given.
-    pub fn create(
-        &self,
-        body: impl Into<crate::generated::types::CreateCafeRequest>,
-    ) -> Expectation<'a, crate::generated::cafes::CreateCafe> {
-        let builder = self.server.client().cafes().create(body);
+    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
+    pub fn create(&self) -> Expectation<'a, crate::generated::cafes::CreateCafe> {
+        let builder = self.server.client().cafes().create_for_mock();
         self.server.expect_operation(builder)
     }
     /// Expects [`Cafes::get`](crate::cafes::Cafes::get) (`GET /cafes/{id}`).
@@ -119,12 +115,13 @@ impl<'a> MockCafes<'a> {
     /// Expects [`Cafes::update`](crate::cafes::Cafes::update) (`PUT /cafes/{id}`).
     ///
     /// Its arguments must be sent exactly as given.
+    ///
+    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: impl Into<crate::generated::types::UpdateCafeRequest>,
     ) -> Expectation<'a, crate::generated::cafes::UpdateCafe> {
-        let builder = self.server.client().cafes().update(id, body);
+        let builder = self.server.client().cafes().update_for_mock(id);
         self.server.expect_operation(builder)
     }
     /// Expects [`Cafes::delete`](crate::cafes::Cafes::delete) (`DELETE /cafes/{id}`).
@@ -150,12 +147,13 @@ impl<'a> MockCafes<'a> {
     /// Expects [`Cafes::update_theme`](crate::cafes::Cafes::update_theme) (`PUT /cafes/{id}/theme`).
     ///
     /// Its arguments must be sent exactly as given.
+    ///
+    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn update_theme(
         &self,
         id: impl Into<String>,
-        body: impl Into<crate::generated::types::UpdateCafeThemeRequest>,
     ) -> Expectation<'a, crate::generated::cafes::UpdateCafeTheme> {
-        let builder = self.server.client().cafes().update_theme(id, body);
+        let builder = self.server.client().cafes().update_theme_for_mock(id);
         self.server.expect_operation(builder)
     }
 }
@@ -172,12 +170,9 @@ impl<'a> MockFolders<'a> {
     }
     /// Expects [`Folders::create`](crate::folders::Folders::create) (`POST /folders`).
     ///
-    /// Its arguments must be sent exactly as given.
-    pub fn create(
-        &self,
-        body: impl Into<crate::generated::types::FolderRequest>,
-    ) -> Expectation<'a, crate::generated::folders::CreateFolder> {
-        let builder = self.server.client().folders().create(body);
+    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
+    pub fn create(&self) -> Expectation<'a, crate::generated::folders::CreateFolder> {
+        let builder = self.server.client().folders().create_for_mock();
         self.server.expect_operation(builder)
     }
     /// Expects [`Folders::get`](crate::folders::Folders::get) (`GET /folders/{id}`).
@@ -193,12 +188,13 @@ impl<'a> MockFolders<'a> {
     /// Expects [`Folders::update`](crate::folders::Folders::update) (`PUT /folders/{id}`).
     ///
     /// Its arguments must be sent exactly as given.
+    ///
+    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: impl Into<crate::generated::types::FolderRequest>,
     ) -> Expectation<'a, crate::generated::folders::UpdateFolder> {
-        let builder = self.server.client().folders().update(id, body);
+        let builder = self.server.client().folders().update_for_mock(id);
         self.server.expect_operation(builder)
     }
     /// Expects [`Folders::delete`](crate::folders::Folders::delete) (`DELETE /folders/{id}`).
@@ -242,12 +238,13 @@ impl<'a> MockGroups<'a> {
     /// Expects [`Groups::reorder`](crate::groups::Groups::reorder) (`PATCH /cafes/{id}/groups/reorder`).
     ///
     /// Its arguments must be sent exactly as given.
+    ///
+    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn reorder(
         &self,
         id: impl Into<String>,
-        body: crate::generated::types::ReorderGroupsRequest,
     ) -> Expectation<'a, crate::generated::groups::ReorderGroups> {
-        let builder = self.server.client().groups().reorder(id, body);
+        let builder = self.server.client().groups().reorder_for_mock(id);
         self.server.expect_operation(builder)
     }
     /// Expects [`Groups::get`](crate::groups::Groups::get) (`GET /cafes/{id}/groups/{groupId}`).
@@ -297,12 +294,9 @@ impl<'a> MockLinks<'a> {
     }
     /// Expects [`Links::create`](crate::links::Links::create) (`POST /links`).
     ///
-    /// Its arguments must be sent exactly as given.
-    pub fn create(
-        &self,
-        body: impl Into<crate::generated::types::CreateLinkRequest>,
-    ) -> Expectation<'a, crate::generated::links::CreateLink> {
-        let builder = self.server.client().links().create(body);
+    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
+    pub fn create(&self) -> Expectation<'a, crate::generated::links::CreateLink> {
+        let builder = self.server.client().links().create_for_mock();
         self.server.expect_operation(builder)
     }
     /// Expects [`Links::get`](crate::links::Links::get) (`GET /links/{id}`).
@@ -318,12 +312,13 @@ impl<'a> MockLinks<'a> {
     /// Expects [`Links::update`](crate::links::Links::update) (`PUT /links/{id}`).
     ///
     /// Its arguments must be sent exactly as given.
+    ///
+    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: impl Into<crate::generated::types::UpdateLinkRequest>,
     ) -> Expectation<'a, crate::generated::links::UpdateLink> {
-        let builder = self.server.client().links().update(id, body);
+        let builder = self.server.client().links().update_for_mock(id);
         self.server.expect_operation(builder)
     }
     /// Expects [`Links::delete`](crate::links::Links::delete) (`DELETE /links/{id}`).
@@ -339,12 +334,13 @@ impl<'a> MockLinks<'a> {
     /// Expects [`Links::patch_qr_options`](crate::links::Links::patch_qr_options) (`PATCH /links/{id}`).
     ///
     /// Its arguments must be sent exactly as given.
+    ///
+    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn patch_qr_options(
         &self,
         id: impl Into<String>,
-        body: impl Into<crate::generated::types::PatchLinkQrOptionsRequest>,
     ) -> Expectation<'a, crate::generated::links::PatchLinkQrOptions> {
-        let builder = self.server.client().links().patch_qr_options(id, body);
+        let builder = self.server.client().links().patch_qr_options_for_mock(id);
         self.server.expect_operation(builder)
     }
     /// Expects [`Links::archive`](crate::links::Links::archive) (`POST /links/{id}/archive`).
@@ -411,12 +407,11 @@ impl<'a> MockTemplates<'a> {
     }
     /// Expects [`Templates::create`](crate::templates::Templates::create) (`POST /templates`).
     ///
-    /// Its arguments must be sent exactly as given.
+    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn create(
         &self,
-        body: impl Into<crate::generated::types::TemplateRequest>,
     ) -> Expectation<'a, crate::generated::templates::CreateTemplate> {
-        let builder = self.server.client().templates().create(body);
+        let builder = self.server.client().templates().create_for_mock();
         self.server.expect_operation(builder)
     }
     /// Expects [`Templates::get`](crate::templates::Templates::get) (`GET /templates/{id}`).
@@ -432,12 +427,13 @@ impl<'a> MockTemplates<'a> {
     /// Expects [`Templates::update`](crate::templates::Templates::update) (`PUT /templates/{id}`).
     ///
     /// Its arguments must be sent exactly as given.
+    ///
+    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn update(
         &self,
         id: impl Into<String>,
-        body: impl Into<crate::generated::types::TemplateRequest>,
     ) -> Expectation<'a, crate::generated::templates::UpdateTemplate> {
-        let builder = self.server.client().templates().update(id, body);
+        let builder = self.server.client().templates().update_for_mock(id);
         self.server.expect_operation(builder)
     }
     /// Expects [`Templates::delete`](crate::templates::Templates::delete) (`DELETE /templates/{id}`).
@@ -467,8 +463,8 @@ impl crate::runtime::mock::MockOperation for crate::generated::bulk::BulkGenerat
     }
 }
 impl Expectation<'_, crate::generated::bulk::BulkGenerate> {
-    /// Matches requests whose JSON body equals `body` (in place of the one given
-    /// to the operation's method).
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
     pub fn body(
         self,
         body: impl Into<crate::generated::types::BulkGenerateRequest>,
@@ -524,8 +520,8 @@ impl crate::runtime::mock::MockOperation for crate::generated::cafes::CreateCafe
     }
 }
 impl Expectation<'_, crate::generated::cafes::CreateCafe> {
-    /// Matches requests whose JSON body equals `body` (in place of the one given
-    /// to the operation's method).
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
     pub fn body(
         self,
         body: impl Into<crate::generated::types::CreateCafeRequest>,
@@ -581,8 +577,8 @@ impl crate::runtime::mock::MockOperation for crate::generated::cafes::UpdateCafe
     }
 }
 impl Expectation<'_, crate::generated::cafes::UpdateCafe> {
-    /// Matches requests whose JSON body equals `body` (in place of the one given
-    /// to the operation's method).
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
     pub fn body(
         self,
         body: impl Into<crate::generated::types::UpdateCafeRequest>,
@@ -667,8 +663,8 @@ impl crate::runtime::mock::MockOperation for crate::generated::cafes::UpdateCafe
     }
 }
 impl Expectation<'_, crate::generated::cafes::UpdateCafeTheme> {
-    /// Matches requests whose JSON body equals `body` (in place of the one given
-    /// to the operation's method).
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
     pub fn body(
         self,
         body: impl Into<crate::generated::types::UpdateCafeThemeRequest>,
@@ -727,8 +723,8 @@ impl crate::runtime::mock::MockOperation for crate::generated::folders::CreateFo
     }
 }
 impl Expectation<'_, crate::generated::folders::CreateFolder> {
-    /// Matches requests whose JSON body equals `body` (in place of the one given
-    /// to the operation's method).
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
     pub fn body(self, body: impl Into<crate::generated::types::FolderRequest>) -> Self {
         let body: crate::generated::types::FolderRequest = body.into();
         self.body_value(&body)
@@ -781,8 +777,8 @@ impl crate::runtime::mock::MockOperation for crate::generated::folders::UpdateFo
     }
 }
 impl Expectation<'_, crate::generated::folders::UpdateFolder> {
-    /// Matches requests whose JSON body equals `body` (in place of the one given
-    /// to the operation's method).
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
     pub fn body(self, body: impl Into<crate::generated::types::FolderRequest>) -> Self {
         let body: crate::generated::types::FolderRequest = body.into();
         self.body_value(&body)
@@ -879,10 +875,10 @@ impl crate::runtime::mock::MockOperation for crate::generated::groups::ReorderGr
     }
 }
 impl Expectation<'_, crate::generated::groups::ReorderGroups> {
-    /// Matches requests whose JSON body equals `body` (in place of the one given
-    /// to the operation's method).
-    pub fn body(self, body: crate::generated::types::ReorderGroupsRequest) -> Self {
-        let body: crate::generated::types::ReorderGroupsRequest = body;
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
+    pub fn body(self, body: impl Into<serde_json::Value>) -> Self {
+        let body: crate::generated::types::ReorderGroupsRequest = body.into();
         self.body_value(&body)
     }
     /// Matches requests whose JSON body decodes as the operation's body type and
@@ -1068,8 +1064,8 @@ impl crate::runtime::mock::MockOperation for crate::generated::links::CreateLink
     }
 }
 impl Expectation<'_, crate::generated::links::CreateLink> {
-    /// Matches requests whose JSON body equals `body` (in place of the one given
-    /// to the operation's method).
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
     pub fn body(
         self,
         body: impl Into<crate::generated::types::CreateLinkRequest>,
@@ -1128,8 +1124,8 @@ impl crate::runtime::mock::MockOperation for crate::generated::links::UpdateLink
     }
 }
 impl Expectation<'_, crate::generated::links::UpdateLink> {
-    /// Matches requests whose JSON body equals `body` (in place of the one given
-    /// to the operation's method).
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
     pub fn body(
         self,
         body: impl Into<crate::generated::types::UpdateLinkRequest>,
@@ -1183,8 +1179,8 @@ for crate::generated::links::PatchLinkQrOptions {
     }
 }
 impl Expectation<'_, crate::generated::links::PatchLinkQrOptions> {
-    /// Matches requests whose JSON body equals `body` (in place of the one given
-    /// to the operation's method).
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
     pub fn body(
         self,
         body: impl Into<crate::generated::types::PatchLinkQrOptionsRequest>,
@@ -1287,10 +1283,7 @@ for crate::generated::links::SaveLinkAsTemplate {
 }
 impl Expectation<'_, crate::generated::links::SaveLinkAsTemplate> {
     /// Matches requests that send `body` as [`SaveLinkAsTemplate::body`](crate::links::SaveLinkAsTemplate::body) does.
-    pub fn body(
-        self,
-        value: crate::generated::types::SaveLinkAsTemplateRequest,
-    ) -> Self {
+    pub fn body(self, value: impl Into<serde_json::Value>) -> Self {
         self.with(|b| b.body(value))
     }
     /// Matches requests whose JSON body decodes as the operation's body type and
@@ -1342,8 +1335,8 @@ for crate::generated::templates::CreateTemplate {
     }
 }
 impl Expectation<'_, crate::generated::templates::CreateTemplate> {
-    /// Matches requests whose JSON body equals `body` (in place of the one given
-    /// to the operation's method).
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
     pub fn body(
         self,
         body: impl Into<crate::generated::types::TemplateRequest>,
@@ -1400,8 +1393,8 @@ for crate::generated::templates::UpdateTemplate {
     }
 }
 impl Expectation<'_, crate::generated::templates::UpdateTemplate> {
-    /// Matches requests whose JSON body equals `body` (in place of the one given
-    /// to the operation's method).
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
     pub fn body(
         self,
         body: impl Into<crate::generated::types::TemplateRequest>,

@@ -67,3 +67,17 @@ impl crate::runtime::Client {
         templates::Templates::new(self.clone())
     }
 }
+/// The variable holding the API key, for the runtime's docs (`from_env`).
+macro_rules! env_api_key {
+    () => {
+        "PROLINKSQR_API_KEY"
+    };
+}
+pub(crate) use env_api_key;
+/// The variable holding the base URL, for the runtime's docs (`from_env`).
+macro_rules! env_base_url {
+    () => {
+        "PROLINKSQR_BASE_URL"
+    };
+}
+pub(crate) use env_base_url;

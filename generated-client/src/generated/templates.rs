@@ -23,6 +23,8 @@ impl Templates {
     ///
     /// Required scope: `templates.read`.
     ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
+    ///
     /// `GET /templates`
     ///
     /// # Errors
@@ -36,7 +38,9 @@ impl Templates {
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let templates = client.templates().list().send().await?;
     /// for template in &templates {
-    ///     println!("{template:?}");
+    ///     if let Some(id) = &template.id {
+    ///         println!("{id}");
+    ///     }
     /// }
     /// # Ok(())
     /// # }
@@ -54,6 +58,8 @@ impl Templates {
     ///
     /// Required scope: `templates.create`.
     ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
+    ///
     /// `POST /templates`
     ///
     /// # Errors
@@ -67,15 +73,11 @@ impl Templates {
     /// ```no_run
     /// use prolinksqr::types::{QrOptions, TemplateRequest};
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let body = TemplateRequest::new()
-    ///     .with_qr_options(
-    ///         QrOptions::new()
-    ///             .with_width(300)
-    ///             .with_height(300)
-    ///             .with_data("https://qr-lb.co/summer-sale"),
-    ///     );
+    /// let body = TemplateRequest::new().with_qr_options(QrOptions::new().with_width(300));
     /// let template = client.templates().create(body).send().await?;
-    /// println!("{template:?}");
+    /// if let Some(id) = &template.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -86,14 +88,25 @@ impl Templates {
         CreateTemplate {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
-            body: body.into(),
+            body: Some(body.into()),
+        }
+    }
+    /// The request builder without its body, for the mock's expectation.
+    #[cfg(feature = "mock")]
+    pub(crate) fn create_for_mock(&self) -> CreateTemplate {
+        CreateTemplate {
+            client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
+            body: None,
         }
     }
     /// Get a template
     ///
-    /// Returns one QR template. The response is not documented.
+    /// Returns one QR template.
     ///
     /// Required scope: `templates.read`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `GET /templates/{id}`
     ///
@@ -111,7 +124,9 @@ impl Templates {
     /// ```no_run
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
     /// let template = client.templates().get("template-id").send().await?;
-    /// println!("{template:?}");
+    /// if let Some(id) = &template.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -128,6 +143,8 @@ impl Templates {
     /// is not documented.
     ///
     /// Required scope: `templates.update`.
+    ///
+    /// The API does not document this response: it is decoded leniently, as the inferred type returned here (a field that is missing, `null` or of another type is `None`, and `raw()` returns the JSON as received).
     ///
     /// `PUT /templates/{id}`
     ///
@@ -146,15 +163,11 @@ impl Templates {
     /// ```no_run
     /// use prolinksqr::types::{QrOptions, TemplateRequest};
     /// # async fn example(client: prolinksqr::Client) -> prolinksqr::Result<()> {
-    /// let body = TemplateRequest::new()
-    ///     .with_qr_options(
-    ///         QrOptions::new()
-    ///             .with_width(300)
-    ///             .with_height(300)
-    ///             .with_data("https://qr-lb.co/summer-sale"),
-    ///     );
+    /// let body = TemplateRequest::new().with_qr_options(QrOptions::new().with_width(300));
     /// let template = client.templates().update("template-id", body).send().await?;
-    /// println!("{template:?}");
+    /// if let Some(id) = &template.id {
+    ///     println!("{id}");
+    /// }
     /// # Ok(())
     /// # }
     /// ```
@@ -167,7 +180,17 @@ impl Templates {
             client: self.client.clone(),
             options: crate::runtime::RequestOptions::default(),
             id: id.into(),
-            body: body.into(),
+            body: Some(body.into()),
+        }
+    }
+    /// The request builder without its body, for the mock's expectation.
+    #[cfg(feature = "mock")]
+    pub(crate) fn update_for_mock(&self, id: impl Into<String>) -> UpdateTemplate {
+        UpdateTemplate {
+            client: self.client.clone(),
+            options: crate::runtime::RequestOptions::default(),
+            id: id.into(),
+            body: None,
         }
     }
     /// Delete a template
@@ -210,7 +233,7 @@ pub(crate) static LIST_TEMPLATES: crate::runtime::Operation = crate::runtime::Op
     scopes: &["templates.read"],
     auth: true,
 };
-/// Request builder for [`Templates::list`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Templates::list`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListTemplates {
@@ -294,13 +317,13 @@ pub(crate) static CREATE_TEMPLATE: crate::runtime::Operation = crate::runtime::O
     scopes: &["templates.create"],
     auth: true,
 };
-/// Request builder for [`Templates::create`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Templates::create`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateTemplate {
     client: crate::runtime::Client,
     options: crate::runtime::RequestOptions,
-    body: crate::generated::types::TemplateRequest,
+    body: Option<crate::generated::types::TemplateRequest>,
 }
 impl CreateTemplate {
     /// Limits each attempt of this call to `timeout`, instead of the client's
@@ -352,7 +375,13 @@ impl CreateTemplate {
                 &CREATE_TEMPLATE,
                 "/templates",
                 &self.options,
-                |request| request.json(&self.body),
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
             )
             .await?;
         crate::runtime::Response::decode(
@@ -373,8 +402,7 @@ impl CreateTemplate {
             &self.client,
             &CREATE_TEMPLATE,
             || {
-                {
-                    let value = &self.body;
+                if let Some(value) = &self.body {
                     value.validate(crate::runtime::Path::ROOT)?;
                 }
                 Ok(())
@@ -389,7 +417,13 @@ impl CreateTemplate {
             .mock_request(
                 &CREATE_TEMPLATE,
                 "/templates",
-                |request| request.json(&self.body),
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
             )
     }
 }
@@ -400,7 +434,7 @@ pub(crate) static GET_TEMPLATE: crate::runtime::Operation = crate::runtime::Oper
     scopes: &["templates.read"],
     auth: true,
 };
-/// Request builder for [`Templates::get`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Templates::get`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetTemplate {
@@ -484,14 +518,14 @@ pub(crate) static UPDATE_TEMPLATE: crate::runtime::Operation = crate::runtime::O
     scopes: &["templates.update"],
     auth: true,
 };
-/// Request builder for [`Templates::update`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Templates::update`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateTemplate {
     client: crate::runtime::Client,
     options: crate::runtime::RequestOptions,
     id: String,
-    body: crate::generated::types::TemplateRequest,
+    body: Option<crate::generated::types::TemplateRequest>,
 }
 impl UpdateTemplate {
     /// Limits each attempt of this call to `timeout`, instead of the client's
@@ -545,7 +579,13 @@ impl UpdateTemplate {
                 &UPDATE_TEMPLATE,
                 &path,
                 &self.options,
-                |request| request.json(&self.body),
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
             )
             .await?;
         crate::runtime::Response::decode(
@@ -566,8 +606,7 @@ impl UpdateTemplate {
             &self.client,
             &UPDATE_TEMPLATE,
             || {
-                {
-                    let value = &self.body;
+                if let Some(value) = &self.body {
                     value.validate(crate::runtime::Path::ROOT)?;
                 }
                 Ok(())
@@ -581,7 +620,17 @@ impl UpdateTemplate {
         let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
             .concat();
         self.client
-            .mock_request(&UPDATE_TEMPLATE, &path, |request| request.json(&self.body))
+            .mock_request(
+                &UPDATE_TEMPLATE,
+                &path,
+                |request| {
+                    let mut request = request;
+                    if let Some(body) = &self.body {
+                        request = request.json(body);
+                    }
+                    request
+                },
+            )
     }
 }
 pub(crate) static DELETE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -591,7 +640,7 @@ pub(crate) static DELETE_TEMPLATE: crate::runtime::Operation = crate::runtime::O
     scopes: &["templates.delete"],
     auth: true,
 };
-/// Request builder for [`Templates::delete`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Templates::delete`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteTemplate {

@@ -261,9 +261,9 @@ pub struct Link {
     /// Link type, e.g. `website`, `vcard`, `product` or `sms`.
     #[serde(rename = "type")]
     pub type_: LinkType,
-    /// Type-specific payload (sent as `data` when creating). For `website` it is `{ "url": ... }`; other shapes are not documented.
+    /// Type-specific payload (sent as `data` when creating), in the shapes of `LinkContent`. For `website` it is `{ "url": ... }`; the other shapes are inferred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta_data: Option<serde_json::Map<String, serde_json::Value>>,
+    pub meta_data: Option<serde_json::Value>,
     /// QR code appearance (`qrOptions` in requests, `qr_options` in link responses).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qr_options: Option<QrOptions>,
@@ -309,11 +309,8 @@ impl Link {
         }
     }
     /// Sets [`meta_data`](Self::meta_data).
-    pub fn with_meta_data(
-        mut self,
-        value: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        self.meta_data = Some(value);
+    pub fn with_meta_data(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.meta_data = Some(value.into());
         self
     }
     /// Sets [`qr_options`](Self::qr_options).
@@ -448,9 +445,9 @@ pub struct LinkResult {
     /// Link type, e.g. `website`, `vcard`, `product` or `sms`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkType>,
-    /// Type-specific payload (sent as `data` when creating).
+    /// Type-specific payload (sent as `data` when creating), in the shapes of `LinkContent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta_data: Option<serde_json::Map<String, serde_json::Value>>,
+    pub meta_data: Option<serde_json::Value>,
     /// QR code appearance (`qrOptions` in requests, `qr_options` in link responses).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qr_options: Option<QrOptions>,
@@ -520,11 +517,8 @@ impl LinkResult {
         self
     }
     /// Sets [`meta_data`](Self::meta_data).
-    pub fn with_meta_data(
-        mut self,
-        value: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        self.meta_data = Some(value);
+    pub fn with_meta_data(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.meta_data = Some(value.into());
         self
     }
     /// Sets [`qr_options`](Self::qr_options).
@@ -614,9 +608,9 @@ pub struct CreateLinkRequest {
     /// Link type, e.g. `website`, `vcard`, `product` or `sms`.
     #[serde(rename = "type")]
     pub type_: LinkType,
-    /// Type-specific payload describing the link's content (returned as `meta_data`); e.g. `{ "url": "https://example.com/sale" }` for a website link. Shapes per type are not documented.
+    /// The link's content, sent as `data` when creating or updating a link (and returned as `meta_data`): its shape depends on the link's `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    pub data: Option<LinkContent>,
     /// Optional link configuration: the folder the link is in.
     #[serde(
         rename = "linkConfigurations",
@@ -641,16 +635,367 @@ impl CreateLinkRequest {
         }
     }
     /// Sets [`data`](Self::data).
-    pub fn with_data(
-        mut self,
-        value: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        self.data = Some(value);
+    pub fn with_data(mut self, value: impl Into<LinkContent>) -> Self {
+        self.data = Some(value.into());
         self
     }
     /// Sets [`link_configurations`](Self::link_configurations).
     pub fn with_link_configurations(mut self, value: LinkConfigurations) -> Self {
         self.link_configurations = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+/// The link's content, sent as `data` when creating or updating a link (and returned as `meta_data`): its shape depends on the link's `type`. The shapes of `website`, `product`, `sms` and `vcard` links are those of the bulk-generate records without the link `name`; any other type takes a free-form JSON object.
+///
+/// - Not documented by ProLinksQR; inferred.
+/// - Untagged `anyOf`: a value decodes as the first alternative that accepts it, in this order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(untagged)]
+pub enum LinkContent {
+    /// A [`VcardContent`].
+    VcardContent(VcardContent),
+    /// A [`ProductContent`].
+    ProductContent(ProductContent),
+    /// A [`WebsiteContent`].
+    WebsiteContent(WebsiteContent),
+    /// A [`SmsContent`].
+    SmsContent(SmsContent),
+    /// The content of any other link type, as a free-form JSON object.
+    Other(serde_json::Value),
+}
+impl From<VcardContent> for LinkContent {
+    fn from(value: VcardContent) -> Self {
+        Self::VcardContent(value)
+    }
+}
+impl From<ProductContent> for LinkContent {
+    fn from(value: ProductContent) -> Self {
+        Self::ProductContent(value)
+    }
+}
+impl From<WebsiteContent> for LinkContent {
+    fn from(value: WebsiteContent) -> Self {
+        Self::WebsiteContent(value)
+    }
+}
+impl From<SmsContent> for LinkContent {
+    fn from(value: SmsContent) -> Self {
+        Self::SmsContent(value)
+    }
+}
+impl From<serde_json::Value> for LinkContent {
+    /// The alternative that decoding `value` gives: the first typed one it fits,
+    /// else the free-form one.
+    fn from(value: serde_json::Value) -> Self {
+        match <Self as serde::Deserialize>::deserialize(&value) {
+            Ok(decoded) => decoded,
+            Err(_) => Self::Other(value),
+        }
+    }
+}
+impl From<serde_json::Map<String, serde_json::Value>> for LinkContent {
+    /// The first typed alternative the object fits, else the free-form one.
+    fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
+        Self::from(serde_json::Value::Object(value))
+    }
+}
+/// The content of a `website` link.
+///
+/// - Not documented by ProLinksQR; inferred.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct WebsiteContent {
+    /// Destination URL.
+    ///
+    /// - Format: `uri`
+    /// - Minimum length: 1
+    /// - Example: `https://example.com/sale`
+    pub url: String,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[allow(deprecated)]
+impl WebsiteContent {
+    /// A value with the required fields set (`url`); the others unset.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+/// The content of a `product` link.
+///
+/// - Not documented by ProLinksQR; inferred.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ProductContent {
+    /// The product's display name.
+    ///
+    /// - Minimum length: 1
+    #[serde(rename = "productName")]
+    pub product_name: String,
+    /// A longer text about the product.
+    #[serde(
+        rename = "productDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub product_description: Option<String>,
+    /// Currency code (defaults to `USD`).
+    ///
+    /// - Default: `"USD"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The price before tax, in `currency`.
+    #[serde(rename = "subTotal", default, skip_serializing_if = "Option::is_none")]
+    pub sub_total: Option<f64>,
+    /// The tax amount, in `currency`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax: Option<f64>,
+    /// Net total.
+    #[serde(rename = "totalNet", default, skip_serializing_if = "Option::is_none")]
+    pub total_net: Option<f64>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[allow(deprecated)]
+impl ProductContent {
+    /// A value with the required fields set (`product_name`); the others unset.
+    pub fn new(product_name: impl Into<String>) -> Self {
+        Self {
+            product_name: product_name.into(),
+            product_description: None,
+            currency: None,
+            sub_total: None,
+            tax: None,
+            total_net: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`product_description`](Self::product_description).
+    pub fn with_product_description(mut self, value: impl Into<String>) -> Self {
+        self.product_description = Some(value.into());
+        self
+    }
+    /// Sets [`currency`](Self::currency).
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// Sets [`sub_total`](Self::sub_total).
+    pub fn with_sub_total(mut self, value: f64) -> Self {
+        self.sub_total = Some(value);
+        self
+    }
+    /// Sets [`tax`](Self::tax).
+    pub fn with_tax(mut self, value: f64) -> Self {
+        self.tax = Some(value);
+        self
+    }
+    /// Sets [`total_net`](Self::total_net).
+    pub fn with_total_net(mut self, value: f64) -> Self {
+        self.total_net = Some(value);
+        self
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+/// The content of an `sms` link.
+///
+/// - Not documented by ProLinksQR; inferred.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct SmsContent {
+    /// Phone number.
+    ///
+    /// - Minimum length: 1
+    pub phone: String,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[allow(deprecated)]
+impl SmsContent {
+    /// A value with the required fields set (`phone`); the others unset.
+    pub fn new(phone: impl Into<String>) -> Self {
+        Self {
+            phone: phone.into(),
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Adds a property the spec does not describe; it is sent as is.
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
+/// The content of a `vcard` link.
+///
+/// - Not documented by ProLinksQR; inferred.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct VcardContent {
+    /// The contact's first name.
+    ///
+    /// - Minimum length: 1
+    #[serde(rename = "firstName")]
+    pub first_name: String,
+    /// The contact's last name.
+    ///
+    /// - Minimum length: 1
+    #[serde(rename = "lastName")]
+    pub last_name: String,
+    /// Contact details (not further documented).
+    ///
+    /// - Minimum length: 1
+    pub contact: String,
+    /// The contact's e-mail address.
+    ///
+    /// - Format: `email`
+    /// - Minimum length: 1
+    pub email: String,
+    /// The contact's phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The contact's fax number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fax: Option<String>,
+    /// The contact's company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// The contact's department in the company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Street address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    /// The contact's city.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Postal code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+    /// State or region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The contact's country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The contact's website.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// Properties not described by the spec, kept so that nothing the server sends is lost.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+#[allow(deprecated)]
+impl VcardContent {
+    /// A value with the required fields set (`first_name`, `last_name`, `contact`, `email`); the others unset.
+    pub fn new(
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        contact: impl Into<String>,
+        email: impl Into<String>,
+    ) -> Self {
+        Self {
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            contact: contact.into(),
+            email: email.into(),
+            phone: None,
+            fax: None,
+            company: None,
+            department: None,
+            street: None,
+            city: None,
+            zip: None,
+            state: None,
+            country: None,
+            website: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+    /// Sets [`phone`](Self::phone).
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+    /// Sets [`fax`](Self::fax).
+    pub fn with_fax(mut self, value: impl Into<String>) -> Self {
+        self.fax = Some(value.into());
+        self
+    }
+    /// Sets [`company`](Self::company).
+    pub fn with_company(mut self, value: impl Into<String>) -> Self {
+        self.company = Some(value.into());
+        self
+    }
+    /// Sets [`department`](Self::department).
+    pub fn with_department(mut self, value: impl Into<String>) -> Self {
+        self.department = Some(value.into());
+        self
+    }
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
+        self
+    }
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets [`zip`](Self::zip).
+    pub fn with_zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets [`website`](Self::website).
+    pub fn with_website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
         self
     }
     /// Adds a property the spec does not describe; it is sent as is.
@@ -734,14 +1079,16 @@ impl CreateLinkResponse {
 #[non_exhaustive]
 pub struct UpdateLinkRequest {
     /// Display name of the link.
+    ///
+    /// - Example: `Summer Sale`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Link type, e.g. `website`, `vcard`, `product` or `sms`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkType>,
-    /// Type-specific payload describing the link's content.
+    /// The link's content, sent as `data` when creating or updating a link (and returned as `meta_data`): its shape depends on the link's `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Map<String, serde_json::Value>>,
+    pub data: Option<LinkContent>,
     /// Optional link configuration: the folder the link is in.
     #[serde(
         rename = "linkConfigurations",
@@ -776,11 +1123,8 @@ impl UpdateLinkRequest {
         self
     }
     /// Sets [`data`](Self::data).
-    pub fn with_data(
-        mut self,
-        value: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
-        self.data = Some(value);
+    pub fn with_data(mut self, value: impl Into<LinkContent>) -> Self {
+        self.data = Some(value.into());
         self
     }
     /// Sets [`link_configurations`](Self::link_configurations).
@@ -815,10 +1159,17 @@ impl PatchLinkQrOptionsRequest {
         Self { qr_options }
     }
 }
+#[allow(deprecated)]
+impl From<QrOptions> for PatchLinkQrOptionsRequest {
+    /// The value with [`qr_options`](Self::qr_options) set to `value`.
+    fn from(value: QrOptions) -> Self {
+        Self::new(value)
+    }
+}
 /// Optional body of `POST /links/{id}/save-template`. Not documented (it may, for example, carry a template name); any JSON object is accepted.
 ///
 /// - Not documented by ProLinksQR; inferred.
-pub type SaveLinkAsTemplateRequest = serde_json::Map<String, serde_json::Value>;
+pub type SaveLinkAsTemplateRequest = serde_json::Value;
 /// QR code appearance (`qrOptions` in requests, `qr_options` in link responses). It follows the qr-code-styling schema. Every field is optional: omit any you don't want to customize and the default is used.
 ///
 /// - Not documented by ProLinksQR; inferred.
@@ -1860,6 +2211,20 @@ impl FolderRequest {
     /// A value with the required fields set (`name`); the others unset.
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into() }
+    }
+}
+#[allow(deprecated)]
+impl From<String> for FolderRequest {
+    /// The value with [`name`](Self::name) set to `value`.
+    fn from(value: String) -> Self {
+        Self::new(value)
+    }
+}
+#[allow(deprecated)]
+impl From<&str> for FolderRequest {
+    /// The value with [`name`](Self::name) set to `value`.
+    fn from(value: &str) -> Self {
+        Self::new(value)
     }
 }
 /// Body of `POST /templates` and `PUT /templates/{id}`: a template stores reusable QR styling. The field names are not documented.
@@ -2963,6 +3328,20 @@ impl CreateCafeRequest {
         self
     }
 }
+#[allow(deprecated)]
+impl From<String> for CreateCafeRequest {
+    /// The value with [`name`](Self::name) set to `value`.
+    fn from(value: String) -> Self {
+        Self::new(value)
+    }
+}
+#[allow(deprecated)]
+impl From<&str> for CreateCafeRequest {
+    /// The value with [`name`](Self::name) set to `value`.
+    fn from(value: &str) -> Self {
+        Self::new(value)
+    }
+}
 /// Body of `PUT /cafes/{id}`: the create-cafe fields, all optional.
 ///
 /// - Not documented by ProLinksQR; inferred.
@@ -3072,6 +3451,20 @@ impl UpdateCafeThemeRequest {
     pub fn with_show_dietary_section(mut self, value: bool) -> Self {
         self.show_dietary_section = Some(value);
         self
+    }
+}
+#[allow(deprecated)]
+impl From<String> for UpdateCafeThemeRequest {
+    /// The value with [`theme_image`](Self::theme_image) set to `value`.
+    fn from(value: String) -> Self {
+        Self::new(value)
+    }
+}
+#[allow(deprecated)]
+impl From<&str> for UpdateCafeThemeRequest {
+    /// The value with [`theme_image`](Self::theme_image) set to `value`.
+    fn from(value: &str) -> Self {
+        Self::new(value)
     }
 }
 /// A menu group of a cafe.
@@ -3312,7 +3705,7 @@ impl<'de> serde::Deserialize<'de> for GroupList {
 /// Body of `PATCH /cafes/{id}/groups/reorder`. Not documented (presumably the group ids in their new order); any JSON object is accepted.
 ///
 /// - Not documented by ProLinksQR; inferred.
-pub type ReorderGroupsRequest = serde_json::Map<String, serde_json::Value>;
+pub type ReorderGroupsRequest = serde_json::Value;
 /// One of `most_recent`, `name`, `last_modified`, `most_visited`.
 ///
 /// Values this version does not know decode as the catch-all variant instead of failing.
@@ -3399,6 +3792,132 @@ impl<'de> serde::Deserialize<'de> for ListLinksSortBy {
             str,
         > as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
+    }
+}
+#[allow(deprecated)]
+impl CreateLinkRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.data {
+            value.validate(path.field("data"))?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl LinkContent {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        match self {
+            Self::VcardContent(value) => {
+                value.validate(path)?;
+            }
+            Self::ProductContent(value) => {
+                value.validate(path)?;
+            }
+            Self::WebsiteContent(value) => {
+                value.validate(path)?;
+            }
+            Self::SmsContent(value) => {
+                value.validate(path)?;
+            }
+            Self::Other(value) => {
+                crate::runtime::check_object(path, value)?;
+            }
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl WebsiteContent {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.url;
+            crate::runtime::check_length(path.field("url"), value, Some(1), None)?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl ProductContent {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.product_name;
+            crate::runtime::check_length(
+                path.field("productName"),
+                value,
+                Some(1),
+                None,
+            )?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl SmsContent {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.phone;
+            crate::runtime::check_length(path.field("phone"), value, Some(1), None)?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl VcardContent {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.first_name;
+            crate::runtime::check_length(path.field("firstName"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.last_name;
+            crate::runtime::check_length(path.field("lastName"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.contact;
+            crate::runtime::check_length(path.field("contact"), value, Some(1), None)?;
+        }
+        {
+            let value = &self.email;
+            crate::runtime::check_length(path.field("email"), value, Some(1), None)?;
+        }
+        Ok(())
+    }
+}
+#[allow(deprecated)]
+impl UpdateLinkRequest {
+    /// Checks the limits the spec documents, before the value is sent.
+    pub(crate) fn validate(
+        &self,
+        path: crate::runtime::Path<'_>,
+    ) -> Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.data {
+            value.validate(path.field("data"))?;
+        }
+        Ok(())
     }
 }
 #[allow(deprecated)]

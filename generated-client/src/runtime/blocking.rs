@@ -28,7 +28,7 @@ use super::error::{Error, Result};
 ///
 /// ```no_run
 /// # fn demo() -> prolinksqr::Result<()> {
-/// // `{PREFIX}_API_KEY`, and optionally `{PREFIX}_BASE_URL`, from the environment.
+#[doc = concat!(" // `", crate::generated::env_api_key!(), "`, and optionally `", crate::generated::env_base_url!(), "`, from the environment.")]
 /// let client = prolinksqr::blocking::Client::from_env()?;
 /// println!("sending to {}", client.base_url());
 /// # Ok(())
@@ -101,8 +101,10 @@ impl Client {
         super::Client::builder()
     }
 
-    /// A client configured from the environment, like [`crate::Client::from_env`]:
-    /// `{PREFIX}_API_KEY` (required) and `{PREFIX}_BASE_URL` (optional).
+    #[doc = concat!(
+        " A client configured from the environment, like [`crate::Client::from_env`]: `",
+        crate::generated::env_api_key!(), "` (required) and `", crate::generated::env_base_url!(), "` (optional)."
+    )]
     pub fn from_env() -> Result<Client> {
         super::Client::from_env().map(Client::from)
     }

@@ -58,8 +58,10 @@ impl ClientBuilder {
         ClientBuilder::for_api(api).env_lookup(lookup)?.build()
     }
 
-    /// Takes the credential from `{PREFIX}_API_KEY` (required) and the base URL from
-    /// `{PREFIX}_BASE_URL` (if set), keeping every other setting of this builder; e.g.
+    #[doc = concat!(
+        " Takes the credential from `", crate::generated::env_api_key!(), "` (required) and the base URL from `",
+        crate::generated::env_base_url!(), "` (if set), keeping every other setting of this builder; e.g."
+    )]
     /// `Client::builder().from_env()?.retry(RetryPolicy::none()).build()?`.
     pub fn from_env(self) -> Result<Self> {
         self.env_lookup(|name| std::env::var(name).ok())

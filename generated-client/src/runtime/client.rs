@@ -29,7 +29,7 @@ use super::trace::{RetryReason, Trace, transport_kind};
 ///
 /// ```no_run
 /// # async fn demo() -> prolinksqr::Result<()> {
-/// // `{PREFIX}_API_KEY`, and optionally `{PREFIX}_BASE_URL`, from the environment.
+#[doc = concat!(" // `", crate::generated::env_api_key!(), "`, and optionally `", crate::generated::env_base_url!(), "`, from the environment.")]
 /// let client = prolinksqr::Client::from_env()?;
 /// println!("sending to {}", client.base_url());
 /// # Ok(())
@@ -103,8 +103,10 @@ impl Client {
         ClientBuilder::for_api(&crate::generated::API)
     }
 
-    /// A client configured from the environment: `{PREFIX}_API_KEY` (required) and
-    /// `{PREFIX}_BASE_URL` (optional), where the prefix is e.g. `PROLINKSQR`.
+    #[doc = concat!(
+        " A client configured from the environment: `", crate::generated::env_api_key!(),
+        "` (the API key, required) and `", crate::generated::env_base_url!(), "` (the base URL, optional)."
+    )]
     pub fn from_env() -> Result<Client> {
         ClientBuilder::from_lookup(&crate::generated::API, |name| std::env::var(name).ok())
     }

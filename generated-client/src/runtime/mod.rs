@@ -46,5 +46,6 @@ pub use response::{
 pub use retry::RetryPolicy;
 pub use serde_helpers::double_option;
 pub use validate::{
-    InvalidInput, Limit, Path, check_integer, check_items, check_length, check_number, validate,
+    InvalidInput, Limit, Path, check_integer, check_items, check_length, check_number,
+    check_object, validate,
 };

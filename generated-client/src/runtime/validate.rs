@@ -116,6 +116,9 @@ pub enum Limit {
     MinItems(u64),
     /// At most this many items (`maxItems`).
     MaxItems(u64),
+    /// A JSON object (`type: object`), where a field takes any JSON value so that
+    /// `serde_json::json!({...})` can be passed as it is.
+    Object,
 }
 
 impl fmt::Display for Limit {
@@ -142,6 +145,7 @@ impl fmt::Display for Limit {
             } => write!(f, "less than {value}"),
             Limit::MinItems(n) => write!(f, "at least {n} item{}", plural(n)),
             Limit::MaxItems(n) => write!(f, "at most {n} item{}", plural(n)),
+            Limit::Object => f.write_str("a JSON object"),
         }
     }
 }
@@ -157,8 +161,8 @@ pub struct InvalidInput {
     pub field: String,
     /// The limit it breaks.
     pub limit: Limit,
-    /// What the value has instead: its length in characters, its number of items, or
-    /// the number itself, as text.
+    /// What the value has instead: its length in characters, its number of items, the
+    /// number itself, as text, or the kind of JSON value given for an object (`a string`).
     pub actual: String,
 }
 
@@ -167,7 +171,7 @@ impl fmt::Display for InvalidInput {
         let (verb, unit, has) = match self.limit {
             Limit::MinLength(_) | Limit::MaxLength(_) => ("be", " long", "is"),
             Limit::MinItems(_) | Limit::MaxItems(_) => ("have", "", "has"),
-            Limit::Minimum { .. } | Limit::Maximum { .. } => ("be", "", "is"),
+            Limit::Minimum { .. } | Limit::Maximum { .. } | Limit::Object => ("be", "", "is"),
         };
         write!(
             f,
@@ -244,6 +248,24 @@ pub fn check_items(
         return Err(violation(path, Limit::MaxItems(max), len.to_string()));
     }
     Ok(())
+}
+
+/// `value` is a JSON object. Free-form object fields hold any JSON value, so that a
+/// caller can pass `serde_json::json!({...})` as it is; anything else is refused here,
+/// before it is sent.
+pub fn check_object(
+    path: Path<'_>,
+    value: &serde_json::Value,
+) -> std::result::Result<(), InvalidInput> {
+    let kind = match value {
+        serde_json::Value::Object(_) => return Ok(()),
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+    };
+    Err(violation(path, Limit::Object, kind.to_owned()))
 }
 
 /// An integer lies within `min` and `max`, each `(bound, exclusive)`.
@@ -354,5 +376,26 @@ mod tests {
             err.to_string(),
             "bulkGenerate: `data` must have at least 1 item, but has 0; the request was not sent"
         );
+    }
+
+    #[test]
+    fn free_form_objects_refuse_other_json() {
+        let at = Path::ROOT.field("data");
+        assert!(check_object(at, &serde_json::json!({ "url": "https://a.example" })).is_ok());
+        assert!(check_object(at, &serde_json::json!({})).is_ok());
+        let mut err = check_object(at, &serde_json::json!("https://a.example")).unwrap_err();
+        assert_eq!(
+            (err.limit, err.actual.as_str()),
+            (Limit::Object, "a string")
+        );
+        err.operation = "createLink";
+        assert_eq!(
+            err.to_string(),
+            "createLink: `data` must be a JSON object, but is a string; the request was not sent"
+        );
+        let err = check_object(at, &serde_json::Value::Null).unwrap_err();
+        assert_eq!(err.actual, "null");
+        let err = check_object(at, &serde_json::json!([1])).unwrap_err();
+        assert_eq!(err.actual, "an array");
     }
 }

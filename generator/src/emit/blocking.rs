@@ -141,10 +141,10 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let setters = setters(api, op).into_iter().map(forward);
     let ret = return_type(op);
     let doc = format!(
-        " Request builder for [`{s}::{f}`]: set optional inputs, then `.send()`. The blocking \
-         form of [`crate::{m}::{b}`].",
+        " Request builder for [`{s}::{f}`]: {send} The blocking form of [`crate::{m}::{b}`].",
         s = group.struct_name,
         f = op.method_name,
+        send = super::operations::send_phrase(op, ".send()"),
         m = group.module,
         b = op.builder,
     );

@@ -43,6 +43,9 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
     let title = &api.title;
     let base_url = api.base_url.as_deref().unwrap_or("");
     let env_prefix = config.env_prefix();
+    // The runtime is copied into every generated crate: its docs get the names from here.
+    let env_api_key = format!("{env_prefix}_API_KEY");
+    let env_base_url = format!("{env_prefix}_BASE_URL");
     let auth = match &api.auth {
         Auth::None => quote!(crate::runtime::Auth::None),
         Auth::Header { name, prefix } => {
@@ -83,5 +86,21 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
         impl crate::runtime::Client {
             #(#accessors)*
         }
+
+        /// The variable holding the API key, for the runtime's docs (`from_env`).
+        macro_rules! env_api_key {
+            () => {
+                #env_api_key
+            };
+        }
+        pub(crate) use env_api_key;
+
+        /// The variable holding the base URL, for the runtime's docs (`from_env`).
+        macro_rules! env_base_url {
+            () => {
+                #env_base_url
+            };
+        }
+        pub(crate) use env_base_url;
     }
 }

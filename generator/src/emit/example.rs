@@ -26,6 +26,8 @@ enum Mode {
 const MAX_VALUE_LEN: usize = 240;
 /// Optional setters shown, on a builder or a body.
 const MAX_OPTIONAL: usize = 3;
+/// Fields that name an object, shown first when an example changes one field.
+const NAME_FIELDS: &[&str] = &["name", "title", "label"];
 /// Nesting followed in an example value.
 const MAX_DEPTH: usize = 4;
 
@@ -61,11 +63,14 @@ fn resolved<'a>(api: &'a Api, ty: &'a Ty) -> &'a Ty {
 /// How a struct constructor/setter or an operation method takes `ty` (see `emit::arg_for`).
 fn mode_of(api: &Api, ty: &Ty) -> Mode {
     match resolved(api, ty) {
-        Ty::String | Ty::Value => Mode::Into,
+        Ty::String | Ty::Value | Ty::Object => Mode::Into,
         Ty::Vec(inner) if *resolved(api, inner) == Ty::String => Mode::Into,
         Ty::Named(n)
             if api.types.named(n).is_some_and(|t| {
-                matches!(t.kind, TypeKind::StringEnum(_) | TypeKind::IntEnum(_))
+                matches!(
+                    t.kind,
+                    TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Union(_)
+                )
             }) =>
         {
             Mode::Into
@@ -138,17 +143,7 @@ impl Writer<'_> {
             Ty::Value => format!("serde_json::json!({})", json(ex)),
             Ty::Object => {
                 let map = ex.as_object().filter(|m| !m.is_empty())?;
-                let entries: Vec<String> = map
-                    .iter()
-                    .map(|(k, v)| {
-                        let v = match v {
-                            Value::String(s) => format!("{}.into()", lit(s)),
-                            other => format!("serde_json::json!({})", json(other)),
-                        };
-                        format!("({}.to_owned(), {v})", lit(k))
-                    })
-                    .collect();
-                format!("serde_json::Map::from_iter([{}])", entries.join(", "))
+                format!("serde_json::json!({})", json(&Value::Object(map.clone())))
             }
             Ty::Vec(inner) => {
                 let items = ex.as_array().filter(|a| !a.is_empty() && a.len() <= 5)?;
@@ -193,6 +188,7 @@ impl Writer<'_> {
                 Some(format!("{name}::from({n})"))
             }
             TypeKind::Struct(s) => self.structure(name, s, ex, depth),
+            TypeKind::Union(u) if u.tag.is_none() => self.untagged(name, u, ex, mode, depth),
             TypeKind::Union(u) => {
                 // Only a tagged union says which variant a value is.
                 let tag = u.tag.as_deref()?;
@@ -213,6 +209,59 @@ impl Writer<'_> {
         }
     }
 
+    /// An untagged union's value: the first struct alternative whose required fields the
+    /// example has (as decoding would pick it), else JSON for a free-form alternative.
+    fn untagged(
+        &mut self,
+        name: &str,
+        u: &crate::ir::Union,
+        ex: &Value,
+        mode: Mode,
+        depth: usize,
+    ) -> Option<String> {
+        let object = ex.as_object()?;
+        for v in u.variants.iter().filter(|v| !v.boxed) {
+            let Ty::Named(n) = resolved(self.api, &v.ty) else {
+                continue;
+            };
+            let Some(TypeKind::Struct(s)) = self.api.types.named(n).map(|t| &t.kind) else {
+                continue;
+            };
+            let has_required = s
+                .fields
+                .iter()
+                .filter(|f| f.shape() == FieldShape::Plain)
+                .all(|f| object.contains_key(&f.wire));
+            if !has_required {
+                continue;
+            }
+            let uses = self.uses.clone();
+            let Some(inner) = self.structure(n, s, ex, depth + 1) else {
+                self.uses = uses;
+                continue;
+            };
+            return Some(match mode {
+                Mode::Into => inner,
+                Mode::Exact => {
+                    self.uses.insert(name.to_owned());
+                    format!("{name}::{}({inner})", v.name)
+                }
+            });
+        }
+        u.variants
+            .iter()
+            .any(|v| *resolved(self.api, &v.ty) == Ty::Object)
+            .then_some(())?;
+        let value = format!("serde_json::json!({})", json(ex));
+        Some(match mode {
+            Mode::Into => value,
+            Mode::Exact => {
+                self.uses.insert(name.to_owned());
+                format!("{name}::from({value})")
+            }
+        })
+    }
+
     /// `Type::new(required..)` and setters for the optional fields the example has.
     fn structure(&mut self, name: &str, s: &Struct, ex: &Value, depth: usize) -> Option<String> {
         let ex = ex.as_object()?;
@@ -224,13 +273,21 @@ impl Writer<'_> {
             };
             args.push(value.or_else(|| self.placeholder(&f.ty, &f.wire))?);
         }
-        let mut setters = Vec::new();
-        for f in s
+        // A body with nothing required is a change (an update): the example changes one
+        // thing, its name if it has one, rather than show unrelated fields changing too.
+        let partial = args.is_empty();
+        let max = if partial { 1 } else { MAX_OPTIONAL };
+        let mut optional: Vec<&crate::ir::Field> = s
             .fields
             .iter()
             .filter(|f| f.shape() != FieldShape::Plain && !f.deprecated && !f.read_only)
-        {
-            if setters.len() == MAX_OPTIONAL {
+            .collect();
+        if partial {
+            optional.sort_by_key(|f| !NAME_FIELDS.contains(&f.wire.to_ascii_lowercase().as_str()));
+        }
+        let mut setters = Vec::new();
+        for f in optional {
+            if setters.len() == max {
                 break;
             }
             let Some(v) = ex.get(&f.wire).filter(|v| !v.is_null()) else {
@@ -337,22 +394,56 @@ fn var_name(api: &Api, ty: &Ty, fallback: &str) -> String {
 /// Fields worth printing from a `T`: required, displayable ones whose names say what the
 /// value is (a URL, a name, a title, an id), at most two.
 fn shown_fields(api: &Api, ty: &Ty) -> Vec<String> {
+    let Some(s) = struct_of(api, ty) else {
+        return Vec::new();
+    };
+    let mut fields = ranked_fields(api, s, FieldShape::Plain, &["name", "title", "url", "id"]);
+    fields.truncate(2);
+    fields
+}
+
+/// The struct `ty` names, if it is one.
+fn struct_of<'a>(api: &'a Api, ty: &'a Ty) -> Option<&'a Struct> {
     let Ty::Named(n) = resolved(api, ty) else {
-        return Vec::new();
+        return None;
     };
-    let Some(TypeKind::Struct(s)) = api.types.named(n).map(|t| &t.kind) else {
-        return Vec::new();
-    };
-    let score = |name: &str| -> Option<usize> {
-        ["name", "title", "url", "id"]
-            .iter()
-            .position(|k| name.contains(k))
-    };
+    match api.types.named(n).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// The field printed from a `T` with no required field worth printing, if present: an
+/// optional one saying which object came back (an id first: the value a caller needs
+/// next), else an optional list (its length is printed; `true` says it is one).
+fn shown_optional_field(api: &Api, ty: &Ty) -> Option<(String, bool)> {
+    let s = struct_of(api, ty)?;
+    let keys = ["id", "name", "title", "url"];
+    if let Some(field) = ranked_fields(api, s, FieldShape::Optional, &keys)
+        .into_iter()
+        .next()
+    {
+        return Some((field, false));
+    }
+    s.fields
+        .iter()
+        .find(|f| {
+            f.shape() == FieldShape::Optional
+                && !f.deprecated
+                && matches!(resolved(api, &f.ty), Ty::Vec(_))
+        })
+        .map(|f| (f.name.clone(), true))
+}
+
+/// The displayable fields of `s` of `shape` whose names contain one of `keys`, best first
+/// (by key, then in field order).
+fn ranked_fields(api: &Api, s: &Struct, shape: FieldShape, keys: &[&str]) -> Vec<String> {
+    let score = |name: &str| -> Option<usize> { keys.iter().position(|k| name.contains(k)) };
     let mut fields: Vec<(usize, usize, String)> = s
         .fields
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.shape() == FieldShape::Plain && !f.deprecated)
+        .filter(|(_, f)| f.shape() == shape && !f.deprecated)
         .filter(|(_, f)| match resolved(api, &f.ty) {
             Ty::String | Ty::Int(_) | Ty::Float(_) | Ty::Bool => true,
             Ty::Named(n) => matches!(
@@ -364,7 +455,6 @@ fn shown_fields(api: &Api, ty: &Ty) -> Vec<String> {
         .filter_map(|(i, f)| Some((score(&f.name.to_ascii_lowercase())?, i, f.name.clone())))
         .collect();
     fields.sort();
-    fields.truncate(2);
     fields.into_iter().map(|(_, _, name)| name).collect()
 }
 
@@ -398,7 +488,24 @@ fn use_value(api: &Api, var: &str, ty: &Ty, indent: &str, out: &mut Vec<String>,
         }
         other => {
             let fields = shown_fields(api, other);
-            if fields.is_empty() {
+            let optional = if fields.is_empty() {
+                shown_optional_field(api, other)
+            } else {
+                None
+            };
+            if let Some((field, list)) = optional {
+                let bound = field.trim_end_matches('_');
+                let bound = if bound == var { "value" } else { bound };
+                out.push(format!("{indent}if let Some({bound}) = &{var}.{field} {{"));
+                if list {
+                    out.push(format!(
+                        "{indent}    println!(\"{bound}: {{}} items\", {bound}.len());"
+                    ));
+                } else {
+                    out.push(format!("{indent}    println!(\"{{{bound}}}\");"));
+                }
+                out.push(format!("{indent}}}"));
+            } else if fields.is_empty() {
                 out.push(format!("{indent}println!(\"{{{var}:?}}\");"));
             } else {
                 let holes = vec!["{}"; fields.len()].join(": ");

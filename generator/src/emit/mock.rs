@@ -7,8 +7,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::operations::{
-    arg, builder_fields_with, input_arg, input_name, list_setter_names, required_inputs,
-    return_type,
+    Input, arg, body_is_a_mock_matcher, builder_fields_with, input_arg, input_name,
+    list_setter_names, mock_method_name, required_inputs, return_type,
 };
 use crate::emit::{Ctx, docs, ident, rust_type};
 use crate::ir::{Api, BodyKind, Group, Operation, Response, Unwrap};
@@ -79,7 +79,7 @@ pub fn emit(api: &Api) -> TokenStream {
         // A deprecated operation is mocked like any other.
         #![allow(deprecated)]
 
-        pub use crate::runtime::mock::{Expectation, MockOperation, MockServer, Received, Reply};
+        pub use crate::runtime::mock::{Expectation, MockOperation, MockServer, Received, Reply, Times};
 
         /// Every operation, for the mock to name the one a request addresses.
         pub(crate) static OPERATIONS: &[&crate::runtime::Operation] = &[#(#statics),*];
@@ -101,7 +101,12 @@ fn group(api: &Api, g: &Group, strukt: &syn::Ident) -> TokenStream {
     let methods = g.ops.iter().map(|op| {
         let method = ident(&op.method_name);
         let builder = ident(&op.builder);
-        let inputs = required_inputs(op);
+        // A JSON body is matched by `.body(..)`/`.body_matches(..)`, not given here.
+        let body_matched = body_is_a_mock_matcher(op);
+        let mut inputs = required_inputs(op);
+        if body_matched {
+            inputs.retain(|i| !matches!(i, Input::Body(_)));
+        }
         let names: Vec<syn::Ident> = inputs.iter().map(|i| ident(&input_name(i))).collect();
         let args = inputs.iter().zip(&names).map(|(i, name)| {
             let (ty, _) = input_arg(api, i);
@@ -121,13 +126,26 @@ fn group(api: &Api, g: &Group, strukt: &syn::Ident) -> TokenStream {
             lines.push(String::new());
             lines.push("Its arguments must be sent exactly as given.".to_owned());
         }
+        if body_matched {
+            lines.push(String::new());
+            lines.push(
+                "It matches any JSON body, unless narrowed with `.body(value)` (that body \
+                 exactly) or `.body_matches(|body| ..)`."
+                    .to_owned(),
+            );
+        }
         let doc = docs::attrs(&lines);
         let many = (inputs.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let make = if body_matched {
+            mock_method_name(g, op)
+        } else {
+            method.clone()
+        };
         quote! {
             #doc
             #many
             pub fn #method(&self, #(#args),*) -> Expectation<'a, crate::generated::#module::#builder> {
-                let builder = self.server.client().#accessor().#method(#(#names),*);
+                let builder = self.server.client().#accessor().#make(#(#names),*);
                 self.server.expect_operation(builder)
             }
         }
@@ -343,8 +361,8 @@ fn setters(api: &Api, g: &Group, op: &Operation) -> TokenStream {
         if required {
             let (arg_ty, convert) = arg(api, ty);
             out.push(quote! {
-                /// Matches requests whose JSON body equals `body` (in place of the one given
-                /// to the operation's method).
+                /// Matches requests whose JSON body equals `body` (without it, or
+                /// [`body_matches`](Self::body_matches), any body matches).
                 pub fn body(self, body: #arg_ty) -> Self {
                     let body: #body_ty = body #convert;
                     self.body_value(&body)

@@ -40,7 +40,9 @@ pub fn rust_type(ty: &Ty, ctx: Ctx) -> TokenStream {
             quote!(#i)
         }
         Ty::Value => quote!(serde_json::Value),
-        Ty::Object => quote!(serde_json::Map<String, serde_json::Value>),
+        // Any JSON value, so that `json!({...})` is taken as it is; a request refuses a
+        // non-object before sending (`validate`).
+        Ty::Object => quote!(serde_json::Value),
         Ty::Binary => match ctx {
             // In JSON a binary string is still a string; as a request part it is a file.
             Ctx::Types => quote!(String),
@@ -95,7 +97,7 @@ pub fn arg_for(ty: &Ty, ctx: Ctx, all: &TypeTable) -> (TokenStream, Convert) {
     let rust = rust_type(ty, ctx);
     match resolved(ty, all) {
         Ty::String => (quote!(impl Into<String>), Box::new(|v| quote!(#v.into()))),
-        Ty::Value => (
+        Ty::Value | Ty::Object => (
             quote!(impl Into<serde_json::Value>),
             Box::new(|v| quote!(#v.into())),
         ),
@@ -103,9 +105,13 @@ pub fn arg_for(ty: &Ty, ctx: Ctx, all: &TypeTable) -> (TokenStream, Convert) {
             quote!(impl IntoIterator<Item = impl Into<String>>),
             Box::new(|v| quote!(#v.into_iter().map(Into::into).collect())),
         ),
+        // A union takes any payload it converts from (`WebsiteContent` for `LinkContent`).
         Ty::Named(name)
             if all.named(name).is_some_and(|t| {
-                matches!(t.kind, TypeKind::StringEnum(_) | TypeKind::IntEnum(_))
+                matches!(
+                    t.kind,
+                    TypeKind::StringEnum(_) | TypeKind::IntEnum(_) | TypeKind::Union(_)
+                )
             }) =>
         {
             (quote!(impl Into<#rust>), Box::new(|v| quote!(#v.into())))

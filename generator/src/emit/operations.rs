@@ -78,7 +78,7 @@ pub(super) fn arg(api: &Api, ty: &Ty) -> (TokenStream, TokenStream) {
     let rust = rust_type(ty, Ctx::Operations);
     match resolved(ty, &api.types) {
         Ty::String => (quote!(impl Into<String>), quote!(.into())),
-        Ty::Value => (quote!(impl Into<serde_json::Value>), quote!(.into())),
+        Ty::Value | Ty::Object => (quote!(impl Into<serde_json::Value>), quote!(.into())),
         Ty::Vec(inner) if *resolved(inner, &api.types) == Ty::String => (
             quote!(impl IntoIterator<Item = impl Into<String>>),
             quote!(.into_iter().map(Into::into).collect()),
@@ -210,7 +210,7 @@ pub(super) fn doc_type(ty: &Ty, lib: &str) -> String {
         Ty::Bool => "bool".into(),
         Ty::Int(i) | Ty::Float(i) => (*i).into(),
         Ty::Value => "serde_json::Value".into(),
-        Ty::Object => "serde_json::Map<String, serde_json::Value>".into(),
+        Ty::Object => "serde_json::Value".into(),
         Ty::Binary => format!("{lib}::FilePart"),
         Ty::Named(n) => format!("{lib}::types::{n}"),
         Ty::Vec(inner) => format!("Vec<{}>", doc_type(inner, lib)),
@@ -235,18 +235,61 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
         let (ty, _) = input_arg(api, i);
         quote!(#name: #ty)
     });
-    let inits = builder_fields(op).into_iter().map(|f| {
+    let fields = builder_fields(op);
+    let init = |f: &BuilderField, given: bool| {
         let name = ident(&f.name);
         match inputs.iter().find(|i| input_name(i) == f.name) {
-            Some(i) => match input_arg(api, i).1 {
-                convert if convert.is_empty() => quote!(#name),
-                convert => quote!(#name: #name #convert),
+            Some(i) if given => match (input_arg(api, i).1, f.held_as_option) {
+                (convert, true) => quote!(#name: Some(#name #convert)),
+                (convert, false) if convert.is_empty() => quote!(#name),
+                (convert, false) => quote!(#name: #name #convert),
             },
-            None => quote!(#name: None),
+            _ => quote!(#name: None),
+        }
+    };
+    let inits = fields.iter().map(|f| init(f, true));
+    let mock_method = body_is_a_mock_matcher(op).then(|| {
+        // The mock's expectation of this operation matches any body unless told one:
+        // it needs the builder without one (never sent; see `body_is_a_mock_matcher`).
+        let mock_name = mock_method_name(group, op);
+        let args = inputs
+            .iter()
+            .filter(|i| !matches!(i, Input::Body(_)))
+            .map(|i| {
+                let name = ident(&input_name(i));
+                let (ty, _) = input_arg(api, i);
+                quote!(#name: #ty)
+            });
+        let inits = fields
+            .iter()
+            .map(|f| init(f, f.name != "body" || !f.held_as_option || !f.required));
+        let many = (inputs.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            /// The request builder without its body, for the mock's expectation.
+            #[cfg(feature = "mock")]
+            #many
+            pub(crate) fn #mock_name(&self, #(#args),*) -> #builder {
+                #builder {
+                    client: self.client.clone(),
+                    options: crate::runtime::RequestOptions::default(),
+                    #(#inits,)*
+                }
+            }
         }
     });
 
     let mut lines = docs::lines(&op.doc);
+    if op.lenient {
+        // Said here rather than in each spec description: only the generator knows that
+        // the value comes back typed, and how it is read.
+        docs::paragraph_break(&mut lines);
+        lines.push(
+            "The API does not document this response: it is decoded leniently, as the \
+             inferred type returned here (a field that is missing, `null` or of another type \
+             is `None`, and `raw()` returns the JSON as received)."
+                .into(),
+        );
+    }
     docs::paragraph_break(&mut lines);
     lines.push(docs::code(&format!("{} {}", op.method.as_str(), op.path)));
     // The spec's own description may already name the scope; say it once.
@@ -308,6 +351,8 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
                 #(#inits,)*
             }
         }
+
+        #mock_method
     }
 }
 
@@ -316,9 +361,50 @@ pub(super) struct BuilderField {
     pub(super) name: String,
     pub(super) ty: TokenStream,
     pub(super) required: bool,
+    /// Held as an `Option` (optional, or a JSON body the mock may leave out: see
+    /// [`body_is_a_mock_matcher`]).
+    held_as_option: bool,
     doc: Vec<String>,
     pub(super) setter_arg: Option<(TokenStream, TokenStream)>,
     pub(super) flag: bool,
+}
+
+/// What a builder's doc tells to do with it: set its optional inputs first only if it has
+/// some.
+pub(super) fn send_phrase(op: &Operation, send: &str) -> String {
+    if builder_fields(op).iter().any(|f| !f.required) {
+        format!("set optional inputs, then `{send}`.")
+    } else {
+        format!("`{send}` sends it.")
+    }
+}
+
+/// Whether the operation's required body is a JSON body the mock matches with
+/// `.body(..)`/`.body_matches(..)` rather than takes as an argument: its builder holds the
+/// body as an `Option`, `None` only in the mock's expectation, which is never sent.
+pub(super) fn body_is_a_mock_matcher(op: &Operation) -> bool {
+    op.body
+        .as_ref()
+        .is_some_and(|b| b.required && matches!(b.kind, BodyKind::Json(_)))
+}
+
+/// The group's crate-private method that makes the request builder of `op` without its
+/// body, for the mock (see [`body_is_a_mock_matcher`]); never the name of one of the
+/// group's operations, nor another one of these.
+pub(super) fn mock_method_name(group: &Group, op: &Operation) -> syn::Ident {
+    let mut scope = crate::naming::Scope::default();
+    for other in &group.ops {
+        scope.claim(other.method_name.clone());
+    }
+    for other in group.ops.iter().take_while(|o| !std::ptr::eq(*o, op)) {
+        if body_is_a_mock_matcher(other) {
+            scope.claim(format!(
+                "{}_for_mock",
+                other.method_name.trim_end_matches('_')
+            ));
+        }
+    }
+    ident(&scope.claim(format!("{}_for_mock", op.method_name.trim_end_matches('_'))))
 }
 
 fn builder_fields(op: &Operation) -> Vec<BuilderField> {
@@ -333,6 +419,7 @@ pub(super) fn builder_fields_with(api: Option<&Api>, op: &Operation) -> Vec<Buil
             name: p.name.clone(),
             ty: rust_type(&p.ty, Ctx::Operations),
             required: p.required,
+            held_as_option: !p.required,
             doc: docs::lines(&p.doc),
             setter_arg: setter(&p.ty),
             flag: p.flag,
@@ -349,6 +436,7 @@ pub(super) fn builder_fields_with(api: Option<&Api>, op: &Operation) -> Vec<Buil
                 name: "body".into(),
                 ty: rust_type(ty, Ctx::Operations),
                 required: *required,
+                held_as_option: !*required || body_is_a_mock_matcher(op),
                 doc: docs::lines(doc),
                 setter_arg: setter(ty),
                 flag: false,
@@ -357,6 +445,7 @@ pub(super) fn builder_fields_with(api: Option<&Api>, op: &Operation) -> Vec<Buil
                 name: "body".into(),
                 ty: quote!(bytes::Bytes),
                 required: *required,
+                held_as_option: !*required,
                 doc: docs::lines(doc),
                 setter_arg: Some((quote!(impl Into<bytes::Bytes>), quote!(.into()))),
                 flag: false,
@@ -367,6 +456,7 @@ pub(super) fn builder_fields_with(api: Option<&Api>, op: &Operation) -> Vec<Buil
                         name: p.name.clone(),
                         ty: rust_type(&p.ty, Ctx::Operations),
                         required: p.required,
+                        held_as_option: !p.required,
                         doc: docs::lines(&p.doc),
                         setter_arg: setter(&p.ty),
                         flag: false,
@@ -385,10 +475,10 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let field_defs = fields.iter().map(|f| {
         let fname = ident(&f.name);
         let ty = &f.ty;
-        if f.required {
-            quote!(#fname: #ty,)
-        } else {
+        if f.held_as_option {
             quote!(#fname: Option<#ty>,)
+        } else {
+            quote!(#fname: #ty,)
         }
     });
     let setters = setters(api, op).into_iter().map(Setter::into_method);
@@ -410,8 +500,10 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let control = control_methods();
     let (validate_fn, validate_call) = crate::emit::validate::builder(api, op, &op_static).unzip();
     let doc = format!(
-        " Request builder for [`{}::{}`]: set optional inputs, then `.send().await`.",
-        group.struct_name, op.method_name
+        " Request builder for [`{}::{}`]: {}",
+        group.struct_name,
+        op.method_name,
+        send_phrase(op, ".send().await")
     );
     quote! {
         pub(crate) static #op_static: crate::runtime::Operation = crate::runtime::Operation {
@@ -734,7 +826,7 @@ fn request_statements(api: &Api, op: &Operation) -> TokenStream {
                 } else {
                     quote!(form)
                 };
-                if body.required {
+                if body.required && !body_is_a_mock_matcher(op) {
                     stmts.push(Step::Call(quote!(.#call(&self.body))));
                 } else {
                     stmts.push(Step::Stmt(

@@ -5,30 +5,56 @@ use quote::{format_ident, quote};
 
 use crate::emit::{Convert, Ctx, arg_for, docs, ident, resolved, rust_type};
 use crate::ir::{
-    Field, FieldShape, IntEnum, StringEnum, Struct, Ty, TypeDef, TypeKind, TypeTable, Union,
+    Api, BodyKind, Field, FieldShape, IntEnum, StringEnum, Struct, Ty, TypeDef, TypeKind,
+    TypeTable, Union,
 };
 
 /// All named types of the API.
-pub fn emit(
-    types: &TypeTable,
-    response_types: &std::collections::BTreeSet<String>,
-    inferred_models: &std::collections::BTreeSet<String>,
-) -> TokenStream {
+pub fn emit(api: &Api) -> TokenStream {
+    let bodies = body_types(api);
     // Extending with owned streams moves the tokens; `quote!` interpolation would copy them.
-    types
+    api.types
         .iter()
         .map(|t| {
-            emit_one(
-                t,
-                types,
-                response_types.contains(&t.name),
-                inferred_models.contains(&t.name),
-            )
+            let role = Role {
+                in_responses: api.response_types.contains(&t.name),
+                inferred: api.inferred_models.contains(&t.name),
+                body: bodies.contains(t.name.as_str()),
+            };
+            emit_one(t, &api.types, role)
         })
         .collect()
 }
 
-fn emit_one(def: &TypeDef, all: &TypeTable, in_responses: bool, inferred: bool) -> TokenStream {
+/// Names of the types that are an operation's JSON body as a whole (not only part of one).
+fn body_types(api: &Api) -> std::collections::BTreeSet<&str> {
+    api.groups
+        .iter()
+        .flat_map(|g| &g.ops)
+        .filter_map(|op| match op.body.as_ref().map(|b| &b.kind) {
+            Some(BodyKind::Json(Ty::Named(name))) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Where a type is used, as far as its code depends on it.
+#[derive(Debug, Clone, Copy)]
+struct Role {
+    /// A response can carry it.
+    in_responses: bool,
+    /// An inferred model, decoded leniently.
+    inferred: bool,
+    /// An operation's JSON body.
+    body: bool,
+}
+
+fn emit_one(def: &TypeDef, all: &TypeTable, role: Role) -> TokenStream {
+    let Role {
+        in_responses,
+        inferred,
+        body,
+    } = role;
     let own = docs::without_restatement(&def.doc, &[&def.name]);
     let mut lines = docs::lines(&own);
     if !docs::has_prose(&own) {
@@ -47,9 +73,9 @@ fn emit_one(def: &TypeDef, all: &TypeTable, in_responses: bool, inferred: bool) 
             let mut lines = lines;
             docs::paragraph_break(&mut lines);
             lines.push(INFERRED_DOC.to_owned());
-            emit_struct(&name, docs::attrs(&lines), s, all, true)
+            emit_struct(&name, docs::attrs(&lines), s, all, true, body)
         }
-        TypeKind::Struct(s) => emit_struct(&name, doc, s, all, false),
+        TypeKind::Struct(s) => emit_struct(&name, doc, s, all, false, body),
         TypeKind::StringEnum(e) => emit_string_enum(&name, doc, e),
         TypeKind::IntEnum(e) => emit_int_enum(&name, doc, e),
         TypeKind::Union(u) => emit_union(&name, doc, u, all, in_responses),
@@ -221,6 +247,7 @@ fn emit_struct(
     s: &Struct,
     all: &TypeTable,
     inferred: bool,
+    body: bool,
 ) -> TokenStream {
     let defaultable = s.fields.iter().all(|f| f.shape() != FieldShape::Plain);
     let derive_default = if defaultable {
@@ -407,6 +434,11 @@ fn emit_struct(
     } else {
         (quote!(serde::Deserialize), quote!(), quote!(), quote!())
     };
+    let from_required = if body {
+        from_required(name, s, &required, all)
+    } else {
+        quote!()
+    };
     quote! {
         #doc
         #closed_note
@@ -436,6 +468,57 @@ fn emit_struct(
         }
 
         #lenient
+
+        #from_required
+    }
+}
+
+/// `From` the value of the one required field of a request body, so that an operation
+/// taking `impl Into<Body>` takes that value itself (`create("Spring 2027")`).
+fn from_required(
+    name: &syn::Ident,
+    s: &Struct,
+    required: &[&Field],
+    all: &TypeTable,
+) -> TokenStream {
+    let [field] = required else {
+        return quote!();
+    };
+    // A required field that is also nullable is a second way to build the body.
+    if s.fields.iter().any(|f| f.shape() == FieldShape::Nullable) {
+        return quote!();
+    }
+    // `impl From<Body> for Body` would clash with core's blanket impl (an alias too).
+    let resolved_ty = resolved(&field.ty, all);
+    if matches!(resolved_ty, Ty::Named(n) if name == n) {
+        return quote!();
+    }
+    let ty = rust_type(&field.ty, Ctx::Types);
+    let doc = format!(
+        " The value with [`{}`](Self::{}) set to `value`.",
+        field.name, field.name
+    );
+    let from_str = (*resolved_ty == Ty::String).then(|| {
+        quote! {
+            #[allow(deprecated)]
+            impl From<&str> for #name {
+                #[doc = #doc]
+                fn from(value: &str) -> Self {
+                    Self::new(value)
+                }
+            }
+        }
+    });
+    quote! {
+        #[allow(deprecated)]
+        impl From<#ty> for #name {
+            #[doc = #doc]
+            fn from(value: #ty) -> Self {
+                Self::new(value)
+            }
+        }
+
+        #from_str
     }
 }
 
@@ -683,6 +766,16 @@ fn emit_union(
         let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
         let rename = v.tag_value.as_ref().map(|t| quote!(#[serde(rename = #t)]));
         let what = type_phrase(&v.ty, all);
+        let own = v.doc.as_ref().and_then(|d| {
+            docs::first_sentence(&crate::ir::Doc {
+                description: Some(d.clone()),
+                ..Default::default()
+            })
+        });
+        let what = match own {
+            Some(sentence) => sentence.trim_end_matches('.').to_owned(),
+            None => what,
+        };
         let d = match (&v.tag_value, &u.tag) {
             (Some(t), Some(tag)) => {
                 format!(" {what}, with {} = {}.", docs::code(tag), docs::code(t))
@@ -746,6 +839,7 @@ fn emit_union(
                 }
             }
         });
+    let from_json = from_json(name, u, all);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -757,6 +851,50 @@ fn emit_union(
         }
 
         #(#froms)*
+
+        #from_json
+    }
+}
+
+/// `From` any JSON value (and object) for an untagged union with a free-form object
+/// alternative, so that `json!({...})` is taken where the union is: the value becomes the
+/// alternative decoding it would give (a typed one if it fits), so that building and
+/// decoding agree; the free-form alternative accepts anything, so this cannot fail (a
+/// value that is not an object is refused by `validate` before it is sent).
+fn from_json(name: &syn::Ident, u: &Union, all: &TypeTable) -> TokenStream {
+    if u.tag.is_some() {
+        return quote!();
+    }
+    // One free-form alternative, written in place: an alias to it would get
+    // `From<Alias>` (that is, `From<Value>`) from the payload rule above, and a `Value`
+    // alternative would claim `From<Value>` as well.
+    let json = |ty: &Ty| matches!(resolved(ty, all), Ty::Object | Ty::Value);
+    let mut free = u.variants.iter().filter(|v| json(&v.ty));
+    let (Some(other), None) = (free.next(), free.next()) else {
+        return quote!();
+    };
+    if other.ty != Ty::Object {
+        return quote!();
+    }
+    let other = ident(&other.name);
+    quote! {
+        impl From<serde_json::Value> for #name {
+            /// The alternative that decoding `value` gives: the first typed one it fits,
+            /// else the free-form one.
+            fn from(value: serde_json::Value) -> Self {
+                match <Self as serde::Deserialize>::deserialize(&value) {
+                    Ok(decoded) => decoded,
+                    Err(_) => Self::#other(value),
+                }
+            }
+        }
+
+        impl From<serde_json::Map<String, serde_json::Value>> for #name {
+            /// The first typed alternative the object fits, else the free-form one.
+            fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
+                Self::from(serde_json::Value::Object(value))
+            }
+        }
     }
 }
 

@@ -3,6 +3,9 @@
 //! check (directly or in what it holds), and one on each request builder, which `send`
 //! calls first. The helpers they call are in the runtime (`runtime/validate.rs`).
 //!
+//! A free-form object (`type: object` without properties) is held as any JSON value, so
+//! that `serde_json::json!({...})` is taken as it is; that it is an object is checked here.
+//!
 //! `pattern`, `multipleOf`, `uniqueItems` and the object keywords (`minProperties`...) are
 //! not checked; they stay in the docs.
 
@@ -70,6 +73,8 @@ fn has_checks(ty: &Ty, limits: &Limits, all: &TypeTable, needs: &BTreeSet<String
         Ty::Map(inner) => has_checks(inner, items, all, needs),
         Ty::Option(inner) => has_checks(inner, limits, all, needs),
         Ty::Named(name) => needs.contains(name),
+        // Held as any JSON value (see `rust_type`): that it is an object is checked here.
+        Ty::Object => true,
         _ => false,
     }
 }
@@ -204,6 +209,7 @@ fn checks(
             quote!(if let Some(#item) = #value { #each })
         }
         Ty::Named(_) => quote!(#value.validate(#path)?;),
+        Ty::Object => quote!(crate::runtime::check_object(#path, #value)?;),
         _ => quote!(),
     }
 }
@@ -361,7 +367,7 @@ pub fn builder(
         match &body.kind {
             BodyKind::Json(ty) | BodyKind::Form(ty) => {
                 let root = quote!(crate::runtime::Path::ROOT);
-                if body.required {
+                if body.required && !crate::emit::operations::body_is_a_mock_matcher(op) {
                     let check = checks(quote!(value), ty, &none, root, all, needs, 0);
                     if !check.is_empty() {
                         stmts.push(quote!({ let value = &self.body; #check }));
