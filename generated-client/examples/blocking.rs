@@ -1,4 +1,5 @@
-//! The blocking client (feature `blocking`): the README's "Blocking client" example.
+//! The blocking client (feature `blocking`): the example of the crate README's "Blocking
+//! calls", which `tests/tests/docs_quality.rs` checks shows exactly this file.
 //!
 //! `PROLINKSQR_API_KEY=key-... cargo run -p prolinksqr --features blocking --example blocking`
 

@@ -1,6 +1,6 @@
-//! The quick start of the repository's README (`README.md`, "Using the client"), kept
-//! here so that it is compiled with the crate: `tests/tests/docs_quality.rs` checks that
-//! the README shows exactly this file from its first `use` on.
+//! The quick start of the crate's README (`generated-client/README.md`, "Quick start"),
+//! kept here so that it runs as an example: `tests/tests/docs_quality.rs` checks that the
+//! README shows exactly this file from its first `use` on.
 //!
 //! ```sh
 //! PROLINKSQR_API_KEY=key-... cargo run -p prolinksqr --example quickstart
@@ -12,31 +12,32 @@ use prolinksqr::types::{CreateLinkRequest, LinkConfigurations, WebsiteContent};
 
 #[tokio::main]
 async fn main() -> prolinksqr::Result<()> {
-    // PROLINKSQR_API_KEY (and optionally PROLINKSQR_BASE_URL) from the environment;
-    // or `Client::new("key-...")`.
+    // Or `Client::new("key-...")`. The key is sent as `Authorization: Basic <key>`.
     let client = Client::from_env()?;
 
-    // A folder, and a website link in it.
     let folder = client.folders().create("Campaigns").send().await?;
+
     let body = CreateLinkRequest::new("Summer Sale", "website")
         .with_data(WebsiteContent::new("https://example.com/sale"))
         .with_link_configurations(LinkConfigurations::new().with_folder_id(folder.id));
-    let id = client.links().create(body).send().await?;
+    let id = client.links().create(body).send().await?; // the new link's slug
     let link = client.links().get(&id).send().await?;
     println!("created {} -> {}", link.name, link.full_dynamic_url);
 
-    // Every link, newest first, fetched page after page as the loop goes.
-    let mut links = client.links().list().sort_by("most_recent").stream();
-    while let Some(link) = links.next().await {
-        let link = link?;
-        println!("{}: {}", link.name, link.full_dynamic_url);
-    }
+    // One page with its pagination state...
+    let page = client
+        .links()
+        .list()
+        .size(50)
+        .sort_by("most_recent")
+        .send()
+        .await?;
+    println!("page {} of {}", page.current_page, page.total_pages);
 
-    // Errors say what went wrong: here, a link that does not exist.
-    match client.links().get("no-such-link").send().await {
-        Err(e) if e.is_not_found() => println!("no-such-link: not found"),
-        Err(e) => return Err(e),
-        Ok(link) => println!("found {}", link.name),
+    // ...or every link of every page, fetched as the loop goes.
+    let mut links = client.links().list().stream();
+    while let Some(link) = links.next().await {
+        println!("{}", link?.name);
     }
     Ok(())
 }

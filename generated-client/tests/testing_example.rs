@@ -1,5 +1,5 @@
-//! The "Testing your code" example of the repository's README, kept compiling and passing
-//! here: the README shows exactly this file from its first `use` on.
+//! The "Testing your code" example of the crate README (`generated-client/README.md`), kept
+//! compiling and passing here: the README shows exactly this file from its first `use` on.
 #![cfg(feature = "mock")]
 
 use prolinksqr::mock::MockServer;

@@ -370,10 +370,13 @@ impl Walker {
             return Ok(());
         }
         if node == &Value::Bool(false) {
-            return Err(self.fail(
-                ErrorKind::Unsupported,
-                "the schema `false` (no value is valid) has no Rust type",
-            ));
+            let mut map = Map::new();
+            self.untyped(
+                &mut map,
+                "the schema `false` (no value is valid) has no Rust type".to_owned(),
+            );
+            *node = Value::Object(map);
+            return Ok(());
         }
         let Some(map) = node.as_object_mut() else {
             // Not a schema at all: `openapiv3` and the shape check word the error.
@@ -644,12 +647,12 @@ impl Walker {
                 }
                 map.retain(|key, _| keyword_type(key).is_none());
                 if map.contains_key("anyOf") || map.contains_key("oneOf") {
-                    return Err(self.key("type", |w| {
-                        w.fail(
-                            ErrorKind::Unsupported,
-                            "a `type` list of several types beside `anyOf`/`oneOf` (a union of unions)",
-                        )
-                    }));
+                    self.untyped(
+                        map,
+                        "a `type` list of several types beside `anyOf`/`oneOf` (a union of unions)"
+                            .to_owned(),
+                    );
+                    return Ok(());
                 }
                 map.insert("anyOf".to_owned(), Value::Array(members));
             }
@@ -737,7 +740,8 @@ impl Walker {
         map.insert("enum".to_owned(), Value::Array(values));
     }
 
-    /// `prefixItems` with exactly that many items is a tuple; anything looser is refused.
+    /// `prefixItems` with exactly that many items is a tuple; anything looser leaves the
+    /// schema untyped (raw JSON, with a warning).
     fn prefix_items(&mut self, map: &mut Map<String, Value>) -> Result<()> {
         let Some(Value::Array(members)) = map.get("prefixItems") else {
             return Ok(());
@@ -747,12 +751,11 @@ impl Walker {
             || map.get("maxItems").and_then(Value::as_u64) == Some(n);
         let exact = map.get("minItems").and_then(Value::as_u64) == Some(n);
         if !(closed && exact) || n == 0 {
-            return Err(self.key("prefixItems", |w| {
-                w.fail(
-                    ErrorKind::Unsupported,
-                    "`prefixItems` is read as a tuple only with `minItems` and `maxItems` (or `items: false`) equal to its length",
-                )
-            }));
+            self.untyped(
+                map,
+                "`prefixItems` is read as a tuple only with `minItems` and `maxItems` (or `items: false`) equal to its length".to_owned(),
+            );
+            return Ok(());
         }
         let Some(members) = map.remove("prefixItems") else {
             return Ok(());
@@ -955,9 +958,17 @@ mod tests {
             json!({"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
                    "x-tuple": true, "minItems": 2, "maxItems": 2})
         );
-        let err = fails(json!({"type": "array", "prefixItems": [{"type": "string"}]}));
-        assert_eq!(err.pointer, "#/components/schemas/S/prefixItems");
-        assert_eq!(err.kind, ErrorKind::Unsupported);
+        // Open at its end: that schema is left untyped (raw JSON), saying why.
+        let open = norm(
+            "3.1.0",
+            json!({"type": "array", "prefixItems": [{"type": "string"}], "description": "d"}),
+        );
+        assert_eq!(open["description"], "d");
+        assert!(
+            open[UNTYPED].as_str().unwrap().contains("prefixItems"),
+            "{open}"
+        );
+        assert!(open.get("prefixItems").is_none(), "{open}");
     }
 
     #[test]
@@ -984,8 +995,12 @@ mod tests {
             "{}",
             warnings[0].message
         );
-        let err = fails(json!({"items": false}));
-        assert_eq!(err.pointer, "#/components/schemas/S/items");
+        // The schema `false` has no type: untyped, not refused.
+        let items = &norm("3.1.0", json!({"items": false}))["items"];
+        assert!(
+            items[UNTYPED].as_str().unwrap().contains("`false`"),
+            "{items}"
+        );
     }
 
     #[test]

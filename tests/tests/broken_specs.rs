@@ -78,8 +78,6 @@ broken! {
     missing_info => "missing_info.yaml",
     missing_openapi => "missing_openapi.yaml",
     not_utf8 => "not_utf8.yaml",
-    openapi31_false_schema => "openapi31_false_schema.yaml",
-    openapi31_prefix_items_open => "openapi31_prefix_items_open.yaml",
     openapi4 => "openapi4.yaml",
     openapi_version_number => "openapi_version_number.yaml",
     pagination_missing_field => "pagination_missing_field.yaml",

@@ -269,61 +269,78 @@ fn each_module_is_summarised_once() {
     }
 }
 
-#[test]
-fn the_readme_quick_start_is_the_compiled_example() {
+/// The Rust block after the heading `section` of the crate's README, opened with `fence`.
+fn crate_readme_block(section: &str, fence: &str) -> String {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
-    let example = std::fs::read_to_string(root.join("generated-client/examples/quickstart.rs"))
-        .expect("generated-client/examples/quickstart.rs");
+    let readme = std::fs::read_to_string(root.join("generated-client/README.md"))
+        .expect("generated-client/README.md");
     let section = readme
-        .split("## Using the client")
+        .split(&format!("## {section}\n"))
         .nth(1)
-        .expect("README has a \"Using the client\" section");
-    let block = section
-        .split("```rust\n")
+        .unwrap_or_else(|| panic!("the crate README has a \"{section}\" section"));
+    section
+        .split(fence)
         .nth(1)
         .and_then(|b| b.split("\n```").next())
-        .expect("a Rust block in \"Using the client\"");
-    let from_use = example
+        .unwrap_or_else(|| panic!("a {fence:?} block in \"{section}\""))
+        .trim_end()
+        .to_owned()
+}
+
+/// `rel` (under the repository) from its first `use` line on.
+fn from_first_use(rel: &str) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let text = std::fs::read_to_string(root.join(rel)).expect(rel);
+    let at = text
         .find("\nuse ")
-        .map(|at| &example[at + 1..])
-        .expect("quickstart.rs has `use` lines");
-    assert_eq!(
-        block.trim_end(),
-        from_use.trim_end(),
-        "README's quick start differs from generated-client/examples/quickstart.rs (copy the file from its first `use`)"
-    );
+        .unwrap_or_else(|| panic!("{rel} has `use` lines"));
+    text[at + 1..].trim_end().to_owned()
 }
 
 #[test]
-fn the_readme_testing_example_is_the_compiled_test() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let example = std::fs::read_to_string(root.join("generated-client/tests/testing_example.rs"))
-        .expect("generated-client/tests/testing_example.rs");
-    let from_use = example
-        .find("\nuse ")
-        .map(|at| &example[at + 1..])
-        .expect("testing_example.rs has `use` lines");
-    // The repository's README, and the crate's (crates.io), where the block is `ignore`d:
-    // its doctests are built without the `mock` feature the example needs.
-    for (file, fence) in [
-        ("README.md", "```rust\n"),
-        ("generated-client/README.md", "```rust,ignore\n"),
+fn the_readme_examples_are_the_compiled_ones() {
+    for (section, fence, example) in [
+        (
+            "Quick start",
+            "```rust,no_run\n",
+            "generated-client/examples/quickstart.rs",
+        ),
+        // `ignore`d in the README: its doctests are built without the features these need.
+        (
+            "Blocking calls",
+            "```rust,ignore\n",
+            "generated-client/examples/blocking.rs",
+        ),
+        (
+            "Testing your code",
+            "```rust,ignore\n",
+            "generated-client/tests/testing_example.rs",
+        ),
     ] {
-        let readme = std::fs::read_to_string(root.join(file)).expect(file);
-        let section = readme
-            .split("## Testing your code")
-            .nth(1)
-            .unwrap_or_else(|| panic!("{file} has a \"Testing your code\" section"));
-        let block = section
-            .split(fence)
-            .nth(1)
-            .and_then(|b| b.split("\n```").next())
-            .unwrap_or_else(|| panic!("a {fence:?} block in \"Testing your code\" of {file}"));
         assert_eq!(
-            block.trim_end(),
-            from_use.trim_end(),
-            "{file}'s testing example differs from generated-client/tests/testing_example.rs (copy the file from its first `use`)"
+            crate_readme_block(section, fence),
+            from_first_use(example),
+            "the crate README's \"{section}\" differs from {example} (copy the file from its first `use`)"
         );
     }
+}
+
+/// The repository's README sends users to the crate's README and the command line's on its
+/// first screen, and no longer repeats their examples.
+#[test]
+fn the_repository_readme_points_users_to_the_crate_readme() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let first_screen: String = readme.lines().take(12).collect::<Vec<_>>().join("\n");
+    for needle in [
+        "cargo xtask codegen",
+        "cargo test --workspace",
+        "generated-client/README.md",
+        "cli/README.md",
+    ] {
+        assert!(first_screen.contains(needle), "{needle}:\n{first_screen}");
+    }
+    assert!(!readme.contains("## Using the client"));
+    assert!(!readme.contains("## Testing your code"));
+    assert!(root.join("cli/README.md").is_file());
 }
