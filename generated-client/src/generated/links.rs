@@ -632,7 +632,11 @@ impl ListLinks {
         crate::runtime::Result<crate::generated::types::Link>,
     > {
         let start = self.page.unwrap_or(1);
-        crate::runtime::paginate(start, move |page| self.clone().page(page).send())
+        crate::runtime::paginate(
+            start,
+            self.client.max_pages(),
+            move |page| self.clone().page(page).send(),
+        )
     }
     /// Every page, fetched lazily one at a time, starting at the page set on this
     /// builder (or the first). Stops after the last page, or after an empty one.
@@ -643,7 +647,11 @@ impl ListLinks {
         crate::runtime::Result<crate::runtime::Page<crate::generated::types::Link>>,
     > {
         let start = self.page.unwrap_or(1);
-        crate::runtime::paginate_pages(start, move |page| self.clone().page(page).send())
+        crate::runtime::paginate_pages(
+            start,
+            self.client.max_pages(),
+            move |page| self.clone().page(page).send(),
+        )
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
     /// built with `validate_inputs(false)`).

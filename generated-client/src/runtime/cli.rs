@@ -5,6 +5,7 @@
 // Which helpers a crate uses depends on its spec (files, raw bodies, text responses).
 #![allow(dead_code)]
 
+use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::fmt;
 use std::io::{Read, Write};
@@ -25,6 +26,9 @@ use serde_json::{Map, Value};
 pub struct Options {
     /// Indented JSON (for a terminal) rather than one line per value (for a pipe).
     pub pretty: bool,
+    /// The columns of a table or CSV, when the program chooses them
+    /// ([`column`](Self::column)); empty: chosen from the first row.
+    columns: Vec<Column>,
 }
 
 impl Options {
@@ -38,6 +42,57 @@ impl Options {
         self.pretty = pretty;
         self
     }
+
+    /// Adds a column to tables and CSV: `header`, holding the value at the JSON Pointer
+    /// `pointer` (RFC 6901, e.g. `/meta_data/url`) of each row, empty where a row has
+    /// none. With at least one column given, exactly these are shown, in this order,
+    /// instead of the ones chosen from the first row. JSON output is unaffected.
+    pub fn column(mut self, header: impl Into<String>, pointer: impl Into<String>) -> Self {
+        self.columns.push(Column {
+            header: header.into(),
+            pointer: Some(pointer.into()),
+        });
+        self
+    }
+}
+
+/// A column of a table or CSV: its header, and where each row's value is (`None`: the
+/// row's field named like the header).
+#[derive(Debug, Clone)]
+struct Column {
+    header: String,
+    pointer: Option<String>,
+}
+
+impl Column {
+    fn field(key: &str) -> Self {
+        Column {
+            header: key.to_owned(),
+            pointer: None,
+        }
+    }
+
+    fn value<'a>(&self, row: &'a Value) -> Option<&'a Value> {
+        match &self.pointer {
+            Some(pointer) => row.pointer(pointer),
+            None => row.get(&self.header),
+        }
+    }
+}
+
+/// The widest a table cell is shown, in characters: a longer value is cut and ends in
+/// `…`, so one huge value cannot widen every row of a table. A table is for reading;
+/// `--output json` and `csv` carry whole values.
+pub const TABLE_CELL_WIDTH: usize = 60;
+
+/// `text` as it can be printed to a terminal: every character that could change what the
+/// terminal shows (ESC and the other control characters, which start colour, title and
+/// hyperlink sequences or ring the bell; C1 controls such as `U+009B`; the bidirectional
+/// overrides and isolates, which reorder the text around them) written as a `\u{..}`
+/// escape. Line feeds are kept, so a message of several lines stays one. For text from a
+/// server, before it goes to a terminal (a table, a message, an error).
+pub fn terminal_text(text: &str) -> std::borrow::Cow<'_, str> {
+    super::error::escape_hazards(text, true)
 }
 
 /// The `--output` formats.
@@ -405,6 +460,9 @@ async fn read_file(path: &str) -> Result<crate::runtime::FilePart, CliError> {
 }
 
 /// Prints a result in `format`.
+///
+/// A table or CSV is written row by row from one JSON copy of `value`: no row is kept as
+/// text, so memory stays at about twice the result's size, whatever the format.
 pub fn write_value<T: Serialize>(
     value: &T,
     format: OutputFormat,
@@ -418,19 +476,26 @@ pub fn write_value<T: Serialize>(
     }
     let value = to_json(value)?;
     let rows = rows(&value);
-    let columns = columns(rows.first().copied());
-    let cells: Vec<Vec<String>> = rows.iter().map(|row| cells(row, &columns)).collect();
+    let columns = columns(options, rows.first().copied());
     match format {
         OutputFormat::Csv => {
             let mut writer = csv::Writer::from_writer(&mut *out);
-            write_csv(&mut writer, &columns, &cells)?;
+            write_csv_header(&mut writer, &columns)?;
+            for row in rows {
+                write_csv_row(&mut writer, row, &columns)?;
+            }
             writer.flush()?;
         }
         _ => {
-            let widths = widths(&columns, &cells);
-            write_row(out, &columns, &widths)?;
-            for row in &cells {
-                write_row(out, row, &widths)?;
+            // Two passes: the widths first (every cell is at most TABLE_CELL_WIDTH), then
+            // the rows, each made again as it is written.
+            let mut widths = header_widths(&columns);
+            for row in &rows {
+                widen(&mut widths, &table_cells(row, &columns));
+            }
+            write_row(out, &table_header(&columns), &widths)?;
+            for row in rows {
+                write_row(out, &table_cells(row, &columns), &widths)?;
             }
         }
     }
@@ -479,37 +544,33 @@ pub async fn write_stream<T: Serialize>(
         }
         OutputFormat::Csv => {
             let mut writer = csv::Writer::from_writer(&mut *out);
-            let mut columns: Option<Vec<String>> = None;
+            let mut columns: Option<Vec<Column>> = None;
             while let Some(item) = items.next().await {
-                let value = to_json(&item?)?;
-                let row = &value;
-                if columns.is_none() {
-                    let found = self::columns(Some(row));
-                    writer.write_record(&found).map_err(csv_error)?;
-                    columns = Some(found);
-                }
-                let columns = columns.as_deref().unwrap_or_default();
-                writer
-                    .write_record(cells(row, columns))
-                    .map_err(csv_error)?;
+                let row = to_json(&item?)?;
+                let columns = match &mut columns {
+                    Some(columns) => columns,
+                    None => {
+                        let found = self::columns(options, Some(&row));
+                        write_csv_header(&mut writer, &found)?;
+                        columns.insert(found)
+                    }
+                };
+                write_csv_row(&mut writer, &row, columns)?;
                 writer.flush()?;
             }
             if columns.is_none() {
-                writer
-                    .write_record(self::columns(None))
-                    .map_err(csv_error)?;
+                write_csv_header(&mut writer, &self::columns(options, None))?;
             }
             writer.flush()?;
         }
         OutputFormat::Table => {
-            let mut columns: Option<Vec<String>> = None;
+            let mut columns: Option<Vec<Column>> = None;
             let mut sample: Vec<Vec<String>> = Vec::new();
             let mut widths: Option<Vec<usize>> = None;
             while let Some(item) = items.next().await {
-                let value = to_json(&item?)?;
-                let row = &value;
-                let columns = columns.get_or_insert_with(|| self::columns(Some(row)));
-                let row = cells(row, columns);
+                let row = to_json(&item?)?;
+                let columns = columns.get_or_insert_with(|| self::columns(options, Some(&row)));
+                let row = table_cells(&row, columns);
                 match &widths {
                     Some(widths) => write_row(out, &row, widths)?,
                     None => {
@@ -522,7 +583,7 @@ pub async fn write_stream<T: Serialize>(
                 out.flush()?;
             }
             if widths.is_none() {
-                let columns = columns.unwrap_or_else(|| self::columns(None));
+                let columns = columns.unwrap_or_else(|| self::columns(options, None));
                 flush_sample(out, &columns, &mut sample)?;
             }
         }
@@ -532,11 +593,14 @@ pub async fn write_stream<T: Serialize>(
 
 fn flush_sample(
     out: &mut (dyn Write + Send),
-    columns: &[String],
+    columns: &[Column],
     sample: &mut Vec<Vec<String>>,
 ) -> Result<Vec<usize>, CliError> {
-    let widths = widths(columns, sample);
-    write_row(out, columns, &widths)?;
+    let mut widths = header_widths(columns);
+    for row in sample.iter() {
+        widen(&mut widths, row);
+    }
+    write_row(out, &table_header(columns), &widths)?;
     for row in sample.drain(..) {
         write_row(out, &row, &widths)?;
     }
@@ -547,16 +611,114 @@ fn csv_error(e: csv::Error) -> CliError {
     CliError::Output(std::io::Error::other(e.to_string()))
 }
 
-fn write_csv<W: Write>(
+fn write_csv_header<W: Write>(
     writer: &mut csv::Writer<W>,
-    columns: &[String],
-    cells: &[Vec<String>],
+    columns: &[Column],
 ) -> Result<(), CliError> {
-    writer.write_record(columns).map_err(csv_error)?;
-    for row in cells {
-        writer.write_record(row).map_err(csv_error)?;
+    // Headers can be keys the server chose (fields beyond the documented ones).
+    write_csv_record(writer, columns.iter().map(|c| csv_text(&c.header)))
+}
+
+/// Writes one record, cell by cell: the cells are borrowed where they can be.
+fn write_csv_record<'a, W: Write>(
+    writer: &mut csv::Writer<W>,
+    cells: impl Iterator<Item = Cow<'a, str>>,
+) -> Result<(), CliError> {
+    for cell in cells {
+        writer.write_field(cell.as_bytes()).map_err(csv_error)?;
     }
-    Ok(())
+    // An empty record ends the one the fields were written to.
+    writer.write_record(None::<&[u8]>).map_err(csv_error)
+}
+
+fn write_csv_row<W: Write>(
+    writer: &mut csv::Writer<W>,
+    row: &Value,
+    columns: &[Column],
+) -> Result<(), CliError> {
+    let cells = columns_of(row, columns).map(|value| match value {
+        Some(Value::String(text)) => csv_text(text),
+        Some(value) => Cow::Owned(scalar_text(value).into_owned()),
+        None => Cow::Borrowed(""),
+    });
+    write_csv_record(writer, cells)
+}
+
+/// Text for a CSV cell that a spreadsheet shows as text: a value starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return would be read as a formula (`=HYPERLINK(..)` runs
+/// when the file is opened), so it gets a leading `'`, as OWASP's CSV-injection advice
+/// says. Only text is guarded: a JSON number such as `-3` is written as it is.
+fn csv_text(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// JSON output that a terminal shows as it is: serde_json escapes the C0 controls, and
+/// this also writes DEL, the C1 controls (`U+009B` starts an escape sequence on many
+/// terminals) and the bidirectional and line-separator characters as `\uXXXX` escapes.
+/// The document means the same; only its bytes change.
+struct TerminalSafe<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for TerminalSafe<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (at, c) in fragment.char_indices() {
+            if super::error::is_hazardous(c) {
+                writer.write_all(&fragment.as_bytes()[start..at])?;
+                // Every hazardous character is in the Basic Multilingual Plane: one escape.
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+                start = at + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+
+    // The layout is the wrapped formatter's (compact or indented).
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 fn write_json<T: Serialize>(
@@ -564,10 +726,17 @@ fn write_json<T: Serialize>(
     options: &Options,
     out: &mut (dyn Write + Send),
 ) -> Result<(), CliError> {
+    use serde_json::ser::{CompactFormatter, PrettyFormatter, Serializer};
     let written = if options.pretty {
-        serde_json::to_writer_pretty(&mut *out, value)
+        value.serialize(&mut Serializer::with_formatter(
+            &mut *out,
+            TerminalSafe(PrettyFormatter::new()),
+        ))
     } else {
-        serde_json::to_writer(&mut *out, value)
+        value.serialize(&mut Serializer::with_formatter(
+            &mut *out,
+            TerminalSafe(CompactFormatter),
+        ))
     };
     written.map_err(|e| match e.io_error_kind() {
         Some(kind) => CliError::Output(std::io::Error::new(kind, e.to_string())),
@@ -641,12 +810,24 @@ const PREFERRED: &[(&[&str], &[&str])] = &[
 /// there.
 const FALLBACK_COLUMNS: usize = 6;
 
+/// The columns of a table or CSV: those of `options` if it names any, else
+/// [`chosen_columns`] of the first row.
+fn columns(options: &Options, first: Option<&Value>) -> Vec<Column> {
+    if !options.columns.is_empty() {
+        return options.columns.clone();
+    }
+    chosen_columns(first)
+        .into_iter()
+        .map(|key| Column::field(&key))
+        .collect()
+}
+
 /// The columns of a table or CSV, from the first row's keys with a scalar value (string,
 /// number, boolean, null): per kind of [`PREFERRED`] key (identifier, name, type, URL,
 /// status), the first key it names, else the first key with one of its endings; with fewer
 /// than two of those, the row's first scalar fields instead. A row that is not an object
 /// has one column, `value`.
-fn columns(first: Option<&Value>) -> Vec<String> {
+fn chosen_columns(first: Option<&Value>) -> Vec<String> {
     let Some(Value::Object(object)) = first else {
         return vec!["value".to_owned()];
     };
@@ -685,38 +866,82 @@ fn columns(first: Option<&Value>) -> Vec<String> {
     out
 }
 
-fn cells(row: &Value, columns: &[String]) -> Vec<String> {
-    match row {
-        Value::Object(object) => columns
-            .iter()
-            .map(|c| object.get(c).map(cell).unwrap_or_default())
-            .collect(),
-        other => vec![cell(other)],
-    }
+/// The value of each column in `row` (a row that is not an object is its own one cell).
+fn columns_of<'a>(
+    row: &'a Value,
+    columns: &'a [Column],
+) -> impl Iterator<Item = Option<&'a Value>> + 'a {
+    let object = row.is_object();
+    columns.iter().enumerate().map(move |(i, column)| {
+        if object {
+            column.value(row)
+        } else {
+            (i == 0).then_some(row)
+        }
+    })
 }
 
-fn cell(value: &Value) -> String {
+/// A value as cell text: a string as it is, `null` as nothing, anything else as JSON.
+fn scalar_text(value: &Value) -> Cow<'_, str> {
     match value {
-        Value::Null => String::new(),
-        // A table row is one line: a newline or tab in a value would break it.
-        Value::String(s) => s.replace(['\n', '\r', '\t'], " "),
-        other => other.to_string(),
+        Value::Null => Cow::Borrowed(""),
+        Value::String(text) => Cow::Borrowed(text),
+        other => Cow::Owned(other.to_string()),
     }
 }
 
-fn widths(columns: &[String], rows: &[Vec<String>]) -> Vec<usize> {
-    columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            rows.iter()
-                .filter_map(|r| r.get(i))
-                .chain([c])
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
+fn table_header(columns: &[Column]) -> Vec<String> {
+    columns.iter().map(|c| table_text(&c.header)).collect()
+}
+
+fn table_cells(row: &Value, columns: &[Column]) -> Vec<String> {
+    columns_of(row, columns)
+        .map(|value| {
+            value
+                .map(|v| table_text(&scalar_text(v)))
+                .unwrap_or_default()
         })
         .collect()
+}
+
+/// Text as a table shows it: on one line (line breaks and tabs become spaces), with what
+/// could change the terminal escaped ([`terminal_text`]), and at most [`TABLE_CELL_WIDTH`]
+/// characters (a longer one is cut and ends in `…`). Only what is shown is looked at, so a
+/// huge value costs no more than a short one.
+fn table_text(text: &str) -> String {
+    let mut out = String::new();
+    let mut shown = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let piece: Cow<'_, str> = match c {
+            '\n' | '\r' | '\t' => Cow::Borrowed(" "),
+            c if super::error::is_hazardous(c) => Cow::Owned(c.escape_unicode().to_string()),
+            c => Cow::Owned(c.to_string()),
+        };
+        let width = piece.chars().count();
+        let last = chars.peek().is_none();
+        // The last piece may fill the cell; any other must leave room for the `…`.
+        if shown + width > TABLE_CELL_WIDTH || (!last && shown + width == TABLE_CELL_WIDTH) {
+            out.push('…');
+            return out;
+        }
+        out.push_str(&piece);
+        shown += width;
+    }
+    out
+}
+
+fn header_widths(columns: &[Column]) -> Vec<usize> {
+    table_header(columns)
+        .iter()
+        .map(|h| h.chars().count())
+        .collect()
+}
+
+fn widen(widths: &mut [usize], row: &[String]) {
+    for (width, cell) in widths.iter_mut().zip(row) {
+        *width = (*width).max(cell.chars().count());
+    }
 }
 
 fn write_row(
@@ -752,7 +977,7 @@ mod tests {
         let row = json!({"created_at": "x", "status": "active", "id": "l1", "short_url": "u",
             "name": "N", "type": "website", "tags": ["a"], "qr_url": "q"});
         assert_eq!(
-            columns(Some(&row)),
+            chosen_columns(Some(&row)),
             ["id", "name", "type", "short_url", "status"]
         );
     }
@@ -760,8 +985,8 @@ mod tests {
     #[test]
     fn columns_fall_back_to_scalar_fields() {
         let row = json!({"a": 1, "b": [1], "c": "x", "d": null});
-        assert_eq!(columns(Some(&row)), ["a", "c", "d"]);
-        assert_eq!(columns(Some(&json!(3))), ["value"]);
+        assert_eq!(chosen_columns(Some(&row)), ["a", "c", "d"]);
+        assert_eq!(chosen_columns(Some(&json!(3))), ["value"]);
     }
 
     #[test]
@@ -790,13 +1015,58 @@ mod tests {
 
     #[test]
     fn table_rows_are_aligned_and_trimmed() {
+        let columns = [Column::field("id"), Column::field("name")];
         let mut out = Vec::new();
-        let widths = widths(
-            &["id".into(), "name".into()],
-            &[vec!["abc".into(), "x".into()]],
-        );
-        write_row(&mut out, &["id".into(), "name".into()], &widths).unwrap();
-        write_row(&mut out, &["abc".into(), "x".into()], &widths).unwrap();
+        let row = json!({"id": "abc", "name": "x"});
+        let mut widths = header_widths(&columns);
+        widen(&mut widths, &table_cells(&row, &columns));
+        write_row(&mut out, &table_header(&columns), &widths).unwrap();
+        write_row(&mut out, &table_cells(&row, &columns), &widths).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "id   name\nabc  x\n");
+    }
+
+    #[test]
+    fn table_text_is_one_escaped_line_of_at_most_the_cell_width() {
+        assert_eq!(table_text("a\nb\tc\rd"), "a b c d");
+        assert_eq!(
+            table_text("\u{1b}]0;t\u{7}\u{9b}x\u{202e}"),
+            "\\u{1b}]0;t\\u{7}\\u{9b}x\\u{202e}"
+        );
+        let exact = "é".repeat(TABLE_CELL_WIDTH);
+        assert_eq!(table_text(&exact), exact);
+        let long = "é".repeat(1_000_000);
+        let cut = table_text(&long);
+        assert_eq!(cut.chars().count(), TABLE_CELL_WIDTH);
+        assert!(cut.ends_with("é…"), "{cut}");
+        // An escape is not split by the cut.
+        let escapes = "\u{1b}".repeat(20);
+        let cut = table_text(&escapes);
+        assert_eq!(cut, format!("{}…", "\\u{1b}".repeat(9)));
+    }
+
+    #[test]
+    fn csv_text_guards_formulas_only() {
+        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_text(formula), format!("'{formula}"));
+        }
+        for plain in ["a=1", "", "1-2", "'x"] {
+            assert_eq!(csv_text(plain), plain);
+        }
+    }
+
+    #[test]
+    fn json_escapes_what_a_terminal_would_act_on_and_keeps_the_value() {
+        let value = json!({"k\u{202e}": ["\u{1b}[31m\u{9b}\u{7f}\u{2066}é\n"]});
+        for pretty in [false, true] {
+            let mut out = Vec::new();
+            write_json(&value, &Options::new().pretty(pretty), &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(
+                text.contains(r"\u001b[31m\u009b\u007f\u2066é\n") && text.contains(r"k\u202e"),
+                "{text}"
+            );
+            assert!(!text.contains(['\u{1b}', '\u{9b}', '\u{202e}']), "{text}");
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value);
+        }
     }
 }

@@ -1006,7 +1006,7 @@ fn page_stream(op: &Operation) -> TokenStream {
             /// on this builder (or the first page). Stops after a page with no next token.
             pub fn pages(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<#ret>> {
                 let start = self.#token.clone();
-                crate::runtime::paginate_cursor_pages(start, move |token, #first| {
+                crate::runtime::paginate_cursor_pages(start, self.client.max_pages(), move |token, #first| {
                     let mut request = self.clone();
                     #reset
                     request.#token = token;
@@ -1034,7 +1034,7 @@ fn page_stream(op: &Operation) -> TokenStream {
         /// builder (or the first). Stops after the last page, or after an empty one.
         pub fn pages(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<crate::runtime::Page<#item>>> {
             let start = #start;
-            crate::runtime::paginate_pages(start, move |page| self.clone().#page(#narrow).send())
+            crate::runtime::paginate_pages(start, self.client.max_pages(), move |page| self.clone().#page(#narrow).send())
         }
     }
 }
@@ -1086,7 +1086,7 @@ fn cursor_stream(cursor: &crate::ir::Cursor) -> TokenStream {
         /// this builder (or the first page). Stops after a page with no next token.
         pub fn stream(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<#item>> {
             let start = self.#token.clone();
-            crate::runtime::paginate_cursor(start, move |token, #first| {
+            crate::runtime::paginate_cursor(start, self.client.max_pages(), move |token, #first| {
                 let mut request = self.clone();
                 #reset
                 request.#token = token;
@@ -1118,7 +1118,7 @@ fn pagination_stream(op: &Operation) -> TokenStream {
         /// page set on this builder (or the first). Stops after the last page.
         pub fn stream(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<#item>> {
             let start = #start;
-            crate::runtime::paginate(start, move |page| self.clone().#page(#narrow).send())
+            crate::runtime::paginate(start, self.client.max_pages(), move |page| self.clone().#page(#narrow).send())
         }
     }
 }
