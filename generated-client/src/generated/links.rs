@@ -624,7 +624,9 @@ impl ListLinks {
         )
     }
     /// Every item of every page, fetched lazily one page at a time, starting at the
-    /// page set on this builder (or the first). Stops after the last page.
+    /// page set on this builder (or the first). Stops after the last page, at a page
+    /// that repeats the one before, or with `Error::TooManyPages` past the client's
+    /// `max_pages`.
     pub fn stream(
         self,
     ) -> futures::stream::BoxStream<
@@ -639,7 +641,9 @@ impl ListLinks {
         )
     }
     /// Every page, fetched lazily one at a time, starting at the page set on this
-    /// builder (or the first). Stops after the last page, or after an empty one.
+    /// builder (or the first). Stops after the last page, after an empty one, at a page
+    /// that repeats the one before, or with `Error::TooManyPages` past the client's
+    /// `max_pages`.
     pub fn pages(
         self,
     ) -> futures::stream::BoxStream<
