@@ -722,3 +722,113 @@ async fn all_stops_when_a_page_repeats() {
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
+
+// ------------------------------------------------------------------ memory of a page
+
+/// Counts the heap bytes live on each thread (a thread's frees of another thread's memory
+/// count against it, so the numbers are per-thread approximations): the CLI decodes and
+/// prints on the test's thread (`#[tokio::test]` runs one), so its peak is what printing
+/// a page costs.
+mod heap {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    pub struct Counting;
+
+    thread_local! {
+        static LIVE: Cell<i64> = const { Cell::new(0) };
+        static PEAK: Cell<i64> = const { Cell::new(0) };
+    }
+
+    fn change(by: i64) {
+        let live = LIVE.get() + by;
+        LIVE.set(live);
+        PEAK.set(PEAK.get().max(live));
+    }
+
+    /// The peak of this thread's live heap bytes while `run` runs, above where it started.
+    pub fn peak_of<R>(run: impl FnOnce() -> R) -> (R, i64) {
+        let start = LIVE.get();
+        PEAK.set(start);
+        let result = run();
+        (result, PEAK.get() - start)
+    }
+
+    fn size(layout: Layout) -> i64 {
+        i64::try_from(layout.size()).unwrap_or(i64::MAX)
+    }
+
+    // SAFETY: every method forwards to `System` unchanged and only updates counters.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: forwarded with the caller's guarantees.
+            let ptr = unsafe { System.alloc(layout) };
+            if !ptr.is_null() {
+                change(size(layout));
+            }
+            ptr
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: forwarded with the caller's guarantees.
+            unsafe { System.dealloc(ptr, layout) };
+            change(-size(layout));
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: forwarded with the caller's guarantees.
+            let new = unsafe { System.realloc(ptr, layout, new_size) };
+            if !new.is_null() {
+                change(i64::try_from(new_size).unwrap_or(i64::MAX) - size(layout));
+            }
+            new
+        }
+    }
+}
+
+#[global_allocator]
+static HEAP: heap::Counting = heap::Counting;
+
+/// A table or CSV of a large page costs about what its JSON output does: rows are made
+/// one at a time from the result's JSON text, not from a tree of JSON values of the
+/// whole page plus every cell as text (which cost several times the page before).
+#[test]
+fn a_large_page_prints_as_a_table_or_csv_in_about_the_memory_of_json() {
+    let rows: Vec<Value> = (0..20_000)
+        .map(|i| {
+            named(
+                &format!("l-{i}"),
+                &format!("Link number {i} with a longer name"),
+            )
+        })
+        .collect();
+    let page = json!({"data": rows, "meta": {"currentPage": 1, "totalPages": 1}});
+    let body = serde_json::to_vec(&page).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(answering(
+        ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json"),
+    ));
+    let peak = |format: &str| {
+        let matches = parse(&["links", "list", "--output", format]).unwrap();
+        let client = client(&server);
+        let (written, peak) = heap::peak_of(|| {
+            let mut out = std::io::sink();
+            runtime.block_on(cli::run(&client, &matches, &Options::new(), &mut out))
+        });
+        written.unwrap();
+        peak
+    };
+    let json = peak("json");
+    let body = i64::try_from(body.len()).unwrap();
+    for format in ["table", "csv"] {
+        let used = peak(format);
+        println!("{format}: peak {used} bytes; json: {json}; body {body}");
+        assert!(
+            used < json + 2 * body,
+            "{format} took {used} bytes at its peak, json {json}, the body is {body}"
+        );
+    }
+}

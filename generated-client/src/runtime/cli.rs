@@ -461,8 +461,9 @@ async fn read_file(path: &str) -> Result<crate::runtime::FilePart, CliError> {
 
 /// Prints a result in `format`.
 ///
-/// A table or CSV is written row by row from one JSON copy of `value`: no row is kept as
-/// text, so memory stays at about twice the result's size, whatever the format.
+/// A table or CSV is made from the result's JSON text, one row at a time: no row is kept
+/// as text and the result is never held as a tree of JSON values, so a large page costs
+/// little more than its JSON.
 pub fn write_value<T: Serialize>(
     value: &T,
     format: OutputFormat,
@@ -474,29 +475,31 @@ pub fn write_value<T: Serialize>(
         out.write_all(b"\n")?;
         return Ok(out.flush()?);
     }
-    let value = to_json(value)?;
-    let rows = rows(&value);
-    let columns = columns(options, rows.first().copied());
+    let json = serde_json::to_vec(value).map_err(encode_error)?;
+    let list = list_field(&json)?;
     match format {
         OutputFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut *out);
-            write_csv_header(&mut writer, &columns)?;
-            for row in rows {
-                write_csv_row(&mut writer, row, &columns)?;
-            }
-            writer.flush()?;
+            let mut csv = CsvRows::new(&mut *out, options);
+            for_each_row(&json, list, &mut |row| csv.row(&row))?;
+            csv.finish()?;
         }
         _ => {
-            // Two passes: the widths first (every cell is at most TABLE_CELL_WIDTH), then
-            // the rows, each made again as it is written.
-            let mut widths = header_widths(&columns);
-            for row in &rows {
-                widen(&mut widths, &table_cells(row, &columns));
-            }
+            let mut columns: Option<Vec<Column>> = None;
+            // Two passes over the rows: the widths first (every cell is at most
+            // TABLE_CELL_WIDTH), then the rows, each made again as it is written.
+            let mut widths: Option<Vec<usize>> = None;
+            for_each_row(&json, list, &mut |row| {
+                let columns = columns.get_or_insert_with(|| self::columns(options, Some(&row)));
+                let widths = widths.get_or_insert_with(|| header_widths(columns));
+                widen(widths, &table_cells(&row, columns));
+                Ok(())
+            })?;
+            let columns = columns.unwrap_or_else(|| self::columns(options, None));
+            let widths = widths.unwrap_or_else(|| header_widths(&columns));
             write_row(out, &table_header(&columns), &widths)?;
-            for row in rows {
-                write_row(out, &table_cells(row, &columns), &widths)?;
-            }
+            for_each_row(&json, list, &mut |row| {
+                write_row(out, &table_cells(&row, &columns), &widths)
+            })?;
         }
     }
     Ok(out.flush()?)
@@ -543,25 +546,12 @@ pub async fn write_stream<T: Serialize>(
             out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
         }
         OutputFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut *out);
-            let mut columns: Option<Vec<Column>> = None;
+            let mut csv = CsvRows::new(&mut *out, options);
             while let Some(item) = items.next().await {
-                let row = to_json(&item?)?;
-                let columns = match &mut columns {
-                    Some(columns) => columns,
-                    None => {
-                        let found = self::columns(options, Some(&row));
-                        write_csv_header(&mut writer, &found)?;
-                        columns.insert(found)
-                    }
-                };
-                write_csv_row(&mut writer, &row, columns)?;
-                writer.flush()?;
+                csv.row(&to_json(&item?)?)?;
+                csv.writer.flush()?;
             }
-            if columns.is_none() {
-                write_csv_header(&mut writer, &self::columns(options, None))?;
-            }
-            writer.flush()?;
+            csv.finish()?;
         }
         OutputFormat::Table => {
             let mut columns: Option<Vec<Column>> = None;
@@ -609,6 +599,43 @@ fn flush_sample(
 
 fn csv_error(e: csv::Error) -> CliError {
     CliError::Output(std::io::Error::other(e.to_string()))
+}
+
+/// CSV written row by row: the header (the columns of the first row) before the first.
+struct CsvRows<'o, W: Write> {
+    writer: csv::Writer<W>,
+    options: &'o Options,
+    columns: Option<Vec<Column>>,
+}
+
+impl<'o, W: Write> CsvRows<'o, W> {
+    fn new(out: W, options: &'o Options) -> Self {
+        CsvRows {
+            writer: csv::Writer::from_writer(out),
+            options,
+            columns: None,
+        }
+    }
+
+    fn row(&mut self, row: &Value) -> Result<(), CliError> {
+        let columns = match &mut self.columns {
+            Some(columns) => columns,
+            None => {
+                let found = columns(self.options, Some(row));
+                write_csv_header(&mut self.writer, &found)?;
+                self.columns.insert(found)
+            }
+        };
+        write_csv_row(&mut self.writer, row, columns)
+    }
+
+    /// Ends the output: a list without rows still gets its header.
+    fn finish(mut self) -> Result<(), CliError> {
+        if self.columns.is_none() {
+            write_csv_header(&mut self.writer, &columns(self.options, None))?;
+        }
+        Ok(self.writer.flush()?)
+    }
 }
 
 fn write_csv_header<W: Write>(
@@ -746,12 +773,14 @@ fn write_json<T: Serialize>(
     })
 }
 
+fn encode_error(e: serde_json::Error) -> CliError {
+    CliError::Output(std::io::Error::other(format!(
+        "cannot encode the result: {e}"
+    )))
+}
+
 fn to_json<T: Serialize>(value: &T) -> Result<Value, CliError> {
-    serde_json::to_value(value).map_err(|e| {
-        CliError::Output(std::io::Error::other(format!(
-            "cannot encode the result: {e}"
-        )))
-    })
+    serde_json::to_value(value).map_err(encode_error)
 }
 
 /// Names of the field of an envelope object that holds its list (a [`Page`] has `items`).
@@ -759,19 +788,177 @@ fn to_json<T: Serialize>(value: &T) -> Result<Value, CliError> {
 /// [`Page`]: crate::runtime::Page
 const LIST_FIELDS: &[&str] = &["items", "data", "results", "records", "entries", "values"];
 
-/// The rows of a result: the items of a list, or of the list field of an envelope object
-/// ([`LIST_FIELDS`], the first one present); any other value is one row.
-fn rows(value: &Value) -> Vec<&Value> {
-    match value {
-        Value::Array(items) => items.iter().collect(),
-        Value::Object(object) => LIST_FIELDS
+/// Where the rows of a result are: the items of a list (`Some("")` for a list itself, or
+/// the name of the list field of an envelope object, the first of [`LIST_FIELDS`] that
+/// holds an array), or `None`: the value is one row.
+fn list_field(json: &[u8]) -> Result<Option<&'static str>, CliError> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    /// Which of the [`LIST_FIELDS`] of an object hold arrays (a bit each); `None`: the
+    /// value is not an object. Values are skipped, not built.
+    struct Arrays;
+    impl<'de> Visitor<'de> for Arrays {
+        type Value = Option<u32>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = 0;
+            while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                let is_array = map.next_value::<IsArray>()?.0;
+                if let Some(i) = LIST_FIELDS.iter().position(|k| *k == key) {
+                    found |= u32::from(is_array) << i;
+                }
+            }
+            Ok(Some(found))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(Some(u32::MAX))
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+
+    /// Whether a value is an array, skipping it.
+    struct IsArray(bool);
+    impl<'de> serde::Deserialize<'de> for IsArray {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Probe;
+            impl<'de> Visitor<'de> for Probe {
+                type Value = bool;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
+                    IgnoredAny.visit_seq(seq).map(|_| true)
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
+                    IgnoredAny.visit_map(map).map(|_| false)
+                }
+                fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+                    Ok(false)
+                }
+                fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+                    Ok(false)
+                }
+                fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+                    Ok(false)
+                }
+                fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+                    Ok(false)
+                }
+                fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+                    Ok(false)
+                }
+                fn visit_unit<E>(self) -> Result<bool, E> {
+                    Ok(false)
+                }
+            }
+            d.deserialize_any(Probe).map(IsArray)
+        }
+    }
+
+    let arrays = serde_json::Deserializer::from_slice(json)
+        .deserialize_any(Arrays)
+        .map_err(encode_error)?;
+    Ok(match arrays {
+        Some(u32::MAX) => Some(""),
+        Some(bits) => LIST_FIELDS
             .iter()
-            .find_map(|k| match object.get(*k) {
-                Some(Value::Array(items)) => Some(items.iter().collect()),
-                _ => None,
+            .enumerate()
+            .find(|(i, _)| bits & (1 << i) != 0)
+            .map(|(_, k)| *k),
+        None => None,
+    })
+}
+
+/// Calls `each` with every row of the result `json` (see [`list_field`]), one row built at
+/// a time. The first error of `each` stops the walk and is returned.
+fn for_each_row(
+    json: &[u8],
+    list: Option<&str>,
+    each: &mut dyn FnMut(Value) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    /// Walks the rows; `failed` keeps the error of `each`, which serde cannot carry.
+    struct Rows<'a, 'f> {
+        list: Option<&'a str>,
+        each: &'a mut dyn FnMut(Value) -> Result<(), CliError>,
+        failed: &'f mut Option<CliError>,
+    }
+    impl Rows<'_, '_> {
+        fn call<E: serde::de::Error>(&mut self, row: Value) -> Result<(), E> {
+            (self.each)(row).map_err(|e| {
+                *self.failed = Some(e);
+                E::custom("stopped")
             })
-            .unwrap_or_else(|| vec![value]),
-        other => vec![other],
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for &mut Rows<'_, '_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for &mut Rows<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list, or an object holding one")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(row) = seq.next_element::<Value>()? {
+                self.call(row)?;
+            }
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                if Some(key.as_ref()) == self.list {
+                    self.list = Some("");
+                    map.next_value_seed(&mut *self)?;
+                    // Only the first field of that name.
+                    self.list = None;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(())
+        }
+    }
+
+    let Some(list) = list else {
+        // Not a list: the value is the one row.
+        let row = serde_json::from_slice(json).map_err(encode_error)?;
+        return each(row);
+    };
+    let mut failed = None;
+    let mut rows = Rows {
+        list: Some(list),
+        each,
+        failed: &mut failed,
+    };
+    let walked = serde_json::Deserializer::from_slice(json).deserialize_any(&mut rows);
+    match (failed, walked) {
+        (Some(error), _) => Err(error),
+        (None, walked) => walked.map_err(encode_error),
     }
 }
 
@@ -913,19 +1100,23 @@ fn table_text(text: &str) -> String {
     let mut shown = 0;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        let piece: Cow<'_, str> = match c {
-            '\n' | '\r' | '\t' => Cow::Borrowed(" "),
-            c if super::error::is_hazardous(c) => Cow::Owned(c.escape_unicode().to_string()),
-            c => Cow::Owned(c.to_string()),
+        let c = if matches!(c, '\n' | '\r' | '\t') {
+            ' '
+        } else {
+            c
         };
-        let width = piece.chars().count();
+        let escape = super::error::is_hazardous(c).then(|| c.escape_unicode());
+        let width = escape.as_ref().map_or(1, ExactSizeIterator::len);
         let last = chars.peek().is_none();
         // The last piece may fill the cell; any other must leave room for the `…`.
         if shown + width > TABLE_CELL_WIDTH || (!last && shown + width == TABLE_CELL_WIDTH) {
             out.push('…');
             return out;
         }
-        out.push_str(&piece);
+        match escape {
+            Some(escape) => out.extend(escape),
+            None => out.push(c),
+        }
         shown += width;
     }
     out
@@ -989,14 +1180,42 @@ mod tests {
         assert_eq!(chosen_columns(Some(&json!(3))), ["value"]);
     }
 
+    fn rows_of(value: &Value) -> Vec<Value> {
+        let json = serde_json::to_vec(value).unwrap();
+        let mut rows = Vec::new();
+        for_each_row(&json, list_field(&json).unwrap(), &mut |row| {
+            rows.push(row);
+            Ok(())
+        })
+        .unwrap();
+        rows
+    }
+
     #[test]
     fn rows_of_pages_envelopes_and_objects() {
-        let page = json!({"items": [{"id": 1}], "current_page": 1});
-        assert_eq!(rows(&page), [&json!({"id": 1})]);
-        let envelope = json!({"data": [{"id": 2}], "meta": {"total": 1}});
-        assert_eq!(rows(&envelope), [&json!({"id": 2})]);
+        let page = json!({"current_page": 1, "items": [{"id": 1}, {"id": 2}]});
+        assert_eq!(rows_of(&page), [json!({"id": 1}), json!({"id": 2})]);
+        // The first list field in LIST_FIELDS order, not in the object's order.
+        let envelope = json!({"values": [7], "data": [{"id": 2}], "items": {"x": []}});
+        assert_eq!(rows_of(&envelope), [json!({"id": 2})]);
         let one = json!({"id": 3, "tags": []});
-        assert_eq!(rows(&one), [&one]);
+        assert_eq!(rows_of(&one), [one]);
+        assert_eq!(rows_of(&json!([1, "a"])), [json!(1), json!("a")]);
+        assert_eq!(rows_of(&json!("text")), [json!("text")]);
+        assert_eq!(rows_of(&json!([])), Vec::<Value>::new());
+    }
+
+    #[test]
+    fn an_error_while_writing_a_row_stops_the_walk() {
+        let json = br#"{"data": [1, 2, 3]}"#;
+        let mut seen = Vec::new();
+        let err = for_each_row(json, Some("data"), &mut |row| {
+            seen.push(row);
+            Err(CliError::Usage("full".into()))
+        })
+        .unwrap_err();
+        assert!(matches!(err, CliError::Usage(m) if m == "full"));
+        assert_eq!(seen, [json!(1)]);
     }
 
     #[test]
