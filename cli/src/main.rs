@@ -19,7 +19,10 @@ fn main() -> ExitCode {
         prolinksqr_cli::completions(&mut root, &matches, &mut std::io::stdout().lock());
         return ExitCode::SUCCESS;
     }
-    let options = prolinksqr::cli::Options::new().pretty(std::io::stdout().is_terminal());
+    let terminal = std::io::stdout().is_terminal();
+    let options = prolinksqr::cli::Options::new()
+        .pretty(terminal)
+        .terminal(terminal);
     let result = prolinksqr_cli::client(&matches, &mut std::io::stderr()).and_then(|client| {
         let runtime = tokio::runtime::Runtime::new()
             .map_err(|e| Error::Io(format!("cannot start the runtime: {e}")))?;

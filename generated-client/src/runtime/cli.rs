@@ -26,6 +26,9 @@ use serde_json::{Map, Value};
 pub struct Options {
     /// Indented JSON (for a terminal) rather than one line per value (for a pipe).
     pub pretty: bool,
+    /// Output goes to a terminal: text results are shown with control characters escaped
+    /// rather than written as they are ([`write_text`]).
+    pub terminal: bool,
     /// The columns of a table or CSV, when the program chooses them
     /// ([`column`](Self::column)); empty: chosen from the first row.
     columns: Vec<Column>,
@@ -40,6 +43,14 @@ impl Options {
     /// Indented JSON when `pretty` (typically: when standard output is a terminal).
     pub fn pretty(mut self, pretty: bool) -> Self {
         self.pretty = pretty;
+        self
+    }
+
+    /// Whether standard output is a terminal, where a text result from the server is
+    /// shown with its control characters escaped (escape sequences could otherwise change
+    /// the terminal's title, colours or clipboard); elsewhere it is written byte for byte.
+    pub fn terminal(mut self, terminal: bool) -> Self {
+        self.terminal = terminal;
         self
     }
 
@@ -505,9 +516,23 @@ pub fn write_value<T: Serialize>(
     Ok(out.flush()?)
 }
 
-/// Prints a text result as it is.
-pub fn write_text(text: &str, out: &mut (dyn Write + Send)) -> Result<(), CliError> {
-    out.write_all(text.as_bytes())?;
+/// Prints a text result: as it is, or for a terminal ([`Options::terminal`]) with the
+/// characters a terminal would act on escaped ([`terminal_text`]; tabs are kept).
+pub fn write_text(
+    text: &str,
+    options: &Options,
+    out: &mut (dyn Write + Send),
+) -> Result<(), CliError> {
+    if options.terminal {
+        for (i, part) in text.split('\t').enumerate() {
+            if i > 0 {
+                out.write_all(b"\t")?;
+            }
+            out.write_all(terminal_text(part).as_bytes())?;
+        }
+    } else {
+        out.write_all(text.as_bytes())?;
+    }
     if !text.is_empty() && !text.ends_with('\n') {
         out.write_all(b"\n")?;
     }
@@ -1261,6 +1286,20 @@ mod tests {
         let escapes = "\u{1b}".repeat(20);
         let cut = table_text(&escapes);
         assert_eq!(cut, format!("{}…", "\\u{1b}".repeat(9)));
+    }
+
+    #[test]
+    fn text_results_are_escaped_only_for_a_terminal() {
+        let text = "a\tb\u{1b}]0;t\u{7}\nc\u{202e}";
+        let mut piped = Vec::new();
+        write_text(text, &Options::new(), &mut piped).unwrap();
+        assert_eq!(piped, format!("{text}\n").into_bytes());
+        let mut shown = Vec::new();
+        write_text(text, &Options::new().terminal(true), &mut shown).unwrap();
+        assert_eq!(
+            String::from_utf8(shown).unwrap(),
+            "a\tb\\u{1b}]0;t\\u{7}\nc\\u{202e}\n"
+        );
     }
 
     #[test]

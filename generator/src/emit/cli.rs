@@ -636,7 +636,11 @@ fn run_op(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             request.send().await?;
             Ok(())
         },
-        Response::Text => quote!(crate::runtime::cli::write_text(&request.send().await?, out)),
+        Response::Text => quote!(crate::runtime::cli::write_text(
+            &request.send().await?,
+            options,
+            out
+        )),
         Response::Bytes => quote!(crate::runtime::cli::write_bytes(
             &request.send().await?,
             out
