@@ -170,21 +170,49 @@ pub fn import_command() -> Command {
         )
 }
 
+/// The columns of `links export` as CSV or a table: `(header, JSON Pointer into a link)`.
+/// A link's destination is in its type's `meta_data` (`url` for website links; types
+/// without one leave the cell empty); its folder is `folder_id` (empty: no folder).
+pub const EXPORT_COLUMNS: [(&str, &str); 7] = [
+    ("dynamic_link_id", "/dynamic_link_id"),
+    ("name", "/name"),
+    ("type", "/type"),
+    ("full_dynamic_url", "/full_dynamic_url"),
+    ("destination_url", "/meta_data/url"),
+    ("folder_id", "/folder_id"),
+    ("created_at", "/created_at"),
+];
+
 /// The `export` subcommand of `links`: a copy of `list` (the generated `links list`,
-/// with its filters) that always fetches every page.
+/// with its filters) that always fetches every page, and writes CSV unless told otherwise.
 pub fn export_command(list: &Command) -> Command {
+    let columns = EXPORT_COLUMNS.map(|(header, _)| header).join(",");
     list.clone()
         .name("export")
         .about("Write every link (all pages) to stdout, as CSV unless --output says otherwise")
-        .long_about(
+        .long_about(format!(
             "Write every link to stdout: the same as `links list --all`, with the same \
-             filters, but CSV unless --output is given.\n\nExample:\n  \
+             filters, but CSV unless --output is given, with the columns\n  {columns}\n\
+             (destination_url is the website link's target; folder_id is empty for links in \
+             no folder). A cell starting with =, +, -, @, a tab or a carriage return gets a \
+             leading ' so that a spreadsheet shows it as text rather than run it.\n\n\
+             Example:\n  \
              prolinksqr links export > links.csv\n  \
-             prolinksqr links export --folder 0c8f...e21 --output json > links.json",
-        )
+             prolinksqr links export --folder 0c8f...e21 --output json > links.json"
+        ))
         .mut_arg("all", |all| {
             all.help("Every page (always the case; accepted as in `links list --all`)")
         })
+        // Its own `--output`, so that help shows the default export really has (the
+        // global one says json).
+        .arg(
+            Arg::new("output")
+                .long("output")
+                .value_name("FORMAT")
+                .value_parser(prolinksqr::cli::OutputFormat::NAMES)
+                .default_value("csv")
+                .help("How to print the links: CSV (the default), a table, or JSON"),
+        )
 }
 
 /// The `completions` subcommand.
@@ -226,6 +254,17 @@ pub fn extend(root: Command) -> Command {
                     "Read the API key from this file (trimmed) instead of {API_KEY_VAR}"
                 )),
         )
+        .arg(
+            Arg::new("max-pages")
+                .long("max-pages")
+                .value_name("N")
+                .global(true)
+                .value_parser(value_parser!(u64).range(1..))
+                // The library's default too: far more than a person pages through, and
+                // an end to a server that never says "last page".
+                .default_value("10000")
+                .help("Fetch at most N pages of a list (--all, links export); a longer list is an error"),
+        )
         .after_help(format!(
             "The API key comes from --api-key-file or {API_KEY_VAR}; the base URL from \
          {BASE_URL_VAR} (default https://api.prolinksqr.com)."
@@ -235,11 +274,15 @@ pub fn extend(root: Command) -> Command {
         .mut_subcommand("links", |links| links.subcommand(export_command(&list)))
 }
 
-/// The client for `matches`: the key from `--api-key-file` (trimmed) or
-/// `PROLINKSQR_API_KEY`, the base URL from `PROLINKSQR_BASE_URL` if set.
-pub fn client(matches: &ArgMatches) -> Result<prolinksqr::Client, Error> {
+/// The client for `matches`: the key from `--api-key-file` (see [`read_key_file`]) or
+/// `PROLINKSQR_API_KEY`, the base URL from `PROLINKSQR_BASE_URL` if set, `--max-pages`.
+/// Warnings (a key file others can read) go to `log`.
+pub fn client(
+    matches: &ArgMatches,
+    log: &mut dyn std::io::Write,
+) -> Result<prolinksqr::Client, Error> {
     let key = match matches.get_one::<PathBuf>("api-key-file") {
-        Some(path) => read_key_file(path)?,
+        Some(path) => read_key_file(path, log)?,
         None => std::env::var(API_KEY_VAR)
             .ok()
             .map(|key| key.trim().to_owned())
@@ -257,26 +300,92 @@ pub fn client(matches: &ArgMatches) -> Result<prolinksqr::Client, Error> {
     {
         builder = builder.base_url(url.trim());
     }
+    if let Some(pages) = matches.get_one::<u64>("max-pages") {
+        builder = builder.max_pages(*pages);
+    }
     builder
         .build()
         .map_err(|e| Error::Usage(format!("cannot set up the client: {e}")))
 }
 
-fn read_key_file(path: &Path) -> Result<String, Error> {
-    let content = std::fs::read_to_string(path).map_err(|e| {
-        Error::Usage(format!(
-            "cannot read the API key file {}: {e}",
-            path.display()
-        ))
-    })?;
-    let key = content.trim();
-    if key.is_empty() {
+/// The most an API key file may hold: a key is a few dozen bytes, and a path such as
+/// `/dev/zero` or a log file given by mistake must not be read without end.
+pub const MAX_KEY_FILE: u64 = 64 * 1024;
+
+/// The API key in the file at `path`: a regular file (not a device, FIFO or directory) of
+/// at most [`MAX_KEY_FILE`] bytes of UTF-8, without a leading byte-order mark (Windows
+/// editors write one) or surrounding whitespace. On unix, a file that its group or other
+/// users can read gets a warning on `log`: it holds a secret.
+pub fn read_key_file(path: &Path, log: &mut dyn std::io::Write) -> Result<String, Error> {
+    use std::io::Read;
+    let shown = path.display();
+    let unreadable =
+        |e: std::io::Error| Error::Usage(format!("cannot read the API key file {shown}: {e}"));
+    // Checked before opening: opening a FIFO waits for a writer.
+    let regular = |meta: &std::fs::Metadata| {
+        if meta.is_file() {
+            Ok(())
+        } else {
+            Err(Error::Usage(format!(
+                "the API key file {shown} is not a regular file"
+            )))
+        }
+    };
+    regular(&std::fs::metadata(path).map_err(unreadable)?)?;
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    // Again on what was opened: the path may have been replaced in between.
+    let meta = file.metadata().map_err(unreadable)?;
+    regular(&meta)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_KEY_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_KEY_FILE {
         return Err(Error::Usage(format!(
-            "the API key file {} is empty",
-            path.display()
+            "the API key file {shown} is larger than {} KiB: not a key file",
+            MAX_KEY_FILE / 1024
         )));
     }
+    let content = String::from_utf8(bytes)
+        .map_err(|_| Error::Usage(format!("the API key file {shown} is not UTF-8 text")))?;
+    let key = content.strip_prefix('\u{feff}').unwrap_or(&content).trim();
+    if key.is_empty() {
+        return Err(Error::Usage(format!("the API key file {shown} is empty")));
+    }
+    // Only a file that holds a key is worth a warning about who can read it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            let _ = writeln!(
+                log,
+                "warning: the API key file {shown} is open to other users (mode {mode:03o}); \
+                 run `chmod 600 {shown}`"
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = log;
     Ok(key.to_owned())
+}
+
+/// The line `main` prints for `error` on standard error (without the `error: ` prefix):
+/// its message with the characters a terminal would act on escaped
+/// ([`prolinksqr::cli::terminal_text`]; messages hold names and ids from the server), and
+/// for a list longer than `--max-pages` allows, the flag that raises the limit.
+pub fn error_message(error: &Error) -> String {
+    let api = match error {
+        Error::Api(api) | Error::Cli(prolinksqr::cli::CliError::Api(api)) => Some(api),
+        _ => None,
+    };
+    if let Some(prolinksqr::Error::TooManyPages { limit, .. }) = api {
+        return format!(
+            "the list has more than {limit} pages, the most --max-pages allows: pass \
+             --max-pages N with a larger N to fetch them all"
+        );
+    }
+    prolinksqr::cli::terminal_text(&error.to_string()).into_owned()
 }
 
 /// Which hand-written command `matches` selects, if any.
@@ -339,11 +448,16 @@ pub async fn run_own(
             .and_then(|links| links.find_subcommand("list"))
             .cloned()
             .ok_or_else(|| Error::Usage("this build has no `links list`".to_owned()))?;
-        let argv = export_argv(&list, m);
+        let argv = export_argv(&list, m, export_format(matches, m));
         let list_matches = root
             .try_get_matches_from_mut(argv)
             .map_err(|e| Error::Usage(e.to_string()))?;
-        prolinksqr::cli::run(client, &list_matches, options, out)
+        let options = EXPORT_COLUMNS
+            .iter()
+            .fold(options.clone(), |options, (header, pointer)| {
+                options.column(*header, *pointer)
+            });
+        prolinksqr::cli::run(client, &list_matches, &options, out)
             .await
             .map_err(Error::Cli)?;
         return Ok(());
@@ -380,22 +494,29 @@ fn import_options(m: &ArgMatches) -> Result<ImportOptions, Error> {
     })
 }
 
+/// Whether `id` was given on the command line (or in the environment) rather than left
+/// at its default.
+fn explicit(matches: &ArgMatches, id: &str) -> bool {
+    matches!(
+        matches.value_source(id),
+        Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+    )
+}
+
+/// The `--output` of `links export`: given after `export` (`export`'s own), else before it
+/// (the root's), else CSV.
+fn export_format<'a>(root: &'a ArgMatches, export: &'a ArgMatches) -> &'a str {
+    [export, root]
+        .into_iter()
+        .filter(|m| explicit(m, "output"))
+        .find_map(|m| m.try_get_one::<String>("output").ok().flatten())
+        .map_or("csv", String::as_str)
+}
+
 /// The command line of `links list --all` that `links export` with `matches` stands
-/// for: the root's `--output` if given, else CSV; every argument of `list` given on the
-/// command line.
-pub fn export_argv(list: &Command, matches: &ArgMatches) -> Vec<OsString> {
-    let explicit = |id: &str| {
-        matches!(
-            matches.value_source(id),
-            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-        )
-    };
-    let output = matches
-        .try_get_one::<String>("output")
-        .ok()
-        .flatten()
-        .filter(|_| explicit("output"))
-        .map_or("csv", String::as_str);
+/// for: `--output output`, and every argument of `list` given on the command line.
+pub fn export_argv(list: &Command, matches: &ArgMatches, output: &str) -> Vec<OsString> {
+    let explicit = |id: &str| explicit(matches, id);
     let mut argv: Vec<OsString> = ["prolinksqr", "--output", output, "links", "list", "--all"]
         .map(OsString::from)
         .to_vec();

@@ -19,8 +19,11 @@ fn main() -> ExitCode {
         prolinksqr_cli::completions(&mut root, &matches, &mut std::io::stdout().lock());
         return ExitCode::SUCCESS;
     }
-    let options = prolinksqr::cli::Options::new().pretty(std::io::stdout().is_terminal());
-    let result = prolinksqr_cli::client(&matches).and_then(|client| {
+    let terminal = std::io::stdout().is_terminal();
+    let options = prolinksqr::cli::Options::new()
+        .pretty(terminal)
+        .terminal(terminal);
+    let result = prolinksqr_cli::client(&matches, &mut std::io::stderr()).and_then(|client| {
         let runtime = tokio::runtime::Runtime::new()
             .map_err(|e| Error::Io(format!("cannot start the runtime: {e}")))?;
         runtime.block_on(async {
@@ -39,7 +42,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            let _ = writeln!(std::io::stderr(), "error: {error}");
+            let message = prolinksqr_cli::error_message(&error);
+            let _ = writeln!(std::io::stderr(), "error: {message}");
             ExitCode::from(error.exit_code())
         }
     }

@@ -111,6 +111,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! A stream fetches at most 10,000 pages ([`ClientBuilder::max_pages`]); a list that goes
+//! on past that ends with [`Error::TooManyPages`], so a server that never reports a last
+//! page cannot keep a program fetching forever. A page holding the same items as the one
+//! before it (a server that ignores the page number) ends the stream.
+//!
 //! # Blocking client
 //!
 //! With the `blocking` feature, `blocking::Client` makes the same calls without async

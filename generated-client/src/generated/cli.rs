@@ -5,7 +5,9 @@
 //! tree, one subcommand per group and one per operation, and [`run`] calls the
 //! operation it parsed and prints the result (JSON, a table or CSV).
 #![allow(deprecated, clippy::too_many_lines)]
-pub use crate::runtime::cli::{CliError, OpenValues, Options, OutputFormat};
+pub use crate::runtime::cli::{
+    CliError, OpenValues, Options, OutputFormat, terminal_text,
+};
 /// The command tree: the root command (named after the crate) with the global
 /// `--output json|table|csv` option, a subcommand per group of operations and one
 /// per operation under it. Required inputs are positional, optional ones flags.

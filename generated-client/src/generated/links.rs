@@ -668,7 +668,9 @@ impl ListLinks {
         )
     }
     /// Every item of every page, fetched lazily one page at a time, starting at the
-    /// page set on this builder (or the first). Stops after the last page.
+    /// page set on this builder (or the first). Stops after the last page, at a page
+    /// that repeats the one before, or with `Error::TooManyPages` past the client's
+    /// `max_pages`.
     pub fn stream(
         self,
     ) -> futures::stream::BoxStream<
@@ -676,10 +678,16 @@ impl ListLinks {
         crate::runtime::Result<crate::generated::types::Link>,
     > {
         let start = self.page.unwrap_or(1);
-        crate::runtime::paginate(start, move |page| self.clone().page(page).send())
+        crate::runtime::paginate(
+            start,
+            self.client.max_pages(),
+            move |page| self.clone().page(page).send(),
+        )
     }
     /// Every page, fetched lazily one at a time, starting at the page set on this
-    /// builder (or the first). Stops after the last page, or after an empty one.
+    /// builder (or the first). Stops after the last page, after an empty one, at a page
+    /// that repeats the one before, or with `Error::TooManyPages` past the client's
+    /// `max_pages`.
     pub fn pages(
         self,
     ) -> futures::stream::BoxStream<
@@ -687,7 +695,11 @@ impl ListLinks {
         crate::runtime::Result<crate::runtime::Page<crate::generated::types::Link>>,
     > {
         let start = self.page.unwrap_or(1);
-        crate::runtime::paginate_pages(start, move |page| self.clone().page(page).send())
+        crate::runtime::paginate_pages(
+            start,
+            self.client.max_pages(),
+            move |page| self.clone().page(page).send(),
+        )
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
     /// built with `validate_inputs(false)`).

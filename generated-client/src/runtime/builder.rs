@@ -11,6 +11,7 @@ use super::api::{ApiInfo, Auth};
 use super::client::{Client, FixedHeaders, Inner};
 use super::credential::{Secret, redact_userinfo};
 use super::error::{Error, Result};
+use super::pagination::DEFAULT_MAX_PAGES;
 use super::retry::RetryPolicy;
 
 pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -31,6 +32,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     retry: RetryPolicy,
     max_response_body: u64,
+    max_pages: u64,
     validate_inputs: bool,
     http_client: Option<reqwest::Client>,
 }
@@ -46,6 +48,7 @@ impl ClientBuilder {
             user_agent: None,
             retry: RetryPolicy::default(),
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            max_pages: DEFAULT_MAX_PAGES,
             validate_inputs: true,
             http_client: None,
         }
@@ -128,6 +131,16 @@ impl ClientBuilder {
     /// whatever this is set to.
     pub fn max_response_body(mut self, bytes: u64) -> Self {
         self.max_response_body = bytes;
+        self
+    }
+
+    /// The most pages one stream over a paginated list fetches (`.stream()`, `.pages()`;
+    /// default 10,000; at least 1). A list that goes on beyond it ends its stream with
+    /// [`Error::TooManyPages`], so a server that never reports a last page cannot keep a
+    /// program fetching forever. A stream also ends early, without an error, at a page
+    /// holding the same items as the one before it (a server that ignores the page number).
+    pub fn max_pages(mut self, pages: u64) -> Self {
+        self.max_pages = pages.max(1);
         self
     }
 
@@ -218,6 +231,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry,
                 max_response_body: self.max_response_body,
+                max_pages: self.max_pages,
                 validate_inputs: self.validate_inputs,
                 api: self.api,
             }),
@@ -318,6 +332,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("max_response_body", &self.max_response_body)
+            .field("max_pages", &self.max_pages)
             .field("validate_inputs", &self.validate_inputs)
             .field("http_client", &self.http_client.is_some())
             .finish_non_exhaustive()

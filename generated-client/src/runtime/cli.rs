@@ -5,6 +5,7 @@
 // Which helpers a crate uses depends on its spec (files, raw bodies, text responses).
 #![allow(dead_code)]
 
+use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::fmt;
 use std::io::{Read, Write};
@@ -25,6 +26,12 @@ use serde_json::{Map, Value};
 pub struct Options {
     /// Indented JSON (for a terminal) rather than one line per value (for a pipe).
     pub pretty: bool,
+    /// Output goes to a terminal: text results are shown with control characters escaped
+    /// rather than written as they are ([`write_text`]).
+    pub terminal: bool,
+    /// The columns of a table or CSV, when the program chooses them
+    /// ([`column`](Self::column)); empty: chosen from the first row.
+    columns: Vec<Column>,
 }
 
 impl Options {
@@ -38,6 +45,65 @@ impl Options {
         self.pretty = pretty;
         self
     }
+
+    /// Whether standard output is a terminal, where a text result from the server is
+    /// shown with its control characters escaped (escape sequences could otherwise change
+    /// the terminal's title, colours or clipboard); elsewhere it is written byte for byte.
+    pub fn terminal(mut self, terminal: bool) -> Self {
+        self.terminal = terminal;
+        self
+    }
+
+    /// Adds a column to tables and CSV: `header`, holding the value at the JSON Pointer
+    /// `pointer` (RFC 6901, e.g. `/meta_data/url`) of each row, empty where a row has
+    /// none. With at least one column given, exactly these are shown, in this order,
+    /// instead of the ones chosen from the first row. JSON output is unaffected.
+    pub fn column(mut self, header: impl Into<String>, pointer: impl Into<String>) -> Self {
+        self.columns.push(Column {
+            header: header.into(),
+            pointer: Some(pointer.into()),
+        });
+        self
+    }
+}
+
+/// A column of a table or CSV: its header, and where each row's value is (`None`: the
+/// row's field named like the header).
+#[derive(Debug, Clone)]
+struct Column {
+    header: String,
+    pointer: Option<String>,
+}
+
+impl Column {
+    fn field(key: &str) -> Self {
+        Column {
+            header: key.to_owned(),
+            pointer: None,
+        }
+    }
+
+    fn value<'a>(&self, row: &'a Value) -> Option<&'a Value> {
+        match &self.pointer {
+            Some(pointer) => row.pointer(pointer),
+            None => row.get(&self.header),
+        }
+    }
+}
+
+/// The widest a table cell is shown, in characters: a longer value is cut and ends in
+/// `…`, so one huge value cannot widen every row of a table. A table is for reading;
+/// `--output json` and `csv` carry whole values.
+pub const TABLE_CELL_WIDTH: usize = 60;
+
+/// `text` as it can be printed to a terminal: every character that could change what the
+/// terminal shows (ESC and the other control characters, which start colour, title and
+/// hyperlink sequences or ring the bell; C1 controls such as `U+009B`; the bidirectional
+/// overrides and isolates, which reorder the text around them) written as a `\u{..}`
+/// escape. Line feeds are kept, so a message of several lines stays one. For text from a
+/// server, before it goes to a terminal (a table, a message, an error).
+pub fn terminal_text(text: &str) -> std::borrow::Cow<'_, str> {
+    super::error::escape_hazards(text, true)
 }
 
 /// The `--output` formats.
@@ -405,6 +471,10 @@ async fn read_file(path: &str) -> Result<crate::runtime::FilePart, CliError> {
 }
 
 /// Prints a result in `format`.
+///
+/// A table or CSV is made from the result's JSON text, one row at a time: no row is kept
+/// as text and the result is never held as a tree of JSON values, so a large page costs
+/// little more than its JSON.
 pub fn write_value<T: Serialize>(
     value: &T,
     format: OutputFormat,
@@ -416,30 +486,53 @@ pub fn write_value<T: Serialize>(
         out.write_all(b"\n")?;
         return Ok(out.flush()?);
     }
-    let value = to_json(value)?;
-    let rows = rows(&value);
-    let columns = columns(rows.first().copied());
-    let cells: Vec<Vec<String>> = rows.iter().map(|row| cells(row, &columns)).collect();
+    let json = serde_json::to_vec(value).map_err(encode_error)?;
+    let list = list_field(&json)?;
     match format {
         OutputFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut *out);
-            write_csv(&mut writer, &columns, &cells)?;
-            writer.flush()?;
+            let mut csv = CsvRows::new(&mut *out, options);
+            for_each_row(&json, list, &mut |row| csv.row(&row))?;
+            csv.finish()?;
         }
         _ => {
-            let widths = widths(&columns, &cells);
-            write_row(out, &columns, &widths)?;
-            for row in &cells {
-                write_row(out, row, &widths)?;
-            }
+            let mut columns: Option<Vec<Column>> = None;
+            // Two passes over the rows: the widths first (every cell is at most
+            // TABLE_CELL_WIDTH), then the rows, each made again as it is written.
+            let mut widths: Option<Vec<usize>> = None;
+            for_each_row(&json, list, &mut |row| {
+                let columns = columns.get_or_insert_with(|| self::columns(options, Some(&row)));
+                let widths = widths.get_or_insert_with(|| header_widths(columns));
+                widen(widths, &table_cells(&row, columns));
+                Ok(())
+            })?;
+            let columns = columns.unwrap_or_else(|| self::columns(options, None));
+            let widths = widths.unwrap_or_else(|| header_widths(&columns));
+            write_row(out, &table_header(&columns), &widths)?;
+            for_each_row(&json, list, &mut |row| {
+                write_row(out, &table_cells(&row, &columns), &widths)
+            })?;
         }
     }
     Ok(out.flush()?)
 }
 
-/// Prints a text result as it is.
-pub fn write_text(text: &str, out: &mut (dyn Write + Send)) -> Result<(), CliError> {
-    out.write_all(text.as_bytes())?;
+/// Prints a text result: as it is, or for a terminal ([`Options::terminal`]) with the
+/// characters a terminal would act on escaped ([`terminal_text`]; tabs are kept).
+pub fn write_text(
+    text: &str,
+    options: &Options,
+    out: &mut (dyn Write + Send),
+) -> Result<(), CliError> {
+    if options.terminal {
+        for (i, part) in text.split('\t').enumerate() {
+            if i > 0 {
+                out.write_all(b"\t")?;
+            }
+            out.write_all(terminal_text(part).as_bytes())?;
+        }
+    } else {
+        out.write_all(text.as_bytes())?;
+    }
     if !text.is_empty() && !text.ends_with('\n') {
         out.write_all(b"\n")?;
     }
@@ -478,38 +571,21 @@ pub async fn write_stream<T: Serialize>(
             out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
         }
         OutputFormat::Csv => {
-            let mut writer = csv::Writer::from_writer(&mut *out);
-            let mut columns: Option<Vec<String>> = None;
+            let mut csv = CsvRows::new(&mut *out, options);
             while let Some(item) = items.next().await {
-                let value = to_json(&item?)?;
-                let row = &value;
-                if columns.is_none() {
-                    let found = self::columns(Some(row));
-                    writer.write_record(&found).map_err(csv_error)?;
-                    columns = Some(found);
-                }
-                let columns = columns.as_deref().unwrap_or_default();
-                writer
-                    .write_record(cells(row, columns))
-                    .map_err(csv_error)?;
-                writer.flush()?;
+                csv.row(&to_json(&item?)?)?;
+                csv.writer.flush()?;
             }
-            if columns.is_none() {
-                writer
-                    .write_record(self::columns(None))
-                    .map_err(csv_error)?;
-            }
-            writer.flush()?;
+            csv.finish()?;
         }
         OutputFormat::Table => {
-            let mut columns: Option<Vec<String>> = None;
+            let mut columns: Option<Vec<Column>> = None;
             let mut sample: Vec<Vec<String>> = Vec::new();
             let mut widths: Option<Vec<usize>> = None;
             while let Some(item) = items.next().await {
-                let value = to_json(&item?)?;
-                let row = &value;
-                let columns = columns.get_or_insert_with(|| self::columns(Some(row)));
-                let row = cells(row, columns);
+                let row = to_json(&item?)?;
+                let columns = columns.get_or_insert_with(|| self::columns(options, Some(&row)));
+                let row = table_cells(&row, columns);
                 match &widths {
                     Some(widths) => write_row(out, &row, widths)?,
                     None => {
@@ -522,7 +598,7 @@ pub async fn write_stream<T: Serialize>(
                 out.flush()?;
             }
             if widths.is_none() {
-                let columns = columns.unwrap_or_else(|| self::columns(None));
+                let columns = columns.unwrap_or_else(|| self::columns(options, None));
                 flush_sample(out, &columns, &mut sample)?;
             }
         }
@@ -532,11 +608,14 @@ pub async fn write_stream<T: Serialize>(
 
 fn flush_sample(
     out: &mut (dyn Write + Send),
-    columns: &[String],
+    columns: &[Column],
     sample: &mut Vec<Vec<String>>,
 ) -> Result<Vec<usize>, CliError> {
-    let widths = widths(columns, sample);
-    write_row(out, columns, &widths)?;
+    let mut widths = header_widths(columns);
+    for row in sample.iter() {
+        widen(&mut widths, row);
+    }
+    write_row(out, &table_header(columns), &widths)?;
     for row in sample.drain(..) {
         write_row(out, &row, &widths)?;
     }
@@ -547,16 +626,151 @@ fn csv_error(e: csv::Error) -> CliError {
     CliError::Output(std::io::Error::other(e.to_string()))
 }
 
-fn write_csv<W: Write>(
-    writer: &mut csv::Writer<W>,
-    columns: &[String],
-    cells: &[Vec<String>],
-) -> Result<(), CliError> {
-    writer.write_record(columns).map_err(csv_error)?;
-    for row in cells {
-        writer.write_record(row).map_err(csv_error)?;
+/// CSV written row by row: the header (the columns of the first row) before the first.
+struct CsvRows<'o, W: Write> {
+    writer: csv::Writer<W>,
+    options: &'o Options,
+    columns: Option<Vec<Column>>,
+}
+
+impl<'o, W: Write> CsvRows<'o, W> {
+    fn new(out: W, options: &'o Options) -> Self {
+        CsvRows {
+            writer: csv::Writer::from_writer(out),
+            options,
+            columns: None,
+        }
     }
-    Ok(())
+
+    fn row(&mut self, row: &Value) -> Result<(), CliError> {
+        let columns = match &mut self.columns {
+            Some(columns) => columns,
+            None => {
+                let found = columns(self.options, Some(row));
+                write_csv_header(&mut self.writer, &found)?;
+                self.columns.insert(found)
+            }
+        };
+        write_csv_row(&mut self.writer, row, columns)
+    }
+
+    /// Ends the output: a list without rows still gets its header.
+    fn finish(mut self) -> Result<(), CliError> {
+        if self.columns.is_none() {
+            write_csv_header(&mut self.writer, &columns(self.options, None))?;
+        }
+        Ok(self.writer.flush()?)
+    }
+}
+
+fn write_csv_header<W: Write>(
+    writer: &mut csv::Writer<W>,
+    columns: &[Column],
+) -> Result<(), CliError> {
+    // Headers can be keys the server chose (fields beyond the documented ones).
+    write_csv_record(writer, columns.iter().map(|c| csv_text(&c.header)))
+}
+
+/// Writes one record, cell by cell: the cells are borrowed where they can be.
+fn write_csv_record<'a, W: Write>(
+    writer: &mut csv::Writer<W>,
+    cells: impl Iterator<Item = Cow<'a, str>>,
+) -> Result<(), CliError> {
+    for cell in cells {
+        writer.write_field(cell.as_bytes()).map_err(csv_error)?;
+    }
+    // An empty record ends the one the fields were written to.
+    writer.write_record(None::<&[u8]>).map_err(csv_error)
+}
+
+fn write_csv_row<W: Write>(
+    writer: &mut csv::Writer<W>,
+    row: &Value,
+    columns: &[Column],
+) -> Result<(), CliError> {
+    let cells = columns_of(row, columns).map(|value| match value {
+        Some(Value::String(text)) => csv_text(text),
+        Some(value) => Cow::Owned(scalar_text(value).into_owned()),
+        None => Cow::Borrowed(""),
+    });
+    write_csv_record(writer, cells)
+}
+
+/// Text for a CSV cell that a spreadsheet shows as text: a value starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return would be read as a formula (`=HYPERLINK(..)` runs
+/// when the file is opened), so it gets a leading `'`, as OWASP's CSV-injection advice
+/// says. Only text is guarded: a JSON number such as `-3` is written as it is.
+fn csv_text(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// JSON output that a terminal shows as it is: serde_json escapes the C0 controls, and
+/// this also writes DEL, the C1 controls (`U+009B` starts an escape sequence on many
+/// terminals) and the bidirectional and line-separator characters as `\uXXXX` escapes.
+/// The document means the same; only its bytes change.
+struct TerminalSafe<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for TerminalSafe<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (at, c) in fragment.char_indices() {
+            if super::error::is_hazardous(c) {
+                writer.write_all(&fragment.as_bytes()[start..at])?;
+                // Every hazardous character is in the Basic Multilingual Plane: one escape.
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+                start = at + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+
+    // The layout is the wrapped formatter's (compact or indented).
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 fn write_json<T: Serialize>(
@@ -564,10 +778,17 @@ fn write_json<T: Serialize>(
     options: &Options,
     out: &mut (dyn Write + Send),
 ) -> Result<(), CliError> {
+    use serde_json::ser::{CompactFormatter, PrettyFormatter, Serializer};
     let written = if options.pretty {
-        serde_json::to_writer_pretty(&mut *out, value)
+        value.serialize(&mut Serializer::with_formatter(
+            &mut *out,
+            TerminalSafe(PrettyFormatter::new()),
+        ))
     } else {
-        serde_json::to_writer(&mut *out, value)
+        value.serialize(&mut Serializer::with_formatter(
+            &mut *out,
+            TerminalSafe(CompactFormatter),
+        ))
     };
     written.map_err(|e| match e.io_error_kind() {
         Some(kind) => CliError::Output(std::io::Error::new(kind, e.to_string())),
@@ -577,12 +798,14 @@ fn write_json<T: Serialize>(
     })
 }
 
+fn encode_error(e: serde_json::Error) -> CliError {
+    CliError::Output(std::io::Error::other(format!(
+        "cannot encode the result: {e}"
+    )))
+}
+
 fn to_json<T: Serialize>(value: &T) -> Result<Value, CliError> {
-    serde_json::to_value(value).map_err(|e| {
-        CliError::Output(std::io::Error::other(format!(
-            "cannot encode the result: {e}"
-        )))
-    })
+    serde_json::to_value(value).map_err(encode_error)
 }
 
 /// Names of the field of an envelope object that holds its list (a [`Page`] has `items`).
@@ -590,19 +813,177 @@ fn to_json<T: Serialize>(value: &T) -> Result<Value, CliError> {
 /// [`Page`]: crate::runtime::Page
 const LIST_FIELDS: &[&str] = &["items", "data", "results", "records", "entries", "values"];
 
-/// The rows of a result: the items of a list, or of the list field of an envelope object
-/// ([`LIST_FIELDS`], the first one present); any other value is one row.
-fn rows(value: &Value) -> Vec<&Value> {
-    match value {
-        Value::Array(items) => items.iter().collect(),
-        Value::Object(object) => LIST_FIELDS
+/// Where the rows of a result are: the items of a list (`Some("")` for a list itself, or
+/// the name of the list field of an envelope object, the first of [`LIST_FIELDS`] that
+/// holds an array), or `None`: the value is one row.
+fn list_field(json: &[u8]) -> Result<Option<&'static str>, CliError> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    /// Which of the [`LIST_FIELDS`] of an object hold arrays (a bit each); `None`: the
+    /// value is not an object. Values are skipped, not built.
+    struct Arrays;
+    impl<'de> Visitor<'de> for Arrays {
+        type Value = Option<u32>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = 0;
+            while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                let is_array = map.next_value::<IsArray>()?.0;
+                if let Some(i) = LIST_FIELDS.iter().position(|k| *k == key) {
+                    found |= u32::from(is_array) << i;
+                }
+            }
+            Ok(Some(found))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(Some(u32::MAX))
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+
+    /// Whether a value is an array, skipping it.
+    struct IsArray(bool);
+    impl<'de> serde::Deserialize<'de> for IsArray {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Probe;
+            impl<'de> Visitor<'de> for Probe {
+                type Value = bool;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("any JSON value")
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
+                    IgnoredAny.visit_seq(seq).map(|_| true)
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
+                    IgnoredAny.visit_map(map).map(|_| false)
+                }
+                fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+                    Ok(false)
+                }
+                fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+                    Ok(false)
+                }
+                fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+                    Ok(false)
+                }
+                fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+                    Ok(false)
+                }
+                fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+                    Ok(false)
+                }
+                fn visit_unit<E>(self) -> Result<bool, E> {
+                    Ok(false)
+                }
+            }
+            d.deserialize_any(Probe).map(IsArray)
+        }
+    }
+
+    let arrays = serde_json::Deserializer::from_slice(json)
+        .deserialize_any(Arrays)
+        .map_err(encode_error)?;
+    Ok(match arrays {
+        Some(u32::MAX) => Some(""),
+        Some(bits) => LIST_FIELDS
             .iter()
-            .find_map(|k| match object.get(*k) {
-                Some(Value::Array(items)) => Some(items.iter().collect()),
-                _ => None,
+            .enumerate()
+            .find(|(i, _)| bits & (1 << i) != 0)
+            .map(|(_, k)| *k),
+        None => None,
+    })
+}
+
+/// Calls `each` with every row of the result `json` (see [`list_field`]), one row built at
+/// a time. The first error of `each` stops the walk and is returned.
+fn for_each_row(
+    json: &[u8],
+    list: Option<&str>,
+    each: &mut dyn FnMut(Value) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    /// Walks the rows; `failed` keeps the error of `each`, which serde cannot carry.
+    struct Rows<'a, 'f> {
+        list: Option<&'a str>,
+        each: &'a mut dyn FnMut(Value) -> Result<(), CliError>,
+        failed: &'f mut Option<CliError>,
+    }
+    impl Rows<'_, '_> {
+        fn call<E: serde::de::Error>(&mut self, row: Value) -> Result<(), E> {
+            (self.each)(row).map_err(|e| {
+                *self.failed = Some(e);
+                E::custom("stopped")
             })
-            .unwrap_or_else(|| vec![value]),
-        other => vec![other],
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for &mut Rows<'_, '_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for &mut Rows<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list, or an object holding one")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(row) = seq.next_element::<Value>()? {
+                self.call(row)?;
+            }
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                if Some(key.as_ref()) == self.list {
+                    self.list = Some("");
+                    map.next_value_seed(&mut *self)?;
+                    // Only the first field of that name.
+                    self.list = None;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(())
+        }
+    }
+
+    let Some(list) = list else {
+        // Not a list: the value is the one row.
+        let row = serde_json::from_slice(json).map_err(encode_error)?;
+        return each(row);
+    };
+    let mut failed = None;
+    let mut rows = Rows {
+        list: Some(list),
+        each,
+        failed: &mut failed,
+    };
+    let walked = serde_json::Deserializer::from_slice(json).deserialize_any(&mut rows);
+    match (failed, walked) {
+        (Some(error), _) => Err(error),
+        (None, walked) => walked.map_err(encode_error),
     }
 }
 
@@ -641,12 +1022,24 @@ const PREFERRED: &[(&[&str], &[&str])] = &[
 /// there.
 const FALLBACK_COLUMNS: usize = 6;
 
+/// The columns of a table or CSV: those of `options` if it names any, else
+/// [`chosen_columns`] of the first row.
+fn columns(options: &Options, first: Option<&Value>) -> Vec<Column> {
+    if !options.columns.is_empty() {
+        return options.columns.clone();
+    }
+    chosen_columns(first)
+        .into_iter()
+        .map(|key| Column::field(&key))
+        .collect()
+}
+
 /// The columns of a table or CSV, from the first row's keys with a scalar value (string,
 /// number, boolean, null): per kind of [`PREFERRED`] key (identifier, name, type, URL,
 /// status), the first key it names, else the first key with one of its endings; with fewer
 /// than two of those, the row's first scalar fields instead. A row that is not an object
 /// has one column, `value`.
-fn columns(first: Option<&Value>) -> Vec<String> {
+fn chosen_columns(first: Option<&Value>) -> Vec<String> {
     let Some(Value::Object(object)) = first else {
         return vec!["value".to_owned()];
     };
@@ -685,38 +1078,86 @@ fn columns(first: Option<&Value>) -> Vec<String> {
     out
 }
 
-fn cells(row: &Value, columns: &[String]) -> Vec<String> {
-    match row {
-        Value::Object(object) => columns
-            .iter()
-            .map(|c| object.get(c).map(cell).unwrap_or_default())
-            .collect(),
-        other => vec![cell(other)],
-    }
+/// The value of each column in `row` (a row that is not an object is its own one cell).
+fn columns_of<'a>(
+    row: &'a Value,
+    columns: &'a [Column],
+) -> impl Iterator<Item = Option<&'a Value>> + 'a {
+    let object = row.is_object();
+    columns.iter().enumerate().map(move |(i, column)| {
+        if object {
+            column.value(row)
+        } else {
+            (i == 0).then_some(row)
+        }
+    })
 }
 
-fn cell(value: &Value) -> String {
+/// A value as cell text: a string as it is, `null` as nothing, anything else as JSON.
+fn scalar_text(value: &Value) -> Cow<'_, str> {
     match value {
-        Value::Null => String::new(),
-        // A table row is one line: a newline or tab in a value would break it.
-        Value::String(s) => s.replace(['\n', '\r', '\t'], " "),
-        other => other.to_string(),
+        Value::Null => Cow::Borrowed(""),
+        Value::String(text) => Cow::Borrowed(text),
+        other => Cow::Owned(other.to_string()),
     }
 }
 
-fn widths(columns: &[String], rows: &[Vec<String>]) -> Vec<usize> {
-    columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            rows.iter()
-                .filter_map(|r| r.get(i))
-                .chain([c])
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
+fn table_header(columns: &[Column]) -> Vec<String> {
+    columns.iter().map(|c| table_text(&c.header)).collect()
+}
+
+fn table_cells(row: &Value, columns: &[Column]) -> Vec<String> {
+    columns_of(row, columns)
+        .map(|value| {
+            value
+                .map(|v| table_text(&scalar_text(v)))
+                .unwrap_or_default()
         })
         .collect()
+}
+
+/// Text as a table shows it: on one line (line breaks and tabs become spaces), with what
+/// could change the terminal escaped ([`terminal_text`]), and at most [`TABLE_CELL_WIDTH`]
+/// characters (a longer one is cut and ends in `…`). Only what is shown is looked at, so a
+/// huge value costs no more than a short one.
+fn table_text(text: &str) -> String {
+    let mut out = String::new();
+    let mut shown = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let c = if matches!(c, '\n' | '\r' | '\t') {
+            ' '
+        } else {
+            c
+        };
+        let escape = super::error::is_hazardous(c).then(|| c.escape_unicode());
+        let width = escape.as_ref().map_or(1, ExactSizeIterator::len);
+        let last = chars.peek().is_none();
+        // The last piece may fill the cell; any other must leave room for the `…`.
+        if shown + width > TABLE_CELL_WIDTH || (!last && shown + width == TABLE_CELL_WIDTH) {
+            out.push('…');
+            return out;
+        }
+        match escape {
+            Some(escape) => out.extend(escape),
+            None => out.push(c),
+        }
+        shown += width;
+    }
+    out
+}
+
+fn header_widths(columns: &[Column]) -> Vec<usize> {
+    table_header(columns)
+        .iter()
+        .map(|h| h.chars().count())
+        .collect()
+}
+
+fn widen(widths: &mut [usize], row: &[String]) {
+    for (width, cell) in widths.iter_mut().zip(row) {
+        *width = (*width).max(cell.chars().count());
+    }
 }
 
 fn write_row(
@@ -752,7 +1193,7 @@ mod tests {
         let row = json!({"created_at": "x", "status": "active", "id": "l1", "short_url": "u",
             "name": "N", "type": "website", "tags": ["a"], "qr_url": "q"});
         assert_eq!(
-            columns(Some(&row)),
+            chosen_columns(Some(&row)),
             ["id", "name", "type", "short_url", "status"]
         );
     }
@@ -760,18 +1201,46 @@ mod tests {
     #[test]
     fn columns_fall_back_to_scalar_fields() {
         let row = json!({"a": 1, "b": [1], "c": "x", "d": null});
-        assert_eq!(columns(Some(&row)), ["a", "c", "d"]);
-        assert_eq!(columns(Some(&json!(3))), ["value"]);
+        assert_eq!(chosen_columns(Some(&row)), ["a", "c", "d"]);
+        assert_eq!(chosen_columns(Some(&json!(3))), ["value"]);
+    }
+
+    fn rows_of(value: &Value) -> Vec<Value> {
+        let json = serde_json::to_vec(value).unwrap();
+        let mut rows = Vec::new();
+        for_each_row(&json, list_field(&json).unwrap(), &mut |row| {
+            rows.push(row);
+            Ok(())
+        })
+        .unwrap();
+        rows
     }
 
     #[test]
     fn rows_of_pages_envelopes_and_objects() {
-        let page = json!({"items": [{"id": 1}], "current_page": 1});
-        assert_eq!(rows(&page), [&json!({"id": 1})]);
-        let envelope = json!({"data": [{"id": 2}], "meta": {"total": 1}});
-        assert_eq!(rows(&envelope), [&json!({"id": 2})]);
+        let page = json!({"current_page": 1, "items": [{"id": 1}, {"id": 2}]});
+        assert_eq!(rows_of(&page), [json!({"id": 1}), json!({"id": 2})]);
+        // The first list field in LIST_FIELDS order, not in the object's order.
+        let envelope = json!({"values": [7], "data": [{"id": 2}], "items": {"x": []}});
+        assert_eq!(rows_of(&envelope), [json!({"id": 2})]);
         let one = json!({"id": 3, "tags": []});
-        assert_eq!(rows(&one), [&one]);
+        assert_eq!(rows_of(&one), [one]);
+        assert_eq!(rows_of(&json!([1, "a"])), [json!(1), json!("a")]);
+        assert_eq!(rows_of(&json!("text")), [json!("text")]);
+        assert_eq!(rows_of(&json!([])), Vec::<Value>::new());
+    }
+
+    #[test]
+    fn an_error_while_writing_a_row_stops_the_walk() {
+        let json = br#"{"data": [1, 2, 3]}"#;
+        let mut seen = Vec::new();
+        let err = for_each_row(json, Some("data"), &mut |row| {
+            seen.push(row);
+            Err(CliError::Usage("full".into()))
+        })
+        .unwrap_err();
+        assert!(matches!(err, CliError::Usage(m) if m == "full"));
+        assert_eq!(seen, [json!(1)]);
     }
 
     #[test]
@@ -790,13 +1259,72 @@ mod tests {
 
     #[test]
     fn table_rows_are_aligned_and_trimmed() {
+        let columns = [Column::field("id"), Column::field("name")];
         let mut out = Vec::new();
-        let widths = widths(
-            &["id".into(), "name".into()],
-            &[vec!["abc".into(), "x".into()]],
-        );
-        write_row(&mut out, &["id".into(), "name".into()], &widths).unwrap();
-        write_row(&mut out, &["abc".into(), "x".into()], &widths).unwrap();
+        let row = json!({"id": "abc", "name": "x"});
+        let mut widths = header_widths(&columns);
+        widen(&mut widths, &table_cells(&row, &columns));
+        write_row(&mut out, &table_header(&columns), &widths).unwrap();
+        write_row(&mut out, &table_cells(&row, &columns), &widths).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "id   name\nabc  x\n");
+    }
+
+    #[test]
+    fn table_text_is_one_escaped_line_of_at_most_the_cell_width() {
+        assert_eq!(table_text("a\nb\tc\rd"), "a b c d");
+        assert_eq!(
+            table_text("\u{1b}]0;t\u{7}\u{9b}x\u{202e}"),
+            "\\u{1b}]0;t\\u{7}\\u{9b}x\\u{202e}"
+        );
+        let exact = "é".repeat(TABLE_CELL_WIDTH);
+        assert_eq!(table_text(&exact), exact);
+        let long = "é".repeat(1_000_000);
+        let cut = table_text(&long);
+        assert_eq!(cut.chars().count(), TABLE_CELL_WIDTH);
+        assert!(cut.ends_with("é…"), "{cut}");
+        // An escape is not split by the cut.
+        let escapes = "\u{1b}".repeat(20);
+        let cut = table_text(&escapes);
+        assert_eq!(cut, format!("{}…", "\\u{1b}".repeat(9)));
+    }
+
+    #[test]
+    fn text_results_are_escaped_only_for_a_terminal() {
+        let text = "a\tb\u{1b}]0;t\u{7}\nc\u{202e}";
+        let mut piped = Vec::new();
+        write_text(text, &Options::new(), &mut piped).unwrap();
+        assert_eq!(piped, format!("{text}\n").into_bytes());
+        let mut shown = Vec::new();
+        write_text(text, &Options::new().terminal(true), &mut shown).unwrap();
+        assert_eq!(
+            String::from_utf8(shown).unwrap(),
+            "a\tb\\u{1b}]0;t\\u{7}\nc\\u{202e}\n"
+        );
+    }
+
+    #[test]
+    fn csv_text_guards_formulas_only() {
+        for formula in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv_text(formula), format!("'{formula}"));
+        }
+        for plain in ["a=1", "", "1-2", "'x"] {
+            assert_eq!(csv_text(plain), plain);
+        }
+    }
+
+    #[test]
+    fn json_escapes_what_a_terminal_would_act_on_and_keeps_the_value() {
+        let value = json!({"k\u{202e}": ["\u{1b}[31m\u{9b}\u{7f}\u{2066}é\n"]});
+        for pretty in [false, true] {
+            let mut out = Vec::new();
+            write_json(&value, &Options::new().pretty(pretty), &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(
+                text.contains(r"\u001b[31m\u009b\u007f\u2066é\n") && text.contains(r"k\u202e"),
+                "{text}"
+            );
+            assert!(!text.contains(['\u{1b}', '\u{9b}', '\u{202e}']), "{text}");
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value);
+        }
     }
 }

@@ -50,6 +50,8 @@ pub(super) struct Inner {
     pub(super) retry: RetryPolicy,
     /// Largest 2xx body read, in bytes.
     pub(super) max_response_body: u64,
+    /// The most pages one stream over a paginated list fetches.
+    pub(super) max_pages: u64,
     /// Whether documented input limits are checked before sending.
     pub(super) validate_inputs: bool,
     pub(super) api: &'static ApiInfo,
@@ -114,6 +116,12 @@ impl Client {
     /// The base URL requests are sent to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// The most pages one stream over a paginated list fetches
+    /// ([`ClientBuilder::max_pages`]).
+    pub fn max_pages(&self) -> u64 {
+        self.inner.max_pages
     }
 
     /// A request to a path the API description does not name, e.g.

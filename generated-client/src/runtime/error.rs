@@ -80,6 +80,19 @@ pub enum Error {
     /// turns these checks off.
     #[error("{0}")]
     InvalidInput(Box<InvalidInput>),
+    /// A stream over a paginated list fetched as many pages as it may
+    /// ([`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages)) and the server still
+    /// announced more. It comes after the items of those pages; nothing is lost by raising
+    /// the limit and starting again, but a server that never reports a last page would
+    /// otherwise keep the stream going forever.
+    #[error(
+        "the list has more than {limit} pages, the most one stream fetches \
+         (raise the limit with ClientBuilder::max_pages)"
+    )]
+    TooManyPages {
+        /// The limit that was reached, in pages.
+        limit: u64,
+    },
 }
 
 fn transport_kind(err: &reqwest::Error) -> &'static str {
@@ -100,7 +113,10 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
-            Error::Transport { .. } | Error::Config(_) | Error::InvalidInput(_) => None,
+            Error::Transport { .. }
+            | Error::Config(_)
+            | Error::InvalidInput(_)
+            | Error::TooManyPages { .. } => None,
         }
     }
 
@@ -286,7 +302,7 @@ pub(crate) fn lossy_prefix(body: &[u8], truncated: bool) -> String {
 /// Whether a character could change how a terminal or log viewer shows the text around it:
 /// control characters (ANSI escapes start with ESC, BEL rings) and the bidirectional
 /// formatting characters that reorder what is displayed.
-fn is_hazardous(c: char) -> bool {
+pub(crate) fn is_hazardous(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -297,12 +313,19 @@ fn is_hazardous(c: char) -> bool {
 
 /// `text` with every hazardous character written as a `\u{..}` escape.
 pub(crate) fn escape_controls(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_hazardous) {
+    escape_hazards(text, false)
+}
+
+/// `text` with every hazardous character written as a `\u{..}` escape, except line feeds
+/// when `keep_newlines` (a message of several lines).
+pub(crate) fn escape_hazards(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let escaped = |c: char| is_hazardous(c) && !(keep_newlines && c == '\n');
+    if !text.chars().any(escaped) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if is_hazardous(c) {
+        if escaped(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);

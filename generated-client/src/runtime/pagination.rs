@@ -4,7 +4,7 @@
 use futures::StreamExt;
 use futures::stream::BoxStream;
 
-use super::error::Result;
+use super::error::{Error, Result};
 
 /// One page of a paginated list.
 ///
@@ -134,45 +134,102 @@ where
         .boxed()
 }
 
+/// How many pages one stream fetches unless the client says otherwise
+/// ([`ClientBuilder::max_pages`](super::ClientBuilder::max_pages)): a list of 10,000 pages
+/// is far beyond what a person pages through, and a server that never says "last page"
+/// must not keep a program fetching forever.
+pub(crate) const DEFAULT_MAX_PAGES: u64 = 10_000;
+
+/// A fingerprint of a page's items, to notice a server that serves the same page again
+/// (e.g. one that ignores the page number): a hash of their JSON, computed without
+/// building it. `None` if they cannot be written as JSON (such a page is never "the same").
+fn fingerprint<T: serde::Serialize>(items: &[T]) -> Option<u64> {
+    use std::hash::Hasher;
+    struct HashWriter<'a>(&'a mut std::hash::DefaultHasher);
+    impl std::io::Write for HashWriter<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    // `DefaultHasher::new()` always uses the same keys: equal pages hash equal.
+    let mut hasher = std::hash::DefaultHasher::new();
+    serde_json::to_writer(HashWriter(&mut hasher), items).ok()?;
+    Some(hasher.finish())
+}
+
 /// Streams every item of a paginated list, fetching page after page from `start_page`.
 ///
 /// Pages are fetched only when the consumer has taken every item of the previous one, so
-/// at most one page is held in memory. The stream ends after `total_pages`, after an empty
-/// page, or right after yielding the first error.
+/// at most one page is held in memory. The stream ends as [`paginate_pages`] says.
 #[doc(hidden)]
-pub fn paginate<T, F, Fut>(start_page: i64, fetch: F) -> BoxStream<'static, Result<T>>
+pub fn paginate<T, F, Fut>(
+    start_page: i64,
+    max_pages: u64,
+    fetch: F,
+) -> BoxStream<'static, Result<T>>
 where
     F: FnMut(i64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
-    T: Send + 'static,
+    T: serde::Serialize + Send + 'static,
 {
-    items_of(paginate_pages(start_page, fetch))
+    items_of(paginate_pages(start_page, max_pages, fetch))
 }
 
 /// Streams the pages of a paginated list, fetching each when the consumer asks for it,
-/// from `start_page`. Ends after `total_pages`, after an empty page (which is yielded), or
-/// right after yielding the first error.
+/// from `start_page`. Ends after `total_pages`, after an empty page (which is yielded),
+/// before a page holding the same items as the one before it (a server that ignores the
+/// page number: that page is not yielded), or right after yielding the first error. A
+/// list that would go on past `max_pages` pages ends with [`Error::TooManyPages`] instead.
 #[doc(hidden)]
-pub fn paginate_pages<T, F, Fut>(start_page: i64, fetch: F) -> BoxStream<'static, Result<Page<T>>>
+pub fn paginate_pages<T, F, Fut>(
+    start_page: i64,
+    max_pages: u64,
+    fetch: F,
+) -> BoxStream<'static, Result<Page<T>>>
 where
     F: FnMut(i64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
-    T: Send + 'static,
+    T: serde::Serialize + Send + 'static,
 {
-    // The fetcher, and the page to fetch next (`None` once the list is exhausted or failed).
-    let state = (fetch, Some(start_page));
-    futures::stream::unfold(state, |(mut fetch, next_page)| async move {
-        let requested = next_page?;
-        match fetch(requested).await {
+    struct Numbered<F> {
+        fetch: F,
+        /// The page to fetch next; `None` once the list is exhausted or failed.
+        next: Option<i64>,
+        fetched: u64,
+        /// The [`fingerprint`] of the last page yielded.
+        previous: Option<u64>,
+    }
+    let state = Numbered {
+        fetch,
+        next: Some(start_page),
+        fetched: 0,
+        previous: None,
+    };
+    futures::stream::unfold(state, move |mut state| async move {
+        let requested = state.next.take()?;
+        if state.fetched >= max_pages {
+            return Some((Err(Error::TooManyPages { limit: max_pages }), state));
+        }
+        state.fetched += 1;
+        match (state.fetch)(requested).await {
             Ok(page) => {
+                let fingerprint = fingerprint(&page.items);
+                if fingerprint.is_some() && fingerprint == state.previous {
+                    return None;
+                }
+                state.previous = fingerprint;
                 // Trust whichever page number is further along, so a server that echoes a
                 // stale `currentPage` cannot make us loop forever.
                 let served = page.current_page.max(requested);
-                let next = (!page.items.is_empty() && served < page.total_pages)
+                state.next = (!page.items.is_empty() && served < page.total_pages)
                     .then(|| served.saturating_add(1));
-                Some((Ok(page), (fetch, next)))
+                Some((Ok(page), state))
             }
-            Err(err) => Some((Err(err), (fetch, None))),
+            Err(err) => Some((Err(err), state)),
         }
     })
     // Boxed so that callers can `.next().await` without pinning it themselves.
@@ -186,15 +243,21 @@ where
 /// the only one with `first` set) and returns its items and the next token. The stream ends
 /// after a page without a next token (or with an empty one), after a page that repeats the
 /// token it was asked with (a server bug that would otherwise loop forever), or right after
-/// yielding the first error. At most one page is held in memory.
+/// yielding the first error; a list that would go on past `max_pages` pages ends with
+/// [`Error::TooManyPages`] (tokens that go round in a circle). At most one page is held in
+/// memory.
 #[doc(hidden)]
-pub fn paginate_cursor<T, F, Fut>(start: Option<String>, fetch: F) -> BoxStream<'static, Result<T>>
+pub fn paginate_cursor<T, F, Fut>(
+    start: Option<String>,
+    max_pages: u64,
+    fetch: F,
+) -> BoxStream<'static, Result<T>>
 where
     F: FnMut(Option<String>, bool) -> Fut + Send + 'static,
     Fut: Future<Output = Result<(Vec<T>, Option<String>)>> + Send + 'static,
     T: Send + 'static,
 {
-    items_of(paginate_cursor_pages(start, fetch))
+    items_of(paginate_cursor_pages(start, max_pages, fetch))
 }
 
 /// Streams the pages of a token-paginated list, as [`paginate_cursor`] does their items:
@@ -203,6 +266,7 @@ where
 #[doc(hidden)]
 pub fn paginate_cursor_pages<P, F, Fut>(
     start: Option<String>,
+    max_pages: u64,
     fetch: F,
 ) -> BoxStream<'static, Result<P>>
 where
@@ -215,14 +279,20 @@ where
         /// The token to ask with next; the outer `None` once the list is exhausted or failed.
         next: Option<Option<String>>,
         first: bool,
+        fetched: u64,
     }
     let cursor = TokenCursor {
         fetch,
         next: Some(start),
         first: true,
+        fetched: 0,
     };
-    futures::stream::unfold(cursor, |mut cursor| async move {
+    futures::stream::unfold(cursor, move |mut cursor| async move {
         let token = cursor.next.take()?;
+        if cursor.fetched >= max_pages {
+            return Some((Err(Error::TooManyPages { limit: max_pages }), cursor));
+        }
+        cursor.fetched += 1;
         let first = std::mem::replace(&mut cursor.first, false);
         match (cursor.fetch)(token.clone(), first).await {
             Ok((page, next)) => {
@@ -245,6 +315,8 @@ mod tests {
     use super::*;
     use crate::runtime::Error;
 
+    const MAX: u64 = DEFAULT_MAX_PAGES;
+
     fn fake_pages(
         total: i64,
         log: Arc<Mutex<Vec<i64>>>,
@@ -262,7 +334,7 @@ mod tests {
     #[tokio::test]
     async fn yields_every_item_in_order_fetching_lazily() {
         let log = Arc::new(Mutex::new(Vec::new()));
-        let stream = paginate(1, fake_pages(3, log.clone()));
+        let stream = paginate(1, MAX, fake_pages(3, log.clone()));
         futures::pin_mut!(stream);
         assert_eq!(stream.next().await.unwrap().unwrap(), 10);
         assert_eq!(*log.lock().unwrap(), [1]);
@@ -273,7 +345,7 @@ mod tests {
 
     #[tokio::test]
     async fn stops_on_empty_page() {
-        let stream = paginate(1, |page| async move {
+        let stream = paginate(1, MAX, |page| async move {
             Ok(Page {
                 items: if page == 1 { vec!["a"] } else { vec![] },
                 current_page: page,
@@ -288,7 +360,7 @@ mod tests {
     async fn stale_current_page_does_not_loop() {
         let log = Arc::new(Mutex::new(Vec::new()));
         let seen = log.clone();
-        let stream = paginate(1, move |page| {
+        let stream = paginate(1, MAX, move |page| {
             seen.lock().unwrap().push(page);
             async move {
                 Ok(Page {
@@ -305,7 +377,7 @@ mod tests {
 
     #[tokio::test]
     async fn first_error_ends_the_stream() {
-        let stream = paginate(1, |page| async move {
+        let stream = paginate(1, MAX, |page| async move {
             if page == 2 {
                 Err(Error::Config("boom".into()))
             } else {
@@ -322,11 +394,85 @@ mod tests {
         assert!(results[1].is_err());
     }
 
+    /// A server that claims `i64::MAX` pages and serves a new full page for every number:
+    /// the stream fetches `max_pages` pages, then ends with an error instead of going on.
+    #[tokio::test]
+    async fn endless_pages_stop_at_the_limit_with_an_error() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let seen = log.clone();
+        let stream = paginate(1, 3, move |page| {
+            seen.lock().unwrap().push(page);
+            async move { Ok(Page::new(vec![page, -page], page, i64::MAX)) }
+        });
+        let results: Vec<_> = stream.collect().await;
+        let items: Vec<i64> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .copied()
+            .collect();
+        assert_eq!(items, [1, -1, 2, -2, 3, -3]);
+        assert_eq!(results.len(), 7);
+        let err = results.last().unwrap().as_ref().unwrap_err();
+        assert!(matches!(err, Error::TooManyPages { limit: 3 }), "{err:?}");
+        assert!(err.to_string().contains("more than 3 pages"), "{err}");
+        assert_eq!(*log.lock().unwrap(), [1, 2, 3]);
+        // A list that ends exactly at the limit is not an error.
+        let stream = paginate(
+            1,
+            3,
+            |page| async move { Ok(Page::new(vec![page], page, 3)) },
+        );
+        let results: Vec<_> = stream.collect().await;
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+        assert_eq!(results.len(), 3);
+    }
+
+    /// A server that ignores the page number serves page 1 again and again: the stream ends
+    /// at the first repeat, without yielding it.
+    #[tokio::test]
+    async fn a_repeated_page_ends_the_stream() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let seen = log.clone();
+        let stream = paginate_pages(1, MAX, move |page| {
+            seen.lock().unwrap().push(page);
+            async move { Ok(Page::new(vec!["a".to_owned(), "b".to_owned()], 1, i64::MAX)) }
+        });
+        let pages: Vec<_> = stream.map(|r| r.unwrap()).collect().await;
+        assert_eq!(pages.len(), 1);
+        assert_eq!(*log.lock().unwrap(), [1, 2]);
+        // Different items on every page: not a repeat.
+        let stream = paginate(1, MAX, |page| async move {
+            Ok(Page::new(vec![page % 2], page, 4))
+        });
+        let items: Vec<i64> = stream.map(|r| r.unwrap()).collect().await;
+        assert_eq!(items, [1, 0, 1, 0]);
+    }
+
+    /// Tokens that go round in a circle (a, b, a, b, ...) never repeat the token asked
+    /// with: the page limit ends the stream.
+    #[tokio::test]
+    async fn circling_tokens_stop_at_the_limit() {
+        let stream = paginate_cursor(None, 4, |token: Option<String>, _| async move {
+            let next = if token.as_deref() == Some("a") {
+                "b"
+            } else {
+                "a"
+            };
+            Ok((vec![token.unwrap_or_default()], Some(next.to_owned())))
+        });
+        let results: Vec<_> = stream.collect().await;
+        assert_eq!(results.len(), 5);
+        assert!(matches!(
+            results.last().unwrap(),
+            Err(Error::TooManyPages { limit: 4 })
+        ));
+    }
+
     #[tokio::test]
     async fn cursor_pages_follow_tokens_and_end_without_one() {
         let log = Arc::new(Mutex::new(Vec::new()));
         let seen = log.clone();
-        let stream = paginate_cursor(None, move |token: Option<String>, first| {
+        let stream = paginate_cursor(None, MAX, move |token: Option<String>, first| {
             seen.lock().unwrap().push((token.clone(), first));
             async move {
                 Ok(match token.as_deref() {
@@ -352,29 +498,27 @@ mod tests {
     async fn a_repeated_or_empty_token_ends_the_cursor_stream() {
         let stream = paginate_cursor(
             Some("a".to_owned()),
+            MAX,
             |token: Option<String>, _| async move {
                 Ok((vec![token.clone().unwrap_or_default()], token))
             },
         );
         let items: Vec<String> = stream.map(|r| r.unwrap()).collect().await;
         assert_eq!(items, ["a"]);
-        let stream = paginate_cursor(
-            None,
-            |_, _| async move { Ok((vec![1], Some(String::new()))) },
-        );
+        let stream = paginate_cursor(None, MAX, |_, _| async move {
+            Ok((vec![1], Some(String::new())))
+        });
         assert_eq!(stream.map(|r| r.unwrap()).collect::<Vec<_>>().await, [1]);
-        let stream =
-            paginate_cursor::<i32, _, _>(
-                None,
-                |_, _| async move { Err(Error::Config("boom".into())) },
-            );
+        let stream = paginate_cursor::<i32, _, _>(None, MAX, |_, _| async move {
+            Err(Error::Config("boom".into()))
+        });
         assert_eq!(stream.collect::<Vec<_>>().await.len(), 1);
     }
 
     #[tokio::test]
     async fn page_stream_yields_whole_pages_lazily() {
         let log = Arc::new(Mutex::new(Vec::new()));
-        let mut pages = paginate_pages(2, fake_pages(3, log.clone()));
+        let mut pages = paginate_pages(2, MAX, fake_pages(3, log.clone()));
         let first = pages.next().await.unwrap().unwrap();
         assert_eq!(first, Page::new(vec![20, 21], 2, 3));
         assert_eq!(*log.lock().unwrap(), [2]);
@@ -385,17 +529,16 @@ mod tests {
 
     #[tokio::test]
     async fn page_stream_yields_an_empty_page_then_ends() {
-        let pages = paginate_pages(
-            1,
-            |page| async move { Ok(Page::<u8>::new(vec![], page, 9)) },
-        );
+        let pages = paginate_pages(1, MAX, |page| async move {
+            Ok(Page::<u8>::new(vec![], page, 9))
+        });
         let pages: Vec<_> = pages.map(|r| r.unwrap()).collect().await;
         assert_eq!(pages, [Page::new(vec![], 1, 9)]);
     }
 
     #[tokio::test]
     async fn cursor_page_stream_yields_each_response() {
-        let pages = paginate_cursor_pages(None, |token: Option<String>, _| async move {
+        let pages = paginate_cursor_pages(None, MAX, |token: Option<String>, _| async move {
             Ok(match token.as_deref() {
                 None => ("first", Some("b".to_owned())),
                 _ => ("second", None),

@@ -61,7 +61,7 @@ pub fn emit(api: &Api) -> TokenStream {
         // A deprecated operation is still a command: calling it is not a use to warn about.
         #![allow(deprecated, clippy::too_many_lines)]
 
-        pub use crate::runtime::cli::{CliError, OpenValues, Options, OutputFormat};
+        pub use crate::runtime::cli::{CliError, OpenValues, Options, OutputFormat, terminal_text};
 
         /// The command tree: the root command (named after the crate) with the global
         /// `--output json|table|csv` option, a subcommand per group of operations and one
@@ -636,7 +636,11 @@ fn run_op(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             request.send().await?;
             Ok(())
         },
-        Response::Text => quote!(crate::runtime::cli::write_text(&request.send().await?, out)),
+        Response::Text => quote!(crate::runtime::cli::write_text(
+            &request.send().await?,
+            options,
+            out
+        )),
         Response::Bytes => quote!(crate::runtime::cli::write_bytes(
             &request.send().await?,
             out

@@ -1095,10 +1095,11 @@ fn page_stream(op: &Operation) -> TokenStream {
         return quote! {
             /// Every page (what `send()` returns for one), fetched lazily: each response's
             /// next-page token is sent back for the next page, starting from the token set
-            /// on this builder (or the first page). Stops after a page with no next token.
+            /// on this builder (or the first page). Stops after a page with no next token, or
+            /// with `Error::TooManyPages` past the client's `max_pages`.
             pub fn pages(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<#ret>> {
                 let start = self.#token.clone();
-                crate::runtime::paginate_cursor_pages(start, move |token, #first| {
+                crate::runtime::paginate_cursor_pages(start, self.client.max_pages(), move |token, #first| {
                     let mut request = self.clone();
                     #reset
                     request.#token = token;
@@ -1123,10 +1124,12 @@ fn page_stream(op: &Operation) -> TokenStream {
     let page = ident(&p.page_param);
     quote! {
         /// Every page, fetched lazily one at a time, starting at the page set on this
-        /// builder (or the first). Stops after the last page, or after an empty one.
+        /// builder (or the first). Stops after the last page, after an empty one, at a page
+        /// that repeats the one before, or with `Error::TooManyPages` past the client's
+        /// `max_pages`.
         pub fn pages(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<crate::runtime::Page<#item>>> {
             let start = #start;
-            crate::runtime::paginate_pages(start, move |page| self.clone().#page(#narrow).send())
+            crate::runtime::paginate_pages(start, self.client.max_pages(), move |page| self.clone().#page(#narrow).send())
         }
     }
 }
@@ -1175,10 +1178,11 @@ fn cursor_stream(cursor: &crate::ir::Cursor) -> TokenStream {
     quote! {
         /// Every item of every page, fetched lazily one page at a time: each response's
         /// next-page token is sent back for the next page, starting from the token set on
-        /// this builder (or the first page). Stops after a page with no next token.
+        /// this builder (or the first page). Stops after a page with no next token, or with
+        /// `Error::TooManyPages` past the client's `max_pages`.
         pub fn stream(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<#item>> {
             let start = self.#token.clone();
-            crate::runtime::paginate_cursor(start, move |token, #first| {
+            crate::runtime::paginate_cursor(start, self.client.max_pages(), move |token, #first| {
                 let mut request = self.clone();
                 #reset
                 request.#token = token;
@@ -1207,10 +1211,12 @@ fn pagination_stream(op: &Operation) -> TokenStream {
     let (start, narrow) = page_start(p);
     quote! {
         /// Every item of every page, fetched lazily one page at a time, starting at the
-        /// page set on this builder (or the first). Stops after the last page.
+        /// page set on this builder (or the first). Stops after the last page, at a page
+        /// that repeats the one before, or with `Error::TooManyPages` past the client's
+        /// `max_pages`.
         pub fn stream(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<#item>> {
             let start = #start;
-            crate::runtime::paginate(start, move |page| self.clone().#page(#narrow).send())
+            crate::runtime::paginate(start, self.client.max_pages(), move |page| self.clone().#page(#narrow).send())
         }
     }
 }
