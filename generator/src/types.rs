@@ -812,9 +812,29 @@ impl<'s> TypeBuilder<'s> {
         {
             let error = self.spec.locate(Error::unsupported(pointer, why));
             self.fall_back(error);
+            let nullable = schema.schema_data.nullable;
+            let Some(name) = named else {
+                return Ok(Converted {
+                    ty: Ty::Value,
+                    nullable,
+                });
+            };
+            // A component keeps its name, as an alias others refer to.
+            self.types.push(TypeDef {
+                name: name.clone(),
+                pointer: pointer.to_owned(),
+                doc: Doc {
+                    title: schema.schema_data.title.clone(),
+                    description: schema.schema_data.description.clone(),
+                    notes: vec![format!(
+                        "Kept as JSON: the generator cannot type this schema ({why})."
+                    )],
+                },
+                kind: TypeKind::Alias(Ty::Value),
+            });
             return Ok(Converted {
-                ty: Ty::Value,
-                nullable: schema.schema_data.nullable,
+                ty: Ty::Named(name),
+                nullable,
             });
         }
         let (mut v, format) = view(schema);
