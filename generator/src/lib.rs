@@ -12,6 +12,31 @@
 //!
 //! The library does no I/O: [`generate`] returns the files as strings, and `xtask` writes
 //! them (atomically) or compares them with what is checked in.
+//!
+//! # What is refused, and what is generated anyway
+//!
+//! A valid document is never refused for one part of it: what the generated types cannot
+//! express is generated as raw JSON (or raw bytes, for a body) with a located warning, and
+//! only `--strict` ([`Config::strict`]) refuses it. What is refused is what is not a valid
+//! OpenAPI document, or input no real document needs (hostile sizes and depths). Every
+//! [`ErrorKind::Unsupported`] the generator can raise, and its outcome:
+//!
+//! | construct | outcome |
+//! |---|---|
+//! | `$recursiveRef: "#"`, `$dynamicRef` to `#` or an anchor of the enclosing component schema | resolved to a `$ref` to that schema ([`dialect`]) |
+//! | any other `$recursiveRef` / `$dynamicRef` | that schema raw JSON, warning |
+//! | `if`/`then`/`else`, `dependentSchemas`, `unevaluatedItems` | left out, warning: the type accepts a superset |
+//! | the schema `false`; `prefixItems` open at its end; a `type` list beside `anyOf`/`oneOf` | that schema raw JSON, warning |
+//! | a schema nested deeper than the limit, `allOf` nested too deeply | the component (or body, response) raw JSON, warning |
+//! | a multipart body without an object schema | the body raw bytes, warning |
+//! | any schema of a body or response the builder cannot type | the body raw bytes, the response raw JSON, warning |
+//! | a path item given by a local `$ref` | read as a copy of its target |
+//! | `$ref` inside `example`, `examples`, `default`, `enum`, `const`, `x-` values | data: never followed, never refused ([`bundle`]) |
+//! | a security requirement the client cannot meet (combined schemes) | refused today; several credentials per client are open work |
+//! | a schema defined only in terms of itself, a union that includes itself with nothing in between | refused: no JSON value is an instance (JSON Schema forbids such infinite recursion), `tests/fixtures/broken/` |
+//! | more files, nodes or nesting than any real document | refused ([`ErrorKind::Limit`]-like): hostile input |
+//!
+//! `x-too-many-requests` at the document root says what a `429` means ([`policy`]).
 
 #![warn(missing_docs)]
 

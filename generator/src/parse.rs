@@ -94,6 +94,7 @@ fn from_tree(mut raw: Value, sources: Sources) -> Result<Spec> {
     // references are inlined so that its pointers name nodes of the document (it checks the
     // inlined bodies where they are defined).
     crate::schema_check::check(&raw).map_err(located)?;
+    inline_path_item_refs(&mut raw);
     inline_misplaced_refs(&mut raw);
     // Tracking the path costs on every node; only a failure needs it, so trace on error only.
     let openapi = match OpenAPI::deserialize(&raw) {
@@ -280,6 +281,43 @@ fn check_version(raw: &Value) -> Result<()> {
 /// `content`). `openapiv3` cannot follow a reference across sections, so such a reference is
 /// replaced by a copy of its target before typing. Other misplaced references stay, and get
 /// a clear error later.
+/// A path item given by a local reference (`$ref: '#/paths/~1other'`, or 3.1's
+/// `#/components/pathItems/Name`) becomes a copy of its target, which `openapiv3` then reads
+/// like any path item (references to files were copied in by the bundler already). A chain
+/// of references is followed a few steps; one that does not end at a path item is left, and
+/// refused where operations are read.
+fn inline_path_item_refs(raw: &mut Value) {
+    const MAX_HOPS: usize = 8;
+    let mut replacements: Vec<(String, Value)> = Vec::new();
+    let Some(paths) = raw.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    for (path, item) in paths {
+        let mut node = item;
+        for _ in 0..MAX_HOPS {
+            let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
+                break;
+            };
+            let Some(target) = reference
+                .strip_prefix('#')
+                .map(|p| percent_encoding::percent_decode_str(p).decode_utf8_lossy())
+                .and_then(|p| raw.pointer(&p))
+            else {
+                break;
+            };
+            node = target;
+        }
+        if !std::ptr::eq(node, item) && node.get("$ref").is_none() && node.is_object() {
+            replacements.push((crate::error::push_pointer("/paths", path), node.clone()));
+        }
+    }
+    for (at, value) in replacements {
+        if let Some(slot) = raw.pointer_mut(&at) {
+            *slot = value;
+        }
+    }
+}
+
 fn inline_misplaced_refs(raw: &mut Value) {
     const SWAPS: [(&str, &str); 2] = [
         ("responses", "#/components/requestBodies/"),

@@ -77,6 +77,7 @@ fixtures!(
     openapi31_defs,
     openapi31_json_schema_keywords,
     openapi31_null_unions,
+    openapi31_path_item_refs,
     openapi31_prefix_items,
     openapi31_ref_siblings,
     openapi31_type_lists,
