@@ -34,7 +34,7 @@ pub fn text(r: &Report) -> String {
                 "  used by {}:",
                 plural(s.operations.len(), "operation")
             );
-            for g in &s.reach {
+            for g in s.reach.iter().take(EXAMPLES) {
                 let _ = writeln!(
                     out,
                     "    {}: {}",
@@ -51,6 +51,9 @@ pub fn text(r: &Report) -> String {
                 if g.count > EXAMPLES {
                     let _ = writeln!(out, "      and {} more", g.count - EXAMPLES);
                 }
+            }
+            if let Some(rest) = more_groups(s) {
+                let _ = writeln!(out, "    {rest}");
             }
         }
         s.changes.iter().for_each(|c| text_change(c, &mut out));
@@ -127,17 +130,6 @@ fn text_change(c: &Change, out: &mut String) {
 /// How many operations of a group the text and Markdown reports name; the rest are
 /// counted (and, in Markdown, listed in a folded block). The JSON report lists them all.
 pub const EXAMPLES: usize = 5;
-
-/// Where an operation reaches a schema: `request, directly; response, via `Page``.
-fn reached(a: &Affected, markdown: bool) -> String {
-    let mut parts = Vec::new();
-    for (label, chain) in [("request", &a.request_via), ("response", &a.response_via)] {
-        if let Some(chain) = chain {
-            parts.push(format!("{label}, {}", via(chain, markdown)));
-        }
-    }
-    parts.join("; ")
-}
 
 /// A chain of components: `directly`, or `via A → B`.
 fn via(chain: &[String], markdown: bool) -> String {
@@ -368,49 +360,71 @@ pub fn markdown(r: &Report) -> String {
     out
 }
 
-/// The operations a schema reaches: per group a count and a few examples, then, when
-/// that left some out, every operation in a folded block.
+/// The operations a schema reaches: per group a count and a few examples, the rest of a
+/// larger group folded under them (each operation once per group: no list repeats it).
 fn md_reach(sch: &SchemaSection, out: &mut String) {
     let _ = writeln!(
         out,
         "Used by {}:\n",
         plural(sch.operations.len(), "operation")
     );
-    for g in &sch.reach {
+    let rest = more_groups(sch);
+    for (n, g) in sch.reach.iter().enumerate() {
+        if n == EXAMPLES
+            && let Some(rest) = &rest
+        {
+            // Past a handful of groups, the others are folded whole.
+            let _ = writeln!(out, "\n<details><summary>{rest}</summary>\n");
+        }
         let _ = writeln!(
             out,
             "- {}: **{}**",
             group_label(g, true),
             plural(g.count, "operation")
         );
-        for a in examples(sch, g) {
+        let item = |out: &mut String, a: &Affected| {
             let _ = write!(out, "  - `{} {}`", a.method, a.path);
             if let Some(call) = &a.call {
                 let _ = write!(out, " · `{call}`");
             }
             let _ = writeln!(out, " · {}", via(part_via(a, g.part), true));
+        };
+        let mut all = g.operations.iter().filter_map(|&i| sch.operations.get(i));
+        if n >= EXAMPLES {
+            all.for_each(|a| item(out, a));
+            continue;
         }
+        all.by_ref().take(EXAMPLES).for_each(|a| item(out, a));
         if g.count > EXAMPLES {
-            let _ = writeln!(out, "  - and {} more", g.count - EXAMPLES);
+            let _ = writeln!(
+                out,
+                "\n  <details><summary>and {} more</summary>\n",
+                g.count - EXAMPLES
+            );
+            all.for_each(|a| item(out, a));
+            out.push_str("\n  </details>\n\n");
         }
+    }
+    if rest.is_some() {
+        out.push_str("\n</details>\n");
     }
     out.push('\n');
-    if sch.reach.iter().all(|g| g.count <= EXAMPLES) {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "<details><summary>All {}</summary>\n",
-        plural(sch.operations.len(), "operation")
-    );
-    for a in &sch.operations {
-        let _ = write!(out, "- `{} {}`", a.method, a.path);
-        if let Some(call) = &a.call {
-            let _ = write!(out, " · `{call}`");
-        }
-        let _ = writeln!(out, " · {}", reached(a, true));
-    }
-    out.push_str("\n</details>\n\n");
+}
+
+/// Past the first [`EXAMPLES`] groups: `and 12 more groups (40 operations)`, counting each
+/// operation once.
+fn more_groups(s: &SchemaSection) -> Option<String> {
+    let rest = s.reach.get(EXAMPLES..).filter(|r| !r.is_empty())?;
+    let operations: std::collections::BTreeSet<usize> = rest
+        .iter()
+        .flat_map(|g| g.operations.iter().copied())
+        .collect();
+    let groups = if rest.len() == 1 { "group" } else { "groups" };
+    Some(format!(
+        "and {} more {groups} ({})",
+        rest.len(),
+        plural(operations.len(), "operation")
+    ))
 }
 
 fn md_table(changes: &[Change], itself: &str, out: &mut String) {
