@@ -149,6 +149,7 @@ rules!(
         ("schema-renamed", C, B),
     ],
     ref_refactor_no_change => [],
+    shared_error_reach => [("enum-value-added", C, W)],
 );
 
 #[test]
@@ -252,6 +253,158 @@ fn a_schema_change_lists_the_operations_it_reaches() {
         "schema_blast_radius_json",
         spec_diff::render(&r, Format::Json)
     );
+}
+
+/// A schema behind the shared error response reaches every operation: the text and
+/// Markdown reports count the operations per shared parent and name a handful, Markdown
+/// folds the full list, and the JSON report keeps every operation with its chains.
+#[test]
+fn a_schema_behind_the_shared_error_response_is_summarised() {
+    use xtask::spec_diff::model::Part;
+    let r = report("shared_error_reach", false);
+    let section = r
+        .schemas
+        .iter()
+        .find(|s| s.name == "ErrorDetail")
+        .expect("an ErrorDetail section");
+    assert_eq!(section.operations.len(), 18);
+    let groups: Vec<(Part, Option<&str>, usize, usize)> = section
+        .reach
+        .iter()
+        .map(|g| (g.part, g.through.as_deref(), g.count, g.operations.len()))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            (
+                Part::ErrorResponse,
+                Some("#/components/responses/Error"),
+                18,
+                18
+            ),
+            (Part::Request, Some("#/components/schemas/Problem"), 1, 1),
+            (Part::SuccessResponse, None, 1, 1),
+            (
+                Part::SuccessResponse,
+                Some("#/components/schemas/Audit"),
+                1,
+                1
+            ),
+            (
+                Part::SuccessResponse,
+                Some("#/components/schemas/Digest"),
+                1,
+                1
+            ),
+            (
+                Part::SuccessResponse,
+                Some("#/components/schemas/Export"),
+                1,
+                1
+            ),
+            (
+                Part::SuccessResponse,
+                Some("#/components/schemas/Report"),
+                1,
+                1
+            ),
+        ]
+    );
+    let get_error = section
+        .operations
+        .iter()
+        .find(|a| a.operation_id == "get_error")
+        .expect("get_error");
+    assert_eq!(get_error.success_via.as_deref(), Some(&[][..]));
+    assert_eq!(get_error.success_response, None);
+    assert_eq!(
+        get_error.error_via.as_deref(),
+        Some(&["Error".to_owned()][..])
+    );
+    assert_eq!(get_error.error_response.as_deref(), Some("Error"));
+    assert_eq!(get_error.request_via, None);
+
+    // The operations named in a report: `GET /path` lines (text) or `- `GET /path``
+    // items (Markdown).
+    let op_lines = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(str::trim_start)
+            .map(|l| l.trim_start_matches("- ").trim_start_matches('`'))
+            .filter(|l| {
+                ["GET /", "DELETE /", "POST /"]
+                    .iter()
+                    .any(|m| l.starts_with(m))
+            })
+            .map(str::to_owned)
+            .collect()
+    };
+
+    let text = spec_diff::render(&r, Format::Text);
+    assert!(text.contains("  used by 18 operations:\n"), "{text}");
+    assert!(
+        text.contains("    error responses, through the shared response Error: 18 operations\n"),
+        "{text}"
+    );
+    assert!(text.contains("      and 13 more\n"), "{text}");
+    // The first 5 groups: 5 examples of the error group, the one operation of each other;
+    // the last 2 groups only counted.
+    assert_eq!(op_lines(&text).len(), 9, "{text}");
+    assert!(
+        text.contains("    and 2 more groups (2 operations)\n"),
+        "{text}"
+    );
+    assert!(!text.contains("/exports/latest"), "{text}");
+    assert!(text.lines().count() <= 35, "{text}");
+
+    let markdown = spec_diff::render(&r, Format::Markdown);
+    let blocks: Vec<&str> = markdown.split("<details>").collect();
+    assert_eq!(blocks.len(), 3, "two folded blocks: {markdown}");
+    let (rest_of_group, between) = blocks[1].split_once("</details>").expect("closed");
+    let (more_groups, after) = blocks[2].split_once("</details>").expect("closed");
+    assert!(
+        blocks[0].contains(
+            "- error responses, through the shared response `Error`: **18 operations**\n"
+        ),
+        "{markdown}"
+    );
+    // Shown: the 5 examples of the error group; folded: its 13 others, each once; then the
+    // one operation of each of the next 4 groups; then the last 2 groups, folded whole.
+    assert_eq!(op_lines(blocks[0]).len(), 5, "{markdown}");
+    assert!(
+        rest_of_group.starts_with("<summary>and 13 more</summary>"),
+        "{markdown}"
+    );
+    assert_eq!(op_lines(rest_of_group).len(), 13, "{markdown}");
+    assert_eq!(op_lines(between).len(), 4, "{markdown}");
+    assert!(
+        more_groups.starts_with("<summary>and 2 more groups (2 operations)</summary>"),
+        "{markdown}"
+    );
+    assert_eq!(op_lines(more_groups).len(), 2, "{markdown}");
+    assert_eq!(op_lines(after).len(), 0, "{markdown}");
+    insta::assert_snapshot!("shared_error_reach_markdown", markdown);
+
+    let json: serde_json::Value =
+        serde_json::from_str(&spec_diff::render(&r, Format::Json)).expect("valid JSON");
+    let detail = json["schemas"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["name"] == "ErrorDetail"))
+        .expect("ErrorDetail in JSON");
+    let operations = detail["operations"].as_array().expect("operations");
+    assert_eq!(operations.len(), 18);
+    assert!(
+        operations
+            .iter()
+            .all(|o| o["error_response"] == "Error"
+                && o["error_via"] == serde_json::json!(["Error"])),
+        "{operations:#?}"
+    );
+    assert_eq!(detail["reach"][0]["count"], 18);
+    assert_eq!(
+        detail["reach"][0]["operations"],
+        serde_json::json!((0..18).collect::<Vec<usize>>())
+    );
+    assert_eq!(detail["reach"].as_array().map(Vec::len), Some(7));
 }
 
 #[test]

@@ -17,7 +17,8 @@ use serde_json::Value;
 
 use super::classify;
 use super::model::{
-    Affected, Change, ChangeKind, Direction, OperationSection, RustDelta, SchemaSection,
+    Affected, Change, ChangeKind, Direction, OperationSection, Part, ReachGroup, RustDelta,
+    SchemaSection,
 };
 use super::view::{Node, Op, Side, Usage};
 
@@ -734,6 +735,7 @@ impl<'s, 'a> Cmp<'s, 'a> {
                 rust: type_name(self.new, &new[&to]),
                 used_in: direction(usage(&from, &to)),
                 operations: self.affected(&from, &to),
+                reach: Vec::new(),
                 changes: sink.changes,
                 items: names([
                     type_name(self.old, &old[&from]),
@@ -758,6 +760,7 @@ impl<'s, 'a> Cmp<'s, 'a> {
                 rust,
                 used_in: direction(usage(name, name)),
                 operations: self.affected(name, name),
+                reach: Vec::new(),
                 changes: sink.changes,
             });
         }
@@ -778,6 +781,7 @@ impl<'s, 'a> Cmp<'s, 'a> {
                 rust,
                 used_in: direction(usage(name, name)),
                 operations: self.affected(name, name),
+                reach: Vec::new(),
                 changes: sink.changes,
             });
         }
@@ -803,11 +807,15 @@ impl<'s, 'a> Cmp<'s, 'a> {
                 rust: type_name(self.new, nn),
                 used_in: direction(u),
                 operations: self.affected(name, name),
+                reach: Vec::new(),
                 changes: sink.changes,
                 items: names([type_name(self.old, on), type_name(self.new, nn)]),
             });
         }
         sections.sort_by(|a, b| a.name.cmp(&b.name));
+        for section in &mut sections {
+            section.reach = reach_groups(&section.operations);
+        }
         sections
     }
 
@@ -828,6 +836,10 @@ impl<'s, 'a> Cmp<'s, 'a> {
                     reached: Direction::Unused,
                     request_via: None,
                     response_via: None,
+                    success_via: None,
+                    success_response: None,
+                    error_via: None,
+                    error_response: None,
                 });
                 // The new side comes second: its names win, its chains too.
                 entry.operation_id = op.id.clone();
@@ -841,6 +853,14 @@ impl<'s, 'a> Cmp<'s, 'a> {
                 }
                 if reach.response.is_some() {
                     entry.response_via = reach.response;
+                }
+                if let Some(r) = reach.success {
+                    entry.success_via = Some(r.via);
+                    entry.success_response = r.shared;
+                }
+                if let Some(r) = reach.error {
+                    entry.error_via = Some(r.via);
+                    entry.error_response = r.shared;
                 }
                 entry.reached = direction(Usage {
                     request: entry.request_via.is_some(),
@@ -1345,4 +1365,39 @@ fn method_rank(m: &str) -> usize {
     .iter()
     .position(|x| *x == m)
     .unwrap_or(usize::MAX)
+}
+
+/// The operations grouped by the part that reaches the schema and the shared parent it is
+/// reached through (see [`ReachGroup`]): largest group first, then by part and parent. An
+/// operation reached in its request and its error responses is in two groups.
+pub fn reach_groups(operations: &[Affected]) -> Vec<ReachGroup> {
+    let mut groups: BTreeMap<(Part, Option<String>), Vec<usize>> = BTreeMap::new();
+    for (i, a) in operations.iter().enumerate() {
+        let parts = [
+            (Part::Request, &a.request_via, &None),
+            (Part::SuccessResponse, &a.success_via, &a.success_response),
+            (Part::ErrorResponse, &a.error_via, &a.error_response),
+        ];
+        for (part, via, shared) in parts {
+            let Some(via) = via else { continue };
+            let through = match (shared, via.first()) {
+                (Some(response), _) => Some(push_pointer("#/components/responses", response)),
+                (None, Some(schema)) => Some(push_pointer("#/components/schemas", schema)),
+                (None, None) => None,
+            };
+            groups.entry((part, through)).or_default().push(i);
+        }
+    }
+    let mut out: Vec<ReachGroup> = groups
+        .into_iter()
+        .map(|((part, through), operations)| ReachGroup {
+            part,
+            through,
+            count: operations.len(),
+            operations,
+        })
+        .collect();
+    // Stable: equal counts keep the map's (part, parent) order.
+    out.sort_by_key(|g| std::cmp::Reverse(g.count));
+    out
 }

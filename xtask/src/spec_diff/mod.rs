@@ -165,8 +165,12 @@ pub fn run(options: &Options, root: &Path) -> Result<Outcome, Failure> {
     // Read as documents, not texts: a spec split into files is read with the files beside
     // it (from the same revision, for a git side).
     let old = (old_source.label(), load::read_spec(&old_source, root)?);
-    let new = (new_source.label(), load::read_spec(&new_source, root)?);
-    let report = diff_specs(old, new, true)?;
+    let report = diff_lazily(
+        old,
+        new_source.label(),
+        || load::read_spec(&new_source, root),
+        true,
+    )?;
     let (status, gate) = if options.fail_on_breaking && report.summary.breaking {
         let versions = match (&old_source, &new_source) {
             (Source::Git { rev, .. }, Source::WorkTree(_)) => Versions::read(rev, root),
@@ -376,46 +380,61 @@ pub fn diff(old: &Input, new: &Input, code: bool) -> Result<Report, Failure> {
                 error,
             })
     };
-    diff_specs(parse(old)?, parse(new)?, code)
+    diff_lazily(parse(old)?, new.label.clone(), || Ok(parse(new)?.1), code)
 }
 
 /// Compares two parsed specs, each with the label the report names it by.
 pub fn diff_specs(
-    (old_label, old_spec): (String, generator::Spec),
+    old: (String, generator::Spec),
     (new_label, new_spec): (String, generator::Spec),
     code: bool,
 ) -> Result<Report, Failure> {
-    let old = &Input {
-        label: old_label,
-        text: String::new(),
+    diff_lazily(old, new_label, move || Ok(new_spec), code)
+}
+
+/// Compares a parsed old spec with a new one that `read_new` parses when it is needed.
+///
+/// On a large document the generator's peak memory (with `code`) is most of the run's, so
+/// nothing else is held while it runs that can wait: the old side's code is generated
+/// before the new side is parsed, and the old spec is gone before the new side's code is
+/// generated (BENCHMARKS.md, "spec-diff of a large document"). A spec the generator
+/// refuses is refused with its label, the old side's first.
+pub fn diff_lazily(
+    (old_label, old_spec): (String, generator::Spec),
+    new_label: String,
+    read_new: impl FnOnce() -> Result<generator::Spec, Failure>,
+    code: bool,
+) -> Result<Report, Failure> {
+    let refused = |label: &str| {
+        let label = label.to_owned();
+        move |error| Failure::Spec { label, error }
     };
-    let new = &Input {
-        label: new_label,
-        text: String::new(),
+    let config = crate::codegen::config();
+    let generate = |label: &str, spec: &generator::Spec| {
+        generator::generate(spec, &config)
+            .map(|generated| generated.files)
+            .map_err(refused(label))
     };
-    let build = |input: &Input, spec: &generator::Spec| {
-        generator::build_api(spec).map_err(|error| Failure::Spec {
-            label: input.label.clone(),
-            error,
-        })
+    let old_api = generator::build_api(&old_spec).map_err(refused(&old_label))?;
+    let before = if code {
+        Some(generate(&old_label, &old_spec)?)
+    } else {
+        None
     };
-    let old_api = build(old, &old_spec)?;
-    let new_api = build(new, &new_spec)?;
-    let old_side = view::Side::new(&old_spec.raw, &old_api);
-    let new_side = view::Side::new(&new_spec.raw, &new_api);
-    let (operations, schemas) = compare::compare(&old_side, &new_side);
-    let mut report = Report::new(old.label.clone(), new.label.clone(), operations, schemas);
-    if code {
-        let config = crate::codegen::config();
-        let generate = |input: &Input, spec: &generator::Spec| {
-            generator::generate(spec, &config).map_err(|error| Failure::Spec {
-                label: input.label.clone(),
-                error,
-            })
-        };
-        let before = generate(old, &old_spec)?;
-        let after = generate(new, &new_spec)?;
-        let mut code = codediff::summarize(&before.files, &after.files);
+    let new_spec = read_new()?;
+    let new_api = generator::build_api(&new_spec).map_err(refused(&new_label))?;
+    let (operations, schemas) = {
+        let old_side = view::Side::new(&old_spec.raw, &old_api);
+        let new_side = view::Side::new(&new_spec.raw, &new_api);
+        compare::compare(&old_side, &new_side)
+    };
+    drop((old_api, new_api, old_spec));
+    let mut report = Report::new(old_label, new_label.clone(), operations, schemas);
+    if let Some(before) = before {
+        let after = generate(&new_label, &new_spec)?;
+        drop(new_spec);
+        let mut code = codediff::summarize(&before, &after);
+        drop((before, after));
         code.unexplained = codediff::check(&report, &code);
         report.generated = Some(code);
     }

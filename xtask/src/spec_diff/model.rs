@@ -451,6 +451,8 @@ pub struct SchemaSection {
     /// The operations that send or receive it (the blast radius of its changes), sorted
     /// by path then method; old and new spec together.
     pub operations: Vec<Affected>,
+    /// The same operations grouped by how they reach it, largest group first.
+    pub reach: Vec<ReachGroup>,
     /// The changes, in a fixed order.
     pub changes: Vec<Change>,
     /// Its generated type, old and new name.
@@ -476,6 +478,55 @@ pub struct Affected {
     pub request_via: Option<Vec<String>>,
     /// How a response reaches it, likewise.
     pub response_via: Option<Vec<String>>,
+    /// How a success (`2XX`) response reaches it, likewise.
+    pub success_via: Option<Vec<String>>,
+    /// The shared response (`#/components/responses/X`) that success response is, if any.
+    pub success_response: Option<String>,
+    /// How an error response (any other status, `default` included) reaches it, likewise.
+    pub error_via: Option<Vec<String>>,
+    /// The shared response that error response is, if any.
+    pub error_response: Option<String>,
+}
+
+/// Which part of an operation reaches a changed schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// Its parameters or request body.
+    Request,
+    /// A success (`2XX`) response body.
+    SuccessResponse,
+    /// Any other response body: an error.
+    ErrorResponse,
+}
+
+impl Part {
+    /// As written in the text and Markdown reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Request => "requests",
+            Part::SuccessResponse => "success responses",
+            Part::ErrorResponse => "error responses",
+        }
+    }
+}
+
+/// The operations that reach a changed schema the same way: in the same part, through the
+/// same shared parent. What keeps a schema behind a shared error response readable when it
+/// reaches hundreds of operations: one line, a count and a few examples.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReachGroup {
+    /// Where in the operations.
+    pub part: Part,
+    /// The shared parent, as a JSON pointer: the shared response
+    /// (`#/components/responses/error`) when the part is written as one, else the
+    /// outermost component schema in between (`#/components/schemas/Error`); `None` when
+    /// the part names the changed schema directly.
+    pub through: Option<String>,
+    /// How many operations.
+    pub count: usize,
+    /// Indices into the section's `operations` (sorted by path then method), all of them.
+    pub operations: Vec<usize>,
 }
 
 /// Counts per level for one audience.

@@ -5,7 +5,11 @@
 use std::fmt::Write;
 
 use super::codediff::{CodeDiff, FileStatus, Unexplained};
-use super::model::{Affected, Change, Direction, Level, Report, Summary};
+use generator::error::unescape_token;
+
+use super::model::{
+    Affected, Change, Direction, Level, Part, ReachGroup, Report, SchemaSection, Summary,
+};
 
 /// Plain text, for a terminal.
 pub fn text(r: &Report) -> String {
@@ -30,12 +34,26 @@ pub fn text(r: &Report) -> String {
                 "  used by {}:",
                 plural(s.operations.len(), "operation")
             );
-            for a in &s.operations {
-                let _ = write!(out, "    {} {}", a.method, a.path);
-                if let Some(call) = &a.call {
-                    let _ = write!(out, "  {call}");
+            for g in s.reach.iter().take(EXAMPLES) {
+                let _ = writeln!(
+                    out,
+                    "    {}: {}",
+                    group_label(g, false),
+                    plural(g.count, "operation")
+                );
+                for a in examples(s, g) {
+                    let _ = write!(out, "      {} {}", a.method, a.path);
+                    if let Some(call) = &a.call {
+                        let _ = write!(out, "  {call}");
+                    }
+                    let _ = writeln!(out, "  ({})", via(part_via(a, g.part), false));
                 }
-                let _ = writeln!(out, "  ({})", reached(a, false));
+                if g.count > EXAMPLES {
+                    let _ = writeln!(out, "      and {} more", g.count - EXAMPLES);
+                }
+            }
+            if let Some(rest) = more_groups(s) {
+                let _ = writeln!(out, "    {rest}");
             }
         }
         s.changes.iter().for_each(|c| text_change(c, &mut out));
@@ -109,28 +127,61 @@ fn text_change(c: &Change, out: &mut String) {
     );
 }
 
-/// Where an operation reaches a schema: `request`, `response via `Page``, both.
-fn reached(a: &Affected, markdown: bool) -> String {
-    let mut parts = Vec::new();
-    for (label, via) in [("request", &a.request_via), ("response", &a.response_via)] {
-        let Some(via) = via else { continue };
-        if via.is_empty() {
-            parts.push(format!("{label}, directly"));
-        } else {
-            let chain: Vec<String> = via
-                .iter()
-                .map(|n| {
-                    if markdown {
-                        format!("`{n}`")
-                    } else {
-                        n.clone()
-                    }
-                })
-                .collect();
-            parts.push(format!("{label}, via {}", chain.join(" → ")));
-        }
+/// How many operations of a group the text and Markdown reports name; the rest are
+/// counted (and, in Markdown, listed in a folded block). The JSON report lists them all.
+pub const EXAMPLES: usize = 5;
+
+/// A chain of components: `directly`, or `via A → B`.
+fn via(chain: &[String], markdown: bool) -> String {
+    if chain.is_empty() {
+        return "directly".to_owned();
     }
-    parts.join("; ")
+    let names: Vec<String> = chain.iter().map(|n| code_name(n, markdown)).collect();
+    format!("via {}", names.join(" → "))
+}
+
+fn code_name(name: &str, markdown: bool) -> String {
+    if markdown {
+        format!("`{name}`")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The chain by which an operation of a group reaches the schema in the group's part.
+fn part_via(a: &Affected, part: Part) -> &[String] {
+    let chain = match part {
+        Part::Request => &a.request_via,
+        Part::SuccessResponse => &a.success_via,
+        Part::ErrorResponse => &a.error_via,
+    };
+    chain.as_deref().unwrap_or_default()
+}
+
+/// `error responses, through the shared response `error``, `requests, via `Folder``.
+fn group_label(g: &ReachGroup, markdown: bool) -> String {
+    let through = match g.through.as_deref() {
+        None => "directly".to_owned(),
+        Some(pointer) => match pointer.strip_prefix("#/components/responses/") {
+            Some(name) => format!(
+                "through the shared response {}",
+                code_name(&unescape_token(name), markdown)
+            ),
+            None => {
+                let name = pointer.rsplit('/').next().unwrap_or(pointer);
+                format!("via {}", code_name(&unescape_token(name), markdown))
+            }
+        },
+    };
+    format!("{}, {through}", g.part.as_str())
+}
+
+/// The first [`EXAMPLES`] operations of a group.
+fn examples<'r>(s: &'r SchemaSection, g: &'r ReachGroup) -> impl Iterator<Item = &'r Affected> {
+    g.operations
+        .iter()
+        .take(EXAMPLES)
+        .filter_map(|&i| s.operations.get(i))
 }
 
 fn schema_note(rust: Option<&str>, used: Direction) -> String {
@@ -298,19 +349,7 @@ pub fn markdown(r: &Report) -> String {
             }
             let _ = writeln!(out, " · {}\n", used_in(sch.used_in));
             if !sch.operations.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "Used by {}:\n",
-                    plural(sch.operations.len(), "operation")
-                );
-                for a in &sch.operations {
-                    let _ = write!(out, "- `{} {}`", a.method, a.path);
-                    if let Some(call) = &a.call {
-                        let _ = write!(out, " · `{call}`");
-                    }
-                    let _ = writeln!(out, " · {}", reached(a, true));
-                }
-                out.push('\n');
+                md_reach(sch, &mut out);
             }
             md_table(&sch.changes, "schema", &mut out);
         }
@@ -319,6 +358,73 @@ pub fn markdown(r: &Report) -> String {
         md_code(code, r.summary.rust.breaking, &mut out);
     }
     out
+}
+
+/// The operations a schema reaches: per group a count and a few examples, the rest of a
+/// larger group folded under them (each operation once per group: no list repeats it).
+fn md_reach(sch: &SchemaSection, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "Used by {}:\n",
+        plural(sch.operations.len(), "operation")
+    );
+    let rest = more_groups(sch);
+    for (n, g) in sch.reach.iter().enumerate() {
+        if n == EXAMPLES
+            && let Some(rest) = &rest
+        {
+            // Past a handful of groups, the others are folded whole.
+            let _ = writeln!(out, "\n<details><summary>{rest}</summary>\n");
+        }
+        let _ = writeln!(
+            out,
+            "- {}: **{}**",
+            group_label(g, true),
+            plural(g.count, "operation")
+        );
+        let item = |out: &mut String, a: &Affected| {
+            let _ = write!(out, "  - `{} {}`", a.method, a.path);
+            if let Some(call) = &a.call {
+                let _ = write!(out, " · `{call}`");
+            }
+            let _ = writeln!(out, " · {}", via(part_via(a, g.part), true));
+        };
+        let mut all = g.operations.iter().filter_map(|&i| sch.operations.get(i));
+        if n >= EXAMPLES {
+            all.for_each(|a| item(out, a));
+            continue;
+        }
+        all.by_ref().take(EXAMPLES).for_each(|a| item(out, a));
+        if g.count > EXAMPLES {
+            let _ = writeln!(
+                out,
+                "\n  <details><summary>and {} more</summary>\n",
+                g.count - EXAMPLES
+            );
+            all.for_each(|a| item(out, a));
+            out.push_str("\n  </details>\n\n");
+        }
+    }
+    if rest.is_some() {
+        out.push_str("\n</details>\n");
+    }
+    out.push('\n');
+}
+
+/// Past the first [`EXAMPLES`] groups: `and 12 more groups (40 operations)`, counting each
+/// operation once.
+fn more_groups(s: &SchemaSection) -> Option<String> {
+    let rest = s.reach.get(EXAMPLES..).filter(|r| !r.is_empty())?;
+    let operations: std::collections::BTreeSet<usize> = rest
+        .iter()
+        .flat_map(|g| g.operations.iter().copied())
+        .collect();
+    let groups = if rest.len() == 1 { "group" } else { "groups" };
+    Some(format!(
+        "and {} more {groups} ({})",
+        rest.len(),
+        plural(operations.len(), "operation")
+    ))
 }
 
 fn md_table(changes: &[Change], itself: &str, out: &mut String) {

@@ -60,6 +60,21 @@ pub struct OpReach<'s, 'a> {
     pub request: Option<Vec<String>>,
     /// In a response body (error bodies included).
     pub response: Option<Vec<String>>,
+    /// In a success (`2XX`) response body.
+    pub success: Option<ResponseReach>,
+    /// In any other response body (`4XX`, `5XX`, `default`, ...): an error.
+    pub error: Option<ResponseReach>,
+}
+
+/// How one class of an operation's responses (success or error) reaches a component:
+/// the shortest chain among its statuses (the first status in order on a tie).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseReach {
+    /// The components in between (empty: directly).
+    pub via: Vec<String>,
+    /// The shared response (`#/components/responses/X`) that status is written as, if it
+    /// is one: with the schema chain, what a whole family of operations reaches it through.
+    pub shared: Option<String>,
 }
 
 /// One operation, as far as the wire is concerned, plus its generated Rust surface.
@@ -112,6 +127,8 @@ pub struct Body<'a> {
 pub struct Response<'a> {
     /// Schema per media type.
     pub content: BTreeMap<String, Option<Node<'a>>>,
+    /// The name of the shared response (`#/components/responses/X`) it is a `$ref` to.
+    pub shared: Option<String>,
 }
 
 /// The generated Rust surface of one operation.
@@ -278,13 +295,40 @@ impl<'a> Side<'a> {
                 .collect();
             let request = self.chain(&request, name);
             let response = self.chain(&response, name);
-            if request.is_some() || response.is_some() {
-                out.push(OpReach {
-                    op,
-                    request,
-                    response,
-                });
+            if request.is_none() && response.is_none() {
+                continue;
             }
+            let (mut success, mut error) = (None, None);
+            if response.is_some() {
+                for (status, r) in &op.responses {
+                    let nodes: Vec<&Node<'a>> = r.content.values().flatten().collect();
+                    let Some(via) = self.chain(&nodes, name) else {
+                        continue;
+                    };
+                    let class = if status.starts_with('2') {
+                        &mut success
+                    } else {
+                        &mut error
+                    };
+                    // Statuses come in order: a later one only wins with a shorter chain.
+                    if class
+                        .as_ref()
+                        .is_none_or(|c: &ResponseReach| via.len() < c.via.len())
+                    {
+                        *class = Some(ResponseReach {
+                            via,
+                            shared: r.shared.clone(),
+                        });
+                    }
+                }
+            }
+            out.push(OpReach {
+                op,
+                request,
+                response,
+                success,
+                error,
+            });
         }
         out
     }
@@ -432,6 +476,11 @@ impl<'a> Side<'a> {
             .flatten()
         {
             let at = push_pointer(&format!("{ptr}/responses"), code);
+            let shared = r
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|s| s.strip_prefix("#/components/responses/"))
+                .map(unescape_token);
             let r = self.deref(r);
             // `2xx` and `2XX` are the same range; `default` stays as written.
             let code = if code.len() == 3 {
@@ -443,6 +492,7 @@ impl<'a> Side<'a> {
                 code,
                 Response {
                     content: content(r, &at),
+                    shared,
                 },
             );
         }
