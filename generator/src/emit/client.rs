@@ -140,6 +140,14 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
         .next()
         .unwrap_or_else(|| format!("{env_prefix}_API_KEY"));
     let env_base_url = format!("{env_prefix}_BASE_URL");
+    // An API without schemes has no setters, and no empty `impl` block either.
+    let setters = (!setters.is_empty()).then(|| {
+        quote! {
+            impl crate::runtime::ClientBuilder {
+                #(#setters)*
+            }
+        }
+    });
     let public_operations = !api.schemes.is_empty()
         && api
             .groups
@@ -177,9 +185,7 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
             #(#accessors)*
         }
 
-        impl crate::runtime::ClientBuilder {
-            #(#setters)*
-        }
+        #setters
 
         /// The variable holding the API key, for the runtime's docs (`from_env`).
         macro_rules! env_api_key {
