@@ -179,7 +179,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         version: info.version.clone(),
         description: info.description.clone(),
         base_url,
-        auth: security.auth,
+        schemes: security.schemes,
         too_many_requests,
         types,
         groups,

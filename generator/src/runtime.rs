@@ -419,7 +419,7 @@ pub use reqwest;
 #[doc(hidden)]
 pub mod __private {{
     pub use crate::runtime::{{
-        ApiInfo, Auth, Operation, Path, RawResponse, RequestOptions, cookie, decode_bytes, decode_empty,
+        ApiInfo, Auth, Operation, Path, Scheme, RawResponse, RequestOptions, cookie, decode_bytes, decode_empty,
         decode_json, decode_value, decode_text, double_option, encode_path, join, to_text,
         paginate, paginate_cursor, paginate_cursor_pages, paginate_pages, check_integer,
         check_items, check_length, check_number, check_object, validate,

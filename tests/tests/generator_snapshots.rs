@@ -88,6 +88,8 @@ fixtures!(
     recursive_all_of_maps,
     required_optional,
     responses,
+    security_and_combined,
+    security_and_requirements,
     security_api_key_header,
     security_api_key_query,
     security_basic,

@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::redirect;
 
-use super::api::{ApiInfo, Auth};
+use super::api::ApiInfo;
 use super::client::{Client, FixedHeaders, Inner};
 use super::credential::{Secret, redact_userinfo};
 use super::error::{Error, Result};
@@ -25,7 +25,11 @@ const MAX_REDIRECTS: usize = 10;
 #[derive(Clone)]
 pub struct ClientBuilder {
     api: &'static ApiInfo,
-    credential: Option<Secret>,
+    /// One per scheme of `api.schemes`, at the same index.
+    credentials: Vec<Option<Secret>>,
+    /// A scheme name passed to `credential_for` that the API does not declare, reported by
+    /// `build` (builder methods return `Self`, not a `Result`).
+    unknown_scheme: Option<String>,
     base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -41,7 +45,8 @@ impl ClientBuilder {
     pub(super) fn for_api(api: &'static ApiInfo) -> Self {
         ClientBuilder {
             api,
-            credential: None,
+            credentials: vec![None; api.schemes.len()],
+            unknown_scheme: None,
             base_url: None,
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: None,
@@ -62,24 +67,43 @@ impl ClientBuilder {
     }
 
     #[doc = concat!(
-        " Takes the credential from `", crate::generated::env_api_key!(), "` (required) and the base URL from `",
+        " Takes the credential from `", crate::generated::env_api_key!(), "` and the base URL from `",
         crate::generated::env_base_url!(), "` (if set), keeping every other setting of this builder; e.g."
     )]
     /// `Client::builder().from_env()?.retry(RetryPolicy::none()).build()?`.
+    ///
+    /// An API with several security schemes reads one variable per scheme, named after it
+    /// (the prefix, then the scheme's name in SCREAMING_SNAKE_CASE: `clientId` is read from
+    /// `..._CLIENT_ID`); each that is set gives that scheme's credential, and at least one
+    /// must be set.
     pub fn from_env(self) -> Result<Self> {
         self.env_lookup(|name| std::env::var(name).ok())
     }
 
     fn env_lookup(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let api = self.api;
-        let key_var = format!("{}_API_KEY", api.env_prefix);
-        // Trimmed because keys pasted into env files often carry a trailing newline,
-        // which a header cannot contain.
-        let key = lookup(&key_var)
-            .map(|key| key.trim().to_owned())
-            .filter(|key| !key.is_empty())
-            .ok_or_else(|| Error::Config(format!("environment variable {key_var} is not set")))?;
-        let mut builder = self.credential(key);
+        let mut builder = self;
+        let mut found = false;
+        for (i, scheme) in api.schemes.iter().enumerate() {
+            // Trimmed because keys pasted into env files often carry a trailing newline,
+            // which a header cannot contain.
+            if let Some(value) = lookup(scheme.env)
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+            {
+                builder.credentials[i] = Some(Secret(value));
+                found = true;
+            }
+        }
+        if !found && !api.schemes.is_empty() {
+            return Err(Error::Config(match api.schemes {
+                [scheme] => format!("environment variable {} is not set", scheme.env),
+                schemes => format!(
+                    "none of the environment variables {} is set",
+                    env_names(schemes.iter())
+                ),
+            }));
+        }
         let url_var = format!("{}_BASE_URL", api.env_prefix);
         if let Some(url) = lookup(&url_var).filter(|url| !url.trim().is_empty()) {
             builder = builder.base_url(url.trim());
@@ -87,9 +111,26 @@ impl ClientBuilder {
         Ok(builder)
     }
 
-    /// The credential (API key), e.g. `key-...`.
+    /// The credential (API key), e.g. `key-...`. For an API with several security schemes,
+    /// this sets the first one's; [`credential_for`](Self::credential_for) sets any.
     pub fn credential(mut self, credential: impl Into<String>) -> Self {
-        self.credential = Some(Secret(credential.into()));
+        if let Some(slot) = self.credentials.first_mut() {
+            *slot = Some(Secret(credential.into()));
+        }
+        self
+    }
+
+    /// The credential of the security scheme the API description names `scheme`, e.g.
+    /// `.credential_for("clientId", "...")`. Each operation sends the credentials its
+    /// security requirements ask for. A name the API does not declare makes
+    /// [`build`](Self::build) fail with [`Error::Config`].
+    pub fn credential_for(mut self, scheme: &str, credential: impl Into<String>) -> Self {
+        match self.api.schemes.iter().position(|s| s.name == scheme) {
+            Some(i) => self.credentials[i] = Some(Secret(credential.into())),
+            None => {
+                self.unknown_scheme.get_or_insert_with(|| scheme.to_owned());
+            }
+        }
         self
     }
 
@@ -192,10 +233,16 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| self.api.user_agent.to_owned());
-        let headers = FixedHeaders::new(self.api, &user_agent, self.credential.as_ref());
+        let headers = FixedHeaders::new(self.api, &user_agent, &self.credentials);
         if validate {
             validate_base_url(&base_url)?;
-            validate_credential(self.api, self.credential.as_ref())?;
+            if let Some(name) = &self.unknown_scheme {
+                return Err(Error::Config(format!(
+                    "credential_for: the API has no security scheme named {name:?} (it has {})",
+                    scheme_names(self.api)
+                )));
+            }
+            validate_credentials(self.api, &self.credentials)?;
             if let Err(message) = &headers {
                 return Err(Error::Config(message.clone()));
             }
@@ -226,7 +273,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 headers,
-                credential: self.credential,
+                credentials: self.credentials,
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -307,25 +354,69 @@ fn validate_base_url(base_url: &str) -> Result<()> {
     Ok(())
 }
 
-fn validate_credential(api: &ApiInfo, credential: Option<&Secret>) -> Result<()> {
-    if api.auth == Auth::None || (api.public_operations && credential.is_none()) {
-        // Without a key, the public operations work and the others fail before sending.
-        return Ok(());
-    }
-    // Whether the key can be sent at all is checked when the headers are built.
-    if credential.is_none_or(|c| c.0.is_empty()) {
+fn validate_credentials(api: &ApiInfo, credentials: &[Option<Secret>]) -> Result<()> {
+    if let Some(i) = credentials
+        .iter()
+        .position(|c| c.as_ref().is_some_and(|c| c.0.is_empty()))
+    {
         return Err(Error::Config(format!(
-            "missing API key: call ClientBuilder::credential or set {}_API_KEY",
-            api.env_prefix
+            "the credential of `{}` is empty",
+            api.schemes[i].name
         )));
     }
-    Ok(())
+    if api.schemes.is_empty() || api.public_operations || credentials.iter().any(Option::is_some) {
+        // Without a key, the public operations work and the others fail before sending;
+        // whether a key can be sent at all is checked when the headers are built.
+        return Ok(());
+    }
+    Err(Error::Config(match api.schemes {
+        [scheme] => format!(
+            "missing API key: call ClientBuilder::credential or set {}",
+            scheme.env
+        ),
+        schemes => format!(
+            "missing credentials: call ClientBuilder::credential_for or set {}",
+            env_names(schemes.iter())
+        ),
+    }))
+}
+
+/// The names of the API's schemes, for messages.
+pub(super) fn scheme_names(api: &ApiInfo) -> String {
+    let names: Vec<String> = api
+        .schemes
+        .iter()
+        .map(|s| format!("`{}`", s.name))
+        .collect();
+    names.join(", ")
+}
+
+/// The environment variables of `schemes`, for messages.
+pub(super) fn env_names<'a>(schemes: impl Iterator<Item = &'a super::api::Scheme>) -> String {
+    schemes.map(|s| s.env).collect::<Vec<_>>().join(", ")
+}
+
+/// The schemes a client holds a credential for, each shown as `***`.
+pub(super) struct Held<'a>(pub(super) &'a ApiInfo, pub(super) &'a [Option<Secret>]);
+
+impl fmt::Debug for Held<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(
+                self.0
+                    .schemes
+                    .iter()
+                    .zip(self.1)
+                    .filter_map(|(scheme, held)| Some((scheme.name, held.as_ref()?))),
+            )
+            .finish()
+    }
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("credential", &self.credential)
+            .field("credentials", &Held(self.api, &self.credentials))
             .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)

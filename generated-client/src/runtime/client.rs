@@ -1,15 +1,16 @@
 //! The configured HTTP client and the request loop every operation goes through.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{COOKIE, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{RequestBuilder, StatusCode, Url};
 use tokio::time::Instant;
 
 use super::api::{ApiInfo, Auth, Operation, TooManyRequests};
-use super::builder::ClientBuilder;
+use super::builder::{ClientBuilder, Held, env_names};
 use super::credential::{Secret, has_userinfo, header_credential, redact_userinfo};
 use super::encoding::is_dot_segment;
 use super::error::{ApiError, ERROR_BODY_LIMIT, Error, Result};
@@ -44,7 +45,8 @@ pub(super) struct Inner {
     pub(super) http: reqwest::Client,
     /// Without a trailing slash, so operation paths (which start with `/`) append directly.
     pub(super) base_url: String,
-    pub(super) credential: Option<Secret>,
+    /// One per scheme of `api.schemes`, at the same index.
+    pub(super) credentials: Vec<Option<Secret>>,
     pub(super) user_agent: String,
     pub(super) timeout: Option<Duration>,
     pub(super) retry: RetryPolicy,
@@ -63,21 +65,27 @@ pub(super) struct Inner {
 /// The headers every request carries.
 pub(super) struct FixedHeaders {
     user_agent: HeaderValue,
-    auth: Option<(HeaderName, HeaderValue)>,
+    /// One per scheme, at its index: the header of a header scheme whose credential is held.
+    auth: Vec<Option<(HeaderName, HeaderValue)>>,
 }
 
 impl FixedHeaders {
     pub(super) fn new(
         api: &ApiInfo,
         user_agent: &str,
-        credential: Option<&Secret>,
+        credentials: &[Option<Secret>],
     ) -> std::result::Result<FixedHeaders, String> {
-        let auth = match (api.auth, credential) {
-            (Auth::Header { name, prefix }, Some(credential)) => {
-                Some(header_credential(name, prefix, credential)?)
-            }
-            _ => None,
-        };
+        let auth = api
+            .schemes
+            .iter()
+            .zip(credentials)
+            .map(|(scheme, credential)| match (scheme.auth, credential) {
+                (Auth::Header { name, prefix }, Some(credential)) => {
+                    header_credential(name, prefix, credential).map(Some)
+                }
+                _ => Ok(None),
+            })
+            .collect::<std::result::Result<_, _>>()?;
         let user_agent = HeaderValue::from_str(user_agent)
             .map_err(|_| format!("invalid user agent {user_agent:?}"))?;
         Ok(FixedHeaders { user_agent, auth })
@@ -189,12 +197,7 @@ impl Client {
         let extra_headers = options.checked_headers(op.id, inner.api)?;
         let retry = options.retry_or(&inner.retry);
         let timeout = options.timeout_or(inner.timeout);
-        if op.auth && inner.api.auth != Auth::None && inner.credential.is_none() {
-            return Err(Error::Config(format!(
-                "missing API key: {} needs one; call ClientBuilder::credential or set {}_API_KEY",
-                op.id, inner.api.env_prefix
-            )));
-        }
+        let schemes = inner.chosen_schemes(op, options.every_credential)?;
         let may_retry = retry.allows_method(&op.method);
         let deadline = retry.deadline_from(Instant::now());
         // A failed send and a failed body read are the same kind of failure: the error to
@@ -217,9 +220,7 @@ impl Client {
                         .http
                         .request(op.method.clone(), url.clone())
                         .header(USER_AGENT, headers.user_agent.clone());
-                    if op.auth {
-                        request = inner.authenticate(request, headers.auth.as_ref());
-                    }
+                    request = inner.authenticate(request, &schemes, &headers.auth);
                     let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
                     if let Some(timeout) = [timeout, left].into_iter().flatten().min() {
                         request = request.timeout(timeout);
@@ -346,32 +347,124 @@ impl Inner {
             .map_err(|err| Error::Config(format!("invalid request URL {text:?}: {err}")))
     }
 
+    /// The indices of the schemes whose credentials a request for `op` carries: those of
+    /// the first of its requirement alternatives that the client can meet (nothing for a
+    /// public operation), or every credential held for a raw request (whose needs are
+    /// unknown). A call none of whose alternatives can be met is refused before sending.
+    fn chosen_schemes(
+        &self,
+        op: &Operation,
+        every_credential: bool,
+    ) -> Result<Cow<'static, [usize]>> {
+        let held = |i: &usize| self.credentials.get(*i).is_some_and(Option::is_some);
+        if every_credential {
+            return Ok((0..self.credentials.len()).filter(held).collect());
+        }
+        if op.security.is_empty() || self.api.schemes.is_empty() {
+            return Ok(Cow::Borrowed(&[]));
+        }
+        if let Some(alternative) = op.security.iter().find(|alt| alt.iter().all(held)) {
+            return Ok(Cow::Borrowed(alternative));
+        }
+        if let [scheme] = self.api.schemes {
+            return Err(Error::Config(format!(
+                "missing API key: {} needs one; call ClientBuilder::credential or set {}",
+                op.id, scheme.env
+            )));
+        }
+        let name = |i: &usize| self.api.schemes.get(*i).map_or("?", |s| s.name);
+        let alternatives: Vec<String> = op
+            .security
+            .iter()
+            .map(|alt| {
+                alt.iter()
+                    .map(|i| format!("`{}`", name(i)))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            })
+            .collect();
+        let mut missing: Vec<usize> = op
+            .security
+            .iter()
+            .flat_map(|alt| alt.iter().copied())
+            .filter(|i| !held(i))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        let missing_schemes = missing.iter().filter_map(|i| self.api.schemes.get(*i));
+        Err(Error::Config(format!(
+            "missing credentials: {} needs {}; the client lacks {} (set them with \
+             ClientBuilder::credential_for or {})",
+            op.id,
+            alternatives.join(" or "),
+            missing
+                .iter()
+                .map(|i| format!("`{}`", name(i)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            env_names(missing_schemes),
+        )))
+    }
+
+    /// `request` with the credentials of `schemes`. Several cookie credentials go in one
+    /// `Cookie` header, as a client must send at most one.
     fn authenticate(
         &self,
-        request: RequestBuilder,
-        header: Option<&(HeaderName, HeaderValue)>,
+        mut request: RequestBuilder,
+        schemes: &[usize],
+        headers: &[Option<(HeaderName, HeaderValue)>],
     ) -> RequestBuilder {
-        let Some(Secret(credential)) = &self.credential else {
-            return request;
-        };
-        match (self.api.auth, header) {
-            (Auth::Header { .. }, Some((name, value))) => request.header(name, value.clone()),
-            (Auth::Query { name }, _) => request.query(&[(name, credential)]),
-            (Auth::Basic, _) => match credential.split_once(':') {
-                Some((user, password)) => request.basic_auth(user, Some(password)),
-                None => request.basic_auth(credential, None::<&str>),
-            },
-            (Auth::None | Auth::Header { .. }, _) => request,
+        let mut cookies: Vec<&HeaderValue> = Vec::new();
+        for &i in schemes {
+            let (Some(scheme), Some(Some(Secret(credential)))) =
+                (self.api.schemes.get(i), self.credentials.get(i))
+            else {
+                continue;
+            };
+            match (scheme.auth, headers.get(i).and_then(Option::as_ref)) {
+                (Auth::Header { .. }, Some((name, value))) if name == COOKIE => cookies.push(value),
+                (Auth::Header { .. }, Some((name, value))) => {
+                    request = request.header(name, value.clone());
+                }
+                (Auth::Query { name }, _) => request = request.query(&[(name, credential)]),
+                (Auth::Basic, _) => {
+                    request = match credential.split_once(':') {
+                        Some((user, password)) => request.basic_auth(user, Some(password)),
+                        None => request.basic_auth(credential, None::<&str>),
+                    }
+                }
+                (Auth::None | Auth::Header { .. }, _) => {}
+            }
+        }
+        match cookies.as_slice() {
+            [] => request,
+            [one] => request.header(COOKIE, (*one).clone()),
+            several => {
+                let joined: Vec<&[u8]> = several.iter().map(|v| v.as_bytes()).collect();
+                match HeaderValue::from_bytes(&joined.join(&b"; "[..])) {
+                    Ok(mut value) => {
+                        value.set_sensitive(true);
+                        request.header(COOKIE, value)
+                    }
+                    // Each part is a valid value, and `; ` joins them into one.
+                    Err(_) => request,
+                }
+            }
         }
     }
 
     /// Transport errors carry the request URL, which holds the credential under
     /// [`Auth::Query`], and a password if the base URL has one.
     fn transport(&self, op: &Operation, err: reqwest::Error) -> Error {
-        let source = match self.api.auth {
-            _ if has_userinfo(&self.base_url) => err.without_url(),
-            Auth::Query { .. } => err.without_url(),
-            _ => err,
+        let query_credential = self
+            .api
+            .schemes
+            .iter()
+            .any(|s| matches!(s.auth, Auth::Query { .. }));
+        let source = if query_credential || has_userinfo(&self.base_url) {
+            err.without_url()
+        } else {
+            err
         };
         Error::Transport {
             operation: op.id,
@@ -407,7 +500,7 @@ impl fmt::Debug for Client {
         let inner = &*self.inner;
         f.debug_struct("Client")
             .field("base_url", &redact_userinfo(&inner.base_url))
-            .field("credential", &inner.credential)
+            .field("credentials", &Held(inner.api, &inner.credentials))
             .field("user_agent", &inner.user_agent)
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)

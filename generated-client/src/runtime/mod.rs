@@ -28,7 +28,7 @@ mod serde_helpers;
 mod trace;
 mod validate;
 
-pub use api::{ApiInfo, Auth, Operation, TooManyRequests};
+pub use api::{ApiInfo, Auth, Operation, Scheme, TooManyRequests};
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use encoding::{cookie, encode_path, join, to_text};
