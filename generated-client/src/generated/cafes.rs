@@ -488,6 +488,7 @@ impl CreateCafe {
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
     /// built with `validate_inputs(false)`).
+    #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn validate(&self) -> crate::runtime::Result<()> {
         crate::runtime::validate(
             &self.client,
@@ -685,6 +686,7 @@ impl UpdateCafe {
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
     /// built with `validate_inputs(false)`).
+    #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn validate(&self) -> crate::runtime::Result<()> {
         crate::runtime::validate(
             &self.client,

@@ -372,6 +372,7 @@ impl CreateFolder {
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
     /// built with `validate_inputs(false)`).
+    #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn validate(&self) -> crate::runtime::Result<()> {
         crate::runtime::validate(
             &self.client,
@@ -572,6 +573,7 @@ impl UpdateFolder {
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
     /// built with `validate_inputs(false)`).
+    #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn validate(&self) -> crate::runtime::Result<()> {
         crate::runtime::validate(
             &self.client,

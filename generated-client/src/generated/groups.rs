@@ -602,6 +602,7 @@ impl ReorderGroups {
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
     /// built with `validate_inputs(false)`).
+    #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn validate(&self) -> crate::runtime::Result<()> {
         crate::runtime::validate(
             &self.client,

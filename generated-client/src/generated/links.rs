@@ -853,6 +853,7 @@ impl CreateLink {
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
     /// built with `validate_inputs(false)`).
+    #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn validate(&self) -> crate::runtime::Result<()> {
         crate::runtime::validate(
             &self.client,
@@ -1052,6 +1053,7 @@ impl UpdateLink {
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
     /// built with `validate_inputs(false)`).
+    #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn validate(&self) -> crate::runtime::Result<()> {
         crate::runtime::validate(
             &self.client,
@@ -1247,6 +1249,7 @@ impl PatchLinkQrOptions {
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
     /// built with `validate_inputs(false)`).
+    #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn validate(&self) -> crate::runtime::Result<()> {
         crate::runtime::validate(
             &self.client,
@@ -1708,6 +1711,7 @@ impl SaveLinkAsTemplate {
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
     /// built with `validate_inputs(false)`).
+    #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn validate(&self) -> crate::runtime::Result<()> {
         crate::runtime::validate(
             &self.client,

@@ -397,6 +397,7 @@ impl CreateTemplate {
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
     /// built with `validate_inputs(false)`).
+    #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn validate(&self) -> crate::runtime::Result<()> {
         crate::runtime::validate(
             &self.client,
@@ -601,6 +602,7 @@ impl UpdateTemplate {
     }
     /// Checks the inputs against the limits the spec documents (unless the client was
     /// built with `validate_inputs(false)`).
+    #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn validate(&self) -> crate::runtime::Result<()> {
         crate::runtime::validate(
             &self.client,

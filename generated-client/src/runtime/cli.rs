@@ -27,7 +27,7 @@ pub struct Options {
     /// Indented JSON (for a terminal) rather than one line per value (for a pipe).
     pub pretty: bool,
     /// Output goes to a terminal: text results are shown with control characters escaped
-    /// rather than written as they are ([`write_text`]).
+    /// rather than written as they are (`write_text`).
     pub terminal: bool,
     /// The columns of a table or CSV, when the program chooses them
     /// ([`column`](Self::column)); empty: chosen from the first row.
