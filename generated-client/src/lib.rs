@@ -266,8 +266,8 @@ mod runtime;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput, Limit, Page,
-    RawRequest, Response, Result, RetryPolicy,
+    AccessToken, ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput,
+    Limit, Page, RawRequest, Response, Result, RetryPolicy,
 };
 
 /// The `reqwest` this crate is built on, for the types its API uses: `Method` and

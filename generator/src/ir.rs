@@ -83,6 +83,14 @@ pub enum Auth {
     },
     /// HTTP basic: the credential is `user:password`.
     Basic,
+    /// An OAuth2 scheme with a client-credentials flow: a bearer token the client can
+    /// fetch itself.
+    ClientCredentials {
+        /// The flow's `tokenUrl`.
+        token_url: String,
+        /// The scopes the document's requirements ask of this scheme, in order of first use.
+        scopes: Vec<String>,
+    },
 }
 
 /// Documentation gathered for one item.

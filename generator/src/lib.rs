@@ -33,8 +33,8 @@
 //! | a path item given by a local `$ref` | read as a copy of its target |
 //! | `$ref` inside `example`, `examples`, `default`, `enum`, `const`, `x-` values | data: never followed, never refused ([`bundle`]) |
 //! | security requirements that combine schemes (AND) | a credential per scheme; each call sends the first alternative the client meets, all its schemes together |
-//! | an alternative needing a scheme the client cannot send (e.g. HTTP `digest`) | that alternative dropped; an operation left with none is generated without a credential, warning |
-//! | a document none of whose schemes the client can send | refused: no call could authenticate |
+//! | an alternative needing a scheme the client cannot send (e.g. HTTP `digest`) | that alternative dropped; an operation left with none (even every operation of the document) is generated without a credential, warning |
+//! | OAuth2 `clientCredentials` flow | the client fetches, caches and renews its token (`ClientBuilder::client_credentials`); other flows take the token the application supplies or a `token_provider` |
 //! | a schema defined only in terms of itself, a union that includes itself with nothing in between | refused: no JSON value is an instance (JSON Schema forbids such infinite recursion), `tests/fixtures/broken/` |
 //! | more files, nodes or nesting than any real document | refused ([`ErrorKind::Limit`]-like): hostile input |
 //!

@@ -1269,6 +1269,17 @@ fn auth_for(scheme: &SecurityScheme) -> std::result::Result<Auth, String> {
                 ));
             }
         },
+        SecurityScheme::OAuth2 {
+            flows:
+                openapiv3::OAuth2Flows {
+                    client_credentials: Some(flow),
+                    ..
+                },
+            ..
+        } => Auth::ClientCredentials {
+            token_url: flow.token_url.clone(),
+            scopes: Vec::new(),
+        },
         SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Auth::Header {
             name: "Authorization".into(),
             prefix: "Bearer ".into(),
@@ -1283,7 +1294,7 @@ pub fn security_of(spec: &Spec) -> Result<Security> {
     for (at, list) in requirement_lists(spec) {
         for (i, requirement) in list.iter().enumerate() {
             let req_at = format!("{at}/{i}");
-            for name in requirement.keys() {
+            for (name, asked) in requirement {
                 let scheme = scheme_named(spec, name, &push_pointer(&req_at, name))?;
                 if !schemes.iter().any(|s| &s.name == name)
                     && let Ok(auth) = auth_for(scheme)
@@ -1292,6 +1303,18 @@ pub fn security_of(spec: &Spec) -> Result<Security> {
                         name: name.clone(),
                         auth,
                     });
+                }
+                // A fetched token must carry every scope some operation asks of it.
+                if let Some(ir::Scheme {
+                    auth: Auth::ClientCredentials { scopes, .. },
+                    ..
+                }) = schemes.iter_mut().find(|s| &s.name == name)
+                {
+                    for scope in asked {
+                        if !scopes.contains(scope) {
+                            scopes.push(scope.clone());
+                        }
+                    }
                 }
             }
         }
@@ -1302,8 +1325,9 @@ pub fn security_of(spec: &Spec) -> Result<Security> {
 /// What an operation sends: its own `security`, else the document's, as alternatives of
 /// indices into the client's schemes. `security: []` (or only `{}`) makes it public. An
 /// alternative naming a scheme the client cannot send is left out; if that leaves none,
-/// the inner error says why, and the caller sends no credential and reports it (a
-/// document none of whose schemes the client can send is refused).
+/// the inner error says why, and the caller sends no credential and reports it (also when
+/// the client can send none of the document's schemes: a per-call `.header()` can still
+/// carry what the API wants).
 fn operation_security(
     spec: &Spec,
     security: &Security,
@@ -1350,18 +1374,13 @@ fn operation_security(
     if !alternatives.is_empty() {
         return Ok(Ok(alternatives));
     }
-    let error = spec.locate(Error::unsupported(
+    Ok(Err(spec.locate(Error::unsupported(
         &at,
         format!(
             "the client can meet none of the security requirements of the operation at {ptr}: {}",
             why.join("; ")
         ),
-    ));
-    if security.schemes.is_empty() {
-        Err(error)
-    } else {
-        Ok(Err(error))
-    }
+    ))))
 }
 
 /// The URL of the first server, its `{variables}` replaced by their `default`s (without a

@@ -126,7 +126,7 @@ async fn retried_after_retry_after() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/me"))
-        .and(header("authorization", "Token k"))
+        .and(header("authorization", "AccessToken k"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
         .up_to_n_times(1)
         .expect(1)
@@ -317,6 +317,110 @@ fn the_setters_are_credential_for() {
     );
     assert_eq!(a, b);
     assert!(a.contains(r#"credentials: {"clientId": ***, "session": ***}"#), "{a}");
+}
+"##,
+    );
+}
+
+/// OAuth2 in a generated crate, over HTTP: a client-credentials scheme gets a typed setter
+/// for the id and secret and fetches its token from the flow's (relative) `tokenUrl` with
+/// the scopes the operations ask for, once for every call; an authorization-code scheme
+/// takes the token the application supplies, fixed or from a provider.
+#[test]
+fn oauth2_flows_send_the_tokens_they_get() {
+    run_with_test(
+        "security_oauth2",
+        3,
+        r##"
+use wiremock::matchers::{body_string, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use behaviour_security_oauth2::{Client, AccessToken};
+
+async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(header("authorization", "Basic aWQtMTpzZWNyZXQtMg=="))
+        .and(body_string("grant_type=client_credentials&scope=items.read+items.write"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "machine-token",
+            "token_type": "bearer",
+            "expires_in": 3600,
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(path("/items"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(path("/me"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// `(method path, authorization)` of each request received.
+async fn sent(server: &MockServer) -> Vec<(String, String)> {
+    let requests = server.received_requests().await.unwrap();
+    requests
+        .iter()
+        .map(|r| {
+            let auth = r.headers.get("authorization").map(|v| v.to_str().unwrap().to_owned());
+            (format!("{} {}", r.method, r.url.path()), auth.unwrap_or_default())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn client_credentials_fetch_one_token_for_every_call() {
+    let server = server().await;
+    let client = Client::builder()
+        .machine_client_credentials("id-1", "secret-2")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    client.api().list_items().send().await.unwrap();
+    client.api().create_item().send().await.unwrap();
+    assert_eq!(
+        sent(&server).await,
+        [
+            ("POST /oauth/token".to_owned(), "Basic aWQtMTpzZWNyZXQtMg==".to_owned()),
+            ("GET /items".to_owned(), "Bearer machine-token".to_owned()),
+            ("POST /items".to_owned(), "Bearer machine-token".to_owned()),
+        ]
+    );
+    let err = client.api().get_me().send().await.unwrap_err();
+    assert!(err.to_string().contains("lacks `user`"), "{err}");
+}
+
+#[tokio::test]
+async fn a_user_token_is_fixed_or_comes_from_a_provider() {
+    let server = server().await;
+    let client = Client::builder().user("user-token").base_url(server.uri()).build().unwrap();
+    client.api().get_me().send().await.unwrap();
+    let provided = Client::builder()
+        .token_provider("user", || async { Ok(AccessToken::new("provided-token")) })
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    provided.api().get_me().send().await.unwrap();
+    assert_eq!(
+        sent(&server).await,
+        [
+            ("GET /me".to_owned(), "Bearer user-token".to_owned()),
+            ("GET /me".to_owned(), "Bearer provided-token".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn the_typed_setter_is_client_credentials() {
+    let a = format!("{:?}", Client::builder().machine_client_credentials("x", "y"));
+    let b = format!("{:?}", Client::builder().client_credentials("machine", "x", "y"));
+    assert_eq!(a, b);
+    assert!(a.contains("ClientCredentials"), "{a}");
 }
 "##,
     );

@@ -94,7 +94,9 @@ fixtures!(
     security_api_key_query,
     security_basic,
     security_bearer,
+    security_oauth2,
     security_public_operations,
+    security_unsendable,
     tags_groups,
     untagged_unions,
 );

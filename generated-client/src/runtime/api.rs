@@ -67,7 +67,9 @@ impl Scheme {
     pub(crate) fn is_header(&self, name: &str) -> bool {
         match self.auth {
             Auth::Header { name: header, .. } => header.eq_ignore_ascii_case(name),
-            Auth::Basic => name.eq_ignore_ascii_case("authorization"),
+            Auth::Basic | Auth::ClientCredentials { .. } => {
+                name.eq_ignore_ascii_case("authorization")
+            }
             Auth::None | Auth::Query { .. } => false,
         }
     }
@@ -94,6 +96,16 @@ pub enum Auth {
     /// Standard HTTP basic auth: the credential is `user:password` and is sent
     /// base64-encoded.
     Basic,
+    /// An OAuth2 access token sent as `Authorization: Bearer <token>`, which the client can
+    /// obtain itself with the client-credentials grant
+    /// ([`ClientBuilder::client_credentials`](super::ClientBuilder::client_credentials)),
+    /// or take as the credential.
+    ClientCredentials {
+        /// The flow's `tokenUrl`; a relative one is relative to the base URL.
+        token_url: &'static str,
+        /// The scopes asked for: those the API's operations require of this scheme.
+        scopes: &'static [&'static str],
+    },
 }
 
 /// One API operation, as a static emitted by the generator.

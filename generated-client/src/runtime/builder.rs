@@ -7,12 +7,13 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest::redirect;
 
-use super::api::ApiInfo;
+use super::api::{ApiInfo, Auth};
 use super::client::{Client, FixedHeaders, Inner};
 use super::credential::{Secret, redact_userinfo};
 use super::error::{Error, Result};
 use super::pagination::DEFAULT_MAX_PAGES;
 use super::retry::RetryPolicy;
+use super::token::{AccessToken, Source, Tokens};
 
 pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -27,9 +28,13 @@ pub struct ClientBuilder {
     api: &'static ApiInfo,
     /// One per scheme of `api.schemes`, at the same index.
     credentials: Vec<Option<Secret>>,
-    /// A scheme name passed to `credential_for` that the API does not declare, reported by
-    /// `build` (builder methods return `Self`, not a `Result`).
-    unknown_scheme: Option<String>,
+    /// Where the client gets tokens for a scheme, instead of a fixed credential; one per
+    /// scheme, at its index.
+    token_sources: Vec<Option<Source>>,
+    /// A misuse of a scheme setter (a name the API does not declare, client credentials for
+    /// a scheme that has no such flow), reported by `build`: builder methods return `Self`,
+    /// not a `Result`.
+    scheme_misuse: Option<String>,
     base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -46,7 +51,8 @@ impl ClientBuilder {
         ClientBuilder {
             api,
             credentials: vec![None; api.schemes.len()],
-            unknown_scheme: None,
+            token_sources: vec![None; api.schemes.len()],
+            scheme_misuse: None,
             base_url: None,
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: None,
@@ -80,18 +86,28 @@ impl ClientBuilder {
         self.env_lookup(|name| std::env::var(name).ok())
     }
 
-    fn env_lookup(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+    pub(super) fn env_lookup(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let api = self.api;
         let mut builder = self;
         let mut found = false;
         for (i, scheme) in api.schemes.iter().enumerate() {
             // Trimmed because keys pasted into env files often carry a trailing newline,
             // which a header cannot contain.
-            if let Some(value) = lookup(scheme.env)
-                .map(|value| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
-            {
+            let read = |name: &str| {
+                lookup(name)
+                    .map(|value| value.trim().to_owned())
+                    .filter(|value| !value.is_empty())
+            };
+            if let Some(value) = read(scheme.env) {
                 builder.credentials[i] = Some(Secret(value));
+                found = true;
+            } else if let Auth::ClientCredentials { .. } = scheme.auth
+                && let (Some(id), Some(secret)) = (
+                    read(&format!("{}_CLIENT_ID", scheme.env)),
+                    read(&format!("{}_CLIENT_SECRET", scheme.env)),
+                )
+            {
+                builder = builder.client_credentials(scheme.name, id, secret);
                 found = true;
             }
         }
@@ -114,8 +130,9 @@ impl ClientBuilder {
     /// The credential (API key), e.g. `key-...`. For an API with several security schemes,
     /// this sets the first one's; [`credential_for`](Self::credential_for) sets any.
     pub fn credential(mut self, credential: impl Into<String>) -> Self {
-        if let Some(slot) = self.credentials.first_mut() {
-            *slot = Some(Secret(credential.into()));
+        if !self.credentials.is_empty() {
+            self.credentials[0] = Some(Secret(credential.into()));
+            self.token_sources[0] = None;
         }
         self
     }
@@ -125,13 +142,102 @@ impl ClientBuilder {
     /// security requirements ask for. A name the API does not declare makes
     /// [`build`](Self::build) fail with [`Error::Config`].
     pub fn credential_for(mut self, scheme: &str, credential: impl Into<String>) -> Self {
-        match self.api.schemes.iter().position(|s| s.name == scheme) {
-            Some(i) => self.credentials[i] = Some(Secret(credential.into())),
-            None => {
-                self.unknown_scheme.get_or_insert_with(|| scheme.to_owned());
-            }
+        if let Some(i) = self.scheme_index(scheme, "credential_for") {
+            self.credentials[i] = Some(Secret(credential.into()));
+            self.token_sources[i] = None;
         }
         self
+    }
+
+    /// Has the client obtain the access tokens of the OAuth2 scheme `scheme` itself, with
+    /// the client-credentials grant at the token URL the API description gives: it asks for
+    /// a token when first needed, sends it as `Authorization: Bearer ...`, keeps it until
+    /// shortly before it expires, fetches one token for all calls that need it at the same
+    /// time, and after a `401 Unauthorized` fetches a new one and sends the call once more.
+    ///
+    /// A scheme without a client-credentials flow makes [`build`](Self::build) fail with
+    /// [`Error::Config`]; a token endpoint that refuses makes the call fail with
+    /// [`Error::Token`] before anything is sent to the API.
+    pub fn client_credentials(
+        mut self,
+        scheme: &str,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        let Some(i) = self.scheme_index(scheme, "client_credentials") else {
+            return self;
+        };
+        let Auth::ClientCredentials { token_url, scopes } = self.api.schemes[i].auth else {
+            self.scheme_misuse.get_or_insert_with(|| {
+                format!("client_credentials: the security scheme {scheme:?} has no OAuth2 client-credentials flow")
+            });
+            return self;
+        };
+        self.credentials[i] = None;
+        self.token_sources[i] = Some(Source::ClientCredentials {
+            token_url,
+            scopes,
+            client_id: Secret(client_id.into()),
+            client_secret: Secret(client_secret.into()),
+        });
+        self
+    }
+
+    /// Has the client ask `provider` for the token of the scheme `scheme` (one sent in a
+    /// header, such as an OAuth2 or bearer scheme), e.g. for an OAuth2 flow the client does
+    /// not run itself. The token is kept, fetched and renewed as with
+    /// [`client_credentials`](Self::client_credentials); a provider that fails makes the
+    /// call fail with [`Error::Token`].
+    ///
+    /// ```no_run
+    /// # fn demo(builder: prolinksqr::ClientBuilder) -> prolinksqr::ClientBuilder {
+    /// use std::time::Duration;
+    /// use prolinksqr::AccessToken;
+    ///
+    /// builder.token_provider("apiKey", || async {
+    ///     // Ask an identity service, read a file, ...
+    ///     Ok(AccessToken::new("key-...").expires_in(Duration::from_secs(3600)))
+    /// })
+    /// # }
+    /// ```
+    pub fn token_provider<F, Fut>(mut self, scheme: &str, provider: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<
+                Output = std::result::Result<AccessToken, Box<dyn std::error::Error + Send + Sync>>,
+            > + Send
+            + 'static,
+    {
+        let Some(i) = self.scheme_index(scheme, "token_provider") else {
+            return self;
+        };
+        if !matches!(
+            self.api.schemes[i].auth,
+            Auth::Header { .. } | Auth::ClientCredentials { .. }
+        ) {
+            self.scheme_misuse.get_or_insert_with(|| {
+                format!("token_provider: the security scheme {scheme:?} does not send a token in a header")
+            });
+            return self;
+        }
+        self.credentials[i] = None;
+        self.token_sources[i] = Some(Source::provider(provider));
+        self
+    }
+
+    /// The index of the scheme named `scheme`; a name the API does not declare is kept
+    /// for `build` to report.
+    fn scheme_index(&mut self, scheme: &str, method: &str) -> Option<usize> {
+        let found = self.api.schemes.iter().position(|s| s.name == scheme);
+        if found.is_none() {
+            self.scheme_misuse.get_or_insert_with(|| {
+                format!(
+                    "{method}: the API has no security scheme named {scheme:?} (it has {})",
+                    scheme_names(self.api)
+                )
+            });
+        }
+        found
     }
 
     /// Sends requests to `base_url` instead of the API's default server.
@@ -236,13 +342,10 @@ impl ClientBuilder {
         let headers = FixedHeaders::new(self.api, &user_agent, &self.credentials);
         if validate {
             validate_base_url(&base_url)?;
-            if let Some(name) = &self.unknown_scheme {
-                return Err(Error::Config(format!(
-                    "credential_for: the API has no security scheme named {name:?} (it has {})",
-                    scheme_names(self.api)
-                )));
+            if let Some(message) = &self.scheme_misuse {
+                return Err(Error::Config(message.clone()));
             }
-            validate_credentials(self.api, &self.credentials)?;
+            validate_credentials(self.api, &self.credentials, &self.token_sources)?;
             if let Err(message) = &headers {
                 return Err(Error::Config(message.clone()));
             }
@@ -274,6 +377,12 @@ impl ClientBuilder {
                 base_url,
                 headers,
                 credentials: self.credentials,
+                tokens: self
+                    .token_sources
+                    .into_iter()
+                    .zip(self.api.schemes)
+                    .map(|(source, scheme)| Some(Tokens::new(scheme.name, source?)))
+                    .collect(),
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -354,7 +463,11 @@ fn validate_base_url(base_url: &str) -> Result<()> {
     Ok(())
 }
 
-fn validate_credentials(api: &ApiInfo, credentials: &[Option<Secret>]) -> Result<()> {
+fn validate_credentials(
+    api: &ApiInfo,
+    credentials: &[Option<Secret>],
+    token_sources: &[Option<Source>],
+) -> Result<()> {
     if let Some(i) = credentials
         .iter()
         .position(|c| c.as_ref().is_some_and(|c| c.0.is_empty()))
@@ -364,7 +477,8 @@ fn validate_credentials(api: &ApiInfo, credentials: &[Option<Secret>]) -> Result
             api.schemes[i].name
         )));
     }
-    if api.schemes.is_empty() || api.public_operations || credentials.iter().any(Option::is_some) {
+    let held = credentials.iter().any(Option::is_some) || token_sources.iter().any(Option::is_some);
+    if api.schemes.is_empty() || api.public_operations || held {
         // Without a key, the public operations work and the others fail before sending;
         // whether a key can be sent at all is checked when the headers are built.
         return Ok(());
@@ -396,27 +510,35 @@ pub(super) fn env_names<'a>(schemes: impl Iterator<Item = &'a super::api::Scheme
     schemes.map(|s| s.env).collect::<Vec<_>>().join(", ")
 }
 
-/// The schemes a client holds a credential for, each shown as `***`.
-pub(super) struct Held<'a>(pub(super) &'a ApiInfo, pub(super) &'a [Option<Secret>]);
+/// The schemes a client holds a credential for, each shown as `***`, or where it gets its
+/// tokens from (the kind of source, never a secret).
+pub(super) struct Held<'a, T>(
+    pub(super) &'a ApiInfo,
+    pub(super) &'a [Option<Secret>],
+    pub(super) &'a [Option<T>],
+);
 
-impl fmt::Debug for Held<'_> {
+impl<T: fmt::Debug> fmt::Debug for Held<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(
-                self.0
-                    .schemes
-                    .iter()
-                    .zip(self.1)
-                    .filter_map(|(scheme, held)| Some((scheme.name, held.as_ref()?))),
-            )
-            .finish()
+        let mut map = f.debug_map();
+        for ((scheme, credential), tokens) in self.0.schemes.iter().zip(self.1).zip(self.2) {
+            if let Some(credential) = credential {
+                map.entry(&scheme.name, credential);
+            } else if let Some(tokens) = tokens {
+                map.entry(&scheme.name, tokens);
+            }
+        }
+        map.finish()
     }
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("credentials", &Held(self.api, &self.credentials))
+            .field(
+                "credentials",
+                &Held(self.api, &self.credentials, &self.token_sources),
+            )
             .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)

@@ -18,6 +18,7 @@ use super::options::RequestOptions;
 use super::raw::RawRequest;
 use super::response::{RawResponse, ReadError, read_body, read_prefix};
 use super::retry::{RetryPolicy, is_retryable_error, is_retryable_status, retry_after};
+use super::token::{Lease, Tokens};
 use super::trace::{RetryReason, Trace, transport_kind};
 
 /// The API client: holds the credential, the base URL and the HTTP connection pool, and
@@ -47,6 +48,9 @@ pub(super) struct Inner {
     pub(super) base_url: String,
     /// One per scheme of `api.schemes`, at the same index.
     pub(super) credentials: Vec<Option<Secret>>,
+    /// The tokens of a scheme the client obtains itself (instead of a fixed credential),
+    /// one per scheme, at its index.
+    pub(super) tokens: Vec<Option<Tokens>>,
     pub(super) user_agent: String,
     pub(super) timeout: Option<Duration>,
     pub(super) retry: RetryPolicy,
@@ -82,6 +86,9 @@ impl FixedHeaders {
             .map(|(scheme, credential)| match (scheme.auth, credential) {
                 (Auth::Header { name, prefix }, Some(credential)) => {
                     header_credential(name, prefix, credential).map(Some)
+                }
+                (Auth::ClientCredentials { .. }, Some(credential)) => {
+                    header_credential("Authorization", "Bearer ", credential).map(Some)
                 }
                 _ => Ok(None),
             })
@@ -214,13 +221,16 @@ impl Client {
         trace
             .run(async {
                 let mut retries = 0;
+                // A refused token is renewed and the call sent again, once.
+                let mut token_renewed = false;
                 loop {
                     trace.attempt(retries + 1);
+                    let leases = inner.leases(&schemes, timeout).await?;
                     let mut request = inner
                         .http
                         .request(op.method.clone(), url.clone())
                         .header(USER_AGENT, headers.user_agent.clone());
-                    request = inner.authenticate(request, &schemes, &headers.auth);
+                    request = inner.authenticate(request, &schemes, &headers.auth, &leases)?;
                     let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
                     if let Some(timeout) = [timeout, left].into_iter().flatten().min() {
                         request = request.timeout(timeout);
@@ -260,6 +270,18 @@ impl Client {
                                     transport_failure(err, retry_budget)
                                 }
                             }
+                        }
+                        Ok(response)
+                            if response.status() == StatusCode::UNAUTHORIZED
+                                && !token_renewed
+                                && leases.iter().any(Option::is_some) =>
+                        {
+                            // The server acted on nothing: the token has expired or was
+                            // revoked early.
+                            drop(response);
+                            inner.refused(&leases).await;
+                            token_renewed = true;
+                            continue;
                         }
                         Ok(mut response) => {
                             let status = response.status();
@@ -356,7 +378,10 @@ impl Inner {
         op: &Operation,
         every_credential: bool,
     ) -> Result<Cow<'static, [usize]>> {
-        let held = |i: &usize| self.credentials.get(*i).is_some_and(Option::is_some);
+        let held = |i: &usize| {
+            self.credentials.get(*i).is_some_and(Option::is_some)
+                || self.tokens.get(*i).is_some_and(Option::is_some)
+        };
         if every_credential {
             return Ok((0..self.credentials.len()).filter(held).collect());
         }
@@ -406,16 +431,64 @@ impl Inner {
         )))
     }
 
-    /// `request` with the credentials of `schemes`. Several cookie credentials go in one
-    /// `Cookie` header, as a client must send at most one.
+    /// The current token of each scheme in `schemes` whose tokens the client obtains
+    /// itself, at the scheme's index (fetched first where needed).
+    async fn leases(
+        &self,
+        schemes: &[usize],
+        timeout: Option<Duration>,
+    ) -> Result<Vec<Option<Lease>>> {
+        let mut leases: Vec<Option<Lease>> = Vec::new();
+        for &i in schemes {
+            if let Some(Some(tokens)) = self.tokens.get(i) {
+                leases.resize_with(leases.len().max(i + 1), || None);
+                leases[i] = Some(tokens.lease(&self.http, &self.base_url, timeout).await?);
+            }
+        }
+        Ok(leases)
+    }
+
+    /// Forgets the tokens the server refused with a 401.
+    async fn refused(&self, leases: &[Option<Lease>]) {
+        for (tokens, lease) in self.tokens.iter().zip(leases) {
+            if let (Some(tokens), Some(lease)) = (tokens, lease) {
+                tokens.refused(lease.generation).await;
+            }
+        }
+    }
+
+    /// `request` with the credentials of `schemes`, a token of `leases` in place of a
+    /// fixed credential. Several cookie credentials go in one `Cookie` header, as a client
+    /// must send at most one.
     fn authenticate(
         &self,
         mut request: RequestBuilder,
         schemes: &[usize],
         headers: &[Option<(HeaderName, HeaderValue)>],
-    ) -> RequestBuilder {
+        leases: &[Option<Lease>],
+    ) -> Result<RequestBuilder> {
         let mut cookies: Vec<&HeaderValue> = Vec::new();
+        let mut leased: Vec<HeaderValue> = Vec::new();
         for &i in schemes {
+            if let (Some(scheme), Some(Some(lease))) = (self.api.schemes.get(i), leases.get(i)) {
+                let (name, prefix) = match scheme.auth {
+                    Auth::Header { name, prefix } => (name, prefix),
+                    _ => ("Authorization", "Bearer "),
+                };
+                let (name, value) =
+                    header_credential(name, prefix, &lease.value).map_err(|_| Error::Token {
+                        scheme: scheme.name,
+                        status: None,
+                        message: "the token contains characters that cannot be sent in a header"
+                            .to_owned(),
+                    })?;
+                if name == COOKIE {
+                    leased.push(value);
+                } else {
+                    request = request.header(name, value);
+                }
+                continue;
+            }
             let (Some(scheme), Some(Some(Secret(credential)))) =
                 (self.api.schemes.get(i), self.credentials.get(i))
             else {
@@ -433,10 +506,14 @@ impl Inner {
                         None => request.basic_auth(credential, None::<&str>),
                     }
                 }
-                (Auth::None | Auth::Header { .. }, _) => {}
+                (Auth::ClientCredentials { .. }, Some((name, value))) => {
+                    request = request.header(name, value.clone());
+                }
+                (Auth::None | Auth::Header { .. } | Auth::ClientCredentials { .. }, _) => {}
             }
         }
-        match cookies.as_slice() {
+        cookies.extend(&leased);
+        Ok(match cookies.as_slice() {
             [] => request,
             [one] => request.header(COOKIE, (*one).clone()),
             several => {
@@ -450,7 +527,7 @@ impl Inner {
                     Err(_) => request,
                 }
             }
-        }
+        })
     }
 
     /// Transport errors carry the request URL, which holds the credential under
@@ -500,7 +577,10 @@ impl fmt::Debug for Client {
         let inner = &*self.inner;
         f.debug_struct("Client")
             .field("base_url", &redact_userinfo(&inner.base_url))
-            .field("credentials", &Held(inner.api, &inner.credentials))
+            .field(
+                "credentials",
+                &Held(inner.api, &inner.credentials, &inner.tokens),
+            )
             .field("user_agent", &inner.user_agent)
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)

@@ -25,6 +25,7 @@ mod reply;
 mod response;
 mod retry;
 mod serde_helpers;
+mod token;
 mod trace;
 mod validate;
 
@@ -45,6 +46,7 @@ pub use response::{
 };
 pub use retry::RetryPolicy;
 pub use serde_helpers::double_option;
+pub use token::AccessToken;
 pub use validate::{
     InvalidInput, Limit, Path, check_integer, check_items, check_length, check_number,
     check_object, validate,

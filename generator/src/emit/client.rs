@@ -14,6 +14,7 @@ const BUILDER_METHODS: &[&str] = &[
     "base_url",
     "build",
     "build_blocking",
+    "client_credentials",
     "clone",
     "connect_timeout",
     "credential",
@@ -27,7 +28,9 @@ const BUILDER_METHODS: &[&str] = &[
     "max_pages",
     "max_response_body",
     "retry",
+    "scheme_index",
     "timeout",
+    "token_provider",
     "user_agent",
     "validate_inputs",
 ];
@@ -54,6 +57,12 @@ fn schemes(api: &Api, env_prefix: &str) -> (Vec<TokenStream>, Vec<TokenStream>, 
                 }
                 Auth::Query { name } => quote!(crate::runtime::Auth::Query { name: #name }),
                 Auth::Basic => quote!(crate::runtime::Auth::Basic),
+                Auth::ClientCredentials { token_url, scopes } => quote! {
+                    crate::runtime::Auth::ClientCredentials {
+                        token_url: #token_url,
+                        scopes: &[#(#scopes),*],
+                    }
+                },
             };
             let setter = match setters.contains(&snake(name)) {
                 true => setters.claim(format!("{base}_credential")),
@@ -66,11 +75,30 @@ fn schemes(api: &Api, env_prefix: &str) -> (Vec<TokenStream>, Vec<TokenStream>, 
                 describe(&scheme.auth)
             )]);
             let static_ = quote!(crate::runtime::Scheme { name: #name, env: #env, auth: #auth });
+            let grant = matches!(scheme.auth, Auth::ClientCredentials { .. }).then(|| {
+                let method = ident(&setters.claim(format!("{base}_client_credentials")));
+                let doc = docs::attrs(&[format!(
+                    "Has the client fetch the tokens of `{name}` itself, with the OAuth2 \
+                     client-credentials grant; read by `from_env` from `{env}_CLIENT_ID` and \
+                     `{env}_CLIENT_SECRET`: shorthand for `.client_credentials({name:?}, ..)`."
+                )]);
+                quote! {
+                    #doc
+                    pub fn #method(
+                        self,
+                        client_id: impl Into<String>,
+                        client_secret: impl Into<String>,
+                    ) -> Self {
+                        self.client_credentials(#name, client_id, client_secret)
+                    }
+                }
+            });
             let setter = quote! {
                 #doc
                 pub fn #setter(self, credential: impl Into<String>) -> Self {
                     self.credential_for(#name, credential)
                 }
+                #grant
             };
             (static_, setter, env)
         })
@@ -93,6 +121,9 @@ fn describe(auth: &Auth) -> String {
         Auth::Header { name, prefix } => format!("header `{name}: {prefix}...`"),
         Auth::Query { name } => format!("query parameter `{name}`"),
         Auth::Basic => "HTTP basic auth, `user:password`".to_owned(),
+        Auth::ClientCredentials { .. } => {
+            "an OAuth2 access token, `Authorization: Bearer ...`".to_owned()
+        }
     }
 }
 
