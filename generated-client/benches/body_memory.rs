@@ -27,7 +27,7 @@ static GET_BLOB: Operation = Operation {
     method: Method::GET,
     path: "/blob",
     scopes: &[],
-    auth: true,
+    security: &[&[0]],
 };
 
 #[path = "support/memory.rs"]

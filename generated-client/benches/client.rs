@@ -278,7 +278,7 @@ mod decode_get {
         method: Method::GET,
         path: "/links/{id}",
         scopes: &["links.read"],
-        auth: true,
+        security: &[&[0]],
     };
 
     #[divan::bench]
@@ -309,7 +309,7 @@ mod decode_1000 {
         method: Method::GET,
         path: "/links",
         scopes: &["links.read"],
-        auth: true,
+        security: &[&[0]],
     };
 
     /// `prolinksqr::__private::decode_json`: the path every JSON response takes

@@ -266,8 +266,8 @@ mod runtime;
 
 pub use generated::*;
 pub use runtime::{
-    ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput, Limit, Page,
-    RawRequest, Response, Result, RetryPolicy,
+    AccessToken, ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput,
+    Limit, Page, RawRequest, Response, Result, RetryPolicy,
 };
 
 /// The `reqwest` this crate is built on, for the types its API uses: `Method` and
@@ -279,10 +279,10 @@ pub use reqwest;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
-        ApiInfo, Auth, Operation, Path, RawResponse, RequestOptions, check_integer, check_items,
-        check_length, check_number, check_object, cookie, decode_bytes, decode_empty, decode_json,
-        decode_text, decode_value, double_option, encode_path, join, paginate, paginate_cursor,
-        paginate_cursor_pages, paginate_pages, to_text, validate,
+        ApiInfo, Auth, Operation, Path, RawResponse, RequestOptions, Scheme, check_integer,
+        check_items, check_length, check_number, check_object, cookie, decode_bytes, decode_empty,
+        decode_json, decode_text, decode_value, double_option, encode_path, join, paginate,
+        paginate_cursor, paginate_cursor_pages, paginate_pages, to_text, validate,
     };
     // Lenient decoding of inferred models (`x-inferred`).
     pub use crate::runtime::{

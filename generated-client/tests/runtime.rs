@@ -22,7 +22,7 @@ static LIST_LINKS: Operation = Operation {
     method: Method::GET,
     path: "/links",
     scopes: &["links.read"],
-    auth: true,
+    security: &[&[0]],
 };
 
 static CREATE_FOLDER: Operation = Operation {
@@ -30,7 +30,7 @@ static CREATE_FOLDER: Operation = Operation {
     method: Method::POST,
     path: "/folders",
     scopes: &["folders.create"],
-    auth: true,
+    security: &[&[0]],
 };
 
 static UPDATE_PROFILE: Operation = Operation {
@@ -38,7 +38,7 @@ static UPDATE_PROFILE: Operation = Operation {
     method: Method::PUT,
     path: "/cafes/{id}/profile",
     scopes: &["cafe.update"],
-    auth: true,
+    security: &[&[0]],
 };
 
 // Serialize: a page stream compares pages by their items' JSON.
@@ -609,7 +609,7 @@ static DELETE_LINK: Operation = Operation {
     method: Method::DELETE,
     path: "/links/{id}",
     scopes: &["links.delete"],
-    auth: true,
+    security: &[&[0]],
 };
 
 /// Starts a server that reads each request's head and hands connection number `n`
@@ -971,7 +971,7 @@ async fn empty_path_parameter_is_refused_before_sending() {
         method: Method::GET,
         path: "/cafes/{id}/profile",
         scopes: &[],
-        auth: true,
+        security: &[&[0]],
     };
     client.execute(&GET_PROFILE, &path, |rb| rb).await.unwrap();
 }

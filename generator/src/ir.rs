@@ -17,7 +17,9 @@ pub struct Api {
     /// First server URL, if any (without trailing slash).
     pub base_url: Option<String>,
     /// How requests authenticate.
-    pub auth: Auth,
+    /// The security schemes the client holds credentials for, in the order the document
+    /// first uses them; operations' requirements index into this list.
+    pub schemes: Vec<Scheme>,
     /// What a `429 Too Many Requests` means (`x-too-many-requests`).
     pub too_many_requests: TooManyRequests,
     /// Named types, in a deterministic order (components in spec order, then inline types
@@ -53,7 +55,16 @@ pub enum TooManyRequests {
     },
 }
 
-/// Authentication, reduced to what a client must do with one credential.
+/// One security scheme the client can send a credential for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheme {
+    /// Its name in `components.securitySchemes`.
+    pub name: String,
+    /// How its credential is sent.
+    pub auth: Auth,
+}
+
+/// How one credential is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Auth {
     /// No security scheme.
@@ -72,6 +83,14 @@ pub enum Auth {
     },
     /// HTTP basic: the credential is `user:password`.
     Basic,
+    /// An OAuth2 scheme with a client-credentials flow: a bearer token the client can
+    /// fetch itself.
+    ClientCredentials {
+        /// The flow's `tokenUrl`.
+        token_url: String,
+        /// The scopes the document's requirements ask of this scheme, in order of first use.
+        scopes: Vec<String>,
+    },
 }
 
 /// Documentation gathered for one item.
@@ -425,9 +444,11 @@ pub struct Operation {
     pub deprecated: bool,
     /// Required scopes (`x-scopes`, or OAuth2 scopes of the security requirement).
     pub scopes: Vec<String>,
-    /// Whether requests carry the credential: `false` for public operations
-    /// (`security: []`, or no requirement at all).
-    pub auth: bool,
+    /// The security requirement alternatives (OR) the client can meet, each the indices
+    /// into [`Api::schemes`] of the schemes sent together (AND); an empty alternative sends
+    /// nothing, and no alternative at all makes a public operation (`security: []`, or no
+    /// requirement).
+    pub security: Vec<Vec<usize>>,
     /// Parameters: path ones in template order, then the rest in spec order.
     pub params: Vec<Param>,
     /// Request body.

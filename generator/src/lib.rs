@@ -32,7 +32,9 @@
 //! | any schema of a body or response the builder cannot type | the body raw bytes, the response raw JSON, warning |
 //! | a path item given by a local `$ref` | read as a copy of its target |
 //! | `$ref` inside `example`, `examples`, `default`, `enum`, `const`, `x-` values | data: never followed, never refused ([`bundle`]) |
-//! | a security requirement the client cannot meet (combined schemes) | refused today; several credentials per client are open work |
+//! | security requirements that combine schemes (AND) | a credential per scheme; each call sends the first alternative the client meets, all its schemes together |
+//! | an alternative needing a scheme the client cannot send (e.g. HTTP `digest`) | that alternative dropped; an operation left with none (even every operation of the document) is generated without a credential, warning |
+//! | OAuth2 `clientCredentials` flow | the client fetches, caches and renews its token (`ClientBuilder::client_credentials`); other flows take the token the application supplies or a `token_provider` |
 //! | a schema defined only in terms of itself, a union that includes itself with nothing in between | refused: no JSON value is an instance (JSON Schema forbids such infinite recursion), `tests/fixtures/broken/` |
 //! | more files, nodes or nesting than any real document | refused ([`ErrorKind::Limit`]-like): hostile input |
 //!
@@ -179,7 +181,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         version: info.version.clone(),
         description: info.description.clone(),
         base_url,
-        auth: security.auth,
+        schemes: security.schemes,
         too_many_requests,
         types,
         groups,

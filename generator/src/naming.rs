@@ -60,6 +60,7 @@ const RESERVED_TYPES: &[&str] = &[
 /// would make `use my_client::*; use my_client::types::*;` ambiguous (`Error` would mean
 /// two things), so [`type_name`] renames it: `Error` -> `ErrorBody`.
 pub const CRATE_ROOT_EXPORTS: &[&str] = &[
+    "AccessToken",
     "ApiError",
     "Client",
     "ClientBuilder",

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result, push_pointer, unescape_token};
 use crate::ir::{
-    Auth, Body, BodyKind, Doc, Group, Location, Method, Operation, Pagination, Param, Part,
-    Response, Style, Ty, TypeKind, Unwrap,
+    self as ir, Auth, Body, BodyKind, Doc, Group, Location, Method, Operation, Pagination, Param,
+    Part, Response, Style, Ty, TypeKind, Unwrap,
 };
 use crate::naming::{self, Scope};
 use crate::parse::Spec;
@@ -414,15 +414,15 @@ fn build_operation<'s>(
         .unwrap_or_else(|| security_scopes(spec, op));
     // An operation whose schemes the client cannot send is still generated, without a
     // credential rather than with the wrong one, and reported (`--strict` refuses it).
-    let auth = match operation_auth(spec, security, op, ptr)? {
-        Ok(auth) => auth,
+    let security = match operation_security(spec, security, op, ptr)? {
+        Ok(security) => security,
         Err(e) => {
             notes.push(format!(
                 "Sent without a credential: the client cannot send what this operation requires ({}).",
                 e.message
             ));
             types.fall_back(e);
-            false
+            Vec::new()
         }
     };
     Ok(Operation {
@@ -438,7 +438,7 @@ fn build_operation<'s>(
         },
         deprecated: op.deprecated,
         scopes,
-        auth,
+        security,
         params,
         body,
         response,
@@ -1181,13 +1181,12 @@ fn security_scopes(spec: &Spec, op: &openapiv3::Operation) -> Vec<String> {
     out.into_iter().collect()
 }
 
-/// How the client authenticates: the one scheme it sends a credential for.
+/// How the client authenticates: the schemes it holds a credential for.
 #[derive(Debug, Clone)]
 pub struct Security {
-    /// What the runtime does with the credential.
-    pub auth: Auth,
-    /// The name of that scheme in `components.securitySchemes` (`None`: no scheme is used).
-    scheme: Option<String>,
+    /// Every scheme a requirement names that the client can send, in the order of first use
+    /// (global requirements first, then the operations' in path order).
+    pub schemes: Vec<ir::Scheme>,
 }
 
 /// One security requirement list (`security: [...]`) and where it is.
@@ -1270,6 +1269,17 @@ fn auth_for(scheme: &SecurityScheme) -> std::result::Result<Auth, String> {
                 ));
             }
         },
+        SecurityScheme::OAuth2 {
+            flows:
+                openapiv3::OAuth2Flows {
+                    client_credentials: Some(flow),
+                    ..
+                },
+            ..
+        } => Auth::ClientCredentials {
+            token_url: flow.token_url.clone(),
+            scopes: Vec::new(),
+        },
         SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => Auth::Header {
             name: "Authorization".into(),
             prefix: "Bearer ".into(),
@@ -1277,106 +1287,100 @@ fn auth_for(scheme: &SecurityScheme) -> std::result::Result<Auth, String> {
     })
 }
 
-/// How the client authenticates: the scheme of the first requirement (global ones first,
-/// then the operations' in path order) that it can satisfy with one credential. Every scheme
-/// a requirement names must exist.
+/// How the client authenticates: every scheme a requirement names that it can send, in the
+/// order of first use. Every scheme a requirement names must exist.
 pub fn security_of(spec: &Spec) -> Result<Security> {
-    let mut chosen: Option<(String, Auth)> = None;
+    let mut schemes: Vec<ir::Scheme> = Vec::new();
     for (at, list) in requirement_lists(spec) {
         for (i, requirement) in list.iter().enumerate() {
             let req_at = format!("{at}/{i}");
-            for name in requirement.keys() {
+            for (name, asked) in requirement {
                 let scheme = scheme_named(spec, name, &push_pointer(&req_at, name))?;
-                if chosen.is_none()
-                    && requirement.len() == 1
+                if !schemes.iter().any(|s| &s.name == name)
                     && let Ok(auth) = auth_for(scheme)
                 {
-                    chosen = Some((name.clone(), auth));
+                    schemes.push(ir::Scheme {
+                        name: name.clone(),
+                        auth,
+                    });
+                }
+                // A fetched token must carry every scope some operation asks of it.
+                if let Some(ir::Scheme {
+                    auth: Auth::ClientCredentials { scopes, .. },
+                    ..
+                }) = schemes.iter_mut().find(|s| &s.name == name)
+                {
+                    for scope in asked {
+                        if !scopes.contains(scope) {
+                            scopes.push(scope.clone());
+                        }
+                    }
                 }
             }
         }
     }
-    Ok(match chosen {
-        Some((name, auth)) => Security {
-            auth,
-            scheme: Some(name),
-        },
-        None => Security {
-            auth: Auth::None,
-            scheme: None,
-        },
-    })
+    Ok(Security { schemes })
 }
 
-/// Whether an operation sends the credential: its own `security`, else the document's.
-/// `security: []` (or only `{}`) makes it public. A requirement list that the client's one
-/// scheme cannot satisfy is refused, unless one of its schemes is one a client could send
-/// (the client holds one credential, for the document's first scheme): then the inner
-/// error says so, and the caller sends no credential instead of a different one, and
-/// reports it.
-fn operation_auth(
+/// What an operation sends: its own `security`, else the document's, as alternatives of
+/// indices into the client's schemes. `security: []` (or only `{}`) makes it public. An
+/// alternative naming a scheme the client cannot send is left out; if that leaves none,
+/// the inner error says why, and the caller sends no credential and reports it (also when
+/// the client can send none of the document's schemes: a per-call `.header()` can still
+/// carry what the API wants).
+fn operation_security(
     spec: &Spec,
     security: &Security,
     op: &openapiv3::Operation,
     ptr: &str,
-) -> Result<Result<bool>> {
+) -> Result<Result<Vec<Vec<usize>>>> {
     let (list, at) = match &op.security {
         Some(list) => (list, format!("{ptr}/security")),
         None => match &spec.openapi.security {
             Some(list) => (list, "#/security".to_owned()),
-            None => return Ok(Ok(false)),
+            None => return Ok(Ok(Vec::new())),
         },
     };
-    if list.is_empty() || list.iter().all(|r| r.is_empty()) {
-        return Ok(Ok(false));
+    if list.iter().all(|r| r.is_empty()) {
+        return Ok(Ok(Vec::new()));
     }
-    let anonymous = list.iter().any(|r| r.is_empty());
+    let mut alternatives = Vec::new();
     let mut why = Vec::new();
-    let mut sendable_elsewhere = false;
     for (i, requirement) in list.iter().enumerate() {
-        let names: Vec<&String> = requirement.keys().collect();
-        match names.as_slice() {
-            [] => {}
-            [name] if security.scheme.as_deref() == Some(name.as_str()) => return Ok(Ok(true)),
-            [name] => {
-                let scheme = scheme_named(spec, name, &format!("{at}/{i}"))?;
-                why.push(match auth_for(scheme) {
-                    Err(reason) => format!("`{name}`: {reason}"),
-                    Ok(_) => {
-                        sendable_elsewhere = true;
-                        format!(
-                            "`{name}`: the client holds one credential, for `{}` (the first scheme the document uses)",
-                            security.scheme.as_deref().unwrap_or("")
-                        )
+        let mut indices = Vec::new();
+        for name in requirement.keys() {
+            match security.schemes.iter().position(|s| &s.name == name) {
+                Some(index) => indices.push(index),
+                None => {
+                    let scheme = scheme_named(spec, name, &format!("{at}/{i}"))?;
+                    if let Err(reason) = auth_for(scheme) {
+                        why.push(format!("`{name}`: {reason}"));
                     }
-                });
+                }
             }
-            several => why.push(format!(
-                "{}: all of them at once (AND), while the client sends one credential",
-                several
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            )),
+        }
+        if indices.len() == requirement.len() && !alternatives.contains(&indices) {
+            let anonymous = indices.is_empty();
+            alternatives.push(indices);
+            if anonymous {
+                // `{}` is always met: no later alternative is ever chosen.
+                break;
+            }
         }
     }
-    if anonymous {
-        // `{}` among the alternatives: the operation may be called without credentials.
-        return Ok(Ok(false));
+    if alternatives == [Vec::<usize>::new()] {
+        return Ok(Ok(Vec::new()));
     }
-    let error = spec.locate(Error::unsupported(
+    if !alternatives.is_empty() {
+        return Ok(Ok(alternatives));
+    }
+    Ok(Err(spec.locate(Error::unsupported(
         &at,
         format!(
             "the client can meet none of the security requirements of the operation at {ptr}: {}",
             why.join("; ")
         ),
-    ));
-    if sendable_elsewhere {
-        Ok(Err(error))
-    } else {
-        Err(error)
-    }
+    ))))
 }
 
 /// The URL of the first server, its `{variables}` replaced by their `default`s (without a

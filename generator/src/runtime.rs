@@ -37,6 +37,8 @@ runtime_files!(
     "response.rs",
     "retry.rs",
     "serde_helpers.rs",
+    "token.rs",
+    "token/tests.rs",
     "trace.rs",
     "validate.rs",
 );
@@ -168,7 +170,7 @@ serde_path_to_error = "0.1"
 serde_urlencoded = "0.7"
 serde_yaml = {{ version = "0.9", optional = true }}
 thiserror = "2"
-tokio = {{ version = "1", features = ["time", "fs"] }}
+tokio = {{ version = "1", features = ["time", "fs", "sync"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
 wiremock = {{ version = "0.6", optional = true }}
 
@@ -409,7 +411,7 @@ mod generated;
 mod runtime;
 
 pub use generated::*;
-pub use runtime::{{ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput, Limit, Page, RawRequest, Response, Result, RetryPolicy}};
+pub use runtime::{{AccessToken, ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput, Limit, Page, RawRequest, Response, Result, RetryPolicy}};
 
 /// The `reqwest` this crate is built on, for the types its API uses: `Method` and
 /// `StatusCode`, `header::HeaderMap`, and a `Client` for [`ClientBuilder::http_client`].
@@ -419,7 +421,7 @@ pub use reqwest;
 #[doc(hidden)]
 pub mod __private {{
     pub use crate::runtime::{{
-        ApiInfo, Auth, Operation, Path, RawResponse, RequestOptions, cookie, decode_bytes, decode_empty,
+        ApiInfo, Auth, Operation, Path, Scheme, RawResponse, RequestOptions, cookie, decode_bytes, decode_empty,
         decode_json, decode_value, decode_text, double_option, encode_path, join, to_text,
         paginate, paginate_cursor, paginate_cursor_pages, paginate_pages, check_integer,
         check_items, check_length, check_number, check_object, validate,

@@ -92,8 +92,6 @@ broken! {
     schema_properties_list => "schema_properties_list.yaml",
     schema_required_not_list => "schema_required_not_list.yaml",
     schema_type_list_deep => "schema_type_list_deep.yaml",
-    security_and_combined => "security_and_combined.yaml",
-    security_http_digest => "security_http_digest.yaml",
     security_undefined_scheme => "security_undefined_scheme.yaml",
     self_alias_ref => "self_alias_ref.yaml",
     server_variable_undeclared => "server_variable_undeclared.yaml",

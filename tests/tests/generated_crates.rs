@@ -166,6 +166,266 @@ async fn too_long_a_wait_is_returned() {
     );
 }
 
+/// A generated crate with several security schemes: the typed setters fill them, and each
+/// operation sends exactly what its requirements say (an AND of three headers; a header, a
+/// query parameter and a bearer token together, or else a cookie; nothing for a public
+/// operation; the token or nothing), and a call it cannot meet sends nothing.
+#[test]
+fn several_credentials_are_sent_as_each_requirement_says() {
+    run_with_test(
+        "security_and_requirements",
+        5,
+        r##"
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use behaviour_security_and_requirements::{Client, ClientBuilder, Error};
+
+const SENT: [&str; 6] = [
+    "x-client-id",
+    "x-client-secret",
+    "x-api-version",
+    "authorization",
+    "cookie",
+    "x-unused",
+];
+
+async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Every credential-carrying header of the one request received, and its query.
+async fn sent(server: &MockServer) -> (Vec<(String, String)>, Option<String>) {
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    let headers = SENT
+        .iter()
+        .flat_map(|name| {
+            request
+                .headers
+                .get_all(*name)
+                .iter()
+                .map(|v| ((*name).to_owned(), v.to_str().unwrap().to_owned()))
+        })
+        .collect();
+    (headers, request.url.query().map(str::to_owned))
+}
+
+fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect()
+}
+
+fn everything(server: &MockServer) -> ClientBuilder {
+    Client::builder()
+        .client_id("id-1")
+        .secret("sec-2")
+        .api_version("2024-01")
+        .api_key("q-4")
+        .bearer_token("jwt-5")
+        .session("ses-6")
+        .base_url(server.uri())
+}
+
+#[tokio::test]
+async fn the_global_and_requirement_sends_three_headers() {
+    let server = server().await;
+    let client = everything(&server).build().unwrap();
+    client.api().list_items().send().await.unwrap();
+    let (headers, query) = sent(&server).await;
+    assert_eq!(
+        headers,
+        owned(&[
+            ("x-client-id", "id-1"),
+            ("x-client-secret", "sec-2"),
+            ("x-api-version", "2024-01"),
+        ])
+    );
+    assert_eq!(query, None);
+}
+
+#[tokio::test]
+async fn header_query_and_bearer_together_or_else_the_cookie() {
+    let server = server().await;
+    let client = everything(&server).build().unwrap();
+    client.api().get_report().send().await.unwrap();
+    let (headers, query) = sent(&server).await;
+    assert_eq!(
+        headers,
+        owned(&[("x-client-id", "id-1"), ("authorization", "Bearer jwt-5")])
+    );
+    assert_eq!(query.as_deref(), Some("api_key=q-4"));
+
+    let server = self::server().await;
+    let client = Client::builder()
+        .session("ses-6")
+        .bearer_token("jwt-5")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    client.api().get_report().send().await.unwrap();
+    let (headers, query) = sent(&server).await;
+    assert_eq!(headers, owned(&[("cookie", "session=ses-6")]));
+    assert_eq!(query, None);
+}
+
+#[tokio::test]
+async fn public_and_optional_operations() {
+    let server = server().await;
+    let client = everything(&server).build().unwrap();
+    client.api().get_status().send().await.unwrap();
+    let (headers, query) = sent(&server).await;
+    assert_eq!(headers, Vec::new());
+    assert_eq!(query, None);
+
+    let server = self::server().await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    client.api().get_profile().send().await.unwrap();
+    let (headers, _) = sent(&server).await;
+    assert_eq!(headers, Vec::new());
+}
+
+#[tokio::test]
+async fn an_unmet_requirement_is_config_and_sends_nothing() {
+    let server = MockServer::start().await;
+    let client = Client::builder()
+        .client_id("id-1")
+        .bearer_token("jwt-5")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let err = client.api().list_items().send().await.unwrap_err();
+    let Error::Config(message) = &err else { panic!("{err:?}") };
+    assert!(message.contains("the client lacks `secret`, `apiVersion`"), "{message}");
+    assert!(message.contains("REQUIREMENTS_SECRET, "), "{message}");
+    assert!(message.contains("REQUIREMENTS_API_VERSION)"), "{message}");
+    assert!(!message.contains("id-1") && !message.contains("jwt-5"), "{message}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[test]
+fn the_setters_are_credential_for() {
+    let a = format!("{:?}", Client::builder().client_id("x").session("y"));
+    let b = format!(
+        "{:?}",
+        Client::builder().credential_for("clientId", "x").credential_for("session", "y")
+    );
+    assert_eq!(a, b);
+    assert!(a.contains(r#"credentials: {"clientId": ***, "session": ***}"#), "{a}");
+}
+"##,
+    );
+}
+
+/// OAuth2 in a generated crate, over HTTP: a client-credentials scheme gets a typed setter
+/// for the id and secret and fetches its token from the flow's (relative) `tokenUrl` with
+/// the scopes the operations ask for, once for every call; an authorization-code scheme
+/// takes the token the application supplies, fixed or from a provider.
+#[test]
+fn oauth2_flows_send_the_tokens_they_get() {
+    run_with_test(
+        "security_oauth2",
+        3,
+        r##"
+use wiremock::matchers::{body_string, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use behaviour_security_oauth2::{AccessToken, Client};
+
+async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(header("authorization", "Basic aWQtMTpzZWNyZXQtMg=="))
+        .and(body_string("grant_type=client_credentials&scope=items.read+items.write"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "machine-token",
+            "token_type": "bearer",
+            "expires_in": 3600,
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(path("/items"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(path("/me"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// `(method path, authorization)` of each request received.
+async fn sent(server: &MockServer) -> Vec<(String, String)> {
+    let requests = server.received_requests().await.unwrap();
+    requests
+        .iter()
+        .map(|r| {
+            let auth = r.headers.get("authorization").map(|v| v.to_str().unwrap().to_owned());
+            (format!("{} {}", r.method, r.url.path()), auth.unwrap_or_default())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn client_credentials_fetch_one_token_for_every_call() {
+    let server = server().await;
+    let client = Client::builder()
+        .machine_client_credentials("id-1", "secret-2")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    client.api().list_items().send().await.unwrap();
+    client.api().create_item().send().await.unwrap();
+    assert_eq!(
+        sent(&server).await,
+        [
+            ("POST /oauth/token".to_owned(), "Basic aWQtMTpzZWNyZXQtMg==".to_owned()),
+            ("GET /items".to_owned(), "Bearer machine-token".to_owned()),
+            ("POST /items".to_owned(), "Bearer machine-token".to_owned()),
+        ]
+    );
+    let err = client.api().get_me().send().await.unwrap_err();
+    assert!(err.to_string().contains("lacks `user`"), "{err}");
+}
+
+#[tokio::test]
+async fn a_user_token_is_fixed_or_comes_from_a_provider() {
+    let server = server().await;
+    let client = Client::builder().user("user-token").base_url(server.uri()).build().unwrap();
+    client.api().get_me().send().await.unwrap();
+    let provided = Client::builder()
+        .token_provider("user", || async { Ok(AccessToken::new("provided-token")) })
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    provided.api().get_me().send().await.unwrap();
+    assert_eq!(
+        sent(&server).await,
+        [
+            ("GET /me".to_owned(), "Bearer user-token".to_owned()),
+            ("GET /me".to_owned(), "Bearer provided-token".to_owned()),
+        ]
+    );
+}
+
+#[test]
+fn the_typed_setter_is_client_credentials() {
+    let a = format!("{:?}", Client::builder().machine_client_credentials("x", "y"));
+    let b = format!("{:?}", Client::builder().client_credentials("machine", "x", "y"));
+    assert_eq!(a, b);
+    assert!(a.contains("ClientCredentials"), "{a}");
+}
+"##,
+    );
+}
+
 /// `.stream()` of token-paginated lists, over HTTP: Dropshot's sends the `next_page` token
 /// back as `page_token` and drops the other filters after the first page (Dropshot keeps
 /// them in the token and refuses them beside it); the cursor shape sends `next_cursor` back

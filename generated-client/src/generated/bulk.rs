@@ -81,7 +81,7 @@ pub(crate) static BULK_GENERATE: crate::runtime::Operation = crate::runtime::Ope
     method: reqwest::Method::POST,
     path: "/bulk-generate",
     scopes: &["bulk.create"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Bulk::generate`]: `.send().await` sends it.
 #[derive(Debug, Clone)]

@@ -329,7 +329,7 @@ pub(crate) static LIST_CAFES: crate::runtime::Operation = crate::runtime::Operat
     method: reqwest::Method::GET,
     path: "/cafes",
     scopes: &["cafe.read"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Cafes::list`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -408,7 +408,7 @@ pub(crate) static CREATE_CAFE: crate::runtime::Operation = crate::runtime::Opera
     method: reqwest::Method::POST,
     path: "/cafes",
     scopes: &["cafe.create"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Cafes::create`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -524,7 +524,7 @@ pub(crate) static GET_CAFE: crate::runtime::Operation = crate::runtime::Operatio
     method: reqwest::Method::GET,
     path: "/cafes/{id}",
     scopes: &["cafe.read"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Cafes::get`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -604,7 +604,7 @@ pub(crate) static UPDATE_CAFE: crate::runtime::Operation = crate::runtime::Opera
     method: reqwest::Method::PUT,
     path: "/cafes/{id}",
     scopes: &["cafe.update"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Cafes::update`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -723,7 +723,7 @@ pub(crate) static DELETE_CAFE: crate::runtime::Operation = crate::runtime::Opera
     method: reqwest::Method::DELETE,
     path: "/cafes/{id}",
     scopes: &["cafe.delete"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Cafes::delete`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -798,7 +798,7 @@ pub(crate) static UPDATE_CAFE_PROFILE: crate::runtime::Operation = crate::runtim
     method: reqwest::Method::PUT,
     path: "/cafes/{id}/profile",
     scopes: &["cafe.update"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Cafes::update_profile`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -932,7 +932,7 @@ pub(crate) static UPDATE_CAFE_THEME: crate::runtime::Operation = crate::runtime:
     method: reqwest::Method::PUT,
     path: "/cafes/{id}/theme",
     scopes: &["cafe.update"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Cafes::update_theme`]: `.send().await` sends it.
 #[derive(Debug, Clone)]

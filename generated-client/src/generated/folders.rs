@@ -213,7 +213,7 @@ pub(crate) static LIST_FOLDERS: crate::runtime::Operation = crate::runtime::Oper
     method: reqwest::Method::GET,
     path: "/folders",
     scopes: &["folders.read"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Folders::list`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -292,7 +292,7 @@ pub(crate) static CREATE_FOLDER: crate::runtime::Operation = crate::runtime::Ope
     method: reqwest::Method::POST,
     path: "/folders",
     scopes: &["folders.create"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Folders::create`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -408,7 +408,7 @@ pub(crate) static GET_FOLDER: crate::runtime::Operation = crate::runtime::Operat
     method: reqwest::Method::GET,
     path: "/folders/{id}",
     scopes: &["folders.read"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Folders::get`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -490,7 +490,7 @@ pub(crate) static UPDATE_FOLDER: crate::runtime::Operation = crate::runtime::Ope
     method: reqwest::Method::PUT,
     path: "/folders/{id}",
     scopes: &["folders.update"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Folders::update`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -611,7 +611,7 @@ pub(crate) static DELETE_FOLDER: crate::runtime::Operation = crate::runtime::Ope
     method: reqwest::Method::DELETE,
     path: "/folders/{id}",
     scopes: &["folders.delete"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Folders::delete`]: `.send().await` sends it.
 #[derive(Debug, Clone)]

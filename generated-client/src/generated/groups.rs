@@ -286,7 +286,7 @@ pub(crate) static LIST_GROUPS: crate::runtime::Operation = crate::runtime::Opera
     method: reqwest::Method::GET,
     path: "/cafes/{id}/groups",
     scopes: &["cafe.read"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Groups::list`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -370,7 +370,7 @@ pub(crate) static CREATE_GROUP: crate::runtime::Operation = crate::runtime::Oper
     method: reqwest::Method::POST,
     path: "/cafes/{id}/groups",
     scopes: &["cafe.update"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Groups::create`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -520,7 +520,7 @@ pub(crate) static REORDER_GROUPS: crate::runtime::Operation = crate::runtime::Op
     method: reqwest::Method::PATCH,
     path: "/cafes/{id}/groups/reorder",
     scopes: &["cafe.update"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Groups::reorder`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -644,7 +644,7 @@ pub(crate) static GET_GROUP: crate::runtime::Operation = crate::runtime::Operati
     method: reqwest::Method::GET,
     path: "/cafes/{id}/groups/{groupId}",
     scopes: &["cafe.read"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Groups::get`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -737,7 +737,7 @@ pub(crate) static UPDATE_GROUP: crate::runtime::Operation = crate::runtime::Oper
     method: reqwest::Method::PUT,
     path: "/cafes/{id}/groups/{groupId}",
     scopes: &["cafe.update"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Groups::update`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -906,7 +906,7 @@ pub(crate) static DELETE_GROUP: crate::runtime::Operation = crate::runtime::Oper
     method: reqwest::Method::DELETE,
     path: "/cafes/{id}/groups/{groupId}",
     scopes: &["cafe.delete"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Groups::delete`]: `.send().await` sends it.
 #[derive(Debug, Clone)]

@@ -480,7 +480,7 @@ pub(crate) static LIST_LINKS: crate::runtime::Operation = crate::runtime::Operat
     method: reqwest::Method::GET,
     path: "/links",
     scopes: &["links.read"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Links::list`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]
@@ -775,7 +775,7 @@ pub(crate) static CREATE_LINK: crate::runtime::Operation = crate::runtime::Opera
     method: reqwest::Method::POST,
     path: "/links",
     scopes: &["links.create"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Links::create`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -889,7 +889,7 @@ pub(crate) static GET_LINK: crate::runtime::Operation = crate::runtime::Operatio
     method: reqwest::Method::GET,
     path: "/links/{id}",
     scopes: &["links.read"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Links::get`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -969,7 +969,7 @@ pub(crate) static UPDATE_LINK: crate::runtime::Operation = crate::runtime::Opera
     method: reqwest::Method::PUT,
     path: "/links/{id}",
     scopes: &["links.update"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Links::update`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -1090,7 +1090,7 @@ pub(crate) static DELETE_LINK: crate::runtime::Operation = crate::runtime::Opera
     method: reqwest::Method::DELETE,
     path: "/links/{id}",
     scopes: &["links.delete"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Links::delete`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -1165,7 +1165,7 @@ pub(crate) static PATCH_LINK_QR_OPTIONS: crate::runtime::Operation = crate::runt
     method: reqwest::Method::PATCH,
     path: "/links/{id}",
     scopes: &["links.update"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Links::patch_qr_options`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -1286,7 +1286,7 @@ pub(crate) static ARCHIVE_LINK: crate::runtime::Operation = crate::runtime::Oper
     method: reqwest::Method::POST,
     path: "/links/{id}/archive",
     scopes: &["links.delete"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Links::archive`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -1371,7 +1371,7 @@ pub(crate) static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operat
     method: reqwest::Method::POST,
     path: "/links/{id}/pause",
     scopes: &["links.pause"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Links::pause`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -1448,7 +1448,7 @@ pub(crate) static RESUME_LINK: crate::runtime::Operation = crate::runtime::Opera
     method: reqwest::Method::POST,
     path: "/links/{id}/resume",
     scopes: &["links.resume"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Links::resume`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -1525,7 +1525,7 @@ pub(crate) static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Op
     method: reqwest::Method::POST,
     path: "/links/{id}/duplicate",
     scopes: &["links.create"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Links::duplicate`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -1617,7 +1617,7 @@ pub(crate) static SAVE_LINK_AS_TEMPLATE: crate::runtime::Operation = crate::runt
     method: reqwest::Method::POST,
     path: "/links/{id}/save-template",
     scopes: &["templates.create"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Links::save_as_template`]: set optional inputs, then `.send().await`.
 #[derive(Debug, Clone)]

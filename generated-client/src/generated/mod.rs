@@ -20,10 +20,16 @@ pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
     default_base_url: "https://api.prolinksqr.com",
     env_prefix: "PROLINKSQR",
     user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-    auth: crate::runtime::Auth::Header {
-        name: "Authorization",
-        prefix: "Basic ",
-    },
+    schemes: &[
+        crate::runtime::Scheme {
+            name: "apiKey",
+            env: "PROLINKSQR_API_KEY",
+            auth: crate::runtime::Auth::Header {
+                name: "Authorization",
+                prefix: "Basic ",
+            },
+        },
+    ],
     public_operations: false,
     too_many_requests: crate::runtime::TooManyRequests::Quota {
         message: "API quota for the current billing cycle is exhausted",
@@ -65,6 +71,12 @@ impl crate::runtime::Client {
     /// Returns [`templates::Templates`], with its 5 operations.
     pub fn templates(&self) -> templates::Templates {
         templates::Templates::new(self.clone())
+    }
+}
+impl crate::runtime::ClientBuilder {
+    /// The credential of the security scheme `apiKey` (header `Authorization: Basic ...`), read by `from_env` from `PROLINKSQR_API_KEY`: shorthand for `.credential_for("apiKey", ..)`.
+    pub fn api_key(self, credential: impl Into<String>) -> Self {
+        self.credential_for("apiKey", credential)
     }
 }
 /// The variable holding the API key, for the runtime's docs (`from_env`).

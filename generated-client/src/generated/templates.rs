@@ -231,7 +231,7 @@ pub(crate) static LIST_TEMPLATES: crate::runtime::Operation = crate::runtime::Op
     method: reqwest::Method::GET,
     path: "/templates",
     scopes: &["templates.read"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Templates::list`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -315,7 +315,7 @@ pub(crate) static CREATE_TEMPLATE: crate::runtime::Operation = crate::runtime::O
     method: reqwest::Method::POST,
     path: "/templates",
     scopes: &["templates.create"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Templates::create`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -433,7 +433,7 @@ pub(crate) static GET_TEMPLATE: crate::runtime::Operation = crate::runtime::Oper
     method: reqwest::Method::GET,
     path: "/templates/{id}",
     scopes: &["templates.read"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Templates::get`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -517,7 +517,7 @@ pub(crate) static UPDATE_TEMPLATE: crate::runtime::Operation = crate::runtime::O
     method: reqwest::Method::PUT,
     path: "/templates/{id}",
     scopes: &["templates.update"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Templates::update`]: `.send().await` sends it.
 #[derive(Debug, Clone)]
@@ -640,7 +640,7 @@ pub(crate) static DELETE_TEMPLATE: crate::runtime::Operation = crate::runtime::O
     method: reqwest::Method::DELETE,
     path: "/templates/{id}",
     scopes: &["templates.delete"],
-    auth: true,
+    security: &[&[0]],
 };
 /// Request builder for [`Templates::delete`]: `.send().await` sends it.
 #[derive(Debug, Clone)]

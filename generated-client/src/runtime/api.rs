@@ -15,8 +15,10 @@ pub struct ApiInfo {
     pub env_prefix: &'static str,
     /// The default `User-Agent`, e.g. `prolinksqr/0.1.0`.
     pub user_agent: &'static str,
-    /// How requests carry the credential.
-    pub auth: Auth,
+    /// The security schemes the client holds a credential for, in the order the document
+    /// first uses them; [`Operation::security`] indexes into this list. The first is the
+    /// one [`ClientBuilder::credential`](super::ClientBuilder::credential) sets.
+    pub schemes: &'static [Scheme],
     /// Whether some operations are public (`security: []`): then a client may be built
     /// without a credential, and only the other operations fail for want of one.
     pub public_operations: bool,
@@ -41,7 +43,39 @@ pub enum TooManyRequests {
     },
 }
 
-/// How the credential is attached to each request.
+/// One security scheme of the API: the name the document gives it and how its credential
+/// is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scheme {
+    /// The scheme's name in `components.securitySchemes`, as passed to
+    /// [`ClientBuilder::credential_for`](super::ClientBuilder::credential_for).
+    pub name: &'static str,
+    /// The environment variable `from_env` reads the credential from.
+    pub env: &'static str,
+    /// How requests carry the credential.
+    pub auth: Auth,
+}
+
+impl Scheme {
+    /// Whether this scheme sends its credential in the query parameter `name`.
+    pub(crate) fn is_query(&self, name: &str) -> bool {
+        matches!(self.auth, Auth::Query { name: query } if query == name)
+    }
+
+    /// Whether this scheme sends its credential in the header `name` (compared without
+    /// regard to case, as header names are).
+    pub(crate) fn is_header(&self, name: &str) -> bool {
+        match self.auth {
+            Auth::Header { name: header, .. } => header.eq_ignore_ascii_case(name),
+            Auth::Basic | Auth::ClientCredentials { .. } => {
+                name.eq_ignore_ascii_case("authorization")
+            }
+            Auth::None | Auth::Query { .. } => false,
+        }
+    }
+}
+
+/// How a credential is attached to each request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Auth {
     /// Requests are not authenticated.
@@ -62,6 +96,16 @@ pub enum Auth {
     /// Standard HTTP basic auth: the credential is `user:password` and is sent
     /// base64-encoded.
     Basic,
+    /// An OAuth2 access token sent as `Authorization: Bearer <token>`, which the client can
+    /// obtain itself with the client-credentials grant
+    /// ([`ClientBuilder::client_credentials`](super::ClientBuilder::client_credentials)),
+    /// or take as the credential.
+    ClientCredentials {
+        /// The flow's `tokenUrl`; a relative one is relative to the base URL.
+        token_url: &'static str,
+        /// The scopes asked for: those the API's operations require of this scheme.
+        scopes: &'static [&'static str],
+    },
 }
 
 /// One API operation, as a static emitted by the generator.
@@ -75,8 +119,11 @@ pub struct Operation {
     pub path: &'static str,
     /// Scopes the credential needs, shown in `403` errors.
     pub scopes: &'static [&'static str],
-    /// Whether requests carry the credential (`false`: a public operation, `security: []`).
-    pub auth: bool,
+    /// The operation's security requirements: alternatives (OR), each the indices into
+    /// [`ApiInfo::schemes`] of the schemes sent together (AND). The first alternative whose
+    /// credentials the client holds is sent; an empty alternative sends nothing, and an
+    /// empty list marks a public operation (`security: []`).
+    pub security: &'static [&'static [usize]],
 }
 
 /// An API that authenticates every request with `Authorization: Basic <key>`, for the
@@ -87,10 +134,14 @@ pub(crate) static KEYED: ApiInfo = ApiInfo {
     default_base_url: "https://api.example.test",
     env_prefix: "KEYED",
     user_agent: "keyed-test/1",
-    auth: Auth::Header {
-        name: "Authorization",
-        prefix: "Basic ",
-    },
+    schemes: &[Scheme {
+        name: "apiKey",
+        env: "KEYED_API_KEY",
+        auth: Auth::Header {
+            name: "Authorization",
+            prefix: "Basic ",
+        },
+    }],
     public_operations: false,
     too_many_requests: TooManyRequests::RateLimit,
 };

@@ -13,6 +13,7 @@ use super::credential::{Secret, redact_userinfo};
 use super::error::{Error, Result};
 use super::pagination::DEFAULT_MAX_PAGES;
 use super::retry::RetryPolicy;
+use super::token::{AccessToken, Source, Tokens};
 
 pub(super) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -25,7 +26,15 @@ const MAX_REDIRECTS: usize = 10;
 #[derive(Clone)]
 pub struct ClientBuilder {
     api: &'static ApiInfo,
-    credential: Option<Secret>,
+    /// One per scheme of `api.schemes`, at the same index.
+    credentials: Vec<Option<Secret>>,
+    /// Where the client gets tokens for a scheme, instead of a fixed credential; one per
+    /// scheme, at its index.
+    token_sources: Vec<Option<Source>>,
+    /// A misuse of a scheme setter (a name the API does not declare, client credentials for
+    /// a scheme that has no such flow), reported by `build`: builder methods return `Self`,
+    /// not a `Result`.
+    scheme_misuse: Option<String>,
     base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -41,7 +50,9 @@ impl ClientBuilder {
     pub(super) fn for_api(api: &'static ApiInfo) -> Self {
         ClientBuilder {
             api,
-            credential: None,
+            credentials: vec![None; api.schemes.len()],
+            token_sources: vec![None; api.schemes.len()],
+            scheme_misuse: None,
             base_url: None,
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: None,
@@ -62,24 +73,53 @@ impl ClientBuilder {
     }
 
     #[doc = concat!(
-        " Takes the credential from `", crate::generated::env_api_key!(), "` (required) and the base URL from `",
+        " Takes the credential from `", crate::generated::env_api_key!(), "` and the base URL from `",
         crate::generated::env_base_url!(), "` (if set), keeping every other setting of this builder; e.g."
     )]
     /// `Client::builder().from_env()?.retry(RetryPolicy::none()).build()?`.
+    ///
+    /// An API with several security schemes reads one variable per scheme, named after it
+    /// (the prefix, then the scheme's name in SCREAMING_SNAKE_CASE: `clientId` is read from
+    /// `..._CLIENT_ID`); each that is set gives that scheme's credential, and at least one
+    /// must be set.
     pub fn from_env(self) -> Result<Self> {
         self.env_lookup(|name| std::env::var(name).ok())
     }
 
-    fn env_lookup(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
+    pub(super) fn env_lookup(self, lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let api = self.api;
-        let key_var = format!("{}_API_KEY", api.env_prefix);
-        // Trimmed because keys pasted into env files often carry a trailing newline,
-        // which a header cannot contain.
-        let key = lookup(&key_var)
-            .map(|key| key.trim().to_owned())
-            .filter(|key| !key.is_empty())
-            .ok_or_else(|| Error::Config(format!("environment variable {key_var} is not set")))?;
-        let mut builder = self.credential(key);
+        let mut builder = self;
+        let mut found = false;
+        for (i, scheme) in api.schemes.iter().enumerate() {
+            // Trimmed because keys pasted into env files often carry a trailing newline,
+            // which a header cannot contain.
+            let read = |name: &str| {
+                lookup(name)
+                    .map(|value| value.trim().to_owned())
+                    .filter(|value| !value.is_empty())
+            };
+            if let Some(value) = read(scheme.env) {
+                builder.credentials[i] = Some(Secret(value));
+                found = true;
+            } else if let Auth::ClientCredentials { .. } = scheme.auth
+                && let (Some(id), Some(secret)) = (
+                    read(&format!("{}_CLIENT_ID", scheme.env)),
+                    read(&format!("{}_CLIENT_SECRET", scheme.env)),
+                )
+            {
+                builder = builder.client_credentials(scheme.name, id, secret);
+                found = true;
+            }
+        }
+        if !found && !api.schemes.is_empty() {
+            return Err(Error::Config(match api.schemes {
+                [scheme] => format!("environment variable {} is not set", scheme.env),
+                schemes => format!(
+                    "none of the environment variables {} is set",
+                    env_names(schemes.iter())
+                ),
+            }));
+        }
         let url_var = format!("{}_BASE_URL", api.env_prefix);
         if let Some(url) = lookup(&url_var).filter(|url| !url.trim().is_empty()) {
             builder = builder.base_url(url.trim());
@@ -87,10 +127,117 @@ impl ClientBuilder {
         Ok(builder)
     }
 
-    /// The credential (API key), e.g. `key-...`.
+    /// The credential (API key), e.g. `key-...`. For an API with several security schemes,
+    /// this sets the first one's; [`credential_for`](Self::credential_for) sets any.
     pub fn credential(mut self, credential: impl Into<String>) -> Self {
-        self.credential = Some(Secret(credential.into()));
+        if !self.credentials.is_empty() {
+            self.credentials[0] = Some(Secret(credential.into()));
+            self.token_sources[0] = None;
+        }
         self
+    }
+
+    /// The credential of the security scheme the API description names `scheme`, e.g.
+    /// `.credential_for("clientId", "...")`. Each operation sends the credentials its
+    /// security requirements ask for. A name the API does not declare makes
+    /// [`build`](Self::build) fail with [`Error::Config`].
+    pub fn credential_for(mut self, scheme: &str, credential: impl Into<String>) -> Self {
+        if let Some(i) = self.scheme_index(scheme, "credential_for") {
+            self.credentials[i] = Some(Secret(credential.into()));
+            self.token_sources[i] = None;
+        }
+        self
+    }
+
+    /// Has the client obtain the access tokens of the OAuth2 scheme `scheme` itself, with
+    /// the client-credentials grant at the token URL the API description gives: it asks for
+    /// a token when first needed, sends it as `Authorization: Bearer ...`, keeps it until
+    /// shortly before it expires, fetches one token for all calls that need it at the same
+    /// time, and after a `401 Unauthorized` fetches a new one and sends the call once more.
+    ///
+    /// A scheme without a client-credentials flow makes [`build`](Self::build) fail with
+    /// [`Error::Config`]; a token endpoint that refuses makes the call fail with
+    /// [`Error::Token`] before anything is sent to the API.
+    pub fn client_credentials(
+        mut self,
+        scheme: &str,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        let Some(i) = self.scheme_index(scheme, "client_credentials") else {
+            return self;
+        };
+        let Auth::ClientCredentials { token_url, scopes } = self.api.schemes[i].auth else {
+            self.scheme_misuse.get_or_insert_with(|| {
+                format!("client_credentials: the security scheme {scheme:?} has no OAuth2 client-credentials flow")
+            });
+            return self;
+        };
+        self.credentials[i] = None;
+        self.token_sources[i] = Some(Source::ClientCredentials {
+            token_url,
+            scopes,
+            client_id: Secret(client_id.into()),
+            client_secret: Secret(client_secret.into()),
+        });
+        self
+    }
+
+    /// Has the client ask `provider` for the token of the scheme `scheme` (one sent in a
+    /// header, such as an OAuth2 or bearer scheme), e.g. for an OAuth2 flow the client does
+    /// not run itself. The token is kept, fetched and renewed as with
+    /// [`client_credentials`](Self::client_credentials); a provider that fails makes the
+    /// call fail with [`Error::Token`].
+    ///
+    /// ```no_run
+    /// # fn demo(builder: prolinksqr::ClientBuilder) -> prolinksqr::ClientBuilder {
+    /// use std::time::Duration;
+    /// use prolinksqr::AccessToken;
+    ///
+    /// builder.token_provider("apiKey", || async {
+    ///     // Ask an identity service, read a file, ...
+    ///     Ok(AccessToken::new("key-...").expires_in(Duration::from_secs(3600)))
+    /// })
+    /// # }
+    /// ```
+    pub fn token_provider<F, Fut>(mut self, scheme: &str, provider: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<
+                Output = std::result::Result<AccessToken, Box<dyn std::error::Error + Send + Sync>>,
+            > + Send
+            + 'static,
+    {
+        let Some(i) = self.scheme_index(scheme, "token_provider") else {
+            return self;
+        };
+        if !matches!(
+            self.api.schemes[i].auth,
+            Auth::Header { .. } | Auth::ClientCredentials { .. }
+        ) {
+            self.scheme_misuse.get_or_insert_with(|| {
+                format!("token_provider: the security scheme {scheme:?} does not send a token in a header")
+            });
+            return self;
+        }
+        self.credentials[i] = None;
+        self.token_sources[i] = Some(Source::provider(provider));
+        self
+    }
+
+    /// The index of the scheme named `scheme`; a name the API does not declare is kept
+    /// for `build` to report.
+    fn scheme_index(&mut self, scheme: &str, method: &str) -> Option<usize> {
+        let found = self.api.schemes.iter().position(|s| s.name == scheme);
+        if found.is_none() {
+            self.scheme_misuse.get_or_insert_with(|| {
+                format!(
+                    "{method}: the API has no security scheme named {scheme:?} (it has {})",
+                    scheme_names(self.api)
+                )
+            });
+        }
+        found
     }
 
     /// Sends requests to `base_url` instead of the API's default server.
@@ -192,10 +339,13 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| self.api.user_agent.to_owned());
-        let headers = FixedHeaders::new(self.api, &user_agent, self.credential.as_ref());
+        let headers = FixedHeaders::new(self.api, &user_agent, &self.credentials);
         if validate {
             validate_base_url(&base_url)?;
-            validate_credential(self.api, self.credential.as_ref())?;
+            if let Some(message) = &self.scheme_misuse {
+                return Err(Error::Config(message.clone()));
+            }
+            validate_credentials(self.api, &self.credentials, &self.token_sources)?;
             if let Err(message) = &headers {
                 return Err(Error::Config(message.clone()));
             }
@@ -226,7 +376,13 @@ impl ClientBuilder {
                 http,
                 base_url,
                 headers,
-                credential: self.credential,
+                credentials: self.credentials,
+                tokens: self
+                    .token_sources
+                    .into_iter()
+                    .zip(self.api.schemes)
+                    .map(|(source, scheme)| Some(Tokens::new(scheme.name, source?)))
+                    .collect(),
                 user_agent,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -307,25 +463,82 @@ fn validate_base_url(base_url: &str) -> Result<()> {
     Ok(())
 }
 
-fn validate_credential(api: &ApiInfo, credential: Option<&Secret>) -> Result<()> {
-    if api.auth == Auth::None || (api.public_operations && credential.is_none()) {
-        // Without a key, the public operations work and the others fail before sending.
-        return Ok(());
-    }
-    // Whether the key can be sent at all is checked when the headers are built.
-    if credential.is_none_or(|c| c.0.is_empty()) {
+fn validate_credentials(
+    api: &ApiInfo,
+    credentials: &[Option<Secret>],
+    token_sources: &[Option<Source>],
+) -> Result<()> {
+    if let Some(i) = credentials
+        .iter()
+        .position(|c| c.as_ref().is_some_and(|c| c.0.is_empty()))
+    {
         return Err(Error::Config(format!(
-            "missing API key: call ClientBuilder::credential or set {}_API_KEY",
-            api.env_prefix
+            "the credential of `{}` is empty",
+            api.schemes[i].name
         )));
     }
-    Ok(())
+    let held = credentials.iter().any(Option::is_some) || token_sources.iter().any(Option::is_some);
+    if api.schemes.is_empty() || api.public_operations || held {
+        // Without a key, the public operations work and the others fail before sending;
+        // whether a key can be sent at all is checked when the headers are built.
+        return Ok(());
+    }
+    Err(Error::Config(match api.schemes {
+        [scheme] => format!(
+            "missing API key: call ClientBuilder::credential or set {}",
+            scheme.env
+        ),
+        schemes => format!(
+            "missing credentials: call ClientBuilder::credential_for or set {}",
+            env_names(schemes.iter())
+        ),
+    }))
+}
+
+/// The names of the API's schemes, for messages.
+pub(super) fn scheme_names(api: &ApiInfo) -> String {
+    let names: Vec<String> = api
+        .schemes
+        .iter()
+        .map(|s| format!("`{}`", s.name))
+        .collect();
+    names.join(", ")
+}
+
+/// The environment variables of `schemes`, for messages.
+pub(super) fn env_names<'a>(schemes: impl Iterator<Item = &'a super::api::Scheme>) -> String {
+    schemes.map(|s| s.env).collect::<Vec<_>>().join(", ")
+}
+
+/// The schemes a client holds a credential for, each shown as `***`, or where it gets its
+/// tokens from (the kind of source, never a secret).
+pub(super) struct Held<'a, T>(
+    pub(super) &'a ApiInfo,
+    pub(super) &'a [Option<Secret>],
+    pub(super) &'a [Option<T>],
+);
+
+impl<T: fmt::Debug> fmt::Debug for Held<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for ((scheme, credential), tokens) in self.0.schemes.iter().zip(self.1).zip(self.2) {
+            if let Some(credential) = credential {
+                map.entry(&scheme.name, credential);
+            } else if let Some(tokens) = tokens {
+                map.entry(&scheme.name, tokens);
+            }
+        }
+        map.finish()
+    }
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("credential", &self.credential)
+            .field(
+                "credentials",
+                &Held(self.api, &self.credentials, &self.token_sources),
+            )
             .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)

@@ -1,15 +1,16 @@
 //! The configured HTTP client and the request loop every operation goes through.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{COOKIE, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{RequestBuilder, StatusCode, Url};
 use tokio::time::Instant;
 
 use super::api::{ApiInfo, Auth, Operation, TooManyRequests};
-use super::builder::ClientBuilder;
+use super::builder::{ClientBuilder, Held, env_names};
 use super::credential::{Secret, has_userinfo, header_credential, redact_userinfo};
 use super::encoding::is_dot_segment;
 use super::error::{ApiError, ERROR_BODY_LIMIT, Error, Result};
@@ -17,6 +18,7 @@ use super::options::RequestOptions;
 use super::raw::RawRequest;
 use super::response::{RawResponse, ReadError, read_body, read_prefix};
 use super::retry::{RetryPolicy, is_retryable_error, is_retryable_status, retry_after};
+use super::token::{Lease, Tokens};
 use super::trace::{RetryReason, Trace, transport_kind};
 
 /// The API client: holds the credential, the base URL and the HTTP connection pool, and
@@ -44,7 +46,11 @@ pub(super) struct Inner {
     pub(super) http: reqwest::Client,
     /// Without a trailing slash, so operation paths (which start with `/`) append directly.
     pub(super) base_url: String,
-    pub(super) credential: Option<Secret>,
+    /// One per scheme of `api.schemes`, at the same index.
+    pub(super) credentials: Vec<Option<Secret>>,
+    /// The tokens of a scheme the client obtains itself (instead of a fixed credential),
+    /// one per scheme, at its index.
+    pub(super) tokens: Vec<Option<Tokens>>,
     pub(super) user_agent: String,
     pub(super) timeout: Option<Duration>,
     pub(super) retry: RetryPolicy,
@@ -63,21 +69,30 @@ pub(super) struct Inner {
 /// The headers every request carries.
 pub(super) struct FixedHeaders {
     user_agent: HeaderValue,
-    auth: Option<(HeaderName, HeaderValue)>,
+    /// One per scheme, at its index: the header of a header scheme whose credential is held.
+    auth: Vec<Option<(HeaderName, HeaderValue)>>,
 }
 
 impl FixedHeaders {
     pub(super) fn new(
         api: &ApiInfo,
         user_agent: &str,
-        credential: Option<&Secret>,
+        credentials: &[Option<Secret>],
     ) -> std::result::Result<FixedHeaders, String> {
-        let auth = match (api.auth, credential) {
-            (Auth::Header { name, prefix }, Some(credential)) => {
-                Some(header_credential(name, prefix, credential)?)
-            }
-            _ => None,
-        };
+        let auth = api
+            .schemes
+            .iter()
+            .zip(credentials)
+            .map(|(scheme, credential)| match (scheme.auth, credential) {
+                (Auth::Header { name, prefix }, Some(credential)) => {
+                    header_credential(name, prefix, credential).map(Some)
+                }
+                (Auth::ClientCredentials { .. }, Some(credential)) => {
+                    header_credential("Authorization", "Bearer ", credential).map(Some)
+                }
+                _ => Ok(None),
+            })
+            .collect::<std::result::Result<_, _>>()?;
         let user_agent = HeaderValue::from_str(user_agent)
             .map_err(|_| format!("invalid user agent {user_agent:?}"))?;
         Ok(FixedHeaders { user_agent, auth })
@@ -189,12 +204,7 @@ impl Client {
         let extra_headers = options.checked_headers(op.id, inner.api)?;
         let retry = options.retry_or(&inner.retry);
         let timeout = options.timeout_or(inner.timeout);
-        if op.auth && inner.api.auth != Auth::None && inner.credential.is_none() {
-            return Err(Error::Config(format!(
-                "missing API key: {} needs one; call ClientBuilder::credential or set {}_API_KEY",
-                op.id, inner.api.env_prefix
-            )));
-        }
+        let schemes = inner.chosen_schemes(op, options.every_credential)?;
         let may_retry = retry.allows_method(&op.method);
         let deadline = retry.deadline_from(Instant::now());
         // A failed send and a failed body read are the same kind of failure: the error to
@@ -211,15 +221,16 @@ impl Client {
         trace
             .run(async {
                 let mut retries = 0;
+                // A refused token is renewed and the call sent again, once.
+                let mut token_renewed = false;
                 loop {
                     trace.attempt(retries + 1);
+                    let leases = inner.leases(&schemes, timeout).await?;
                     let mut request = inner
                         .http
                         .request(op.method.clone(), url.clone())
                         .header(USER_AGENT, headers.user_agent.clone());
-                    if op.auth {
-                        request = inner.authenticate(request, headers.auth.as_ref());
-                    }
+                    request = inner.authenticate(request, &schemes, &headers.auth, &leases)?;
                     let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
                     if let Some(timeout) = [timeout, left].into_iter().flatten().min() {
                         request = request.timeout(timeout);
@@ -259,6 +270,18 @@ impl Client {
                                     transport_failure(err, retry_budget)
                                 }
                             }
+                        }
+                        Ok(response)
+                            if response.status() == StatusCode::UNAUTHORIZED
+                                && !token_renewed
+                                && leases.iter().any(Option::is_some) =>
+                        {
+                            // The server acted on nothing: the token has expired or was
+                            // revoked early.
+                            drop(response);
+                            inner.refused(&leases).await;
+                            token_renewed = true;
+                            continue;
                         }
                         Ok(mut response) => {
                             let status = response.status();
@@ -346,32 +369,179 @@ impl Inner {
             .map_err(|err| Error::Config(format!("invalid request URL {text:?}: {err}")))
     }
 
+    /// The indices of the schemes whose credentials a request for `op` carries: those of
+    /// the first of its requirement alternatives that the client can meet (nothing for a
+    /// public operation), or every credential held for a raw request (whose needs are
+    /// unknown). A call none of whose alternatives can be met is refused before sending.
+    fn chosen_schemes(
+        &self,
+        op: &Operation,
+        every_credential: bool,
+    ) -> Result<Cow<'static, [usize]>> {
+        let held = |i: &usize| {
+            self.credentials.get(*i).is_some_and(Option::is_some)
+                || self.tokens.get(*i).is_some_and(Option::is_some)
+        };
+        if every_credential {
+            return Ok((0..self.credentials.len()).filter(held).collect());
+        }
+        if op.security.is_empty() || self.api.schemes.is_empty() {
+            return Ok(Cow::Borrowed(&[]));
+        }
+        if let Some(alternative) = op.security.iter().find(|alt| alt.iter().all(held)) {
+            return Ok(Cow::Borrowed(alternative));
+        }
+        if let [scheme] = self.api.schemes {
+            return Err(Error::Config(format!(
+                "missing API key: {} needs one; call ClientBuilder::credential or set {}",
+                op.id, scheme.env
+            )));
+        }
+        let name = |i: &usize| self.api.schemes.get(*i).map_or("?", |s| s.name);
+        let alternatives: Vec<String> = op
+            .security
+            .iter()
+            .map(|alt| {
+                alt.iter()
+                    .map(|i| format!("`{}`", name(i)))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            })
+            .collect();
+        let mut missing: Vec<usize> = op
+            .security
+            .iter()
+            .flat_map(|alt| alt.iter().copied())
+            .filter(|i| !held(i))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        let missing_schemes = missing.iter().filter_map(|i| self.api.schemes.get(*i));
+        Err(Error::Config(format!(
+            "missing credentials: {} needs {}; the client lacks {} (set them with \
+             ClientBuilder::credential_for or {})",
+            op.id,
+            alternatives.join(" or "),
+            missing
+                .iter()
+                .map(|i| format!("`{}`", name(i)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            env_names(missing_schemes),
+        )))
+    }
+
+    /// The current token of each scheme in `schemes` whose tokens the client obtains
+    /// itself, at the scheme's index (fetched first where needed).
+    async fn leases(
+        &self,
+        schemes: &[usize],
+        timeout: Option<Duration>,
+    ) -> Result<Vec<Option<Lease>>> {
+        let mut leases: Vec<Option<Lease>> = Vec::new();
+        for &i in schemes {
+            if let Some(Some(tokens)) = self.tokens.get(i) {
+                leases.resize_with(leases.len().max(i + 1), || None);
+                leases[i] = Some(tokens.lease(&self.http, &self.base_url, timeout).await?);
+            }
+        }
+        Ok(leases)
+    }
+
+    /// Forgets the tokens the server refused with a 401.
+    async fn refused(&self, leases: &[Option<Lease>]) {
+        for (tokens, lease) in self.tokens.iter().zip(leases) {
+            if let (Some(tokens), Some(lease)) = (tokens, lease) {
+                tokens.refused(lease.generation).await;
+            }
+        }
+    }
+
+    /// `request` with the credentials of `schemes`, a token of `leases` in place of a
+    /// fixed credential. Several cookie credentials go in one `Cookie` header, as a client
+    /// must send at most one.
     fn authenticate(
         &self,
-        request: RequestBuilder,
-        header: Option<&(HeaderName, HeaderValue)>,
-    ) -> RequestBuilder {
-        let Some(Secret(credential)) = &self.credential else {
-            return request;
-        };
-        match (self.api.auth, header) {
-            (Auth::Header { .. }, Some((name, value))) => request.header(name, value.clone()),
-            (Auth::Query { name }, _) => request.query(&[(name, credential)]),
-            (Auth::Basic, _) => match credential.split_once(':') {
-                Some((user, password)) => request.basic_auth(user, Some(password)),
-                None => request.basic_auth(credential, None::<&str>),
-            },
-            (Auth::None | Auth::Header { .. }, _) => request,
+        mut request: RequestBuilder,
+        schemes: &[usize],
+        headers: &[Option<(HeaderName, HeaderValue)>],
+        leases: &[Option<Lease>],
+    ) -> Result<RequestBuilder> {
+        let mut cookies: Vec<&HeaderValue> = Vec::new();
+        let mut leased: Vec<HeaderValue> = Vec::new();
+        for &i in schemes {
+            if let (Some(scheme), Some(Some(lease))) = (self.api.schemes.get(i), leases.get(i)) {
+                let (name, prefix) = match scheme.auth {
+                    Auth::Header { name, prefix } => (name, prefix),
+                    _ => ("Authorization", "Bearer "),
+                };
+                let (name, value) =
+                    header_credential(name, prefix, &lease.value).map_err(|_| Error::Token {
+                        scheme: scheme.name,
+                        status: None,
+                        message: "the token contains characters that cannot be sent in a header"
+                            .to_owned(),
+                    })?;
+                if name == COOKIE {
+                    leased.push(value);
+                } else {
+                    request = request.header(name, value);
+                }
+                continue;
+            }
+            let (Some(scheme), Some(Some(Secret(credential)))) =
+                (self.api.schemes.get(i), self.credentials.get(i))
+            else {
+                continue;
+            };
+            match (scheme.auth, headers.get(i).and_then(Option::as_ref)) {
+                (Auth::Header { .. }, Some((name, value))) if name == COOKIE => cookies.push(value),
+                (Auth::Header { .. }, Some((name, value))) => {
+                    request = request.header(name, value.clone());
+                }
+                (Auth::Query { name }, _) => request = request.query(&[(name, credential)]),
+                (Auth::Basic, _) => {
+                    request = match credential.split_once(':') {
+                        Some((user, password)) => request.basic_auth(user, Some(password)),
+                        None => request.basic_auth(credential, None::<&str>),
+                    }
+                }
+                (Auth::ClientCredentials { .. }, Some((name, value))) => {
+                    request = request.header(name, value.clone());
+                }
+                (Auth::None | Auth::Header { .. } | Auth::ClientCredentials { .. }, _) => {}
+            }
         }
+        cookies.extend(&leased);
+        Ok(match cookies.as_slice() {
+            [] => request,
+            [one] => request.header(COOKIE, (*one).clone()),
+            several => {
+                let joined: Vec<&[u8]> = several.iter().map(|v| v.as_bytes()).collect();
+                match HeaderValue::from_bytes(&joined.join(&b"; "[..])) {
+                    Ok(mut value) => {
+                        value.set_sensitive(true);
+                        request.header(COOKIE, value)
+                    }
+                    // Each part is a valid value, and `; ` joins them into one.
+                    Err(_) => request,
+                }
+            }
+        })
     }
 
     /// Transport errors carry the request URL, which holds the credential under
     /// [`Auth::Query`], and a password if the base URL has one.
     fn transport(&self, op: &Operation, err: reqwest::Error) -> Error {
-        let source = match self.api.auth {
-            _ if has_userinfo(&self.base_url) => err.without_url(),
-            Auth::Query { .. } => err.without_url(),
-            _ => err,
+        let query_credential = self
+            .api
+            .schemes
+            .iter()
+            .any(|s| matches!(s.auth, Auth::Query { .. }));
+        let source = if query_credential || has_userinfo(&self.base_url) {
+            err.without_url()
+        } else {
+            err
         };
         Error::Transport {
             operation: op.id,
@@ -407,7 +577,10 @@ impl fmt::Debug for Client {
         let inner = &*self.inner;
         f.debug_struct("Client")
             .field("base_url", &redact_userinfo(&inner.base_url))
-            .field("credential", &inner.credential)
+            .field(
+                "credentials",
+                &Held(inner.api, &inner.credentials, &inner.tokens),
+            )
             .field("user_agent", &inner.user_agent)
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)

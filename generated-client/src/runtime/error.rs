@@ -73,6 +73,21 @@ pub enum Error {
     /// `..`).
     #[error("invalid client configuration: {0}")]
     Config(String),
+    /// No access token could be obtained for the security scheme `scheme`: its token
+    /// endpoint (OAuth2 client credentials) could not be reached, refused the client's id
+    /// and secret, or answered something that is not a token; or the application's token
+    /// provider failed. Nothing was sent to the API. The message never contains the
+    /// client secret or a token.
+    #[error("cannot get an access token for `{scheme}`: {message}")]
+    Token {
+        /// The security scheme's name in the API description.
+        scheme: &'static str,
+        /// The token endpoint's status, if it answered.
+        status: Option<StatusCode>,
+        /// What went wrong, including the endpoint's OAuth2 `error` and
+        /// `error_description` (at most 300 characters).
+        message: String,
+    },
     /// An input breaks a limit the API documents (a length, a range, a number of items),
     /// so the request was not sent: the server would refuse it, and a refused call still
     /// counts against the plan's quota. Lengths are counted in characters (Unicode scalar
@@ -108,12 +123,14 @@ fn transport_kind(err: &reqwest::Error) -> &'static str {
 }
 
 impl Error {
-    /// The HTTP status of the response, if one was received.
+    /// The HTTP status of the API's response, if one was received (a token endpoint's is
+    /// in [`Error::Token`]).
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Transport { .. }
+            | Error::Token { .. }
             | Error::Config(_)
             | Error::InvalidInput(_)
             | Error::TooManyPages { .. } => None,

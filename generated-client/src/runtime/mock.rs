@@ -14,7 +14,7 @@ use std::time::Duration;
 use reqwest::RequestBuilder;
 use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
-use super::{Auth, Client, Error, Operation, Result};
+use super::{Client, Error, Operation, Result, Scheme};
 
 /// The API key of [`MockServer::client`].
 const TEST_KEY: &str = "mock-test-key";
@@ -44,8 +44,8 @@ pub struct MockServer {
 /// `verify` checks.
 struct State {
     operations: &'static [&'static Operation],
-    /// How the API sends the credential: what to redact.
-    auth: Auth,
+    /// How the API sends its credentials: what to redact.
+    schemes: &'static [Scheme],
     rules: Mutex<Vec<Arc<Rule>>>,
 }
 
@@ -66,16 +66,19 @@ impl MockServer {
     pub async fn start() -> MockServer {
         Self::for_operations(
             crate::generated::mock::OPERATIONS,
-            crate::generated::API.auth,
+            crate::generated::API.schemes,
         )
         .await
     }
 
-    async fn for_operations(operations: &'static [&'static Operation], auth: Auth) -> MockServer {
+    async fn for_operations(
+        operations: &'static [&'static Operation],
+        schemes: &'static [Scheme],
+    ) -> MockServer {
         let server = wiremock::MockServer::start().await;
         let state = Arc::new(State {
             operations,
-            auth,
+            schemes,
             rules: Mutex::new(Vec::new()),
         });
         Mock::given(wiremock::matchers::any())
@@ -84,8 +87,12 @@ impl MockServer {
             .named("fallback: no expectation matched")
             .mount(&server)
             .await;
-        let client = Client::builder()
-            .credential(TEST_KEY)
+        // Every scheme holds a key, so that every operation's requirements are met.
+        let client = schemes
+            .iter()
+            .fold(Client::builder(), |builder, scheme| {
+                builder.credential_for(scheme.name, TEST_KEY)
+            })
             .base_url(server.uri())
             .build()
             .expect("a client for the mock server");
@@ -514,8 +521,8 @@ pub struct Received {
     pub headers: reqwest::header::HeaderMap,
     /// The body, as sent.
     pub body: Vec<u8>,
-    /// The query parameter that carries the credential, if the API sends it so.
-    credential_query: Option<&'static str>,
+    /// The API's schemes: which query parameters carry a credential.
+    schemes: &'static [Scheme],
 }
 
 /// The most of a body that [`Received`]'s `Debug` and `Display` show.
@@ -527,7 +534,7 @@ impl Received {
         self.query
             .iter()
             .map(
-                |(name, value)| match self.credential_query == Some(name.as_str()) {
+                |(name, value)| match self.schemes.iter().any(|s| s.is_query(name)) {
                     true => (name.as_str(), "***"),
                     false => (name.as_str(), value.as_str()),
                 },
@@ -704,10 +711,7 @@ impl Received {
             query: request.url.query_pairs().into_owned().collect(),
             headers: state.redacted_headers(&request.headers),
             body: request.body.clone(),
-            credential_query: match state.auth {
-                Auth::Query { name } => Some(name),
-                _ => None,
-            },
+            schemes: state.schemes,
         }
     }
 
@@ -1065,10 +1069,7 @@ impl State {
     fn redacted_headers(&self, headers: &reqwest::header::HeaderMap) -> reqwest::header::HeaderMap {
         let mut headers = headers.clone();
         for (name, value) in headers.iter_mut() {
-            let credential = match self.auth {
-                Auth::Header { name: scheme, .. } => name.as_str().eq_ignore_ascii_case(scheme),
-                Auth::None | Auth::Query { .. } | Auth::Basic => false,
-            };
+            let credential = self.schemes.iter().any(|s| s.is_header(name.as_str()));
             // Whatever the API's scheme: a hand-built client may send any of these.
             if credential
                 || name == reqwest::header::AUTHORIZATION
@@ -1088,22 +1089,17 @@ impl State {
             request.url.path()
         );
         if let Some(query) = request.url.query() {
-            match self.auth {
-                // The credential's value, decoded or not, is never shown.
-                Auth::Query { name: scheme } => {
-                    let shown: Vec<String> = query
-                        .split('&')
-                        .map(|pair| match pair.split_once('=') {
-                            Some((name, _)) if decode(name) == scheme => format!("{name}=***"),
-                            _ => pair.to_owned(),
-                        })
-                        .collect();
-                    let _ = write!(text, "?{}", shown.join("&"));
-                }
-                _ => {
-                    let _ = write!(text, "?{query}");
-                }
-            }
+            // A credential's value, decoded or not, is never shown.
+            let shown: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((name, _)) if self.schemes.iter().any(|s| s.is_query(&decode(name))) => {
+                        format!("{name}=***")
+                    }
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            let _ = write!(text, "?{}", shown.join("&"));
         }
         let op = self.operations.iter().find(|op| {
             op.method == request.method && template_params(op.path, request.url.path()).is_some()

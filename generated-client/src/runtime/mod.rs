@@ -25,10 +25,11 @@ mod reply;
 mod response;
 mod retry;
 mod serde_helpers;
+mod token;
 mod trace;
 mod validate;
 
-pub use api::{ApiInfo, Auth, Operation, TooManyRequests};
+pub use api::{ApiInfo, Auth, Operation, Scheme, TooManyRequests};
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use encoding::{cookie, encode_path, join, to_text};
@@ -45,6 +46,7 @@ pub use response::{
 };
 pub use retry::RetryPolicy;
 pub use serde_helpers::double_option;
+pub use token::AccessToken;
 pub use validate::{
     InvalidInput, Limit, Path, check_integer, check_items, check_length, check_number,
     check_object, validate,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::header::{HOST, HeaderMap, HeaderName, HeaderValue};
 
-use super::api::{ApiInfo, Auth};
+use super::api::ApiInfo;
 use super::error::{Error, Result};
 use super::retry::RetryPolicy;
 
@@ -20,6 +20,9 @@ pub struct RequestOptions {
     /// Why a header passed to [`header`](Self::header) cannot be sent: reported when the
     /// request is sent (builder methods return `Self`, not a `Result`).
     invalid: Option<String>,
+    /// Whether the request carries every credential the client holds rather than what the
+    /// operation's requirements ask for: a raw request, whose needs are unknown.
+    pub(crate) every_credential: bool,
 }
 
 /// Header values are left out: one may be a secret (a signature, another service's token).
@@ -30,11 +33,20 @@ impl fmt::Debug for RequestOptions {
             .field("retry", &self.retry)
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("invalid", &self.invalid)
+            .field("every_credential", &self.every_credential)
             .finish()
     }
 }
 
 impl RequestOptions {
+    /// The options of a request that carries every credential the client holds.
+    pub(crate) fn every_credential() -> Self {
+        RequestOptions {
+            every_credential: true,
+            ..RequestOptions::default()
+        }
+    }
+
     /// Limits each attempt of this call instead of the client's timeout.
     pub fn set_timeout(&mut self, timeout: Duration) {
         self.timeout = Some(timeout);
@@ -96,13 +108,8 @@ impl RequestOptions {
         if let Some(problem) = &self.invalid {
             return Err(Error::Config(format!("{operation}: {problem}")));
         }
-        let credential = match api.auth {
-            Auth::Header { name, .. } => HeaderName::from_bytes(name.as_bytes()).ok(),
-            Auth::Basic => Some(reqwest::header::AUTHORIZATION),
-            Auth::Query { .. } | Auth::None => None,
-        };
         for name in self.headers.keys() {
-            if Some(name) == credential.as_ref() {
+            if api.schemes.iter().any(|s| s.is_header(name.as_str())) {
                 return Err(Error::Config(format!(
                     "{operation}: `{name}` carries the client's credential and cannot be set \
                      per request; build another client for another credential"

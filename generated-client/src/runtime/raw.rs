@@ -27,7 +27,7 @@ static RAW_DECODE: Operation = Operation {
     method: Method::GET,
     path: "",
     scopes: &[],
-    auth: true,
+    security: &[&[0]],
 };
 
 /// A request to a path the API description does not name. Get one from [`Client::raw`],
@@ -53,7 +53,7 @@ impl RawRequest {
             path,
             query: Vec::new(),
             json: None,
-            options: RequestOptions::default(),
+            options: RequestOptions::every_credential(),
             invalid: None,
         }
     }
@@ -138,9 +138,8 @@ impl RawRequest {
             // No template: the path was checked above.
             path: "",
             scopes: &[],
-            // Whether a path the description does not name needs the credential is unknown:
-            // it is sent if the client has one.
-            auth: self.client.inner.credential.is_some(),
+            // Unused: `every_credential` sends what the client holds.
+            security: &[],
         };
         self.client
             .execute_with(&op, &self.path, &self.options, |request| {

@@ -318,7 +318,7 @@ mod tests {
         method: Method::GET,
         path: "/links",
         scopes: &["links.read"],
-        auth: true,
+        security: &[&[0]],
     };
 
     fn raw(body: &'static [u8]) -> RawResponse {

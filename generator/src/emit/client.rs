@@ -6,6 +6,126 @@ use quote::quote;
 use crate::Config;
 use crate::emit::{docs, ident};
 use crate::ir::{Api, Auth, TooManyRequests};
+use crate::naming::{Scope, snake};
+
+/// The methods of the runtime's `ClientBuilder`: a scheme's setter takes another name.
+const BUILDER_METHODS: &[&str] = &[
+    "assemble",
+    "base_url",
+    "build",
+    "build_blocking",
+    "client_credentials",
+    "clone",
+    "connect_timeout",
+    "credential",
+    "credential_for",
+    "env_lookup",
+    "fmt",
+    "for_api",
+    "from_env",
+    "from_lookup",
+    "http_client",
+    "max_pages",
+    "max_response_body",
+    "retry",
+    "scheme_index",
+    "timeout",
+    "token_provider",
+    "user_agent",
+    "validate_inputs",
+];
+
+/// The scheme statics of `ApiInfo::schemes`, the builder's typed setter of each, and the
+/// environment variable of each.
+fn schemes(api: &Api, env_prefix: &str) -> (Vec<TokenStream>, Vec<TokenStream>, Vec<String>) {
+    let mut setters = Scope::with_reserved(BUILDER_METHODS);
+    let mut envs = Scope::with_reserved(&["BASE_URL"]);
+    api.schemes
+        .iter()
+        .map(|scheme| {
+            let name = &scheme.name;
+            let base = snake(name).trim_end_matches('_').to_owned();
+            // One scheme keeps the variable every client has read: `{PREFIX}_API_KEY`.
+            let env = match api.schemes.len() {
+                1 => format!("{env_prefix}_API_KEY"),
+                _ => format!("{env_prefix}_{}", envs.claim(base.to_ascii_uppercase())),
+            };
+            let auth = match &scheme.auth {
+                Auth::None => quote!(crate::runtime::Auth::None),
+                Auth::Header { name, prefix } => {
+                    quote!(crate::runtime::Auth::Header { name: #name, prefix: #prefix })
+                }
+                Auth::Query { name } => quote!(crate::runtime::Auth::Query { name: #name }),
+                Auth::Basic => quote!(crate::runtime::Auth::Basic),
+                Auth::ClientCredentials { token_url, scopes } => quote! {
+                    crate::runtime::Auth::ClientCredentials {
+                        token_url: #token_url,
+                        scopes: &[#(#scopes),*],
+                    }
+                },
+            };
+            let setter = match setters.contains(&snake(name)) {
+                true => setters.claim(format!("{base}_credential")),
+                false => setters.claim(snake(name)),
+            };
+            let setter = ident(&setter);
+            let doc = docs::attrs(&[format!(
+                "The credential of the security scheme `{name}` ({}), read by `from_env` \
+                     from `{env}`: shorthand for `.credential_for({name:?}, ..)`.",
+                describe(&scheme.auth)
+            )]);
+            let static_ = quote!(crate::runtime::Scheme { name: #name, env: #env, auth: #auth });
+            let grant = matches!(scheme.auth, Auth::ClientCredentials { .. }).then(|| {
+                let method = ident(&setters.claim(format!("{base}_client_credentials")));
+                let doc = docs::attrs(&[format!(
+                    "Has the client fetch the tokens of `{name}` itself, with the OAuth2 \
+                     client-credentials grant; read by `from_env` from `{env}_CLIENT_ID` and \
+                     `{env}_CLIENT_SECRET`: shorthand for `.client_credentials({name:?}, ..)`."
+                )]);
+                quote! {
+                    #doc
+                    pub fn #method(
+                        self,
+                        client_id: impl Into<String>,
+                        client_secret: impl Into<String>,
+                    ) -> Self {
+                        self.client_credentials(#name, client_id, client_secret)
+                    }
+                }
+            });
+            let setter = quote! {
+                #doc
+                pub fn #setter(self, credential: impl Into<String>) -> Self {
+                    self.credential_for(#name, credential)
+                }
+                #grant
+            };
+            (static_, setter, env)
+        })
+        .fold(
+            (Vec::new(), Vec::new(), Vec::new()),
+            |mut all, (s, t, e)| {
+                all.0.push(s);
+                all.1.push(t);
+                all.2.push(e);
+                all
+            },
+        )
+}
+
+/// How a scheme sends its credential, for its setter's docs.
+fn describe(auth: &Auth) -> String {
+    match auth {
+        Auth::None => "not sent".to_owned(),
+        Auth::Header { name, prefix } if prefix.is_empty() => format!("header `{name}`"),
+        Auth::Header { name, prefix } => format!("header `{name}: {prefix}...`"),
+        Auth::Query { name } => format!("query parameter `{name}`"),
+        Auth::Basic => "HTTP basic auth, `user:password`".to_owned(),
+        Auth::ClientCredentials { .. } => {
+            "an OAuth2 access token, `Authorization: Bearer ...`".to_owned()
+        }
+    }
+}
 
 /// The tokens of `generated/mod.rs`.
 pub fn emit(api: &Api, config: &Config) -> TokenStream {
@@ -44,18 +164,27 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
     let base_url = api.base_url.as_deref().unwrap_or("");
     let env_prefix = config.env_prefix();
     // The runtime is copied into every generated crate: its docs get the names from here.
-    let env_api_key = format!("{env_prefix}_API_KEY");
+    let (schemes, setters, envs) = schemes(api, &env_prefix);
+    // The first scheme's: the one `credential(..)` sets.
+    let env_api_key = envs
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| format!("{env_prefix}_API_KEY"));
     let env_base_url = format!("{env_prefix}_BASE_URL");
-    let auth = match &api.auth {
-        Auth::None => quote!(crate::runtime::Auth::None),
-        Auth::Header { name, prefix } => {
-            quote!(crate::runtime::Auth::Header { name: #name, prefix: #prefix })
+    // An API without schemes has no setters, and no empty `impl` block either.
+    let setters = (!setters.is_empty()).then(|| {
+        quote! {
+            impl crate::runtime::ClientBuilder {
+                #(#setters)*
+            }
         }
-        Auth::Query { name } => quote!(crate::runtime::Auth::Query { name: #name }),
-        Auth::Basic => quote!(crate::runtime::Auth::Basic),
-    };
-    let public_operations =
-        api.auth != Auth::None && api.groups.iter().flat_map(|g| &g.ops).any(|op| !op.auth);
+    });
+    let public_operations = !api.schemes.is_empty()
+        && api
+            .groups
+            .iter()
+            .flat_map(|g| &g.ops)
+            .any(|op| op.security.is_empty() || op.security.iter().any(Vec::is_empty));
     let too_many_requests = match &api.too_many_requests {
         TooManyRequests::RateLimit => quote!(crate::runtime::TooManyRequests::RateLimit),
         TooManyRequests::Quota { message } => {
@@ -78,7 +207,7 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
             default_base_url: #base_url,
             env_prefix: #env_prefix,
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-            auth: #auth,
+            schemes: &[#(#schemes),*],
             public_operations: #public_operations,
             too_many_requests: #too_many_requests,
         };
@@ -86,6 +215,8 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
         impl crate::runtime::Client {
             #(#accessors)*
         }
+
+        #setters
 
         /// The variable holding the API key, for the runtime's docs (`from_env`).
         macro_rules! env_api_key {

@@ -487,7 +487,12 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
     let path_template = &op.path;
     let scopes = &op.scopes;
-    let auth = op.auth;
+    let security = op.security.iter().map(|alternative| {
+        let indices = alternative
+            .iter()
+            .map(|&i| proc_macro2::Literal::usize_unsuffixed(i));
+        quote!(&[#(#indices),*])
+    });
     let build = request_statements(api, op);
     let (path_let, path_arg) = match path_expr(api, op) {
         PathExpr::Literal(lit) => (quote!(), quote!(#lit)),
@@ -511,7 +516,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             method: reqwest::Method::#method,
             path: #path_template,
             scopes: &[#(#scopes),*],
-            auth: #auth,
+            security: &[#(#security),*],
         };
 
         #[doc = #doc]

@@ -20,7 +20,7 @@ static OPEN_API: ApiInfo = ApiInfo {
     default_base_url: "",
     env_prefix: "OPENAPI",
     user_agent: "open-test/1",
-    auth: Auth::None,
+    schemes: &[],
     public_operations: false,
     too_many_requests: crate::runtime::TooManyRequests::RateLimit,
 };
@@ -158,7 +158,7 @@ fn env_lookup() {
 
     let client = ClientBuilder::from_lookup(api, env(&[("KEYED_API_KEY", "key-abc\n")])).unwrap();
     assert_eq!(client.base_url(), "https://api.example.test");
-    assert_eq!(client.inner.credential.as_ref().unwrap().0, "key-abc");
+    assert_eq!(client.inner.credentials[0].as_ref().unwrap().0, "key-abc");
 
     let client = ClientBuilder::from_lookup(
         api,

@@ -6,7 +6,7 @@ use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
-use crate::runtime::api::KEYED;
+use crate::runtime::api::{KEYED, Scheme};
 
 /// What `Client::new` builds, for [`KEYED`].
 fn keyed_client(key: &str) -> Client {
@@ -23,7 +23,7 @@ static OP: Operation = Operation {
     method: Method::GET,
     path: "/links",
     scopes: &["links.read"],
-    auth: true,
+    security: &[&[0]],
 };
 
 static QUERY_API: ApiInfo = ApiInfo {
@@ -31,7 +31,11 @@ static QUERY_API: ApiInfo = ApiInfo {
     default_base_url: "",
     env_prefix: "QUERYAPI",
     user_agent: "query-test/1",
-    auth: Auth::Query { name: "api_key" },
+    schemes: &[Scheme {
+        name: "apiKey",
+        env: "QUERYAPI_API_KEY",
+        auth: Auth::Query { name: "api_key" },
+    }],
     public_operations: false,
     too_many_requests: TooManyRequests::RateLimit,
 };
@@ -41,7 +45,11 @@ static BASIC_API: ApiInfo = ApiInfo {
     default_base_url: "",
     env_prefix: "BASICAPI",
     user_agent: "basic-test/1",
-    auth: Auth::Basic,
+    schemes: &[Scheme {
+        name: "apiKey",
+        env: "BASICAPI_API_KEY",
+        auth: Auth::Basic,
+    }],
     public_operations: false,
     too_many_requests: TooManyRequests::RateLimit,
 };
@@ -52,10 +60,14 @@ static MIXED_API: ApiInfo = ApiInfo {
     default_base_url: "",
     env_prefix: "MIXEDAPI",
     user_agent: "mixed-test/1",
-    auth: Auth::Header {
-        name: "Authorization",
-        prefix: "Bearer ",
-    },
+    schemes: &[Scheme {
+        name: "apiKey",
+        env: "MIXEDAPI_API_KEY",
+        auth: Auth::Header {
+            name: "Authorization",
+            prefix: "Bearer ",
+        },
+    }],
     public_operations: true,
     too_many_requests: TooManyRequests::RateLimit,
 };
@@ -65,7 +77,7 @@ static PUBLIC_OP: Operation = Operation {
     method: Method::GET,
     path: "/status",
     scopes: &[],
-    auth: false,
+    security: &[],
 };
 
 fn assert_no_key(text: &str) {
@@ -242,10 +254,14 @@ static CUSTOM_HEADER_API: ApiInfo = ApiInfo {
     default_base_url: "",
     env_prefix: "HEADERAPI",
     user_agent: "header-test/1",
-    auth: Auth::Header {
-        name: "X-Api-Key",
-        prefix: "",
-    },
+    schemes: &[Scheme {
+        name: "apiKey",
+        env: "HEADERAPI_API_KEY",
+        auth: Auth::Header {
+            name: "X-Api-Key",
+            prefix: "",
+        },
+    }],
     public_operations: false,
     too_many_requests: crate::runtime::TooManyRequests::RateLimit,
 };
@@ -255,10 +271,14 @@ static COOKIE_API: ApiInfo = ApiInfo {
     default_base_url: "",
     env_prefix: "COOKIEAPI",
     user_agent: "cookie-test/1",
-    auth: Auth::Header {
-        name: "Cookie",
-        prefix: "session=",
-    },
+    schemes: &[Scheme {
+        name: "apiKey",
+        env: "COOKIEAPI_API_KEY",
+        auth: Auth::Header {
+            name: "Cookie",
+            prefix: "session=",
+        },
+    }],
     public_operations: false,
     too_many_requests: crate::runtime::TooManyRequests::RateLimit,
 };
@@ -289,16 +309,21 @@ fn every_auth(base_url: &str) -> Vec<(&'static str, Client)> {
     ]
 }
 
-#[tokio::test]
-async fn redirects_to_another_host_or_port_are_not_followed_for_any_auth() {
-    let api = MockServer::start().await;
-    // The server the API redirects to: it must never be contacted.
-    let elsewhere = MockServer::start().await;
+/// The server the API redirects to: the test fails (on drop) if it is ever contacted.
+async fn never_contacted() -> MockServer {
+    let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200))
         .expect(0)
-        .mount(&elsewhere)
+        .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn redirects_to_another_host_or_port_are_not_followed_for_any_auth() {
+    let api = MockServer::start().await;
+    let elsewhere = never_contacted().await;
     let port = elsewhere.address().port();
     let targets = [
         format!("http://127.0.0.1:{port}/links"),
@@ -495,7 +520,7 @@ static CREATE_OP: Operation = Operation {
     method: Method::POST,
     path: "/links",
     scopes: &["links.create"],
-    auth: true,
+    security: &[&[0]],
 };
 
 #[tokio::test]
@@ -569,4 +594,325 @@ async fn a_quota_429_is_never_retried_and_says_what_it_means() {
         err.to_string(),
         "listLinks: 429 Too Many Requests: API quota for the current billing cycle is exhausted"
     );
+}
+
+/// An API with several schemes, each sent its own way: `clientId` (header), `token`
+/// (query), `bearer` (`Authorization: Bearer`), and two cookies.
+static MULTI_API: ApiInfo = ApiInfo {
+    title: "Multi",
+    default_base_url: "",
+    env_prefix: "MULTI",
+    user_agent: "multi-test/1",
+    schemes: &[
+        Scheme {
+            name: "clientId",
+            env: "MULTI_CLIENT_ID",
+            auth: Auth::Header {
+                name: "X-Client-Id",
+                prefix: "",
+            },
+        },
+        Scheme {
+            name: "token",
+            env: "MULTI_TOKEN",
+            auth: Auth::Query { name: "token" },
+        },
+        Scheme {
+            name: "bearer",
+            env: "MULTI_BEARER",
+            auth: Auth::Header {
+                name: "Authorization",
+                prefix: "Bearer ",
+            },
+        },
+        Scheme {
+            name: "session",
+            env: "MULTI_SESSION",
+            auth: Auth::Header {
+                name: "Cookie",
+                prefix: "session=",
+            },
+        },
+        Scheme {
+            name: "csrf",
+            env: "MULTI_CSRF",
+            auth: Auth::Header {
+                name: "Cookie",
+                prefix: "csrf=",
+            },
+        },
+    ],
+    public_operations: true,
+    too_many_requests: TooManyRequests::RateLimit,
+};
+
+/// Needs `clientId` + `token` + `bearer` together.
+static AND_OP: Operation = Operation {
+    id: "allThree",
+    method: Method::GET,
+    path: "/and",
+    scopes: &[],
+    security: &[&[0, 1, 2]],
+};
+
+/// Needs `clientId` + `token`, or else `bearer`.
+static OR_OP: Operation = Operation {
+    id: "eitherWay",
+    method: Method::GET,
+    path: "/or",
+    scopes: &[],
+    security: &[&[0, 1], &[2]],
+};
+
+/// Needs both cookies.
+static COOKIES_OP: Operation = Operation {
+    id: "cookies",
+    method: Method::GET,
+    path: "/cookies",
+    scopes: &[],
+    security: &[&[3, 4]],
+};
+
+/// `bearer` if the client has it, else nothing (`[{bearer: []}, {}]`).
+static OPTIONAL_OP: Operation = Operation {
+    id: "optional",
+    method: Method::GET,
+    path: "/optional",
+    scopes: &[],
+    security: &[&[2], &[]],
+};
+
+fn multi_client(server: &MockServer, credentials: &[(&str, &str)]) -> Client {
+    credentials
+        .iter()
+        .fold(
+            ClientBuilder::for_api(&MULTI_API),
+            |builder, (scheme, value)| builder.credential_for(scheme, *value),
+        )
+        .base_url(server.uri())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+const EVERY_CREDENTIAL: &[(&str, &str)] = &[
+    ("clientId", "id-1"),
+    ("token", "tok-2"),
+    ("bearer", "jwt-3"),
+    ("session", "ses-4"),
+    ("csrf", "csrf-5"),
+];
+
+/// The credential-bearing parts of the one request `server` received: the headers among
+/// `X-Client-Id`, `Authorization` and `Cookie`, and the query.
+async fn sent_credentials(server: &MockServer) -> (Vec<(String, String)>, Option<String>) {
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    let request = &requests[0];
+    let mut headers: Vec<(String, String)> = ["x-client-id", "authorization", "cookie"]
+        .into_iter()
+        .flat_map(|name| {
+            request
+                .headers
+                .get_all(name)
+                .iter()
+                .map(move |v| (name.to_owned(), v.to_str().unwrap().to_owned()))
+        })
+        .collect();
+    headers.sort();
+    (headers, request.url.query().map(str::to_owned))
+}
+
+/// A server that answers every `GET` with `204`.
+async fn accepting_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_and_requirement_sends_every_scheme_of_it_and_nothing_else() {
+    let server = accepting_server().await;
+    let client = multi_client(&server, EVERY_CREDENTIAL);
+    client.execute(&AND_OP, "/and", |rb| rb).await.unwrap();
+    let (headers, query) = sent_credentials(&server).await;
+    assert_eq!(
+        headers,
+        pairs(&[("authorization", "Bearer jwt-3"), ("x-client-id", "id-1")])
+    );
+    assert_eq!(query.as_deref(), Some("token=tok-2"));
+}
+
+#[tokio::test]
+async fn the_first_alternative_the_client_can_meet_is_sent() {
+    // Everything held: the first alternative (`clientId` + `token`), not `bearer`.
+    let server = accepting_server().await;
+    let client = multi_client(&server, EVERY_CREDENTIAL);
+    client.execute(&OR_OP, "/or", |rb| rb).await.unwrap();
+    let (headers, query) = sent_credentials(&server).await;
+    assert_eq!(headers, pairs(&[("x-client-id", "id-1")]));
+    assert_eq!(query.as_deref(), Some("token=tok-2"));
+
+    // Only `bearer` (and `clientId`, which alone meets nothing): the second alternative.
+    let server = accepting_server().await;
+    let client = multi_client(&server, &[("bearer", "jwt-3"), ("clientId", "id-1")]);
+    client.execute(&OR_OP, "/or", |rb| rb).await.unwrap();
+    let (headers, query) = sent_credentials(&server).await;
+    assert_eq!(headers, pairs(&[("authorization", "Bearer jwt-3")]));
+    assert_eq!(query, None);
+}
+
+#[tokio::test]
+async fn two_cookie_credentials_share_one_cookie_header() {
+    let server = accepting_server().await;
+    let client = multi_client(&server, EVERY_CREDENTIAL);
+    client
+        .execute(&COOKIES_OP, "/cookies", |rb| rb)
+        .await
+        .unwrap();
+    let (headers, query) = sent_credentials(&server).await;
+    assert_eq!(headers, pairs(&[("cookie", "session=ses-4; csrf=csrf-5")]));
+    assert_eq!(query, None);
+}
+
+#[tokio::test]
+async fn an_empty_alternative_sends_nothing_when_no_other_is_met() {
+    let server = accepting_server().await;
+    let client = multi_client(&server, &[("clientId", "id-1")]);
+    client
+        .execute(&OPTIONAL_OP, "/optional", |rb| rb)
+        .await
+        .unwrap();
+    let (headers, query) = sent_credentials(&server).await;
+    assert_eq!(headers, Vec::new());
+    assert_eq!(query, None);
+}
+
+#[tokio::test]
+async fn a_requirement_the_client_cannot_meet_is_config_naming_what_is_missing() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let client = multi_client(&server, &[("bearer", "jwt-3")]);
+    let err = client.execute(&AND_OP, "/and", |rb| rb).await.unwrap_err();
+    let Error::Config(message) = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(
+        message,
+        "missing credentials: allThree needs `clientId` + `token` + `bearer`; the client lacks \
+         `clientId`, `token` (set them with ClientBuilder::credential_for or MULTI_CLIENT_ID, \
+         MULTI_TOKEN)"
+    );
+    assert!(!message.contains("jwt-3"), "{message}");
+}
+
+#[test]
+fn an_unknown_scheme_name_fails_the_build() {
+    let err = ClientBuilder::for_api(&MULTI_API)
+        .credential_for("clientID", "id-1")
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("no security scheme named \"clientID\""),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("id-1"), "{err}");
+}
+
+#[test]
+fn every_credential_is_redacted_from_debug() {
+    let builder = EVERY_CREDENTIAL
+        .iter()
+        .fold(
+            ClientBuilder::for_api(&MULTI_API),
+            |builder, (scheme, value)| builder.credential_for(scheme, *value),
+        )
+        .base_url("http://127.0.0.1:9");
+    let client = builder.clone().build().unwrap();
+    for text in [format!("{builder:?}"), format!("{client:?}")] {
+        for (_, value) in EVERY_CREDENTIAL {
+            assert!(!text.contains(value), "{value} leaked: {text}");
+        }
+        assert!(
+            text.contains(r#"credentials: {"clientId": ***, "token": ***, "bearer": ***"#),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn from_env_reads_one_variable_per_scheme() {
+    let client = ClientBuilder::from_lookup(&MULTI_API, |name| match name {
+        "MULTI_CLIENT_ID" => Some("id-1\n".to_owned()),
+        "MULTI_BEARER" => Some("jwt-3".to_owned()),
+        "MULTI_BASE_URL" => Some("http://127.0.0.1:9".to_owned()),
+        _ => None,
+    })
+    .unwrap();
+    let held: Vec<Option<&str>> = client
+        .inner
+        .credentials
+        .iter()
+        .map(|c| c.as_ref().map(|c| c.0.as_str()))
+        .collect();
+    assert_eq!(held, [Some("id-1"), None, Some("jwt-3"), None, None]);
+    let err = ClientBuilder::from_lookup(&MULTI_API, |_| None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        Error::Config(
+            "none of the environment variables MULTI_CLIENT_ID, MULTI_TOKEN, MULTI_BEARER, \
+             MULTI_SESSION, MULTI_CSRF is set"
+                .to_owned()
+        )
+        .to_string()
+    );
+}
+
+#[test]
+fn no_scheme_header_can_be_set_per_request() {
+    for name in ["X-Client-Id", "authorization", "Cookie"] {
+        let mut options = RequestOptions::default();
+        options.add_header(name, "x");
+        let err = options.checked_headers("op", &MULTI_API).unwrap_err();
+        assert!(
+            err.to_string().contains("carries the client's credential"),
+            "{name}: {err}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_credential_follows_a_redirect_to_another_origin() {
+    let api = MockServer::start().await;
+    let elsewhere = never_contacted().await;
+    Mock::given(path("/and"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", format!("{}/stolen", elsewhere.uri())),
+        )
+        .mount(&api)
+        .await;
+    let client = multi_client(&api, EVERY_CREDENTIAL);
+    let err = client.execute(&AND_OP, "/and", |rb| rb).await.unwrap_err();
+    assert!(matches!(err, Error::Api(_)), "{err:?}");
+    let text = format!("{err} {err:?}");
+    for (_, value) in EVERY_CREDENTIAL {
+        assert!(!text.contains(value), "{value} leaked: {text}");
+    }
 }
