@@ -267,7 +267,7 @@ mod runtime;
 pub use generated::*;
 pub use runtime::{
     AccessToken, ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput,
-    Limit, Page, RawRequest, Response, Result, RetryPolicy,
+    Limit, Page, RawRequest, Request, Response, Result, RetryPolicy,
 };
 
 /// The `reqwest` this crate is built on, for the types its API uses: `Method` and
@@ -281,8 +281,11 @@ pub mod __private {
     pub use crate::runtime::{
         ApiInfo, Auth, Operation, Path, RawResponse, RequestOptions, Scheme, check_integer,
         check_items, check_length, check_number, check_object, cookie, decode_bytes, decode_empty,
-        decode_json, decode_text, decode_value, double_option, encode_path, join, paginate,
-        paginate_cursor, paginate_cursor_pages, paginate_pages, to_text, validate,
+        decode_json, decode_text, decode_value, double_option, encode_path, join, to_text,
+        validate,
+    };
+    pub use crate::runtime::{
+        Async, Endpoint, Mode, PageNumber, PageToken, Paginated, numbered_pages, token_pages,
     };
     // Lenient decoding of inferred models (`x-inferred`).
     pub use crate::runtime::{

@@ -13,6 +13,31 @@
 //! The library does no I/O: [`generate`] returns the files as strings, and `xtask` writes
 //! them (atomically) or compares them with what is checked in.
 //!
+//! # How the generated code meets the runtime
+//!
+//! The runtime (`generated-client/src/runtime/`, copied into every generated crate) owns
+//! every behaviour a call has; the generated code states, per operation, only what differs:
+//!
+//! - **One request type.** `runtime::Request<E, M>` is every operation's builder: `E` is
+//!   the struct of the operation's inputs, `M` the mode (`Async`; `blocking::Blocking`).
+//!   The per-call controls (`timeout`, `header`, `retry`), `send`/`send_response`, and a
+//!   list's `stream`/`pages` (blocking: `iter`/`pages`) are written once, on `Request`.
+//! - **Per operation, data and one impl** ([`emit::operations`]): an `Operation` static
+//!   (id, method, path template, scopes, security), the inputs struct, its setters in
+//!   `impl<M: Mode> Builder<M>` (so every mode has them), and `impl Endpoint for Inputs`:
+//!   `path`, `build` (query, headers, body), `check` (documented limits), `decode`. A
+//!   paginated list adds `Paginated` with the runtime's `numbered_pages` or `token_pages`
+//!   (`PageNumber` / `PageToken` say how its requests move from page to page). The
+//!   builder's public name is an alias: `pub type GetLink<M = Async> = Request<GetLinkInput, M>`.
+//! - **Groups** are generic over the mode too (`Links<M = Async>`): the blocking client's
+//!   `links()` returns `Links<Blocking>`, and [`emit::blocking`] writes only aliases.
+//! - **The mock** ([`emit::mock`]) adds per operation `MockEndpoint::reply` (the inverse of
+//!   `decode`), whether its JSON body can be matched (`JsonBody`, `RequiredJsonBody`), and
+//!   the expectation's matchers; the runtime's `Expectation` does the rest for any
+//!   `Request<E>`.
+//! - **The CLI** ([`emit::cli`]) builds clap commands from the IR and drives the same
+//!   builders.
+//!
 //! # What is refused, and what is generated anyway
 //!
 //! A valid document is never refused for one part of it: what the generated types cannot
@@ -46,6 +71,7 @@ pub mod bundle;
 pub mod dialect;
 pub mod emit;
 pub mod error;
+pub mod errors;
 pub mod examples;
 pub mod inferred;
 pub mod ir;
@@ -167,6 +193,8 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
     let validated = emit::validate::validated_types(&types, &groups);
     let inferred_models = inferred::models(&spec.raw, &types, &response_types, &request_types);
     inferred::mark_lenient_operations(&mut groups, &inferred_models);
+    let common_errors = errors::common(&groups);
+    errors::document(&mut types, &common_errors);
     // Checked last, so that a reference the generator follows gets its own message first:
     // what remains are references nothing above looked at (error responses, examples...).
     parse::check_local_refs(spec)?;
@@ -190,6 +218,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         inferred_models,
         fallbacks,
         examples: examples::collect(&spec.raw),
+        common_errors,
     })
 }
 

@@ -71,6 +71,7 @@ pub const CRATE_ROOT_EXPORTS: &[&str] = &[
     "Limit",
     "Page",
     "RawRequest",
+    "Request",
     "Response",
     "Result",
     "RetryPolicy",

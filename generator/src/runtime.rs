@@ -34,6 +34,7 @@ runtime_files!(
     "pagination.rs",
     "raw.rs",
     "reply.rs",
+    "request.rs",
     "response.rs",
     "retry.rs",
     "serde_helpers.rs",
@@ -411,7 +412,7 @@ mod generated;
 mod runtime;
 
 pub use generated::*;
-pub use runtime::{{AccessToken, ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput, Limit, Page, RawRequest, Response, Result, RetryPolicy}};
+pub use runtime::{{AccessToken, ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput, Limit, Page, RawRequest, Request, Response, Result, RetryPolicy}};
 
 /// The `reqwest` this crate is built on, for the types its API uses: `Method` and
 /// `StatusCode`, `header::HeaderMap`, and a `Client` for [`ClientBuilder::http_client`].
@@ -421,9 +422,12 @@ pub use reqwest;
 #[doc(hidden)]
 pub mod __private {{
     pub use crate::runtime::{{
+        Async, Endpoint, Mode, PageNumber, PageToken, Paginated, numbered_pages, token_pages,
+    }};
+    pub use crate::runtime::{{
         ApiInfo, Auth, Operation, Path, Scheme, RawResponse, RequestOptions, cookie, decode_bytes, decode_empty,
         decode_json, decode_value, decode_text, double_option, encode_path, join, to_text,
-        paginate, paginate_cursor, paginate_cursor_pages, paginate_pages, check_integer,
+        check_integer,
         check_items, check_length, check_number, check_object, validate,
     }};
     pub use crate::runtime::{{

@@ -126,7 +126,7 @@ async fn retried_after_retry_after() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/me"))
-        .and(header("authorization", "AccessToken k"))
+        .and(header("authorization", "Token k"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
         .up_to_n_times(1)
         .expect(1)
@@ -335,7 +335,7 @@ fn oauth2_flows_send_the_tokens_they_get() {
 use wiremock::matchers::{body_string, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use behaviour_security_oauth2::{Client, AccessToken};
+use behaviour_security_oauth2::{AccessToken, Client};
 
 async fn server() -> MockServer {
     let server = MockServer::start().await;

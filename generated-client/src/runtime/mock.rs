@@ -198,6 +198,75 @@ pub trait MockOperation: Sized {
     fn example() -> Option<(u16, &'static str)>;
 }
 
+/// What the mock needs of an operation beyond its [`Endpoint`](super::Endpoint): how to answer with a
+/// value, the inverse of its decoding. The generated code implements it once per operation.
+#[doc(hidden)]
+pub trait MockEndpoint: super::Endpoint {
+    /// The response that `send()` decodes into `value`.
+    fn reply(value: Self::Output) -> ResponseTemplate;
+
+    /// The spec's example of the success response, as `(status, JSON text)`.
+    fn example() -> Option<(u16, &'static str)> {
+        None
+    }
+}
+
+impl<E: MockEndpoint> MockOperation for super::Request<E> {
+    type Output = E::Output;
+
+    fn operation() -> &'static Operation {
+        E::operation()
+    }
+
+    fn request(&self) -> Result<reqwest::Request> {
+        let path = self.input.path();
+        self.client
+            .mock_request(E::operation(), &path, |request| self.input.build(request))
+    }
+
+    fn reply(value: E::Output) -> ResponseTemplate {
+        E::reply(value)
+    }
+
+    fn example() -> Option<(u16, &'static str)> {
+        E::example()
+    }
+}
+
+/// An operation with a JSON body, which its expectation can match with
+/// [`body_matches`](Expectation::body_matches).
+#[doc(hidden)]
+pub trait JsonBody: MockEndpoint {
+    /// The body's type.
+    type Body: serde::Serialize + serde::de::DeserializeOwned;
+}
+
+/// An operation whose JSON body is required: its expectation matches any body unless told
+/// one with [`body`](Expectation::body). (An optional body is matched by the builder's own
+/// `.body(..)`, as any other optional input.)
+#[doc(hidden)]
+pub trait RequiredJsonBody: JsonBody {}
+
+impl<E: JsonBody> Expectation<'_, super::Request<E>> {
+    /// Matches requests whose JSON body decodes as the operation's body type and satisfies
+    /// `predicate` (in place of any body given before).
+    pub fn body_matches(
+        self,
+        predicate: impl Fn(&E::Body) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.body_predicate(predicate)
+    }
+}
+
+impl<E: RequiredJsonBody> Expectation<'_, super::Request<E>> {
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
+    pub fn body(self, body: impl Into<E::Body>) -> Self {
+        let body: E::Body = body.into();
+        self.body_value(&body)
+    }
+}
+
 /// One response of [`Expectation::respond_with_sequence`].
 #[derive(Debug, Clone)]
 pub enum Reply<T> {
