@@ -260,6 +260,8 @@
 #![warn(missing_docs)]
 
 pub mod bulk_import;
+// @generated begin: `cargo xtask codegen` writes the lines up to `@generated end`
+// from the generator's crate frame (`generator/src/frame.rs`): edit it there.
 #[rustfmt::skip]
 mod generated;
 mod runtime;
@@ -290,6 +292,7 @@ pub mod __private {
         inferred_object, rest_inferred, take_inferred,
     };
 }
+// @generated end
 
 // The crate's README (what crates.io shows) is compiled as doctests, so its examples
 // cannot drift from the API.

@@ -13,6 +13,13 @@
 //! The library does no I/O: [`generate`] returns the files as strings, and `xtask` writes
 //! them (atomically) or compares them with what is checked in.
 //!
+//! Around the generated modules, a crate has a frame: its Cargo features and dependencies,
+//! and the `lib.rs` items that declare the modules and export the runtime. [`frame`] holds
+//! it as data, once: [`generate_crate`] writes it into every standalone crate, and
+//! `cargo xtask codegen` into the marked parts of `prolinksqr`'s hand-written `Cargo.toml`
+//! and `lib.rs` (`--check` reports drift there like anywhere else). The runtime is copied
+//! from `generated-client/src/runtime/` ([`runtime`]).
+//!
 //! # What is refused, and what is generated anyway
 //!
 //! A valid document is never refused for one part of it: what the generated types cannot
@@ -45,6 +52,7 @@ pub mod dialect;
 pub mod emit;
 pub mod error;
 pub mod examples;
+pub mod frame;
 pub mod inferred;
 pub mod ir;
 pub mod naming;
@@ -322,14 +330,8 @@ pub fn generate_crate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     for (path, contents) in modules.files {
         files.insert(format!("src/generated/{path}"), contents);
     }
-    // The runtime's doc examples name the crate they are written for; in another crate
-    // `cargo test --doc` would not find `prolinksqr`.
-    let lib_path = format!("{}::", config.lib_name());
-    for (path, contents) in runtime::FILES {
-        files.insert(
-            format!("src/runtime/{path}"),
-            contents.replace("prolinksqr::", &lib_path),
-        );
+    for (path, contents) in runtime::files(&config.lib_name()) {
+        files.insert(format!("src/{path}"), contents);
     }
     files.insert(
         "Cargo.toml".to_owned(),
