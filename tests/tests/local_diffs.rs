@@ -148,34 +148,22 @@ fn all_violations(
         .collect()
 }
 
-/// ProLinksQR's spec with `probeLink` inserted among the `links` operations (after `pause`,
-/// before `resume`): every generated file changes only where the new operation is.
-#[test]
-fn inserting_an_operation_changes_only_its_lines() {
+/// Checks the rule for ProLinksQR's spec with `operation` (YAML) inserted as path `at`
+/// just after path `after`, and that it reaches each of `files`.
+fn assert_local_change(after: &str, at: &str, operation: &str, files: &[&str]) {
     let text = std::fs::read_to_string(root().join(xtask::codegen::SPEC)).expect("the spec");
     let spec: serde_yaml::Value = serde_yaml::from_str(&text).expect("the spec is YAML");
-    let probe: serde_yaml::Value = serde_yaml::from_str(PROBE).expect("the probe is YAML");
+    let operation: serde_yaml::Value = serde_yaml::from_str(operation).expect("YAML");
     let before = crate_files(&spec);
-    let after = crate_files(&with_path(
-        &spec,
-        "/links/{id}/pause",
-        "/links/{id}/probe",
-        probe,
-    ));
+    let after = crate_files(&with_path(&spec, after, at, operation));
     let changed: Vec<&String> = after
         .iter()
         .filter(|(path, text)| before.get(*path) != Some(*text))
         .map(|(path, _)| path)
         .collect();
-    // The operation reaches the group, the client's docs, blocking, mock and CLI files.
-    for file in [
-        "src/generated/links.rs",
-        "src/generated/blocking.rs",
-        "src/generated/mock.rs",
-        "src/generated/cli.rs",
-    ] {
+    for file in files {
         assert!(
-            changed.iter().any(|p| p.as_str() == file),
+            changed.iter().any(|p| p == file),
             "{file} does not have the new operation: {changed:?}"
         );
     }
@@ -184,6 +172,43 @@ fn inserting_an_operation_changes_only_its_lines() {
         violations.is_empty(),
         "lines not about the inserted operation changed:\n\n{}",
         violations.join("\n\n")
+    );
+}
+
+/// `probeLink` inserted among the `links` operations (after `pause`, before `resume`):
+/// every generated file changes only where the new operation is.
+#[test]
+fn inserting_an_operation_changes_only_its_lines() {
+    assert_local_change(
+        "/links/{id}/pause",
+        "/links/{id}/probe",
+        PROBE,
+        &[
+            "src/generated/links.rs",
+            "src/generated/types.rs",
+            "src/generated/blocking.rs",
+            "src/generated/mock.rs",
+            "src/generated/cli.rs",
+        ],
+    );
+}
+
+/// The same operation in a group of its own (`probes`, between `links` and `templates`):
+/// the new group's module, accessor and commands are lines of their own too.
+#[test]
+fn inserting_a_group_changes_only_its_lines() {
+    let own_group = PROBE.replace("tags: [links]", "tags: [probes]");
+    assert_local_change(
+        "/links/{id}/pause",
+        "/links/{id}/probe",
+        &own_group,
+        &[
+            "src/generated/probes.rs",
+            "src/generated/mod.rs",
+            "src/generated/blocking.rs",
+            "src/generated/mock.rs",
+            "src/generated/cli.rs",
+        ],
     );
 }
 
