@@ -1,53 +1,47 @@
-//! The error responses an API documents on every operation alike (an unauthorized key, a
-//! quota...): said once, on their body type, instead of on each operation.
+//! The error responses an API shares between operations (`$ref`s to
+//! `components/responses`: an unauthorized key, a quota...): described once, on their body
+//! type, and named by status in each operation that uses them. What an operation's docs say
+//! depends only on its own responses, so adding one leaves the others' docs as they are.
 
-use crate::ir::{Doc, ErrorResponse, Group, Ty, TypeTable};
+use crate::ir::{ErrorResponse, Group, Ty, TypeTable};
 
-/// The errors every operation documents alike, in the order of the first operation's list,
-/// if there are any and they share one named body type (where they are documented); none
-/// for an API of a single operation, whose list is already said once.
-pub fn common(groups: &[Group]) -> Vec<ErrorResponse> {
-    let mut ops = groups.iter().flat_map(|g| &g.ops);
-    let Some(first) = ops.next() else {
-        return Vec::new();
-    };
-    let rest: Vec<_> = ops.collect();
-    if rest.is_empty() {
-        return Vec::new();
+/// Each shared error response with a named body type, once per status and response, in
+/// order of first use.
+pub fn shared(groups: &[Group]) -> Vec<ErrorResponse> {
+    let mut out: Vec<ErrorResponse> = Vec::new();
+    for error in groups.iter().flat_map(|g| &g.ops).flat_map(|op| &op.errors) {
+        if is_described_on_its_type(error)
+            && !out
+                .iter()
+                .any(|e| e.status == error.status && e.shared == error.shared)
+        {
+            out.push(error.clone());
+        }
     }
-    let common: Vec<ErrorResponse> = first
-        .errors
-        .iter()
-        .filter(|e| rest.iter().all(|op| op.errors.contains(e)))
-        .cloned()
-        .collect();
-    let one_type = match common.first().map(|e| &e.ty) {
-        Some(Ty::Named(name)) => common.iter().all(|e| e.ty == Ty::Named(name.clone())),
-        _ => false,
-    };
-    if one_type { common } else { Vec::new() }
+    out
 }
 
-/// Adds the common errors to their body type's docs.
-pub fn document(types: &mut TypeTable, common: &[ErrorResponse]) {
-    let Some(Ty::Named(name)) = common.first().map(|e| &e.ty) else {
-        return;
-    };
-    let Some(def) = types.as_mut_slice().iter_mut().find(|d| &d.name == name) else {
-        return;
-    };
-    add_notes(&mut def.doc, common);
+/// Whether `error` is described on its body type rather than in the operation's docs.
+pub fn is_described_on_its_type(error: &ErrorResponse) -> bool {
+    error.shared.is_some() && matches!(error.ty, Ty::Named(_))
 }
 
-fn add_notes(doc: &mut Doc, common: &[ErrorResponse]) {
-    for error in common {
+/// Adds each shared error response to its body type's docs.
+pub fn document(types: &mut TypeTable, shared: &[ErrorResponse]) {
+    for error in shared {
+        let Ty::Named(name) = &error.ty else {
+            continue;
+        };
+        let Some(def) = types.as_mut_slice().iter_mut().find(|d| &d.name == name) else {
+            continue;
+        };
         let status = format!("`{}`", error.status);
-        doc.notes.push(match &error.description {
+        def.doc.notes.push(match &error.description {
             Some(description) => format!(
-                "Every operation may answer {status} with this body: {}",
+                "{status}, from an operation whose errors list it: {}",
                 description.trim()
             ),
-            None => format!("Every operation may answer {status} with this body."),
+            None => format!("{status}, from an operation whose errors list it."),
         });
     }
 }

@@ -41,10 +41,10 @@ pub struct Api {
     pub fallbacks: Vec<crate::Error>,
     /// Example values of the operations' inputs, for the generated doc examples.
     pub examples: crate::examples::Examples,
-    /// The error responses every operation documents alike (same status, body type and
-    /// description), all with one named body type: documented once, on that type, and
-    /// left out of each operation's list (see [`crate::errors`]).
-    pub common_errors: Vec<ErrorResponse>,
+    /// The shared error responses (`$ref`s to `components/responses`) with a named body
+    /// type, each status once, in order of first use: described once, on their body type
+    /// (see [`crate::errors`]).
+    pub shared_errors: Vec<ErrorResponse>,
 }
 
 /// What a `429 Too Many Requests` means for the API (see [`crate::policy`]).
@@ -611,6 +611,9 @@ pub struct ErrorResponse {
     pub ty: Ty,
     /// The response's description.
     pub description: Option<String>,
+    /// The name of the `components/responses` entry it is a `$ref` to: a response the API
+    /// shares between operations, described once, on its body type.
+    pub shared: Option<String>,
 }
 
 /// A list paginated by tokens: the response holds the items and the next page's token,

@@ -38,6 +38,13 @@
 //! - **The CLI** ([`emit::cli`]) builds clap commands from the IR and drives the same
 //!   builders.
 //!
+//! Around the generated modules, a crate has a frame: its Cargo features and dependencies,
+//! and the `lib.rs` items that declare the modules and export the runtime. [`frame`] holds
+//! it as data, once: [`generate_crate`] writes it into every standalone crate, and
+//! `cargo xtask codegen` into the marked parts of `prolinksqr`'s hand-written `Cargo.toml`
+//! and `lib.rs` (`--check` reports drift there like anywhere else). The runtime is copied
+//! from `generated-client/src/runtime/` ([`runtime`]).
+//!
 //! # What is refused, and what is generated anyway
 //!
 //! A valid document is never refused for one part of it: what the generated types cannot
@@ -73,6 +80,7 @@ pub mod emit;
 pub mod error;
 pub mod errors;
 pub mod examples;
+pub mod frame;
 pub mod inferred;
 pub mod ir;
 pub mod naming;
@@ -193,8 +201,8 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
     let validated = emit::validate::validated_types(&types, &groups);
     let inferred_models = inferred::models(&spec.raw, &types, &response_types, &request_types);
     inferred::mark_lenient_operations(&mut groups, &inferred_models);
-    let common_errors = errors::common(&groups);
-    errors::document(&mut types, &common_errors);
+    let shared_errors = errors::shared(&groups);
+    errors::document(&mut types, &shared_errors);
     // Checked last, so that a reference the generator follows gets its own message first:
     // what remains are references nothing above looked at (error responses, examples...).
     parse::check_local_refs(spec)?;
@@ -218,7 +226,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         inferred_models,
         fallbacks,
         examples: examples::collect(&spec.raw),
-        common_errors,
+        shared_errors,
     })
 }
 
@@ -353,14 +361,8 @@ pub fn generate_crate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     for (path, contents) in modules.files {
         files.insert(format!("src/generated/{path}"), contents);
     }
-    // The runtime's doc examples name the crate they are written for; in another crate
-    // `cargo test --doc` would not find `prolinksqr`.
-    let lib_path = format!("{}::", config.lib_name());
-    for (path, contents) in runtime::FILES {
-        files.insert(
-            format!("src/runtime/{path}"),
-            contents.replace("prolinksqr::", &lib_path),
-        );
+    for (path, contents) in runtime::files(&config.lib_name()) {
+        files.insert(format!("src/{path}"), contents);
     }
     files.insert(
         "Cargo.toml".to_owned(),

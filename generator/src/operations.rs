@@ -962,6 +962,13 @@ fn error_responses<'s>(
                 status,
                 ty,
                 description: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+                shared: match r {
+                    ReferenceOr::Reference { reference } => reference
+                        .strip_prefix("#/components/responses/")
+                        .filter(|name| !name.contains('/'))
+                        .map(unescape_token),
+                    ReferenceOr::Item(_) => None,
+                },
             }),
             Err(e) if e.kind == ErrorKind::Unsupported => types.rollback(checkpoint),
             Err(e) => return Err(e),

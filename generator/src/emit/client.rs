@@ -144,12 +144,9 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
                 .unwrap_or_else(|| format!("Operations tagged {}.", docs::code(&g.module))),
         ];
         lines.push(String::new());
-        let count = match g.ops.len() {
-            1 => "its operation".to_owned(),
-            n => format!("its {n} operations"),
-        };
+        // No count of the operations: adding one to the group would change this line too.
         lines.push(format!(
-            "Returns [`{}::{}`], with {count}.",
+            "Returns [`{}::{}`]: a method per operation of the group.",
             g.module, g.struct_name
         ));
         let doc = docs::attrs(&lines);

@@ -324,19 +324,30 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
              [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:"
                 .into(),
         );
-        // What every operation answers alike is said once, on its body type.
-        if let Some(Ty::Named(name)) = api.common_errors.first().map(|e| &e.ty) {
-            let statuses: Vec<String> = api
-                .common_errors
-                .iter()
-                .map(|e| docs::code(&e.status))
-                .collect();
+        // A response the API shares between operations is described once, on its type.
+        let mut shared: Vec<(&str, Vec<String>)> = Vec::new();
+        for error in op
+            .errors
+            .iter()
+            .filter(|e| crate::errors::is_described_on_its_type(e))
+        {
+            let Ty::Named(name) = &error.ty else { continue };
+            match shared.iter_mut().find(|(n, _)| n == name) {
+                Some((_, statuses)) => statuses.push(docs::code(&error.status)),
+                None => shared.push((name, vec![docs::code(&error.status)])),
+            }
+        }
+        for (name, statuses) in shared {
             lines.push(format!(
-                "- {}: [`{name}`](crate::types::{name}), as for every operation.",
+                "- {}: [`{name}`](crate::types::{name}), which describes them.",
                 statuses.join(", ")
             ));
         }
-        for error in op.errors.iter().filter(|e| !api.common_errors.contains(e)) {
+        for error in op
+            .errors
+            .iter()
+            .filter(|e| !crate::errors::is_described_on_its_type(e))
+        {
             let ty = match &error.ty {
                 Ty::Named(name) => format!("[`{name}`](crate::types::{name})"),
                 other => docs::code(&doc_type(other, lib)),
