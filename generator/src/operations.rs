@@ -58,6 +58,8 @@ pub const RESERVED_MODULES: &[&str] = &[
     "verify",
     "received",
     "expect_operation",
+    "unvalidated",
+    "max_pages",
     "for_operations",
 ];
 /// Tag used for operations without one.

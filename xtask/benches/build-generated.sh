@@ -8,8 +8,8 @@
 #
 # FEATURES is passed to `cargo build` as it is ("" for the default features,
 # "--all-features"). Every crate shares TARGET_DIR, so the dependencies are built once;
-# each crate must be its own workspace with its own package name. Prints one line per
-# build (`crate seconds`), then the median of each crate.
+# a crate may be a member of a workspace (its own package is built). Prints one line per
+# build (`folder seconds`), then the median of each folder.
 set -eu
 runs=${1:?usage: build-generated.sh RUNS TARGET_DIR FEATURES CRATE_DIR...}
 target=${2:?usage}
@@ -32,14 +32,13 @@ while [ "$i" -lt "$runs" ]; do
     (cd "$dir" && cargo build --offline -q $features)
     end=$(date +%s.%N)
     secs=$(echo "$end - $start" | bc)
-    echo "$pkg $secs" | tee -a "$log"
+    echo "$dir $secs" | tee -a "$log"
   done
   i=$((i + 1))
 done
 echo "medians:"
 for dir in "$@"; do
-  pkg=$(package "$dir")
-  grep "^$pkg " "$log" | awk '{print $2}' | sort -n | awk -v p="$pkg" \
+  grep "^$dir " "$log" | awk '{print $2}' | sort -n | awk -v p="$dir" \
     '{a[NR]=$1} END {printf "%s %.2f s (%d runs)\n", p, a[int((NR+1)/2)], NR}'
 done
 rm -f "$log"

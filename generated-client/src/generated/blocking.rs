@@ -13,6 +13,24 @@
 )]
 pub use crate::runtime::blocking::{Blocking, Client, Iter, RawRequest};
 impl crate::runtime::blocking::Client {
+    /// A client with default settings that authenticates with `credential` (the API
+    /// key), like [`crate::Client::new`] (which does not validate the key up front).
+    ///
+    /// # Panics
+    ///
+    /// If the TLS backend cannot be initialised, like `reqwest::Client::new`.
+    pub fn new(credential: impl Into<String>) -> Self {
+        Self::from(crate::Client::new(credential))
+    }
+    /// Starts configuring a client: finish with
+    /// [`ClientBuilder::build_blocking`](crate::ClientBuilder::build_blocking).
+    pub fn builder() -> crate::runtime::ClientBuilder {
+        crate::Client::builder()
+    }
+    /// A client configured from the environment, as [`crate::Client::from_env`] is.
+    pub fn from_env() -> crate::runtime::Result<Self> {
+        crate::Client::from_env().map(Self::from)
+    }
     /// Create many links of the same type in a single request: useful for importing spreadsheets of URLs, products, phone numbers or contacts.
     ///
     /// Returns [`bulk::Bulk`], the blocking form of [`crate::Client::bulk`].

@@ -7,7 +7,7 @@ pub use crate::runtime::mock::{
     Expectation, MockOperation, MockServer, Received, Reply, Times,
 };
 /// Every operation, for the mock to name the one a request addresses.
-pub(crate) static OPERATIONS: &[&crate::runtime::Operation] = &[
+static OPERATIONS: &[&crate::runtime::Operation] = &[
     &crate::generated::bulk::BULK_GENERATE,
     &crate::generated::cafes::LIST_CAFES,
     &crate::generated::cafes::CREATE_CAFE,
@@ -45,6 +45,14 @@ pub(crate) static OPERATIONS: &[&crate::runtime::Operation] = &[
     &crate::generated::templates::DELETE_TEMPLATE,
 ];
 impl MockServer {
+    /// Starts a server on a free port of `127.0.0.1`.
+    ///
+    /// # Panics
+    ///
+    /// If no port can be bound, or the client's TLS backend does not initialise.
+    pub async fn start() -> MockServer {
+        MockServer::for_operations(&crate::generated::API, OPERATIONS).await
+    }
     /// Expectations of the operations of [`Client::bulk`](crate::Client::bulk).
     pub fn bulk(&self) -> MockBulk<'_> {
         MockBulk { server: self }

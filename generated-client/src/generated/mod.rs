@@ -36,6 +36,27 @@ pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
     },
 };
 impl crate::runtime::Client {
+    /// A client with default settings that authenticates with `credential` (the API
+    /// key).
+    ///
+    /// Unlike [`ClientBuilder::build`](crate::ClientBuilder::build), this does not
+    /// validate the key up front; a key that cannot be sent in a header makes each
+    /// request fail with [`Error::Config`](crate::Error::Config).
+    ///
+    /// # Panics
+    ///
+    /// If the TLS backend cannot be initialised, like `reqwest::Client::new`.
+    pub fn new(credential: impl Into<String>) -> Self {
+        Self::unvalidated(&API, credential)
+    }
+    /// Starts configuring a client.
+    pub fn builder() -> crate::runtime::ClientBuilder {
+        crate::runtime::ClientBuilder::for_api(&API)
+    }
+    ///A client configured from the environment: `PROLINKSQR_API_KEY` (the API key, required) and `PROLINKSQR_BASE_URL` (the base URL, optional).
+    pub fn from_env() -> crate::runtime::Result<Self> {
+        Self::builder().from_env()?.build()
+    }
     /// Create many links of the same type in a single request: useful for importing spreadsheets of URLs, products, phone numbers or contacts.
     ///
     /// Returns [`bulk::Bulk`]: a method per operation of the group.
@@ -79,17 +100,3 @@ impl crate::runtime::ClientBuilder {
         self.credential_for("apiKey", credential)
     }
 }
-/// The variable holding the API key, for the runtime's docs (`from_env`).
-macro_rules! env_api_key {
-    () => {
-        "PROLINKSQR_API_KEY"
-    };
-}
-pub(crate) use env_api_key;
-/// The variable holding the base URL, for the runtime's docs (`from_env`).
-macro_rules! env_base_url {
-    () => {
-        "PROLINKSQR_BASE_URL"
-    };
-}
-pub(crate) use env_base_url;

@@ -29,7 +29,7 @@ use super::request::{Async, Endpoint, Mode, Paginated, Request};
 ///
 /// ```no_run
 /// # fn demo() -> prolinksqr::Result<()> {
-#[doc = concat!(" // `", crate::generated::env_api_key!(), "`, and optionally `", crate::generated::env_base_url!(), "`, from the environment.")]
+/// // The credentials, and optionally the base URL, from the environment.
 /// let client = prolinksqr::blocking::Client::from_env()?;
 /// println!("sending to {}", client.base_url());
 /// # Ok(())
@@ -87,29 +87,6 @@ impl Driver {
 }
 
 impl Client {
-    /// A client with default settings that authenticates with `credential` (the API key),
-    /// like [`crate::Client::new`] (which does not validate the key up front).
-    ///
-    /// # Panics
-    ///
-    /// If the TLS backend cannot be initialised, like `reqwest::Client::new`.
-    pub fn new(credential: impl Into<String>) -> Client {
-        Client::from(super::Client::new(credential))
-    }
-
-    /// Starts configuring a client: finish with [`ClientBuilder::build_blocking`].
-    pub fn builder() -> ClientBuilder {
-        super::Client::builder()
-    }
-
-    #[doc = concat!(
-        " A client configured from the environment, like [`crate::Client::from_env`]: `",
-        crate::generated::env_api_key!(), "` (required) and `", crate::generated::env_base_url!(), "` (optional)."
-    )]
-    pub fn from_env() -> Result<Client> {
-        super::Client::from_env().map(Client::from)
-    }
-
     /// The base URL requests are sent to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()

@@ -58,23 +58,18 @@ impl std::fmt::Debug for MockServer {
 }
 
 impl MockServer {
-    /// Starts a server on a free port of `127.0.0.1`.
+    /// Starts a server on a free port of `127.0.0.1` for the operations of `api` (the
+    /// generated `MockServer::start`).
     ///
     /// # Panics
     ///
     /// If no port can be bound, or the client's TLS backend does not initialise.
-    pub async fn start() -> MockServer {
-        Self::for_operations(
-            crate::generated::mock::OPERATIONS,
-            crate::generated::API.schemes,
-        )
-        .await
-    }
-
-    async fn for_operations(
+    #[doc(hidden)]
+    pub async fn for_operations(
+        api: &'static super::ApiInfo,
         operations: &'static [&'static Operation],
-        schemes: &'static [Scheme],
     ) -> MockServer {
+        let schemes = api.schemes;
         let server = wiremock::MockServer::start().await;
         let state = Arc::new(State {
             operations,
@@ -90,7 +85,7 @@ impl MockServer {
         // Every scheme holds a key, so that every operation's requirements are met.
         let client = schemes
             .iter()
-            .fold(Client::builder(), |builder, scheme| {
+            .fold(super::ClientBuilder::for_api(api), |builder, scheme| {
                 builder.credential_for(scheme.name, TEST_KEY)
             })
             .base_url(server.uri())

@@ -81,9 +81,18 @@ pub fn emit(api: &Api) -> TokenStream {
         pub use crate::runtime::mock::{Expectation, MockOperation, MockServer, Received, Reply, Times};
 
         /// Every operation, for the mock to name the one a request addresses.
-        pub(crate) static OPERATIONS: &[&crate::runtime::Operation] = &[#(#statics),*];
+        static OPERATIONS: &[&crate::runtime::Operation] = &[#(#statics),*];
 
         impl MockServer {
+            /// Starts a server on a free port of `127.0.0.1`.
+            ///
+            /// # Panics
+            ///
+            /// If no port can be bound, or the client's TLS backend does not initialise.
+            pub async fn start() -> MockServer {
+                MockServer::for_operations(&crate::generated::API, OPERATIONS).await
+            }
+
             #(#accessors)*
         }
 
