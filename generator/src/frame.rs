@@ -3,7 +3,7 @@
 //! together and export the runtime's public types.
 //!
 //! This table is the one source of both crates that carry a runtime: every standalone crate
-//! [`generate_crate`](crate::generate_crate) writes (`Cargo.toml` from [`cargo_toml`],
+//! [`generate_crate`](crate::generate_crate) writes (`Cargo.toml` from [`manifest_tables`],
 //! `src/lib.rs` around [`lib_items`]), and `prolinksqr` itself, whose hand-written
 //! `generated-client/Cargo.toml` and `src/lib.rs` hold the same text between
 //! [`BEGIN`] and [`END`] marker lines that `cargo xtask codegen` writes and
