@@ -260,6 +260,8 @@
 #![warn(missing_docs)]
 
 pub mod bulk_import;
+// @generated begin: `cargo xtask codegen` writes the lines up to `@generated end`
+// from the generator's crate frame (`generator/src/frame.rs`): edit it there.
 #[rustfmt::skip]
 mod generated;
 mod runtime;
@@ -267,7 +269,7 @@ mod runtime;
 pub use generated::*;
 pub use runtime::{
     AccessToken, ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput,
-    Limit, Page, RawRequest, Response, Result, RetryPolicy,
+    Limit, Page, RawRequest, Request, Response, Result, RetryPolicy,
 };
 
 /// The `reqwest` this crate is built on, for the types its API uses: `Method` and
@@ -279,10 +281,11 @@ pub use reqwest;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
-        ApiInfo, Auth, Operation, Path, RawResponse, RequestOptions, Scheme, check_integer,
-        check_items, check_length, check_number, check_object, cookie, decode_bytes, decode_empty,
-        decode_json, decode_text, decode_value, double_option, encode_path, join, paginate,
-        paginate_cursor, paginate_cursor_pages, paginate_pages, to_text, validate,
+        ApiInfo, Async, Auth, Endpoint, Mode, Operation, PageNumber, PageToken, Paginated, Path,
+        RawResponse, RequestOptions, Scheme, check_integer, check_items, check_length,
+        check_number, check_object, cookie, decode_bytes, decode_empty, decode_json, decode_text,
+        decode_value, double_option, encode_path, join, numbered_pages, to_text, token_pages,
+        validate,
     };
     // Lenient decoding of inferred models (`x-inferred`).
     pub use crate::runtime::{
@@ -290,6 +293,7 @@ pub mod __private {
         inferred_object, rest_inferred, take_inferred,
     };
 }
+// @generated end
 
 // The crate's README (what crates.io shows) is compiled as doctests, so its examples
 // cannot drift from the API.

@@ -5,7 +5,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use prolinksqr::__private::{Operation, cookie, decode_json, encode_path, paginate};
+use prolinksqr::__private::{
+    Endpoint, Operation, PageNumber, Paginated, RawResponse, cookie, decode_json, encode_path,
+    numbered_pages,
+};
 use prolinksqr::{Client, Error, FilePart, Page, RetryPolicy};
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
@@ -444,13 +447,24 @@ async fn pagination_fetches_three_pages_lazily_in_order() {
             .mount(&server)
             .await;
     }
-    let client = client(&server);
-    let stream = paginate(1, client.max_pages(), move |page| {
-        let client = client.clone();
-        async move {
-            let raw = client
-                .execute(&LIST_LINKS, "/links", |rb| rb.query(&[("page", page)]))
-                .await?;
+    // A page-numbered list as the generated code describes one: the runtime's one request
+    // type streams it.
+    #[derive(Debug, Clone)]
+    struct ListPages {
+        page: Option<i64>,
+    }
+    impl Endpoint for ListPages {
+        type Output = Page<Link>;
+        fn operation() -> &'static Operation {
+            &LIST_LINKS
+        }
+        fn path(&self) -> std::borrow::Cow<'static, str> {
+            "/links".into()
+        }
+        fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+            request.query(&[("page", self.page)])
+        }
+        fn decode(&self, raw: RawResponse) -> prolinksqr::Result<Page<Link>> {
             let list: LinkList = decode_json(&LIST_LINKS, raw)?;
             Ok(Page::new(
                 list.data,
@@ -458,7 +472,27 @@ async fn pagination_fetches_three_pages_lazily_in_order() {
                 list.meta.total_pages,
             ))
         }
-    });
+    }
+    impl PageNumber for ListPages {
+        fn page_number(&self) -> i64 {
+            self.page.unwrap_or(1)
+        }
+        fn set_page_number(&mut self, page: i64) {
+            self.page = Some(page);
+        }
+    }
+    impl Paginated for ListPages {
+        type Item = Link;
+        fn pages(
+            request: prolinksqr::Request<Self>,
+        ) -> futures::stream::BoxStream<'static, prolinksqr::Result<Page<Link>>> {
+            numbered_pages(request)
+        }
+        fn items(page: Page<Link>) -> Vec<Link> {
+            page.into_iter().collect()
+        }
+    }
+    let stream = prolinksqr::Request::new(&client(&server), ListPages { page: None }).stream();
     futures::pin_mut!(stream);
 
     assert_eq!(stream.next().await.unwrap().unwrap().name, "p1a");

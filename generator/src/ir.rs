@@ -41,6 +41,10 @@ pub struct Api {
     pub fallbacks: Vec<crate::Error>,
     /// Example values of the operations' inputs, for the generated doc examples.
     pub examples: crate::examples::Examples,
+    /// The shared error responses (`$ref`s to `components/responses`) with a named body
+    /// type, each status once, in order of first use: described once, on their body type
+    /// (see [`crate::errors`]).
+    pub shared_errors: Vec<ErrorResponse>,
 }
 
 /// What a `429 Too Many Requests` means for the API (see [`crate::policy`]).
@@ -436,8 +440,13 @@ pub struct Operation {
     pub path: String,
     /// Method name on the group (`list`).
     pub method_name: String,
-    /// Request builder struct name (`ListLinks`).
+    /// Request builder name (`ListLinks`): an alias of the runtime's `Request` of its
+    /// inputs.
     pub builder: String,
+    /// The struct holding the operation's inputs (`ListLinksInput`).
+    pub input: String,
+    /// The operation's static description (`LIST_LINKS`).
+    pub static_name: String,
     /// Documentation (summary, description).
     pub doc: Doc,
     /// `deprecated: true`.
@@ -594,7 +603,7 @@ pub enum Unwrap {
 }
 
 /// A documented error response: what [`crate::runtime`]'s `ApiError::body_as` decodes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorResponse {
     /// `404`, `4XX` or `default`.
     pub status: String,
@@ -602,6 +611,9 @@ pub struct ErrorResponse {
     pub ty: Ty,
     /// The response's description.
     pub description: Option<String>,
+    /// The name of the `components/responses` entry it is a `$ref` to: a response the API
+    /// shares between operations, described once, on its body type.
+    pub shared: Option<String>,
 }
 
 /// A list paginated by tokens: the response holds the items and the next page's token,

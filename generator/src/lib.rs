@@ -13,6 +13,38 @@
 //! The library does no I/O: [`generate`] returns the files as strings, and `xtask` writes
 //! them (atomically) or compares them with what is checked in.
 //!
+//! # How the generated code meets the runtime
+//!
+//! The runtime (`generated-client/src/runtime/`, copied into every generated crate) owns
+//! every behaviour a call has; the generated code states, per operation, only what differs:
+//!
+//! - **One request type.** `runtime::Request<E, M>` is every operation's builder: `E` is
+//!   the struct of the operation's inputs, `M` the mode (`Async`; `blocking::Blocking`).
+//!   The per-call controls (`timeout`, `header`, `retry`), `send`/`send_response`, and a
+//!   list's `stream`/`pages` (blocking: `iter`/`pages`) are written once, on `Request`.
+//! - **Per operation, data and one impl** ([`emit::operations`]): an `Operation` static
+//!   (id, method, path template, scopes, security), the inputs struct, its setters in
+//!   `impl<M: Mode> Builder<M>` (so every mode has them), and `impl Endpoint for Inputs`:
+//!   `path`, `build` (query, headers, body), `check` (documented limits), `decode`. A
+//!   paginated list adds `Paginated` with the runtime's `numbered_pages` or `token_pages`
+//!   (`PageNumber` / `PageToken` say how its requests move from page to page). The
+//!   builder's public name is an alias: `pub type GetLink<M = Async> = Request<GetLinkInput, M>`.
+//! - **Groups** are generic over the mode too (`Links<M = Async>`): the blocking client's
+//!   `links()` returns `Links<Blocking>`, and [`emit::blocking`] writes only aliases.
+//! - **The mock** ([`emit::mock`]) adds per operation `MockEndpoint::reply` (the inverse of
+//!   `decode`), whether its JSON body can be matched (`JsonBody`, `RequiredJsonBody`), and
+//!   the expectation's matchers; the runtime's `Expectation` does the rest for any
+//!   `Request<E>`.
+//! - **The CLI** ([`emit::cli`]) builds clap commands from the IR and drives the same
+//!   builders.
+//!
+//! Around the generated modules, a crate has a frame: its Cargo features and dependencies,
+//! and the `lib.rs` items that declare the modules and export the runtime. [`frame`] holds
+//! it as data, once: [`generate_crate`] writes it into every standalone crate, and
+//! `cargo xtask codegen` into the marked parts of `prolinksqr`'s hand-written `Cargo.toml`
+//! and `lib.rs` (`--check` reports drift there like anywhere else). The runtime is copied
+//! from `generated-client/src/runtime/` ([`runtime`]).
+//!
 //! # What is refused, and what is generated anyway
 //!
 //! A valid document is never refused for one part of it: what the generated types cannot
@@ -46,7 +78,9 @@ pub mod bundle;
 pub mod dialect;
 pub mod emit;
 pub mod error;
+pub mod errors;
 pub mod examples;
+pub mod frame;
 pub mod inferred;
 pub mod ir;
 pub mod naming;
@@ -167,6 +201,8 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
     let validated = emit::validate::validated_types(&types, &groups);
     let inferred_models = inferred::models(&spec.raw, &types, &response_types, &request_types);
     inferred::mark_lenient_operations(&mut groups, &inferred_models);
+    let shared_errors = errors::shared(&groups);
+    errors::document(&mut types, &shared_errors);
     // Checked last, so that a reference the generator follows gets its own message first:
     // what remains are references nothing above looked at (error responses, examples...).
     parse::check_local_refs(spec)?;
@@ -190,6 +226,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         inferred_models,
         fallbacks,
         examples: examples::collect(&spec.raw),
+        shared_errors,
     })
 }
 
@@ -324,14 +361,8 @@ pub fn generate_crate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     for (path, contents) in modules.files {
         files.insert(format!("src/generated/{path}"), contents);
     }
-    // The runtime's doc examples name the crate they are written for; in another crate
-    // `cargo test --doc` would not find `prolinksqr`.
-    let lib_path = format!("{}::", config.lib_name());
-    for (path, contents) in runtime::FILES {
-        files.insert(
-            format!("src/runtime/{path}"),
-            contents.replace("prolinksqr::", &lib_path),
-        );
+    for (path, contents) in runtime::files(&config.lib_name()) {
+        files.insert(format!("src/{path}"), contents);
     }
     files.insert(
         "Cargo.toml".to_owned(),

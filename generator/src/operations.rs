@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use heck::ToShoutySnakeCase;
 use openapiv3::{
     MediaType, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody,
     Response as OaResponse, SecurityScheme, StatusCode,
@@ -57,6 +58,8 @@ pub const RESERVED_MODULES: &[&str] = &[
     "verify",
     "received",
     "expect_operation",
+    "unvalidated",
+    "max_pages",
     "for_operations",
 ];
 /// Tag used for operations without one.
@@ -179,10 +182,16 @@ pub fn build_groups<'s>(
         .into_iter()
         .map(|(tag, mut ops)| {
             let module = modules[&tag].clone();
-            let mut names = Scope::default();
+            // `Request` is imported into every group module (the builders' type).
+            let mut names = Scope::with_reserved(&["Request"]);
             let struct_name = names.claim(naming::pascal(&tag));
             for op in &mut ops {
                 op.builder = names.claim(naming::pascal(&op.id));
+            }
+            // After every builder: an operation's input struct never takes another's name.
+            for op in &mut ops {
+                op.input = names.claim(format!("{}Input", op.builder));
+                op.static_name = op.builder.to_shouty_snake_case();
             }
             Group {
                 accessor: module.clone(),
@@ -199,9 +208,12 @@ pub fn build_groups<'s>(
 
 /// A request builder's own field and method names (`client`, `options`, `send`, ...),
 /// which its inputs' fields and setters must not take.
-pub(crate) const BUILDER_MEMBERS: [&str; 13] = [
+pub(crate) const BUILDER_MEMBERS: [&str; 16] = [
     "client",
     "options",
+    "input",
+    "new",
+    "with_client",
     "send",
     "send_response",
     "stream",
@@ -431,6 +443,8 @@ fn build_operation<'s>(
         path: path.to_owned(),
         method_name,
         builder: String::new(),
+        input: String::new(),
+        static_name: String::new(),
         doc: Doc {
             title: op.summary.clone(),
             description: op.description.clone(),
@@ -950,6 +964,13 @@ fn error_responses<'s>(
                 status,
                 ty,
                 description: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+                shared: match r {
+                    ReferenceOr::Reference { reference } => reference
+                        .strip_prefix("#/components/responses/")
+                        .filter(|name| !name.contains('/'))
+                        .map(unescape_token),
+                    ReferenceOr::Item(_) => None,
+                },
             }),
             Err(e) if e.kind == ErrorKind::Unsupported => types.rollback(checkpoint),
             Err(e) => return Err(e),

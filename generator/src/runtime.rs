@@ -4,6 +4,12 @@
 //! The single copy lives in `generated-client/src/runtime/` (where it is compiled, linted
 //! and tested as part of the `prolinksqr` crate); a test checks this list against that
 //! folder, so a new runtime file cannot be forgotten here.
+//!
+//! One thing differs between the copies: a doc example runs as a crate of its own, which
+//! can only reach the library by its name, so the runtime's examples are written for
+//! `prolinksqr` ([`DOC_CRATE_PATH`]) and [`files`] names the generated crate there instead.
+//! Only doc comment lines are rewritten, and a test checks that no other line names
+//! `prolinksqr::`. The manifest and the frame of `src/lib.rs` come from [`crate::frame`].
 
 use crate::{Config, Spec};
 
@@ -34,6 +40,7 @@ runtime_files!(
     "pagination.rs",
     "raw.rs",
     "reply.rs",
+    "request.rs",
     "response.rs",
     "retry.rs",
     "serde_helpers.rs",
@@ -43,27 +50,33 @@ runtime_files!(
     "validate.rs",
 );
 
-/// Packages the standalone crate depends on (`cargo_toml`): a crate with one of these names
-/// would depend on itself.
-const DEPENDENCIES: &[&str] = &[
-    "bytes",
-    "clap",
-    "csv",
-    "futures",
-    "futures-util",
-    "percent-encoding",
-    "reqwest",
-    "rustls",
-    "serde",
-    "serde_json",
-    "serde_path_to_error",
-    "serde_urlencoded",
-    "serde_yaml",
-    "thiserror",
-    "tokio",
-    "tracing",
-    "wiremock",
-];
+/// The crate path the runtime's doc examples are written with: `prolinksqr`'s.
+pub const DOC_CRATE_PATH: &str = "prolinksqr::";
+
+/// `(path under src/, contents)` of the runtime files of a crate whose library is `lib`:
+/// [`FILES`] with [`DOC_CRATE_PATH`] in doc comments naming `lib` instead.
+pub fn files(lib: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    let path = format!("{lib}::");
+    FILES.iter().map(move |(name, text)| {
+        let text: String = text
+            .split_inclusive('\n')
+            .map(|line| {
+                if is_doc_line(line) {
+                    std::borrow::Cow::Owned(line.replace(DOC_CRATE_PATH, &path))
+                } else {
+                    std::borrow::Cow::Borrowed(line)
+                }
+            })
+            .collect();
+        (format!("runtime/{name}"), text)
+    })
+}
+
+/// Whether `line` is a doc comment (`///` or `//!`), where doc examples are.
+fn is_doc_line(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with("///") || line.starts_with("//!")
+}
 
 /// Names that Cargo or rustc refuse for a package whose library is used as `name::Client`:
 /// the built-in crates, and keywords (the library name is a path in the generated doctests).
@@ -99,7 +112,12 @@ pub fn crate_name_problem(name: &str) -> Option<String> {
     if RESERVED_CRATE_NAMES.contains(&name) {
         return Some(format!("it conflicts with Rust's built-in `{lib}` crate"));
     }
-    if DEPENDENCIES.iter().any(|d| d.replace('-', "_") == lib) {
+    let depends_on = crate::frame::DEPENDENCIES
+        .iter()
+        .chain(crate::frame::DEV_DEPENDENCIES)
+        .flat_map(crate::frame::Dependency::names)
+        .any(|d| d.replace('-', "_") == lib);
+    if depends_on {
         return Some(format!(
             "the generated crate depends on a package named `{name}`"
         ));
@@ -141,47 +159,14 @@ readme = "README.md"
 keywords = ["api", "client", "openapi"]
 categories = ["api-bindings", "web-programming::http-client"]
 {package}
-[features]
-default = ["rustls"]
-# TLS through rustls with the `ring` crypto provider (no cmake, no system OpenSSL).
-rustls = ["reqwest/rustls-no-provider", "dep:rustls"]
-# TLS through the platform's library (OpenSSL on Linux).
-native-tls = ["reqwest/native-tls"]
-# A `tracing` span per operation call and an event per retry.
-tracing = ["dep:tracing"]
-# A typed mock of the API for tests (`mock::MockServer`), over wiremock.
-mock = ["dep:wiremock"]
-# A synchronous `blocking::Client`, for programs that do not run an async runtime.
-blocking = ["tokio/rt", "tokio/sync"]
-# A command line over the client (`cli::command()`, `cli::run()`), over clap.
-cli = ["dep:clap", "dep:csv", "dep:serde_yaml"]
-
-[dependencies]
-bytes = "1"
-clap = {{ version = "4", default-features = false, features = ["std", "help", "usage", "error-context", "suggestions"], optional = true }}
-csv = {{ version = "1", optional = true }}
-futures = {{ package = "futures-util", version = "0.3", default-features = false, features = ["std"] }}
-percent-encoding = "2"
-reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "multipart"] }}
-rustls = {{ version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
-serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
-serde_path_to_error = "0.1"
-serde_urlencoded = "0.7"
-serde_yaml = {{ version = "0.9", optional = true }}
-thiserror = "2"
-tokio = {{ version = "1", features = ["time", "fs", "sync"] }}
-tracing = {{ version = "0.1", default-features = false, features = ["std"], optional = true }}
-wiremock = {{ version = "0.6", optional = true }}
-
+{tables}
 # The runtime's own unit tests come along with it.
-[dev-dependencies]
-tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "time", "fs"] }}
-wiremock = "0.6"
-
+{dev}
 [workspace]
 "#,
         api_version = crate::emit::docs::escape_controls(&bounded(&info.version, 100)),
+        tables = crate::frame::manifest_tables(),
+        dev = crate::frame::dev_dependencies_table(),
     )
 }
 
@@ -406,42 +391,44 @@ pub fn lib_rs(spec: &Spec, config: &Config) -> String {
 //! bodies up to [`ERROR_BODY_LIMIT`]. Redirects are followed only within the same origin,
 //! so the credential never reaches another server.
 
-#[rustfmt::skip]
-mod generated;
-mod runtime;
-
-pub use generated::*;
-pub use runtime::{{AccessToken, ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput, Limit, Page, RawRequest, Response, Result, RetryPolicy}};
-
-/// The `reqwest` this crate is built on, for the types its API uses: `Method` and
-/// `StatusCode`, `header::HeaderMap`, and a `Client` for [`ClientBuilder::http_client`].
-pub use reqwest;
-
-/// Runtime plumbing used by generated code. Not part of the public API.
-#[doc(hidden)]
-pub mod __private {{
-    pub use crate::runtime::{{
-        ApiInfo, Auth, Operation, Path, Scheme, RawResponse, RequestOptions, cookie, decode_bytes, decode_empty,
-        decode_json, decode_value, decode_text, double_option, encode_path, join, to_text,
-        paginate, paginate_cursor, paginate_cursor_pages, paginate_pages, check_integer,
-        check_items, check_length, check_number, check_object, validate,
-    }};
-    pub use crate::runtime::{{
-        Inferred, RawJson, decode_inferred, decode_inferred_in, decode_inferred_page,
-        inferred_object, rest_inferred, take_inferred,
-    }};
-}}
-"#,
+{items}"#,
         lib = config.lib_name(),
         env = config.env_prefix(),
         command = crate::emit::docs::escape_controls(&config.command),
         source = crate::emit::docs::escape_controls(&config.source),
+        items = crate::frame::lib_items(),
     )
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{crate_name_problem, description, one_line, toml_string};
+    use super::{
+        FILES, crate_name_problem, description, files, is_doc_line, one_line, toml_string,
+    };
+
+    /// The crate name is rewritten only where a doc example names it: a line of code that
+    /// named `prolinksqr::` would not compile in a generated crate, and is refused here.
+    #[test]
+    fn only_doc_comments_name_the_crate() {
+        for (path, text) in FILES {
+            for (n, line) in text.lines().enumerate() {
+                assert!(
+                    is_doc_line(line) || !line.contains(super::DOC_CRATE_PATH),
+                    "runtime/{path}:{}: code names `prolinksqr::`",
+                    n + 1
+                );
+            }
+        }
+        let rewritten: Vec<(String, String)> = files("pet_store").collect();
+        assert_eq!(rewritten.len(), FILES.len());
+        let client = &rewritten
+            .iter()
+            .find(|(p, _)| p == "runtime/client.rs")
+            .expect("client.rs")
+            .1;
+        assert!(client.contains("/// let client = pet_store::Client::from_env()?;"));
+        assert!(!client.contains("prolinksqr::"));
+    }
 
     #[test]
     fn toml_strings_escape_quotes_backslashes_and_controls() {

@@ -673,45 +673,6 @@ paths:
     assert!(readme.contains("license: MIT OR Apache-2.0."), "{readme}");
 }
 
-/// The features and dependencies of the crates `xtask generate` writes are those of
-/// `prolinksqr`: the two manifests are written apart (`generator::runtime::cargo_toml` and
-/// `generated-client/Cargo.toml`), and a feature added to one must reach the other.
-#[test]
-fn generated_manifest_matches_the_prolinksqr_manifest() {
-    let spec = std::fs::read(root().join("spec/openapi.yaml")).unwrap();
-    let dir = write_crate("manifest-prolinksqr", "spec/openapi.yaml", &spec, &[]);
-    let generated = package_metadata(&dir, "manifest-prolinksqr");
-    let prolinksqr = package_metadata(&root(), "prolinksqr");
-    assert!(prolinksqr["features"]["mock"].is_array(), "{prolinksqr}");
-    assert_eq!(generated["features"], prolinksqr["features"], "[features]");
-    // Normal dependencies: name, renaming, version, optional, default features, features.
-    let deps = |package: &serde_json::Value| -> Vec<String> {
-        let mut deps: Vec<String> = package["dependencies"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|d| d["kind"].is_null())
-            .map(|d| {
-                let mut features: Vec<&str> = d["features"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|f| f.as_str().unwrap())
-                    .collect();
-                features.sort_unstable();
-                format!(
-                    "{} as {} {} optional={} default-features={} {features:?}",
-                    d["name"], d["rename"], d["req"], d["optional"], d["uses_default_features"]
-                )
-            })
-            .collect();
-        deps.sort();
-        deps
-    };
-    assert!(deps(&prolinksqr).len() > 10, "{:?}", deps(&prolinksqr));
-    assert_eq!(deps(&generated), deps(&prolinksqr), "[dependencies]");
-}
-
 /// Hostile `info` (quotes, backslashes, newlines, TOML headers, a license that is no SPDX
 /// expression, a `javascript:` URL, a huge title) neither breaks the manifest nor
 /// `cargo package`, which builds the packaged crate on its own.

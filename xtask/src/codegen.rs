@@ -24,6 +24,8 @@ pub enum Failure {
     Io(PathBuf, std::io::Error),
     /// The spec is broken.
     Spec(PathBuf, generator::Error),
+    /// A file with a generated part has lost the marker lines around it.
+    Markers(PathBuf, generator::frame::MissingMarkers),
 }
 
 impl std::fmt::Display for Failure {
@@ -31,6 +33,7 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Io(path, e) => write!(f, "cannot read {}: {e}", path.display()),
             Failure::Spec(path, e) => write!(f, "{}: {e}", path.display()),
+            Failure::Markers(path, e) => write!(f, "{}: {e}", path.display()),
         }
     }
 }
@@ -46,10 +49,66 @@ pub fn expected() -> Result<BTreeMap<String, String>, Failure> {
     Ok(files.files)
 }
 
-/// Unified diffs of stale generated files (empty when the checked-in code is current).
+/// Hand-written files of `prolinksqr` (relative to the workspace root) with a part that
+/// `codegen` writes between marker lines, and that part: the features, dependencies and
+/// `lib.rs` items every generated crate has, from the generator's one table
+/// (`generator::frame`).
+pub const FRAME_PARTS: &[(&str, PartFn)] = &[
+    (
+        "generated-client/Cargo.toml",
+        generator::frame::manifest_part,
+    ),
+    ("generated-client/src/lib.rs", generator::frame::lib_part),
+];
+
+/// What writes one generated part, with its marker lines.
+pub type PartFn = fn() -> String;
+
+/// One file of [`FRAME_PARTS`]: as checked in, and with its part as generated now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FramePart {
+    /// Relative to the workspace root.
+    pub path: &'static str,
+    /// The file as it is.
+    pub current: String,
+    /// The file with its generated part rewritten.
+    pub expected: String,
+}
+
+/// Every file of [`FRAME_PARTS`], read and spliced.
+pub fn frame_parts() -> Result<Vec<FramePart>, Failure> {
+    FRAME_PARTS
+        .iter()
+        .map(|(path, part)| {
+            let full = workspace_root().join(path);
+            let current =
+                std::fs::read_to_string(&full).map_err(|e| Failure::Io(full.clone(), e))?;
+            let expected = generator::frame::splice(&current, &part())
+                .map_err(|e| Failure::Markers(full, e))?;
+            Ok(FramePart {
+                path,
+                current,
+                expected,
+            })
+        })
+        .collect()
+}
+
+/// Unified diffs of stale generated files and parts (empty when the checked-in code is
+/// current).
 pub fn stale() -> Result<Vec<String>, Failure> {
     let files = expected()?;
     let out = workspace_root().join(OUT);
-    crate::files::diff(&out, &files, &crate::files::marker(COMMAND))
-        .map_err(|e| Failure::Io(out, e))
+    let mut diffs = crate::files::diff(&out, &files, &crate::files::marker(COMMAND))
+        .map_err(|e| Failure::Io(out, e))?;
+    for part in frame_parts()? {
+        if part.current != part.expected {
+            diffs.push(crate::files::unified(
+                part.path,
+                &part.current,
+                &part.expected,
+            ));
+        }
+    }
+    Ok(diffs)
 }

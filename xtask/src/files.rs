@@ -391,7 +391,8 @@ pub fn diff(dir: &Path, files: &BTreeMap<String, String>, marker: &str) -> io::R
     Ok(diffs)
 }
 
-fn unified(rel: &str, old: &str, new: &str) -> String {
+/// The unified diff from `old` (checked in) to `new` (generated now) of the file `rel`.
+pub fn unified(rel: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)

@@ -237,18 +237,15 @@ fn run_corpus(filter: Option<&str>, no_clippy: bool) -> ExitCode {
 }
 
 fn run_codegen(check: bool) -> ExitCode {
-    let expected = match codegen::expected() {
-        Ok(files) => files,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let out = workspace_root().join(codegen::OUT);
     if check {
-        return match files::diff(&out, &expected, &files::marker(codegen::COMMAND)) {
+        return match codegen::stale() {
             Ok(diffs) if diffs.is_empty() => {
-                println!("{} is up to date with {}", codegen::OUT, codegen::SPEC);
+                println!(
+                    "{} and the crate frame ({}) are up to date with {}",
+                    codegen::OUT,
+                    frame_paths(),
+                    codegen::SPEC
+                );
                 ExitCode::SUCCESS
             }
             Ok(diffs) => {
@@ -256,39 +253,64 @@ fn run_codegen(check: bool) -> ExitCode {
                     print!("{d}");
                 }
                 eprintln!(
-                    "error: {} file(s) in {} are stale; run `cargo xtask codegen`",
+                    "error: {} generated file(s) or part(s) are stale; run `cargo xtask codegen`",
                     diffs.len(),
-                    codegen::OUT
                 );
                 ExitCode::FAILURE
             }
             Err(e) => {
-                eprintln!("error: cannot read {}: {e}", out.display());
+                eprintln!("error: {e}");
                 ExitCode::FAILURE
             }
         };
     }
-    match files::sync(&out, &expected, &files::marker(codegen::COMMAND)) {
-        Ok(changes) if changes.is_empty() => {
-            println!(
-                "{} is already up to date ({} files)",
-                codegen::OUT,
-                expected.len()
-            );
-            ExitCode::SUCCESS
+    let (expected, parts) = match codegen::expected().and_then(|f| Ok((f, codegen::frame_parts()?)))
+    {
+        Ok(both) => both,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
         }
-        Ok(changes) => {
-            for c in &changes {
-                println!("{}", relative(c));
-            }
-            println!("{} file(s) changed", changes.len());
-            ExitCode::SUCCESS
-        }
+    };
+    let out = workspace_root().join(codegen::OUT);
+    let mut changes = match files::sync(&out, &expected, &files::marker(codegen::COMMAND)) {
+        Ok(changes) => changes,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", out.display());
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
+    };
+    for part in parts.iter().filter(|p| p.current != p.expected) {
+        let path = workspace_root().join(part.path);
+        if let Err(e) = files::write_atomic(&path, &part.expected) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        changes.push(files::Change::Updated(path));
     }
+    if changes.is_empty() {
+        println!(
+            "{} is already up to date ({} files), and so is the crate frame ({})",
+            codegen::OUT,
+            expected.len(),
+            frame_paths()
+        );
+    } else {
+        for c in &changes {
+            println!("{}", relative(c));
+        }
+        println!("{} file(s) changed", changes.len());
+    }
+    ExitCode::SUCCESS
+}
+
+/// The files with a part `codegen` writes, for its messages.
+fn frame_paths() -> String {
+    codegen::FRAME_PARTS
+        .iter()
+        .map(|(path, _)| *path)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn relative(change: &files::Change) -> String {

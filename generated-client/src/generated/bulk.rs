@@ -7,13 +7,14 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
+use crate::runtime::Request;
 /// The operations of this module, from [`Client::bulk`](crate::Client::bulk).
 #[derive(Debug, Clone)]
-pub struct Bulk {
-    client: crate::runtime::Client,
+pub struct Bulk<M: crate::runtime::Mode = crate::runtime::Async> {
+    client: M::Client,
 }
-impl Bulk {
-    pub(crate) fn new(client: crate::runtime::Client) -> Self {
+impl<M: crate::runtime::Mode> Bulk<M> {
+    pub(crate) fn new(client: M::Client) -> Self {
         Self { client }
     }
     /// Generate links in bulk
@@ -31,10 +32,7 @@ impl Bulk {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -59,21 +57,18 @@ impl Bulk {
     pub fn generate(
         &self,
         body: impl Into<crate::generated::types::BulkGenerateRequest>,
-    ) -> BulkGenerate {
-        BulkGenerate {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            body: Some(body.into()),
-        }
+    ) -> BulkGenerate<M> {
+        Request::new(
+            &self.client,
+            BulkGenerateInput {
+                body: Some(body.into()),
+            },
+        )
     }
     /// The request builder without its body, for the mock's expectation.
     #[cfg(feature = "mock")]
-    pub(crate) fn generate_for_mock(&self) -> BulkGenerate {
-        BulkGenerate {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            body: None,
-        }
+    pub(crate) fn generate_for_mock(&self) -> BulkGenerate<M> {
+        Request::new(&self.client, BulkGenerateInput { body: None })
     }
 }
 pub(crate) static BULK_GENERATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -83,114 +78,46 @@ pub(crate) static BULK_GENERATE: crate::runtime::Operation = crate::runtime::Ope
     scopes: &["bulk.create"],
     security: &[&[0]],
 };
-/// Request builder for [`Bulk::generate`]: `.send().await` sends it.
+/// Request builder for [`Bulk::generate`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type BulkGenerate<M = crate::runtime::Async> = Request<BulkGenerateInput, M>;
+/// The inputs of [`BulkGenerate`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct BulkGenerate {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct BulkGenerateInput {
     body: Option<crate::generated::types::BulkGenerateRequest>,
 }
-impl BulkGenerate {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for BulkGenerateInput {
+    type Output = crate::generated::types::BulkGenerateResult;
+    fn operation() -> &'static crate::runtime::Operation {
+        &BULK_GENERATE
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("/bulk-generate")
     }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(body) = &self.body {
+                request = request.json(body);
+            }
+            request
+        }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::BulkGenerateResult> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::BulkGenerateResult>,
-    > {
-        self.validate()?;
-        let raw = self
-            .client
-            .execute_with(
-                &BULK_GENERATE,
-                "/bulk-generate",
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred::<
-                        crate::generated::types::BulkGenerateResult,
-                    >(raw),
-                )
-            },
-        )
-    }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &BULK_GENERATE,
-            || {
-                if let Some(value) = &self.body {
-                    value.validate(crate::runtime::Path::ROOT)?;
-                }
-                Ok(())
-            },
-        )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.body {
+            value.validate(crate::runtime::Path::ROOT)?;
+        }
+        Ok(())
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.client
-            .mock_request(
-                &BULK_GENERATE,
-                "/bulk-generate",
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::BulkGenerateResult> {
+        Ok(
+            crate::runtime::decode_inferred::<
+                crate::generated::types::BulkGenerateResult,
+            >(raw),
+        )
     }
 }

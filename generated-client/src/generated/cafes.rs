@@ -7,13 +7,14 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
+use crate::runtime::Request;
 /// The operations of this module, from [`Client::cafes`](crate::Client::cafes).
 #[derive(Debug, Clone)]
-pub struct Cafes {
-    client: crate::runtime::Client,
+pub struct Cafes<M: crate::runtime::Mode = crate::runtime::Async> {
+    client: M::Client,
 }
-impl Cafes {
-    pub(crate) fn new(client: crate::runtime::Client) -> Self {
+impl<M: crate::runtime::Mode> Cafes<M> {
+    pub(crate) fn new(client: M::Client) -> Self {
         Self { client }
     }
     /// List cafes
@@ -28,9 +29,7 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -44,11 +43,8 @@ impl Cafes {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> ListCafes {
-        ListCafes {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-        }
+    pub fn list(&self) -> ListCafes<M> {
+        Request::new(&self.client, ListCafesInput {})
     }
     /// Create a cafe
     ///
@@ -62,10 +58,7 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -83,21 +76,18 @@ impl Cafes {
     pub fn create(
         &self,
         body: impl Into<crate::generated::types::CreateCafeRequest>,
-    ) -> CreateCafe {
-        CreateCafe {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            body: Some(body.into()),
-        }
+    ) -> CreateCafe<M> {
+        Request::new(
+            &self.client,
+            CreateCafeInput {
+                body: Some(body.into()),
+            },
+        )
     }
     /// The request builder without its body, for the mock's expectation.
     #[cfg(feature = "mock")]
-    pub(crate) fn create_for_mock(&self) -> CreateCafe {
-        CreateCafe {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            body: None,
-        }
+    pub(crate) fn create_for_mock(&self) -> CreateCafe<M> {
+        Request::new(&self.client, CreateCafeInput { body: None })
     }
     /// Get one cafe
     ///
@@ -114,10 +104,7 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -129,12 +116,8 @@ impl Cafes {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl Into<String>) -> GetCafe {
-        GetCafe {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-        }
+    pub fn get(&self, id: impl Into<String>) -> GetCafe<M> {
+        Request::new(&self.client, GetCafeInput { id: id.into() })
     }
     /// Update a cafe
     ///
@@ -152,11 +135,7 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -174,23 +153,25 @@ impl Cafes {
         &self,
         id: impl Into<String>,
         body: impl Into<crate::generated::types::UpdateCafeRequest>,
-    ) -> UpdateCafe {
-        UpdateCafe {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: Some(body.into()),
-        }
+    ) -> UpdateCafe<M> {
+        Request::new(
+            &self.client,
+            UpdateCafeInput {
+                id: id.into(),
+                body: Some(body.into()),
+            },
+        )
     }
     /// The request builder without its body, for the mock's expectation.
     #[cfg(feature = "mock")]
-    pub(crate) fn update_for_mock(&self, id: impl Into<String>) -> UpdateCafe {
-        UpdateCafe {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: None,
-        }
+    pub(crate) fn update_for_mock(&self, id: impl Into<String>) -> UpdateCafe<M> {
+        Request::new(
+            &self.client,
+            UpdateCafeInput {
+                id: id.into(),
+                body: None,
+            },
+        )
     }
     /// Delete a cafe
     ///
@@ -205,10 +186,7 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -217,12 +195,8 @@ impl Cafes {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, id: impl Into<String>) -> DeleteCafe {
-        DeleteCafe {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-        }
+    pub fn delete(&self, id: impl Into<String>) -> DeleteCafe<M> {
+        Request::new(&self.client, DeleteCafeInput { id: id.into() })
     }
     /// Update cafe profile (logo, cover)
     ///
@@ -240,11 +214,7 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -256,14 +226,15 @@ impl Cafes {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn update_profile(&self, id: impl Into<String>) -> UpdateCafeProfile {
-        UpdateCafeProfile {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            logo: None,
-            cover: None,
-        }
+    pub fn update_profile(&self, id: impl Into<String>) -> UpdateCafeProfile<M> {
+        Request::new(
+            &self.client,
+            UpdateCafeProfileInput {
+                id: id.into(),
+                logo: None,
+                cover: None,
+            },
+        )
     }
     /// Update cafe theme/colors
     ///
@@ -280,11 +251,7 @@ impl Cafes {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -302,26 +269,28 @@ impl Cafes {
         &self,
         id: impl Into<String>,
         body: impl Into<crate::generated::types::UpdateCafeThemeRequest>,
-    ) -> UpdateCafeTheme {
-        UpdateCafeTheme {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: Some(body.into()),
-        }
+    ) -> UpdateCafeTheme<M> {
+        Request::new(
+            &self.client,
+            UpdateCafeThemeInput {
+                id: id.into(),
+                body: Some(body.into()),
+            },
+        )
     }
     /// The request builder without its body, for the mock's expectation.
     #[cfg(feature = "mock")]
     pub(crate) fn update_theme_for_mock(
         &self,
         id: impl Into<String>,
-    ) -> UpdateCafeTheme {
-        UpdateCafeTheme {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: None,
-        }
+    ) -> UpdateCafeTheme<M> {
+        Request::new(
+            &self.client,
+            UpdateCafeThemeInput {
+                id: id.into(),
+                body: None,
+            },
+        )
     }
 }
 pub(crate) static LIST_CAFES: crate::runtime::Operation = crate::runtime::Operation {
@@ -331,76 +300,29 @@ pub(crate) static LIST_CAFES: crate::runtime::Operation = crate::runtime::Operat
     scopes: &["cafe.read"],
     security: &[&[0]],
 };
-/// Request builder for [`Cafes::list`]: `.send().await` sends it.
+/// Request builder for [`Cafes::list`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type ListCafes<M = crate::runtime::Async> = Request<ListCafesInput, M>;
+/// The inputs of [`ListCafes`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ListCafes {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
-}
-impl ListCafes {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+pub struct ListCafesInput {}
+impl crate::runtime::Endpoint for ListCafesInput {
+    type Output = Vec<crate::generated::types::Cafe>;
+    fn operation() -> &'static crate::runtime::Operation {
+        &LIST_CAFES
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("/cafes")
     }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
     ) -> crate::runtime::Result<Vec<crate::generated::types::Cafe>> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<Vec<crate::generated::types::Cafe>>,
-    > {
-        let raw = self
-            .client
-            .execute_with(&LIST_CAFES, "/cafes", &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        Vec<crate::generated::types::Cafe>,
-                    >(raw, "data"),
-                )
-            },
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                Vec<crate::generated::types::Cafe>,
+            >(raw, "data"),
         )
-    }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.client.mock_request(&LIST_CAFES, "/cafes", |request| request)
     }
 }
 pub(crate) static CREATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -410,113 +332,47 @@ pub(crate) static CREATE_CAFE: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["cafe.create"],
     security: &[&[0]],
 };
-/// Request builder for [`Cafes::create`]: `.send().await` sends it.
+/// Request builder for [`Cafes::create`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type CreateCafe<M = crate::runtime::Async> = Request<CreateCafeInput, M>;
+/// The inputs of [`CreateCafe`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateCafe {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct CreateCafeInput {
     body: Option<crate::generated::types::CreateCafeRequest>,
 }
-impl CreateCafe {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for CreateCafeInput {
+    type Output = crate::generated::types::Cafe;
+    fn operation() -> &'static crate::runtime::Operation {
+        &CREATE_CAFE
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("/cafes")
     }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(body) = &self.body {
+                request = request.json(body);
+            }
+            request
+        }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Cafe>,
-    > {
-        self.validate()?;
-        let raw = self
-            .client
-            .execute_with(
-                &CREATE_CAFE,
-                "/cafes",
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::Cafe,
-                    >(raw, "data"),
-                )
-            },
-        )
-    }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &CREATE_CAFE,
-            || {
-                if let Some(value) = &self.body {
-                    value.validate(crate::runtime::Path::ROOT)?;
-                }
-                Ok(())
-            },
-        )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.body {
+            value.validate(crate::runtime::Path::ROOT)?;
+        }
+        Ok(())
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.client
-            .mock_request(
-                &CREATE_CAFE,
-                "/cafes",
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Cafe> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Cafe,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static GET_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -526,77 +382,33 @@ pub(crate) static GET_CAFE: crate::runtime::Operation = crate::runtime::Operatio
     scopes: &["cafe.read"],
     security: &[&[0]],
 };
-/// Request builder for [`Cafes::get`]: `.send().await` sends it.
+/// Request builder for [`Cafes::get`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type GetCafe<M = crate::runtime::Async> = Request<GetCafeInput, M>;
+/// The inputs of [`GetCafe`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct GetCafe {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct GetCafeInput {
     id: String,
 }
-impl GetCafe {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for GetCafeInput {
+    type Output = crate::generated::types::Cafe;
+    fn operation() -> &'static crate::runtime::Operation {
+        &GET_CAFE
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Cafe>,
-    > {
-        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        let raw = self
-            .client
-            .execute_with(&GET_CAFE, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::Cafe,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        self.client.mock_request(&GET_CAFE, &path, |request| request)
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Cafe> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Cafe,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static UPDATE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -606,116 +418,50 @@ pub(crate) static UPDATE_CAFE: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["cafe.update"],
     security: &[&[0]],
 };
-/// Request builder for [`Cafes::update`]: `.send().await` sends it.
+/// Request builder for [`Cafes::update`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type UpdateCafe<M = crate::runtime::Async> = Request<UpdateCafeInput, M>;
+/// The inputs of [`UpdateCafe`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateCafe {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct UpdateCafeInput {
     id: String,
     body: Option<crate::generated::types::UpdateCafeRequest>,
 }
-impl UpdateCafe {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for UpdateCafeInput {
+    type Output = crate::generated::types::Cafe;
+    fn operation() -> &'static crate::runtime::Operation {
+        &UPDATE_CAFE
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Cafe>,
-    > {
-        self.validate()?;
-        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        let raw = self
-            .client
-            .execute_with(
-                &UPDATE_CAFE,
-                &path,
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::Cafe,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat(),
         )
     }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(body) = &self.body {
+                request = request.json(body);
+            }
+            request
+        }
+    }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &UPDATE_CAFE,
-            || {
-                if let Some(value) = &self.body {
-                    value.validate(crate::runtime::Path::ROOT)?;
-                }
-                Ok(())
-            },
-        )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.body {
+            value.validate(crate::runtime::Path::ROOT)?;
+        }
+        Ok(())
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        self.client
-            .mock_request(
-                &UPDATE_CAFE,
-                &path,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Cafe> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Cafe,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static DELETE_CAFE: crate::runtime::Operation = crate::runtime::Operation {
@@ -725,72 +471,27 @@ pub(crate) static DELETE_CAFE: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["cafe.delete"],
     security: &[&[0]],
 };
-/// Request builder for [`Cafes::delete`]: `.send().await` sends it.
+/// Request builder for [`Cafes::delete`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type DeleteCafe<M = crate::runtime::Async> = Request<DeleteCafeInput, M>;
+/// The inputs of [`DeleteCafe`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteCafe {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct DeleteCafeInput {
     id: String,
 }
-impl DeleteCafe {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for DeleteCafeInput {
+    type Output = ();
+    fn operation() -> &'static crate::runtime::Operation {
+        &DELETE_CAFE
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<()> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
-        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        let raw = self
-            .client
-            .execute_with(&DELETE_CAFE, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                crate::runtime::decode_empty(raw);
-                Ok(())
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        self.client.mock_request(&DELETE_CAFE, &path, |request| request)
+    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }
 pub(crate) static UPDATE_CAFE_PROFILE: crate::runtime::Operation = crate::runtime::Operation {
@@ -800,131 +501,65 @@ pub(crate) static UPDATE_CAFE_PROFILE: crate::runtime::Operation = crate::runtim
     scopes: &["cafe.update"],
     security: &[&[0]],
 };
-/// Request builder for [`Cafes::update_profile`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Cafes::update_profile`]: set optional inputs, then `.send().await`. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type UpdateCafeProfile<M = crate::runtime::Async> = Request<
+    UpdateCafeProfileInput,
+    M,
+>;
+/// The inputs of [`UpdateCafeProfile`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateCafeProfile {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct UpdateCafeProfileInput {
     id: String,
     logo: Option<crate::runtime::FilePart>,
     cover: Option<crate::runtime::FilePart>,
 }
-impl UpdateCafeProfile {
+impl<M: crate::runtime::Mode> UpdateCafeProfile<M> {
     /// Logo image.
     pub fn logo(mut self, value: crate::runtime::FilePart) -> Self {
-        self.logo = Some(value);
+        self.input.logo = Some(value);
         self
     }
     /// Cover image.
     pub fn cover(mut self, value: crate::runtime::FilePart) -> Self {
-        self.cover = Some(value);
+        self.input.cover = Some(value);
         self
     }
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+impl crate::runtime::Endpoint for UpdateCafeProfileInput {
+    type Output = crate::generated::types::Cafe;
+    fn operation() -> &'static crate::runtime::Operation {
+        &UPDATE_CAFE_PROFILE
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Cafe>,
-    > {
-        let path = [
-            "/cafes/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/profile",
-        ]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(
-                &UPDATE_CAFE_PROFILE,
-                &path,
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    let mut form = reqwest::multipart::Form::new();
-                    if let Some(value) = &self.logo {
-                        form = form.part("logo", value.to_part());
-                    }
-                    if let Some(value) = &self.cover {
-                        form = form.part("cover", value.to_part());
-                    }
-                    request = request.multipart(form);
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::Cafe,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/profile"]
+                .concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = [
-            "/cafes/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/profile",
-        ]
-            .concat();
-        self.client
-            .mock_request(
-                &UPDATE_CAFE_PROFILE,
-                &path,
-                |request| {
-                    let mut request = request;
-                    let mut form = reqwest::multipart::Form::new();
-                    if let Some(value) = &self.logo {
-                        form = form.part("logo", value.to_part());
-                    }
-                    if let Some(value) = &self.cover {
-                        form = form.part("cover", value.to_part());
-                    }
-                    request = request.multipart(form);
-                    request
-                },
-            )
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            let mut form = reqwest::multipart::Form::new();
+            if let Some(value) = &self.logo {
+                form = form.part("logo", value.to_part());
+            }
+            if let Some(value) = &self.cover {
+                form = form.part("cover", value.to_part());
+            }
+            request = request.multipart(form);
+            request
+        }
+    }
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Cafe> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Cafe,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static UPDATE_CAFE_THEME: crate::runtime::Operation = crate::runtime::Operation {
@@ -934,101 +569,43 @@ pub(crate) static UPDATE_CAFE_THEME: crate::runtime::Operation = crate::runtime:
     scopes: &["cafe.update"],
     security: &[&[0]],
 };
-/// Request builder for [`Cafes::update_theme`]: `.send().await` sends it.
+/// Request builder for [`Cafes::update_theme`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type UpdateCafeTheme<M = crate::runtime::Async> = Request<UpdateCafeThemeInput, M>;
+/// The inputs of [`UpdateCafeTheme`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateCafeTheme {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct UpdateCafeThemeInput {
     id: String,
     body: Option<crate::generated::types::UpdateCafeThemeRequest>,
 }
-impl UpdateCafeTheme {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for UpdateCafeThemeInput {
+    type Output = crate::generated::types::Cafe;
+    fn operation() -> &'static crate::runtime::Operation {
+        &UPDATE_CAFE_THEME
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Cafe> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Cafe>,
-    > {
-        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/theme"]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(
-                &UPDATE_CAFE_THEME,
-                &path,
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::Cafe,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/theme"]
+                .concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/theme"]
-            .concat();
-        self.client
-            .mock_request(
-                &UPDATE_CAFE_THEME,
-                &path,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(body) = &self.body {
+                request = request.json(body);
+            }
+            request
+        }
+    }
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Cafe> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Cafe,
+            >(raw, "data"),
+        )
     }
 }

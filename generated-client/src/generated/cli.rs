@@ -57,7 +57,7 @@ mod bulk {
             "bulk",
             "Create many links of the same type in a single request: useful for importing spreadsheets of URLs, products, phone numbers or contacts.",
         );
-        command = command.subcommand(command_0());
+        command = command.subcommand(command_generate());
         command
     }
     pub(super) async fn run(
@@ -67,14 +67,16 @@ mod bulk {
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<(), super::CliError> {
         match matches.subcommand() {
-            Some(("generate", matches)) => run_0(client, matches, options, out).await,
+            Some(("generate", matches)) => {
+                run_generate(client, matches, options, out).await
+            }
             Some((name, _)) => {
                 Err(super::CliError::Usage(format!("unknown command `{name}`")))
             }
             None => Err(super::CliError::Usage("no command given".to_owned())),
         }
     }
-    fn command_0() -> ::clap::Command {
+    fn command_generate() -> ::clap::Command {
         ::clap::Command::new("generate")
             .about("Generate links in bulk.")
             .arg(
@@ -83,7 +85,7 @@ mod bulk {
                 ),
             )
     }
-    async fn run_0(
+    async fn run_generate(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -104,13 +106,13 @@ mod cafes {
             "cafes",
             "Cafe (digital menus): a cafe has groups and categories, and categories contain menu items.",
         );
-        command = command.subcommand(command_0());
-        command = command.subcommand(command_1());
-        command = command.subcommand(command_2());
-        command = command.subcommand(command_3());
-        command = command.subcommand(command_4());
-        command = command.subcommand(command_5());
-        command = command.subcommand(command_6());
+        command = command.subcommand(command_list());
+        command = command.subcommand(command_create());
+        command = command.subcommand(command_get());
+        command = command.subcommand(command_update());
+        command = command.subcommand(command_delete());
+        command = command.subcommand(command_update_profile());
+        command = command.subcommand(command_update_theme());
         command
     }
     pub(super) async fn run(
@@ -120,25 +122,27 @@ mod cafes {
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<(), super::CliError> {
         match matches.subcommand() {
-            Some(("list", matches)) => run_0(client, matches, options, out).await,
-            Some(("create", matches)) => run_1(client, matches, options, out).await,
-            Some(("get", matches)) => run_2(client, matches, options, out).await,
-            Some(("update", matches)) => run_3(client, matches, options, out).await,
-            Some(("delete", matches)) => run_4(client, matches, options, out).await,
+            Some(("list", matches)) => run_list(client, matches, options, out).await,
+            Some(("create", matches)) => run_create(client, matches, options, out).await,
+            Some(("get", matches)) => run_get(client, matches, options, out).await,
+            Some(("update", matches)) => run_update(client, matches, options, out).await,
+            Some(("delete", matches)) => run_delete(client, matches, options, out).await,
             Some(("update-profile", matches)) => {
-                run_5(client, matches, options, out).await
+                run_update_profile(client, matches, options, out).await
             }
-            Some(("update-theme", matches)) => run_6(client, matches, options, out).await,
+            Some(("update-theme", matches)) => {
+                run_update_theme(client, matches, options, out).await
+            }
             Some((name, _)) => {
                 Err(super::CliError::Usage(format!("unknown command `{name}`")))
             }
             None => Err(super::CliError::Usage("no command given".to_owned())),
         }
     }
-    fn command_0() -> ::clap::Command {
+    fn command_list() -> ::clap::Command {
         ::clap::Command::new("list").about("List cafes.")
     }
-    async fn run_0(
+    async fn run_list(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -148,7 +152,7 @@ mod cafes {
         let request = client.cafes().list();
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_1() -> ::clap::Command {
+    fn command_create() -> ::clap::Command {
         ::clap::Command::new("create")
             .about("Create a cafe.")
             .arg(
@@ -175,7 +179,7 @@ mod cafes {
                     .help("Cafe type."),
             )
     }
-    async fn run_1(
+    async fn run_create(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -195,7 +199,7 @@ mod cafes {
         let request = client.cafes().create(arg0);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_2() -> ::clap::Command {
+    fn command_get() -> ::clap::Command {
         ::clap::Command::new("get")
             .about("Get one cafe.")
             .arg(
@@ -205,7 +209,7 @@ mod cafes {
                     .help("The cafe's id."),
             )
     }
-    async fn run_2(
+    async fn run_get(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -216,7 +220,7 @@ mod cafes {
         let request = client.cafes().get(arg0);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_3() -> ::clap::Command {
+    fn command_update() -> ::clap::Command {
         ::clap::Command::new("update")
             .about("Update a cafe.")
             .arg(
@@ -249,7 +253,7 @@ mod cafes {
                     .help("Cafe type."),
             )
     }
-    async fn run_3(
+    async fn run_update(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -270,7 +274,7 @@ mod cafes {
         let request = client.cafes().update(arg0, arg1);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_4() -> ::clap::Command {
+    fn command_delete() -> ::clap::Command {
         ::clap::Command::new("delete")
             .about("Delete a cafe.")
             .arg(
@@ -281,7 +285,7 @@ mod cafes {
             )
     }
     #[allow(unused_variables)]
-    async fn run_4(
+    async fn run_delete(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -292,7 +296,7 @@ mod cafes {
         request.send().await?;
         Ok(())
     }
-    fn command_5() -> ::clap::Command {
+    fn command_update_profile() -> ::clap::Command {
         ::clap::Command::new("update-profile")
             .about("Update cafe profile (logo, cover).")
             .arg(
@@ -314,7 +318,7 @@ mod cafes {
                     .help("Cover image."),
             )
     }
-    async fn run_5(
+    async fn run_update_profile(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -331,7 +335,7 @@ mod cafes {
         }
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_6() -> ::clap::Command {
+    fn command_update_theme() -> ::clap::Command {
         ::clap::Command::new("update-theme")
             .about("Update cafe theme/colors.")
             .arg(
@@ -370,7 +374,7 @@ mod cafes {
                     .help("Whether the menu shows the dietary section."),
             )
     }
-    async fn run_6(
+    async fn run_update_theme(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -400,11 +404,11 @@ mod folders {
             "folders",
             "Folders organize your links.",
         );
-        command = command.subcommand(command_0());
-        command = command.subcommand(command_1());
-        command = command.subcommand(command_2());
-        command = command.subcommand(command_3());
-        command = command.subcommand(command_4());
+        command = command.subcommand(command_list());
+        command = command.subcommand(command_create());
+        command = command.subcommand(command_get());
+        command = command.subcommand(command_update());
+        command = command.subcommand(command_delete());
         command
     }
     pub(super) async fn run(
@@ -414,21 +418,21 @@ mod folders {
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<(), super::CliError> {
         match matches.subcommand() {
-            Some(("list", matches)) => run_0(client, matches, options, out).await,
-            Some(("create", matches)) => run_1(client, matches, options, out).await,
-            Some(("get", matches)) => run_2(client, matches, options, out).await,
-            Some(("update", matches)) => run_3(client, matches, options, out).await,
-            Some(("delete", matches)) => run_4(client, matches, options, out).await,
+            Some(("list", matches)) => run_list(client, matches, options, out).await,
+            Some(("create", matches)) => run_create(client, matches, options, out).await,
+            Some(("get", matches)) => run_get(client, matches, options, out).await,
+            Some(("update", matches)) => run_update(client, matches, options, out).await,
+            Some(("delete", matches)) => run_delete(client, matches, options, out).await,
             Some((name, _)) => {
                 Err(super::CliError::Usage(format!("unknown command `{name}`")))
             }
             None => Err(super::CliError::Usage("no command given".to_owned())),
         }
     }
-    fn command_0() -> ::clap::Command {
+    fn command_list() -> ::clap::Command {
         ::clap::Command::new("list").about("List folders.")
     }
-    async fn run_0(
+    async fn run_list(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -438,7 +442,7 @@ mod folders {
         let request = client.folders().list();
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_1() -> ::clap::Command {
+    fn command_create() -> ::clap::Command {
         ::clap::Command::new("create")
             .about("Create a folder.")
             .arg(
@@ -453,7 +457,7 @@ mod folders {
                     .help("Folder name."),
             )
     }
-    async fn run_1(
+    async fn run_create(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -466,7 +470,7 @@ mod folders {
         let request = client.folders().create(arg0);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_2() -> ::clap::Command {
+    fn command_get() -> ::clap::Command {
         ::clap::Command::new("get")
             .about("Get a folder.")
             .arg(
@@ -476,7 +480,7 @@ mod folders {
                     .help("The folder's `id`, as returned when it was created."),
             )
     }
-    async fn run_2(
+    async fn run_get(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -487,7 +491,7 @@ mod folders {
         let request = client.folders().get(arg0);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_3() -> ::clap::Command {
+    fn command_update() -> ::clap::Command {
         ::clap::Command::new("update")
             .about("Update a folder.")
             .arg(
@@ -508,7 +512,7 @@ mod folders {
                     .help("Folder name."),
             )
     }
-    async fn run_3(
+    async fn run_update(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -522,7 +526,7 @@ mod folders {
         let request = client.folders().update(arg0, arg1);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_4() -> ::clap::Command {
+    fn command_delete() -> ::clap::Command {
         ::clap::Command::new("delete")
             .about("Delete a folder.")
             .arg(
@@ -533,7 +537,7 @@ mod folders {
             )
     }
     #[allow(unused_variables)]
-    async fn run_4(
+    async fn run_delete(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -552,12 +556,12 @@ mod groups {
             "groups",
             "Menu groups of a cafe (nested under `/cafes/{id}/groups`).",
         );
-        command = command.subcommand(command_0());
-        command = command.subcommand(command_1());
-        command = command.subcommand(command_2());
-        command = command.subcommand(command_3());
-        command = command.subcommand(command_4());
-        command = command.subcommand(command_5());
+        command = command.subcommand(command_list());
+        command = command.subcommand(command_create());
+        command = command.subcommand(command_reorder());
+        command = command.subcommand(command_get());
+        command = command.subcommand(command_update());
+        command = command.subcommand(command_delete());
         command
     }
     pub(super) async fn run(
@@ -567,19 +571,21 @@ mod groups {
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<(), super::CliError> {
         match matches.subcommand() {
-            Some(("list", matches)) => run_0(client, matches, options, out).await,
-            Some(("create", matches)) => run_1(client, matches, options, out).await,
-            Some(("reorder", matches)) => run_2(client, matches, options, out).await,
-            Some(("get", matches)) => run_3(client, matches, options, out).await,
-            Some(("update", matches)) => run_4(client, matches, options, out).await,
-            Some(("delete", matches)) => run_5(client, matches, options, out).await,
+            Some(("list", matches)) => run_list(client, matches, options, out).await,
+            Some(("create", matches)) => run_create(client, matches, options, out).await,
+            Some(("reorder", matches)) => {
+                run_reorder(client, matches, options, out).await
+            }
+            Some(("get", matches)) => run_get(client, matches, options, out).await,
+            Some(("update", matches)) => run_update(client, matches, options, out).await,
+            Some(("delete", matches)) => run_delete(client, matches, options, out).await,
             Some((name, _)) => {
                 Err(super::CliError::Usage(format!("unknown command `{name}`")))
             }
             None => Err(super::CliError::Usage("no command given".to_owned())),
         }
     }
-    fn command_0() -> ::clap::Command {
+    fn command_list() -> ::clap::Command {
         ::clap::Command::new("list")
             .about("List groups.")
             .arg(
@@ -589,7 +595,7 @@ mod groups {
                     .help("The cafe's id."),
             )
     }
-    async fn run_0(
+    async fn run_list(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -600,7 +606,7 @@ mod groups {
         let request = client.groups().list(arg0);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_1() -> ::clap::Command {
+    fn command_create() -> ::clap::Command {
         ::clap::Command::new("create")
             .about("Create a group (optional image).")
             .arg(
@@ -628,7 +634,7 @@ mod groups {
                     .help("Optional group image."),
             )
     }
-    async fn run_1(
+    async fn run_create(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -646,7 +652,7 @@ mod groups {
         }
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_2() -> ::clap::Command {
+    fn command_reorder() -> ::clap::Command {
         ::clap::Command::new("reorder")
             .about("Reorder groups.")
             .arg(
@@ -662,7 +668,7 @@ mod groups {
             )
     }
     #[allow(unused_variables)]
-    async fn run_2(
+    async fn run_reorder(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -676,7 +682,7 @@ mod groups {
         request.send().await?;
         Ok(())
     }
-    fn command_3() -> ::clap::Command {
+    fn command_get() -> ::clap::Command {
         ::clap::Command::new("get")
             .about("Get one group.")
             .arg(
@@ -692,7 +698,7 @@ mod groups {
                     .help("The group's id, within the cafe `{id}`."),
             )
     }
-    async fn run_3(
+    async fn run_get(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -704,7 +710,7 @@ mod groups {
         let request = client.groups().get(arg0, arg1);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_4() -> ::clap::Command {
+    fn command_update() -> ::clap::Command {
         ::clap::Command::new("update")
             .about("Update a group (optional image).")
             .arg(
@@ -738,7 +744,7 @@ mod groups {
                     .help("Optional group image."),
             )
     }
-    async fn run_4(
+    async fn run_update(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -759,7 +765,7 @@ mod groups {
         }
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_5() -> ::clap::Command {
+    fn command_delete() -> ::clap::Command {
         ::clap::Command::new("delete")
             .about("Delete a group.")
             .arg(
@@ -776,7 +782,7 @@ mod groups {
             )
     }
     #[allow(unused_variables)]
-    async fn run_5(
+    async fn run_delete(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -796,17 +802,17 @@ mod links {
             "links",
             "Links are the core resource.",
         );
-        command = command.subcommand(command_0());
-        command = command.subcommand(command_1());
-        command = command.subcommand(command_2());
-        command = command.subcommand(command_3());
-        command = command.subcommand(command_4());
-        command = command.subcommand(command_5());
-        command = command.subcommand(command_6());
-        command = command.subcommand(command_7());
-        command = command.subcommand(command_8());
-        command = command.subcommand(command_9());
-        command = command.subcommand(command_10());
+        command = command.subcommand(command_list());
+        command = command.subcommand(command_create());
+        command = command.subcommand(command_get());
+        command = command.subcommand(command_update());
+        command = command.subcommand(command_delete());
+        command = command.subcommand(command_patch_qr_options());
+        command = command.subcommand(command_archive());
+        command = command.subcommand(command_pause());
+        command = command.subcommand(command_resume());
+        command = command.subcommand(command_duplicate());
+        command = command.subcommand(command_save_as_template());
         command
     }
     pub(super) async fn run(
@@ -816,20 +822,24 @@ mod links {
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<(), super::CliError> {
         match matches.subcommand() {
-            Some(("list", matches)) => run_0(client, matches, options, out).await,
-            Some(("create", matches)) => run_1(client, matches, options, out).await,
-            Some(("get", matches)) => run_2(client, matches, options, out).await,
-            Some(("update", matches)) => run_3(client, matches, options, out).await,
-            Some(("delete", matches)) => run_4(client, matches, options, out).await,
+            Some(("list", matches)) => run_list(client, matches, options, out).await,
+            Some(("create", matches)) => run_create(client, matches, options, out).await,
+            Some(("get", matches)) => run_get(client, matches, options, out).await,
+            Some(("update", matches)) => run_update(client, matches, options, out).await,
+            Some(("delete", matches)) => run_delete(client, matches, options, out).await,
             Some(("patch-qr-options", matches)) => {
-                run_5(client, matches, options, out).await
+                run_patch_qr_options(client, matches, options, out).await
             }
-            Some(("archive", matches)) => run_6(client, matches, options, out).await,
-            Some(("pause", matches)) => run_7(client, matches, options, out).await,
-            Some(("resume", matches)) => run_8(client, matches, options, out).await,
-            Some(("duplicate", matches)) => run_9(client, matches, options, out).await,
+            Some(("archive", matches)) => {
+                run_archive(client, matches, options, out).await
+            }
+            Some(("pause", matches)) => run_pause(client, matches, options, out).await,
+            Some(("resume", matches)) => run_resume(client, matches, options, out).await,
+            Some(("duplicate", matches)) => {
+                run_duplicate(client, matches, options, out).await
+            }
             Some(("save-as-template", matches)) => {
-                run_10(client, matches, options, out).await
+                run_save_as_template(client, matches, options, out).await
             }
             Some((name, _)) => {
                 Err(super::CliError::Usage(format!("unknown command `{name}`")))
@@ -837,7 +847,7 @@ mod links {
             None => Err(super::CliError::Usage("no command given".to_owned())),
         }
     }
-    fn command_0() -> ::clap::Command {
+    fn command_list() -> ::clap::Command {
         ::clap::Command::new("list")
             .about("List links.")
             .arg(
@@ -908,7 +918,7 @@ mod links {
             )
             .arg(crate::runtime::cli::all_arg())
     }
-    async fn run_0(
+    async fn run_list(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -959,7 +969,7 @@ mod links {
         }
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_1() -> ::clap::Command {
+    fn command_create() -> ::clap::Command {
         ::clap::Command::new("create")
             .about("Create a link.")
             .arg(
@@ -984,7 +994,7 @@ mod links {
                     ),
             )
     }
-    async fn run_1(
+    async fn run_create(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -997,7 +1007,7 @@ mod links {
         let request = client.links().create(arg0);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_2() -> ::clap::Command {
+    fn command_get() -> ::clap::Command {
         ::clap::Command::new("get")
             .about("Get a link.")
             .arg(
@@ -1007,7 +1017,7 @@ mod links {
                     .help("The link's `dynamic_link_id` (its slug)."),
             )
     }
-    async fn run_2(
+    async fn run_get(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -1018,7 +1028,7 @@ mod links {
         let request = client.links().get(arg0);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_3() -> ::clap::Command {
+    fn command_update() -> ::clap::Command {
         ::clap::Command::new("update")
             .about("Update a link.")
             .arg(
@@ -1049,7 +1059,7 @@ mod links {
                     ),
             )
     }
-    async fn run_3(
+    async fn run_update(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -1063,7 +1073,7 @@ mod links {
         let request = client.links().update(arg0, arg1);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_4() -> ::clap::Command {
+    fn command_delete() -> ::clap::Command {
         ::clap::Command::new("delete")
             .about("Delete a link.")
             .arg(
@@ -1074,7 +1084,7 @@ mod links {
             )
     }
     #[allow(unused_variables)]
-    async fn run_4(
+    async fn run_delete(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -1085,7 +1095,7 @@ mod links {
         request.send().await?;
         Ok(())
     }
-    fn command_5() -> ::clap::Command {
+    fn command_patch_qr_options() -> ::clap::Command {
         ::clap::Command::new("patch-qr-options")
             .about("Patch a link's QR options.")
             .arg(
@@ -1100,7 +1110,7 @@ mod links {
                 ),
             )
     }
-    async fn run_5(
+    async fn run_patch_qr_options(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -1114,7 +1124,7 @@ mod links {
         let request = client.links().patch_qr_options(arg0, arg1);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_6() -> ::clap::Command {
+    fn command_archive() -> ::clap::Command {
         ::clap::Command::new("archive")
             .about("Archive a link.")
             .arg(
@@ -1125,7 +1135,7 @@ mod links {
             )
     }
     #[allow(unused_variables)]
-    async fn run_6(
+    async fn run_archive(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -1136,7 +1146,7 @@ mod links {
         request.send().await?;
         Ok(())
     }
-    fn command_7() -> ::clap::Command {
+    fn command_pause() -> ::clap::Command {
         ::clap::Command::new("pause")
             .about("Pause a link.")
             .arg(
@@ -1147,7 +1157,7 @@ mod links {
             )
     }
     #[allow(unused_variables)]
-    async fn run_7(
+    async fn run_pause(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -1158,7 +1168,7 @@ mod links {
         request.send().await?;
         Ok(())
     }
-    fn command_8() -> ::clap::Command {
+    fn command_resume() -> ::clap::Command {
         ::clap::Command::new("resume")
             .about("Resume a link.")
             .arg(
@@ -1169,7 +1179,7 @@ mod links {
             )
     }
     #[allow(unused_variables)]
-    async fn run_8(
+    async fn run_resume(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -1180,7 +1190,7 @@ mod links {
         request.send().await?;
         Ok(())
     }
-    fn command_9() -> ::clap::Command {
+    fn command_duplicate() -> ::clap::Command {
         ::clap::Command::new("duplicate")
             .about("Duplicate a link.")
             .arg(
@@ -1190,7 +1200,7 @@ mod links {
                     .help("The link's `dynamic_link_id` (its slug)."),
             )
     }
-    async fn run_9(
+    async fn run_duplicate(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -1201,7 +1211,7 @@ mod links {
         let request = client.links().duplicate(arg0);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_10() -> ::clap::Command {
+    fn command_save_as_template() -> ::clap::Command {
         ::clap::Command::new("save-as-template")
             .about("Save a link's QR styling as a template.")
             .arg(
@@ -1216,7 +1226,7 @@ mod links {
                 ),
             )
     }
-    async fn run_10(
+    async fn run_save_as_template(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -1240,11 +1250,11 @@ mod templates {
             "templates",
             "Templates store reusable QR code styling (`qrOptions`) so you can apply a consistent look across links.",
         );
-        command = command.subcommand(command_0());
-        command = command.subcommand(command_1());
-        command = command.subcommand(command_2());
-        command = command.subcommand(command_3());
-        command = command.subcommand(command_4());
+        command = command.subcommand(command_list());
+        command = command.subcommand(command_create());
+        command = command.subcommand(command_get());
+        command = command.subcommand(command_update());
+        command = command.subcommand(command_delete());
         command
     }
     pub(super) async fn run(
@@ -1254,21 +1264,21 @@ mod templates {
         out: &mut (dyn std::io::Write + Send),
     ) -> Result<(), super::CliError> {
         match matches.subcommand() {
-            Some(("list", matches)) => run_0(client, matches, options, out).await,
-            Some(("create", matches)) => run_1(client, matches, options, out).await,
-            Some(("get", matches)) => run_2(client, matches, options, out).await,
-            Some(("update", matches)) => run_3(client, matches, options, out).await,
-            Some(("delete", matches)) => run_4(client, matches, options, out).await,
+            Some(("list", matches)) => run_list(client, matches, options, out).await,
+            Some(("create", matches)) => run_create(client, matches, options, out).await,
+            Some(("get", matches)) => run_get(client, matches, options, out).await,
+            Some(("update", matches)) => run_update(client, matches, options, out).await,
+            Some(("delete", matches)) => run_delete(client, matches, options, out).await,
             Some((name, _)) => {
                 Err(super::CliError::Usage(format!("unknown command `{name}`")))
             }
             None => Err(super::CliError::Usage("no command given".to_owned())),
         }
     }
-    fn command_0() -> ::clap::Command {
+    fn command_list() -> ::clap::Command {
         ::clap::Command::new("list").about("List templates.")
     }
-    async fn run_0(
+    async fn run_list(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -1278,7 +1288,7 @@ mod templates {
         let request = client.templates().list();
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_1() -> ::clap::Command {
+    fn command_create() -> ::clap::Command {
         ::clap::Command::new("create")
             .about("Create a template.")
             .arg(
@@ -1293,7 +1303,7 @@ mod templates {
                     .help("Template name."),
             )
     }
-    async fn run_1(
+    async fn run_create(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -1306,7 +1316,7 @@ mod templates {
         let request = client.templates().create(arg0);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_2() -> ::clap::Command {
+    fn command_get() -> ::clap::Command {
         ::clap::Command::new("get")
             .about("Get a template.")
             .arg(
@@ -1316,7 +1326,7 @@ mod templates {
                     .help("The template's id."),
             )
     }
-    async fn run_2(
+    async fn run_get(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -1327,7 +1337,7 @@ mod templates {
         let request = client.templates().get(arg0);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_3() -> ::clap::Command {
+    fn command_update() -> ::clap::Command {
         ::clap::Command::new("update")
             .about("Update a template.")
             .arg(
@@ -1348,7 +1358,7 @@ mod templates {
                     .help("Template name."),
             )
     }
-    async fn run_3(
+    async fn run_update(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,
@@ -1362,7 +1372,7 @@ mod templates {
         let request = client.templates().update(arg0, arg1);
         crate::runtime::cli::write_value(&request.send().await?, format, options, out)
     }
-    fn command_4() -> ::clap::Command {
+    fn command_delete() -> ::clap::Command {
         ::clap::Command::new("delete")
             .about("Delete a template.")
             .arg(
@@ -1373,7 +1383,7 @@ mod templates {
             )
     }
     #[allow(unused_variables)]
-    async fn run_4(
+    async fn run_delete(
         client: &crate::Client,
         matches: &::clap::ArgMatches,
         options: &super::Options,

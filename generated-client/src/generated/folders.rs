@@ -7,13 +7,14 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
+use crate::runtime::Request;
 /// The operations of this module, from [`Client::folders`](crate::Client::folders).
 #[derive(Debug, Clone)]
-pub struct Folders {
-    client: crate::runtime::Client,
+pub struct Folders<M: crate::runtime::Mode = crate::runtime::Async> {
+    client: M::Client,
 }
-impl Folders {
-    pub(crate) fn new(client: crate::runtime::Client) -> Self {
+impl<M: crate::runtime::Mode> Folders<M> {
+    pub(crate) fn new(client: M::Client) -> Self {
         Self { client }
     }
     /// List folders
@@ -27,9 +28,7 @@ impl Folders {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -41,11 +40,8 @@ impl Folders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> ListFolders {
-        ListFolders {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-        }
+    pub fn list(&self) -> ListFolders<M> {
+        Request::new(&self.client, ListFoldersInput {})
     }
     /// Create a folder
     ///
@@ -57,10 +53,7 @@ impl Folders {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -75,21 +68,18 @@ impl Folders {
     pub fn create(
         &self,
         body: impl Into<crate::generated::types::FolderRequest>,
-    ) -> CreateFolder {
-        CreateFolder {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            body: Some(body.into()),
-        }
+    ) -> CreateFolder<M> {
+        Request::new(
+            &self.client,
+            CreateFolderInput {
+                body: Some(body.into()),
+            },
+        )
     }
     /// The request builder without its body, for the mock's expectation.
     #[cfg(feature = "mock")]
-    pub(crate) fn create_for_mock(&self) -> CreateFolder {
-        CreateFolder {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            body: None,
-        }
+    pub(crate) fn create_for_mock(&self) -> CreateFolder<M> {
+        Request::new(&self.client, CreateFolderInput { body: None })
     }
     /// Get a folder
     ///
@@ -104,10 +94,7 @@ impl Folders {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -117,12 +104,8 @@ impl Folders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl Into<String>) -> GetFolder {
-        GetFolder {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-        }
+    pub fn get(&self, id: impl Into<String>) -> GetFolder<M> {
+        Request::new(&self.client, GetFolderInput { id: id.into() })
     }
     /// Update a folder
     ///
@@ -137,11 +120,7 @@ impl Folders {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -157,23 +136,25 @@ impl Folders {
         &self,
         id: impl Into<String>,
         body: impl Into<crate::generated::types::FolderRequest>,
-    ) -> UpdateFolder {
-        UpdateFolder {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: Some(body.into()),
-        }
+    ) -> UpdateFolder<M> {
+        Request::new(
+            &self.client,
+            UpdateFolderInput {
+                id: id.into(),
+                body: Some(body.into()),
+            },
+        )
     }
     /// The request builder without its body, for the mock's expectation.
     #[cfg(feature = "mock")]
-    pub(crate) fn update_for_mock(&self, id: impl Into<String>) -> UpdateFolder {
-        UpdateFolder {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: None,
-        }
+    pub(crate) fn update_for_mock(&self, id: impl Into<String>) -> UpdateFolder<M> {
+        Request::new(
+            &self.client,
+            UpdateFolderInput {
+                id: id.into(),
+                body: None,
+            },
+        )
     }
     /// Delete a folder
     ///
@@ -188,10 +169,7 @@ impl Folders {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -200,12 +178,8 @@ impl Folders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, id: impl Into<String>) -> DeleteFolder {
-        DeleteFolder {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-        }
+    pub fn delete(&self, id: impl Into<String>) -> DeleteFolder<M> {
+        Request::new(&self.client, DeleteFolderInput { id: id.into() })
     }
 }
 pub(crate) static LIST_FOLDERS: crate::runtime::Operation = crate::runtime::Operation {
@@ -215,76 +189,29 @@ pub(crate) static LIST_FOLDERS: crate::runtime::Operation = crate::runtime::Oper
     scopes: &["folders.read"],
     security: &[&[0]],
 };
-/// Request builder for [`Folders::list`]: `.send().await` sends it.
+/// Request builder for [`Folders::list`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type ListFolders<M = crate::runtime::Async> = Request<ListFoldersInput, M>;
+/// The inputs of [`ListFolders`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ListFolders {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
-}
-impl ListFolders {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+pub struct ListFoldersInput {}
+impl crate::runtime::Endpoint for ListFoldersInput {
+    type Output = Vec<crate::generated::types::Folder>;
+    fn operation() -> &'static crate::runtime::Operation {
+        &LIST_FOLDERS
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("/folders")
     }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
     ) -> crate::runtime::Result<Vec<crate::generated::types::Folder>> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<Vec<crate::generated::types::Folder>>,
-    > {
-        let raw = self
-            .client
-            .execute_with(&LIST_FOLDERS, "/folders", &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
+        let body: crate::generated::types::FolderList = crate::runtime::decode_json(
+            &LIST_FOLDERS,
             raw,
-            |raw| {
-                let body: crate::generated::types::FolderList = crate::runtime::decode_json(
-                    &LIST_FOLDERS,
-                    raw,
-                )?;
-                Ok(body.data)
-            },
-        )
-    }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.client.mock_request(&LIST_FOLDERS, "/folders", |request| request)
+        )?;
+        Ok(body.data)
     }
 }
 pub(crate) static CREATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -294,113 +221,47 @@ pub(crate) static CREATE_FOLDER: crate::runtime::Operation = crate::runtime::Ope
     scopes: &["folders.create"],
     security: &[&[0]],
 };
-/// Request builder for [`Folders::create`]: `.send().await` sends it.
+/// Request builder for [`Folders::create`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type CreateFolder<M = crate::runtime::Async> = Request<CreateFolderInput, M>;
+/// The inputs of [`CreateFolder`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateFolder {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct CreateFolderInput {
     body: Option<crate::generated::types::FolderRequest>,
 }
-impl CreateFolder {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for CreateFolderInput {
+    type Output = crate::generated::types::Folder;
+    fn operation() -> &'static crate::runtime::Operation {
+        &CREATE_FOLDER
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("/folders")
     }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(body) = &self.body {
+                request = request.json(body);
+            }
+            request
+        }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Folder>,
-    > {
-        self.validate()?;
-        let raw = self
-            .client
-            .execute_with(
-                &CREATE_FOLDER,
-                "/folders",
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
-                    &CREATE_FOLDER,
-                    raw,
-                )?;
-                Ok(body.data)
-            },
-        )
-    }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &CREATE_FOLDER,
-            || {
-                if let Some(value) = &self.body {
-                    value.validate(crate::runtime::Path::ROOT)?;
-                }
-                Ok(())
-            },
-        )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.body {
+            value.validate(crate::runtime::Path::ROOT)?;
+        }
+        Ok(())
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.client
-            .mock_request(
-                &CREATE_FOLDER,
-                "/folders",
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Folder> {
+        let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
+            &CREATE_FOLDER,
+            raw,
+        )?;
+        Ok(body.data)
     }
 }
 pub(crate) static GET_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -410,79 +271,33 @@ pub(crate) static GET_FOLDER: crate::runtime::Operation = crate::runtime::Operat
     scopes: &["folders.read"],
     security: &[&[0]],
 };
-/// Request builder for [`Folders::get`]: `.send().await` sends it.
+/// Request builder for [`Folders::get`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type GetFolder<M = crate::runtime::Async> = Request<GetFolderInput, M>;
+/// The inputs of [`GetFolder`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct GetFolder {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct GetFolderInput {
     id: String,
 }
-impl GetFolder {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for GetFolderInput {
+    type Output = crate::generated::types::Folder;
+    fn operation() -> &'static crate::runtime::Operation {
+        &GET_FOLDER
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Folder>,
-    > {
-        let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(&GET_FOLDER, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
-                    &GET_FOLDER,
-                    raw,
-                )?;
-                Ok(body.data)
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/folders/", crate::runtime::encode_path(&self.id).as_str()].concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
-            .concat();
-        self.client.mock_request(&GET_FOLDER, &path, |request| request)
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Folder> {
+        let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
+            &GET_FOLDER,
+            raw,
+        )?;
+        Ok(body.data)
     }
 }
 pub(crate) static UPDATE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -492,118 +307,50 @@ pub(crate) static UPDATE_FOLDER: crate::runtime::Operation = crate::runtime::Ope
     scopes: &["folders.update"],
     security: &[&[0]],
 };
-/// Request builder for [`Folders::update`]: `.send().await` sends it.
+/// Request builder for [`Folders::update`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type UpdateFolder<M = crate::runtime::Async> = Request<UpdateFolderInput, M>;
+/// The inputs of [`UpdateFolder`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateFolder {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct UpdateFolderInput {
     id: String,
     body: Option<crate::generated::types::FolderRequest>,
 }
-impl UpdateFolder {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for UpdateFolderInput {
+    type Output = crate::generated::types::Folder;
+    fn operation() -> &'static crate::runtime::Operation {
+        &UPDATE_FOLDER
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Folder> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Folder>,
-    > {
-        self.validate()?;
-        let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(
-                &UPDATE_FOLDER,
-                &path,
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
-                    &UPDATE_FOLDER,
-                    raw,
-                )?;
-                Ok(body.data)
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/folders/", crate::runtime::encode_path(&self.id).as_str()].concat(),
         )
     }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(body) = &self.body {
+                request = request.json(body);
+            }
+            request
+        }
+    }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &UPDATE_FOLDER,
-            || {
-                if let Some(value) = &self.body {
-                    value.validate(crate::runtime::Path::ROOT)?;
-                }
-                Ok(())
-            },
-        )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.body {
+            value.validate(crate::runtime::Path::ROOT)?;
+        }
+        Ok(())
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
-            .concat();
-        self.client
-            .mock_request(
-                &UPDATE_FOLDER,
-                &path,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Folder> {
+        let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
+            &UPDATE_FOLDER,
+            raw,
+        )?;
+        Ok(body.data)
     }
 }
 pub(crate) static DELETE_FOLDER: crate::runtime::Operation = crate::runtime::Operation {
@@ -613,73 +360,26 @@ pub(crate) static DELETE_FOLDER: crate::runtime::Operation = crate::runtime::Ope
     scopes: &["folders.delete"],
     security: &[&[0]],
 };
-/// Request builder for [`Folders::delete`]: `.send().await` sends it.
+/// Request builder for [`Folders::delete`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type DeleteFolder<M = crate::runtime::Async> = Request<DeleteFolderInput, M>;
+/// The inputs of [`DeleteFolder`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteFolder {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct DeleteFolderInput {
     id: String,
 }
-impl DeleteFolder {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for DeleteFolderInput {
+    type Output = ();
+    fn operation() -> &'static crate::runtime::Operation {
+        &DELETE_FOLDER
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<()> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
-        let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(&DELETE_FOLDER, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                crate::runtime::decode_empty(raw);
-                Ok(())
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/folders/", crate::runtime::encode_path(&self.id).as_str()].concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/folders/", crate::runtime::encode_path(&self.id).as_str()]
-            .concat();
-        self.client.mock_request(&DELETE_FOLDER, &path, |request| request)
+    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }

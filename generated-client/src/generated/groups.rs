@@ -7,13 +7,14 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
+use crate::runtime::Request;
 /// The operations of this module, from [`Client::groups`](crate::Client::groups).
 #[derive(Debug, Clone)]
-pub struct Groups {
-    client: crate::runtime::Client,
+pub struct Groups<M: crate::runtime::Mode = crate::runtime::Async> {
+    client: M::Client,
 }
-impl Groups {
-    pub(crate) fn new(client: crate::runtime::Client) -> Self {
+impl<M: crate::runtime::Mode> Groups<M> {
+    pub(crate) fn new(client: M::Client) -> Self {
         Self { client }
     }
     /// List groups
@@ -31,10 +32,7 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -48,12 +46,8 @@ impl Groups {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self, id: impl Into<String>) -> ListGroups {
-        ListGroups {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-        }
+    pub fn list(&self, id: impl Into<String>) -> ListGroups<M> {
+        Request::new(&self.client, ListGroupsInput { id: id.into() })
     }
     /// Create a group (optional image)
     ///
@@ -72,11 +66,7 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -88,15 +78,20 @@ impl Groups {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn create(&self, id: impl Into<String>, name: impl Into<String>) -> CreateGroup {
-        CreateGroup {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            name: name.into(),
-            visible: None,
-            image: None,
-        }
+    pub fn create(
+        &self,
+        id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> CreateGroup<M> {
+        Request::new(
+            &self.client,
+            CreateGroupInput {
+                id: id.into(),
+                name: name.into(),
+                visible: None,
+                image: None,
+            },
+        )
     }
     /// Reorder groups
     ///
@@ -116,11 +111,7 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -133,23 +124,25 @@ impl Groups {
         &self,
         id: impl Into<String>,
         body: impl Into<serde_json::Value>,
-    ) -> ReorderGroups {
-        ReorderGroups {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: Some(body.into()),
-        }
+    ) -> ReorderGroups<M> {
+        Request::new(
+            &self.client,
+            ReorderGroupsInput {
+                id: id.into(),
+                body: Some(body.into()),
+            },
+        )
     }
     /// The request builder without its body, for the mock's expectation.
     #[cfg(feature = "mock")]
-    pub(crate) fn reorder_for_mock(&self, id: impl Into<String>) -> ReorderGroups {
-        ReorderGroups {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: None,
-        }
+    pub(crate) fn reorder_for_mock(&self, id: impl Into<String>) -> ReorderGroups<M> {
+        Request::new(
+            &self.client,
+            ReorderGroupsInput {
+                id: id.into(),
+                body: None,
+            },
+        )
     }
     /// Get one group
     ///
@@ -167,10 +160,7 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -182,13 +172,18 @@ impl Groups {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl Into<String>, group_id: impl Into<String>) -> GetGroup {
-        GetGroup {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            group_id: group_id.into(),
-        }
+    pub fn get(
+        &self,
+        id: impl Into<String>,
+        group_id: impl Into<String>,
+    ) -> GetGroup<M> {
+        Request::new(
+            &self.client,
+            GetGroupInput {
+                id: id.into(),
+                group_id: group_id.into(),
+            },
+        )
     }
     /// Update a group (optional image)
     ///
@@ -208,11 +203,7 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -228,16 +219,17 @@ impl Groups {
         &self,
         id: impl Into<String>,
         group_id: impl Into<String>,
-    ) -> UpdateGroup {
-        UpdateGroup {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            group_id: group_id.into(),
-            name: None,
-            visible: None,
-            image: None,
-        }
+    ) -> UpdateGroup<M> {
+        Request::new(
+            &self.client,
+            UpdateGroupInput {
+                id: id.into(),
+                group_id: group_id.into(),
+                name: None,
+                visible: None,
+                image: None,
+            },
+        )
     }
     /// Delete a group
     ///
@@ -256,10 +248,7 @@ impl Groups {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -272,13 +261,14 @@ impl Groups {
         &self,
         id: impl Into<String>,
         group_id: impl Into<String>,
-    ) -> DeleteGroup {
-        DeleteGroup {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            group_id: group_id.into(),
-        }
+    ) -> DeleteGroup<M> {
+        Request::new(
+            &self.client,
+            DeleteGroupInput {
+                id: id.into(),
+                group_id: group_id.into(),
+            },
+        )
     }
 }
 pub(crate) static LIST_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
@@ -288,81 +278,34 @@ pub(crate) static LIST_GROUPS: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["cafe.read"],
     security: &[&[0]],
 };
-/// Request builder for [`Groups::list`]: `.send().await` sends it.
+/// Request builder for [`Groups::list`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type ListGroups<M = crate::runtime::Async> = Request<ListGroupsInput, M>;
+/// The inputs of [`ListGroups`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ListGroups {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct ListGroupsInput {
     id: String,
 }
-impl ListGroups {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for ListGroupsInput {
+    type Output = Vec<crate::generated::types::Group>;
+    fn operation() -> &'static crate::runtime::Operation {
+        &LIST_GROUPS
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<Vec<crate::generated::types::Group>> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<Vec<crate::generated::types::Group>>,
-    > {
-        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(&LIST_GROUPS, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        Vec<crate::generated::types::Group>,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
+                .concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
-            .concat();
-        self.client.mock_request(&LIST_GROUPS, &path, |request| request)
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<Vec<crate::generated::types::Group>> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                Vec<crate::generated::types::Group>,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static CREATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -372,147 +315,76 @@ pub(crate) static CREATE_GROUP: crate::runtime::Operation = crate::runtime::Oper
     scopes: &["cafe.update"],
     security: &[&[0]],
 };
-/// Request builder for [`Groups::create`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Groups::create`]: set optional inputs, then `.send().await`. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type CreateGroup<M = crate::runtime::Async> = Request<CreateGroupInput, M>;
+/// The inputs of [`CreateGroup`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateGroup {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct CreateGroupInput {
     id: String,
     name: String,
     visible: Option<bool>,
     image: Option<crate::runtime::FilePart>,
 }
-impl CreateGroup {
+impl<M: crate::runtime::Mode> CreateGroup<M> {
     /// Whether the group is visible on the menu.
     pub fn visible(mut self, value: bool) -> Self {
-        self.visible = Some(value);
+        self.input.visible = Some(value);
         self
     }
     /// Optional group image.
     pub fn image(mut self, value: crate::runtime::FilePart) -> Self {
-        self.image = Some(value);
+        self.input.image = Some(value);
         self
     }
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+impl crate::runtime::Endpoint for CreateGroupInput {
+    type Output = crate::generated::types::Group;
+    fn operation() -> &'static crate::runtime::Operation {
+        &CREATE_GROUP
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Group> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Group>,
-    > {
-        self.validate()?;
-        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(
-                &CREATE_GROUP,
-                &path,
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    let mut form = reqwest::multipart::Form::new();
-                    form = form.text("name", self.name.to_string());
-                    if let Some(value) = &self.visible {
-                        form = form.text("visible", value.to_string());
-                    }
-                    if let Some(value) = &self.image {
-                        form = form.part("image", value.to_part());
-                    }
-                    request = request.multipart(form);
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::Group,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
+                .concat(),
         )
     }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &CREATE_GROUP,
-            || {
-                {
-                    let value = &self.name;
-                    crate::runtime::check_length(
-                        crate::runtime::Path::named("name"),
-                        value,
-                        Some(1),
-                        Some(255),
-                    )?;
-                }
-                Ok(())
-            },
-        )
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            let mut form = reqwest::multipart::Form::new();
+            form = form.text("name", self.name.to_string());
+            if let Some(value) = &self.visible {
+                form = form.text("visible", value.to_string());
+            }
+            if let Some(value) = &self.image {
+                form = form.part("image", value.to_part());
+            }
+            request = request.multipart(form);
+            request
+        }
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
-            .concat();
-        self.client
-            .mock_request(
-                &CREATE_GROUP,
-                &path,
-                |request| {
-                    let mut request = request;
-                    let mut form = reqwest::multipart::Form::new();
-                    form = form.text("name", self.name.to_string());
-                    if let Some(value) = &self.visible {
-                        form = form.text("visible", value.to_string());
-                    }
-                    if let Some(value) = &self.image {
-                        form = form.part("image", value.to_part());
-                    }
-                    request = request.multipart(form);
-                    request
-                },
-            )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        {
+            let value = &self.name;
+            crate::runtime::check_length(
+                crate::runtime::Path::named("name"),
+                value,
+                Some(1),
+                Some(255),
+            )?;
+        }
+        Ok(())
+    }
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Group> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Group,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static REORDER_GROUPS: crate::runtime::Operation = crate::runtime::Operation {
@@ -522,121 +394,49 @@ pub(crate) static REORDER_GROUPS: crate::runtime::Operation = crate::runtime::Op
     scopes: &["cafe.update"],
     security: &[&[0]],
 };
-/// Request builder for [`Groups::reorder`]: `.send().await` sends it.
+/// Request builder for [`Groups::reorder`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type ReorderGroups<M = crate::runtime::Async> = Request<ReorderGroupsInput, M>;
+/// The inputs of [`ReorderGroups`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ReorderGroups {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct ReorderGroupsInput {
     id: String,
     body: Option<crate::generated::types::ReorderGroupsRequest>,
 }
-impl ReorderGroups {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for ReorderGroupsInput {
+    type Output = ();
+    fn operation() -> &'static crate::runtime::Operation {
+        &REORDER_GROUPS
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<()> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
-        self.validate()?;
-        let path = [
-            "/cafes/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/groups/reorder",
-        ]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(
-                &REORDER_GROUPS,
-                &path,
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                crate::runtime::decode_empty(raw);
-                Ok(())
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            [
+                "/cafes/",
+                crate::runtime::encode_path(&self.id).as_str(),
+                "/groups/reorder",
+            ]
+                .concat(),
         )
     }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(body) = &self.body {
+                request = request.json(body);
+            }
+            request
+        }
+    }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &REORDER_GROUPS,
-            || {
-                if let Some(value) = &self.body {
-                    crate::runtime::check_object(crate::runtime::Path::ROOT, value)?;
-                }
-                Ok(())
-            },
-        )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.body {
+            crate::runtime::check_object(crate::runtime::Path::ROOT, value)?;
+        }
+        Ok(())
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = [
-            "/cafes/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/groups/reorder",
-        ]
-            .concat();
-        self.client
-            .mock_request(
-                &REORDER_GROUPS,
-                &path,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
+    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }
 pub(crate) static GET_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -646,90 +446,40 @@ pub(crate) static GET_GROUP: crate::runtime::Operation = crate::runtime::Operati
     scopes: &["cafe.read"],
     security: &[&[0]],
 };
-/// Request builder for [`Groups::get`]: `.send().await` sends it.
+/// Request builder for [`Groups::get`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type GetGroup<M = crate::runtime::Async> = Request<GetGroupInput, M>;
+/// The inputs of [`GetGroup`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct GetGroup {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct GetGroupInput {
     id: String,
     group_id: String,
 }
-impl GetGroup {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for GetGroupInput {
+    type Output = crate::generated::types::Group;
+    fn operation() -> &'static crate::runtime::Operation {
+        &GET_GROUP
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Group> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Group>,
-    > {
-        let path = [
-            "/cafes/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/groups/",
-            crate::runtime::encode_path(&self.group_id).as_str(),
-        ]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(&GET_GROUP, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::Group,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            [
+                "/cafes/",
+                crate::runtime::encode_path(&self.id).as_str(),
+                "/groups/",
+                crate::runtime::encode_path(&self.group_id).as_str(),
+            ]
+                .concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = [
-            "/cafes/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/groups/",
-            crate::runtime::encode_path(&self.group_id).as_str(),
-        ]
-            .concat();
-        self.client.mock_request(&GET_GROUP, &path, |request| request)
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Group> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Group,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static UPDATE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -739,166 +489,88 @@ pub(crate) static UPDATE_GROUP: crate::runtime::Operation = crate::runtime::Oper
     scopes: &["cafe.update"],
     security: &[&[0]],
 };
-/// Request builder for [`Groups::update`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Groups::update`]: set optional inputs, then `.send().await`. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type UpdateGroup<M = crate::runtime::Async> = Request<UpdateGroupInput, M>;
+/// The inputs of [`UpdateGroup`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateGroup {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct UpdateGroupInput {
     id: String,
     group_id: String,
     name: Option<String>,
     visible: Option<bool>,
     image: Option<crate::runtime::FilePart>,
 }
-impl UpdateGroup {
+impl<M: crate::runtime::Mode> UpdateGroup<M> {
     /// Group name (max 255 characters).
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
+        self.input.name = Some(value.into());
         self
     }
     /// Whether the group is visible on the menu.
     pub fn visible(mut self, value: bool) -> Self {
-        self.visible = Some(value);
+        self.input.visible = Some(value);
         self
     }
     /// Optional group image.
     pub fn image(mut self, value: crate::runtime::FilePart) -> Self {
-        self.image = Some(value);
+        self.input.image = Some(value);
         self
     }
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+impl crate::runtime::Endpoint for UpdateGroupInput {
+    type Output = crate::generated::types::Group;
+    fn operation() -> &'static crate::runtime::Operation {
+        &UPDATE_GROUP
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Group> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Group>,
-    > {
-        self.validate()?;
-        let path = [
-            "/cafes/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/groups/",
-            crate::runtime::encode_path(&self.group_id).as_str(),
-        ]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(
-                &UPDATE_GROUP,
-                &path,
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    let mut form = reqwest::multipart::Form::new();
-                    if let Some(value) = &self.name {
-                        form = form.text("name", value.to_string());
-                    }
-                    if let Some(value) = &self.visible {
-                        form = form.text("visible", value.to_string());
-                    }
-                    if let Some(value) = &self.image {
-                        form = form.part("image", value.to_part());
-                    }
-                    request = request.multipart(form);
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::Group,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            [
+                "/cafes/",
+                crate::runtime::encode_path(&self.id).as_str(),
+                "/groups/",
+                crate::runtime::encode_path(&self.group_id).as_str(),
+            ]
+                .concat(),
         )
     }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &UPDATE_GROUP,
-            || {
-                if let Some(value) = &self.name {
-                    crate::runtime::check_length(
-                        crate::runtime::Path::named("name"),
-                        value,
-                        Some(1),
-                        Some(255),
-                    )?;
-                }
-                Ok(())
-            },
-        )
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            let mut form = reqwest::multipart::Form::new();
+            if let Some(value) = &self.name {
+                form = form.text("name", value.to_string());
+            }
+            if let Some(value) = &self.visible {
+                form = form.text("visible", value.to_string());
+            }
+            if let Some(value) = &self.image {
+                form = form.part("image", value.to_part());
+            }
+            request = request.multipart(form);
+            request
+        }
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = [
-            "/cafes/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/groups/",
-            crate::runtime::encode_path(&self.group_id).as_str(),
-        ]
-            .concat();
-        self.client
-            .mock_request(
-                &UPDATE_GROUP,
-                &path,
-                |request| {
-                    let mut request = request;
-                    let mut form = reqwest::multipart::Form::new();
-                    if let Some(value) = &self.name {
-                        form = form.text("name", value.to_string());
-                    }
-                    if let Some(value) = &self.visible {
-                        form = form.text("visible", value.to_string());
-                    }
-                    if let Some(value) = &self.image {
-                        form = form.part("image", value.to_part());
-                    }
-                    request = request.multipart(form);
-                    request
-                },
-            )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.name {
+            crate::runtime::check_length(
+                crate::runtime::Path::named("name"),
+                value,
+                Some(1),
+                Some(255),
+            )?;
+        }
+        Ok(())
+    }
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Group> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Group,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static DELETE_GROUP: crate::runtime::Operation = crate::runtime::Operation {
@@ -908,84 +580,33 @@ pub(crate) static DELETE_GROUP: crate::runtime::Operation = crate::runtime::Oper
     scopes: &["cafe.delete"],
     security: &[&[0]],
 };
-/// Request builder for [`Groups::delete`]: `.send().await` sends it.
+/// Request builder for [`Groups::delete`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type DeleteGroup<M = crate::runtime::Async> = Request<DeleteGroupInput, M>;
+/// The inputs of [`DeleteGroup`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteGroup {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct DeleteGroupInput {
     id: String,
     group_id: String,
 }
-impl DeleteGroup {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for DeleteGroupInput {
+    type Output = ();
+    fn operation() -> &'static crate::runtime::Operation {
+        &DELETE_GROUP
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<()> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
-        let path = [
-            "/cafes/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/groups/",
-            crate::runtime::encode_path(&self.group_id).as_str(),
-        ]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(&DELETE_GROUP, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                crate::runtime::decode_empty(raw);
-                Ok(())
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            [
+                "/cafes/",
+                crate::runtime::encode_path(&self.id).as_str(),
+                "/groups/",
+                crate::runtime::encode_path(&self.group_id).as_str(),
+            ]
+                .concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = [
-            "/cafes/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/groups/",
-            crate::runtime::encode_path(&self.group_id).as_str(),
-        ]
-            .concat();
-        self.client.mock_request(&DELETE_GROUP, &path, |request| request)
+    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }

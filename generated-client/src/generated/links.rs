@@ -7,13 +7,14 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
+use crate::runtime::Request;
 /// The operations of this module, from [`Client::links`](crate::Client::links).
 #[derive(Debug, Clone)]
-pub struct Links {
-    client: crate::runtime::Client,
+pub struct Links<M: crate::runtime::Mode = crate::runtime::Async> {
+    client: M::Client,
 }
-impl Links {
-    pub(crate) fn new(client: crate::runtime::Client) -> Self {
+impl<M: crate::runtime::Mode> Links<M> {
+    pub(crate) fn new(client: M::Client) -> Self {
         Self { client }
     }
     /// List links
@@ -27,10 +28,7 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -43,19 +41,20 @@ impl Links {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> ListLinks {
-        ListLinks {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            page: None,
-            size: None,
-            search: None,
-            folder: None,
-            qr_type: None,
-            status: None,
-            only_favorites: None,
-            sort_by: None,
-        }
+    pub fn list(&self) -> ListLinks<M> {
+        Request::new(
+            &self.client,
+            ListLinksInput {
+                page: None,
+                size: None,
+                search: None,
+                folder: None,
+                qr_type: None,
+                status: None,
+                only_favorites: None,
+                sort_by: None,
+            },
+        )
     }
     /// Create a link
     ///
@@ -74,10 +73,7 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -93,21 +89,18 @@ impl Links {
     pub fn create(
         &self,
         body: impl Into<crate::generated::types::CreateLinkRequest>,
-    ) -> CreateLink {
-        CreateLink {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            body: Some(body.into()),
-        }
+    ) -> CreateLink<M> {
+        Request::new(
+            &self.client,
+            CreateLinkInput {
+                body: Some(body.into()),
+            },
+        )
     }
     /// The request builder without its body, for the mock's expectation.
     #[cfg(feature = "mock")]
-    pub(crate) fn create_for_mock(&self) -> CreateLink {
-        CreateLink {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            body: None,
-        }
+    pub(crate) fn create_for_mock(&self) -> CreateLink<M> {
+        Request::new(&self.client, CreateLinkInput { body: None })
     }
     /// Get a link
     ///
@@ -124,10 +117,7 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -137,12 +127,8 @@ impl Links {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl Into<String>) -> GetLink {
-        GetLink {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-        }
+    pub fn get(&self, id: impl Into<String>) -> GetLink<M> {
+        Request::new(&self.client, GetLinkInput { id: id.into() })
     }
     /// Update a link
     ///
@@ -161,11 +147,7 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -183,23 +165,25 @@ impl Links {
         &self,
         id: impl Into<String>,
         body: impl Into<crate::generated::types::UpdateLinkRequest>,
-    ) -> UpdateLink {
-        UpdateLink {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: Some(body.into()),
-        }
+    ) -> UpdateLink<M> {
+        Request::new(
+            &self.client,
+            UpdateLinkInput {
+                id: id.into(),
+                body: Some(body.into()),
+            },
+        )
     }
     /// The request builder without its body, for the mock's expectation.
     #[cfg(feature = "mock")]
-    pub(crate) fn update_for_mock(&self, id: impl Into<String>) -> UpdateLink {
-        UpdateLink {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: None,
-        }
+    pub(crate) fn update_for_mock(&self, id: impl Into<String>) -> UpdateLink<M> {
+        Request::new(
+            &self.client,
+            UpdateLinkInput {
+                id: id.into(),
+                body: None,
+            },
+        )
     }
     /// Delete a link
     ///
@@ -214,10 +198,7 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -226,12 +207,8 @@ impl Links {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, id: impl Into<String>) -> DeleteLink {
-        DeleteLink {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-        }
+    pub fn delete(&self, id: impl Into<String>) -> DeleteLink<M> {
+        Request::new(&self.client, DeleteLinkInput { id: id.into() })
     }
     /// Patch a link's QR options
     ///
@@ -249,11 +226,7 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -271,26 +244,28 @@ impl Links {
         &self,
         id: impl Into<String>,
         body: impl Into<crate::generated::types::PatchLinkQrOptionsRequest>,
-    ) -> PatchLinkQrOptions {
-        PatchLinkQrOptions {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: Some(body.into()),
-        }
+    ) -> PatchLinkQrOptions<M> {
+        Request::new(
+            &self.client,
+            PatchLinkQrOptionsInput {
+                id: id.into(),
+                body: Some(body.into()),
+            },
+        )
     }
     /// The request builder without its body, for the mock's expectation.
     #[cfg(feature = "mock")]
     pub(crate) fn patch_qr_options_for_mock(
         &self,
         id: impl Into<String>,
-    ) -> PatchLinkQrOptions {
-        PatchLinkQrOptions {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: None,
-        }
+    ) -> PatchLinkQrOptions<M> {
+        Request::new(
+            &self.client,
+            PatchLinkQrOptionsInput {
+                id: id.into(),
+                body: None,
+            },
+        )
     }
     /// Archive a link
     ///
@@ -305,10 +280,7 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -317,12 +289,8 @@ impl Links {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn archive(&self, id: impl Into<String>) -> ArchiveLink {
-        ArchiveLink {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-        }
+    pub fn archive(&self, id: impl Into<String>) -> ArchiveLink<M> {
+        Request::new(&self.client, ArchiveLinkInput { id: id.into() })
     }
     /// Pause a link
     ///
@@ -338,10 +306,7 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -350,12 +315,8 @@ impl Links {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn pause(&self, id: impl Into<String>) -> PauseLink {
-        PauseLink {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-        }
+    pub fn pause(&self, id: impl Into<String>) -> PauseLink<M> {
+        Request::new(&self.client, PauseLinkInput { id: id.into() })
     }
     /// Resume a link
     ///
@@ -371,10 +332,7 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -383,12 +341,8 @@ impl Links {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn resume(&self, id: impl Into<String>) -> ResumeLink {
-        ResumeLink {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-        }
+    pub fn resume(&self, id: impl Into<String>) -> ResumeLink<M> {
+        Request::new(&self.client, ResumeLinkInput { id: id.into() })
     }
     /// Duplicate a link
     ///
@@ -410,10 +364,7 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -425,12 +376,13 @@ impl Links {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn duplicate(&self, id: impl Into<String>) -> DuplicateLink {
-        DuplicateLink {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-        }
+    pub fn duplicate(&self, id: impl Into<String>) -> DuplicateLink<M> {
+        Request::new(
+            &self.client,
+            DuplicateLinkInput {
+                id: id.into(),
+            },
+        )
     }
     /// Save a link's QR styling as a template
     ///
@@ -450,11 +402,7 @@ impl Links {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -466,13 +414,14 @@ impl Links {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn save_as_template(&self, id: impl Into<String>) -> SaveLinkAsTemplate {
-        SaveLinkAsTemplate {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: None,
-        }
+    pub fn save_as_template(&self, id: impl Into<String>) -> SaveLinkAsTemplate<M> {
+        Request::new(
+            &self.client,
+            SaveLinkAsTemplateInput {
+                id: id.into(),
+                body: None,
+            },
+        )
     }
 }
 pub(crate) static LIST_LINKS: crate::runtime::Operation = crate::runtime::Operation {
@@ -482,12 +431,12 @@ pub(crate) static LIST_LINKS: crate::runtime::Operation = crate::runtime::Operat
     scopes: &["links.read"],
     security: &[&[0]],
 };
-/// Request builder for [`Links::list`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Links::list`]: set optional inputs, then `.send().await`. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type ListLinks<M = crate::runtime::Async> = Request<ListLinksInput, M>;
+/// The inputs of [`ListLinks`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ListLinks {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct ListLinksInput {
     page: Option<i64>,
     size: Option<i64>,
     search: Option<String>,
@@ -497,29 +446,29 @@ pub struct ListLinks {
     only_favorites: Option<bool>,
     sort_by: Option<crate::generated::types::ListLinksSortBy>,
 }
-impl ListLinks {
+impl<M: crate::runtime::Mode> ListLinks<M> {
     /// Page number (1-based).
     ///
     /// - Default: `1`
     pub fn page(mut self, value: i64) -> Self {
-        self.page = Some(value);
+        self.input.page = Some(value);
         self
     }
     /// Items per page (max 1000).
     ///
     /// - Default: `20`
     pub fn size(mut self, value: i64) -> Self {
-        self.size = Some(value);
+        self.input.size = Some(value);
         self
     }
     /// Case-insensitive match on link name.
     pub fn search(mut self, value: impl Into<String>) -> Self {
-        self.search = Some(value.into());
+        self.input.search = Some(value.into());
         self
     }
     /// Filter by folder id.
     pub fn folder(mut self, value: impl Into<String>) -> Self {
-        self.folder = Some(value.into());
+        self.input.folder = Some(value.into());
         self
     }
     /// Comma-separated list of link types, e.g. `website,vcard` (sent as one parameter, not repeated).
@@ -529,7 +478,7 @@ impl ListLinks {
         mut self,
         value: impl Into<crate::generated::types::LinkType>,
     ) -> Self {
-        self.qr_type.get_or_insert_with(Vec::new).push(value.into());
+        self.input.qr_type.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets every value of `qr_type` at once, replacing those added before (see [`qr_type`](Self::qr_type)).
@@ -537,14 +486,14 @@ impl ListLinks {
         mut self,
         values: impl IntoIterator<Item = impl Into<crate::generated::types::LinkType>>,
     ) -> Self {
-        self.qr_type = Some(values.into_iter().map(Into::into).collect());
+        self.input.qr_type = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// Comma-separated list of statuses (sent as one parameter, not repeated). The allowed status values are not documented.
     ///
     /// Adds one value; call it again for more. [`set_status`](Self::set_status) sets them all at once.
     pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status.get_or_insert_with(Vec::new).push(value.into());
+        self.input.status.get_or_insert_with(Vec::new).push(value.into());
         self
     }
     /// Sets every value of `status` at once, replacing those added before (see [`status`](Self::status)).
@@ -552,14 +501,14 @@ impl ListLinks {
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
-        self.status = Some(values.into_iter().map(Into::into).collect());
+        self.input.status = Some(values.into_iter().map(Into::into).collect());
         self
     }
     /// When set, returns only favorited links. Send `only_favorites=true`; omit the parameter to list every link.
     ///
     /// A switch: sent as `true` when called, not sent otherwise.
     pub fn only_favorites(mut self) -> Self {
-        self.only_favorites = Some(true);
+        self.input.only_favorites = Some(true);
         self
     }
     /// Sort order.
@@ -567,207 +516,100 @@ impl ListLinks {
         mut self,
         value: impl Into<crate::generated::types::ListLinksSortBy>,
     ) -> Self {
-        self.sort_by = Some(value.into());
+        self.input.sort_by = Some(value.into());
         self
     }
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+impl crate::runtime::Endpoint for ListLinksInput {
+    type Output = crate::runtime::Page<crate::generated::types::Link>;
+    fn operation() -> &'static crate::runtime::Operation {
+        &LIST_LINKS
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("/links")
     }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(value) = &self.page {
+                request = request.query(&[("page", value.to_string())]);
+            }
+            if let Some(value) = &self.size {
+                request = request.query(&[("size", value.to_string())]);
+            }
+            if let Some(value) = &self.search {
+                request = request.query(&[("search", value.to_string())]);
+            }
+            if let Some(value) = &self.folder {
+                request = request.query(&[("folder", value.to_string())]);
+            }
+            if let Some(value) = &self.qr_type {
+                request = request
+                    .query(&[("qr_type", crate::runtime::join(value, ","))]);
+            }
+            if let Some(value) = &self.status {
+                request = request.query(&[("status", crate::runtime::join(value, ","))]);
+            }
+            if let Some(value) = &self.only_favorites {
+                request = request.query(&[("only_favorites", value.to_string())]);
+            }
+            if let Some(value) = &self.sort_by {
+                request = request.query(&[("sort_by", value.to_string())]);
+            }
+            request
+        }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.page {
+            crate::runtime::check_integer(
+                crate::runtime::Path::named("page"),
+                i128::from(*value),
+                Some((1, false)),
+                None,
+            )?;
+        }
+        if let Some(value) = &self.size {
+            crate::runtime::check_integer(
+                crate::runtime::Path::named("size"),
+                i128::from(*value),
+                Some((1, false)),
+                Some((1000, false)),
+            )?;
+        }
+        Ok(())
+    }
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
     ) -> crate::runtime::Result<crate::runtime::Page<crate::generated::types::Link>> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::runtime::Page<crate::generated::types::Link>>,
-    > {
-        self.validate()?;
-        let raw = self
-            .client
-            .execute_with(
-                &LIST_LINKS,
-                "/links",
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(value) = &self.page {
-                        request = request.query(&[("page", value.to_string())]);
-                    }
-                    if let Some(value) = &self.size {
-                        request = request.query(&[("size", value.to_string())]);
-                    }
-                    if let Some(value) = &self.search {
-                        request = request.query(&[("search", value.to_string())]);
-                    }
-                    if let Some(value) = &self.folder {
-                        request = request.query(&[("folder", value.to_string())]);
-                    }
-                    if let Some(value) = &self.qr_type {
-                        request = request
-                            .query(&[("qr_type", crate::runtime::join(value, ","))]);
-                    }
-                    if let Some(value) = &self.status {
-                        request = request
-                            .query(&[("status", crate::runtime::join(value, ","))]);
-                    }
-                    if let Some(value) = &self.only_favorites {
-                        request = request
-                            .query(&[("only_favorites", value.to_string())]);
-                    }
-                    if let Some(value) = &self.sort_by {
-                        request = request.query(&[("sort_by", value.to_string())]);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                let body: crate::generated::types::LinkPage = crate::runtime::decode_json(
-                    &LIST_LINKS,
-                    raw,
-                )?;
-                Ok(crate::runtime::Page {
-                    items: body.data,
-                    current_page: body.meta.current_page,
-                    total_pages: body.meta.total_pages,
-                })
-            },
-        )
-    }
-    /// Every item of every page, fetched lazily one page at a time, starting at the
-    /// page set on this builder (or the first). Stops after the last page, at a page
-    /// that repeats the one before, or with `Error::TooManyPages` past the client's
-    /// `max_pages`.
-    pub fn stream(
-        self,
-    ) -> futures::stream::BoxStream<
-        'static,
-        crate::runtime::Result<crate::generated::types::Link>,
-    > {
-        let start = self.page.unwrap_or(1);
-        crate::runtime::paginate(
-            start,
-            self.client.max_pages(),
-            move |page| self.clone().page(page).send(),
-        )
-    }
-    /// Every page, fetched lazily one at a time, starting at the page set on this
-    /// builder (or the first). Stops after the last page, after an empty one, at a page
-    /// that repeats the one before, or with `Error::TooManyPages` past the client's
-    /// `max_pages`.
-    pub fn pages(
-        self,
-    ) -> futures::stream::BoxStream<
-        'static,
-        crate::runtime::Result<crate::runtime::Page<crate::generated::types::Link>>,
-    > {
-        let start = self.page.unwrap_or(1);
-        crate::runtime::paginate_pages(
-            start,
-            self.client.max_pages(),
-            move |page| self.clone().page(page).send(),
-        )
-    }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
+        let body: crate::generated::types::LinkPage = crate::runtime::decode_json(
             &LIST_LINKS,
-            || {
-                if let Some(value) = &self.page {
-                    crate::runtime::check_integer(
-                        crate::runtime::Path::named("page"),
-                        i128::from(*value),
-                        Some((1, false)),
-                        None,
-                    )?;
-                }
-                if let Some(value) = &self.size {
-                    crate::runtime::check_integer(
-                        crate::runtime::Path::named("size"),
-                        i128::from(*value),
-                        Some((1, false)),
-                        Some((1000, false)),
-                    )?;
-                }
-                Ok(())
-            },
-        )
+            raw,
+        )?;
+        Ok(crate::runtime::Page {
+            items: body.data,
+            current_page: body.meta.current_page,
+            total_pages: body.meta.total_pages,
+        })
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.client
-            .mock_request(
-                &LIST_LINKS,
-                "/links",
-                |request| {
-                    let mut request = request;
-                    if let Some(value) = &self.page {
-                        request = request.query(&[("page", value.to_string())]);
-                    }
-                    if let Some(value) = &self.size {
-                        request = request.query(&[("size", value.to_string())]);
-                    }
-                    if let Some(value) = &self.search {
-                        request = request.query(&[("search", value.to_string())]);
-                    }
-                    if let Some(value) = &self.folder {
-                        request = request.query(&[("folder", value.to_string())]);
-                    }
-                    if let Some(value) = &self.qr_type {
-                        request = request
-                            .query(&[("qr_type", crate::runtime::join(value, ","))]);
-                    }
-                    if let Some(value) = &self.status {
-                        request = request
-                            .query(&[("status", crate::runtime::join(value, ","))]);
-                    }
-                    if let Some(value) = &self.only_favorites {
-                        request = request
-                            .query(&[("only_favorites", value.to_string())]);
-                    }
-                    if let Some(value) = &self.sort_by {
-                        request = request.query(&[("sort_by", value.to_string())]);
-                    }
-                    request
-                },
-            )
+}
+impl crate::runtime::PageNumber for ListLinksInput {
+    fn page_number(&self) -> i64 {
+        self.page.unwrap_or(1)
+    }
+    fn set_page_number(&mut self, page: i64) {
+        self.page = Some(page);
+    }
+}
+impl crate::runtime::Paginated for ListLinksInput {
+    type Item = crate::generated::types::Link;
+    fn pages(
+        request: crate::runtime::Request<Self>,
+    ) -> futures::stream::BoxStream<'static, crate::runtime::Result<Self::Output>> {
+        crate::runtime::numbered_pages(request)
+    }
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.items
     }
 }
 pub(crate) static CREATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -777,111 +619,47 @@ pub(crate) static CREATE_LINK: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["links.create"],
     security: &[&[0]],
 };
-/// Request builder for [`Links::create`]: `.send().await` sends it.
+/// Request builder for [`Links::create`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type CreateLink<M = crate::runtime::Async> = Request<CreateLinkInput, M>;
+/// The inputs of [`CreateLink`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateLink {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct CreateLinkInput {
     body: Option<crate::generated::types::CreateLinkRequest>,
 }
-impl CreateLink {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for CreateLinkInput {
+    type Output = String;
+    fn operation() -> &'static crate::runtime::Operation {
+        &CREATE_LINK
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("/links")
     }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(body) = &self.body {
+                request = request.json(body);
+            }
+            request
+        }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<String> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<crate::runtime::Response<String>> {
-        self.validate()?;
-        let raw = self
-            .client
-            .execute_with(
-                &CREATE_LINK,
-                "/links",
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                let body: crate::generated::types::CreateLinkResponse = crate::runtime::decode_json(
-                    &CREATE_LINK,
-                    raw,
-                )?;
-                Ok(body.id)
-            },
-        )
-    }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &CREATE_LINK,
-            || {
-                if let Some(value) = &self.body {
-                    value.validate(crate::runtime::Path::ROOT)?;
-                }
-                Ok(())
-            },
-        )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.body {
+            value.validate(crate::runtime::Path::ROOT)?;
+        }
+        Ok(())
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.client
-            .mock_request(
-                &CREATE_LINK,
-                "/links",
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<String> {
+        let body: crate::generated::types::CreateLinkResponse = crate::runtime::decode_json(
+            &CREATE_LINK,
+            raw,
+        )?;
+        Ok(body.id)
     }
 }
 pub(crate) static GET_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -891,77 +669,33 @@ pub(crate) static GET_LINK: crate::runtime::Operation = crate::runtime::Operatio
     scopes: &["links.read"],
     security: &[&[0]],
 };
-/// Request builder for [`Links::get`]: `.send().await` sends it.
+/// Request builder for [`Links::get`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type GetLink<M = crate::runtime::Async> = Request<GetLinkInput, M>;
+/// The inputs of [`GetLink`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct GetLink {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct GetLinkInput {
     id: String,
 }
-impl GetLink {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for GetLinkInput {
+    type Output = crate::generated::types::Link;
+    fn operation() -> &'static crate::runtime::Operation {
+        &GET_LINK
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<crate::generated::types::Link> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Link>,
-    > {
-        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        let raw = self
-            .client
-            .execute_with(&GET_LINK, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                let body: crate::generated::types::LinkEnvelope = crate::runtime::decode_json(
-                    &GET_LINK,
-                    raw,
-                )?;
-                Ok(body.data)
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        self.client.mock_request(&GET_LINK, &path, |request| request)
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Link> {
+        let body: crate::generated::types::LinkEnvelope = crate::runtime::decode_json(
+            &GET_LINK,
+            raw,
+        )?;
+        Ok(body.data)
     }
 }
 pub(crate) static UPDATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -971,118 +705,50 @@ pub(crate) static UPDATE_LINK: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["links.update"],
     security: &[&[0]],
 };
-/// Request builder for [`Links::update`]: `.send().await` sends it.
+/// Request builder for [`Links::update`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type UpdateLink<M = crate::runtime::Async> = Request<UpdateLinkInput, M>;
+/// The inputs of [`UpdateLink`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateLink {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct UpdateLinkInput {
     id: String,
     body: Option<crate::generated::types::UpdateLinkRequest>,
 }
-impl UpdateLink {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for UpdateLinkInput {
+    type Output = crate::generated::types::LinkResult;
+    fn operation() -> &'static crate::runtime::Operation {
+        &UPDATE_LINK
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::LinkResult>,
-    > {
-        self.validate()?;
-        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        let raw = self
-            .client
-            .execute_with(
-                &UPDATE_LINK,
-                &path,
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::LinkResult,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat(),
         )
     }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(body) = &self.body {
+                request = request.json(body);
+            }
+            request
+        }
+    }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &UPDATE_LINK,
-            || {
-                if let Some(value) = &self.body {
-                    value.validate(crate::runtime::Path::ROOT)?;
-                }
-                Ok(())
-            },
-        )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.body {
+            value.validate(crate::runtime::Path::ROOT)?;
+        }
+        Ok(())
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        self.client
-            .mock_request(
-                &UPDATE_LINK,
-                &path,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::LinkResult,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static DELETE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -1092,72 +758,27 @@ pub(crate) static DELETE_LINK: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["links.delete"],
     security: &[&[0]],
 };
-/// Request builder for [`Links::delete`]: `.send().await` sends it.
+/// Request builder for [`Links::delete`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type DeleteLink<M = crate::runtime::Async> = Request<DeleteLinkInput, M>;
+/// The inputs of [`DeleteLink`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteLink {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct DeleteLinkInput {
     id: String,
 }
-impl DeleteLink {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for DeleteLinkInput {
+    type Output = ();
+    fn operation() -> &'static crate::runtime::Operation {
+        &DELETE_LINK
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<()> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
-        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        let raw = self
-            .client
-            .execute_with(&DELETE_LINK, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                crate::runtime::decode_empty(raw);
-                Ok(())
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        self.client.mock_request(&DELETE_LINK, &path, |request| request)
+    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }
 pub(crate) static PATCH_LINK_QR_OPTIONS: crate::runtime::Operation = crate::runtime::Operation {
@@ -1167,118 +788,53 @@ pub(crate) static PATCH_LINK_QR_OPTIONS: crate::runtime::Operation = crate::runt
     scopes: &["links.update"],
     security: &[&[0]],
 };
-/// Request builder for [`Links::patch_qr_options`]: `.send().await` sends it.
+/// Request builder for [`Links::patch_qr_options`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type PatchLinkQrOptions<M = crate::runtime::Async> = Request<
+    PatchLinkQrOptionsInput,
+    M,
+>;
+/// The inputs of [`PatchLinkQrOptions`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct PatchLinkQrOptions {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct PatchLinkQrOptionsInput {
     id: String,
     body: Option<crate::generated::types::PatchLinkQrOptionsRequest>,
 }
-impl PatchLinkQrOptions {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for PatchLinkQrOptionsInput {
+    type Output = crate::generated::types::LinkResult;
+    fn operation() -> &'static crate::runtime::Operation {
+        &PATCH_LINK_QR_OPTIONS
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::LinkResult>,
-    > {
-        self.validate()?;
-        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        let raw = self
-            .client
-            .execute_with(
-                &PATCH_LINK_QR_OPTIONS,
-                &path,
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::LinkResult,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat(),
         )
     }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(body) = &self.body {
+                request = request.json(body);
+            }
+            request
+        }
+    }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &PATCH_LINK_QR_OPTIONS,
-            || {
-                if let Some(value) = &self.body {
-                    value.validate(crate::runtime::Path::ROOT)?;
-                }
-                Ok(())
-            },
-        )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.body {
+            value.validate(crate::runtime::Path::ROOT)?;
+        }
+        Ok(())
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat();
-        self.client
-            .mock_request(
-                &PATCH_LINK_QR_OPTIONS,
-                &path,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::LinkResult,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static ARCHIVE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -1288,82 +844,28 @@ pub(crate) static ARCHIVE_LINK: crate::runtime::Operation = crate::runtime::Oper
     scopes: &["links.delete"],
     security: &[&[0]],
 };
-/// Request builder for [`Links::archive`]: `.send().await` sends it.
+/// Request builder for [`Links::archive`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type ArchiveLink<M = crate::runtime::Async> = Request<ArchiveLinkInput, M>;
+/// The inputs of [`ArchiveLink`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ArchiveLink {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct ArchiveLinkInput {
     id: String,
 }
-impl ArchiveLink {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for ArchiveLinkInput {
+    type Output = ();
+    fn operation() -> &'static crate::runtime::Operation {
+        &ARCHIVE_LINK
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<()> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
-        let path = [
-            "/links/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/archive",
-        ]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(&ARCHIVE_LINK, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                crate::runtime::decode_empty(raw);
-                Ok(())
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/archive"]
+                .concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = [
-            "/links/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/archive",
-        ]
-            .concat();
-        self.client.mock_request(&ARCHIVE_LINK, &path, |request| request)
+    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }
 pub(crate) static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -1373,74 +875,28 @@ pub(crate) static PAUSE_LINK: crate::runtime::Operation = crate::runtime::Operat
     scopes: &["links.pause"],
     security: &[&[0]],
 };
-/// Request builder for [`Links::pause`]: `.send().await` sends it.
+/// Request builder for [`Links::pause`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type PauseLink<M = crate::runtime::Async> = Request<PauseLinkInput, M>;
+/// The inputs of [`PauseLink`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct PauseLink {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct PauseLinkInput {
     id: String,
 }
-impl PauseLink {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for PauseLinkInput {
+    type Output = ();
+    fn operation() -> &'static crate::runtime::Operation {
+        &PAUSE_LINK
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<()> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
-        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/pause"]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(&PAUSE_LINK, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                crate::runtime::decode_empty(raw);
-                Ok(())
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/pause"]
+                .concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/pause"]
-            .concat();
-        self.client.mock_request(&PAUSE_LINK, &path, |request| request)
+    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }
 pub(crate) static RESUME_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -1450,74 +906,28 @@ pub(crate) static RESUME_LINK: crate::runtime::Operation = crate::runtime::Opera
     scopes: &["links.resume"],
     security: &[&[0]],
 };
-/// Request builder for [`Links::resume`]: `.send().await` sends it.
+/// Request builder for [`Links::resume`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type ResumeLink<M = crate::runtime::Async> = Request<ResumeLinkInput, M>;
+/// The inputs of [`ResumeLink`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ResumeLink {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct ResumeLinkInput {
     id: String,
 }
-impl ResumeLink {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for ResumeLinkInput {
+    type Output = ();
+    fn operation() -> &'static crate::runtime::Operation {
+        &RESUME_LINK
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<()> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
-        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/resume"]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(&RESUME_LINK, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                crate::runtime::decode_empty(raw);
-                Ok(())
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/resume"]
+                .concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/resume"]
-            .concat();
-        self.client.mock_request(&RESUME_LINK, &path, |request| request)
+    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }
 pub(crate) static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Operation {
@@ -1527,89 +937,34 @@ pub(crate) static DUPLICATE_LINK: crate::runtime::Operation = crate::runtime::Op
     scopes: &["links.create"],
     security: &[&[0]],
 };
-/// Request builder for [`Links::duplicate`]: `.send().await` sends it.
+/// Request builder for [`Links::duplicate`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type DuplicateLink<M = crate::runtime::Async> = Request<DuplicateLinkInput, M>;
+/// The inputs of [`DuplicateLink`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct DuplicateLink {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct DuplicateLinkInput {
     id: String,
 }
-impl DuplicateLink {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for DuplicateLinkInput {
+    type Output = crate::generated::types::LinkResult;
+    fn operation() -> &'static crate::runtime::Operation {
+        &DUPLICATE_LINK
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::LinkResult>,
-    > {
-        let path = [
-            "/links/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/duplicate",
-        ]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(&DUPLICATE_LINK, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::LinkResult,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/duplicate"]
+                .concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = [
-            "/links/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/duplicate",
-        ]
-            .concat();
-        self.client.mock_request(&DUPLICATE_LINK, &path, |request| request)
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::LinkResult,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static SAVE_LINK_AS_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -1619,132 +974,60 @@ pub(crate) static SAVE_LINK_AS_TEMPLATE: crate::runtime::Operation = crate::runt
     scopes: &["templates.create"],
     security: &[&[0]],
 };
-/// Request builder for [`Links::save_as_template`]: set optional inputs, then `.send().await`.
+/// Request builder for [`Links::save_as_template`]: set optional inputs, then `.send().await`. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type SaveLinkAsTemplate<M = crate::runtime::Async> = Request<
+    SaveLinkAsTemplateInput,
+    M,
+>;
+/// The inputs of [`SaveLinkAsTemplate`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct SaveLinkAsTemplate {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct SaveLinkAsTemplateInput {
     id: String,
     body: Option<crate::generated::types::SaveLinkAsTemplateRequest>,
 }
-impl SaveLinkAsTemplate {
+impl<M: crate::runtime::Mode> SaveLinkAsTemplate<M> {
     /// Sets `body`.
     pub fn body(mut self, value: impl Into<serde_json::Value>) -> Self {
-        self.body = Some(value.into());
+        self.input.body = Some(value.into());
         self
     }
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+}
+impl crate::runtime::Endpoint for SaveLinkAsTemplateInput {
+    type Output = crate::generated::types::Template;
+    fn operation() -> &'static crate::runtime::Operation {
+        &SAVE_LINK_AS_TEMPLATE
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::Template> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Template>,
-    > {
-        self.validate()?;
-        let path = [
-            "/links/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/save-template",
-        ]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(
-                &SAVE_LINK_AS_TEMPLATE,
-                &path,
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::Template,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/save-template"]
+                .concat(),
         )
     }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(body) = &self.body {
+                request = request.json(body);
+            }
+            request
+        }
+    }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &SAVE_LINK_AS_TEMPLATE,
-            || {
-                if let Some(value) = &self.body {
-                    crate::runtime::check_object(crate::runtime::Path::ROOT, value)?;
-                }
-                Ok(())
-            },
-        )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.body {
+            crate::runtime::check_object(crate::runtime::Path::ROOT, value)?;
+        }
+        Ok(())
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = [
-            "/links/",
-            crate::runtime::encode_path(&self.id).as_str(),
-            "/save-template",
-        ]
-            .concat();
-        self.client
-            .mock_request(
-                &SAVE_LINK_AS_TEMPLATE,
-                &path,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Template,
+            >(raw, "data"),
+        )
     }
 }

@@ -7,7 +7,7 @@ pub use crate::runtime::mock::{
     Expectation, MockOperation, MockServer, Received, Reply, Times,
 };
 /// Every operation, for the mock to name the one a request addresses.
-pub(crate) static OPERATIONS: &[&crate::runtime::Operation] = &[
+static OPERATIONS: &[&crate::runtime::Operation] = &[
     &crate::generated::bulk::BULK_GENERATE,
     &crate::generated::cafes::LIST_CAFES,
     &crate::generated::cafes::CREATE_CAFE,
@@ -45,6 +45,14 @@ pub(crate) static OPERATIONS: &[&crate::runtime::Operation] = &[
     &crate::generated::templates::DELETE_TEMPLATE,
 ];
 impl MockServer {
+    /// Starts a server on a free port of `127.0.0.1`.
+    ///
+    /// # Panics
+    ///
+    /// If no port can be bound, or the client's TLS backend does not initialise.
+    pub async fn start() -> MockServer {
+        MockServer::for_operations(&crate::generated::API, OPERATIONS).await
+    }
     /// Expectations of the operations of [`Client::bulk`](crate::Client::bulk).
     pub fn bulk(&self) -> MockBulk<'_> {
         MockBulk { server: self }
@@ -447,187 +455,70 @@ impl<'a> MockTemplates<'a> {
         self.server.expect_operation(builder)
     }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::bulk::BulkGenerate {
-    type Output = crate::generated::types::BulkGenerateResult;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::bulk::BULK_GENERATE
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint for crate::generated::bulk::BulkGenerateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::json_reply(&value)
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl Expectation<'_, crate::generated::bulk::BulkGenerate> {
-    /// Matches requests whose JSON body equals `body` (without it, or
-    /// [`body_matches`](Self::body_matches), any body matches).
-    pub fn body(
-        self,
-        body: impl Into<crate::generated::types::BulkGenerateRequest>,
-    ) -> Self {
-        let body: crate::generated::types::BulkGenerateRequest = body.into();
-        self.body_value(&body)
-    }
-    /// Matches requests whose JSON body decodes as the operation's body type and
-    /// satisfies `predicate` (in place of any body given before).
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(
-            &crate::generated::types::BulkGenerateRequest,
-        ) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.body_predicate(predicate)
-    }
+impl crate::runtime::mock::JsonBody for crate::generated::bulk::BulkGenerateInput {
+    type Body = crate::generated::types::BulkGenerateRequest;
 }
-impl crate::runtime::mock::MockOperation for crate::generated::cafes::ListCafes {
-    type Output = Vec<crate::generated::types::Cafe>;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::cafes::LIST_CAFES
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::RequiredJsonBody
+for crate::generated::bulk::BulkGenerateInput {}
+impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::ListCafesInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::cafes::CreateCafe {
-    type Output = crate::generated::types::Cafe;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::cafes::CREATE_CAFE
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::CreateCafeInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl Expectation<'_, crate::generated::cafes::CreateCafe> {
-    /// Matches requests whose JSON body equals `body` (without it, or
-    /// [`body_matches`](Self::body_matches), any body matches).
-    pub fn body(
-        self,
-        body: impl Into<crate::generated::types::CreateCafeRequest>,
-    ) -> Self {
-        let body: crate::generated::types::CreateCafeRequest = body.into();
-        self.body_value(&body)
-    }
-    /// Matches requests whose JSON body decodes as the operation's body type and
-    /// satisfies `predicate` (in place of any body given before).
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(
-            &crate::generated::types::CreateCafeRequest,
-        ) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.body_predicate(predicate)
-    }
+impl crate::runtime::mock::JsonBody for crate::generated::cafes::CreateCafeInput {
+    type Body = crate::generated::types::CreateCafeRequest;
 }
-impl crate::runtime::mock::MockOperation for crate::generated::cafes::GetCafe {
-    type Output = crate::generated::types::Cafe;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::cafes::GET_CAFE
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::RequiredJsonBody
+for crate::generated::cafes::CreateCafeInput {}
+impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::GetCafeInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::cafes::UpdateCafe {
-    type Output = crate::generated::types::Cafe;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::cafes::UPDATE_CAFE
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::UpdateCafeInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl Expectation<'_, crate::generated::cafes::UpdateCafe> {
-    /// Matches requests whose JSON body equals `body` (without it, or
-    /// [`body_matches`](Self::body_matches), any body matches).
-    pub fn body(
-        self,
-        body: impl Into<crate::generated::types::UpdateCafeRequest>,
-    ) -> Self {
-        let body: crate::generated::types::UpdateCafeRequest = body.into();
-        self.body_value(&body)
-    }
-    /// Matches requests whose JSON body decodes as the operation's body type and
-    /// satisfies `predicate` (in place of any body given before).
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(
-            &crate::generated::types::UpdateCafeRequest,
-        ) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.body_predicate(predicate)
-    }
+impl crate::runtime::mock::JsonBody for crate::generated::cafes::UpdateCafeInput {
+    type Body = crate::generated::types::UpdateCafeRequest;
 }
-impl crate::runtime::mock::MockOperation for crate::generated::cafes::DeleteCafe {
-    type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::cafes::DELETE_CAFE
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::RequiredJsonBody
+for crate::generated::cafes::UpdateCafeInput {}
+impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::DeleteCafeInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::cafes::UpdateCafeProfile {
-    type Output = crate::generated::types::Cafe;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::cafes::UPDATE_CAFE_PROFILE
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint
+for crate::generated::cafes::UpdateCafeProfileInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
-    }
-    fn example() -> Option<(u16, &'static str)> {
-        None
     }
 }
 impl Expectation<'_, crate::generated::cafes::UpdateCafeProfile> {
@@ -644,53 +535,21 @@ impl Expectation<'_, crate::generated::cafes::UpdateCafeProfile> {
         self.with(|b| b.cover(value))
     }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::cafes::UpdateCafeTheme {
-    type Output = crate::generated::types::Cafe;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::cafes::UPDATE_CAFE_THEME
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint
+for crate::generated::cafes::UpdateCafeThemeInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl Expectation<'_, crate::generated::cafes::UpdateCafeTheme> {
-    /// Matches requests whose JSON body equals `body` (without it, or
-    /// [`body_matches`](Self::body_matches), any body matches).
-    pub fn body(
-        self,
-        body: impl Into<crate::generated::types::UpdateCafeThemeRequest>,
-    ) -> Self {
-        let body: crate::generated::types::UpdateCafeThemeRequest = body.into();
-        self.body_value(&body)
-    }
-    /// Matches requests whose JSON body decodes as the operation's body type and
-    /// satisfies `predicate` (in place of any body given before).
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(
-            &crate::generated::types::UpdateCafeThemeRequest,
-        ) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.body_predicate(predicate)
-    }
+impl crate::runtime::mock::JsonBody for crate::generated::cafes::UpdateCafeThemeInput {
+    type Body = crate::generated::types::UpdateCafeThemeRequest;
 }
-impl crate::runtime::mock::MockOperation for crate::generated::folders::ListFolders {
-    type Output = Vec<crate::generated::types::Folder>;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::folders::LIST_FOLDERS
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::RequiredJsonBody
+for crate::generated::cafes::UpdateCafeThemeInput {}
+impl crate::runtime::mock::MockEndpoint for crate::generated::folders::ListFoldersInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
@@ -704,14 +563,8 @@ impl crate::runtime::mock::MockOperation for crate::generated::folders::ListFold
         ))
     }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::folders::CreateFolder {
-    type Output = crate::generated::types::Folder;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::folders::CREATE_FOLDER
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint
+for crate::generated::folders::CreateFolderInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
@@ -722,127 +575,53 @@ impl crate::runtime::mock::MockOperation for crate::generated::folders::CreateFo
         Some((200u16, "{\"data\":{\"id\":\"0c8f...e21\",\"name\":\"Campaigns\"}}"))
     }
 }
-impl Expectation<'_, crate::generated::folders::CreateFolder> {
-    /// Matches requests whose JSON body equals `body` (without it, or
-    /// [`body_matches`](Self::body_matches), any body matches).
-    pub fn body(self, body: impl Into<crate::generated::types::FolderRequest>) -> Self {
-        let body: crate::generated::types::FolderRequest = body.into();
-        self.body_value(&body)
-    }
-    /// Matches requests whose JSON body decodes as the operation's body type and
-    /// satisfies `predicate` (in place of any body given before).
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(
-            &crate::generated::types::FolderRequest,
-        ) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.body_predicate(predicate)
-    }
+impl crate::runtime::mock::JsonBody for crate::generated::folders::CreateFolderInput {
+    type Body = crate::generated::types::FolderRequest;
 }
-impl crate::runtime::mock::MockOperation for crate::generated::folders::GetFolder {
-    type Output = crate::generated::types::Folder;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::folders::GET_FOLDER
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::RequiredJsonBody
+for crate::generated::folders::CreateFolderInput {}
+impl crate::runtime::mock::MockEndpoint for crate::generated::folders::GetFolderInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::folders::UpdateFolder {
-    type Output = crate::generated::types::Folder;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::folders::UPDATE_FOLDER
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint
+for crate::generated::folders::UpdateFolderInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl Expectation<'_, crate::generated::folders::UpdateFolder> {
-    /// Matches requests whose JSON body equals `body` (without it, or
-    /// [`body_matches`](Self::body_matches), any body matches).
-    pub fn body(self, body: impl Into<crate::generated::types::FolderRequest>) -> Self {
-        let body: crate::generated::types::FolderRequest = body.into();
-        self.body_value(&body)
-    }
-    /// Matches requests whose JSON body decodes as the operation's body type and
-    /// satisfies `predicate` (in place of any body given before).
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(
-            &crate::generated::types::FolderRequest,
-        ) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.body_predicate(predicate)
-    }
+impl crate::runtime::mock::JsonBody for crate::generated::folders::UpdateFolderInput {
+    type Body = crate::generated::types::FolderRequest;
 }
-impl crate::runtime::mock::MockOperation for crate::generated::folders::DeleteFolder {
-    type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::folders::DELETE_FOLDER
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::RequiredJsonBody
+for crate::generated::folders::UpdateFolderInput {}
+impl crate::runtime::mock::MockEndpoint
+for crate::generated::folders::DeleteFolderInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::groups::ListGroups {
-    type Output = Vec<crate::generated::types::Group>;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::groups::LIST_GROUPS
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint for crate::generated::groups::ListGroupsInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::groups::CreateGroup {
-    type Output = crate::generated::types::Group;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::groups::CREATE_GROUP
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint for crate::generated::groups::CreateGroupInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
-    }
-    fn example() -> Option<(u16, &'static str)> {
-        None
     }
 }
 impl Expectation<'_, crate::generated::groups::CreateGroup> {
@@ -859,73 +638,31 @@ impl Expectation<'_, crate::generated::groups::CreateGroup> {
         self.with(|b| b.image(value))
     }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::groups::ReorderGroups {
-    type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::groups::REORDER_GROUPS
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint
+for crate::generated::groups::ReorderGroupsInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl Expectation<'_, crate::generated::groups::ReorderGroups> {
-    /// Matches requests whose JSON body equals `body` (without it, or
-    /// [`body_matches`](Self::body_matches), any body matches).
-    pub fn body(self, body: impl Into<serde_json::Value>) -> Self {
-        let body: crate::generated::types::ReorderGroupsRequest = body.into();
-        self.body_value(&body)
-    }
-    /// Matches requests whose JSON body decodes as the operation's body type and
-    /// satisfies `predicate` (in place of any body given before).
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(
-            &crate::generated::types::ReorderGroupsRequest,
-        ) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.body_predicate(predicate)
-    }
+impl crate::runtime::mock::JsonBody for crate::generated::groups::ReorderGroupsInput {
+    type Body = crate::generated::types::ReorderGroupsRequest;
 }
-impl crate::runtime::mock::MockOperation for crate::generated::groups::GetGroup {
-    type Output = crate::generated::types::Group;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::groups::GET_GROUP
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::RequiredJsonBody
+for crate::generated::groups::ReorderGroupsInput {}
+impl crate::runtime::mock::MockEndpoint for crate::generated::groups::GetGroupInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::groups::UpdateGroup {
-    type Output = crate::generated::types::Group;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::groups::UPDATE_GROUP
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint for crate::generated::groups::UpdateGroupInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
-    }
-    fn example() -> Option<(u16, &'static str)> {
-        None
     }
 }
 impl Expectation<'_, crate::generated::groups::UpdateGroup> {
@@ -948,29 +685,12 @@ impl Expectation<'_, crate::generated::groups::UpdateGroup> {
         self.with(|b| b.image(value))
     }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::groups::DeleteGroup {
-    type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::groups::DELETE_GROUP
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint for crate::generated::groups::DeleteGroupInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::links::ListLinks {
-    type Output = crate::runtime::Page<crate::generated::types::Link>;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::links::LIST_LINKS
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint for crate::generated::links::ListLinksInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
@@ -1045,14 +765,7 @@ impl Expectation<'_, crate::generated::links::ListLinks> {
         self.with(|b| b.sort_by(value))
     }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::links::CreateLink {
-    type Output = String;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::links::CREATE_LINK
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint for crate::generated::links::CreateLinkInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
@@ -1063,35 +776,12 @@ impl crate::runtime::mock::MockOperation for crate::generated::links::CreateLink
         Some((200u16, "{\"id\":\"summer-sale\"}"))
     }
 }
-impl Expectation<'_, crate::generated::links::CreateLink> {
-    /// Matches requests whose JSON body equals `body` (without it, or
-    /// [`body_matches`](Self::body_matches), any body matches).
-    pub fn body(
-        self,
-        body: impl Into<crate::generated::types::CreateLinkRequest>,
-    ) -> Self {
-        let body: crate::generated::types::CreateLinkRequest = body.into();
-        self.body_value(&body)
-    }
-    /// Matches requests whose JSON body decodes as the operation's body type and
-    /// satisfies `predicate` (in place of any body given before).
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(
-            &crate::generated::types::CreateLinkRequest,
-        ) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.body_predicate(predicate)
-    }
+impl crate::runtime::mock::JsonBody for crate::generated::links::CreateLinkInput {
+    type Body = crate::generated::types::CreateLinkRequest;
 }
-impl crate::runtime::mock::MockOperation for crate::generated::links::GetLink {
-    type Output = crate::generated::types::Link;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::links::GET_LINK
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::RequiredJsonBody
+for crate::generated::links::CreateLinkInput {}
+impl crate::runtime::mock::MockEndpoint for crate::generated::links::GetLinkInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
@@ -1105,327 +795,132 @@ impl crate::runtime::mock::MockOperation for crate::generated::links::GetLink {
         ))
     }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::links::UpdateLink {
-    type Output = crate::generated::types::LinkResult;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::links::UPDATE_LINK
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint for crate::generated::links::UpdateLinkInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl Expectation<'_, crate::generated::links::UpdateLink> {
-    /// Matches requests whose JSON body equals `body` (without it, or
-    /// [`body_matches`](Self::body_matches), any body matches).
-    pub fn body(
-        self,
-        body: impl Into<crate::generated::types::UpdateLinkRequest>,
-    ) -> Self {
-        let body: crate::generated::types::UpdateLinkRequest = body.into();
-        self.body_value(&body)
-    }
-    /// Matches requests whose JSON body decodes as the operation's body type and
-    /// satisfies `predicate` (in place of any body given before).
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(
-            &crate::generated::types::UpdateLinkRequest,
-        ) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.body_predicate(predicate)
-    }
+impl crate::runtime::mock::JsonBody for crate::generated::links::UpdateLinkInput {
+    type Body = crate::generated::types::UpdateLinkRequest;
 }
-impl crate::runtime::mock::MockOperation for crate::generated::links::DeleteLink {
-    type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::links::DELETE_LINK
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::RequiredJsonBody
+for crate::generated::links::UpdateLinkInput {}
+impl crate::runtime::mock::MockEndpoint for crate::generated::links::DeleteLinkInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation
-for crate::generated::links::PatchLinkQrOptions {
-    type Output = crate::generated::types::LinkResult;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::links::PATCH_LINK_QR_OPTIONS
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint
+for crate::generated::links::PatchLinkQrOptionsInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl Expectation<'_, crate::generated::links::PatchLinkQrOptions> {
-    /// Matches requests whose JSON body equals `body` (without it, or
-    /// [`body_matches`](Self::body_matches), any body matches).
-    pub fn body(
-        self,
-        body: impl Into<crate::generated::types::PatchLinkQrOptionsRequest>,
-    ) -> Self {
-        let body: crate::generated::types::PatchLinkQrOptionsRequest = body.into();
-        self.body_value(&body)
-    }
-    /// Matches requests whose JSON body decodes as the operation's body type and
-    /// satisfies `predicate` (in place of any body given before).
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(
-            &crate::generated::types::PatchLinkQrOptionsRequest,
-        ) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.body_predicate(predicate)
-    }
+impl crate::runtime::mock::JsonBody
+for crate::generated::links::PatchLinkQrOptionsInput {
+    type Body = crate::generated::types::PatchLinkQrOptionsRequest;
 }
-impl crate::runtime::mock::MockOperation for crate::generated::links::ArchiveLink {
-    type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::links::ARCHIVE_LINK
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::RequiredJsonBody
+for crate::generated::links::PatchLinkQrOptionsInput {}
+impl crate::runtime::mock::MockEndpoint for crate::generated::links::ArchiveLinkInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::links::PauseLink {
-    type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::links::PAUSE_LINK
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint for crate::generated::links::PauseLinkInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::links::ResumeLink {
-    type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::links::RESUME_LINK
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint for crate::generated::links::ResumeLinkInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::links::DuplicateLink {
-    type Output = crate::generated::types::LinkResult;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::links::DUPLICATE_LINK
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint for crate::generated::links::DuplicateLinkInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation
-for crate::generated::links::SaveLinkAsTemplate {
-    type Output = crate::generated::types::Template;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::links::SAVE_LINK_AS_TEMPLATE
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint
+for crate::generated::links::SaveLinkAsTemplateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
+}
+impl crate::runtime::mock::JsonBody
+for crate::generated::links::SaveLinkAsTemplateInput {
+    type Body = crate::generated::types::SaveLinkAsTemplateRequest;
 }
 impl Expectation<'_, crate::generated::links::SaveLinkAsTemplate> {
     /// Matches requests that send `body` as [`SaveLinkAsTemplate::body`](crate::links::SaveLinkAsTemplate::body) does.
     pub fn body(self, value: impl Into<serde_json::Value>) -> Self {
         self.with(|b| b.body(value))
     }
-    /// Matches requests whose JSON body decodes as the operation's body type and
-    /// satisfies `predicate` (in place of any body given before).
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(
-            &crate::generated::types::SaveLinkAsTemplateRequest,
-        ) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.body_predicate(predicate)
-    }
 }
-impl crate::runtime::mock::MockOperation for crate::generated::templates::ListTemplates {
-    type Output = Vec<crate::generated::types::Template>;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::templates::LIST_TEMPLATES
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint
+for crate::generated::templates::ListTemplatesInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation
-for crate::generated::templates::CreateTemplate {
-    type Output = crate::generated::types::Template;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::templates::CREATE_TEMPLATE
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint
+for crate::generated::templates::CreateTemplateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl Expectation<'_, crate::generated::templates::CreateTemplate> {
-    /// Matches requests whose JSON body equals `body` (without it, or
-    /// [`body_matches`](Self::body_matches), any body matches).
-    pub fn body(
-        self,
-        body: impl Into<crate::generated::types::TemplateRequest>,
-    ) -> Self {
-        let body: crate::generated::types::TemplateRequest = body.into();
-        self.body_value(&body)
-    }
-    /// Matches requests whose JSON body decodes as the operation's body type and
-    /// satisfies `predicate` (in place of any body given before).
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(
-            &crate::generated::types::TemplateRequest,
-        ) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.body_predicate(predicate)
-    }
+impl crate::runtime::mock::JsonBody
+for crate::generated::templates::CreateTemplateInput {
+    type Body = crate::generated::types::TemplateRequest;
 }
-impl crate::runtime::mock::MockOperation for crate::generated::templates::GetTemplate {
-    type Output = crate::generated::types::Template;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::templates::GET_TEMPLATE
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::RequiredJsonBody
+for crate::generated::templates::CreateTemplateInput {}
+impl crate::runtime::mock::MockEndpoint
+for crate::generated::templates::GetTemplateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl crate::runtime::mock::MockOperation
-for crate::generated::templates::UpdateTemplate {
-    type Output = crate::generated::types::Template;
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::templates::UPDATE_TEMPLATE
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::MockEndpoint
+for crate::generated::templates::UpdateTemplateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
             &[(&["data"], crate::runtime::mock::to_json(&value))],
         )
     }
-    fn example() -> Option<(u16, &'static str)> {
-        None
-    }
 }
-impl Expectation<'_, crate::generated::templates::UpdateTemplate> {
-    /// Matches requests whose JSON body equals `body` (without it, or
-    /// [`body_matches`](Self::body_matches), any body matches).
-    pub fn body(
-        self,
-        body: impl Into<crate::generated::types::TemplateRequest>,
-    ) -> Self {
-        let body: crate::generated::types::TemplateRequest = body.into();
-        self.body_value(&body)
-    }
-    /// Matches requests whose JSON body decodes as the operation's body type and
-    /// satisfies `predicate` (in place of any body given before).
-    pub fn body_matches(
-        self,
-        predicate: impl Fn(
-            &crate::generated::types::TemplateRequest,
-        ) -> bool + Send + Sync + 'static,
-    ) -> Self {
-        self.body_predicate(predicate)
-    }
+impl crate::runtime::mock::JsonBody
+for crate::generated::templates::UpdateTemplateInput {
+    type Body = crate::generated::types::TemplateRequest;
 }
-impl crate::runtime::mock::MockOperation
-for crate::generated::templates::DeleteTemplate {
-    type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &crate::generated::templates::DELETE_TEMPLATE
-    }
-    fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.mock_request()
-    }
+impl crate::runtime::mock::RequiredJsonBody
+for crate::generated::templates::UpdateTemplateInput {}
+impl crate::runtime::mock::MockEndpoint
+for crate::generated::templates::DeleteTemplateInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
-    }
-    fn example() -> Option<(u16, &'static str)> {
-        None
     }
 }

@@ -36,39 +36,60 @@ pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
     },
 };
 impl crate::runtime::Client {
+    /// A client with default settings that authenticates with `credential` (the API
+    /// key).
+    ///
+    /// Unlike [`ClientBuilder::build`](crate::ClientBuilder::build), this does not
+    /// validate the key up front; a key that cannot be sent in a header makes each
+    /// request fail with [`Error::Config`](crate::Error::Config).
+    ///
+    /// # Panics
+    ///
+    /// If the TLS backend cannot be initialised, like `reqwest::Client::new`.
+    pub fn new(credential: impl Into<String>) -> Self {
+        Self::unvalidated(&API, credential)
+    }
+    /// Starts configuring a client.
+    pub fn builder() -> crate::runtime::ClientBuilder {
+        crate::runtime::ClientBuilder::for_api(&API)
+    }
+    ///A client configured from the environment: `PROLINKSQR_API_KEY` (the API key, required) and `PROLINKSQR_BASE_URL` (the base URL, optional).
+    pub fn from_env() -> crate::runtime::Result<Self> {
+        Self::builder().from_env()?.build()
+    }
     /// Create many links of the same type in a single request: useful for importing spreadsheets of URLs, products, phone numbers or contacts.
     ///
-    /// Returns [`bulk::Bulk`], with its operation.
+    /// Returns [`bulk::Bulk`]: a method per operation of the group.
     pub fn bulk(&self) -> bulk::Bulk {
         bulk::Bulk::new(self.clone())
     }
     /// Cafe (digital menus): a cafe has groups and categories, and categories contain menu items.
     ///
-    /// Returns [`cafes::Cafes`], with its 7 operations.
+    /// Returns [`cafes::Cafes`]: a method per operation of the group.
     pub fn cafes(&self) -> cafes::Cafes {
         cafes::Cafes::new(self.clone())
     }
     /// Folders organize your links.
     ///
-    /// Returns [`folders::Folders`], with its 5 operations.
+    /// Returns [`folders::Folders`]: a method per operation of the group.
     pub fn folders(&self) -> folders::Folders {
         folders::Folders::new(self.clone())
     }
     /// Menu groups of a cafe (nested under `/cafes/{id}/groups`).
     ///
-    /// Returns [`groups::Groups`], with its 6 operations.
+    /// Returns [`groups::Groups`]: a method per operation of the group.
     pub fn groups(&self) -> groups::Groups {
         groups::Groups::new(self.clone())
     }
     /// Links are the core resource.
     ///
-    /// Returns [`links::Links`], with its 11 operations.
+    /// Returns [`links::Links`]: a method per operation of the group.
     pub fn links(&self) -> links::Links {
         links::Links::new(self.clone())
     }
     /// Templates store reusable QR code styling (`qrOptions`) so you can apply a consistent look across links.
     ///
-    /// Returns [`templates::Templates`], with its 5 operations.
+    /// Returns [`templates::Templates`]: a method per operation of the group.
     pub fn templates(&self) -> templates::Templates {
         templates::Templates::new(self.clone())
     }
@@ -79,17 +100,3 @@ impl crate::runtime::ClientBuilder {
         self.credential_for("apiKey", credential)
     }
 }
-/// The variable holding the API key, for the runtime's docs (`from_env`).
-macro_rules! env_api_key {
-    () => {
-        "PROLINKSQR_API_KEY"
-    };
-}
-pub(crate) use env_api_key;
-/// The variable holding the base URL, for the runtime's docs (`from_env`).
-macro_rules! env_base_url {
-    () => {
-        "PROLINKSQR_BASE_URL"
-    };
-}
-pub(crate) use env_base_url;

@@ -7,13 +7,14 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
+use crate::runtime::Request;
 /// The operations of this module, from [`Client::templates`](crate::Client::templates).
 #[derive(Debug, Clone)]
-pub struct Templates {
-    client: crate::runtime::Client,
+pub struct Templates<M: crate::runtime::Mode = crate::runtime::Async> {
+    client: M::Client,
 }
-impl Templates {
-    pub(crate) fn new(client: crate::runtime::Client) -> Self {
+impl<M: crate::runtime::Mode> Templates<M> {
+    pub(crate) fn new(client: M::Client) -> Self {
         Self { client }
     }
     /// List templates
@@ -29,9 +30,7 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -45,11 +44,8 @@ impl Templates {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list(&self) -> ListTemplates {
-        ListTemplates {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-        }
+    pub fn list(&self) -> ListTemplates<M> {
+        Request::new(&self.client, ListTemplatesInput {})
     }
     /// Create a template
     ///
@@ -64,10 +60,7 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -84,21 +77,18 @@ impl Templates {
     pub fn create(
         &self,
         body: impl Into<crate::generated::types::TemplateRequest>,
-    ) -> CreateTemplate {
-        CreateTemplate {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            body: Some(body.into()),
-        }
+    ) -> CreateTemplate<M> {
+        Request::new(
+            &self.client,
+            CreateTemplateInput {
+                body: Some(body.into()),
+            },
+        )
     }
     /// The request builder without its body, for the mock's expectation.
     #[cfg(feature = "mock")]
-    pub(crate) fn create_for_mock(&self) -> CreateTemplate {
-        CreateTemplate {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            body: None,
-        }
+    pub(crate) fn create_for_mock(&self) -> CreateTemplate<M> {
+        Request::new(&self.client, CreateTemplateInput { body: None })
     }
     /// Get a template
     ///
@@ -115,10 +105,7 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -130,12 +117,8 @@ impl Templates {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl Into<String>) -> GetTemplate {
-        GetTemplate {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-        }
+    pub fn get(&self, id: impl Into<String>) -> GetTemplate<M> {
+        Request::new(&self.client, GetTemplateInput { id: id.into() })
     }
     /// Update a template
     ///
@@ -153,11 +136,7 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `400`: [`ErrorBody`](crate::types::ErrorBody). Bad request — validation failed or the body is malformed.
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -175,23 +154,25 @@ impl Templates {
         &self,
         id: impl Into<String>,
         body: impl Into<crate::generated::types::TemplateRequest>,
-    ) -> UpdateTemplate {
-        UpdateTemplate {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: Some(body.into()),
-        }
+    ) -> UpdateTemplate<M> {
+        Request::new(
+            &self.client,
+            UpdateTemplateInput {
+                id: id.into(),
+                body: Some(body.into()),
+            },
+        )
     }
     /// The request builder without its body, for the mock's expectation.
     #[cfg(feature = "mock")]
-    pub(crate) fn update_for_mock(&self, id: impl Into<String>) -> UpdateTemplate {
-        UpdateTemplate {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-            body: None,
-        }
+    pub(crate) fn update_for_mock(&self, id: impl Into<String>) -> UpdateTemplate<M> {
+        Request::new(
+            &self.client,
+            UpdateTemplateInput {
+                id: id.into(),
+                body: None,
+            },
+        )
     }
     /// Delete a template
     ///
@@ -206,10 +187,7 @@ impl Templates {
     ///
     /// # Errors
     /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
-    /// - `401`: [`ErrorBody`](crate::types::ErrorBody). Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
-    /// - `403`: [`ErrorBody`](crate::types::ErrorBody). Forbidden — the API key is valid but does not include the scope the endpoint requires.
-    /// - `404`: [`ErrorBody`](crate::types::ErrorBody). Not found — the resource does not exist or is not on your account.
-    /// - `429`: [`ErrorBody`](crate::types::ErrorBody). API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+    /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
     /// ```no_run
@@ -218,12 +196,13 @@ impl Templates {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(&self, id: impl Into<String>) -> DeleteTemplate {
-        DeleteTemplate {
-            client: self.client.clone(),
-            options: crate::runtime::RequestOptions::default(),
-            id: id.into(),
-        }
+    pub fn delete(&self, id: impl Into<String>) -> DeleteTemplate<M> {
+        Request::new(
+            &self.client,
+            DeleteTemplateInput {
+                id: id.into(),
+            },
+        )
     }
 }
 pub(crate) static LIST_TEMPLATES: crate::runtime::Operation = crate::runtime::Operation {
@@ -233,81 +212,29 @@ pub(crate) static LIST_TEMPLATES: crate::runtime::Operation = crate::runtime::Op
     scopes: &["templates.read"],
     security: &[&[0]],
 };
-/// Request builder for [`Templates::list`]: `.send().await` sends it.
+/// Request builder for [`Templates::list`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type ListTemplates<M = crate::runtime::Async> = Request<ListTemplatesInput, M>;
+/// The inputs of [`ListTemplates`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct ListTemplates {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
-}
-impl ListTemplates {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+pub struct ListTemplatesInput {}
+impl crate::runtime::Endpoint for ListTemplatesInput {
+    type Output = Vec<crate::generated::types::Template>;
+    fn operation() -> &'static crate::runtime::Operation {
+        &LIST_TEMPLATES
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("/templates")
     }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
     ) -> crate::runtime::Result<Vec<crate::generated::types::Template>> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<Vec<crate::generated::types::Template>>,
-    > {
-        let raw = self
-            .client
-            .execute_with(
-                &LIST_TEMPLATES,
-                "/templates",
-                &self.options,
-                |request| request,
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        Vec<crate::generated::types::Template>,
-                    >(raw, "data"),
-                )
-            },
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                Vec<crate::generated::types::Template>,
+            >(raw, "data"),
         )
-    }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.client.mock_request(&LIST_TEMPLATES, "/templates", |request| request)
     }
 }
 pub(crate) static CREATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -317,115 +244,47 @@ pub(crate) static CREATE_TEMPLATE: crate::runtime::Operation = crate::runtime::O
     scopes: &["templates.create"],
     security: &[&[0]],
 };
-/// Request builder for [`Templates::create`]: `.send().await` sends it.
+/// Request builder for [`Templates::create`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type CreateTemplate<M = crate::runtime::Async> = Request<CreateTemplateInput, M>;
+/// The inputs of [`CreateTemplate`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct CreateTemplate {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct CreateTemplateInput {
     body: Option<crate::generated::types::TemplateRequest>,
 }
-impl CreateTemplate {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for CreateTemplateInput {
+    type Output = crate::generated::types::Template;
+    fn operation() -> &'static crate::runtime::Operation {
+        &CREATE_TEMPLATE
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("/templates")
     }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(body) = &self.body {
+                request = request.json(body);
+            }
+            request
+        }
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::Template> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Template>,
-    > {
-        self.validate()?;
-        let raw = self
-            .client
-            .execute_with(
-                &CREATE_TEMPLATE,
-                "/templates",
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::Template,
-                    >(raw, "data"),
-                )
-            },
-        )
-    }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &CREATE_TEMPLATE,
-            || {
-                if let Some(value) = &self.body {
-                    value.validate(crate::runtime::Path::ROOT)?;
-                }
-                Ok(())
-            },
-        )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.body {
+            value.validate(crate::runtime::Path::ROOT)?;
+        }
+        Ok(())
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        self.client
-            .mock_request(
-                &CREATE_TEMPLATE,
-                "/templates",
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Template,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static GET_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -435,81 +294,33 @@ pub(crate) static GET_TEMPLATE: crate::runtime::Operation = crate::runtime::Oper
     scopes: &["templates.read"],
     security: &[&[0]],
 };
-/// Request builder for [`Templates::get`]: `.send().await` sends it.
+/// Request builder for [`Templates::get`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type GetTemplate<M = crate::runtime::Async> = Request<GetTemplateInput, M>;
+/// The inputs of [`GetTemplate`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct GetTemplate {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct GetTemplateInput {
     id: String,
 }
-impl GetTemplate {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for GetTemplateInput {
+    type Output = crate::generated::types::Template;
+    fn operation() -> &'static crate::runtime::Operation {
+        &GET_TEMPLATE
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::Template> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Template>,
-    > {
-        let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(&GET_TEMPLATE, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::Template,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/templates/", crate::runtime::encode_path(&self.id).as_str()].concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
-            .concat();
-        self.client.mock_request(&GET_TEMPLATE, &path, |request| request)
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Template,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static UPDATE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -519,120 +330,50 @@ pub(crate) static UPDATE_TEMPLATE: crate::runtime::Operation = crate::runtime::O
     scopes: &["templates.update"],
     security: &[&[0]],
 };
-/// Request builder for [`Templates::update`]: `.send().await` sends it.
+/// Request builder for [`Templates::update`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type UpdateTemplate<M = crate::runtime::Async> = Request<UpdateTemplateInput, M>;
+/// The inputs of [`UpdateTemplate`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct UpdateTemplate {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct UpdateTemplateInput {
     id: String,
     body: Option<crate::generated::types::TemplateRequest>,
 }
-impl UpdateTemplate {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for UpdateTemplateInput {
+    type Output = crate::generated::types::Template;
+    fn operation() -> &'static crate::runtime::Operation {
+        &UPDATE_TEMPLATE
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> crate::runtime::Result<crate::generated::types::Template> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<
-        crate::runtime::Response<crate::generated::types::Template>,
-    > {
-        self.validate()?;
-        let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(
-                &UPDATE_TEMPLATE,
-                &path,
-                &self.options,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                Ok(
-                    crate::runtime::decode_inferred_in::<
-                        crate::generated::types::Template,
-                    >(raw, "data"),
-                )
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/templates/", crate::runtime::encode_path(&self.id).as_str()].concat(),
         )
     }
-    /// Checks the inputs against the limits the spec documents (unless the client was
-    /// built with `validate_inputs(false)`).
+    fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        {
+            let mut request = request;
+            if let Some(body) = &self.body {
+                request = request.json(body);
+            }
+            request
+        }
+    }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
-    fn validate(&self) -> crate::runtime::Result<()> {
-        crate::runtime::validate(
-            &self.client,
-            &UPDATE_TEMPLATE,
-            || {
-                if let Some(value) = &self.body {
-                    value.validate(crate::runtime::Path::ROOT)?;
-                }
-                Ok(())
-            },
-        )
+    fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+        if let Some(value) = &self.body {
+            value.validate(crate::runtime::Path::ROOT)?;
+        }
+        Ok(())
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
-            .concat();
-        self.client
-            .mock_request(
-                &UPDATE_TEMPLATE,
-                &path,
-                |request| {
-                    let mut request = request;
-                    if let Some(body) = &self.body {
-                        request = request.json(body);
-                    }
-                    request
-                },
-            )
+    fn decode(
+        &self,
+        raw: crate::runtime::RawResponse,
+    ) -> crate::runtime::Result<crate::generated::types::Template> {
+        Ok(
+            crate::runtime::decode_inferred_in::<
+                crate::generated::types::Template,
+            >(raw, "data"),
+        )
     }
 }
 pub(crate) static DELETE_TEMPLATE: crate::runtime::Operation = crate::runtime::Operation {
@@ -642,73 +383,26 @@ pub(crate) static DELETE_TEMPLATE: crate::runtime::Operation = crate::runtime::O
     scopes: &["templates.delete"],
     security: &[&[0]],
 };
-/// Request builder for [`Templates::delete`]: `.send().await` sends it.
+/// Request builder for [`Templates::delete`]: `.send().await` sends it. What every request has (per-call controls, sending, errors) is on [`Request`](crate::Request).
+pub type DeleteTemplate<M = crate::runtime::Async> = Request<DeleteTemplateInput, M>;
+/// The inputs of [`DeleteTemplate`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
-#[must_use = "a request does nothing until `.send().await`"]
-pub struct DeleteTemplate {
-    client: crate::runtime::Client,
-    options: crate::runtime::RequestOptions,
+pub struct DeleteTemplateInput {
     id: String,
 }
-impl DeleteTemplate {
-    /// Limits each attempt of this call to `timeout`, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+impl crate::runtime::Endpoint for DeleteTemplateInput {
+    type Output = ();
+    fn operation() -> &'static crate::runtime::Operation {
+        &DELETE_TEMPLATE
     }
-    /// Adds a header to every attempt of this call; a name given twice is sent with both
-    /// values, and one the client or this operation sets (`User-Agent`, a header
-    /// parameter) takes this value instead.
-    ///
-    /// The credential's header and `Host` cannot be set, and a name or value that is
-    /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-    /// before anything is sent.
-    pub fn header<N, V>(mut self, name: N, value: V) -> Self
-    where
-        N: TryInto<reqwest::header::HeaderName>,
-        N::Error: std::fmt::Display,
-        V: TryInto<reqwest::header::HeaderValue>,
-        V::Error: std::fmt::Display,
-    {
-        self.options.add_header(name, value);
-        self
-    }
-    /// Retries this call under `policy` (its deadline included), instead of the
-    /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-    pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-        self.options.set_retry(policy);
-        self
-    }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> crate::runtime::Result<()> {
-        self.send_response().await.map(crate::runtime::Response::into_inner)
-    }
-    /// Sends the request and returns the decoded response with its status and
-    /// headers.
-    pub async fn send_response(
-        self,
-    ) -> crate::runtime::Result<crate::runtime::Response<()>> {
-        let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
-            .concat();
-        let raw = self
-            .client
-            .execute_with(&DELETE_TEMPLATE, &path, &self.options, |request| request)
-            .await?;
-        crate::runtime::Response::decode(
-            raw,
-            |raw| {
-                crate::runtime::decode_empty(raw);
-                Ok(())
-            },
+    fn path(&self) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Owned(
+            ["/templates/", crate::runtime::encode_path(&self.id).as_str()].concat(),
         )
     }
-    /// The request `send()` makes, without the client's own headers: what the mock
-    /// matches.
-    #[cfg(feature = "mock")]
-    pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-        let path = ["/templates/", crate::runtime::encode_path(&self.id).as_str()]
-            .concat();
-        self.client.mock_request(&DELETE_TEMPLATE, &path, |request| request)
+    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+        crate::runtime::decode_empty(raw);
+        Ok(())
     }
 }

@@ -105,6 +105,12 @@ impl FolderEnvelope {
     }
 }
 /// Error body of every non-2xx response: a `message` (some errors use `error` instead), so both are optional; other fields are kept.
+///
+/// - `400`, from an operation whose errors list it: Bad request — validation failed or the body is malformed.
+/// - `401`, from an operation whose errors list it: Unauthorized — missing `Authorization` header, malformed or invalid API key, or the key is inactive or deleted.
+/// - `403`, from an operation whose errors list it: Forbidden — the API key is valid but does not include the scope the endpoint requires.
+/// - `429`, from an operation whose errors list it: API usage limit reached — your plan's API quota for the current billing cycle is exhausted. This is not a short-term rate limit: retrying soon will not help, and no `Retry-After` or rate-limit headers are documented.
+/// - `404`, from an operation whose errors list it: Not found — the resource does not exist or is not on your account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ErrorBody {

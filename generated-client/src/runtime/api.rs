@@ -58,6 +58,7 @@ pub struct Scheme {
 
 impl Scheme {
     /// Whether this scheme sends its credential in the query parameter `name`.
+    #[cfg_attr(not(feature = "mock"), allow(dead_code))] // What the mock redacts.
     pub(crate) fn is_query(&self, name: &str) -> bool {
         matches!(self.auth, Auth::Query { name: query } if query == name)
     }

@@ -10,6 +10,7 @@ use futures::stream::BoxStream;
 
 use super::builder::ClientBuilder;
 use super::error::{Error, Result};
+use super::request::{Async, Endpoint, Mode, Paginated, Request};
 
 /// A synchronous API client: the same operations, grouped the same way, as the async
 /// [`Client`](crate::Client), each call's `.send()` returning once the response is read.
@@ -28,7 +29,7 @@ use super::error::{Error, Result};
 ///
 /// ```no_run
 /// # fn demo() -> prolinksqr::Result<()> {
-#[doc = concat!(" // `", crate::generated::env_api_key!(), "`, and optionally `", crate::generated::env_base_url!(), "`, from the environment.")]
+/// // The credentials, and optionally the base URL, from the environment.
 /// let client = prolinksqr::blocking::Client::from_env()?;
 /// println!("sending to {}", client.base_url());
 /// # Ok(())
@@ -86,29 +87,6 @@ impl Driver {
 }
 
 impl Client {
-    /// A client with default settings that authenticates with `credential` (the API key),
-    /// like [`crate::Client::new`] (which does not validate the key up front).
-    ///
-    /// # Panics
-    ///
-    /// If the TLS backend cannot be initialised, like `reqwest::Client::new`.
-    pub fn new(credential: impl Into<String>) -> Client {
-        Client::from(super::Client::new(credential))
-    }
-
-    /// Starts configuring a client: finish with [`ClientBuilder::build_blocking`].
-    pub fn builder() -> ClientBuilder {
-        super::Client::builder()
-    }
-
-    #[doc = concat!(
-        " A client configured from the environment, like [`crate::Client::from_env`]: `",
-        crate::generated::env_api_key!(), "` (required) and `", crate::generated::env_base_url!(), "` (optional)."
-    )]
-    pub fn from_env() -> Result<Client> {
-        super::Client::from_env().map(Client::from)
-    }
-
     /// The base URL requests are sent to, without a trailing slash.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()
@@ -170,6 +148,54 @@ impl Client {
             client: self.clone(),
             stream: Some(stream),
         }
+    }
+}
+
+/// Requests sent on the calling thread by the blocking [`Client`]: its groups return
+/// `Request<_, Blocking>`, whose `send()` returns once the response is read.
+#[derive(Debug, Clone, Copy)]
+pub struct Blocking;
+
+impl Mode for Blocking {
+    type Client = Client;
+}
+
+impl<E: Endpoint> Request<E, Blocking> {
+    /// The request as the async client sends it.
+    fn into_async(self) -> (Client, Request<E>) {
+        let client = self.client.clone();
+        let request = self.with_client::<Async>(client.as_async().clone());
+        (client, request)
+    }
+
+    /// Sends the request and decodes the response, blocking this thread until it is done
+    /// (retries included).
+    pub fn send(self) -> Result<E::Output> {
+        let (client, request) = self.into_async();
+        client.block_on(request.send())
+    }
+
+    /// Sends the request and returns the decoded response with its status and headers,
+    /// blocking this thread until it is done.
+    pub fn send_response(self) -> Result<super::Response<E::Output>> {
+        let (client, request) = self.into_async();
+        client.block_on(request.send_response())
+    }
+}
+
+impl<E: Paginated> Request<E, Blocking> {
+    /// Every item of every page, each page fetched on this thread when the items before it
+    /// have been taken (see the async `stream()`).
+    pub fn iter(self) -> Iter<E::Item> {
+        let (client, request) = self.into_async();
+        client.iter_stream(request.stream())
+    }
+
+    /// Every page (what `send()` returns for one), each fetched on this thread when asked
+    /// for.
+    pub fn pages(self) -> Iter<E::Output> {
+        let (client, request) = self.into_async();
+        client.iter_stream(request.pages())
     }
 }
 

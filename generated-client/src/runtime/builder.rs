@@ -47,7 +47,9 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    pub(super) fn for_api(api: &'static ApiInfo) -> Self {
+    /// A builder for `api` with default settings (the generated `Client::builder`).
+    #[doc(hidden)]
+    pub fn for_api(api: &'static ApiInfo) -> Self {
         ClientBuilder {
             api,
             credentials: vec![None; api.schemes.len()],
@@ -65,6 +67,8 @@ impl ClientBuilder {
         }
     }
 
+    /// What `from_env` builds, with `lookup` in place of the environment (for tests).
+    #[cfg(test)]
     pub(super) fn from_lookup(
         api: &'static ApiInfo,
         lookup: impl Fn(&str) -> Option<String>,
@@ -72,11 +76,9 @@ impl ClientBuilder {
         ClientBuilder::for_api(api).env_lookup(lookup)?.build()
     }
 
-    #[doc = concat!(
-        " Takes the credential from `", crate::generated::env_api_key!(), "` and the base URL from `",
-        crate::generated::env_base_url!(), "` (if set), keeping every other setting of this builder; e.g."
-    )]
-    /// `Client::builder().from_env()?.retry(RetryPolicy::none()).build()?`.
+    /// Takes the credentials and the base URL (if set) from the environment variables that
+    /// [`Client::from_env`](crate::Client::from_env) names, keeping every other setting of
+    /// this builder; e.g. `Client::builder().from_env()?.retry(RetryPolicy::none()).build()?`.
     ///
     /// An API with several security schemes reads one variable per scheme, named after it
     /// (the prefix, then the scheme's name in SCREAMING_SNAKE_CASE: `clientId` is read from

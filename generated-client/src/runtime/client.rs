@@ -31,7 +31,7 @@ use super::trace::{RetryReason, Trace, transport_kind};
 ///
 /// ```no_run
 /// # async fn demo() -> prolinksqr::Result<()> {
-#[doc = concat!(" // `", crate::generated::env_api_key!(), "`, and optionally `", crate::generated::env_base_url!(), "`, from the environment.")]
+/// // The credentials, and optionally the base URL, from the environment.
 /// let client = prolinksqr::Client::from_env()?;
 /// println!("sending to {}", client.base_url());
 /// # Ok(())
@@ -100,32 +100,19 @@ impl FixedHeaders {
 }
 
 impl Client {
-    /// A client with default settings that authenticates with `credential` (the API key).
-    ///
-    /// Unlike [`ClientBuilder::build`], this does not validate the key up front; a key that
-    /// cannot be sent in a header makes each request fail with [`Error::Config`].
+    /// What the generated `Client::new(credential)` builds for `api`: default settings,
+    /// the credential not validated up front (a key that cannot be sent in a header makes
+    /// each request fail with [`Error::Config`]).
     ///
     /// # Panics
     ///
     /// If the TLS backend cannot be initialised, like `reqwest::Client::new`.
-    pub fn new(credential: impl Into<String>) -> Client {
-        Client::builder()
+    #[doc(hidden)]
+    pub fn unvalidated(api: &'static ApiInfo, credential: impl Into<String>) -> Client {
+        ClientBuilder::for_api(api)
             .credential(credential)
             .assemble(false)
             .expect("building a client without validation only fails if TLS cannot initialise")
-    }
-
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::for_api(&crate::generated::API)
-    }
-
-    #[doc = concat!(
-        " A client configured from the environment: `", crate::generated::env_api_key!(),
-        "` (the API key, required) and `", crate::generated::env_base_url!(), "` (the base URL, optional)."
-    )]
-    pub fn from_env() -> Result<Client> {
-        ClientBuilder::from_lookup(&crate::generated::API, |name| std::env::var(name).ok())
     }
 
     /// The base URL requests are sent to, without a trailing slash.

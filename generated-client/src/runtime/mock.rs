@@ -58,23 +58,18 @@ impl std::fmt::Debug for MockServer {
 }
 
 impl MockServer {
-    /// Starts a server on a free port of `127.0.0.1`.
+    /// Starts a server on a free port of `127.0.0.1` for the operations of `api` (the
+    /// generated `MockServer::start`).
     ///
     /// # Panics
     ///
     /// If no port can be bound, or the client's TLS backend does not initialise.
-    pub async fn start() -> MockServer {
-        Self::for_operations(
-            crate::generated::mock::OPERATIONS,
-            crate::generated::API.schemes,
-        )
-        .await
-    }
-
-    async fn for_operations(
+    #[doc(hidden)]
+    pub async fn for_operations(
+        api: &'static super::ApiInfo,
         operations: &'static [&'static Operation],
-        schemes: &'static [Scheme],
     ) -> MockServer {
+        let schemes = api.schemes;
         let server = wiremock::MockServer::start().await;
         let state = Arc::new(State {
             operations,
@@ -90,7 +85,7 @@ impl MockServer {
         // Every scheme holds a key, so that every operation's requirements are met.
         let client = schemes
             .iter()
-            .fold(Client::builder(), |builder, scheme| {
+            .fold(super::ClientBuilder::for_api(api), |builder, scheme| {
                 builder.credential_for(scheme.name, TEST_KEY)
             })
             .base_url(server.uri())
@@ -196,6 +191,75 @@ pub trait MockOperation: Sized {
 
     /// The spec's example of the success response, as `(status, JSON text)`.
     fn example() -> Option<(u16, &'static str)>;
+}
+
+/// What the mock needs of an operation beyond its [`Endpoint`](super::Endpoint): how to answer with a
+/// value, the inverse of its decoding. The generated code implements it once per operation.
+#[doc(hidden)]
+pub trait MockEndpoint: super::Endpoint {
+    /// The response that `send()` decodes into `value`.
+    fn reply(value: Self::Output) -> ResponseTemplate;
+
+    /// The spec's example of the success response, as `(status, JSON text)`.
+    fn example() -> Option<(u16, &'static str)> {
+        None
+    }
+}
+
+impl<E: MockEndpoint> MockOperation for super::Request<E> {
+    type Output = E::Output;
+
+    fn operation() -> &'static Operation {
+        E::operation()
+    }
+
+    fn request(&self) -> Result<reqwest::Request> {
+        let path = self.input.path();
+        self.client
+            .mock_request(E::operation(), &path, |request| self.input.build(request))
+    }
+
+    fn reply(value: E::Output) -> ResponseTemplate {
+        E::reply(value)
+    }
+
+    fn example() -> Option<(u16, &'static str)> {
+        E::example()
+    }
+}
+
+/// An operation with a JSON body, which its expectation can match with
+/// [`body_matches`](Expectation::body_matches).
+#[doc(hidden)]
+pub trait JsonBody: MockEndpoint {
+    /// The body's type.
+    type Body: serde::Serialize + serde::de::DeserializeOwned;
+}
+
+/// An operation whose JSON body is required: its expectation matches any body unless told
+/// one with [`body`](Expectation::body). (An optional body is matched by the builder's own
+/// `.body(..)`, as any other optional input.)
+#[doc(hidden)]
+pub trait RequiredJsonBody: JsonBody {}
+
+impl<E: JsonBody> Expectation<'_, super::Request<E>> {
+    /// Matches requests whose JSON body decodes as the operation's body type and satisfies
+    /// `predicate` (in place of any body given before).
+    pub fn body_matches(
+        self,
+        predicate: impl Fn(&E::Body) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.body_predicate(predicate)
+    }
+}
+
+impl<E: RequiredJsonBody> Expectation<'_, super::Request<E>> {
+    /// Matches requests whose JSON body equals `body` (without it, or
+    /// [`body_matches`](Self::body_matches), any body matches).
+    pub fn body(self, body: impl Into<E::Body>) -> Self {
+        let body: E::Body = body.into();
+        self.body_value(&body)
+    }
 }
 
 /// One response of [`Expectation::respond_with_sequence`].

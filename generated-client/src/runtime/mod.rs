@@ -22,6 +22,7 @@ mod options;
 mod pagination;
 mod raw;
 mod reply;
+mod request;
 mod response;
 mod retry;
 mod serde_helpers;
@@ -36,9 +37,12 @@ pub use encoding::{cookie, encode_path, join, to_text};
 pub use error::{ApiError, ERROR_BODY_LIMIT, Error, Result};
 pub use multipart::FilePart;
 pub use options::RequestOptions;
-pub use pagination::{Page, paginate, paginate_cursor, paginate_cursor_pages, paginate_pages};
+pub use pagination::Page;
 pub use raw::RawRequest;
 pub use reply::Response;
+pub use request::{
+    Async, Endpoint, Mode, PageNumber, PageToken, Paginated, Request, numbered_pages, token_pages,
+};
 pub use response::{
     Inferred, RawJson, RawResponse, decode_bytes, decode_empty, decode_inferred,
     decode_inferred_in, decode_inferred_page, decode_json, decode_text, decode_value,

@@ -120,7 +120,7 @@ impl<'a, T> IntoIterator for &'a mut Page<T> {
 
 /// The items of a stream of pages, in order: a page is fetched only once every item of
 /// the previous one has been taken.
-fn items_of<P, T>(pages: BoxStream<'static, Result<P>>) -> BoxStream<'static, Result<T>>
+pub(super) fn items_of<P, T>(pages: BoxStream<'static, Result<P>>) -> BoxStream<'static, Result<T>>
 where
     P: IntoIterator<Item = T> + Send + 'static,
     P::IntoIter: Send,
@@ -165,12 +165,8 @@ fn fingerprint<T: serde::Serialize>(items: &[T]) -> Option<u64> {
 ///
 /// Pages are fetched only when the consumer has taken every item of the previous one, so
 /// at most one page is held in memory. The stream ends as [`paginate_pages`] says.
-#[doc(hidden)]
-pub fn paginate<T, F, Fut>(
-    start_page: i64,
-    max_pages: u64,
-    fetch: F,
-) -> BoxStream<'static, Result<T>>
+#[cfg(test)]
+fn paginate<T, F, Fut>(start_page: i64, max_pages: u64, fetch: F) -> BoxStream<'static, Result<T>>
 where
     F: FnMut(i64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>>> + Send + 'static,
@@ -184,8 +180,7 @@ where
 /// before a page holding the same items as the one before it (a server that ignores the
 /// page number: that page is not yielded), or right after yielding the first error. A
 /// list that would go on past `max_pages` pages ends with [`Error::TooManyPages`] instead.
-#[doc(hidden)]
-pub fn paginate_pages<T, F, Fut>(
+pub(super) fn paginate_pages<T, F, Fut>(
     start_page: i64,
     max_pages: u64,
     fetch: F,
@@ -246,8 +241,8 @@ where
 /// yielding the first error; a list that would go on past `max_pages` pages ends with
 /// [`Error::TooManyPages`] (tokens that go round in a circle). At most one page is held in
 /// memory.
-#[doc(hidden)]
-pub fn paginate_cursor<T, F, Fut>(
+#[cfg(test)]
+fn paginate_cursor<T, F, Fut>(
     start: Option<String>,
     max_pages: u64,
     fetch: F,
@@ -263,8 +258,7 @@ where
 /// Streams the pages of a token-paginated list, as [`paginate_cursor`] does their items:
 /// `fetch(token, first)` returns the page (whatever the operation returns for one) and the
 /// token of the next. Each page is fetched when the consumer asks for it.
-#[doc(hidden)]
-pub fn paginate_cursor_pages<P, F, Fut>(
+pub(super) fn paginate_cursor_pages<P, F, Fut>(
     start: Option<String>,
     max_pages: u64,
     fetch: F,

@@ -122,9 +122,12 @@ fn group(api: &Api, group: &Group, name: &str) -> TokenStream {
     let mut fns = Vec::new();
     let mut subcommands = Vec::new();
     let mut arms = Vec::new();
-    for (i, (name, op)) in ops.iter().enumerate() {
-        let command_fn = quote::format_ident!("command_{}", i);
-        let run_fn = quote::format_ident!("run_{}", i);
+    for (name, op) in &ops {
+        // Named after the operation's method (unique in its group), not its position:
+        // inserting one operation must not rename every later function (issue 27).
+        let method = op.method_name.trim_start_matches("r#");
+        let command_fn = quote::format_ident!("command_{}", method);
+        let run_fn = quote::format_ident!("run_{}", method);
         let args = Args::of(api, op);
         let about = op_about(op);
         let defs = args.defs;

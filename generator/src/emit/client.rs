@@ -144,12 +144,9 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
                 .unwrap_or_else(|| format!("Operations tagged {}.", docs::code(&g.module))),
         ];
         lines.push(String::new());
-        let count = match g.ops.len() {
-            1 => "its operation".to_owned(),
-            n => format!("its {n} operations"),
-        };
+        // No count of the operations: adding one to the group would change this line too.
         lines.push(format!(
-            "Returns [`{}::{}`], with {count}.",
+            "Returns [`{}::{}`]: a method per operation of the group.",
             g.module, g.struct_name
         ));
         let doc = docs::attrs(&lines);
@@ -163,14 +160,26 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
     let title = &api.title;
     let base_url = api.base_url.as_deref().unwrap_or("");
     let env_prefix = config.env_prefix();
-    // The runtime is copied into every generated crate: its docs get the names from here.
     let (schemes, setters, envs) = schemes(api, &env_prefix);
-    // The first scheme's: the one `credential(..)` sets.
-    let env_api_key = envs
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| format!("{env_prefix}_API_KEY"));
     let env_base_url = format!("{env_prefix}_BASE_URL");
+    let from_env_doc = match envs.as_slice() {
+        [] => format!(
+            "A client configured from the environment: `{env_base_url}` (the base URL, optional)."
+        ),
+        [one] => format!(
+            "A client configured from the environment: `{one}` (the API key, required) and \
+             `{env_base_url}` (the base URL, optional)."
+        ),
+        several => format!(
+            "A client configured from the environment: one variable per security scheme \
+             ({}; at least one must be set) and `{env_base_url}` (the base URL, optional).",
+            several
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     // An API without schemes has no setters, and no empty `impl` block either.
     let setters = (!setters.is_empty()).then(|| {
         quote! {
@@ -213,25 +222,34 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
         };
 
         impl crate::runtime::Client {
+            /// A client with default settings that authenticates with `credential` (the API
+            /// key).
+            ///
+            /// Unlike [`ClientBuilder::build`](crate::ClientBuilder::build), this does not
+            /// validate the key up front; a key that cannot be sent in a header makes each
+            /// request fail with [`Error::Config`](crate::Error::Config).
+            ///
+            /// # Panics
+            ///
+            /// If the TLS backend cannot be initialised, like `reqwest::Client::new`.
+            pub fn new(credential: impl Into<String>) -> Self {
+                Self::unvalidated(&API, credential)
+            }
+
+            /// Starts configuring a client.
+            pub fn builder() -> crate::runtime::ClientBuilder {
+                crate::runtime::ClientBuilder::for_api(&API)
+            }
+
+            #[doc = #from_env_doc]
+            pub fn from_env() -> crate::runtime::Result<Self> {
+                Self::builder().from_env()?.build()
+            }
+
             #(#accessors)*
         }
 
         #setters
 
-        /// The variable holding the API key, for the runtime's docs (`from_env`).
-        macro_rules! env_api_key {
-            () => {
-                #env_api_key
-            };
-        }
-        pub(crate) use env_api_key;
-
-        /// The variable holding the base URL, for the runtime's docs (`from_env`).
-        macro_rules! env_base_url {
-            () => {
-                #env_base_url
-            };
-        }
-        pub(crate) use env_base_url;
     }
 }

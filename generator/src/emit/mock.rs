@@ -2,13 +2,12 @@
 //! expectation per operation with the request builder's arguments and setters as matchers,
 //! and the `MockOperation` impl of each request builder (its success value on the wire).
 
-use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::operations::{
     Input, arg, body_is_a_mock_matcher, builder_fields_with, input_arg, input_name,
-    list_setter_names, mock_method_name, required_inputs, return_type,
+    list_setter_names, mock_method_name, required_inputs,
 };
 use crate::emit::{Ctx, docs, ident, rust_type};
 use crate::ir::{Api, BodyKind, Group, Operation, Response, Unwrap};
@@ -52,7 +51,7 @@ pub fn emit(api: &Api) -> TokenStream {
     let statics = api.groups.iter().flat_map(|g| {
         g.ops.iter().map(move |op| {
             let module = ident(&g.module);
-            let op_static = format_ident!("{}", op.builder.to_shouty_snake_case());
+            let op_static = ident(&op.static_name);
             quote!(&crate::generated::#module::#op_static)
         })
     });
@@ -82,9 +81,18 @@ pub fn emit(api: &Api) -> TokenStream {
         pub use crate::runtime::mock::{Expectation, MockOperation, MockServer, Received, Reply, Times};
 
         /// Every operation, for the mock to name the one a request addresses.
-        pub(crate) static OPERATIONS: &[&crate::runtime::Operation] = &[#(#statics),*];
+        static OPERATIONS: &[&crate::runtime::Operation] = &[#(#statics),*];
 
         impl MockServer {
+            /// Starts a server on a free port of `127.0.0.1`.
+            ///
+            /// # Panics
+            ///
+            /// If no port can be bound, or the client's TLS backend does not initialise.
+            pub async fn start() -> MockServer {
+                MockServer::for_operations(&crate::generated::API, OPERATIONS).await
+            }
+
             #(#accessors)*
         }
 
@@ -168,45 +176,31 @@ fn group(api: &Api, g: &Group, strukt: &syn::Ident) -> TokenStream {
     }
 }
 
-/// `MockOperation` for an operation's request builder, and its setters on `Expectation`.
+/// `MockEndpoint` for an operation's inputs, and its setters on `Expectation`.
 fn operation(api: &Api, g: &Group, op: &Operation) -> TokenStream {
     let module = ident(&g.module);
-    let builder = ident(&op.builder);
-    let builder_path = quote!(crate::generated::#module::#builder);
-    let op_static = format_ident!("{}", op.builder.to_shouty_snake_case());
-    let output = return_type(op);
+    let input = ident(&op.input);
     let example = api
         .examples
         .of(op.method.as_str(), &op.path)
         .and_then(|e| e.response.as_ref());
-    let example = match example {
-        Some((status, value)) => {
-            let text = serde_json::to_string(value).unwrap_or_default();
-            quote!(Some((#status, #text)))
+    let example = example.map(|(status, value)| {
+        let text = serde_json::to_string(value).unwrap_or_default();
+        quote! {
+            fn example() -> Option<(u16, &'static str)> {
+                Some((#status, #text))
+            }
         }
-        None => quote!(None),
-    };
+    });
     let (value, reply) = reply(op);
     let setters = setters(api, g, op);
     quote! {
-        impl crate::runtime::mock::MockOperation for #builder_path {
-            type Output = #output;
-
-            fn operation() -> &'static crate::runtime::Operation {
-                &crate::generated::#module::#op_static
-            }
-
-            fn request(&self) -> crate::runtime::Result<reqwest::Request> {
-                self.mock_request()
-            }
-
+        impl crate::runtime::mock::MockEndpoint for crate::generated::#module::#input {
             fn reply(#value: Self::Output) -> wiremock::ResponseTemplate {
                 #reply
             }
 
-            fn example() -> Option<(u16, &'static str)> {
-                #example
-            }
+            #example
         }
 
         #setters
@@ -266,8 +260,8 @@ fn reply(op: &Operation) -> (syn::Ident, TokenStream) {
     (ident("value"), body)
 }
 
-/// The request builder's optional setters as matchers, plus `body`/`body_matches` for a
-/// JSON body.
+/// The request builder's optional setters as matchers, and whether its JSON body can be
+/// matched (`body_matches`, and `body` if it is required; the runtime has both).
 fn setters(api: &Api, g: &Group, op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
     let module = ident(&g.module);
@@ -356,33 +350,28 @@ fn setters(api: &Api, g: &Group, op: &Operation) -> TokenStream {
             }
         });
     }
-    if let Some((ty, required)) = json_body {
+    let input = ident(&op.input);
+    let body = json_body.map(|(ty, required)| {
         let body_ty = rust_type(ty, Ctx::Operations);
-        if required {
-            let (arg_ty, convert) = arg(api, ty);
-            out.push(quote! {
-                /// Matches requests whose JSON body equals `body` (without it, or
-                /// [`body_matches`](Self::body_matches), any body matches).
-                pub fn body(self, body: #arg_ty) -> Self {
-                    let body: #body_ty = body #convert;
-                    self.body_value(&body)
-                }
-            });
-        }
-        out.push(quote! {
-            /// Matches requests whose JSON body decodes as the operation's body type and
-            /// satisfies `predicate` (in place of any body given before).
-            pub fn body_matches(self, predicate: impl Fn(&#body_ty) -> bool + Send + Sync + 'static) -> Self {
-                self.body_predicate(predicate)
-            }
+        let required = required.then(|| {
+            quote!(impl crate::runtime::mock::RequiredJsonBody for crate::generated::#module::#input {})
         });
-    }
-    if out.is_empty() {
-        return quote!();
-    }
-    quote! {
-        impl Expectation<'_, #builder_path> {
-            #(#out)*
+        quote! {
+            impl crate::runtime::mock::JsonBody for crate::generated::#module::#input {
+                type Body = #body_ty;
+            }
+            #required
         }
+    });
+    let setters = (!out.is_empty()).then(|| {
+        quote! {
+            impl Expectation<'_, #builder_path> {
+                #(#out)*
+            }
+        }
+    });
+    quote! {
+        #body
+        #setters
     }
 }

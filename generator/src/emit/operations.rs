@@ -1,7 +1,8 @@
-//! One module per resource: the group struct, an `Operation` static and a request builder
-//! per operation, whose `send()` builds the request, runs it and decodes the answer.
+//! One module per resource: the group struct (generic over how requests are sent), and per
+//! operation an `Operation` static, the struct of its inputs with its setters and its
+//! `Endpoint` impl (path, request, checks, decoding), and the builder's name, an alias of
+//! the runtime's one `Request` type.
 
-use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -111,14 +112,16 @@ pub fn emit(api: &Api, group: &Group, lib: &str) -> TokenStream {
     let methods = group.ops.iter().map(|op| group_method(api, group, op, lib));
     let builders = group.ops.iter().map(|op| builder(api, group, op));
     quote! {
+        use crate::runtime::Request;
+
         #group_doc
         #[derive(Debug, Clone)]
-        pub struct #strukt {
-            client: crate::runtime::Client,
+        pub struct #strukt<M: crate::runtime::Mode = crate::runtime::Async> {
+            client: M::Client,
         }
 
-        impl #strukt {
-            pub(crate) fn new(client: crate::runtime::Client) -> Self {
+        impl<M: crate::runtime::Mode> #strukt<M> {
+            pub(crate) fn new(client: M::Client) -> Self {
                 Self { client }
             }
 
@@ -229,6 +232,7 @@ pub(super) fn doc_type(ty: &Ty, lib: &str) -> String {
 fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStream {
     let method = ident(&op.method_name);
     let builder = ident(&op.builder);
+    let input = ident(&op.input);
     let inputs = required_inputs(op);
     let args = inputs.iter().map(|i| {
         let name = ident(&input_name(i));
@@ -268,12 +272,8 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
             /// The request builder without its body, for the mock's expectation.
             #[cfg(feature = "mock")]
             #many
-            pub(crate) fn #mock_name(&self, #(#args),*) -> #builder {
-                #builder {
-                    client: self.client.clone(),
-                    options: crate::runtime::RequestOptions::default(),
-                    #(#inits,)*
-                }
+            pub(crate) fn #mock_name(&self, #(#args),*) -> #builder<M> {
+                Request::new(&self.client, #input { #(#inits,)* })
             }
         }
     });
@@ -324,7 +324,30 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
              [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:"
                 .into(),
         );
-        for error in &op.errors {
+        // A response the API shares between operations is described once, on its type.
+        let mut shared: Vec<(&str, Vec<String>)> = Vec::new();
+        for error in op
+            .errors
+            .iter()
+            .filter(|e| crate::errors::is_described_on_its_type(e))
+        {
+            let Ty::Named(name) = &error.ty else { continue };
+            match shared.iter_mut().find(|(n, _)| n == name) {
+                Some((_, statuses)) => statuses.push(docs::code(&error.status)),
+                None => shared.push((name, vec![docs::code(&error.status)])),
+            }
+        }
+        for (name, statuses) in shared {
+            lines.push(format!(
+                "- {}: [`{name}`](crate::types::{name}), which describes them.",
+                statuses.join(", ")
+            ));
+        }
+        for error in op
+            .errors
+            .iter()
+            .filter(|e| !crate::errors::is_described_on_its_type(e))
+        {
             let ty = match &error.ty {
                 Ty::Named(name) => format!("[`{name}`](crate::types::{name})"),
                 other => docs::code(&doc_type(other, lib)),
@@ -344,12 +367,8 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
         #doc
         #deprecated
         #many
-        pub fn #method(&self, #(#args),*) -> #builder {
-            #builder {
-                client: self.client.clone(),
-                options: crate::runtime::RequestOptions::default(),
-                #(#inits,)*
-            }
+        pub fn #method(&self, #(#args),*) -> #builder<M> {
+            Request::new(&self.client, #input { #(#inits,)* })
         }
 
         #mock_method
@@ -470,7 +489,8 @@ pub(super) fn builder_fields_with(api: Option<&Api>, op: &Operation) -> Vec<Buil
 
 fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let name = ident(&op.builder);
-    let op_static = format_ident!("{}", op.builder.to_shouty_snake_case());
+    let input = ident(&op.input);
+    let op_static = ident(&op.static_name);
     let fields = builder_fields_with(Some(api), op);
     let field_defs = fields.iter().map(|f| {
         let fname = ident(&f.name);
@@ -481,7 +501,17 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             quote!(#fname: #ty,)
         }
     });
-    let setters = setters(api, op).into_iter().map(Setter::into_method);
+    let setters: Vec<TokenStream> = setters(api, op)
+        .into_iter()
+        .map(Setter::into_method)
+        .collect();
+    let setters = (!setters.is_empty()).then(|| {
+        quote! {
+            impl<M: crate::runtime::Mode> #name<M> {
+                #(#setters)*
+            }
+        }
+    });
 
     let id = &op.id;
     let method = format_ident!("{}", op.method.as_str());
@@ -494,22 +524,29 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         quote!(&[#(#indices),*])
     });
     let build = request_statements(api, op);
-    let (path_let, path_arg) = match path_expr(api, op) {
-        PathExpr::Literal(lit) => (quote!(), quote!(#lit)),
-        PathExpr::Format(expr) => (quote!(let path = #expr;), quote!(&path)),
+    let build = (build.to_string() != "request").then(|| {
+        quote! {
+            fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+                #build
+            }
+        }
+    });
+    let path = match path_expr(api, op) {
+        PathExpr::Literal(lit) => quote!(std::borrow::Cow::Borrowed(#lit)),
+        PathExpr::Format(expr) => quote!(std::borrow::Cow::Owned(#expr)),
     };
     let ret = return_type(op);
     let decode = decode(api, op, &op_static);
-    let stream = pagination_stream(op);
-    let pages = page_stream(op);
-    let control = control_methods();
-    let (validate_fn, validate_call) = crate::emit::validate::builder(api, op, &op_static).unzip();
+    let paginated = pagination(op);
+    let check = crate::emit::validate::builder(api, op);
     let doc = format!(
-        " Request builder for [`{}::{}`]: {}",
+        " Request builder for [`{}::{}`]: {} What every request has (per-call controls, \
+         sending, errors) is on [`Request`](crate::Request).",
         group.struct_name,
         op.method_name,
         send_phrase(op, ".send().await")
     );
+    let input_doc = format!(" The inputs of [`{}`].", op.builder);
     quote! {
         pub(crate) static #op_static: crate::runtime::Operation = crate::runtime::Operation {
             id: #id,
@@ -520,46 +557,38 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         };
 
         #[doc = #doc]
+        pub type #name<M = crate::runtime::Async> = Request<#input, M>;
+
+        #[doc = #input_doc]
+        #[doc(hidden)]
         #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until `.send().await`"]
-        pub struct #name {
-            client: crate::runtime::Client,
-            options: crate::runtime::RequestOptions,
+        pub struct #input {
             #(#field_defs)*
         }
 
-        impl #name {
-            #(#setters)*
+        #setters
 
-            #control
+        impl crate::runtime::Endpoint for #input {
+            type Output = #ret;
 
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> crate::runtime::Result<#ret> {
-                self.send_response().await.map(crate::runtime::Response::into_inner)
+            fn operation() -> &'static crate::runtime::Operation {
+                &#op_static
             }
 
-            /// Sends the request and returns the decoded response with its status and
-            /// headers.
-            pub async fn send_response(self) -> crate::runtime::Result<crate::runtime::Response<#ret>> {
-                #validate_call
-                #path_let
-                let raw = self.client.execute_with(&#op_static, #path_arg, &self.options, |request| #build).await?;
-                crate::runtime::Response::decode(raw, |raw| { #decode })
+            fn path(&self) -> std::borrow::Cow<'static, str> {
+                #path
             }
 
-            #stream
+            #build
 
-            #pages
-            #validate_fn
+            #check
 
-            /// The request `send()` makes, without the client's own headers: what the mock
-            /// matches.
-            #[cfg(feature = "mock")]
-            pub(crate) fn mock_request(&self) -> crate::runtime::Result<reqwest::Request> {
-                #path_let
-                self.client.mock_request(&#op_static, #path_arg, |request| #build)
+            fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<#ret> {
+                #decode
             }
         }
+
+        #paginated
     }
 }
 
@@ -617,13 +646,13 @@ fn list_setters_of(api: &Api, f: &BuilderField, item: &Ty, set_name: &str) -> [S
             doc: add_doc,
             name: fname.clone(),
             param: Some((ident("value"), item_ty.clone())),
-            body: quote!(self.#fname.get_or_insert_with(Vec::new).push(value #convert);),
+            body: quote!(self.input.#fname.get_or_insert_with(Vec::new).push(value #convert);),
         },
         Setter {
             doc: quote!(#[doc = #set_doc]),
             name: set,
             param: Some((ident("values"), quote!(impl IntoIterator<Item = #item_ty>))),
-            body: quote!(self.#fname = Some(#collect);),
+            body: quote!(self.input.#fname = Some(#collect);),
         },
     ]
 }
@@ -637,7 +666,7 @@ pub(super) struct Setter {
     pub(super) name: syn::Ident,
     /// The argument's name and type (none for a switch).
     pub(super) param: Option<(syn::Ident, TokenStream)>,
-    /// What it does to the async builder's fields, before returning `self`.
+    /// What it does to the request's inputs (`self.input`), before returning `self`.
     body: TokenStream,
 }
 
@@ -692,7 +721,7 @@ pub(super) fn setters(api: &Api, op: &Operation) -> Vec<Setter> {
                 doc: docs::attrs(&lines),
                 name: fname.clone(),
                 param: None,
-                body: quote!(self.#fname = Some(true);),
+                body: quote!(self.input.#fname = Some(true);),
             });
             continue;
         }
@@ -700,7 +729,7 @@ pub(super) fn setters(api: &Api, op: &Operation) -> Vec<Setter> {
             doc: docs::attrs(&lines),
             name: fname.clone(),
             param: Some((ident("value"), ty)),
-            body: quote!(self.#fname = Some(value #convert);),
+            body: quote!(self.input.#fname = Some(value #convert);),
         });
     }
     out
@@ -1038,49 +1067,31 @@ fn widen(value: TokenStream, int: &str) -> TokenStream {
     }
 }
 
-/// `.timeout()`, `.header()` and `.retry()`: the settings of one call that override the
-/// client's, held in the builder's `options`.
-fn control_methods() -> TokenStream {
-    quote! {
-        /// Limits each attempt of this call to `timeout`, instead of the client's
-        /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-            self.options.set_timeout(timeout);
-            self
-        }
-
-        /// Adds a header to every attempt of this call; a name given twice is sent with both
-        /// values, and one the client or this operation sets (`User-Agent`, a header
-        /// parameter) takes this value instead.
-        ///
-        /// The credential's header and `Host` cannot be set, and a name or value that is
-        /// not valid in HTTP makes `send` fail with [`Error::Config`](crate::Error::Config)
-        /// before anything is sent.
-        pub fn header<N, V>(mut self, name: N, value: V) -> Self
-        where
-            N: TryInto<reqwest::header::HeaderName>,
-            N::Error: std::fmt::Display,
-            V: TryInto<reqwest::header::HeaderValue>,
-            V::Error: std::fmt::Display,
-        {
-            self.options.add_header(name, value);
-            self
-        }
-
-        /// Retries this call under `policy` (its deadline included), instead of the
-        /// client's ([`ClientBuilder::retry`](crate::ClientBuilder::retry)).
-        pub fn retry(mut self, policy: crate::runtime::RetryPolicy) -> Self {
-            self.options.set_retry(policy);
-            self
-        }
-    }
-}
-
-/// `.pages()` for a paginated list: what `send()` returns for each page, as a stream.
-fn page_stream(op: &Operation) -> TokenStream {
+/// The `Paginated` impl of a paginated list's inputs, and how its requests move from page
+/// to page: the runtime gives its builder `stream()` and `pages()` from them.
+fn pagination(op: &Operation) -> TokenStream {
     use crate::ir::FieldShape;
+    let input = ident(&op.input);
+    let paginated = |item: TokenStream, pages: TokenStream, items: TokenStream| {
+        quote! {
+            impl crate::runtime::Paginated for #input {
+                type Item = #item;
+
+                fn pages(
+                    request: crate::runtime::Request<Self>,
+                ) -> futures::stream::BoxStream<'static, crate::runtime::Result<Self::Output>> {
+                    #pages(request)
+                }
+
+                fn items(page: Self::Output) -> Vec<Self::Item> {
+                    #items
+                }
+            }
+        }
+    };
     if let Some(cursor) = &op.cursor {
-        let ret = return_type(op);
+        let item = rust_type(&cursor.item, Ctx::Operations);
+        let items = ident(&cursor.items);
         let next = ident(&cursor.next);
         let token = ident(&cursor.token_param);
         let resets = cursor.reset.iter().map(|name| ident(name));
@@ -1089,32 +1100,37 @@ fn page_stream(op: &Operation) -> TokenStream {
         } else {
             (
                 quote!(first),
-                quote!(if !first { #(request.#resets = None;)* }),
+                quote!(if !first { #(self.#resets = None;)* }),
             )
+        };
+        let items_expr = match cursor.items_shape {
+            FieldShape::Plain => quote!(page.#items),
+            FieldShape::Nullable | FieldShape::Optional => quote!(page.#items.unwrap_or_default()),
+            FieldShape::OptionalNullable => quote!(page.#items.flatten().unwrap_or_default()),
         };
         let next_expr = match cursor.next_shape {
             FieldShape::Plain => quote!(Some(page.#next.clone())),
             FieldShape::Nullable | FieldShape::Optional => quote!(page.#next.clone()),
             FieldShape::OptionalNullable => quote!(page.#next.clone().flatten()),
         };
+        let paginated = paginated(item, quote!(crate::runtime::token_pages), items_expr);
         return quote! {
-            /// Every page (what `send()` returns for one), fetched lazily: each response's
-            /// next-page token is sent back for the next page, starting from the token set
-            /// on this builder (or the first page). Stops after a page with no next token, or
-            /// with `Error::TooManyPages` past the client's `max_pages`.
-            pub fn pages(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<#ret>> {
-                let start = self.#token.clone();
-                crate::runtime::paginate_cursor_pages(start, self.client.max_pages(), move |token, #first| {
-                    let mut request = self.clone();
+            impl crate::runtime::PageToken for #input {
+                fn token(&self) -> Option<String> {
+                    self.#token.clone()
+                }
+
+                fn set_token(&mut self, token: Option<String>, #first: bool) {
                     #reset
-                    request.#token = token;
-                    async move {
-                        let page = request.send().await?;
-                        let next = #next_expr;
-                        Ok((page, next))
-                    }
-                })
+                    self.#token = token;
+                }
+
+                fn next_token(page: &Self::Output) -> Option<String> {
+                    #next_expr
+                }
             }
+
+            #paginated
         };
     }
     let Response::Json {
@@ -1125,104 +1141,33 @@ fn page_stream(op: &Operation) -> TokenStream {
         return quote!();
     };
     let item = rust_type(&p.item, Ctx::Operations);
-    let (start, narrow) = page_start(p);
-    let page = ident(&p.page_param);
-    quote! {
-        /// Every page, fetched lazily one at a time, starting at the page set on this
-        /// builder (or the first). Stops after the last page, after an empty one, at a page
-        /// that repeats the one before, or with `Error::TooManyPages` past the client's
-        /// `max_pages`.
-        pub fn pages(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<crate::runtime::Page<#item>>> {
-            let start = #start;
-            crate::runtime::paginate_pages(start, self.client.max_pages(), move |page| self.clone().#page(#narrow).send())
-        }
-    }
-}
-
-/// The first page number of a page-numbered list (`i64`), and the page number converted
-/// to its parameter's type.
-fn page_start(p: &crate::ir::Pagination) -> (TokenStream, TokenStream) {
     let page = ident(&p.page_param);
     let int = ident(p.page_param_int);
-    if p.page_param_int == "i64" {
+    let (start, narrow) = if p.page_param_int == "i64" {
         (quote!(self.#page.unwrap_or(1)), quote!(page))
     } else {
         (
             page_as_i64(p),
             quote!(#int::try_from(page).unwrap_or(#int::MAX)),
         )
-    }
-}
-
-/// `.stream()` for a token-paginated list: the response's token goes back as the parameter.
-fn cursor_stream(cursor: &crate::ir::Cursor) -> TokenStream {
-    use crate::ir::FieldShape;
-    let item = rust_type(&cursor.item, Ctx::Operations);
-    let items = ident(&cursor.items);
-    let next = ident(&cursor.next);
-    let token = ident(&cursor.token_param);
-    let resets = cursor.reset.iter().map(|name| ident(name));
-    let (first, reset) = if cursor.reset.is_empty() {
-        (quote!(_first), quote!())
-    } else {
-        (
-            quote!(first),
-            quote!(if !first { #(request.#resets = None;)* }),
-        )
     };
-    let items_expr = match cursor.items_shape {
-        FieldShape::Plain => quote!(page.#items),
-        FieldShape::Nullable | FieldShape::Optional => quote!(page.#items.unwrap_or_default()),
-        FieldShape::OptionalNullable => quote!(page.#items.flatten().unwrap_or_default()),
-    };
-    let next_expr = match cursor.next_shape {
-        FieldShape::Plain => quote!(Some(page.#next)),
-        FieldShape::Nullable | FieldShape::Optional => quote!(page.#next),
-        FieldShape::OptionalNullable => quote!(page.#next.flatten()),
-    };
+    let paginated = paginated(
+        item,
+        quote!(crate::runtime::numbered_pages),
+        quote!(page.items),
+    );
     quote! {
-        /// Every item of every page, fetched lazily one page at a time: each response's
-        /// next-page token is sent back for the next page, starting from the token set on
-        /// this builder (or the first page). Stops after a page with no next token, or with
-        /// `Error::TooManyPages` past the client's `max_pages`.
-        pub fn stream(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<#item>> {
-            let start = self.#token.clone();
-            crate::runtime::paginate_cursor(start, self.client.max_pages(), move |token, #first| {
-                let mut request = self.clone();
-                #reset
-                request.#token = token;
-                async move {
-                    let page = request.send().await?;
-                    Ok((#items_expr, #next_expr))
-                }
-            })
-        }
-    }
-}
+        impl crate::runtime::PageNumber for #input {
+            fn page_number(&self) -> i64 {
+                #start
+            }
 
-fn pagination_stream(op: &Operation) -> TokenStream {
-    if let Some(cursor) = &op.cursor {
-        return cursor_stream(cursor);
-    }
-    let Response::Json {
-        unwrap: Unwrap::Page(p),
-        ..
-    } = &op.response
-    else {
-        return quote!();
-    };
-    let item = rust_type(&p.item, Ctx::Operations);
-    let page = ident(&p.page_param);
-    let (start, narrow) = page_start(p);
-    quote! {
-        /// Every item of every page, fetched lazily one page at a time, starting at the
-        /// page set on this builder (or the first). Stops after the last page, at a page
-        /// that repeats the one before, or with `Error::TooManyPages` past the client's
-        /// `max_pages`.
-        pub fn stream(self) -> futures::stream::BoxStream<'static, crate::runtime::Result<#item>> {
-            let start = #start;
-            crate::runtime::paginate(start, self.client.max_pages(), move |page| self.clone().#page(#narrow).send())
+            fn set_page_number(&mut self, page: i64) {
+                self.#page = Some(#narrow);
+            }
         }
+
+        #paginated
     }
 }
 

@@ -335,13 +335,10 @@ fn type_validate(
     }
 }
 
-/// The builder's `validate` method and the statement `send` starts with, if the
-/// operation's inputs have something to check.
-pub fn builder(
-    api: &Api,
-    op: &Operation,
-    op_static: &syn::Ident,
-) -> Option<(TokenStream, TokenStream)> {
+/// The `Endpoint::check` method of the operation's inputs, if they have something to check
+/// (the runtime runs it before sending, unless the client was built with
+/// `validate_inputs(false)`).
+pub fn builder(api: &Api, op: &Operation) -> Option<TokenStream> {
     let (all, needs) = (&api.types, &api.validated);
     let none = Limits::default();
     let mut stmts = Vec::new();
@@ -398,16 +395,11 @@ pub fn builder(
     }
     let allow =
         optional_body.then(|| quote!(#[allow(clippy::collapsible_if, clippy::collapsible_match)]));
-    let method = quote! {
-        /// Checks the inputs against the limits the spec documents (unless the client was
-        /// built with `validate_inputs(false)`).
+    Some(quote! {
         #allow
-        fn validate(&self) -> crate::runtime::Result<()> {
-            crate::runtime::validate(&self.client, &#op_static, || {
-                #(#stmts)*
-                Ok(())
-            })
+        fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
+            #(#stmts)*
+            Ok(())
         }
-    };
-    Some((method, quote!(self.validate()?;)))
+    })
 }

@@ -225,8 +225,9 @@ fn line_counts(old: &str, new: &str) -> (usize, usize) {
 
 /// The name of an `impl`'s type: its tokens, except that a generic type is named by its
 /// last path segments (`Expectation<ListLinks>` for `Expectation<'_, crate::x::ListLinks>`,
-/// `MockLinks` for `MockLinks<'a>`), which read better in a report.
-fn owner_name(ty: &syn::Type) -> String {
+/// `MockLinks` for `MockLinks<'a>`), which read better in a report, and without the
+/// impl's own parameters (`Links` for `impl<M: Mode> Links<M>`: the same API in every mode).
+fn owner_name(ty: &syn::Type, params: &[String]) -> String {
     let syn::Type::Path(path) = ty else {
         return ty.to_token_stream().to_string();
     };
@@ -243,6 +244,7 @@ fn owner_name(ty: &syn::Type) -> String {
             syn::GenericArgument::Type(t) => Some(owner_name_plain(t)),
             _ => None,
         })
+        .filter(|name| !params.contains(name))
         .collect();
     if types.is_empty() {
         last.ident.to_string()
@@ -277,7 +279,12 @@ fn items(path: &str, text: &str, out: &mut BTreeMap<String, String>) {
             syn::Item::Type(t) if public(&t.vis) => Some(format!("type {}", t.ident)),
             syn::Item::Fn(f) if public(&f.vis) => Some(format!("fn {}", f.sig.ident)),
             syn::Item::Impl(imp) if imp.trait_.is_none() => {
-                let owner = owner_name(&imp.self_ty);
+                let params: Vec<String> = imp
+                    .generics
+                    .type_params()
+                    .map(|p| p.ident.to_string())
+                    .collect();
+                let owner = owner_name(&imp.self_ty, &params);
                 for member in &imp.items {
                     if let syn::ImplItem::Fn(f) = member
                         && public(&f.vis)
