@@ -78,381 +78,265 @@ impl MockServer {
         MockTemplates { server: self }
     }
 }
-/// The expectations of the operations of [`Client::bulk`](crate::Client::bulk), from [`MockServer::bulk`].
+/// The expectations of the operations of [`Client::bulk`](crate::Client::bulk), from [`MockServer::bulk`]. An expectation's arguments must be sent exactly as given; it matches any JSON body unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
 #[derive(Debug, Clone, Copy)]
 pub struct MockBulk<'a> {
     server: &'a MockServer,
 }
 impl<'a> MockBulk<'a> {
     /// Expects [`Bulk::generate`](crate::bulk::Bulk::generate) (`POST /bulk-generate`).
-    ///
-    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
-    pub fn generate(&self) -> Expectation<'a, crate::generated::bulk::BulkGenerate> {
-        let builder = self.server.client().bulk().generate_for_mock();
-        self.server.expect_operation(builder)
+    pub fn generate(&self) -> Expectation<'a, super::bulk::BulkGenerate> {
+        self.server.expect_operation(self.server.client().bulk().generate_for_mock())
     }
 }
-/// The expectations of the operations of [`Client::cafes`](crate::Client::cafes), from [`MockServer::cafes`].
+/// The expectations of the operations of [`Client::cafes`](crate::Client::cafes), from [`MockServer::cafes`]. An expectation's arguments must be sent exactly as given; it matches any JSON body unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
 #[derive(Debug, Clone, Copy)]
 pub struct MockCafes<'a> {
     server: &'a MockServer,
 }
 impl<'a> MockCafes<'a> {
     /// Expects [`Cafes::list`](crate::cafes::Cafes::list) (`GET /cafes`).
-    pub fn list(&self) -> Expectation<'a, crate::generated::cafes::ListCafes> {
-        let builder = self.server.client().cafes().list();
-        self.server.expect_operation(builder)
+    pub fn list(&self) -> Expectation<'a, super::cafes::ListCafes> {
+        self.server.expect_operation(self.server.client().cafes().list())
     }
     /// Expects [`Cafes::create`](crate::cafes::Cafes::create) (`POST /cafes`).
-    ///
-    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
-    pub fn create(&self) -> Expectation<'a, crate::generated::cafes::CreateCafe> {
-        let builder = self.server.client().cafes().create_for_mock();
-        self.server.expect_operation(builder)
+    pub fn create(&self) -> Expectation<'a, super::cafes::CreateCafe> {
+        self.server.expect_operation(self.server.client().cafes().create_for_mock())
     }
     /// Expects [`Cafes::get`](crate::cafes::Cafes::get) (`GET /cafes/{id}`).
-    ///
-    /// Its arguments must be sent exactly as given.
-    pub fn get(
-        &self,
-        id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::cafes::GetCafe> {
-        let builder = self.server.client().cafes().get(id);
-        self.server.expect_operation(builder)
+    pub fn get(&self, id: impl Into<String>) -> Expectation<'a, super::cafes::GetCafe> {
+        self.server.expect_operation(self.server.client().cafes().get(id))
     }
     /// Expects [`Cafes::update`](crate::cafes::Cafes::update) (`PUT /cafes/{id}`).
-    ///
-    /// Its arguments must be sent exactly as given.
-    ///
-    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn update(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::cafes::UpdateCafe> {
-        let builder = self.server.client().cafes().update_for_mock(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::cafes::UpdateCafe> {
+        self.server.expect_operation(self.server.client().cafes().update_for_mock(id))
     }
     /// Expects [`Cafes::delete`](crate::cafes::Cafes::delete) (`DELETE /cafes/{id}`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn delete(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::cafes::DeleteCafe> {
-        let builder = self.server.client().cafes().delete(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::cafes::DeleteCafe> {
+        self.server.expect_operation(self.server.client().cafes().delete(id))
     }
     /// Expects [`Cafes::update_profile`](crate::cafes::Cafes::update_profile) (`PUT /cafes/{id}/profile`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn update_profile(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::cafes::UpdateCafeProfile> {
-        let builder = self.server.client().cafes().update_profile(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::cafes::UpdateCafeProfile> {
+        self.server.expect_operation(self.server.client().cafes().update_profile(id))
     }
     /// Expects [`Cafes::update_theme`](crate::cafes::Cafes::update_theme) (`PUT /cafes/{id}/theme`).
-    ///
-    /// Its arguments must be sent exactly as given.
-    ///
-    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn update_theme(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::cafes::UpdateCafeTheme> {
-        let builder = self.server.client().cafes().update_theme_for_mock(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::cafes::UpdateCafeTheme> {
+        self.server
+            .expect_operation(self.server.client().cafes().update_theme_for_mock(id))
     }
 }
-/// The expectations of the operations of [`Client::folders`](crate::Client::folders), from [`MockServer::folders`].
+/// The expectations of the operations of [`Client::folders`](crate::Client::folders), from [`MockServer::folders`]. An expectation's arguments must be sent exactly as given; it matches any JSON body unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
 #[derive(Debug, Clone, Copy)]
 pub struct MockFolders<'a> {
     server: &'a MockServer,
 }
 impl<'a> MockFolders<'a> {
     /// Expects [`Folders::list`](crate::folders::Folders::list) (`GET /folders`).
-    pub fn list(&self) -> Expectation<'a, crate::generated::folders::ListFolders> {
-        let builder = self.server.client().folders().list();
-        self.server.expect_operation(builder)
+    pub fn list(&self) -> Expectation<'a, super::folders::ListFolders> {
+        self.server.expect_operation(self.server.client().folders().list())
     }
     /// Expects [`Folders::create`](crate::folders::Folders::create) (`POST /folders`).
-    ///
-    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
-    pub fn create(&self) -> Expectation<'a, crate::generated::folders::CreateFolder> {
-        let builder = self.server.client().folders().create_for_mock();
-        self.server.expect_operation(builder)
+    pub fn create(&self) -> Expectation<'a, super::folders::CreateFolder> {
+        self.server.expect_operation(self.server.client().folders().create_for_mock())
     }
     /// Expects [`Folders::get`](crate::folders::Folders::get) (`GET /folders/{id}`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn get(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::folders::GetFolder> {
-        let builder = self.server.client().folders().get(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::folders::GetFolder> {
+        self.server.expect_operation(self.server.client().folders().get(id))
     }
     /// Expects [`Folders::update`](crate::folders::Folders::update) (`PUT /folders/{id}`).
-    ///
-    /// Its arguments must be sent exactly as given.
-    ///
-    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn update(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::folders::UpdateFolder> {
-        let builder = self.server.client().folders().update_for_mock(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::folders::UpdateFolder> {
+        self.server.expect_operation(self.server.client().folders().update_for_mock(id))
     }
     /// Expects [`Folders::delete`](crate::folders::Folders::delete) (`DELETE /folders/{id}`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn delete(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::folders::DeleteFolder> {
-        let builder = self.server.client().folders().delete(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::folders::DeleteFolder> {
+        self.server.expect_operation(self.server.client().folders().delete(id))
     }
 }
-/// The expectations of the operations of [`Client::groups`](crate::Client::groups), from [`MockServer::groups`].
+/// The expectations of the operations of [`Client::groups`](crate::Client::groups), from [`MockServer::groups`]. An expectation's arguments must be sent exactly as given; it matches any JSON body unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
 #[derive(Debug, Clone, Copy)]
 pub struct MockGroups<'a> {
     server: &'a MockServer,
 }
 impl<'a> MockGroups<'a> {
     /// Expects [`Groups::list`](crate::groups::Groups::list) (`GET /cafes/{id}/groups`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn list(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::groups::ListGroups> {
-        let builder = self.server.client().groups().list(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::groups::ListGroups> {
+        self.server.expect_operation(self.server.client().groups().list(id))
     }
     /// Expects [`Groups::create`](crate::groups::Groups::create) (`POST /cafes/{id}/groups`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn create(
         &self,
         id: impl Into<String>,
         name: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::groups::CreateGroup> {
-        let builder = self.server.client().groups().create(id, name);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::groups::CreateGroup> {
+        self.server.expect_operation(self.server.client().groups().create(id, name))
     }
     /// Expects [`Groups::reorder`](crate::groups::Groups::reorder) (`PATCH /cafes/{id}/groups/reorder`).
-    ///
-    /// Its arguments must be sent exactly as given.
-    ///
-    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn reorder(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::groups::ReorderGroups> {
-        let builder = self.server.client().groups().reorder_for_mock(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::groups::ReorderGroups> {
+        self.server.expect_operation(self.server.client().groups().reorder_for_mock(id))
     }
     /// Expects [`Groups::get`](crate::groups::Groups::get) (`GET /cafes/{id}/groups/{groupId}`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn get(
         &self,
         id: impl Into<String>,
         group_id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::groups::GetGroup> {
-        let builder = self.server.client().groups().get(id, group_id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::groups::GetGroup> {
+        self.server.expect_operation(self.server.client().groups().get(id, group_id))
     }
     /// Expects [`Groups::update`](crate::groups::Groups::update) (`PUT /cafes/{id}/groups/{groupId}`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn update(
         &self,
         id: impl Into<String>,
         group_id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::groups::UpdateGroup> {
-        let builder = self.server.client().groups().update(id, group_id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::groups::UpdateGroup> {
+        self.server.expect_operation(self.server.client().groups().update(id, group_id))
     }
     /// Expects [`Groups::delete`](crate::groups::Groups::delete) (`DELETE /cafes/{id}/groups/{groupId}`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn delete(
         &self,
         id: impl Into<String>,
         group_id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::groups::DeleteGroup> {
-        let builder = self.server.client().groups().delete(id, group_id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::groups::DeleteGroup> {
+        self.server.expect_operation(self.server.client().groups().delete(id, group_id))
     }
 }
-/// The expectations of the operations of [`Client::links`](crate::Client::links), from [`MockServer::links`].
+/// The expectations of the operations of [`Client::links`](crate::Client::links), from [`MockServer::links`]. An expectation's arguments must be sent exactly as given; it matches any JSON body unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
 #[derive(Debug, Clone, Copy)]
 pub struct MockLinks<'a> {
     server: &'a MockServer,
 }
 impl<'a> MockLinks<'a> {
     /// Expects [`Links::list`](crate::links::Links::list) (`GET /links`).
-    pub fn list(&self) -> Expectation<'a, crate::generated::links::ListLinks> {
-        let builder = self.server.client().links().list();
-        self.server.expect_operation(builder)
+    pub fn list(&self) -> Expectation<'a, super::links::ListLinks> {
+        self.server.expect_operation(self.server.client().links().list())
     }
     /// Expects [`Links::create`](crate::links::Links::create) (`POST /links`).
-    ///
-    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
-    pub fn create(&self) -> Expectation<'a, crate::generated::links::CreateLink> {
-        let builder = self.server.client().links().create_for_mock();
-        self.server.expect_operation(builder)
+    pub fn create(&self) -> Expectation<'a, super::links::CreateLink> {
+        self.server.expect_operation(self.server.client().links().create_for_mock())
     }
     /// Expects [`Links::get`](crate::links::Links::get) (`GET /links/{id}`).
-    ///
-    /// Its arguments must be sent exactly as given.
-    pub fn get(
-        &self,
-        id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::links::GetLink> {
-        let builder = self.server.client().links().get(id);
-        self.server.expect_operation(builder)
+    pub fn get(&self, id: impl Into<String>) -> Expectation<'a, super::links::GetLink> {
+        self.server.expect_operation(self.server.client().links().get(id))
     }
     /// Expects [`Links::update`](crate::links::Links::update) (`PUT /links/{id}`).
-    ///
-    /// Its arguments must be sent exactly as given.
-    ///
-    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn update(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::links::UpdateLink> {
-        let builder = self.server.client().links().update_for_mock(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::links::UpdateLink> {
+        self.server.expect_operation(self.server.client().links().update_for_mock(id))
     }
     /// Expects [`Links::delete`](crate::links::Links::delete) (`DELETE /links/{id}`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn delete(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::links::DeleteLink> {
-        let builder = self.server.client().links().delete(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::links::DeleteLink> {
+        self.server.expect_operation(self.server.client().links().delete(id))
     }
     /// Expects [`Links::patch_qr_options`](crate::links::Links::patch_qr_options) (`PATCH /links/{id}`).
-    ///
-    /// Its arguments must be sent exactly as given.
-    ///
-    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn patch_qr_options(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::links::PatchLinkQrOptions> {
-        let builder = self.server.client().links().patch_qr_options_for_mock(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::links::PatchLinkQrOptions> {
+        self.server
+            .expect_operation(self.server.client().links().patch_qr_options_for_mock(id))
     }
     /// Expects [`Links::archive`](crate::links::Links::archive) (`POST /links/{id}/archive`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn archive(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::links::ArchiveLink> {
-        let builder = self.server.client().links().archive(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::links::ArchiveLink> {
+        self.server.expect_operation(self.server.client().links().archive(id))
     }
     /// Expects [`Links::pause`](crate::links::Links::pause) (`POST /links/{id}/pause`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn pause(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::links::PauseLink> {
-        let builder = self.server.client().links().pause(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::links::PauseLink> {
+        self.server.expect_operation(self.server.client().links().pause(id))
     }
     /// Expects [`Links::resume`](crate::links::Links::resume) (`POST /links/{id}/resume`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn resume(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::links::ResumeLink> {
-        let builder = self.server.client().links().resume(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::links::ResumeLink> {
+        self.server.expect_operation(self.server.client().links().resume(id))
     }
     /// Expects [`Links::duplicate`](crate::links::Links::duplicate) (`POST /links/{id}/duplicate`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn duplicate(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::links::DuplicateLink> {
-        let builder = self.server.client().links().duplicate(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::links::DuplicateLink> {
+        self.server.expect_operation(self.server.client().links().duplicate(id))
     }
     /// Expects [`Links::save_as_template`](crate::links::Links::save_as_template) (`POST /links/{id}/save-template`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn save_as_template(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::links::SaveLinkAsTemplate> {
-        let builder = self.server.client().links().save_as_template(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::links::SaveLinkAsTemplate> {
+        self.server.expect_operation(self.server.client().links().save_as_template(id))
     }
 }
-/// The expectations of the operations of [`Client::templates`](crate::Client::templates), from [`MockServer::templates`].
+/// The expectations of the operations of [`Client::templates`](crate::Client::templates), from [`MockServer::templates`]. An expectation's arguments must be sent exactly as given; it matches any JSON body unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
 #[derive(Debug, Clone, Copy)]
 pub struct MockTemplates<'a> {
     server: &'a MockServer,
 }
 impl<'a> MockTemplates<'a> {
     /// Expects [`Templates::list`](crate::templates::Templates::list) (`GET /templates`).
-    pub fn list(&self) -> Expectation<'a, crate::generated::templates::ListTemplates> {
-        let builder = self.server.client().templates().list();
-        self.server.expect_operation(builder)
+    pub fn list(&self) -> Expectation<'a, super::templates::ListTemplates> {
+        self.server.expect_operation(self.server.client().templates().list())
     }
     /// Expects [`Templates::create`](crate::templates::Templates::create) (`POST /templates`).
-    ///
-    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
-    pub fn create(
-        &self,
-    ) -> Expectation<'a, crate::generated::templates::CreateTemplate> {
-        let builder = self.server.client().templates().create_for_mock();
-        self.server.expect_operation(builder)
+    pub fn create(&self) -> Expectation<'a, super::templates::CreateTemplate> {
+        self.server.expect_operation(self.server.client().templates().create_for_mock())
     }
     /// Expects [`Templates::get`](crate::templates::Templates::get) (`GET /templates/{id}`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn get(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::templates::GetTemplate> {
-        let builder = self.server.client().templates().get(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::templates::GetTemplate> {
+        self.server.expect_operation(self.server.client().templates().get(id))
     }
     /// Expects [`Templates::update`](crate::templates::Templates::update) (`PUT /templates/{id}`).
-    ///
-    /// Its arguments must be sent exactly as given.
-    ///
-    /// It matches any JSON body, unless narrowed with `.body(value)` (that body exactly) or `.body_matches(|body| ..)`.
     pub fn update(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::templates::UpdateTemplate> {
-        let builder = self.server.client().templates().update_for_mock(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::templates::UpdateTemplate> {
+        self.server
+            .expect_operation(self.server.client().templates().update_for_mock(id))
     }
     /// Expects [`Templates::delete`](crate::templates::Templates::delete) (`DELETE /templates/{id}`).
-    ///
-    /// Its arguments must be sent exactly as given.
     pub fn delete(
         &self,
         id: impl Into<String>,
-    ) -> Expectation<'a, crate::generated::templates::DeleteTemplate> {
-        let builder = self.server.client().templates().delete(id);
-        self.server.expect_operation(builder)
+    ) -> Expectation<'a, super::templates::DeleteTemplate> {
+        self.server.expect_operation(self.server.client().templates().delete(id))
     }
 }
 impl crate::runtime::mock::MockEndpoint for crate::generated::bulk::BulkGenerateInput {
@@ -463,50 +347,32 @@ impl crate::runtime::mock::MockEndpoint for crate::generated::bulk::BulkGenerate
 impl crate::runtime::mock::JsonBody for crate::generated::bulk::BulkGenerateInput {
     type Body = crate::generated::types::BulkGenerateRequest;
 }
-impl crate::runtime::mock::RequiredJsonBody
-for crate::generated::bulk::BulkGenerateInput {}
 impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::ListCafesInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::CreateCafeInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::JsonBody for crate::generated::cafes::CreateCafeInput {
     type Body = crate::generated::types::CreateCafeRequest;
 }
-impl crate::runtime::mock::RequiredJsonBody
-for crate::generated::cafes::CreateCafeInput {}
 impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::GetCafeInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::UpdateCafeInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::JsonBody for crate::generated::cafes::UpdateCafeInput {
     type Body = crate::generated::types::UpdateCafeRequest;
 }
-impl crate::runtime::mock::RequiredJsonBody
-for crate::generated::cafes::UpdateCafeInput {}
 impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::DeleteCafeInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
@@ -515,10 +381,7 @@ impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::DeleteCafeI
 impl crate::runtime::mock::MockEndpoint
 for crate::generated::cafes::UpdateCafeProfileInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl Expectation<'_, crate::generated::cafes::UpdateCafeProfile> {
@@ -538,23 +401,15 @@ impl Expectation<'_, crate::generated::cafes::UpdateCafeProfile> {
 impl crate::runtime::mock::MockEndpoint
 for crate::generated::cafes::UpdateCafeThemeInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::JsonBody for crate::generated::cafes::UpdateCafeThemeInput {
     type Body = crate::generated::types::UpdateCafeThemeRequest;
 }
-impl crate::runtime::mock::RequiredJsonBody
-for crate::generated::cafes::UpdateCafeThemeInput {}
 impl crate::runtime::mock::MockEndpoint for crate::generated::folders::ListFoldersInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
     fn example() -> Option<(u16, &'static str)> {
         Some((
@@ -566,10 +421,7 @@ impl crate::runtime::mock::MockEndpoint for crate::generated::folders::ListFolde
 impl crate::runtime::mock::MockEndpoint
 for crate::generated::folders::CreateFolderInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
     fn example() -> Option<(u16, &'static str)> {
         Some((200u16, "{\"data\":{\"id\":\"0c8f...e21\",\"name\":\"Campaigns\"}}"))
@@ -578,30 +430,20 @@ for crate::generated::folders::CreateFolderInput {
 impl crate::runtime::mock::JsonBody for crate::generated::folders::CreateFolderInput {
     type Body = crate::generated::types::FolderRequest;
 }
-impl crate::runtime::mock::RequiredJsonBody
-for crate::generated::folders::CreateFolderInput {}
 impl crate::runtime::mock::MockEndpoint for crate::generated::folders::GetFolderInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::MockEndpoint
 for crate::generated::folders::UpdateFolderInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::JsonBody for crate::generated::folders::UpdateFolderInput {
     type Body = crate::generated::types::FolderRequest;
 }
-impl crate::runtime::mock::RequiredJsonBody
-for crate::generated::folders::UpdateFolderInput {}
 impl crate::runtime::mock::MockEndpoint
 for crate::generated::folders::DeleteFolderInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
@@ -610,18 +452,12 @@ for crate::generated::folders::DeleteFolderInput {
 }
 impl crate::runtime::mock::MockEndpoint for crate::generated::groups::ListGroupsInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::MockEndpoint for crate::generated::groups::CreateGroupInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl Expectation<'_, crate::generated::groups::CreateGroup> {
@@ -647,22 +483,14 @@ for crate::generated::groups::ReorderGroupsInput {
 impl crate::runtime::mock::JsonBody for crate::generated::groups::ReorderGroupsInput {
     type Body = crate::generated::types::ReorderGroupsRequest;
 }
-impl crate::runtime::mock::RequiredJsonBody
-for crate::generated::groups::ReorderGroupsInput {}
 impl crate::runtime::mock::MockEndpoint for crate::generated::groups::GetGroupInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::MockEndpoint for crate::generated::groups::UpdateGroupInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl Expectation<'_, crate::generated::groups::UpdateGroup> {
@@ -767,10 +595,7 @@ impl Expectation<'_, crate::generated::links::ListLinks> {
 }
 impl crate::runtime::mock::MockEndpoint for crate::generated::links::CreateLinkInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["id"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["id"], &value)
     }
     fn example() -> Option<(u16, &'static str)> {
         Some((200u16, "{\"id\":\"summer-sale\"}"))
@@ -779,14 +604,9 @@ impl crate::runtime::mock::MockEndpoint for crate::generated::links::CreateLinkI
 impl crate::runtime::mock::JsonBody for crate::generated::links::CreateLinkInput {
     type Body = crate::generated::types::CreateLinkRequest;
 }
-impl crate::runtime::mock::RequiredJsonBody
-for crate::generated::links::CreateLinkInput {}
 impl crate::runtime::mock::MockEndpoint for crate::generated::links::GetLinkInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
     fn example() -> Option<(u16, &'static str)> {
         Some((
@@ -797,17 +617,12 @@ impl crate::runtime::mock::MockEndpoint for crate::generated::links::GetLinkInpu
 }
 impl crate::runtime::mock::MockEndpoint for crate::generated::links::UpdateLinkInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::JsonBody for crate::generated::links::UpdateLinkInput {
     type Body = crate::generated::types::UpdateLinkRequest;
 }
-impl crate::runtime::mock::RequiredJsonBody
-for crate::generated::links::UpdateLinkInput {}
 impl crate::runtime::mock::MockEndpoint for crate::generated::links::DeleteLinkInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
@@ -816,18 +631,13 @@ impl crate::runtime::mock::MockEndpoint for crate::generated::links::DeleteLinkI
 impl crate::runtime::mock::MockEndpoint
 for crate::generated::links::PatchLinkQrOptionsInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::JsonBody
 for crate::generated::links::PatchLinkQrOptionsInput {
     type Body = crate::generated::types::PatchLinkQrOptionsRequest;
 }
-impl crate::runtime::mock::RequiredJsonBody
-for crate::generated::links::PatchLinkQrOptionsInput {}
 impl crate::runtime::mock::MockEndpoint for crate::generated::links::ArchiveLinkInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
@@ -845,79 +655,51 @@ impl crate::runtime::mock::MockEndpoint for crate::generated::links::ResumeLinkI
 }
 impl crate::runtime::mock::MockEndpoint for crate::generated::links::DuplicateLinkInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::MockEndpoint
 for crate::generated::links::SaveLinkAsTemplateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::JsonBody
 for crate::generated::links::SaveLinkAsTemplateInput {
     type Body = crate::generated::types::SaveLinkAsTemplateRequest;
 }
-impl Expectation<'_, crate::generated::links::SaveLinkAsTemplate> {
-    /// Matches requests that send `body` as [`SaveLinkAsTemplate::body`](crate::links::SaveLinkAsTemplate::body) does.
-    pub fn body(self, value: impl Into<serde_json::Value>) -> Self {
-        self.with(|b| b.body(value))
-    }
-}
 impl crate::runtime::mock::MockEndpoint
 for crate::generated::templates::ListTemplatesInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::MockEndpoint
 for crate::generated::templates::CreateTemplateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::JsonBody
 for crate::generated::templates::CreateTemplateInput {
     type Body = crate::generated::types::TemplateRequest;
 }
-impl crate::runtime::mock::RequiredJsonBody
-for crate::generated::templates::CreateTemplateInput {}
 impl crate::runtime::mock::MockEndpoint
 for crate::generated::templates::GetTemplateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::MockEndpoint
 for crate::generated::templates::UpdateTemplateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[(&["data"], crate::runtime::mock::to_json(&value))],
-        )
+        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
 impl crate::runtime::mock::JsonBody
 for crate::generated::templates::UpdateTemplateInput {
     type Body = crate::generated::types::TemplateRequest;
 }
-impl crate::runtime::mock::RequiredJsonBody
-for crate::generated::templates::UpdateTemplateInput {}
 impl crate::runtime::mock::MockEndpoint
 for crate::generated::templates::DeleteTemplateInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {

@@ -228,19 +228,14 @@ impl<E: MockEndpoint> MockOperation for super::Request<E> {
     }
 }
 
-/// An operation with a JSON body, which its expectation can match with
-/// [`body_matches`](Expectation::body_matches).
+/// An operation with a JSON body, which its expectation matches with
+/// [`body`](Expectation::body) or [`body_matches`](Expectation::body_matches) (without
+/// either, any body matches).
 #[doc(hidden)]
 pub trait JsonBody: MockEndpoint {
     /// The body's type.
     type Body: serde::Serialize + serde::de::DeserializeOwned;
 }
-
-/// An operation whose JSON body is required: its expectation matches any body unless told
-/// one with [`body`](Expectation::body). (An optional body is matched by the builder's own
-/// `.body(..)`, as any other optional input.)
-#[doc(hidden)]
-pub trait RequiredJsonBody: JsonBody {}
 
 impl<E: JsonBody> Expectation<'_, super::Request<E>> {
     /// Matches requests whose JSON body decodes as the operation's body type and satisfies
@@ -251,9 +246,7 @@ impl<E: JsonBody> Expectation<'_, super::Request<E>> {
     ) -> Self {
         self.body_predicate(predicate)
     }
-}
 
-impl<E: RequiredJsonBody> Expectation<'_, super::Request<E>> {
     /// Matches requests whose JSON body equals `body` (without it, or
     /// [`body_matches`](Self::body_matches), any body matches).
     pub fn body(self, body: impl Into<E::Body>) -> Self {
@@ -520,6 +513,16 @@ fn envelope(
         }
     }
     body
+}
+
+/// The success response of an operation that unwraps one field (`data`): the spec's
+/// example with `value` at `path` (generated code calls this).
+#[allow(dead_code)] // Not every API has an operation that needs it.
+pub(crate) fn field_reply<E: MockEndpoint>(
+    path: &[&str],
+    value: &impl serde::Serialize,
+) -> ResponseTemplate {
+    envelope_reply(E::example(), &[(path, to_json(value))])
 }
 
 /// A value as JSON, for [`envelope_reply`] (generated code calls this).

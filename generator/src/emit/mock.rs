@@ -120,7 +120,7 @@ fn group(api: &Api, g: &Group, strukt: &syn::Ident) -> TokenStream {
             let (ty, _) = input_arg(api, i);
             quote!(#name: #ty)
         });
-        let mut lines = vec![format!(
+        let lines = vec![format!(
             "Expects [`{}::{}`](crate::{}::{}::{}) (`{} {}`).",
             g.struct_name,
             op.method_name,
@@ -130,18 +130,6 @@ fn group(api: &Api, g: &Group, strukt: &syn::Ident) -> TokenStream {
             op.method.as_str(),
             docs::escape_controls(&op.path).replace('`', "'"),
         )];
-        if !inputs.is_empty() {
-            lines.push(String::new());
-            lines.push("Its arguments must be sent exactly as given.".to_owned());
-        }
-        if body_matched {
-            lines.push(String::new());
-            lines.push(
-                "It matches any JSON body, unless narrowed with `.body(value)` (that body \
-                 exactly) or `.body_matches(|body| ..)`."
-                    .to_owned(),
-            );
-        }
         let doc = docs::attrs(&lines);
         let many = (inputs.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         let make = if body_matched {
@@ -152,15 +140,16 @@ fn group(api: &Api, g: &Group, strukt: &syn::Ident) -> TokenStream {
         quote! {
             #doc
             #many
-            pub fn #method(&self, #(#args),*) -> Expectation<'a, crate::generated::#module::#builder> {
-                let builder = self.server.client().#accessor().#make(#(#names),*);
-                self.server.expect_operation(builder)
+            pub fn #method(&self, #(#args),*) -> Expectation<'a, super::#module::#builder> {
+                self.server.expect_operation(self.server.client().#accessor().#make(#(#names),*))
             }
         }
     });
     let doc = format!(
         " The expectations of the operations of [`Client::{}`](crate::Client::{}), from \
-         [`MockServer::{}`].",
+         [`MockServer::{}`]. An expectation's arguments must be sent exactly as given; it \
+         matches any JSON body unless narrowed with `.body(value)` (that body exactly) or \
+         `.body_matches(|body| ..)`.",
         g.accessor, g.accessor, g.accessor
     );
     quote! {
@@ -233,12 +222,7 @@ fn reply(op: &Operation) -> (syn::Ident, TokenStream) {
             Unwrap::None => quote!(crate::runtime::mock::json_reply(&value)),
             Unwrap::Field { .. } => {
                 let key = wire_path(op, "x-unwrap", None).join(".");
-                quote! {
-                    crate::runtime::mock::envelope_reply(
-                        Self::example(),
-                        &[(&[#key], crate::runtime::mock::to_json(&value))],
-                    )
-                }
+                quote!(crate::runtime::mock::field_reply::<Self>(&[#key], &value))
             }
             Unwrap::Page(_) => {
                 let items = wire_path(op, "x-pagination", Some("items"));
@@ -289,7 +273,12 @@ fn setters(api: &Api, g: &Group, op: &Operation) -> TokenStream {
             lines.push("The parts of a multipart body are not matched: this has no effect on which requests match.".to_owned());
         }
     };
-    for f in fields.iter().filter(|f| !f.required) {
+    // A JSON body, required or not, is matched by the runtime's `body`/`body_matches`.
+    let body_field = json_body.is_some().then_some("body");
+    for f in fields
+        .iter()
+        .filter(|f| !f.required && Some(f.name.as_str()) != body_field)
+    {
         let client_name = ident(&f.name);
         if let Some((_, item, set_name)) = lists.iter().find(|(name, _, _)| *name == f.name) {
             let (item_ty, _) = arg(api, item);
@@ -351,16 +340,12 @@ fn setters(api: &Api, g: &Group, op: &Operation) -> TokenStream {
         });
     }
     let input = ident(&op.input);
-    let body = json_body.map(|(ty, required)| {
+    let body = json_body.map(|(ty, _)| {
         let body_ty = rust_type(ty, Ctx::Operations);
-        let required = required.then(|| {
-            quote!(impl crate::runtime::mock::RequiredJsonBody for crate::generated::#module::#input {})
-        });
         quote! {
             impl crate::runtime::mock::JsonBody for crate::generated::#module::#input {
                 type Body = #body_ty;
             }
-            #required
         }
     });
     let setters = (!out.is_empty()).then(|| {
