@@ -32,7 +32,7 @@
 //! - **Groups** are generic over the mode too (`Links<M = Async>`): the blocking client's
 //!   `links()` returns `Links<Blocking>`, and [`emit::blocking`] writes only aliases.
 //! - **The mock** ([`emit::mock`]) adds per operation `MockEndpoint::reply` (the inverse of
-//!   `decode`), whether its JSON body can be matched (`JsonBody`, `RequiredJsonBody`), and
+//!   `decode`), whether its JSON body can be matched (`JsonBody`: the type `body`/`body_matches` take), and
 //!   the expectation's matchers; the runtime's `Expectation` does the rest for any
 //!   `Request<E>`.
 //! - **The CLI** ([`emit::cli`]) builds clap commands from the IR and drives the same
