@@ -46,7 +46,7 @@ pub fn plain_options_in_responses(
     }
     let types = &*types;
     let field = |ty: &Ty, rust: &str| -> Option<crate::ir::Field> {
-        let Ty::Named(name) = crate::emit::resolved(ty, types) else {
+        let Ty::Named(name) = crate::ir::resolved(ty, types) else {
             return None;
         };
         match &types.named(name)?.kind {

@@ -657,3 +657,16 @@ pub struct Pagination {
     /// Its integer type.
     pub page_param_int: &'static str,
 }
+
+/// `ty` with aliases replaced by what they stand for.
+pub fn resolved<'a>(ty: &'a Ty, all: &'a TypeTable) -> &'a Ty {
+    let mut ty = ty;
+    for _ in 0..32 {
+        let Ty::Named(name) = ty else { break };
+        match all.named(name).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner)) => ty = inner,
+            _ => break,
+        }
+    }
+    ty
+}

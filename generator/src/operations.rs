@@ -472,7 +472,7 @@ fn schema_param_doc(schema: &openapiv3::Schema) -> Doc {
     if let Some(default) = &schema.schema_data.default {
         doc.notes.push(format!(
             "Default: {}",
-            crate::emit::docs::code(&default.to_string())
+            crate::docs::code(&default.to_string())
         ));
     }
     doc
@@ -1018,7 +1018,7 @@ fn cursor_of(
             .iter()
             .find_map(|name| s.fields.iter().find(|f| f.wire == *name && want(&f.ty)))
     };
-    let is_string = |ty: &Ty| *crate::emit::resolved(ty, types.types_so_far()) == Ty::String;
+    let is_string = |ty: &Ty| *crate::ir::resolved(ty, types.types_so_far()) == Ty::String;
     let items = field(&CURSOR_ITEMS, &|ty| matches!(ty, Ty::Vec(_)))?;
     let next = field(&CURSOR_NEXT, &is_string)?;
     let token = params.iter().find(|p| {

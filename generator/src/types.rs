@@ -173,8 +173,7 @@ fn view(schema: &Schema) -> (View<'_>, Option<String>) {
                 .collect();
             length_notes(&mut v.notes, s.min_length, s.max_length);
             if let Some(p) = &s.pattern {
-                v.notes
-                    .push(format!("Pattern: {}", crate::emit::docs::code(p)));
+                v.notes.push(format!("Pattern: {}", crate::docs::code(p)));
             }
         }
         SchemaKind::Type(Type::Number(n)) => {
@@ -254,8 +253,7 @@ fn view(schema: &Schema) -> (View<'_>, Option<String>) {
             v.not = a.not.is_some();
             length_notes(&mut v.notes, a.min_length, a.max_length);
             if let Some(p) = &a.pattern {
-                v.notes
-                    .push(format!("Pattern: {}", crate::emit::docs::code(p)));
+                v.notes.push(format!("Pattern: {}", crate::docs::code(p)));
             }
             range_notes(
                 &mut v.notes,
@@ -341,13 +339,13 @@ fn schema_doc(data: &SchemaData, notes: &[String], format: Option<&str>, provide
     };
     if let Some(format) = format {
         doc.notes
-            .push(format!("Format: {}", crate::emit::docs::code(format)));
+            .push(format!("Format: {}", crate::docs::code(format)));
     }
     doc.notes.extend(notes.iter().cloned());
     if let Some(default) = &data.default {
         doc.notes.push(format!(
             "Default: {}",
-            crate::emit::docs::code(&default.to_string())
+            crate::docs::code(&default.to_string())
         ));
     }
     if let Some(example) = data.example.as_ref().and_then(scalar_example) {
@@ -369,7 +367,7 @@ pub fn inferred_note(provider: &str) -> String {
 /// Who documents the API, for "not documented by ...": the document's `info.title` without
 /// a trailing "API".
 pub fn provider_name(title: &str) -> String {
-    let title = crate::emit::docs::inline(title);
+    let title = crate::docs::inline(title);
     let trimmed = title.trim();
     let short = trimmed
         .strip_suffix(" API")
@@ -391,7 +389,7 @@ fn scalar_example(value: &serde_json::Value) -> Option<String> {
         serde_json::Value::Bool(b) => b.to_string(),
         _ => return None,
     };
-    (!text.trim().is_empty() && text.chars().count() <= 60).then(|| crate::emit::docs::code(&text))
+    (!text.trim().is_empty() && text.chars().count() <= 60).then(|| crate::docs::code(&text))
 }
 
 /// Result of converting a schema position.
@@ -877,7 +875,7 @@ impl<'s> TypeBuilder<'s> {
         if !non_null.is_empty() {
             let listed: Vec<String> = non_null
                 .iter()
-                .map(|e| crate::emit::docs::code(&e.to_string()))
+                .map(|e| crate::docs::code(&e.to_string()))
                 .collect();
             doc.notes
                 .push(format!("Allowed values: {}", listed.join(", ")));

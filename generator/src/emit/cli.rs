@@ -12,7 +12,7 @@ use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::operations::{Input, list_setter_names, required_inputs, stream_item};
+use crate::emit::inputs::{Input, list_setter_names, required_inputs, stream_item};
 use crate::emit::{Ctx, docs, ident, resolved, rust_type};
 use crate::ir::{Api, BodyKind, Group, Location, Operation, Response, Style, Ty, TypeKind};
 

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::operations::{Input, input_name};
+use super::inputs::{Input, input_name};
 use crate::ir::{
     Api, BodyKind, FieldShape, Group, Location, Operation, Response, Struct, Ty, TypeKind, Unwrap,
 };
@@ -568,9 +568,9 @@ pub(super) fn lines(
             None => {
                 let ty = match input {
                     Input::Body(Ty::Binary) => "Vec<u8>".to_owned(),
-                    Input::Body(ty) => super::operations::doc_type(ty, lib),
-                    Input::Param(p) => super::operations::doc_type(&p.ty, lib),
-                    Input::Part(p) => super::operations::doc_type(&p.ty, lib),
+                    Input::Body(ty) => super::inputs::doc_type(ty, lib),
+                    Input::Param(p) => super::inputs::doc_type(&p.ty, lib),
+                    Input::Part(p) => super::inputs::doc_type(&p.ty, lib),
                 };
                 hidden.push(format!("{name}: {ty}"));
                 args.push(name);

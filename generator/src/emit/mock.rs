@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operations::{
+use super::inputs::{
     Input, arg, body_is_a_mock_matcher, builder_fields_with, input_arg, input_name,
     list_setter_names, mock_method_name, required_inputs,
 };

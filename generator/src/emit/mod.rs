@@ -5,10 +5,13 @@ pub mod cli;
 pub mod client;
 pub mod docs;
 mod example;
+pub mod inputs;
 pub mod mock;
 pub mod operations;
 pub mod types;
 pub mod validate;
+
+pub use crate::ir::resolved;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -72,19 +75,6 @@ pub fn rust_type(ty: &Ty, ctx: Ctx) -> TokenStream {
             quote!((#(#items,)*))
         }
     }
-}
-
-/// `ty` with aliases replaced by what they stand for.
-pub fn resolved<'a>(ty: &'a Ty, all: &'a TypeTable) -> &'a Ty {
-    let mut ty = ty;
-    for _ in 0..32 {
-        let Ty::Named(name) = ty else { break };
-        match all.named(name).map(|t| &t.kind) {
-            Some(TypeKind::Alias(inner)) => ty = inner,
-            _ => break,
-        }
-    }
-    ty
 }
 
 /// Turns an argument expression into the stored value.

@@ -15,74 +15,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::emit::{ident, resolved};
-use crate::ir::{
-    Api, BodyKind, FieldShape, Group, Limits, Operation, Ty, TypeDef, TypeKind, TypeTable,
-};
-
-/// The named types a request can carry (through parameters, bodies and parts, and what
-/// those hold) that have a limit to check somewhere inside: these get a `validate` method.
-pub fn validated_types(types: &TypeTable, groups: &[Group]) -> BTreeSet<String> {
-    let reachable = crate::reach::from_requests(types, groups);
-    // Grows to a fixed point: a type needs checks if a field or variant does.
-    let mut needs = BTreeSet::new();
-    loop {
-        let before = needs.len();
-        for def in types.iter().filter(|d| reachable.contains(&d.name)) {
-            if !needs.contains(&def.name) && type_has_checks(def, types, &needs) {
-                needs.insert(def.name.clone());
-            }
-        }
-        if needs.len() == before {
-            return needs;
-        }
-    }
-}
-
-fn type_has_checks(def: &TypeDef, all: &TypeTable, needs: &BTreeSet<String>) -> bool {
-    let none = Limits::default();
-    match &def.kind {
-        TypeKind::Struct(s) => {
-            s.fields
-                .iter()
-                .any(|f| has_checks(&f.ty, &f.limits, all, needs))
-                || s.additional
-                    .as_ref()
-                    .is_some_and(|ty| has_checks(ty, &none, all, needs))
-        }
-        TypeKind::Union(u) => u
-            .variants
-            .iter()
-            .any(|v| has_checks(&v.ty, &none, all, needs)),
-        _ => false,
-    }
-}
-
-fn has_checks(ty: &Ty, limits: &Limits, all: &TypeTable, needs: &BTreeSet<String>) -> bool {
-    let none = Limits::default();
-    let items = limits.items.as_deref().unwrap_or(&none);
-    match resolved(ty, all) {
-        Ty::String => limits.min_length.is_some() || limits.max_length.is_some(),
-        Ty::Int(_) | Ty::Float(_) => {
-            bound(limits.minimum).is_some() || bound(limits.maximum).is_some()
-        }
-        Ty::Vec(inner) => {
-            limits.min_items.is_some()
-                || limits.max_items.is_some()
-                || has_checks(inner, items, all, needs)
-        }
-        Ty::Map(inner) => has_checks(inner, items, all, needs),
-        Ty::Option(inner) => has_checks(inner, limits, all, needs),
-        Ty::Named(name) => needs.contains(name),
-        // Held as any JSON value (see `rust_type`): that it is an object is checked here.
-        Ty::Object => true,
-        _ => false,
-    }
-}
-
-/// A finite bound (an infinite one limits nothing and has no literal).
-fn bound(b: Option<(f64, bool)>) -> Option<(f64, bool)> {
-    b.filter(|(v, _)| v.is_finite())
-}
+use crate::ir::{Api, BodyKind, FieldShape, Limits, Operation, Ty, TypeDef, TypeKind, TypeTable};
+use crate::validated::{bound, has_checks};
 
 fn opt_u64(n: Option<u64>) -> TokenStream {
     match n {
@@ -365,7 +299,7 @@ pub fn builder(api: &Api, op: &Operation) -> Option<TokenStream> {
         match &body.kind {
             BodyKind::Json(ty) | BodyKind::Form(ty) => {
                 let root = quote!(crate::runtime::Path::ROOT);
-                if body.required && !crate::emit::operations::body_is_a_mock_matcher(op) {
+                if body.required && !crate::emit::inputs::body_is_a_mock_matcher(op) {
                     let check = checks(quote!(value), ty, &none, root, all, needs, 0);
                     if !check.is_empty() {
                         stmts.push(quote!({ let value = &self.body; #check }));
