@@ -31,7 +31,6 @@ impl<M: crate::runtime::Mode> Bulk<M> {
     /// `POST /bulk-generate`
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example

@@ -28,7 +28,6 @@ impl<M: crate::runtime::Mode> Cafes<M> {
     /// `GET /cafes`
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -57,7 +56,6 @@ impl<M: crate::runtime::Mode> Cafes<M> {
     /// `POST /cafes`
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -103,7 +101,6 @@ impl<M: crate::runtime::Mode> Cafes<M> {
     /// - `id`: The cafe's id.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -134,7 +131,6 @@ impl<M: crate::runtime::Mode> Cafes<M> {
     /// - `id`: The cafe's id.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -185,7 +181,6 @@ impl<M: crate::runtime::Mode> Cafes<M> {
     /// - `id`: The cafe's id.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -213,7 +208,6 @@ impl<M: crate::runtime::Mode> Cafes<M> {
     /// - `id`: The cafe's id.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -250,7 +244,6 @@ impl<M: crate::runtime::Mode> Cafes<M> {
     /// - `id`: The cafe's id.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example

@@ -27,7 +27,6 @@ impl<M: crate::runtime::Mode> Folders<M> {
     /// `GET /folders`
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -52,7 +51,6 @@ impl<M: crate::runtime::Mode> Folders<M> {
     /// `POST /folders`
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -93,7 +91,6 @@ impl<M: crate::runtime::Mode> Folders<M> {
     /// - `id`: The folder's `id`, as returned when it was created.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -119,7 +116,6 @@ impl<M: crate::runtime::Mode> Folders<M> {
     /// - `id`: The folder's `id`, as returned when it was created.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -168,7 +164,6 @@ impl<M: crate::runtime::Mode> Folders<M> {
     /// - `id`: The folder's `id`, as returned when it was created.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example

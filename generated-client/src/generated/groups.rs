@@ -31,7 +31,6 @@ impl<M: crate::runtime::Mode> Groups<M> {
     /// - `id`: The cafe's id.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -65,7 +64,6 @@ impl<M: crate::runtime::Mode> Groups<M> {
     /// - `name`: Group name (max 255 characters).
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -110,7 +108,6 @@ impl<M: crate::runtime::Mode> Groups<M> {
     /// - `id`: The cafe's id.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -159,7 +156,6 @@ impl<M: crate::runtime::Mode> Groups<M> {
     /// - `group_id`: The group's id, within the cafe `{id}`.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -202,7 +198,6 @@ impl<M: crate::runtime::Mode> Groups<M> {
     /// - `group_id`: The group's id, within the cafe `{id}`.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -247,7 +242,6 @@ impl<M: crate::runtime::Mode> Groups<M> {
     /// - `group_id`: The group's id, within the cafe `{id}`.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example

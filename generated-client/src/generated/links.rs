@@ -27,7 +27,6 @@ impl<M: crate::runtime::Mode> Links<M> {
     /// `GET /links`
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -72,7 +71,6 @@ impl<M: crate::runtime::Mode> Links<M> {
     /// `POST /links`
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -116,7 +114,6 @@ impl<M: crate::runtime::Mode> Links<M> {
     /// - `id`: The link's `dynamic_link_id` (its slug).
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -146,7 +143,6 @@ impl<M: crate::runtime::Mode> Links<M> {
     /// - `id`: The link's `dynamic_link_id` (its slug).
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -197,7 +193,6 @@ impl<M: crate::runtime::Mode> Links<M> {
     /// - `id`: The link's `dynamic_link_id` (its slug).
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -225,7 +220,6 @@ impl<M: crate::runtime::Mode> Links<M> {
     /// - `id`: The link's `dynamic_link_id` (its slug).
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -279,7 +273,6 @@ impl<M: crate::runtime::Mode> Links<M> {
     /// - `id`: The link's `dynamic_link_id` (its slug).
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -305,7 +298,6 @@ impl<M: crate::runtime::Mode> Links<M> {
     /// - `id`: The link's `dynamic_link_id` (its slug).
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -331,7 +323,6 @@ impl<M: crate::runtime::Mode> Links<M> {
     /// - `id`: The link's `dynamic_link_id` (its slug).
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -363,7 +354,6 @@ impl<M: crate::runtime::Mode> Links<M> {
     /// - `id`: The link's `dynamic_link_id` (its slug).
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -401,7 +391,6 @@ impl<M: crate::runtime::Mode> Links<M> {
     /// - `id`: The link's `dynamic_link_id` (its slug).
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example

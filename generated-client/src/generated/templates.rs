@@ -29,7 +29,6 @@ impl<M: crate::runtime::Mode> Templates<M> {
     /// `GET /templates`
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -59,7 +58,6 @@ impl<M: crate::runtime::Mode> Templates<M> {
     /// `POST /templates`
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -104,7 +102,6 @@ impl<M: crate::runtime::Mode> Templates<M> {
     /// - `id`: The template's id.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -135,7 +132,6 @@ impl<M: crate::runtime::Mode> Templates<M> {
     /// - `id`: The template's id.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `400`, `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example
@@ -186,7 +182,6 @@ impl<M: crate::runtime::Mode> Templates<M> {
     /// - `id`: The template's id.
     ///
     /// # Errors
-    /// A documented error status comes back as [`Error::Api`](crate::Error::Api); [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:
     /// - `401`, `403`, `404`, `429`: [`ErrorBody`](crate::types::ErrorBody), which describes them.
     ///
     /// # Example

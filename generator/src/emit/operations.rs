@@ -172,12 +172,9 @@ fn group_method(api: &Api, group: &Group, op: &Operation, lib: &str) -> TokenStr
     }
     if !op.errors.is_empty() {
         lines.push(String::new());
+        // What an error status becomes (`Error::Api`, `ApiError::body_as`) is said once,
+        // on `Request`: each operation lists only its statuses and their body types.
         lines.push("# Errors".into());
-        lines.push(
-            "A documented error status comes back as [`Error::Api`](crate::Error::Api); \
-             [`ApiError::body_as`](crate::ApiError::body_as) decodes its body as the type given here:"
-                .into(),
-        );
         // A response the API shares between operations is described once, on its type.
         let mut shared: Vec<(&str, Vec<String>)> = Vec::new();
         for error in op
