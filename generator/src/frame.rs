@@ -243,15 +243,36 @@ const SOURCE: &str = "from the generator's crate frame (`generator/src/frame.rs`
 
 /// The `[features]` and `[dependencies]` tables of a client crate.
 pub fn manifest_tables() -> String {
+    manifest_tables_with_groups(&[])
+}
+
+/// [`manifest_tables`] of a crate with a feature per group ([`crate::features`]): those
+/// features after the frame's, and [`FULL`](crate::features::FULL), on by default, for all
+/// of them. With no group features it is [`manifest_tables`].
+pub fn manifest_tables_with_groups(groups: &[&str]) -> String {
     let mut out = String::from("[features]\n");
     let list = |items: &[&str]| -> String {
         let quoted: Vec<String> = items.iter().map(|i| format!("\"{i}\"")).collect();
         format!("[{}]", quoted.join(", "))
     };
-    let _ = writeln!(out, "default = {}", list(DEFAULT_FEATURES));
+    let mut default = DEFAULT_FEATURES.to_vec();
+    if !groups.is_empty() {
+        default.push(crate::features::FULL);
+    }
+    let _ = writeln!(out, "default = {}", list(&default));
     for feature in FEATURES {
         let _ = writeln!(out, "# {}", feature.doc);
         let _ = writeln!(out, "{} = {}", feature.name, list(feature.enables));
+    }
+    if !groups.is_empty() {
+        out.push_str(
+            "# Every group of operations. Without it (`default-features = false`), turn on the\n\
+             # groups you call: each compiles its operations and the types they use.\n",
+        );
+        let _ = writeln!(out, "{} = {}", crate::features::FULL, list(groups));
+        for group in groups {
+            let _ = writeln!(out, "{group} = []");
+        }
     }
     out.push_str("\n[dependencies]\n");
     out.push_str(&dependency_lines(DEPENDENCIES));
@@ -449,6 +470,27 @@ mod tests {
             // Full: the next name would not have fitted.
             assert!(line.len() + " name_00,".len() >= MAX_WIDTH || *line == lines[lines.len() - 2]);
         }
+    }
+
+    /// A crate with a feature per group has `full` on by default, for all of them; one
+    /// without is [`manifest_tables`] exactly.
+    #[test]
+    fn group_features_are_listed_and_full_is_default() {
+        let tables = manifest_tables_with_groups(&["incidents", "tracing-api"]);
+        assert!(
+            tables.contains("default = [\"rustls\", \"full\"]\n"),
+            "{tables}"
+        );
+        assert!(
+            tables.contains("\nfull = [\"incidents\", \"tracing-api\"]\n"),
+            "{tables}"
+        );
+        assert!(
+            tables.contains("\nincidents = []\ntracing-api = []\n"),
+            "{tables}"
+        );
+        assert_eq!(manifest_tables_with_groups(&[]), manifest_tables());
+        assert!(!manifest_tables().contains("full"));
     }
 
     #[test]

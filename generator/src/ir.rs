@@ -45,6 +45,18 @@ pub struct Api {
     /// type, each status once, in order of first use: described once, on their body type
     /// (see [`crate::errors`]).
     pub shared_errors: Vec<ErrorResponse>,
+    /// Which group features compile each type, when the crate has a feature per group
+    /// (see [`crate::features`]); `None` when everything is always compiled.
+    pub features: Option<Features>,
+}
+
+/// The Cargo features of a crate with a feature per group: each [`Group::feature`], and
+/// which of them each named type needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Features {
+    /// Type name -> the features of the groups that reach it, sorted; a type no operation
+    /// reaches has none and is compiled with the feature that turns on every group.
+    pub types: BTreeMap<String, Vec<String>>,
 }
 
 /// What a `429 Too Many Requests` means for the API (see [`crate::policy`]).
@@ -390,6 +402,9 @@ pub struct Group {
     pub doc: Doc,
     /// Operations in spec order.
     pub ops: Vec<Operation>,
+    /// The Cargo feature that compiles the group, when the crate has a feature per group
+    /// (see [`crate::features`]).
+    pub feature: Option<String>,
 }
 
 /// HTTP method.

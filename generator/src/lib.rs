@@ -38,6 +38,11 @@
 //! - **The CLI** ([`emit::cli`]) builds clap commands from the IR and drives the same
 //!   builders.
 //!
+//! - **A Cargo feature per group**, when asked for ([`features`]): the IR says which
+//!   group features compile each type ([`reach::from_operations`]), and every emitter puts
+//!   the same `#[cfg(feature = ..)]` on a group's items and a type's items ([`emit::cfg`]);
+//!   without it the output has no `cfg` of its own.
+//!
 //! Around the generated modules, a crate has a frame: its Cargo features and dependencies,
 //! and the `lib.rs` items that declare the modules and export the runtime. [`frame`] holds
 //! it as data, once: [`generate_crate`] writes it into every standalone crate, and
@@ -81,6 +86,7 @@ pub mod emit;
 pub mod error;
 pub mod errors;
 pub mod examples;
+pub mod features;
 pub mod frame;
 pub mod inferred;
 pub mod ir;
@@ -120,6 +126,9 @@ pub struct Config {
     /// changed): a spec whose code would be larger gets an [`ErrorKind::Limit`] error
     /// instead of filling memory and disk.
     pub max_output_bytes: usize,
+    /// Give every group of operations its own Cargo feature, and `full` (on by default)
+    /// for all of them, as the document's `x-group-features: true` does ([`features`]).
+    pub group_features: bool,
 }
 
 /// Default [`Config::max_output_bytes`]: 64 MiB. The largest real-world spec of the corpus
@@ -140,7 +149,14 @@ impl Config {
             command: command.into(),
             strict: false,
             max_output_bytes: MAX_OUTPUT_BYTES,
+            group_features: false,
         }
+    }
+
+    /// The same configuration, with a Cargo feature per group when `on` ([`features`]).
+    pub fn group_features(mut self, on: bool) -> Self {
+        self.group_features = on;
+        self
     }
 
     /// The same configuration, refusing raw fallbacks when `strict`.
@@ -184,6 +200,9 @@ pub struct GeneratedFiles {
     /// What the tools should tell the user: parts of the document not generated (webhooks),
     /// and schemas, bodies and responses generated as raw JSON or bytes, each located.
     pub warnings: Vec<Warning>,
+    /// The crate's Cargo feature per group, in module order, when it has them
+    /// ([`features`]); empty otherwise.
+    pub group_features: Vec<String>,
 }
 
 /// Spec -> validated model.
@@ -213,6 +232,10 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         None => None,
     };
     let too_many_requests = policy::too_many_requests(spec)?;
+    let features = match features::requested(spec)? {
+        true => Some(features::assign(&types, &mut groups)),
+        false => None,
+    };
     let info = &spec.openapi.info;
     Ok(ir::Api {
         title: info.title.clone(),
@@ -229,6 +252,7 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
         fallbacks,
         examples: examples::collect(&spec.raw),
         shared_errors,
+        features,
     })
 }
 
@@ -237,7 +261,10 @@ pub fn build_api(spec: &Spec) -> Result<ir::Api> {
 /// The files are emitted and formatted on up to [`std::thread::available_parallelism`]
 /// scoped threads (one on a single core); the output does not depend on their number.
 pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
-    let api = build_api(spec)?;
+    let mut api = build_api(spec)?;
+    if config.group_features && api.features.is_none() {
+        api.features = Some(features::assign(&api.types, &mut api.groups));
+    }
     if config.strict
         && let Some(first) = api.fallbacks.first()
     {
@@ -285,7 +312,15 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
             ),
         ));
     }
-    Ok(GeneratedFiles { files, warnings })
+    let group_features = features::names(&api.groups)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    Ok(GeneratedFiles {
+        files,
+        warnings,
+        group_features,
+    })
 }
 
 /// One file of `src/generated/`. `Types` comes first: it is the largest, and starting it first
@@ -359,6 +394,7 @@ fn emit_file(
 pub fn generate_crate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     let modules = generate(spec, config)?;
     let warnings = modules.warnings;
+    let groups: Vec<&str> = modules.group_features.iter().map(String::as_str).collect();
     let mut files = BTreeMap::new();
     for (path, contents) in modules.files {
         files.insert(format!("src/generated/{path}"), contents);
@@ -368,9 +404,16 @@ pub fn generate_crate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     }
     files.insert(
         "Cargo.toml".to_owned(),
-        runtime::cargo_toml(&config.crate_name, &spec.openapi.info),
+        runtime::cargo_toml(&config.crate_name, &spec.openapi.info, &groups),
     );
-    files.insert("README.md".to_owned(), runtime::readme_md(spec, config));
+    files.insert(
+        "README.md".to_owned(),
+        runtime::readme_md(spec, config, &groups),
+    );
     files.insert("src/lib.rs".to_owned(), runtime::lib_rs(spec, config));
-    Ok(GeneratedFiles { files, warnings })
+    Ok(GeneratedFiles {
+        files,
+        warnings,
+        group_features: modules.group_features,
+    })
 }

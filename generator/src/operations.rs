@@ -65,6 +65,27 @@ pub const RESERVED_MODULES: &[&str] = &[
 /// Tag used for operations without one.
 const UNTAGGED: &str = "api";
 
+/// The group of an operation in a document without tags: the first segment of its path
+/// after any version prefix and `api` (`/v1/customers/{id}` -> `customers`, `/api/2.0/jobs`
+/// -> `jobs`), without an extension (`/users.json` -> `users`); [`UNTAGGED`] when that is
+/// a path parameter or there is none.
+pub fn path_group(path: &str) -> String {
+    let is_version = |s: &str| {
+        let digits = s.strip_prefix(['v', 'V']).unwrap_or(s);
+        digits.starts_with(|c: char| c.is_ascii_digit())
+            && digits
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+    };
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .find(|s| !is_version(s) && !s.eq_ignore_ascii_case("api"))
+        .filter(|s| !s.starts_with('{'))
+        .map(|s| s.split('.').next().unwrap_or(s))
+        .filter(|s| s.chars().any(|c| c.is_ascii_alphanumeric()))
+        .map_or_else(|| UNTAGGED.to_owned(), str::to_owned)
+}
+
 /// Builds the resource groups, converting inline schemas through `types`.
 pub fn build_groups<'s>(
     spec: &'s Spec,
@@ -106,6 +127,12 @@ pub fn build_groups<'s>(
             )));
         }
     }
+    // A document without tags is grouped by resource, as its paths name them: one group of
+    // hundreds of operations would be one module, one struct and one Cargo feature.
+    let tagless = !api.paths.paths.values().any(|item| match item {
+        ReferenceOr::Item(item) => item.iter().any(|(_, op)| !op.tags.is_empty()),
+        ReferenceOr::Reference { .. } => false,
+    });
     for (path, item) in &api.paths.paths {
         let path_ptr = push_pointer("#/paths", path);
         let item = match item {
@@ -140,12 +167,11 @@ pub fn build_groups<'s>(
                     format!("operationId `{id}` is used twice (first at {first})"),
                 )));
             }
-            let tag = op
-                .tags
-                .first()
-                .map(String::as_str)
-                .unwrap_or(UNTAGGED)
-                .to_owned();
+            let tag = match op.tags.first() {
+                Some(tag) => tag.clone(),
+                None if tagless => path_group(path),
+                None => UNTAGGED.to_owned(),
+            };
             modules
                 .entry(tag.clone())
                 .or_insert_with(|| module_scope.claim(naming::snake(&tag)));
@@ -197,8 +223,20 @@ pub fn build_groups<'s>(
                 accessor: module.clone(),
                 module,
                 struct_name,
-                doc: tag_docs.get(tag.as_str()).cloned().unwrap_or_default(),
+                doc: match tag_docs.get(tag.as_str()) {
+                    Some(doc) => doc.clone(),
+                    // Grouped by path, not by a tag: say so, rather than "tagged".
+                    None if tagless && tag != UNTAGGED => Doc {
+                        title: None,
+                        description: Some(format!(
+                            "Operations on `{tag}`: the first segment of their paths."
+                        )),
+                        notes: Vec::new(),
+                    },
+                    None => Doc::default(),
+                },
                 ops,
+                feature: None,
             }
         })
         .collect();
@@ -1434,4 +1472,27 @@ pub fn server_url(spec: &Spec, server: &openapiv3::Server) -> Result<String> {
     }
     url.push_str(rest);
     Ok(url.trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_group;
+
+    #[test]
+    fn untagged_operations_are_grouped_by_their_first_path_segment() {
+        for (path, group) in [
+            ("/v1/customers/{id}", "customers"),
+            ("/customers", "customers"),
+            ("/api/2.0/jobs.json", "jobs"),
+            ("/2010-04-01/Accounts/{sid}", "Accounts"),
+            ("/V2/items", "items"),
+            ("/v1", "api"),
+            ("/{id}", "api"),
+            ("/", "api"),
+            ("/v1/{id}/things", "api"),
+            ("/$$$", "api"),
+        ] {
+            assert_eq!(path_group(path), group, "{path}");
+        }
+    }
 }

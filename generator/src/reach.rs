@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{BodyKind, Group, Response, Ty, TypeDef, TypeKind};
+use crate::ir::{BodyKind, Group, Operation, Response, Ty, TypeDef, TypeKind, Unwrap};
 
 /// Names of the types reachable from `roots`, through fields, items, variants and aliases.
 pub fn reachable(types: &[TypeDef], roots: Vec<String>) -> BTreeSet<String> {
@@ -48,18 +48,23 @@ pub fn names(ty: &Ty, out: &mut Vec<String>) {
 pub fn from_requests(types: &[TypeDef], groups: &[Group]) -> BTreeSet<String> {
     let mut roots = Vec::new();
     for op in groups.iter().flat_map(|g| &g.ops) {
-        for p in &op.params {
-            names(&p.ty, &mut roots);
-        }
-        if let Some(body) = &op.body {
-            match &body.kind {
-                BodyKind::Json(ty) | BodyKind::Form(ty) => names(ty, &mut roots),
-                BodyKind::Multipart(parts) => parts.iter().for_each(|p| names(&p.ty, &mut roots)),
-                BodyKind::Bytes(_) => {}
-            }
-        }
+        request_roots(op, &mut roots);
     }
     reachable(types, roots)
+}
+
+/// The named types an operation's parameters and body mention.
+fn request_roots(op: &Operation, roots: &mut Vec<String>) {
+    for p in &op.params {
+        names(&p.ty, roots);
+    }
+    if let Some(body) = &op.body {
+        match &body.kind {
+            BodyKind::Json(ty) | BodyKind::Form(ty) => names(ty, roots),
+            BodyKind::Multipart(parts) => parts.iter().for_each(|p| names(&p.ty, roots)),
+            BodyKind::Bytes(_) => {}
+        }
+    }
 }
 
 /// Names of the types a response can carry: success bodies and the documented error
@@ -69,6 +74,30 @@ pub fn from_responses(types: &[TypeDef], groups: &[Group]) -> BTreeSet<String> {
     for op in groups.iter().flat_map(|g| &g.ops) {
         if let Response::Json { ty, .. } = &op.response {
             names(ty, &mut roots);
+        }
+        for error in &op.errors {
+            names(&error.ty, &mut roots);
+        }
+    }
+    reachable(types, roots)
+}
+
+/// Names of every type `ops` use: in parameters, bodies, success and error responses, and
+/// what those hold. A group's feature compiles these.
+pub fn from_operations(types: &[TypeDef], ops: &[Operation]) -> BTreeSet<String> {
+    let mut roots = Vec::new();
+    for op in ops {
+        request_roots(op, &mut roots);
+        if let Response::Json { ty, unwrap } = &op.response {
+            names(ty, &mut roots);
+            match unwrap {
+                Unwrap::Field { ty, .. } => names(ty, &mut roots),
+                Unwrap::Page(page) => names(&page.item, &mut roots),
+                Unwrap::None => {}
+            }
+        }
+        if let Some(cursor) = &op.cursor {
+            names(&cursor.item, &mut roots);
         }
         for error in &op.errors {
             names(&error.ty, &mut roots);

@@ -132,7 +132,9 @@ pub fn crate_name_problem(name: &str) -> Option<String> {
 /// is one line, bounded, and written as a TOML string with its escapes; a `license` that is
 /// not a valid SPDX expression, or a contact URL that is not http(s), is left out (the
 /// README names the license instead) rather than breaking `cargo package`.
-pub fn cargo_toml(crate_name: &str, info: &openapiv3::Info) -> String {
+///
+/// `groups` are the crate's group features, if it has a feature per group.
+pub fn cargo_toml(crate_name: &str, info: &openapiv3::Info, groups: &[&str]) -> String {
     let mut package = String::new();
     let field = |out: &mut String, key: &str, value: &str| {
         out.push_str(&format!("{key} = {}\n", toml_string(value)));
@@ -159,20 +161,26 @@ readme = "README.md"
 keywords = ["api", "client", "openapi"]
 categories = ["api-bindings", "web-programming::http-client"]
 {package}
+[package.metadata.docs.rs]
+all-features = true
+# Shows on each item the features it needs.
+rustdoc-args = ["--cfg", "docsrs"]
+
 {tables}
 # The runtime's own unit tests come along with it.
 {dev}
 [workspace]
 "#,
         api_version = crate::docs::escape_controls(&bounded(&info.version, 100)),
-        tables = crate::frame::manifest_tables(),
+        tables = crate::frame::manifest_tables_with_groups(groups),
         dev = crate::frame::dev_dependencies_table(),
     )
 }
 
 /// `README.md` of a standalone generated crate: the API's title and description (as safe
-/// Markdown), how to depend on it and a first call.
-pub fn readme_md(spec: &Spec, config: &Config) -> String {
+/// Markdown), how to depend on it and a first call; with a feature per group (`groups`),
+/// how to pick them.
+pub fn readme_md(spec: &Spec, config: &Config, groups: &[&str]) -> String {
     let info = &spec.openapi.info;
     let title = crate::docs::inline(&bounded(&info.title, MAX_TITLE));
     let title = if title.trim().is_empty() {
@@ -235,6 +243,29 @@ The crate's documentation (`cargo doc --open`) lists every operation with an exa
 "#,
         name = config.crate_name,
     ));
+    if let Some(first) = groups.first() {
+        let list: Vec<String> = groups.iter().map(|g| format!("`{g}`")).collect();
+        out.push_str(&format!(
+            r#"
+## Compile only the groups you call
+
+Each group of operations (`client.<group>()`) has a Cargo feature of its own, and `full`, on
+by default, turns every group on. A program that calls a few groups compiles faster with
+only those: each group compiles its operations and the types they use (a type several groups
+use is compiled when any of them is on), and the `mock`, `blocking` and `cli` modules follow
+the same features.
+
+```toml
+[dependencies]
+{name} = {{ path = "path/to/{name}", default-features = false, features = ["rustls", "{first}"] }}
+```
+
+The groups: {list}.
+"#,
+            name = config.crate_name,
+            list = list.join(", "),
+        ));
+    }
     if let Some(license) = &info.license {
         out.push_str(&format!(
             "\n## License\n\nThe API document's license: {}.\n",
@@ -390,6 +421,9 @@ pub fn lib_rs(spec: &Spec, config: &Config) -> String {
 //! Successful bodies are read up to 64 MiB ([`ClientBuilder::max_response_body`]), error
 //! bodies up to [`ERROR_BODY_LIMIT`]. Redirects are followed only within the same origin,
 //! so the credential never reaches another server.
+
+// On docs.rs, each item shows the features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 {items}"#,
         lib = config.lib_name(),

@@ -72,6 +72,7 @@ broken! {
     duplicate_operation_id => "duplicate_operation_id.yaml",
     empty => "empty.yaml",
     external_ref => "external_ref.yaml",
+    group_features_not_a_boolean => "group_features_not_a_boolean.yaml",
     info_title_list => "info_title_list.yaml",
     invalid_json => "invalid_json.json",
     invalid_yaml => "invalid_yaml.yaml",

@@ -1,12 +1,13 @@
 //! Every feature fixture in `tests/fixtures/generator/`, and `spec/openapi.yaml`, becomes a
 //! standalone crate (`generator::generate_crate`) that must build and pass
 //! `cargo clippy --all-targets --all-features -- -D warnings` (the `mock` feature included). The crates are checked together in one
-//! throwaway workspace under `target/` so their dependencies build once.
+//! throwaway workspace under `target/` so their dependencies build once. A crate with a
+//! feature per group is also linted with each group alone, and with none.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use xtask::crates::{Lint, Outcome, check, scratch};
+use xtask::crates::{Lint, Outcome, check, check_each_feature_set, group_feature_sets, scratch};
 
 const FIXTURE_DIR: &str = "tests/fixtures/generator";
 
@@ -54,29 +55,46 @@ fn specs() -> Vec<(String, String)> {
 #[test]
 fn generated_crates_are_clippy_clean() {
     let mut crates = BTreeMap::new();
+    let mut group_features = BTreeMap::new();
     for (name, rel) in specs() {
         let bytes = std::fs::read(root().join(&rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
         let spec = generator::parse_spec_bytes(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
         let config = generator::Config::new(&name, &rel, "cargo test --test fixtures_compile");
         let files =
             generator::generate_crate(&spec, &config).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        if !files.group_features.is_empty() {
+            group_features.insert(name.clone(), files.group_features);
+        }
         crates.insert(name, files.files);
     }
-    let outcomes = check(
-        &scratch("fixture-crates"),
-        &scratch("fixture-target"),
-        &crates,
-        Lint::Clippy,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let (dir, target) = (scratch("fixture-crates"), scratch("fixture-target"));
+    let outcomes = check(&dir, &target, &crates, Lint::Clippy).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(outcomes.len(), crates.len(), "an outcome per crate");
-    let failures: Vec<String> = outcomes
+    let mut failures: Vec<String> = outcomes
         .iter()
         .filter_map(|(name, outcome)| match outcome {
             Outcome::Clean => None,
             Outcome::Failed(why) => Some(format!("{name}:\n{why}")),
         })
         .collect();
+    // A crate with a feature per group builds with any one group, and with none.
+    assert!(
+        group_features.contains_key("fixture-group-features"),
+        "the group_features fixture has a feature per group"
+    );
+    for (name, groups) in &group_features {
+        let sets = group_feature_sets(groups);
+        let outcomes =
+            check_each_feature_set(&dir, &target, name, &sets).unwrap_or_else(|e| panic!("{e}"));
+        failures.extend(
+            outcomes
+                .into_iter()
+                .filter_map(|(set, outcome)| match outcome {
+                    Outcome::Clean => None,
+                    Outcome::Failed(why) => Some(format!("{name} with features [{set}]:\n{why}")),
+                }),
+        );
+    }
     assert!(
         failures.is_empty(),
         "{} of {} generated crates fail `cargo clippy -D warnings`:\n\n{}",

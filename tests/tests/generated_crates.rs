@@ -140,7 +140,7 @@ async fn retried_after_retry_after() {
         .await;
     let client = Client::builder().credential("k").base_url(server.uri()).build().unwrap();
     let started = Instant::now();
-    let me = client.api().get_me().send().await.unwrap();
+    let me = client.me().get_me().send().await.unwrap();
     assert!(started.elapsed() >= Duration::from_secs(1));
     assert_eq!(me.name.as_deref(), Some("n"));
     server.verify().await;
@@ -156,7 +156,7 @@ async fn too_long_a_wait_is_returned() {
         .mount(&server)
         .await;
     let client = Client::builder().credential("k").base_url(server.uri()).build().unwrap();
-    let err = client.api().get_me().send().await.unwrap_err();
+    let err = client.me().get_me().send().await.unwrap_err();
     assert!(err.is_too_many_requests(), "{err:?}");
     assert!(!err.is_quota_exhausted(), "{err:?}");
     assert_eq!(err.to_string(), "getMe: 429 Too Many Requests");
@@ -236,7 +236,7 @@ fn everything(server: &MockServer) -> ClientBuilder {
 async fn the_global_and_requirement_sends_three_headers() {
     let server = server().await;
     let client = everything(&server).build().unwrap();
-    client.api().list_items().send().await.unwrap();
+    client.items().list_items().send().await.unwrap();
     let (headers, query) = sent(&server).await;
     assert_eq!(
         headers,
@@ -253,7 +253,7 @@ async fn the_global_and_requirement_sends_three_headers() {
 async fn header_query_and_bearer_together_or_else_the_cookie() {
     let server = server().await;
     let client = everything(&server).build().unwrap();
-    client.api().get_report().send().await.unwrap();
+    client.reports().get_report().send().await.unwrap();
     let (headers, query) = sent(&server).await;
     assert_eq!(
         headers,
@@ -268,7 +268,7 @@ async fn header_query_and_bearer_together_or_else_the_cookie() {
         .base_url(server.uri())
         .build()
         .unwrap();
-    client.api().get_report().send().await.unwrap();
+    client.reports().get_report().send().await.unwrap();
     let (headers, query) = sent(&server).await;
     assert_eq!(headers, owned(&[("cookie", "session=ses-6")]));
     assert_eq!(query, None);
@@ -278,14 +278,14 @@ async fn header_query_and_bearer_together_or_else_the_cookie() {
 async fn public_and_optional_operations() {
     let server = server().await;
     let client = everything(&server).build().unwrap();
-    client.api().get_status().send().await.unwrap();
+    client.status().get_status().send().await.unwrap();
     let (headers, query) = sent(&server).await;
     assert_eq!(headers, Vec::new());
     assert_eq!(query, None);
 
     let server = self::server().await;
     let client = Client::builder().base_url(server.uri()).build().unwrap();
-    client.api().get_profile().send().await.unwrap();
+    client.profile().get_profile().send().await.unwrap();
     let (headers, _) = sent(&server).await;
     assert_eq!(headers, Vec::new());
 }
@@ -299,7 +299,7 @@ async fn an_unmet_requirement_is_config_and_sends_nothing() {
         .base_url(server.uri())
         .build()
         .unwrap();
-    let err = client.api().list_items().send().await.unwrap_err();
+    let err = client.items().list_items().send().await.unwrap_err();
     let Error::Config(message) = &err else { panic!("{err:?}") };
     assert!(message.contains("the client lacks `secret`, `apiVersion`"), "{message}");
     assert!(message.contains("REQUIREMENTS_SECRET, "), "{message}");
@@ -381,8 +381,8 @@ async fn client_credentials_fetch_one_token_for_every_call() {
         .base_url(server.uri())
         .build()
         .unwrap();
-    client.api().list_items().send().await.unwrap();
-    client.api().create_item().send().await.unwrap();
+    client.items().list_items().send().await.unwrap();
+    client.items().create_item().send().await.unwrap();
     assert_eq!(
         sent(&server).await,
         [
@@ -391,7 +391,7 @@ async fn client_credentials_fetch_one_token_for_every_call() {
             ("POST /items".to_owned(), "Bearer machine-token".to_owned()),
         ]
     );
-    let err = client.api().get_me().send().await.unwrap_err();
+    let err = client.me().get_me().send().await.unwrap_err();
     assert!(err.to_string().contains("lacks `user`"), "{err}");
 }
 
@@ -399,13 +399,13 @@ async fn client_credentials_fetch_one_token_for_every_call() {
 async fn a_user_token_is_fixed_or_comes_from_a_provider() {
     let server = server().await;
     let client = Client::builder().user("user-token").base_url(server.uri()).build().unwrap();
-    client.api().get_me().send().await.unwrap();
+    client.me().get_me().send().await.unwrap();
     let provided = Client::builder()
         .token_provider("user", || async { Ok(AccessToken::new("provided-token")) })
         .base_url(server.uri())
         .build()
         .unwrap();
-    provided.api().get_me().send().await.unwrap();
+    provided.me().get_me().send().await.unwrap();
     assert_eq!(
         sent(&server).await,
         [

@@ -65,6 +65,7 @@ fixtures!(
     extensions,
     fallbacks,
     formats,
+    group_features,
     inferred_responses,
     json_bodies,
     json_in_yaml,
@@ -103,6 +104,7 @@ fixtures!(
     security_public_operations,
     security_unsendable,
     tags_groups,
+    untagged_paths,
     untagged_unions,
 );
 

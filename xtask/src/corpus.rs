@@ -38,6 +38,9 @@ pub struct Row {
     pub warnings: usize,
     /// Whether the crate's own `cargo test` ran and passed (for the [`TESTED`] sample).
     pub tested: bool,
+    /// Its Cargo feature per group, for a document of more than [`GROUP_FEATURES_ABOVE`]
+    /// operations; empty otherwise.
+    pub groups: Vec<String>,
     /// What happened.
     pub result: Status,
 }
@@ -76,8 +79,10 @@ impl Status {
     }
 }
 
-/// Runs the corpus (specs whose file name contains `filter`, if any).
-pub fn run(filter: Option<&str>, lint: Lint) -> std::io::Result<Vec<Row>> {
+/// Runs the corpus (specs whose file name contains `filter`, if any). With `each_group`,
+/// a crate with a feature per group is also linted with each group alone, and with none
+/// ([`crates::group_feature_sets`]).
+pub fn run(filter: Option<&str>, lint: Lint, each_group: bool) -> std::io::Result<Vec<Row>> {
     let dir = specs_dir();
     let entries = std::fs::read_dir(&dir).map_err(|e| {
         std::io::Error::new(
@@ -137,6 +142,26 @@ pub fn run(filter: Option<&str>, lint: Lint) -> std::io::Result<Vec<Row>> {
                 Some(Outcome::Failed(why)) => row.result = Status::TestsFailed(why.clone()),
                 Some(Outcome::Clean) => row.tested = true,
                 None => {}
+            }
+        }
+        if each_group {
+            for row in &mut rows {
+                if row.result != Status::Compiles || row.groups.is_empty() {
+                    continue;
+                }
+                let sets = crates::group_feature_sets(&row.groups);
+                let outcomes =
+                    crates::check_each_feature_set(&dir, &target, &crate_name(&row.spec), &sets)?;
+                let failed: Vec<String> = outcomes
+                    .into_iter()
+                    .filter_map(|(set, outcome)| match outcome {
+                        Outcome::Clean => None,
+                        Outcome::Failed(why) => Some(format!("with features [{set}]:\n{why}")),
+                    })
+                    .collect();
+                if !failed.is_empty() {
+                    row.result = Status::Failed(failed.join("\n\n"));
+                }
             }
         }
     }
@@ -199,6 +224,9 @@ fn crate_name(spec: &str) -> String {
     format!("corpus-{name}")
 }
 
+/// Documents with more operations than this are generated with a feature per group.
+pub const GROUP_FEATURES_ABOVE: usize = 150;
+
 fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
     let spec_name = spec_label(path);
     let mut row = Row {
@@ -209,6 +237,7 @@ fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
         lines: 0,
         warnings: 0,
         tested: false,
+        groups: Vec::new(),
         result: Status::Compiles,
     };
     let config = generator::Config::new(
@@ -226,6 +255,9 @@ fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
                 .as_ref()
                 .map_or(0, |c| c.schemas.len()),
         );
+        // Large documents are generated as their users would: a feature per group, so
+        // that CI compiles that shape (all features on) for every one of them.
+        let config = config.group_features(counts.0 > GROUP_FEATURES_ABOVE);
         generator::generate_crate(&spec, &config)
             .map(|files| (counts, files))
             .map_err(|e| e.to_string())
@@ -236,6 +268,7 @@ fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
             row.operations = ops;
             row.schemas = schemas;
             row.warnings = files.warnings.len();
+            row.groups = files.group_features.clone();
             row.lines = files
                 .files
                 .iter()

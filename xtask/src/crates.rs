@@ -102,6 +102,71 @@ pub fn check(
     Ok(outcomes)
 }
 
+/// Lints the crate `name` of the workspace `check` wrote in `dir` once per feature set
+/// (`cargo clippy -p name --all-targets --no-default-features --features <set> -- -D
+/// warnings`), one after another: a crate with a feature per group must build, without a
+/// warning, with any group alone and with none. An empty set is `--no-default-features`
+/// alone.
+pub fn check_each_feature_set(
+    dir: &Path,
+    target: &Path,
+    name: &str,
+    sets: &[String],
+) -> io::Result<Vec<(String, Outcome)>> {
+    let mut outcomes = Vec::new();
+    for set in sets {
+        let mut cmd = cargo();
+        cmd.args([
+            "clippy",
+            "--offline",
+            "-p",
+            name,
+            "--all-targets",
+            "--no-default-features",
+            "--message-format=short",
+        ]);
+        if !set.is_empty() {
+            cmd.args(["--features", set]);
+        }
+        cmd.args(["--", "-D", "warnings"])
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", target)
+            .env_remove("RUSTFLAGS")
+            .env("CARGO_PROFILE_DEV_DEBUG", "0");
+        let output = cmd.output()?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let prefix = format!("{name}/");
+        let mine: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with(&prefix) && (l.contains("error") || l.contains("warning")))
+            .take(40)
+            .collect();
+        let outcome = match (output.status.success(), mine.is_empty()) {
+            (true, true) => Outcome::Clean,
+            (_, false) => Outcome::Failed(mine.join("\n")),
+            (false, true) => {
+                let tail: Vec<&str> = stderr.lines().rev().take(30).collect();
+                Outcome::Failed(tail.into_iter().rev().collect::<Vec<_>>().join("\n"))
+            }
+        };
+        outcomes.push((set.clone(), outcome));
+    }
+    Ok(outcomes)
+}
+
+/// The feature sets that check a crate with a feature per group: none at all, and each
+/// group alone, as a user picks it (`rustls` and the group) and with every module (the mock,
+/// the blocking client, the command line, tracing), so that each module's share of the
+/// group compiles without the other groups.
+pub fn group_feature_sets(groups: &[String]) -> Vec<String> {
+    let mut sets = vec![String::new()];
+    for group in groups {
+        sets.push(format!("rustls,{group}"));
+        sets.push(format!("rustls,mock,blocking,cli,tracing,{group}"));
+    }
+    sets
+}
+
 /// Downloads every package the workspace (or package) in `dir` may need, with every feature
 /// and for every target, into the Cargo home, so that the `--offline` commands run on it
 /// afterwards find them. A machine whose Cargo home only ever built this project lacks

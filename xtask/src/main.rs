@@ -42,6 +42,11 @@ enum Command {
         /// bytes (by default each such fallback is a warning).
         #[arg(long)]
         strict: bool,
+        /// Give every group of operations (`client.<group>()`) its own Cargo feature, and
+        /// `full` (on by default) for all of them, as the document's `x-group-features: true`
+        /// does: for large APIs, whose users call a few groups.
+        #[arg(long)]
+        group_features: bool,
     },
     /// Generate and compile a crate for every real-world spec in ../shared/specs/.
     Corpus {
@@ -51,6 +56,10 @@ enum Command {
         /// `cargo check` only, not clippy.
         #[arg(long)]
         no_clippy: bool,
+        /// Also lint each crate that has a feature per group (documents of more than 150
+        /// operations) with each group alone, and with none: slow, one build per group.
+        #[arg(long)]
+        each_group: bool,
     },
     /// Semantic diff of two versions of the spec, each change classified as breaking or
     /// not for clients on the wire and for code using the generated Rust crate.
@@ -110,8 +119,13 @@ fn main() -> ExitCode {
             crate_name,
             force,
             strict,
-        } => run_generate(&spec, &out, crate_name, force, strict),
-        Command::Corpus { filter, no_clippy } => run_corpus(filter.as_deref(), no_clippy),
+            group_features,
+        } => run_generate(&spec, &out, crate_name, force, strict, group_features),
+        Command::Corpus {
+            filter,
+            no_clippy,
+            each_group,
+        } => run_corpus(filter.as_deref(), no_clippy, each_group),
         Command::SpecDiff {
             base,
             old,
@@ -200,13 +214,13 @@ fn run_spec_diff(options: xtask::spec_diff::Options) -> ExitCode {
     }
 }
 
-fn run_corpus(filter: Option<&str>, no_clippy: bool) -> ExitCode {
+fn run_corpus(filter: Option<&str>, no_clippy: bool, each_group: bool) -> ExitCode {
     let lint = if no_clippy {
         xtask::crates::Lint::Check
     } else {
         xtask::crates::Lint::Clippy
     };
-    let rows = match xtask::corpus::run(filter, lint) {
+    let rows = match xtask::corpus::run(filter, lint, each_group) {
         Ok(rows) => rows,
         Err(e) => {
             eprintln!("error: {e}");
@@ -326,6 +340,7 @@ fn run_generate(
     crate_name: Option<String>,
     force: bool,
     strict: bool,
+    group_features: bool,
 ) -> ExitCode {
     let crate_name = match crate_name {
         Some(name) => name,
@@ -340,7 +355,8 @@ fn run_generate(
         spec_path.display().to_string(),
         "cargo xtask generate",
     )
-    .strict(strict);
+    .strict(strict)
+    .group_features(group_features);
     let spec = match xtask::spec_files::read_spec(spec_path) {
         Ok(spec) => spec,
         Err(xtask::spec_files::ReadError::Io(e)) => {

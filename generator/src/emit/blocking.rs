@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::{docs, ident};
+use crate::emit::{cfg, docs, ident};
 use crate::ir::{Api, Group};
 
 /// The tokens of `generated/blocking.rs`.
@@ -25,8 +25,10 @@ pub fn emit(api: &Api) -> TokenStream {
             g.module, g.struct_name, g.accessor
         ));
         let doc = docs::attrs(&lines);
+        let cfg = cfg::group(g);
         quote! {
             #doc
+            #cfg
             pub fn #accessor(&self) -> #m::#strukt {
                 crate::generated::#m::#strukt::new(self.clone())
             }
@@ -98,8 +100,10 @@ fn group(group: &Group) -> TokenStream {
             pub type #name = crate::generated::#m::#name<crate::runtime::blocking::Blocking>;
         }
     });
+    let cfg = cfg::group(group);
     quote! {
         #[doc = #module_doc]
+        #cfg
         pub mod #m {
             #[doc = #struct_doc]
             pub type #strukt = crate::generated::#m::#strukt<crate::runtime::blocking::Blocking>;

@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::inputs::{Input, list_setter_names, required_inputs, stream_item};
-use crate::emit::{Ctx, docs, ident, resolved, rust_type};
+use crate::emit::{Ctx, cfg, docs, ident, resolved, rust_type};
 use crate::ir::{Api, BodyKind, Group, Location, Operation, Response, Style, Ty, TypeKind};
 
 /// Argument ids the runtime's own arguments use (and clap's `--help`, `--version`).
@@ -31,26 +31,36 @@ pub fn emit(api: &Api) -> TokenStream {
         .collect();
     let commands = groups.iter().map(|(_, g)| {
         let m = ident(&g.module);
-        quote!(#m::command())
+        match g.feature {
+            Some(_) => {
+                let cfg = cfg::group(g);
+                quote!(#cfg { command = command.subcommand(#m::command()); })
+            }
+            None => quote!(command = command.subcommand(#m::command());),
+        }
     });
     let arms = groups.iter().map(|(name, g)| {
         let m = ident(&g.module);
-        quote!(Some((#name, matches)) => #m::run(client, matches, options, out).await,)
+        let cfg = cfg::group(g);
+        quote!(#cfg Some((#name, matches)) => #m::run(client, matches, options, out).await,)
     });
-    let modules = groups.iter().map(|(name, g)| group(api, g, name));
-    // A spec without operations (only webhooks) has nothing to call.
-    let unused = api
-        .groups
-        .is_empty()
-        .then(|| quote!(#[allow(unused_variables)]));
+    let modules = groups
+        .iter()
+        .map(|(name, g)| cfg::each_item(&cfg::group(g), group(api, g, name)));
+    // A spec without operations (only webhooks), or a build without any group's feature,
+    // has nothing to call.
+    let unused =
+        (api.groups.is_empty() || cfg::on(api)).then(|| quote!(#[allow(unused_variables)]));
     let about = help_text(&api.title).unwrap_or_else(|| "A client for this API".to_owned());
     let commands: Vec<TokenStream> = commands.collect();
     let tree = if commands.is_empty() {
         quote!(crate::runtime::cli::root(env!("CARGO_PKG_NAME"), #about))
     } else {
+        let unused_mut = cfg::on(api).then(|| quote!(#[allow(unused_mut)]));
         quote! {
+            #unused_mut
             let mut command = crate::runtime::cli::root(env!("CARGO_PKG_NAME"), #about);
-            #(command = command.subcommand(#commands);)*
+            #(#commands)*
             command
         }
     };

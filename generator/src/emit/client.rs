@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::Config;
-use crate::emit::{docs, ident};
+use crate::emit::{cfg, docs, ident};
 use crate::ir::{Api, Auth, TooManyRequests};
 use crate::naming::{Scope, snake};
 
@@ -133,7 +133,8 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
     // be shown before it, saying the same thing twice.
     let modules = api.groups.iter().map(|g| {
         let m = ident(&g.module);
-        quote!(pub mod #m;)
+        let cfg = cfg::group(g);
+        quote!(#cfg pub mod #m;)
     });
     let accessors = api.groups.iter().map(|g| {
         let m = ident(&g.module);
@@ -149,9 +150,15 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
             "Returns [`{}::{}`]: a method per operation of the group.",
             g.module, g.struct_name
         ));
+        if let Some(feature) = &g.feature {
+            lines.push(String::new());
+            lines.push(format!("Needs the Cargo feature `{feature}` (or `full`)."));
+        }
         let doc = docs::attrs(&lines);
+        let cfg = cfg::group(g);
         quote! {
             #doc
+            #cfg
             pub fn #accessor(&self) -> #m::#strukt {
                 #m::#strukt::new(self.clone())
             }

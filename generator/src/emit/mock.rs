@@ -9,7 +9,7 @@ use super::inputs::{
     Input, arg, body_is_a_mock_matcher, builder_fields_with, input_arg, input_name,
     list_setter_names, mock_method_name, required_inputs,
 };
-use crate::emit::{Ctx, docs, ident, rust_type};
+use crate::emit::{Ctx, cfg, docs, ident, rust_type};
 use crate::ir::{Api, BodyKind, Group, Operation, Response, Unwrap};
 
 /// Methods of `Expectation` (and the names the runtime's mock uses in it): a setter with
@@ -61,18 +61,62 @@ pub fn emit(api: &Api) -> TokenStream {
             " Expectations of the operations of [`Client::{}`](crate::Client::{}).",
             g.accessor, g.accessor
         );
+        let cfg = cfg::group(g);
         quote! {
             #[doc = #doc]
+            #cfg
             pub fn #accessor(&self) -> #strukt<'_> {
                 #strukt { server: self }
             }
         }
     });
-    let structs = groups.iter().map(|(g, strukt)| group(api, g, strukt));
-    let impls = api
-        .groups
+    let structs = groups
         .iter()
-        .flat_map(|g| g.ops.iter().map(move |op| operation(api, g, op)));
+        .map(|(g, strukt)| cfg::each_item(&cfg::group(g), group(api, g, strukt)));
+    let impls = api.groups.iter().flat_map(|g| {
+        g.ops
+            .iter()
+            .map(move |op| cfg::each_item(&cfg::group(g), operation(api, g, op)))
+    });
+    let operations = if cfg::on(api) {
+        // Each group's share only when its feature is on: a static slice cannot leave out
+        // an element, so the list is made once, on first use.
+        let parts = api.groups.iter().map(|g| {
+            let cfg = cfg::group(g);
+            let module = ident(&g.module);
+            let statics = g.ops.iter().map(|op| {
+                let op_static = ident(&op.static_name);
+                quote!(&crate::generated::#module::#op_static)
+            });
+            quote! {
+                #cfg
+                operations.extend_from_slice(&[#(#statics),*]);
+            }
+        });
+        quote! {
+            /// Every operation of the groups compiled in, for the mock to name the one a
+            /// request addresses.
+            fn operations() -> &'static [&'static crate::runtime::Operation] {
+                static OPERATIONS: std::sync::OnceLock<Vec<&'static crate::runtime::Operation>> =
+                    std::sync::OnceLock::new();
+                OPERATIONS.get_or_init(|| {
+                    #[allow(unused_mut)]
+                    let mut operations = Vec::new();
+                    #(#parts)*
+                    operations
+                })
+            }
+        }
+    } else {
+        quote! {
+            /// Every operation, for the mock to name the one a request addresses.
+            static OPERATIONS: &[&crate::runtime::Operation] = &[#(#statics),*];
+        }
+    };
+    let all_operations = match cfg::on(api) {
+        true => quote!(operations()),
+        false => quote!(OPERATIONS),
+    };
     quote! {
         //! A typed mock of the API for tests (feature `mock`): see [`MockServer`].
         // A deprecated operation is mocked like any other.
@@ -80,8 +124,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
         pub use crate::runtime::mock::{Expectation, MockOperation, MockServer, Received, Reply, Times};
 
-        /// Every operation, for the mock to name the one a request addresses.
-        static OPERATIONS: &[&crate::runtime::Operation] = &[#(#statics),*];
+        #operations
 
         impl MockServer {
             /// Starts a server on a free port of `127.0.0.1`.
@@ -90,7 +133,7 @@ pub fn emit(api: &Api) -> TokenStream {
             ///
             /// If no port can be bound, or the client's TLS backend does not initialise.
             pub async fn start() -> MockServer {
-                MockServer::for_operations(&crate::generated::API, OPERATIONS).await
+                MockServer::for_operations(&crate::generated::API, #all_operations).await
             }
 
             #(#accessors)*

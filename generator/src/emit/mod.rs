@@ -1,6 +1,7 @@
 //! IR -> token streams, one module per generated file kind.
 
 pub mod blocking;
+pub mod cfg;
 pub mod cli;
 pub mod client;
 pub mod docs;

@@ -21,7 +21,8 @@ pub fn emit(api: &Api) -> TokenStream {
                 inferred: api.inferred_models.contains(&t.name),
                 body: bodies.contains(t.name.as_str()),
             };
-            emit_one(t, &api.types, role)
+            let cfg = crate::emit::cfg::type_(api, &t.name);
+            crate::emit::cfg::each_item(&cfg, emit_one(t, &api.types, role))
         })
         .collect()
 }

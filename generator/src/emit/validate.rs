@@ -153,7 +153,10 @@ pub fn types(api: &Api) -> TokenStream {
     let (all, needs) = (&api.types, &api.validated);
     all.iter()
         .filter(|d| needs.contains(&d.name))
-        .map(|d| type_validate(d, all, needs, &api.response_types))
+        .map(|d| {
+            let cfg = crate::emit::cfg::type_(api, &d.name);
+            crate::emit::cfg::each_item(&cfg, type_validate(d, all, needs, &api.response_types))
+        })
         .collect()
 }
 
