@@ -371,6 +371,12 @@ fn emit_file(
                     emit::docs::code(&group.module)
                 )];
             }
+            if let Some(feature) = &group.feature {
+                lines.push(String::new());
+                lines.push(format!(
+                    "Compiled with the Cargo feature `{feature}` (or `full`, on by default)."
+                ));
+            }
             let doc = lines.iter().map(|line| {
                 let text = if line.is_empty() {
                     String::new()

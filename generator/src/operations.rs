@@ -244,26 +244,23 @@ pub fn build_groups<'s>(
     Ok(out)
 }
 
-/// A request builder's own field and method names (`client`, `options`, `send`, ...),
-/// which its inputs' fields and setters must not take.
-pub(crate) const BUILDER_MEMBERS: [&str; 16] = [
-    "client",
-    "options",
-    "input",
+/// The methods the runtime's `Request` has in some mode (`send`, `stream`, `iter`, ...),
+/// and `body`, the setter of an optional body: an operation's setters are methods of the
+/// same type, so its inputs take other names. The runtime owns this list: a test checks it
+/// against `runtime/request.rs` and `runtime/blocking.rs`.
+pub(crate) const BUILDER_MEMBERS: [&str; 12] = [
+    "body",
+    "header",
+    "into_async",
+    "iter",
     "new",
-    "with_client",
+    "pages",
+    "retry",
     "send",
     "send_response",
     "stream",
-    "pages",
-    "iter",
     "timeout",
-    "header",
-    "retry",
-    "body",
-    "validate",
-    // The request the mock matches (feature `mock`).
-    "mock_request",
+    "with_client",
 ];
 
 #[allow(clippy::too_many_arguments)]
@@ -1476,7 +1473,38 @@ pub fn server_url(spec: &Spec, server: &openapiv3::Server) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::path_group;
+    use super::{BUILDER_MEMBERS, path_group};
+
+    /// Every method of `Request` in the runtime (any mode) is reserved, and nothing else
+    /// but `body`.
+    #[test]
+    fn builder_members_are_the_runtime_requests_methods() {
+        let mut methods = vec!["body".to_owned()];
+        for (path, text) in crate::runtime::FILES {
+            let file = syn::parse_file(text).unwrap_or_else(|e| panic!("runtime/{path}: {e}"));
+            for item in file.items {
+                let syn::Item::Impl(block) = item else {
+                    continue;
+                };
+                let syn::Type::Path(ty) = &*block.self_ty else {
+                    continue;
+                };
+                if block.trait_.is_some()
+                    || ty.path.segments.last().is_none_or(|s| s.ident != "Request")
+                {
+                    continue;
+                }
+                for member in block.items {
+                    if let syn::ImplItem::Fn(f) = member {
+                        methods.push(f.sig.ident.to_string());
+                    }
+                }
+            }
+        }
+        methods.sort();
+        methods.dedup();
+        assert_eq!(methods, BUILDER_MEMBERS);
+    }
 
     #[test]
     fn untagged_operations_are_grouped_by_their_first_path_segment() {

@@ -152,7 +152,9 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
         ));
         if let Some(feature) = &g.feature {
             lines.push(String::new());
-            lines.push(format!("Needs the Cargo feature `{feature}` (or `full`)."));
+            lines.push(format!(
+                "Compiled with the Cargo feature `{feature}` (or `full`, on by default)."
+            ));
         }
         let doc = docs::attrs(&lines);
         let cfg = cfg::group(g);
