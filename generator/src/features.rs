@@ -54,6 +54,7 @@ pub fn assign(types: &[TypeDef], groups: &mut [Group]) -> Features {
         .iter()
         .map(|t| (t.name.clone(), BTreeSet::new()))
         .collect();
+    let mut sent = by_type.clone();
     for group in groups.iter_mut() {
         let module = group.module.trim_start_matches("r#");
         let feature = match reserved.contains(module) {
@@ -65,17 +66,25 @@ pub fn assign(types: &[TypeDef], groups: &mut [Group]) -> Features {
                 features.insert(feature.clone());
             }
         }
+        for name in reach::from_requests(types, std::slice::from_ref(group)) {
+            if let Some(features) = sent.get_mut(&name) {
+                features.insert(feature.clone());
+            }
+        }
         group.feature = Some(feature);
     }
-    Features {
-        types: by_type
-            .into_iter()
+    let sorted = |map: BTreeMap<String, BTreeSet<String>>| -> BTreeMap<String, Vec<String>> {
+        map.into_iter()
             .map(|(name, features)| (name, features.into_iter().collect()))
-            .collect(),
+            .collect()
+    };
+    Features {
+        types: sorted(by_type),
+        sent: sorted(sent),
     }
 }
 
-/// The features of a crate with a feature per group: `full` first, then each group's.
+/// The group features of a crate that has them, in module order.
 pub fn names(groups: &[Group]) -> Vec<&str> {
     groups.iter().filter_map(|g| g.feature.as_deref()).collect()
 }

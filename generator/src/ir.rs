@@ -57,6 +57,10 @@ pub struct Features {
     /// Type name -> the features of the groups that reach it, sorted; a type no operation
     /// reaches has none and is compiled with the feature that turns on every group.
     pub types: BTreeMap<String, Vec<String>>,
+    /// Type name -> the features of the groups that send it (in a parameter or body, or
+    /// inside one): its input checks (`validate`) are compiled with those only, as no other
+    /// group calls them.
+    pub sent: BTreeMap<String, Vec<String>>,
 }
 
 /// What a `429 Too Many Requests` means for the API (see [`crate::policy`]).

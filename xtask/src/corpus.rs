@@ -41,6 +41,9 @@ pub struct Row {
     /// Its Cargo feature per group, for a document of more than [`GROUP_FEATURES_ABOVE`]
     /// operations; empty otherwise.
     pub groups: Vec<String>,
+    /// How many feature sets `--each-group` linted the crate with, all clean unless
+    /// [`Row::result`] says otherwise.
+    pub feature_sets: usize,
     /// What happened.
     pub result: Status,
 }
@@ -152,6 +155,7 @@ pub fn run(filter: Option<&str>, lint: Lint, each_group: bool) -> std::io::Resul
                 let sets = crates::group_feature_sets(&row.groups);
                 let outcomes =
                     crates::check_each_feature_set(&dir, &target, &crate_name(&row.spec), &sets)?;
+                row.feature_sets = outcomes.len();
                 let failed: Vec<String> = outcomes
                     .into_iter()
                     .filter_map(|(set, outcome)| match outcome {
@@ -238,6 +242,7 @@ fn generate_one(path: &Path) -> (Row, Option<BTreeMap<String, String>>) {
         warnings: 0,
         tested: false,
         groups: Vec::new(),
+        feature_sets: 0,
         result: Status::Compiles,
     };
     let config = generator::Config::new(

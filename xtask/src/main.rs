@@ -228,6 +228,15 @@ fn run_corpus(filter: Option<&str>, no_clippy: bool, each_group: bool) -> ExitCo
         }
     };
     print!("{}", xtask::corpus::table(&rows));
+    for r in rows.iter().filter(|r| r.feature_sets > 0) {
+        println!(
+            "{}: {} groups, linted with {} feature sets (each group alone, with and without \
+             the mock, blocking and cli modules, and none)",
+            r.spec,
+            r.groups.len(),
+            r.feature_sets
+        );
+    }
     // A failure's diagnostics are always printed: CI logs are all there is to go on.
     for r in &rows {
         if let Some(why) = r.result.details() {

@@ -29,6 +29,19 @@ pub fn type_(api: &Api, name: &str) -> TokenStream {
     }
 }
 
+/// The attribute that compiles a type's input checks (`validate`) only with a feature of a
+/// group that sends the type: a group that only receives it never calls them, and they
+/// would be dead code in a build of that group alone.
+pub fn sent(api: &Api, name: &str) -> TokenStream {
+    let Some(features) = &api.features else {
+        return TokenStream::new();
+    };
+    match features.sent.get(name) {
+        Some(needed) if !needed.is_empty() => attrs(needed),
+        _ => attrs(&[FULL.to_owned()]),
+    }
+}
+
 /// Whether the crate has a feature per group: then any group, and so any item of a
 /// group, may be compiled out.
 pub fn on(api: &Api) -> bool {

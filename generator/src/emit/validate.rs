@@ -154,7 +154,7 @@ pub fn types(api: &Api) -> TokenStream {
     all.iter()
         .filter(|d| needs.contains(&d.name))
         .map(|d| {
-            let cfg = crate::emit::cfg::type_(api, &d.name);
+            let cfg = crate::emit::cfg::sent(api, &d.name);
             crate::emit::cfg::each_item(&cfg, type_validate(d, all, needs, &api.response_types))
         })
         .collect()
