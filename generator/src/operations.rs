@@ -67,7 +67,7 @@ const UNTAGGED: &str = "api";
 
 /// The group of an operation in a document without tags: the first segment of its path
 /// after any version prefix and `api` (`/v1/customers/{id}` -> `customers`, `/api/2.0/jobs`
-/// -> `jobs`), without an extension (`/users.json` -> `users`); [`UNTAGGED`] when that is
+/// -> `jobs`), without an extension (`/users.json` -> `users`); `api` when that is
 /// a path parameter or there is none.
 pub fn path_group(path: &str) -> String {
     let is_version = |s: &str| {
