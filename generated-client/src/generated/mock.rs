@@ -339,52 +339,51 @@ impl<'a> MockTemplates<'a> {
         self.server.expect_operation(self.server.client().templates().delete(id))
     }
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::bulk::BulkGenerateInput {
+impl crate::runtime::mock::MockEndpoint for super::bulk::BulkGenerateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::json_reply(&value)
     }
 }
-impl crate::runtime::mock::JsonBody for crate::generated::bulk::BulkGenerateInput {
+impl crate::runtime::mock::JsonBody for super::bulk::BulkGenerateInput {
     type Body = crate::generated::types::BulkGenerateRequest;
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::ListCafesInput {
+impl crate::runtime::mock::MockEndpoint for super::cafes::ListCafesInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::CreateCafeInput {
+impl crate::runtime::mock::MockEndpoint for super::cafes::CreateCafeInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::JsonBody for crate::generated::cafes::CreateCafeInput {
+impl crate::runtime::mock::JsonBody for super::cafes::CreateCafeInput {
     type Body = crate::generated::types::CreateCafeRequest;
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::GetCafeInput {
+impl crate::runtime::mock::MockEndpoint for super::cafes::GetCafeInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::UpdateCafeInput {
+impl crate::runtime::mock::MockEndpoint for super::cafes::UpdateCafeInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::JsonBody for crate::generated::cafes::UpdateCafeInput {
+impl crate::runtime::mock::JsonBody for super::cafes::UpdateCafeInput {
     type Body = crate::generated::types::UpdateCafeRequest;
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::cafes::DeleteCafeInput {
+impl crate::runtime::mock::MockEndpoint for super::cafes::DeleteCafeInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
 }
-impl crate::runtime::mock::MockEndpoint
-for crate::generated::cafes::UpdateCafeProfileInput {
+impl crate::runtime::mock::MockEndpoint for super::cafes::UpdateCafeProfileInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl Expectation<'_, crate::generated::cafes::UpdateCafeProfile> {
+impl Expectation<'_, super::cafes::UpdateCafeProfile> {
     /// Matches requests that send `logo` as [`UpdateCafeProfile::logo`](crate::cafes::UpdateCafeProfile::logo) does.
     ///
     /// The parts of a multipart body are not matched: this has no effect on which requests match.
@@ -398,16 +397,15 @@ impl Expectation<'_, crate::generated::cafes::UpdateCafeProfile> {
         self.with(|b| b.cover(value))
     }
 }
-impl crate::runtime::mock::MockEndpoint
-for crate::generated::cafes::UpdateCafeThemeInput {
+impl crate::runtime::mock::MockEndpoint for super::cafes::UpdateCafeThemeInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::JsonBody for crate::generated::cafes::UpdateCafeThemeInput {
+impl crate::runtime::mock::JsonBody for super::cafes::UpdateCafeThemeInput {
     type Body = crate::generated::types::UpdateCafeThemeRequest;
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::folders::ListFoldersInput {
+impl crate::runtime::mock::MockEndpoint for super::folders::ListFoldersInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
@@ -418,8 +416,7 @@ impl crate::runtime::mock::MockEndpoint for crate::generated::folders::ListFolde
         ))
     }
 }
-impl crate::runtime::mock::MockEndpoint
-for crate::generated::folders::CreateFolderInput {
+impl crate::runtime::mock::MockEndpoint for super::folders::CreateFolderInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
@@ -427,40 +424,38 @@ for crate::generated::folders::CreateFolderInput {
         Some((200u16, "{\"data\":{\"id\":\"0c8f...e21\",\"name\":\"Campaigns\"}}"))
     }
 }
-impl crate::runtime::mock::JsonBody for crate::generated::folders::CreateFolderInput {
+impl crate::runtime::mock::JsonBody for super::folders::CreateFolderInput {
     type Body = crate::generated::types::FolderRequest;
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::folders::GetFolderInput {
+impl crate::runtime::mock::MockEndpoint for super::folders::GetFolderInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::MockEndpoint
-for crate::generated::folders::UpdateFolderInput {
+impl crate::runtime::mock::MockEndpoint for super::folders::UpdateFolderInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::JsonBody for crate::generated::folders::UpdateFolderInput {
+impl crate::runtime::mock::JsonBody for super::folders::UpdateFolderInput {
     type Body = crate::generated::types::FolderRequest;
 }
-impl crate::runtime::mock::MockEndpoint
-for crate::generated::folders::DeleteFolderInput {
+impl crate::runtime::mock::MockEndpoint for super::folders::DeleteFolderInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::groups::ListGroupsInput {
+impl crate::runtime::mock::MockEndpoint for super::groups::ListGroupsInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::groups::CreateGroupInput {
+impl crate::runtime::mock::MockEndpoint for super::groups::CreateGroupInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl Expectation<'_, crate::generated::groups::CreateGroup> {
+impl Expectation<'_, super::groups::CreateGroup> {
     /// Matches requests that send `visible` as [`CreateGroup::visible`](crate::groups::CreateGroup::visible) does.
     ///
     /// The parts of a multipart body are not matched: this has no effect on which requests match.
@@ -474,26 +469,25 @@ impl Expectation<'_, crate::generated::groups::CreateGroup> {
         self.with(|b| b.image(value))
     }
 }
-impl crate::runtime::mock::MockEndpoint
-for crate::generated::groups::ReorderGroupsInput {
+impl crate::runtime::mock::MockEndpoint for super::groups::ReorderGroupsInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
 }
-impl crate::runtime::mock::JsonBody for crate::generated::groups::ReorderGroupsInput {
+impl crate::runtime::mock::JsonBody for super::groups::ReorderGroupsInput {
     type Body = crate::generated::types::ReorderGroupsRequest;
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::groups::GetGroupInput {
+impl crate::runtime::mock::MockEndpoint for super::groups::GetGroupInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::groups::UpdateGroupInput {
+impl crate::runtime::mock::MockEndpoint for super::groups::UpdateGroupInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl Expectation<'_, crate::generated::groups::UpdateGroup> {
+impl Expectation<'_, super::groups::UpdateGroup> {
     /// Matches requests that send `name` as [`UpdateGroup::name`](crate::groups::UpdateGroup::name) does.
     ///
     /// The parts of a multipart body are not matched: this has no effect on which requests match.
@@ -513,12 +507,12 @@ impl Expectation<'_, crate::generated::groups::UpdateGroup> {
         self.with(|b| b.image(value))
     }
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::groups::DeleteGroupInput {
+impl crate::runtime::mock::MockEndpoint for super::groups::DeleteGroupInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::links::ListLinksInput {
+impl crate::runtime::mock::MockEndpoint for super::links::ListLinksInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::envelope_reply(
             Self::example(),
@@ -542,7 +536,7 @@ impl crate::runtime::mock::MockEndpoint for crate::generated::links::ListLinksIn
         ))
     }
 }
-impl Expectation<'_, crate::generated::links::ListLinks> {
+impl Expectation<'_, super::links::ListLinks> {
     /// Matches requests that send `page` as [`ListLinks::page`](crate::links::ListLinks::page) does.
     pub fn page(self, value: i64) -> Self {
         self.with(|b| b.page(value))
@@ -593,7 +587,7 @@ impl Expectation<'_, crate::generated::links::ListLinks> {
         self.with(|b| b.sort_by(value))
     }
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::links::CreateLinkInput {
+impl crate::runtime::mock::MockEndpoint for super::links::CreateLinkInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["id"], &value)
     }
@@ -601,10 +595,10 @@ impl crate::runtime::mock::MockEndpoint for crate::generated::links::CreateLinkI
         Some((200u16, "{\"id\":\"summer-sale\"}"))
     }
 }
-impl crate::runtime::mock::JsonBody for crate::generated::links::CreateLinkInput {
+impl crate::runtime::mock::JsonBody for super::links::CreateLinkInput {
     type Body = crate::generated::types::CreateLinkRequest;
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::links::GetLinkInput {
+impl crate::runtime::mock::MockEndpoint for super::links::GetLinkInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
@@ -615,93 +609,82 @@ impl crate::runtime::mock::MockEndpoint for crate::generated::links::GetLinkInpu
         ))
     }
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::links::UpdateLinkInput {
+impl crate::runtime::mock::MockEndpoint for super::links::UpdateLinkInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::JsonBody for crate::generated::links::UpdateLinkInput {
+impl crate::runtime::mock::JsonBody for super::links::UpdateLinkInput {
     type Body = crate::generated::types::UpdateLinkRequest;
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::links::DeleteLinkInput {
+impl crate::runtime::mock::MockEndpoint for super::links::DeleteLinkInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
 }
-impl crate::runtime::mock::MockEndpoint
-for crate::generated::links::PatchLinkQrOptionsInput {
+impl crate::runtime::mock::MockEndpoint for super::links::PatchLinkQrOptionsInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::JsonBody
-for crate::generated::links::PatchLinkQrOptionsInput {
+impl crate::runtime::mock::JsonBody for super::links::PatchLinkQrOptionsInput {
     type Body = crate::generated::types::PatchLinkQrOptionsRequest;
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::links::ArchiveLinkInput {
+impl crate::runtime::mock::MockEndpoint for super::links::ArchiveLinkInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::links::PauseLinkInput {
+impl crate::runtime::mock::MockEndpoint for super::links::PauseLinkInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::links::ResumeLinkInput {
+impl crate::runtime::mock::MockEndpoint for super::links::ResumeLinkInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }
 }
-impl crate::runtime::mock::MockEndpoint for crate::generated::links::DuplicateLinkInput {
+impl crate::runtime::mock::MockEndpoint for super::links::DuplicateLinkInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::MockEndpoint
-for crate::generated::links::SaveLinkAsTemplateInput {
+impl crate::runtime::mock::MockEndpoint for super::links::SaveLinkAsTemplateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::JsonBody
-for crate::generated::links::SaveLinkAsTemplateInput {
+impl crate::runtime::mock::JsonBody for super::links::SaveLinkAsTemplateInput {
     type Body = crate::generated::types::SaveLinkAsTemplateRequest;
 }
-impl crate::runtime::mock::MockEndpoint
-for crate::generated::templates::ListTemplatesInput {
+impl crate::runtime::mock::MockEndpoint for super::templates::ListTemplatesInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::MockEndpoint
-for crate::generated::templates::CreateTemplateInput {
+impl crate::runtime::mock::MockEndpoint for super::templates::CreateTemplateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::JsonBody
-for crate::generated::templates::CreateTemplateInput {
+impl crate::runtime::mock::JsonBody for super::templates::CreateTemplateInput {
     type Body = crate::generated::types::TemplateRequest;
 }
-impl crate::runtime::mock::MockEndpoint
-for crate::generated::templates::GetTemplateInput {
+impl crate::runtime::mock::MockEndpoint for super::templates::GetTemplateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::MockEndpoint
-for crate::generated::templates::UpdateTemplateInput {
+impl crate::runtime::mock::MockEndpoint for super::templates::UpdateTemplateInput {
     fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::field_reply::<Self>(&["data"], &value)
     }
 }
-impl crate::runtime::mock::JsonBody
-for crate::generated::templates::UpdateTemplateInput {
+impl crate::runtime::mock::JsonBody for super::templates::UpdateTemplateInput {
     type Body = crate::generated::types::TemplateRequest;
 }
-impl crate::runtime::mock::MockEndpoint
-for crate::generated::templates::DeleteTemplateInput {
+impl crate::runtime::mock::MockEndpoint for super::templates::DeleteTemplateInput {
     fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
         crate::runtime::mock::empty_reply()
     }

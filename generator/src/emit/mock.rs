@@ -227,7 +227,7 @@ fn operation(api: &Api, g: &Group, op: &Operation) -> TokenStream {
     let (value, reply) = reply(op);
     let setters = setters(api, g, op);
     quote! {
-        impl crate::runtime::mock::MockEndpoint for crate::generated::#module::#input {
+        impl crate::runtime::mock::MockEndpoint for super::#module::#input {
             fn reply(#value: Self::Output) -> wiremock::ResponseTemplate {
                 #reply
             }
@@ -292,7 +292,9 @@ fn reply(op: &Operation) -> (syn::Ident, TokenStream) {
 fn setters(api: &Api, g: &Group, op: &Operation) -> TokenStream {
     let builder = ident(&op.builder);
     let module = ident(&g.module);
-    let builder_path = quote!(crate::generated::#module::#builder);
+    // `super::`, not `crate::generated::`: short enough that most impl headers keep to one
+    // line, and what the group structs' methods name too.
+    let builder_path = quote!(super::#module::#builder);
     let mut scope = crate::naming::Scope::with_reserved(EXPECTATION_METHODS);
     let fields = builder_fields_with(Some(api), op);
     let lists = list_setter_names(api, op);
@@ -386,7 +388,7 @@ fn setters(api: &Api, g: &Group, op: &Operation) -> TokenStream {
     let body = json_body.map(|(ty, _)| {
         let body_ty = rust_type(ty, Ctx::Operations);
         quote! {
-            impl crate::runtime::mock::JsonBody for crate::generated::#module::#input {
+            impl crate::runtime::mock::JsonBody for super::#module::#input {
                 type Body = #body_ty;
             }
         }
