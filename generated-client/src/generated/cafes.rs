@@ -342,13 +342,11 @@ impl crate::runtime::Endpoint for CreateCafeInput {
         std::borrow::Cow::Borrowed("/cafes")
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-            request
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
+        request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
@@ -431,13 +429,11 @@ impl crate::runtime::Endpoint for UpdateCafeInput {
         )
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-            request
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
+        request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
@@ -531,18 +527,16 @@ impl crate::runtime::Endpoint for UpdateCafeProfileInput {
         )
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            let mut form = reqwest::multipart::Form::new();
-            if let Some(value) = &self.logo {
-                form = form.part("logo", value.to_part());
-            }
-            if let Some(value) = &self.cover {
-                form = form.part("cover", value.to_part());
-            }
-            request = request.multipart(form);
-            request
+        let mut request = request;
+        let mut form = reqwest::multipart::Form::new();
+        if let Some(value) = &self.logo {
+            form = form.part("logo", value.to_part());
         }
+        if let Some(value) = &self.cover {
+            form = form.part("cover", value.to_part());
+        }
+        request = request.multipart(form);
+        request
     }
     fn decode(
         &self,
@@ -583,13 +577,11 @@ impl crate::runtime::Endpoint for UpdateCafeThemeInput {
         )
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-            request
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
+        request
     }
     fn decode(
         &self,

@@ -233,13 +233,11 @@ impl crate::runtime::Endpoint for CreateFolderInput {
         std::borrow::Cow::Borrowed("/folders")
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-            request
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
+        request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
@@ -322,13 +320,11 @@ impl crate::runtime::Endpoint for UpdateFolderInput {
         )
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-            request
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
+        request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {

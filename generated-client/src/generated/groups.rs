@@ -344,19 +344,17 @@ impl crate::runtime::Endpoint for CreateGroupInput {
         )
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            let mut form = reqwest::multipart::Form::new();
-            form = form.text("name", self.name.to_string());
-            if let Some(value) = &self.visible {
-                form = form.text("visible", value.to_string());
-            }
-            if let Some(value) = &self.image {
-                form = form.part("image", value.to_part());
-            }
-            request = request.multipart(form);
-            request
+        let mut request = request;
+        let mut form = reqwest::multipart::Form::new();
+        form = form.text("name", self.name.to_string());
+        if let Some(value) = &self.visible {
+            form = form.text("visible", value.to_string());
         }
+        if let Some(value) = &self.image {
+            form = form.part("image", value.to_part());
+        }
+        request = request.multipart(form);
+        request
     }
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         {
@@ -413,13 +411,11 @@ impl crate::runtime::Endpoint for ReorderGroupsInput {
         )
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-            request
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
+        request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
@@ -529,21 +525,19 @@ impl crate::runtime::Endpoint for UpdateGroupInput {
         )
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            let mut form = reqwest::multipart::Form::new();
-            if let Some(value) = &self.name {
-                form = form.text("name", value.to_string());
-            }
-            if let Some(value) = &self.visible {
-                form = form.text("visible", value.to_string());
-            }
-            if let Some(value) = &self.image {
-                form = form.part("image", value.to_part());
-            }
-            request = request.multipart(form);
-            request
+        let mut request = request;
+        let mut form = reqwest::multipart::Form::new();
+        if let Some(value) = &self.name {
+            form = form.text("name", value.to_string());
         }
+        if let Some(value) = &self.visible {
+            form = form.text("visible", value.to_string());
+        }
+        if let Some(value) = &self.image {
+            form = form.part("image", value.to_part());
+        }
+        request = request.multipart(form);
+        request
     }
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.name {

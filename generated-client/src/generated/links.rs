@@ -518,35 +518,32 @@ impl crate::runtime::Endpoint for ListLinksInput {
         std::borrow::Cow::Borrowed("/links")
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            if let Some(value) = &self.page {
-                request = request.query(&[("page", value.to_string())]);
-            }
-            if let Some(value) = &self.size {
-                request = request.query(&[("size", value.to_string())]);
-            }
-            if let Some(value) = &self.search {
-                request = request.query(&[("search", value.to_string())]);
-            }
-            if let Some(value) = &self.folder {
-                request = request.query(&[("folder", value.to_string())]);
-            }
-            if let Some(value) = &self.qr_type {
-                request = request
-                    .query(&[("qr_type", crate::runtime::join(value, ","))]);
-            }
-            if let Some(value) = &self.status {
-                request = request.query(&[("status", crate::runtime::join(value, ","))]);
-            }
-            if let Some(value) = &self.only_favorites {
-                request = request.query(&[("only_favorites", value.to_string())]);
-            }
-            if let Some(value) = &self.sort_by {
-                request = request.query(&[("sort_by", value.to_string())]);
-            }
-            request
+        let mut request = request;
+        if let Some(value) = &self.page {
+            request = request.query(&[("page", value.to_string())]);
         }
+        if let Some(value) = &self.size {
+            request = request.query(&[("size", value.to_string())]);
+        }
+        if let Some(value) = &self.search {
+            request = request.query(&[("search", value.to_string())]);
+        }
+        if let Some(value) = &self.folder {
+            request = request.query(&[("folder", value.to_string())]);
+        }
+        if let Some(value) = &self.qr_type {
+            request = request.query(&[("qr_type", crate::runtime::join(value, ","))]);
+        }
+        if let Some(value) = &self.status {
+            request = request.query(&[("status", crate::runtime::join(value, ","))]);
+        }
+        if let Some(value) = &self.only_favorites {
+            request = request.query(&[("only_favorites", value.to_string())]);
+        }
+        if let Some(value) = &self.sort_by {
+            request = request.query(&[("sort_by", value.to_string())]);
+        }
+        request
     }
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.page {
@@ -625,13 +622,11 @@ impl crate::runtime::Endpoint for CreateLinkInput {
         std::borrow::Cow::Borrowed("/links")
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-            request
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
+        request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
@@ -714,13 +709,11 @@ impl crate::runtime::Endpoint for UpdateLinkInput {
         )
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-            request
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
+        request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
@@ -800,13 +793,11 @@ impl crate::runtime::Endpoint for PatchLinkQrOptionsInput {
         )
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-            request
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
+        request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
@@ -994,13 +985,11 @@ impl crate::runtime::Endpoint for SaveLinkAsTemplateInput {
         )
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-            request
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
+        request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {

@@ -256,13 +256,11 @@ impl crate::runtime::Endpoint for CreateTemplateInput {
         std::borrow::Cow::Borrowed("/templates")
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-            request
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
+        request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
@@ -345,13 +343,11 @@ impl crate::runtime::Endpoint for UpdateTemplateInput {
         )
     }
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        {
-            let mut request = request;
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-            request
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
+        request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {

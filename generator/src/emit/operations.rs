@@ -262,12 +262,9 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             .map(|&i| proc_macro2::Literal::usize_unsuffixed(i));
         quote!(&[#(#indices),*])
     });
-    let build = request_statements(api, op);
-    let build = (build.to_string() != "request").then(|| {
+    let build = request_body(api, op).map(|body| {
         quote! {
-            fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-                #build
-            }
+            fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder #body
         }
     });
     let path = match path_expr(api, op) {
@@ -502,8 +499,9 @@ fn path_expr(api: &Api, op: &Operation) -> PathExpr {
     }
 }
 
-/// The body of the closure that completes a request (called once per attempt).
-fn request_statements(api: &Api, op: &Operation) -> TokenStream {
+/// The block of `Endpoint::build` (called once per attempt): the query, headers and body
+/// the request gets besides its path; `None` when there are none.
+fn request_body(api: &Api, op: &Operation) -> Option<TokenStream> {
     let mut stmts: Vec<Step> = Vec::new();
     for p in op.params.iter().filter(|p| p.location != Location::Path) {
         let name = ident(&p.name);
@@ -634,17 +632,20 @@ fn request_statements(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     }
+    if stmts.is_empty() {
+        return None;
+    }
     // Unconditional additions read best as one method chain.
     if stmts.iter().all(|s| matches!(s, Step::Call(_))) {
         let calls = stmts.into_iter().map(Step::into_call);
-        return quote!(request #(#calls)*);
+        return Some(quote!({ request #(#calls)* }));
     }
     let stmts = stmts.into_iter().map(Step::into_stmt);
-    quote!({
+    Some(quote!({
         let mut request = request;
         #(#stmts)*
         request
-    })
+    }))
 }
 
 /// One addition to a request.
