@@ -281,11 +281,10 @@ pub use reqwest;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::runtime::{
-        ApiInfo, Async, Auth, Endpoint, Mode, Operation, PageNumber, PageToken, Paginated, Path,
-        RawResponse, RequestOptions, Scheme, check_integer, check_items, check_length,
-        check_number, check_object, cookie, decode_bytes, decode_empty, decode_json, decode_text,
-        decode_value, double_option, encode_path, join, numbered_pages, to_text, token_pages,
-        validate,
+        ApiInfo, Async, Auth, ByNumber, ByToken, Endpoint, Mode, Operation, PageNumber, PageToken,
+        Paginated, Paging, Path, RawResponse, RequestOptions, Scheme, check_integer, check_items,
+        check_length, check_number, check_object, cookie, decode_bytes, decode_empty, decode_json,
+        decode_text, decode_value, double_option, encode_path, fill_path, join, to_text, validate,
     };
     // Lenient decoding of inferred models (`x-inferred`).
     pub use crate::runtime::{

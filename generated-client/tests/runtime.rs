@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use prolinksqr::__private::{
-    Endpoint, Operation, PageNumber, Paginated, RawResponse, cookie, decode_json, encode_path,
-    numbered_pages,
+    ByNumber, Endpoint, Operation, PageNumber, Paginated, RawResponse, cookie, decode_json,
+    encode_path,
 };
 use prolinksqr::{Client, Error, FilePart, Page, RetryPolicy};
 use reqwest::{Method, StatusCode};
@@ -455,9 +455,7 @@ async fn pagination_fetches_three_pages_lazily_in_order() {
     }
     impl Endpoint for ListPages {
         type Output = Page<Link>;
-        fn operation() -> &'static Operation {
-            &LIST_LINKS
-        }
+        const OPERATION: &'static Operation = &LIST_LINKS;
         fn path(&self) -> std::borrow::Cow<'static, str> {
             "/links".into()
         }
@@ -483,11 +481,7 @@ async fn pagination_fetches_three_pages_lazily_in_order() {
     }
     impl Paginated for ListPages {
         type Item = Link;
-        fn pages(
-            request: prolinksqr::Request<Self>,
-        ) -> futures::stream::BoxStream<'static, prolinksqr::Result<Page<Link>>> {
-            numbered_pages(request)
-        }
+        type Paging = ByNumber;
         fn items(page: Page<Link>) -> Vec<Link> {
             page.into_iter().collect()
         }

@@ -133,7 +133,12 @@ pub const FEATURES: &[Feature] = &[
     },
     Feature {
         name: "cli",
-        enables: &["dep:clap", "dep:csv", "dep:serde_yaml"],
+        enables: &[
+            "dep:clap",
+            "dep:csv",
+            "dep:serde_path_to_error",
+            "dep:serde_yaml",
+        ],
         doc: "A command line over the client (`cli::command()`, `cli::run()`), over clap.",
     },
 ];
@@ -143,7 +148,14 @@ pub const DEPENDENCIES: &[Dependency] = &[
     Dependency::new("bytes", "1"),
     Dependency::new("clap", "4")
         .no_default_features()
-        .features(&["std", "help", "usage", "error-context", "suggestions"])
+        .features(&[
+            "std",
+            "help",
+            "usage",
+            "error-context",
+            "suggestions",
+            "string",
+        ])
         .optional(),
     Dependency::new("csv", "1").optional(),
     Dependency {
@@ -163,7 +175,7 @@ pub const DEPENDENCIES: &[Dependency] = &[
         .optional(),
     Dependency::new("serde", "1").features(&["derive"]),
     Dependency::new("serde_json", "1"),
-    Dependency::new("serde_path_to_error", "0.1"),
+    Dependency::new("serde_path_to_error", "0.1").optional(),
     Dependency::new("serde_urlencoded", "0.7"),
     Dependency::new("serde_yaml", "0.9").optional(),
     Dependency::new("thiserror", "2"),
@@ -178,6 +190,7 @@ pub const DEPENDENCIES: &[Dependency] = &[
 /// What a standalone crate's own tests (the runtime's unit tests) need besides
 /// [`DEPENDENCIES`]. `prolinksqr` has more tests and lists its own.
 pub const DEV_DEPENDENCIES: &[Dependency] = &[
+    Dependency::new("serde_path_to_error", "0.1"),
     Dependency::new("tokio", "1").features(&["macros", "rt-multi-thread", "time", "fs"]),
     Dependency::new("wiremock", "0.6"),
 ];
@@ -188,12 +201,15 @@ pub const PRIVATE_EXPORTS: &[&str] = &[
     "ApiInfo",
     "Async",
     "Auth",
+    "ByNumber",
+    "ByToken",
     "Endpoint",
     "Mode",
     "Operation",
     "PageNumber",
     "PageToken",
     "Paginated",
+    "Paging",
     "Path",
     "RawResponse",
     "RequestOptions",
@@ -211,10 +227,9 @@ pub const PRIVATE_EXPORTS: &[&str] = &[
     "decode_value",
     "double_option",
     "encode_path",
+    "fill_path",
     "join",
-    "numbered_pages",
     "to_text",
-    "token_pages",
     "validate",
 ];
 

@@ -26,7 +26,7 @@
 //!   (id, method, path template, scopes, security), the inputs struct, its setters in
 //!   `impl<M: Mode> Builder<M>` (so every mode has them), and `impl Endpoint for Inputs`:
 //!   `path`, `build` (query, headers, body), `check` (documented limits), `decode`. A
-//!   paginated list adds `Paginated` with the runtime's `numbered_pages` or `token_pages`
+//!   paginated list adds `Paginated` with the runtime's `ByNumber` or `ByToken`
 //!   (`PageNumber` / `PageToken` say how its requests move from page to page). The
 //!   builder's public name is an alias: `pub type GetLink<M = Async> = Request<GetLinkInput, M>`.
 //! - **Groups** are generic over the mode too (`Links<M = Async>`): the blocking client's
@@ -37,6 +37,15 @@
 //!   `Request<E>`.
 //! - **The CLI** ([`emit::cli`]) builds clap commands from the IR and drives the same
 //!   builders.
+//!
+//! - **Compiled where it is used.** A crate for a large API is mostly serde code, and a
+//!   program calls a few of its operations. So nothing per operation is compiled into the
+//!   library unless the library itself calls it (the CLI does): `build` and `decode` are
+//!   `#[inline]`, pagination is chosen by a type (`type Paging = ByToken`) rather than by
+//!   a function the impl calls, and the runtime's sending loop takes the operation's
+//!   `build` as a trait object, so it is compiled once. A decode error's path is found by
+//!   reading the failed body again (`runtime/json_path.rs`), not by decoding every type a
+//!   second time through `serde_path_to_error`. BENCHMARKS.md §18 has the effect.
 //!
 //! - **A Cargo feature per group**, when asked for ([`features`]): the IR says which
 //!   group features compile each type ([`reach::from_operations`]), and every emitter puts

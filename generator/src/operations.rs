@@ -175,9 +175,11 @@ pub fn build_groups<'s>(
             modules
                 .entry(tag.clone())
                 .or_insert_with(|| module_scope.claim(naming::snake(&tag)));
+            // A group's own members, and `expect`, which the mock's group struct (whose
+            // methods are the group's) uses to start an expectation.
             let scope = method_scopes
                 .entry(tag.clone())
-                .or_insert_with(|| Scope::with_reserved(&["client", "clone", "new"]));
+                .or_insert_with(|| Scope::with_reserved(&["client", "clone", "expect", "new"]));
             let method_name = op
                 .extensions
                 .get("x-rust-method")
@@ -208,8 +210,9 @@ pub fn build_groups<'s>(
         .into_iter()
         .map(|(tag, mut ops)| {
             let module = modules[&tag].clone();
-            // `Request` is imported into every group module (the builders' type).
-            let mut names = Scope::with_reserved(&["Request"]);
+            // `Request` (the builders' type) and `RawResponse` (what `decode` takes) are
+            // imported into every group module.
+            let mut names = Scope::with_reserved(&["RawResponse", "Request"]);
             let struct_name = names.claim(naming::pascal(&tag));
             for op in &mut ops {
                 op.builder = names.claim(naming::pascal(&op.id));

@@ -7,7 +7,7 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
-use crate::runtime::Request;
+use crate::runtime::{RawResponse, Request};
 /// The operations of this module, from [`Client::bulk`](crate::Client::bulk).
 #[derive(Debug, Clone)]
 pub struct Bulk<M: crate::runtime::Mode = crate::runtime::Async> {
@@ -83,16 +83,15 @@ pub type BulkGenerate<M = crate::runtime::Async> = Request<BulkGenerateInput, M>
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct BulkGenerateInput {
-    body: Option<crate::generated::types::BulkGenerateRequest>,
+    pub(crate) body: Option<crate::generated::types::BulkGenerateRequest>,
 }
 impl crate::runtime::Endpoint for BulkGenerateInput {
     type Output = crate::generated::types::BulkGenerateResult;
-    fn operation() -> &'static crate::runtime::Operation {
-        &BULK_GENERATE
-    }
+    const OPERATION: &'static crate::runtime::Operation = &BULK_GENERATE;
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/bulk-generate")
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(body) = &self.body {
@@ -107,10 +106,8 @@ impl crate::runtime::Endpoint for BulkGenerateInput {
         }
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::BulkGenerateResult> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred::<
                 crate::generated::types::BulkGenerateResult,

@@ -7,7 +7,7 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
-use crate::runtime::Request;
+use crate::runtime::{RawResponse, Request};
 /// The operations of this module, from [`Client::cafes`](crate::Client::cafes).
 #[derive(Debug, Clone)]
 pub struct Cafes<M: crate::runtime::Mode = crate::runtime::Async> {
@@ -301,16 +301,12 @@ pub type ListCafes<M = crate::runtime::Async> = Request<ListCafesInput, M>;
 pub struct ListCafesInput {}
 impl crate::runtime::Endpoint for ListCafesInput {
     type Output = Vec<crate::generated::types::Cafe>;
-    fn operation() -> &'static crate::runtime::Operation {
-        &LIST_CAFES
-    }
+    const OPERATION: &'static crate::runtime::Operation = &LIST_CAFES;
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/cafes")
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<Vec<crate::generated::types::Cafe>> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 Vec<crate::generated::types::Cafe>,
@@ -331,16 +327,15 @@ pub type CreateCafe<M = crate::runtime::Async> = Request<CreateCafeInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct CreateCafeInput {
-    body: Option<crate::generated::types::CreateCafeRequest>,
+    pub(crate) body: Option<crate::generated::types::CreateCafeRequest>,
 }
 impl crate::runtime::Endpoint for CreateCafeInput {
     type Output = crate::generated::types::Cafe;
-    fn operation() -> &'static crate::runtime::Operation {
-        &CREATE_CAFE
-    }
+    const OPERATION: &'static crate::runtime::Operation = &CREATE_CAFE;
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/cafes")
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(body) = &self.body {
@@ -355,10 +350,8 @@ impl crate::runtime::Endpoint for CreateCafeInput {
         }
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Cafe> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::Cafe,
@@ -379,22 +372,16 @@ pub type GetCafe<M = crate::runtime::Async> = Request<GetCafeInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct GetCafeInput {
-    id: String,
+    pub(crate) id: String,
 }
 impl crate::runtime::Endpoint for GetCafeInput {
     type Output = crate::generated::types::Cafe;
-    fn operation() -> &'static crate::runtime::Operation {
-        &GET_CAFE
-    }
+    const OPERATION: &'static crate::runtime::Operation = &GET_CAFE;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat(),
-        )
+        crate::runtime::fill_path(GET_CAFE.path, &[&self.id])
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Cafe> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::Cafe,
@@ -415,19 +402,16 @@ pub type UpdateCafe<M = crate::runtime::Async> = Request<UpdateCafeInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct UpdateCafeInput {
-    id: String,
-    body: Option<crate::generated::types::UpdateCafeRequest>,
+    pub(crate) id: String,
+    pub(crate) body: Option<crate::generated::types::UpdateCafeRequest>,
 }
 impl crate::runtime::Endpoint for UpdateCafeInput {
     type Output = crate::generated::types::Cafe;
-    fn operation() -> &'static crate::runtime::Operation {
-        &UPDATE_CAFE
-    }
+    const OPERATION: &'static crate::runtime::Operation = &UPDATE_CAFE;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat(),
-        )
+        crate::runtime::fill_path(UPDATE_CAFE.path, &[&self.id])
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(body) = &self.body {
@@ -442,10 +426,8 @@ impl crate::runtime::Endpoint for UpdateCafeInput {
         }
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Cafe> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::Cafe,
@@ -466,19 +448,16 @@ pub type DeleteCafe<M = crate::runtime::Async> = Request<DeleteCafeInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct DeleteCafeInput {
-    id: String,
+    pub(crate) id: String,
 }
 impl crate::runtime::Endpoint for DeleteCafeInput {
     type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &DELETE_CAFE
-    }
+    const OPERATION: &'static crate::runtime::Operation = &DELETE_CAFE;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/cafes/", crate::runtime::encode_path(&self.id).as_str()].concat(),
-        )
+        crate::runtime::fill_path(DELETE_CAFE.path, &[&self.id])
     }
-    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         crate::runtime::decode_empty(raw);
         Ok(())
     }
@@ -499,9 +478,9 @@ pub type UpdateCafeProfile<M = crate::runtime::Async> = Request<
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct UpdateCafeProfileInput {
-    id: String,
-    logo: Option<crate::runtime::FilePart>,
-    cover: Option<crate::runtime::FilePart>,
+    pub(crate) id: String,
+    pub(crate) logo: Option<crate::runtime::FilePart>,
+    pub(crate) cover: Option<crate::runtime::FilePart>,
 }
 impl<M: crate::runtime::Mode> UpdateCafeProfile<M> {
     /// Logo image.
@@ -517,15 +496,11 @@ impl<M: crate::runtime::Mode> UpdateCafeProfile<M> {
 }
 impl crate::runtime::Endpoint for UpdateCafeProfileInput {
     type Output = crate::generated::types::Cafe;
-    fn operation() -> &'static crate::runtime::Operation {
-        &UPDATE_CAFE_PROFILE
-    }
+    const OPERATION: &'static crate::runtime::Operation = &UPDATE_CAFE_PROFILE;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/profile"]
-                .concat(),
-        )
+        crate::runtime::fill_path(UPDATE_CAFE_PROFILE.path, &[&self.id])
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         let mut form = reqwest::multipart::Form::new();
@@ -538,10 +513,8 @@ impl crate::runtime::Endpoint for UpdateCafeProfileInput {
         request = request.multipart(form);
         request
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Cafe> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::Cafe,
@@ -562,20 +535,16 @@ pub type UpdateCafeTheme<M = crate::runtime::Async> = Request<UpdateCafeThemeInp
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct UpdateCafeThemeInput {
-    id: String,
-    body: Option<crate::generated::types::UpdateCafeThemeRequest>,
+    pub(crate) id: String,
+    pub(crate) body: Option<crate::generated::types::UpdateCafeThemeRequest>,
 }
 impl crate::runtime::Endpoint for UpdateCafeThemeInput {
     type Output = crate::generated::types::Cafe;
-    fn operation() -> &'static crate::runtime::Operation {
-        &UPDATE_CAFE_THEME
-    }
+    const OPERATION: &'static crate::runtime::Operation = &UPDATE_CAFE_THEME;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/theme"]
-                .concat(),
-        )
+        crate::runtime::fill_path(UPDATE_CAFE_THEME.path, &[&self.id])
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(body) = &self.body {
@@ -583,10 +552,8 @@ impl crate::runtime::Endpoint for UpdateCafeThemeInput {
         }
         request
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Cafe> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::Cafe,

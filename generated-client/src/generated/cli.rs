@@ -37,72 +37,53 @@ pub async fn run(
     options: &Options,
     out: &mut (dyn std::io::Write + Send),
 ) -> Result<(), CliError> {
-    match matches.subcommand() {
-        Some(("bulk", matches)) => bulk::run(client, matches, options, out).await,
-        Some(("cafes", matches)) => cafes::run(client, matches, options, out).await,
-        Some(("folders", matches)) => folders::run(client, matches, options, out).await,
-        Some(("groups", matches)) => groups::run(client, matches, options, out).await,
-        Some(("links", matches)) => links::run(client, matches, options, out).await,
-        Some(("templates", matches)) => {
-            templates::run(client, matches, options, out).await
-        }
-        Some((name, _)) => Err(CliError::Usage(format!("unknown command `{name}`"))),
-        None => Err(CliError::Usage("no command given".to_owned())),
+    let (name, call) = crate::runtime::cli::Call::new(client, matches, options, out)
+        .subcommand()?;
+    match name {
+        "bulk" => bulk::run(call).await,
+        "cafes" => cafes::run(call).await,
+        "folders" => folders::run(call).await,
+        "groups" => groups::run(call).await,
+        "links" => links::run(call).await,
+        "templates" => templates::run(call).await,
+        name => Err(crate::runtime::cli::unknown(name)),
     }
 }
 /// The commands of group `bulk`.
 mod bulk {
+    use crate::generated::bulk as api;
+    use crate::runtime::cli;
     pub(super) fn command() -> ::clap::Command {
-        let mut command = crate::runtime::cli::group(
+        let mut command = cli::group(
             "bulk",
             "Create many links of the same type in a single request: useful for importing spreadsheets of URLs, products, phone numbers or contacts.",
         );
         command = command.subcommand(command_generate());
         command
     }
-    pub(super) async fn run(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        match matches.subcommand() {
-            Some(("generate", matches)) => {
-                run_generate(client, matches, options, out).await
+    pub(super) async fn run(call: cli::Call<'_>) -> Result<(), cli::CliError> {
+        let (name, call) = call.subcommand()?;
+        match name {
+            "generate" => {
+                call.json(|m| Ok(api::BulkGenerateInput {
+                        body: cli::body(m, true)?,
+                    }))
+                    .await
             }
-            Some((name, _)) => {
-                Err(super::CliError::Usage(format!("unknown command `{name}`")))
-            }
-            None => Err(super::CliError::Usage("no command given".to_owned())),
+            name => Err(cli::unknown(name)),
         }
     }
     fn command_generate() -> ::clap::Command {
-        ::clap::Command::new("generate")
-            .about("Generate links in bulk.")
-            .arg(
-                crate::runtime::cli::body_arg(
-                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                ),
-            )
-    }
-    async fn run_generate(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required_body::<
-            crate::generated::types::BulkGenerateRequest,
-        >(matches, &[])?;
-        let request = client.bulk().generate(arg0);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("generate", "Generate links in bulk.")
+            .args([cli::json_body_arg(true)])
     }
 }
 /// The commands of group `cafes`.
 mod cafes {
+    use crate::generated::cafes as api;
+    use crate::runtime::cli;
     pub(super) fn command() -> ::clap::Command {
-        let mut command = crate::runtime::cli::group(
+        let mut command = cli::group(
             "cafes",
             "Cafe (digital menus): a cafe has groups and categories, and categories contain menu items.",
         );
@@ -115,295 +96,139 @@ mod cafes {
         command = command.subcommand(command_update_theme());
         command
     }
-    pub(super) async fn run(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        match matches.subcommand() {
-            Some(("list", matches)) => run_list(client, matches, options, out).await,
-            Some(("create", matches)) => run_create(client, matches, options, out).await,
-            Some(("get", matches)) => run_get(client, matches, options, out).await,
-            Some(("update", matches)) => run_update(client, matches, options, out).await,
-            Some(("delete", matches)) => run_delete(client, matches, options, out).await,
-            Some(("update-profile", matches)) => {
-                run_update_profile(client, matches, options, out).await
+    pub(super) async fn run(call: cli::Call<'_>) -> Result<(), cli::CliError> {
+        let (name, call) = call.subcommand()?;
+        match name {
+            "list" => call.json(|_| Ok(api::ListCafesInput {})).await,
+            "create" => {
+                call.json(|m| Ok(api::CreateCafeInput {
+                        body: cli::body(m, true)?,
+                    }))
+                    .await
             }
-            Some(("update-theme", matches)) => {
-                run_update_theme(client, matches, options, out).await
+            "get" => {
+                call.json(|m| Ok(api::GetCafeInput {
+                        id: cli::required(m, "id")?,
+                    }))
+                    .await
             }
-            Some((name, _)) => {
-                Err(super::CliError::Usage(format!("unknown command `{name}`")))
+            "update" => {
+                call.json(|m| Ok(api::UpdateCafeInput {
+                        id: cli::required(m, "id")?,
+                        body: cli::body(m, true)?,
+                    }))
+                    .await
             }
-            None => Err(super::CliError::Usage("no command given".to_owned())),
+            "delete" => {
+                call.empty(|m| Ok(api::DeleteCafeInput {
+                        id: cli::required(m, "id")?,
+                    }))
+                    .await
+            }
+            "update-profile" => {
+                call.json(|m| Ok(api::UpdateCafeProfileInput {
+                        id: cli::required(m, "id")?,
+                        logo: cli::file(m, "logo")?,
+                        cover: cli::file(m, "cover")?,
+                    }))
+                    .await
+            }
+            "update-theme" => {
+                call.json(|m| Ok(api::UpdateCafeThemeInput {
+                        id: cli::required(m, "id")?,
+                        body: cli::body(m, true)?,
+                    }))
+                    .await
+            }
+            name => Err(cli::unknown(name)),
         }
     }
     fn command_list() -> ::clap::Command {
-        ::clap::Command::new("list").about("List cafes.")
-    }
-    async fn run_list(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let request = client.cafes().list();
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("list", "List cafes.")
     }
     fn command_create() -> ::clap::Command {
-        ::clap::Command::new("create")
-            .about("Create a cafe.")
-            .arg(
-                crate::runtime::cli::body_arg(
-                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+        cli::operation("create", "Create a cafe.")
+            .args([
+                cli::json_body_arg(true),
+                cli::body_field("name", "name", true, "Cafe name (max 255 characters)."),
+                cli::body_field(
+                    "description",
+                    "description",
+                    true,
+                    "Cafe description (max 2000 characters).",
                 ),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_name("NAME")
-                    .help("Cafe name (max 255 characters)."),
-            )
-            .arg(
-                ::clap::Arg::new("description")
-                    .long("description")
-                    .value_name("DESCRIPTION")
-                    .help("Cafe description (max 2000 characters)."),
-            )
-            .arg(
-                ::clap::Arg::new("type")
-                    .long("type")
-                    .value_name("TYPE")
-                    .help("Cafe type."),
-            )
-    }
-    async fn run_create(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required_body::<
-            crate::generated::types::CreateCafeRequest,
-        >(
-            matches,
-            &[
-                ("name", "name", true),
-                ("description", "description", true),
-                ("type", "type", true),
-            ],
-        )?;
-        let request = client.cafes().create(arg0);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+                cli::body_field("type", "type", true, "Cafe type."),
+            ])
     }
     fn command_get() -> ::clap::Command {
-        ::clap::Command::new("get")
-            .about("Get one cafe.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The cafe's id."),
-            )
-    }
-    async fn run_get(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let request = client.cafes().get(arg0);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("get", "Get one cafe.")
+            .args([cli::positional("id", "The cafe's id.")])
     }
     fn command_update() -> ::clap::Command {
-        ::clap::Command::new("update")
-            .about("Update a cafe.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The cafe's id."),
-            )
-            .arg(
-                crate::runtime::cli::body_arg(
-                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+        cli::operation("update", "Update a cafe.")
+            .args([
+                cli::positional("id", "The cafe's id."),
+                cli::json_body_arg(true),
+                cli::body_field("name", "name", true, "Cafe name (max 255 characters)."),
+                cli::body_field(
+                    "description",
+                    "description",
+                    true,
+                    "Cafe description (max 2000 characters).",
                 ),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_name("NAME")
-                    .help("Cafe name (max 255 characters)."),
-            )
-            .arg(
-                ::clap::Arg::new("description")
-                    .long("description")
-                    .value_name("DESCRIPTION")
-                    .help("Cafe description (max 2000 characters)."),
-            )
-            .arg(
-                ::clap::Arg::new("type")
-                    .long("type")
-                    .value_name("TYPE")
-                    .help("Cafe type."),
-            )
-    }
-    async fn run_update(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let arg1 = crate::runtime::cli::required_body::<
-            crate::generated::types::UpdateCafeRequest,
-        >(
-            matches,
-            &[
-                ("name", "name", true),
-                ("description", "description", true),
-                ("type", "type", true),
-            ],
-        )?;
-        let request = client.cafes().update(arg0, arg1);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+                cli::body_field("type", "type", true, "Cafe type."),
+            ])
     }
     fn command_delete() -> ::clap::Command {
-        ::clap::Command::new("delete")
-            .about("Delete a cafe.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The cafe's id."),
-            )
-    }
-    #[allow(unused_variables)]
-    async fn run_delete(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let request = client.cafes().delete(arg0);
-        request.send().await?;
-        Ok(())
+        cli::operation("delete", "Delete a cafe.")
+            .args([cli::positional("id", "The cafe's id.")])
     }
     fn command_update_profile() -> ::clap::Command {
-        ::clap::Command::new("update-profile")
-            .about("Update cafe profile (logo, cover).")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The cafe's id."),
-            )
-            .arg(
-                ::clap::Arg::new("logo")
-                    .long("logo")
-                    .value_name("PATH")
-                    .help("Logo image."),
-            )
-            .arg(
-                ::clap::Arg::new("cover")
-                    .long("cover")
-                    .value_name("PATH")
-                    .help("Cover image."),
-            )
-    }
-    async fn run_update_profile(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let mut request = client.cafes().update_profile(arg0);
-        if let Some(file) = crate::runtime::cli::file(matches, "logo").await? {
-            request = request.logo(file);
-        }
-        if let Some(file) = crate::runtime::cli::file(matches, "cover").await? {
-            request = request.cover(file);
-        }
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("update-profile", "Update cafe profile (logo, cover).")
+            .args([
+                cli::positional("id", "The cafe's id."),
+                cli::flag("logo", "Logo image.").value_name("PATH"),
+                cli::flag("cover", "Cover image.").value_name("PATH"),
+            ])
     }
     fn command_update_theme() -> ::clap::Command {
-        ::clap::Command::new("update-theme")
-            .about("Update cafe theme/colors.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The cafe's id."),
-            )
-            .arg(
-                crate::runtime::cli::body_arg(
-                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+        cli::operation("update-theme", "Update cafe theme/colors.")
+            .args([
+                cli::positional("id", "The cafe's id."),
+                cli::json_body_arg(true),
+                cli::body_field(
+                    "theme-image",
+                    "themeImage",
+                    true,
+                    "A supported theme key, e.g. `modern`, `coffee`, `brunch`.",
                 ),
-            )
-            .arg(
-                ::clap::Arg::new("theme-image")
-                    .long("theme-image")
-                    .value_name("THEME_IMAGE")
-                    .help("A supported theme key, e.g. `modern`, `coffee`, `brunch`."),
-            )
-            .arg(
-                ::clap::Arg::new("primary-color")
-                    .long("primary-color")
-                    .value_name("PRIMARY_COLOR")
-                    .help("The theme's main color."),
-            )
-            .arg(
-                ::clap::Arg::new("secondary-color")
-                    .long("secondary-color")
-                    .value_name("SECONDARY_COLOR")
-                    .help("The theme's accent color."),
-            )
-            .arg(
-                ::clap::Arg::new("show-dietary-section")
-                    .long("show-dietary-section")
-                    .value_name("SHOW_DIETARY_SECTION")
-                    .help("Whether the menu shows the dietary section."),
-            )
-    }
-    async fn run_update_theme(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let arg1 = crate::runtime::cli::required_body::<
-            crate::generated::types::UpdateCafeThemeRequest,
-        >(
-            matches,
-            &[
-                ("theme-image", "themeImage", true),
-                ("primary-color", "primaryColor", true),
-                ("secondary-color", "secondaryColor", true),
-                ("show-dietary-section", "showDietarySection", false),
-            ],
-        )?;
-        let request = client.cafes().update_theme(arg0, arg1);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+                cli::body_field(
+                    "primary-color",
+                    "primaryColor",
+                    true,
+                    "The theme's main color.",
+                ),
+                cli::body_field(
+                    "secondary-color",
+                    "secondaryColor",
+                    true,
+                    "The theme's accent color.",
+                ),
+                cli::body_field(
+                    "show-dietary-section",
+                    "showDietarySection",
+                    false,
+                    "Whether the menu shows the dietary section.",
+                ),
+            ])
     }
 }
 /// The commands of group `folders`.
 mod folders {
+    use crate::generated::folders as api;
+    use crate::runtime::cli;
     pub(super) fn command() -> ::clap::Command {
-        let mut command = crate::runtime::cli::group(
-            "folders",
-            "Folders organize your links.",
-        );
+        let mut command = cli::group("folders", "Folders organize your links.");
         command = command.subcommand(command_list());
         command = command.subcommand(command_create());
         command = command.subcommand(command_get());
@@ -411,148 +236,84 @@ mod folders {
         command = command.subcommand(command_delete());
         command
     }
-    pub(super) async fn run(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        match matches.subcommand() {
-            Some(("list", matches)) => run_list(client, matches, options, out).await,
-            Some(("create", matches)) => run_create(client, matches, options, out).await,
-            Some(("get", matches)) => run_get(client, matches, options, out).await,
-            Some(("update", matches)) => run_update(client, matches, options, out).await,
-            Some(("delete", matches)) => run_delete(client, matches, options, out).await,
-            Some((name, _)) => {
-                Err(super::CliError::Usage(format!("unknown command `{name}`")))
+    pub(super) async fn run(call: cli::Call<'_>) -> Result<(), cli::CliError> {
+        let (name, call) = call.subcommand()?;
+        match name {
+            "list" => call.json(|_| Ok(api::ListFoldersInput {})).await,
+            "create" => {
+                call.json(|m| Ok(api::CreateFolderInput {
+                        body: cli::body(m, true)?,
+                    }))
+                    .await
             }
-            None => Err(super::CliError::Usage("no command given".to_owned())),
+            "get" => {
+                call.json(|m| Ok(api::GetFolderInput {
+                        id: cli::required(m, "id")?,
+                    }))
+                    .await
+            }
+            "update" => {
+                call.json(|m| Ok(api::UpdateFolderInput {
+                        id: cli::required(m, "id")?,
+                        body: cli::body(m, true)?,
+                    }))
+                    .await
+            }
+            "delete" => {
+                call.empty(|m| Ok(api::DeleteFolderInput {
+                        id: cli::required(m, "id")?,
+                    }))
+                    .await
+            }
+            name => Err(cli::unknown(name)),
         }
     }
     fn command_list() -> ::clap::Command {
-        ::clap::Command::new("list").about("List folders.")
-    }
-    async fn run_list(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let request = client.folders().list();
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("list", "List folders.")
     }
     fn command_create() -> ::clap::Command {
-        ::clap::Command::new("create")
-            .about("Create a folder.")
-            .arg(
-                crate::runtime::cli::body_arg(
-                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                ),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_name("NAME")
-                    .help("Folder name."),
-            )
-    }
-    async fn run_create(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required_body::<
-            crate::generated::types::FolderRequest,
-        >(matches, &[("name", "name", true)])?;
-        let request = client.folders().create(arg0);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("create", "Create a folder.")
+            .args([
+                cli::json_body_arg(true),
+                cli::body_field("name", "name", true, "Folder name."),
+            ])
     }
     fn command_get() -> ::clap::Command {
-        ::clap::Command::new("get")
-            .about("Get a folder.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The folder's `id`, as returned when it was created."),
-            )
-    }
-    async fn run_get(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let request = client.folders().get(arg0);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("get", "Get a folder.")
+            .args([
+                cli::positional(
+                    "id",
+                    "The folder's `id`, as returned when it was created.",
+                ),
+            ])
     }
     fn command_update() -> ::clap::Command {
-        ::clap::Command::new("update")
-            .about("Update a folder.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The folder's `id`, as returned when it was created."),
-            )
-            .arg(
-                crate::runtime::cli::body_arg(
-                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
+        cli::operation("update", "Update a folder.")
+            .args([
+                cli::positional(
+                    "id",
+                    "The folder's `id`, as returned when it was created.",
                 ),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_name("NAME")
-                    .help("Folder name."),
-            )
-    }
-    async fn run_update(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let arg1 = crate::runtime::cli::required_body::<
-            crate::generated::types::FolderRequest,
-        >(matches, &[("name", "name", true)])?;
-        let request = client.folders().update(arg0, arg1);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+                cli::json_body_arg(true),
+                cli::body_field("name", "name", true, "Folder name."),
+            ])
     }
     fn command_delete() -> ::clap::Command {
-        ::clap::Command::new("delete")
-            .about("Delete a folder.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The folder's `id`, as returned when it was created."),
-            )
-    }
-    #[allow(unused_variables)]
-    async fn run_delete(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let request = client.folders().delete(arg0);
-        request.send().await?;
-        Ok(())
+        cli::operation("delete", "Delete a folder.")
+            .args([
+                cli::positional(
+                    "id",
+                    "The folder's `id`, as returned when it was created.",
+                ),
+            ])
     }
 }
 /// The commands of group `groups`.
 mod groups {
+    use crate::generated::groups as api;
+    use crate::runtime::cli;
     pub(super) fn command() -> ::clap::Command {
-        let mut command = crate::runtime::cli::group(
+        let mut command = cli::group(
             "groups",
             "Menu groups of a cafe (nested under `/cafes/{id}/groups`).",
         );
@@ -564,244 +325,106 @@ mod groups {
         command = command.subcommand(command_delete());
         command
     }
-    pub(super) async fn run(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        match matches.subcommand() {
-            Some(("list", matches)) => run_list(client, matches, options, out).await,
-            Some(("create", matches)) => run_create(client, matches, options, out).await,
-            Some(("reorder", matches)) => {
-                run_reorder(client, matches, options, out).await
+    pub(super) async fn run(call: cli::Call<'_>) -> Result<(), cli::CliError> {
+        let (name, call) = call.subcommand()?;
+        match name {
+            "list" => {
+                call.json(|m| Ok(api::ListGroupsInput {
+                        id: cli::required(m, "id")?,
+                    }))
+                    .await
             }
-            Some(("get", matches)) => run_get(client, matches, options, out).await,
-            Some(("update", matches)) => run_update(client, matches, options, out).await,
-            Some(("delete", matches)) => run_delete(client, matches, options, out).await,
-            Some((name, _)) => {
-                Err(super::CliError::Usage(format!("unknown command `{name}`")))
+            "create" => {
+                call.json(|m| Ok(api::CreateGroupInput {
+                        id: cli::required(m, "id")?,
+                        name: cli::required(m, "name")?,
+                        visible: cli::optional(m, "visible")?,
+                        image: cli::file(m, "image")?,
+                    }))
+                    .await
             }
-            None => Err(super::CliError::Usage("no command given".to_owned())),
+            "reorder" => {
+                call.empty(|m| Ok(api::ReorderGroupsInput {
+                        id: cli::required(m, "id")?,
+                        body: cli::body(m, true)?,
+                    }))
+                    .await
+            }
+            "get" => {
+                call.json(|m| Ok(api::GetGroupInput {
+                        id: cli::required(m, "id")?,
+                        group_id: cli::required(m, "group-id")?,
+                    }))
+                    .await
+            }
+            "update" => {
+                call.json(|m| Ok(api::UpdateGroupInput {
+                        id: cli::required(m, "id")?,
+                        group_id: cli::required(m, "group-id")?,
+                        name: cli::optional(m, "name")?,
+                        visible: cli::optional(m, "visible")?,
+                        image: cli::file(m, "image")?,
+                    }))
+                    .await
+            }
+            "delete" => {
+                call.empty(|m| Ok(api::DeleteGroupInput {
+                        id: cli::required(m, "id")?,
+                        group_id: cli::required(m, "group-id")?,
+                    }))
+                    .await
+            }
+            name => Err(cli::unknown(name)),
         }
     }
     fn command_list() -> ::clap::Command {
-        ::clap::Command::new("list")
-            .about("List groups.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The cafe's id."),
-            )
-    }
-    async fn run_list(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let request = client.groups().list(arg0);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("list", "List groups.")
+            .args([cli::positional("id", "The cafe's id.")])
     }
     fn command_create() -> ::clap::Command {
-        ::clap::Command::new("create")
-            .about("Create a group (optional image).")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The cafe's id."),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .value_name("NAME")
-                    .required(true)
-                    .help("Group name (max 255 characters)."),
-            )
-            .arg(
-                ::clap::Arg::new("visible")
-                    .long("visible")
-                    .value_name("VISIBLE")
-                    .help("Whether the group is visible on the menu."),
-            )
-            .arg(
-                ::clap::Arg::new("image")
-                    .long("image")
-                    .value_name("PATH")
-                    .help("Optional group image."),
-            )
-    }
-    async fn run_create(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let arg1 = crate::runtime::cli::required::<String>(matches, "name")?;
-        let mut request = client.groups().create(arg0, arg1);
-        if let Some(value) = crate::runtime::cli::optional::<bool>(matches, "visible")? {
-            request = request.visible(value);
-        }
-        if let Some(file) = crate::runtime::cli::file(matches, "image").await? {
-            request = request.image(file);
-        }
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("create", "Create a group (optional image).")
+            .args([
+                cli::positional("id", "The cafe's id."),
+                cli::positional("name", "Group name (max 255 characters)."),
+                cli::flag("visible", "Whether the group is visible on the menu."),
+                cli::flag("image", "Optional group image.").value_name("PATH"),
+            ])
     }
     fn command_reorder() -> ::clap::Command {
-        ::clap::Command::new("reorder")
-            .about("Reorder groups.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The cafe's id."),
-            )
-            .arg(
-                crate::runtime::cli::body_arg(
-                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                ),
-            )
-    }
-    #[allow(unused_variables)]
-    async fn run_reorder(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let arg1 = crate::runtime::cli::required_body::<
-            crate::generated::types::ReorderGroupsRequest,
-        >(matches, &[])?;
-        let request = client.groups().reorder(arg0, arg1);
-        request.send().await?;
-        Ok(())
+        cli::operation("reorder", "Reorder groups.")
+            .args([cli::positional("id", "The cafe's id."), cli::json_body_arg(true)])
     }
     fn command_get() -> ::clap::Command {
-        ::clap::Command::new("get")
-            .about("Get one group.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The cafe's id."),
-            )
-            .arg(
-                ::clap::Arg::new("group-id")
-                    .value_name("GROUP_ID")
-                    .required(true)
-                    .help("The group's id, within the cafe `{id}`."),
-            )
-    }
-    async fn run_get(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let arg1 = crate::runtime::cli::required::<String>(matches, "group-id")?;
-        let request = client.groups().get(arg0, arg1);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("get", "Get one group.")
+            .args([
+                cli::positional("id", "The cafe's id."),
+                cli::positional("group-id", "The group's id, within the cafe `{id}`."),
+            ])
     }
     fn command_update() -> ::clap::Command {
-        ::clap::Command::new("update")
-            .about("Update a group (optional image).")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The cafe's id."),
-            )
-            .arg(
-                ::clap::Arg::new("group-id")
-                    .value_name("GROUP_ID")
-                    .required(true)
-                    .help("The group's id, within the cafe `{id}`."),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_name("NAME")
-                    .help("Group name (max 255 characters)."),
-            )
-            .arg(
-                ::clap::Arg::new("visible")
-                    .long("visible")
-                    .value_name("VISIBLE")
-                    .help("Whether the group is visible on the menu."),
-            )
-            .arg(
-                ::clap::Arg::new("image")
-                    .long("image")
-                    .value_name("PATH")
-                    .help("Optional group image."),
-            )
-    }
-    async fn run_update(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let arg1 = crate::runtime::cli::required::<String>(matches, "group-id")?;
-        let mut request = client.groups().update(arg0, arg1);
-        if let Some(value) = crate::runtime::cli::optional::<String>(matches, "name")? {
-            request = request.name(value);
-        }
-        if let Some(value) = crate::runtime::cli::optional::<bool>(matches, "visible")? {
-            request = request.visible(value);
-        }
-        if let Some(file) = crate::runtime::cli::file(matches, "image").await? {
-            request = request.image(file);
-        }
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("update", "Update a group (optional image).")
+            .args([
+                cli::positional("id", "The cafe's id."),
+                cli::positional("group-id", "The group's id, within the cafe `{id}`."),
+                cli::flag("name", "Group name (max 255 characters)."),
+                cli::flag("visible", "Whether the group is visible on the menu."),
+                cli::flag("image", "Optional group image.").value_name("PATH"),
+            ])
     }
     fn command_delete() -> ::clap::Command {
-        ::clap::Command::new("delete")
-            .about("Delete a group.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The cafe's id."),
-            )
-            .arg(
-                ::clap::Arg::new("group-id")
-                    .value_name("GROUP_ID")
-                    .required(true)
-                    .help("The group's id, within the cafe `{id}`."),
-            )
-    }
-    #[allow(unused_variables)]
-    async fn run_delete(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let arg1 = crate::runtime::cli::required::<String>(matches, "group-id")?;
-        let request = client.groups().delete(arg0, arg1);
-        request.send().await?;
-        Ok(())
+        cli::operation("delete", "Delete a group.")
+            .args([
+                cli::positional("id", "The cafe's id."),
+                cli::positional("group-id", "The group's id, within the cafe `{id}`."),
+            ])
     }
 }
 /// The commands of group `links`.
 mod links {
+    use crate::generated::links as api;
+    use crate::runtime::cli;
     pub(super) fn command() -> ::clap::Command {
-        let mut command = crate::runtime::cli::group(
-            "links",
-            "Links are the core resource.",
-        );
+        let mut command = cli::group("links", "Links are the core resource.");
         command = command.subcommand(command_list());
         command = command.subcommand(command_create());
         command = command.subcommand(command_get());
@@ -815,438 +438,189 @@ mod links {
         command = command.subcommand(command_save_as_template());
         command
     }
-    pub(super) async fn run(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        match matches.subcommand() {
-            Some(("list", matches)) => run_list(client, matches, options, out).await,
-            Some(("create", matches)) => run_create(client, matches, options, out).await,
-            Some(("get", matches)) => run_get(client, matches, options, out).await,
-            Some(("update", matches)) => run_update(client, matches, options, out).await,
-            Some(("delete", matches)) => run_delete(client, matches, options, out).await,
-            Some(("patch-qr-options", matches)) => {
-                run_patch_qr_options(client, matches, options, out).await
+    pub(super) async fn run(call: cli::Call<'_>) -> Result<(), cli::CliError> {
+        let (name, call) = call.subcommand()?;
+        match name {
+            "list" => {
+                call.list(|m| Ok(api::ListLinksInput {
+                        page: cli::optional(m, "page")?,
+                        size: cli::optional(m, "size")?,
+                        search: cli::optional(m, "search")?,
+                        folder: cli::optional(m, "folder")?,
+                        qr_type: cli::optional_many(m, "qr-type")?,
+                        status: cli::optional_many(m, "status")?,
+                        only_favorites: cli::optional_switch(m, "only-favorites"),
+                        sort_by: cli::optional(m, "sort-by")?,
+                    }))
+                    .await
             }
-            Some(("archive", matches)) => {
-                run_archive(client, matches, options, out).await
+            "create" => {
+                call.json(|m| Ok(api::CreateLinkInput {
+                        body: cli::body(m, true)?,
+                    }))
+                    .await
             }
-            Some(("pause", matches)) => run_pause(client, matches, options, out).await,
-            Some(("resume", matches)) => run_resume(client, matches, options, out).await,
-            Some(("duplicate", matches)) => {
-                run_duplicate(client, matches, options, out).await
+            "get" => {
+                call.json(|m| Ok(api::GetLinkInput {
+                        id: cli::required(m, "id")?,
+                    }))
+                    .await
             }
-            Some(("save-as-template", matches)) => {
-                run_save_as_template(client, matches, options, out).await
+            "update" => {
+                call.json(|m| Ok(api::UpdateLinkInput {
+                        id: cli::required(m, "id")?,
+                        body: cli::body(m, true)?,
+                    }))
+                    .await
             }
-            Some((name, _)) => {
-                Err(super::CliError::Usage(format!("unknown command `{name}`")))
+            "delete" => {
+                call.empty(|m| Ok(api::DeleteLinkInput {
+                        id: cli::required(m, "id")?,
+                    }))
+                    .await
             }
-            None => Err(super::CliError::Usage("no command given".to_owned())),
+            "patch-qr-options" => {
+                call.json(|m| Ok(api::PatchLinkQrOptionsInput {
+                        id: cli::required(m, "id")?,
+                        body: cli::body(m, true)?,
+                    }))
+                    .await
+            }
+            "archive" => {
+                call.empty(|m| Ok(api::ArchiveLinkInput {
+                        id: cli::required(m, "id")?,
+                    }))
+                    .await
+            }
+            "pause" => {
+                call.empty(|m| Ok(api::PauseLinkInput {
+                        id: cli::required(m, "id")?,
+                    }))
+                    .await
+            }
+            "resume" => {
+                call.empty(|m| Ok(api::ResumeLinkInput {
+                        id: cli::required(m, "id")?,
+                    }))
+                    .await
+            }
+            "duplicate" => {
+                call.json(|m| Ok(api::DuplicateLinkInput {
+                        id: cli::required(m, "id")?,
+                    }))
+                    .await
+            }
+            "save-as-template" => {
+                call.json(|m| Ok(api::SaveLinkAsTemplateInput {
+                        id: cli::required(m, "id")?,
+                        body: cli::body(m, false)?,
+                    }))
+                    .await
+            }
+            name => Err(cli::unknown(name)),
         }
     }
     fn command_list() -> ::clap::Command {
-        ::clap::Command::new("list")
-            .about("List links.")
-            .arg(
-                ::clap::Arg::new("page")
-                    .long("page")
-                    .value_name("PAGE")
-                    .help("Page number (1-based)."),
-            )
-            .arg(
-                ::clap::Arg::new("size")
-                    .long("size")
-                    .value_name("SIZE")
-                    .help("Items per page (max 1000)."),
-            )
-            .arg(
-                ::clap::Arg::new("search")
-                    .long("search")
-                    .value_name("SEARCH")
-                    .help("Case-insensitive match on link name."),
-            )
-            .arg(
-                ::clap::Arg::new("folder")
-                    .long("folder")
-                    .value_name("FOLDER")
-                    .help("Filter by folder id."),
-            )
-            .arg(
-                ::clap::Arg::new("qr-type")
-                    .long("qr-type")
-                    .value_name("QR_TYPE")
-                    .action(::clap::ArgAction::Append)
-                    .value_delimiter(',')
-                    .value_parser(
-                        crate::runtime::cli::OpenValues(
-                            &["website", "vcard", "product", "sms"],
-                        ),
-                    )
-                    .help(
+        cli::operation("list", "List links.")
+            .args([
+                cli::flag("page", "Page number (1-based)."),
+                cli::flag("size", "Items per page (max 1000)."),
+                cli::flag("search", "Case-insensitive match on link name."),
+                cli::flag("folder", "Filter by folder id."),
+                cli::list_flag(
+                        "qr-type",
                         "Comma-separated list of link types, e.g. `website,vcard` (sent as one parameter, not repeated).",
-                    ),
-            )
-            .arg(
-                ::clap::Arg::new("status")
-                    .long("status")
-                    .value_name("STATUS")
-                    .action(::clap::ArgAction::Append)
-                    .value_delimiter(',')
-                    .help(
-                        "Comma-separated list of statuses (sent as one parameter, not repeated).",
-                    ),
-            )
-            .arg(
-                ::clap::Arg::new("only-favorites")
-                    .long("only-favorites")
-                    .action(::clap::ArgAction::SetTrue)
-                    .help("When set, returns only favorited links."),
-            )
-            .arg(
-                ::clap::Arg::new("sort-by")
-                    .long("sort-by")
-                    .value_name("SORT_BY")
+                        true,
+                    )
                     .value_parser(
-                        crate::runtime::cli::OpenValues(
+                        cli::OpenValues(&["website", "vcard", "product", "sms"]),
+                    ),
+                cli::list_flag(
+                    "status",
+                    "Comma-separated list of statuses (sent as one parameter, not repeated).",
+                    true,
+                ),
+                cli::switch_flag(
+                    "only-favorites",
+                    "When set, returns only favorited links.",
+                ),
+                cli::flag("sort-by", "Sort order.")
+                    .value_parser(
+                        cli::OpenValues(
                             &["most_recent", "name", "last_modified", "most_visited"],
                         ),
-                    )
-                    .help("Sort order."),
-            )
-            .arg(crate::runtime::cli::all_arg())
-    }
-    async fn run_list(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let mut request = client.links().list();
-        if let Some(value) = crate::runtime::cli::optional::<i64>(matches, "page")? {
-            request = request.page(value);
-        }
-        if let Some(value) = crate::runtime::cli::optional::<i64>(matches, "size")? {
-            request = request.size(value);
-        }
-        if let Some(value) = crate::runtime::cli::optional::<
-            String,
-        >(matches, "search")? {
-            request = request.search(value);
-        }
-        if let Some(value) = crate::runtime::cli::optional::<
-            String,
-        >(matches, "folder")? {
-            request = request.folder(value);
-        }
-        for value in crate::runtime::cli::many::<
-            crate::generated::types::LinkType,
-        >(matches, "qr-type")? {
-            request = request.qr_type(value);
-        }
-        for value in crate::runtime::cli::many::<String>(matches, "status")? {
-            request = request.status(value);
-        }
-        if crate::runtime::cli::switch(matches, "only-favorites") {
-            request = request.only_favorites();
-        }
-        if let Some(value) = crate::runtime::cli::optional::<
-            crate::generated::types::ListLinksSortBy,
-        >(matches, "sort-by")? {
-            request = request.sort_by(value);
-        }
-        if crate::runtime::cli::all(matches) {
-            return crate::runtime::cli::write_stream(
-                    request.stream(),
-                    format,
-                    options,
-                    out,
-                )
-                .await;
-        }
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+                    ),
+                cli::all_arg(),
+            ])
     }
     fn command_create() -> ::clap::Command {
-        ::clap::Command::new("create")
-            .about("Create a link.")
-            .arg(
-                crate::runtime::cli::body_arg(
-                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                ),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_name("NAME")
-                    .help("Display name of the link."),
-            )
-            .arg(
-                ::clap::Arg::new("type")
-                    .long("type")
-                    .value_name("TYPE")
+        cli::operation("create", "Create a link.")
+            .args([
+                cli::json_body_arg(true),
+                cli::body_field("name", "name", true, "Display name of the link."),
+                cli::body_field("type", "type", true, "")
                     .value_parser(
-                        crate::runtime::cli::OpenValues(
-                            &["website", "vcard", "product", "sms"],
-                        ),
+                        cli::OpenValues(&["website", "vcard", "product", "sms"]),
                     ),
-            )
-    }
-    async fn run_create(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required_body::<
-            crate::generated::types::CreateLinkRequest,
-        >(matches, &[("name", "name", true), ("type", "type", true)])?;
-        let request = client.links().create(arg0);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+            ])
     }
     fn command_get() -> ::clap::Command {
-        ::clap::Command::new("get")
-            .about("Get a link.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The link's `dynamic_link_id` (its slug)."),
-            )
-    }
-    async fn run_get(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let request = client.links().get(arg0);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("get", "Get a link.")
+            .args([cli::positional("id", "The link's `dynamic_link_id` (its slug).")])
     }
     fn command_update() -> ::clap::Command {
-        ::clap::Command::new("update")
-            .about("Update a link.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The link's `dynamic_link_id` (its slug)."),
-            )
-            .arg(
-                crate::runtime::cli::body_arg(
-                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                ),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_name("NAME")
-                    .help("Display name of the link."),
-            )
-            .arg(
-                ::clap::Arg::new("type")
-                    .long("type")
-                    .value_name("TYPE")
+        cli::operation("update", "Update a link.")
+            .args([
+                cli::positional("id", "The link's `dynamic_link_id` (its slug)."),
+                cli::json_body_arg(true),
+                cli::body_field("name", "name", true, "Display name of the link."),
+                cli::body_field("type", "type", true, "")
                     .value_parser(
-                        crate::runtime::cli::OpenValues(
-                            &["website", "vcard", "product", "sms"],
-                        ),
+                        cli::OpenValues(&["website", "vcard", "product", "sms"]),
                     ),
-            )
-    }
-    async fn run_update(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let arg1 = crate::runtime::cli::required_body::<
-            crate::generated::types::UpdateLinkRequest,
-        >(matches, &[("name", "name", true), ("type", "type", true)])?;
-        let request = client.links().update(arg0, arg1);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+            ])
     }
     fn command_delete() -> ::clap::Command {
-        ::clap::Command::new("delete")
-            .about("Delete a link.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The link's `dynamic_link_id` (its slug)."),
-            )
-    }
-    #[allow(unused_variables)]
-    async fn run_delete(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let request = client.links().delete(arg0);
-        request.send().await?;
-        Ok(())
+        cli::operation("delete", "Delete a link.")
+            .args([cli::positional("id", "The link's `dynamic_link_id` (its slug).")])
     }
     fn command_patch_qr_options() -> ::clap::Command {
-        ::clap::Command::new("patch-qr-options")
-            .about("Patch a link's QR options.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The link's `dynamic_link_id` (its slug)."),
-            )
-            .arg(
-                crate::runtime::cli::body_arg(
-                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                ),
-            )
-    }
-    async fn run_patch_qr_options(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let arg1 = crate::runtime::cli::required_body::<
-            crate::generated::types::PatchLinkQrOptionsRequest,
-        >(matches, &[])?;
-        let request = client.links().patch_qr_options(arg0, arg1);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("patch-qr-options", "Patch a link's QR options.")
+            .args([
+                cli::positional("id", "The link's `dynamic_link_id` (its slug)."),
+                cli::json_body_arg(true),
+            ])
     }
     fn command_archive() -> ::clap::Command {
-        ::clap::Command::new("archive")
-            .about("Archive a link.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The link's `dynamic_link_id` (its slug)."),
-            )
-    }
-    #[allow(unused_variables)]
-    async fn run_archive(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let request = client.links().archive(arg0);
-        request.send().await?;
-        Ok(())
+        cli::operation("archive", "Archive a link.")
+            .args([cli::positional("id", "The link's `dynamic_link_id` (its slug).")])
     }
     fn command_pause() -> ::clap::Command {
-        ::clap::Command::new("pause")
-            .about("Pause a link.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The link's `dynamic_link_id` (its slug)."),
-            )
-    }
-    #[allow(unused_variables)]
-    async fn run_pause(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let request = client.links().pause(arg0);
-        request.send().await?;
-        Ok(())
+        cli::operation("pause", "Pause a link.")
+            .args([cli::positional("id", "The link's `dynamic_link_id` (its slug).")])
     }
     fn command_resume() -> ::clap::Command {
-        ::clap::Command::new("resume")
-            .about("Resume a link.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The link's `dynamic_link_id` (its slug)."),
-            )
-    }
-    #[allow(unused_variables)]
-    async fn run_resume(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let request = client.links().resume(arg0);
-        request.send().await?;
-        Ok(())
+        cli::operation("resume", "Resume a link.")
+            .args([cli::positional("id", "The link's `dynamic_link_id` (its slug).")])
     }
     fn command_duplicate() -> ::clap::Command {
-        ::clap::Command::new("duplicate")
-            .about("Duplicate a link.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The link's `dynamic_link_id` (its slug)."),
-            )
-    }
-    async fn run_duplicate(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let request = client.links().duplicate(arg0);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("duplicate", "Duplicate a link.")
+            .args([cli::positional("id", "The link's `dynamic_link_id` (its slug).")])
     }
     fn command_save_as_template() -> ::clap::Command {
-        ::clap::Command::new("save-as-template")
-            .about("Save a link's QR styling as a template.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The link's `dynamic_link_id` (its slug)."),
-            )
-            .arg(
-                crate::runtime::cli::body_arg(
-                    "The request body: a JSON or YAML file (`-` for standard input)",
-                ),
-            )
-    }
-    async fn run_save_as_template(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let mut request = client.links().save_as_template(arg0);
-        if let Some(body) = crate::runtime::cli::body::<
-            crate::generated::types::SaveLinkAsTemplateRequest,
-        >(matches, &[], false)? {
-            request = request.body(body);
-        }
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("save-as-template", "Save a link's QR styling as a template.")
+            .args([
+                cli::positional("id", "The link's `dynamic_link_id` (its slug)."),
+                cli::json_body_arg(false),
+            ])
     }
 }
 /// The commands of group `templates`.
 mod templates {
+    use crate::generated::templates as api;
+    use crate::runtime::cli;
     pub(super) fn command() -> ::clap::Command {
-        let mut command = crate::runtime::cli::group(
+        let mut command = cli::group(
             "templates",
             "Templates store reusable QR code styling (`qrOptions`) so you can apply a consistent look across links.",
         );
@@ -1257,142 +631,63 @@ mod templates {
         command = command.subcommand(command_delete());
         command
     }
-    pub(super) async fn run(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        match matches.subcommand() {
-            Some(("list", matches)) => run_list(client, matches, options, out).await,
-            Some(("create", matches)) => run_create(client, matches, options, out).await,
-            Some(("get", matches)) => run_get(client, matches, options, out).await,
-            Some(("update", matches)) => run_update(client, matches, options, out).await,
-            Some(("delete", matches)) => run_delete(client, matches, options, out).await,
-            Some((name, _)) => {
-                Err(super::CliError::Usage(format!("unknown command `{name}`")))
+    pub(super) async fn run(call: cli::Call<'_>) -> Result<(), cli::CliError> {
+        let (name, call) = call.subcommand()?;
+        match name {
+            "list" => call.json(|_| Ok(api::ListTemplatesInput {})).await,
+            "create" => {
+                call.json(|m| Ok(api::CreateTemplateInput {
+                        body: cli::body(m, true)?,
+                    }))
+                    .await
             }
-            None => Err(super::CliError::Usage("no command given".to_owned())),
+            "get" => {
+                call.json(|m| Ok(api::GetTemplateInput {
+                        id: cli::required(m, "id")?,
+                    }))
+                    .await
+            }
+            "update" => {
+                call.json(|m| Ok(api::UpdateTemplateInput {
+                        id: cli::required(m, "id")?,
+                        body: cli::body(m, true)?,
+                    }))
+                    .await
+            }
+            "delete" => {
+                call.empty(|m| Ok(api::DeleteTemplateInput {
+                        id: cli::required(m, "id")?,
+                    }))
+                    .await
+            }
+            name => Err(cli::unknown(name)),
         }
     }
     fn command_list() -> ::clap::Command {
-        ::clap::Command::new("list").about("List templates.")
-    }
-    async fn run_list(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let request = client.templates().list();
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("list", "List templates.")
     }
     fn command_create() -> ::clap::Command {
-        ::clap::Command::new("create")
-            .about("Create a template.")
-            .arg(
-                crate::runtime::cli::body_arg(
-                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                ),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_name("NAME")
-                    .help("Template name."),
-            )
-    }
-    async fn run_create(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required_body::<
-            crate::generated::types::TemplateRequest,
-        >(matches, &[("name", "name", true)])?;
-        let request = client.templates().create(arg0);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("create", "Create a template.")
+            .args([
+                cli::json_body_arg(true),
+                cli::body_field("name", "name", true, "Template name."),
+            ])
     }
     fn command_get() -> ::clap::Command {
-        ::clap::Command::new("get")
-            .about("Get a template.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The template's id."),
-            )
-    }
-    async fn run_get(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let request = client.templates().get(arg0);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("get", "Get a template.")
+            .args([cli::positional("id", "The template's id.")])
     }
     fn command_update() -> ::clap::Command {
-        ::clap::Command::new("update")
-            .about("Update a template.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The template's id."),
-            )
-            .arg(
-                crate::runtime::cli::body_arg(
-                    "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags",
-                ),
-            )
-            .arg(
-                ::clap::Arg::new("name")
-                    .long("name")
-                    .value_name("NAME")
-                    .help("Template name."),
-            )
-    }
-    async fn run_update(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let format = crate::runtime::cli::format(matches);
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let arg1 = crate::runtime::cli::required_body::<
-            crate::generated::types::TemplateRequest,
-        >(matches, &[("name", "name", true)])?;
-        let request = client.templates().update(arg0, arg1);
-        crate::runtime::cli::write_value(&request.send().await?, format, options, out)
+        cli::operation("update", "Update a template.")
+            .args([
+                cli::positional("id", "The template's id."),
+                cli::json_body_arg(true),
+                cli::body_field("name", "name", true, "Template name."),
+            ])
     }
     fn command_delete() -> ::clap::Command {
-        ::clap::Command::new("delete")
-            .about("Delete a template.")
-            .arg(
-                ::clap::Arg::new("id")
-                    .value_name("ID")
-                    .required(true)
-                    .help("The template's id."),
-            )
-    }
-    #[allow(unused_variables)]
-    async fn run_delete(
-        client: &crate::Client,
-        matches: &::clap::ArgMatches,
-        options: &super::Options,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<(), super::CliError> {
-        let arg0 = crate::runtime::cli::required::<String>(matches, "id")?;
-        let request = client.templates().delete(arg0);
-        request.send().await?;
-        Ok(())
+        cli::operation("delete", "Delete a template.")
+            .args([cli::positional("id", "The template's id.")])
     }
 }
 /// clap panics on duplicate argument ids or names only when a command is built:

@@ -7,7 +7,7 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
-use crate::runtime::Request;
+use crate::runtime::{RawResponse, Request};
 /// The operations of this module, from [`Client::folders`](crate::Client::folders).
 #[derive(Debug, Clone)]
 pub struct Folders<M: crate::runtime::Mode = crate::runtime::Async> {
@@ -192,16 +192,12 @@ pub type ListFolders<M = crate::runtime::Async> = Request<ListFoldersInput, M>;
 pub struct ListFoldersInput {}
 impl crate::runtime::Endpoint for ListFoldersInput {
     type Output = Vec<crate::generated::types::Folder>;
-    fn operation() -> &'static crate::runtime::Operation {
-        &LIST_FOLDERS
-    }
+    const OPERATION: &'static crate::runtime::Operation = &LIST_FOLDERS;
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/folders")
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<Vec<crate::generated::types::Folder>> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         let body: crate::generated::types::FolderList = crate::runtime::decode_json(
             &LIST_FOLDERS,
             raw,
@@ -222,16 +218,15 @@ pub type CreateFolder<M = crate::runtime::Async> = Request<CreateFolderInput, M>
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct CreateFolderInput {
-    body: Option<crate::generated::types::FolderRequest>,
+    pub(crate) body: Option<crate::generated::types::FolderRequest>,
 }
 impl crate::runtime::Endpoint for CreateFolderInput {
     type Output = crate::generated::types::Folder;
-    fn operation() -> &'static crate::runtime::Operation {
-        &CREATE_FOLDER
-    }
+    const OPERATION: &'static crate::runtime::Operation = &CREATE_FOLDER;
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/folders")
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(body) = &self.body {
@@ -246,10 +241,8 @@ impl crate::runtime::Endpoint for CreateFolderInput {
         }
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Folder> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
             &CREATE_FOLDER,
             raw,
@@ -270,22 +263,16 @@ pub type GetFolder<M = crate::runtime::Async> = Request<GetFolderInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct GetFolderInput {
-    id: String,
+    pub(crate) id: String,
 }
 impl crate::runtime::Endpoint for GetFolderInput {
     type Output = crate::generated::types::Folder;
-    fn operation() -> &'static crate::runtime::Operation {
-        &GET_FOLDER
-    }
+    const OPERATION: &'static crate::runtime::Operation = &GET_FOLDER;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/folders/", crate::runtime::encode_path(&self.id).as_str()].concat(),
-        )
+        crate::runtime::fill_path(GET_FOLDER.path, &[&self.id])
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Folder> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
             &GET_FOLDER,
             raw,
@@ -306,19 +293,16 @@ pub type UpdateFolder<M = crate::runtime::Async> = Request<UpdateFolderInput, M>
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct UpdateFolderInput {
-    id: String,
-    body: Option<crate::generated::types::FolderRequest>,
+    pub(crate) id: String,
+    pub(crate) body: Option<crate::generated::types::FolderRequest>,
 }
 impl crate::runtime::Endpoint for UpdateFolderInput {
     type Output = crate::generated::types::Folder;
-    fn operation() -> &'static crate::runtime::Operation {
-        &UPDATE_FOLDER
-    }
+    const OPERATION: &'static crate::runtime::Operation = &UPDATE_FOLDER;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/folders/", crate::runtime::encode_path(&self.id).as_str()].concat(),
-        )
+        crate::runtime::fill_path(UPDATE_FOLDER.path, &[&self.id])
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(body) = &self.body {
@@ -333,10 +317,8 @@ impl crate::runtime::Endpoint for UpdateFolderInput {
         }
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Folder> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         let body: crate::generated::types::FolderEnvelope = crate::runtime::decode_json(
             &UPDATE_FOLDER,
             raw,
@@ -357,19 +339,16 @@ pub type DeleteFolder<M = crate::runtime::Async> = Request<DeleteFolderInput, M>
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct DeleteFolderInput {
-    id: String,
+    pub(crate) id: String,
 }
 impl crate::runtime::Endpoint for DeleteFolderInput {
     type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &DELETE_FOLDER
-    }
+    const OPERATION: &'static crate::runtime::Operation = &DELETE_FOLDER;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/folders/", crate::runtime::encode_path(&self.id).as_str()].concat(),
-        )
+        crate::runtime::fill_path(DELETE_FOLDER.path, &[&self.id])
     }
-    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         crate::runtime::decode_empty(raw);
         Ok(())
     }

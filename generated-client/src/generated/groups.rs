@@ -7,7 +7,7 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
-use crate::runtime::Request;
+use crate::runtime::{RawResponse, Request};
 /// The operations of this module, from [`Client::groups`](crate::Client::groups).
 #[derive(Debug, Clone)]
 pub struct Groups<M: crate::runtime::Mode = crate::runtime::Async> {
@@ -278,23 +278,16 @@ pub type ListGroups<M = crate::runtime::Async> = Request<ListGroupsInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct ListGroupsInput {
-    id: String,
+    pub(crate) id: String,
 }
 impl crate::runtime::Endpoint for ListGroupsInput {
     type Output = Vec<crate::generated::types::Group>;
-    fn operation() -> &'static crate::runtime::Operation {
-        &LIST_GROUPS
-    }
+    const OPERATION: &'static crate::runtime::Operation = &LIST_GROUPS;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
-                .concat(),
-        )
+        crate::runtime::fill_path(LIST_GROUPS.path, &[&self.id])
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<Vec<crate::generated::types::Group>> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 Vec<crate::generated::types::Group>,
@@ -315,10 +308,10 @@ pub type CreateGroup<M = crate::runtime::Async> = Request<CreateGroupInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct CreateGroupInput {
-    id: String,
-    name: String,
-    visible: Option<bool>,
-    image: Option<crate::runtime::FilePart>,
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) visible: Option<bool>,
+    pub(crate) image: Option<crate::runtime::FilePart>,
 }
 impl<M: crate::runtime::Mode> CreateGroup<M> {
     /// Whether the group is visible on the menu.
@@ -334,15 +327,11 @@ impl<M: crate::runtime::Mode> CreateGroup<M> {
 }
 impl crate::runtime::Endpoint for CreateGroupInput {
     type Output = crate::generated::types::Group;
-    fn operation() -> &'static crate::runtime::Operation {
-        &CREATE_GROUP
-    }
+    const OPERATION: &'static crate::runtime::Operation = &CREATE_GROUP;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/cafes/", crate::runtime::encode_path(&self.id).as_str(), "/groups"]
-                .concat(),
-        )
+        crate::runtime::fill_path(CREATE_GROUP.path, &[&self.id])
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         let mut form = reqwest::multipart::Form::new();
@@ -357,21 +346,11 @@ impl crate::runtime::Endpoint for CreateGroupInput {
         request
     }
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
-        {
-            let value = &self.name;
-            crate::runtime::check_length(
-                crate::runtime::Path::named("name"),
-                value,
-                Some(1),
-                Some(255),
-            )?;
-        }
+        crate::runtime::check_length("name", &self.name, 1..=255)?;
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Group> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::Group,
@@ -392,24 +371,16 @@ pub type ReorderGroups<M = crate::runtime::Async> = Request<ReorderGroupsInput, 
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct ReorderGroupsInput {
-    id: String,
-    body: Option<crate::generated::types::ReorderGroupsRequest>,
+    pub(crate) id: String,
+    pub(crate) body: Option<crate::generated::types::ReorderGroupsRequest>,
 }
 impl crate::runtime::Endpoint for ReorderGroupsInput {
     type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &REORDER_GROUPS
-    }
+    const OPERATION: &'static crate::runtime::Operation = &REORDER_GROUPS;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            [
-                "/cafes/",
-                crate::runtime::encode_path(&self.id).as_str(),
-                "/groups/reorder",
-            ]
-                .concat(),
-        )
+        crate::runtime::fill_path(REORDER_GROUPS.path, &[&self.id])
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(body) = &self.body {
@@ -424,7 +395,8 @@ impl crate::runtime::Endpoint for ReorderGroupsInput {
         }
         Ok(())
     }
-    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         crate::runtime::decode_empty(raw);
         Ok(())
     }
@@ -442,29 +414,17 @@ pub type GetGroup<M = crate::runtime::Async> = Request<GetGroupInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct GetGroupInput {
-    id: String,
-    group_id: String,
+    pub(crate) id: String,
+    pub(crate) group_id: String,
 }
 impl crate::runtime::Endpoint for GetGroupInput {
     type Output = crate::generated::types::Group;
-    fn operation() -> &'static crate::runtime::Operation {
-        &GET_GROUP
-    }
+    const OPERATION: &'static crate::runtime::Operation = &GET_GROUP;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            [
-                "/cafes/",
-                crate::runtime::encode_path(&self.id).as_str(),
-                "/groups/",
-                crate::runtime::encode_path(&self.group_id).as_str(),
-            ]
-                .concat(),
-        )
+        crate::runtime::fill_path(GET_GROUP.path, &[&self.id, &self.group_id])
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Group> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::Group,
@@ -485,11 +445,11 @@ pub type UpdateGroup<M = crate::runtime::Async> = Request<UpdateGroupInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct UpdateGroupInput {
-    id: String,
-    group_id: String,
-    name: Option<String>,
-    visible: Option<bool>,
-    image: Option<crate::runtime::FilePart>,
+    pub(crate) id: String,
+    pub(crate) group_id: String,
+    pub(crate) name: Option<String>,
+    pub(crate) visible: Option<bool>,
+    pub(crate) image: Option<crate::runtime::FilePart>,
 }
 impl<M: crate::runtime::Mode> UpdateGroup<M> {
     /// Group name (max 255 characters).
@@ -510,20 +470,11 @@ impl<M: crate::runtime::Mode> UpdateGroup<M> {
 }
 impl crate::runtime::Endpoint for UpdateGroupInput {
     type Output = crate::generated::types::Group;
-    fn operation() -> &'static crate::runtime::Operation {
-        &UPDATE_GROUP
-    }
+    const OPERATION: &'static crate::runtime::Operation = &UPDATE_GROUP;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            [
-                "/cafes/",
-                crate::runtime::encode_path(&self.id).as_str(),
-                "/groups/",
-                crate::runtime::encode_path(&self.group_id).as_str(),
-            ]
-                .concat(),
-        )
+        crate::runtime::fill_path(UPDATE_GROUP.path, &[&self.id, &self.group_id])
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         let mut form = reqwest::multipart::Form::new();
@@ -541,19 +492,12 @@ impl crate::runtime::Endpoint for UpdateGroupInput {
     }
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.name {
-            crate::runtime::check_length(
-                crate::runtime::Path::named("name"),
-                value,
-                Some(1),
-                Some(255),
-            )?;
+            crate::runtime::check_length("name", value, 1..=255)?;
         }
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Group> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::Group,
@@ -574,26 +518,17 @@ pub type DeleteGroup<M = crate::runtime::Async> = Request<DeleteGroupInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct DeleteGroupInput {
-    id: String,
-    group_id: String,
+    pub(crate) id: String,
+    pub(crate) group_id: String,
 }
 impl crate::runtime::Endpoint for DeleteGroupInput {
     type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &DELETE_GROUP
-    }
+    const OPERATION: &'static crate::runtime::Operation = &DELETE_GROUP;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            [
-                "/cafes/",
-                crate::runtime::encode_path(&self.id).as_str(),
-                "/groups/",
-                crate::runtime::encode_path(&self.group_id).as_str(),
-            ]
-                .concat(),
-        )
+        crate::runtime::fill_path(DELETE_GROUP.path, &[&self.id, &self.group_id])
     }
-    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         crate::runtime::decode_empty(raw);
         Ok(())
     }

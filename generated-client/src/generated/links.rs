@@ -7,7 +7,7 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
-use crate::runtime::Request;
+use crate::runtime::{RawResponse, Request};
 /// The operations of this module, from [`Client::links`](crate::Client::links).
 #[derive(Debug, Clone)]
 pub struct Links<M: crate::runtime::Mode = crate::runtime::Async> {
@@ -426,14 +426,14 @@ pub type ListLinks<M = crate::runtime::Async> = Request<ListLinksInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct ListLinksInput {
-    page: Option<i64>,
-    size: Option<i64>,
-    search: Option<String>,
-    folder: Option<String>,
-    qr_type: Option<Vec<crate::generated::types::LinkType>>,
-    status: Option<Vec<String>>,
-    only_favorites: Option<bool>,
-    sort_by: Option<crate::generated::types::ListLinksSortBy>,
+    pub(crate) page: Option<i64>,
+    pub(crate) size: Option<i64>,
+    pub(crate) search: Option<String>,
+    pub(crate) folder: Option<String>,
+    pub(crate) qr_type: Option<Vec<crate::generated::types::LinkType>>,
+    pub(crate) status: Option<Vec<String>>,
+    pub(crate) only_favorites: Option<bool>,
+    pub(crate) sort_by: Option<crate::generated::types::ListLinksSortBy>,
 }
 impl<M: crate::runtime::Mode> ListLinks<M> {
     /// Page number (1-based).
@@ -511,12 +511,11 @@ impl<M: crate::runtime::Mode> ListLinks<M> {
 }
 impl crate::runtime::Endpoint for ListLinksInput {
     type Output = crate::runtime::Page<crate::generated::types::Link>;
-    fn operation() -> &'static crate::runtime::Operation {
-        &LIST_LINKS
-    }
+    const OPERATION: &'static crate::runtime::Operation = &LIST_LINKS;
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/links")
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(value) = &self.page {
@@ -548,7 +547,7 @@ impl crate::runtime::Endpoint for ListLinksInput {
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.page {
             crate::runtime::check_integer(
-                crate::runtime::Path::named("page"),
+                "page",
                 i128::from(*value),
                 Some((1, false)),
                 None,
@@ -556,7 +555,7 @@ impl crate::runtime::Endpoint for ListLinksInput {
         }
         if let Some(value) = &self.size {
             crate::runtime::check_integer(
-                crate::runtime::Path::named("size"),
+                "size",
                 i128::from(*value),
                 Some((1, false)),
                 Some((1000, false)),
@@ -564,10 +563,8 @@ impl crate::runtime::Endpoint for ListLinksInput {
         }
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::runtime::Page<crate::generated::types::Link>> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         let body: crate::generated::types::LinkPage = crate::runtime::decode_json(
             &LIST_LINKS,
             raw,
@@ -589,11 +586,7 @@ impl crate::runtime::PageNumber for ListLinksInput {
 }
 impl crate::runtime::Paginated for ListLinksInput {
     type Item = crate::generated::types::Link;
-    fn pages(
-        request: crate::runtime::Request<Self>,
-    ) -> futures::stream::BoxStream<'static, crate::runtime::Result<Self::Output>> {
-        crate::runtime::numbered_pages(request)
-    }
+    type Paging = crate::runtime::ByNumber;
     fn items(page: Self::Output) -> Vec<Self::Item> {
         page.items
     }
@@ -611,16 +604,15 @@ pub type CreateLink<M = crate::runtime::Async> = Request<CreateLinkInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct CreateLinkInput {
-    body: Option<crate::generated::types::CreateLinkRequest>,
+    pub(crate) body: Option<crate::generated::types::CreateLinkRequest>,
 }
 impl crate::runtime::Endpoint for CreateLinkInput {
     type Output = String;
-    fn operation() -> &'static crate::runtime::Operation {
-        &CREATE_LINK
-    }
+    const OPERATION: &'static crate::runtime::Operation = &CREATE_LINK;
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/links")
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(body) = &self.body {
@@ -635,10 +627,8 @@ impl crate::runtime::Endpoint for CreateLinkInput {
         }
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<String> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         let body: crate::generated::types::CreateLinkResponse = crate::runtime::decode_json(
             &CREATE_LINK,
             raw,
@@ -659,22 +649,16 @@ pub type GetLink<M = crate::runtime::Async> = Request<GetLinkInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct GetLinkInput {
-    id: String,
+    pub(crate) id: String,
 }
 impl crate::runtime::Endpoint for GetLinkInput {
     type Output = crate::generated::types::Link;
-    fn operation() -> &'static crate::runtime::Operation {
-        &GET_LINK
-    }
+    const OPERATION: &'static crate::runtime::Operation = &GET_LINK;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat(),
-        )
+        crate::runtime::fill_path(GET_LINK.path, &[&self.id])
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Link> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         let body: crate::generated::types::LinkEnvelope = crate::runtime::decode_json(
             &GET_LINK,
             raw,
@@ -695,19 +679,16 @@ pub type UpdateLink<M = crate::runtime::Async> = Request<UpdateLinkInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct UpdateLinkInput {
-    id: String,
-    body: Option<crate::generated::types::UpdateLinkRequest>,
+    pub(crate) id: String,
+    pub(crate) body: Option<crate::generated::types::UpdateLinkRequest>,
 }
 impl crate::runtime::Endpoint for UpdateLinkInput {
     type Output = crate::generated::types::LinkResult;
-    fn operation() -> &'static crate::runtime::Operation {
-        &UPDATE_LINK
-    }
+    const OPERATION: &'static crate::runtime::Operation = &UPDATE_LINK;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat(),
-        )
+        crate::runtime::fill_path(UPDATE_LINK.path, &[&self.id])
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(body) = &self.body {
@@ -722,10 +703,8 @@ impl crate::runtime::Endpoint for UpdateLinkInput {
         }
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::LinkResult,
@@ -746,19 +725,16 @@ pub type DeleteLink<M = crate::runtime::Async> = Request<DeleteLinkInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct DeleteLinkInput {
-    id: String,
+    pub(crate) id: String,
 }
 impl crate::runtime::Endpoint for DeleteLinkInput {
     type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &DELETE_LINK
-    }
+    const OPERATION: &'static crate::runtime::Operation = &DELETE_LINK;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat(),
-        )
+        crate::runtime::fill_path(DELETE_LINK.path, &[&self.id])
     }
-    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         crate::runtime::decode_empty(raw);
         Ok(())
     }
@@ -779,19 +755,16 @@ pub type PatchLinkQrOptions<M = crate::runtime::Async> = Request<
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct PatchLinkQrOptionsInput {
-    id: String,
-    body: Option<crate::generated::types::PatchLinkQrOptionsRequest>,
+    pub(crate) id: String,
+    pub(crate) body: Option<crate::generated::types::PatchLinkQrOptionsRequest>,
 }
 impl crate::runtime::Endpoint for PatchLinkQrOptionsInput {
     type Output = crate::generated::types::LinkResult;
-    fn operation() -> &'static crate::runtime::Operation {
-        &PATCH_LINK_QR_OPTIONS
-    }
+    const OPERATION: &'static crate::runtime::Operation = &PATCH_LINK_QR_OPTIONS;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/links/", crate::runtime::encode_path(&self.id).as_str()].concat(),
-        )
+        crate::runtime::fill_path(PATCH_LINK_QR_OPTIONS.path, &[&self.id])
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(body) = &self.body {
@@ -806,10 +779,8 @@ impl crate::runtime::Endpoint for PatchLinkQrOptionsInput {
         }
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::LinkResult,
@@ -830,20 +801,16 @@ pub type ArchiveLink<M = crate::runtime::Async> = Request<ArchiveLinkInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct ArchiveLinkInput {
-    id: String,
+    pub(crate) id: String,
 }
 impl crate::runtime::Endpoint for ArchiveLinkInput {
     type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &ARCHIVE_LINK
-    }
+    const OPERATION: &'static crate::runtime::Operation = &ARCHIVE_LINK;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/archive"]
-                .concat(),
-        )
+        crate::runtime::fill_path(ARCHIVE_LINK.path, &[&self.id])
     }
-    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         crate::runtime::decode_empty(raw);
         Ok(())
     }
@@ -861,20 +828,16 @@ pub type PauseLink<M = crate::runtime::Async> = Request<PauseLinkInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct PauseLinkInput {
-    id: String,
+    pub(crate) id: String,
 }
 impl crate::runtime::Endpoint for PauseLinkInput {
     type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &PAUSE_LINK
-    }
+    const OPERATION: &'static crate::runtime::Operation = &PAUSE_LINK;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/pause"]
-                .concat(),
-        )
+        crate::runtime::fill_path(PAUSE_LINK.path, &[&self.id])
     }
-    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         crate::runtime::decode_empty(raw);
         Ok(())
     }
@@ -892,20 +855,16 @@ pub type ResumeLink<M = crate::runtime::Async> = Request<ResumeLinkInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct ResumeLinkInput {
-    id: String,
+    pub(crate) id: String,
 }
 impl crate::runtime::Endpoint for ResumeLinkInput {
     type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &RESUME_LINK
-    }
+    const OPERATION: &'static crate::runtime::Operation = &RESUME_LINK;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/resume"]
-                .concat(),
-        )
+        crate::runtime::fill_path(RESUME_LINK.path, &[&self.id])
     }
-    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         crate::runtime::decode_empty(raw);
         Ok(())
     }
@@ -923,23 +882,16 @@ pub type DuplicateLink<M = crate::runtime::Async> = Request<DuplicateLinkInput, 
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct DuplicateLinkInput {
-    id: String,
+    pub(crate) id: String,
 }
 impl crate::runtime::Endpoint for DuplicateLinkInput {
     type Output = crate::generated::types::LinkResult;
-    fn operation() -> &'static crate::runtime::Operation {
-        &DUPLICATE_LINK
-    }
+    const OPERATION: &'static crate::runtime::Operation = &DUPLICATE_LINK;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/duplicate"]
-                .concat(),
-        )
+        crate::runtime::fill_path(DUPLICATE_LINK.path, &[&self.id])
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::LinkResult> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::LinkResult,
@@ -963,8 +915,8 @@ pub type SaveLinkAsTemplate<M = crate::runtime::Async> = Request<
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct SaveLinkAsTemplateInput {
-    id: String,
-    body: Option<crate::generated::types::SaveLinkAsTemplateRequest>,
+    pub(crate) id: String,
+    pub(crate) body: Option<crate::generated::types::SaveLinkAsTemplateRequest>,
 }
 impl<M: crate::runtime::Mode> SaveLinkAsTemplate<M> {
     /// Sets `body`.
@@ -975,15 +927,11 @@ impl<M: crate::runtime::Mode> SaveLinkAsTemplate<M> {
 }
 impl crate::runtime::Endpoint for SaveLinkAsTemplateInput {
     type Output = crate::generated::types::Template;
-    fn operation() -> &'static crate::runtime::Operation {
-        &SAVE_LINK_AS_TEMPLATE
-    }
+    const OPERATION: &'static crate::runtime::Operation = &SAVE_LINK_AS_TEMPLATE;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/links/", crate::runtime::encode_path(&self.id).as_str(), "/save-template"]
-                .concat(),
-        )
+        crate::runtime::fill_path(SAVE_LINK_AS_TEMPLATE.path, &[&self.id])
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(body) = &self.body {
@@ -998,10 +946,8 @@ impl crate::runtime::Endpoint for SaveLinkAsTemplateInput {
         }
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Template> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::Template,

@@ -7,7 +7,7 @@
     clippy::doc_overindented_list_items,
     clippy::too_long_first_doc_paragraph
 )]
-use crate::runtime::Request;
+use crate::runtime::{RawResponse, Request};
 /// The operations of this module, from [`Client::templates`](crate::Client::templates).
 #[derive(Debug, Clone)]
 pub struct Templates<M: crate::runtime::Mode = crate::runtime::Async> {
@@ -215,16 +215,12 @@ pub type ListTemplates<M = crate::runtime::Async> = Request<ListTemplatesInput, 
 pub struct ListTemplatesInput {}
 impl crate::runtime::Endpoint for ListTemplatesInput {
     type Output = Vec<crate::generated::types::Template>;
-    fn operation() -> &'static crate::runtime::Operation {
-        &LIST_TEMPLATES
-    }
+    const OPERATION: &'static crate::runtime::Operation = &LIST_TEMPLATES;
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/templates")
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<Vec<crate::generated::types::Template>> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 Vec<crate::generated::types::Template>,
@@ -245,16 +241,15 @@ pub type CreateTemplate<M = crate::runtime::Async> = Request<CreateTemplateInput
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct CreateTemplateInput {
-    body: Option<crate::generated::types::TemplateRequest>,
+    pub(crate) body: Option<crate::generated::types::TemplateRequest>,
 }
 impl crate::runtime::Endpoint for CreateTemplateInput {
     type Output = crate::generated::types::Template;
-    fn operation() -> &'static crate::runtime::Operation {
-        &CREATE_TEMPLATE
-    }
+    const OPERATION: &'static crate::runtime::Operation = &CREATE_TEMPLATE;
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/templates")
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(body) = &self.body {
@@ -269,10 +264,8 @@ impl crate::runtime::Endpoint for CreateTemplateInput {
         }
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Template> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::Template,
@@ -293,22 +286,16 @@ pub type GetTemplate<M = crate::runtime::Async> = Request<GetTemplateInput, M>;
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct GetTemplateInput {
-    id: String,
+    pub(crate) id: String,
 }
 impl crate::runtime::Endpoint for GetTemplateInput {
     type Output = crate::generated::types::Template;
-    fn operation() -> &'static crate::runtime::Operation {
-        &GET_TEMPLATE
-    }
+    const OPERATION: &'static crate::runtime::Operation = &GET_TEMPLATE;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/templates/", crate::runtime::encode_path(&self.id).as_str()].concat(),
-        )
+        crate::runtime::fill_path(GET_TEMPLATE.path, &[&self.id])
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Template> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::Template,
@@ -329,19 +316,16 @@ pub type UpdateTemplate<M = crate::runtime::Async> = Request<UpdateTemplateInput
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct UpdateTemplateInput {
-    id: String,
-    body: Option<crate::generated::types::TemplateRequest>,
+    pub(crate) id: String,
+    pub(crate) body: Option<crate::generated::types::TemplateRequest>,
 }
 impl crate::runtime::Endpoint for UpdateTemplateInput {
     type Output = crate::generated::types::Template;
-    fn operation() -> &'static crate::runtime::Operation {
-        &UPDATE_TEMPLATE
-    }
+    const OPERATION: &'static crate::runtime::Operation = &UPDATE_TEMPLATE;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/templates/", crate::runtime::encode_path(&self.id).as_str()].concat(),
-        )
+        crate::runtime::fill_path(UPDATE_TEMPLATE.path, &[&self.id])
     }
+    #[inline]
     fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if let Some(body) = &self.body {
@@ -356,10 +340,8 @@ impl crate::runtime::Endpoint for UpdateTemplateInput {
         }
         Ok(())
     }
-    fn decode(
-        &self,
-        raw: crate::runtime::RawResponse,
-    ) -> crate::runtime::Result<crate::generated::types::Template> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         Ok(
             crate::runtime::decode_inferred_in::<
                 crate::generated::types::Template,
@@ -380,19 +362,16 @@ pub type DeleteTemplate<M = crate::runtime::Async> = Request<DeleteTemplateInput
 #[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct DeleteTemplateInput {
-    id: String,
+    pub(crate) id: String,
 }
 impl crate::runtime::Endpoint for DeleteTemplateInput {
     type Output = ();
-    fn operation() -> &'static crate::runtime::Operation {
-        &DELETE_TEMPLATE
-    }
+    const OPERATION: &'static crate::runtime::Operation = &DELETE_TEMPLATE;
     fn path(&self) -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Owned(
-            ["/templates/", crate::runtime::encode_path(&self.id).as_str()].concat(),
-        )
+        crate::runtime::fill_path(DELETE_TEMPLATE.path, &[&self.id])
     }
-    fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<()> {
+    #[inline]
+    fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
         crate::runtime::decode_empty(raw);
         Ok(())
     }

@@ -3849,7 +3849,7 @@ impl WebsiteContent {
     ) -> Result<(), crate::runtime::InvalidInput> {
         {
             let value = &self.url;
-            crate::runtime::check_length(path.field("url"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("url"), value, 1..)?;
         }
         Ok(())
     }
@@ -3863,12 +3863,7 @@ impl ProductContent {
     ) -> Result<(), crate::runtime::InvalidInput> {
         {
             let value = &self.product_name;
-            crate::runtime::check_length(
-                path.field("productName"),
-                value,
-                Some(1),
-                None,
-            )?;
+            crate::runtime::check_length(path.field("productName"), value, 1..)?;
         }
         Ok(())
     }
@@ -3882,7 +3877,7 @@ impl SmsContent {
     ) -> Result<(), crate::runtime::InvalidInput> {
         {
             let value = &self.phone;
-            crate::runtime::check_length(path.field("phone"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("phone"), value, 1..)?;
         }
         Ok(())
     }
@@ -3896,19 +3891,19 @@ impl VcardContent {
     ) -> Result<(), crate::runtime::InvalidInput> {
         {
             let value = &self.first_name;
-            crate::runtime::check_length(path.field("firstName"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("firstName"), value, 1..)?;
         }
         {
             let value = &self.last_name;
-            crate::runtime::check_length(path.field("lastName"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("lastName"), value, 1..)?;
         }
         {
             let value = &self.contact;
-            crate::runtime::check_length(path.field("contact"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("contact"), value, 1..)?;
         }
         {
             let value = &self.email;
-            crate::runtime::check_length(path.field("email"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("email"), value, 1..)?;
         }
         Ok(())
     }
@@ -4017,7 +4012,7 @@ impl FolderRequest {
     ) -> Result<(), crate::runtime::InvalidInput> {
         {
             let value = &self.name;
-            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("name"), value, 1..)?;
         }
         Ok(())
     }
@@ -4148,11 +4143,11 @@ impl WebsiteRecord {
     ) -> Result<(), crate::runtime::InvalidInput> {
         {
             let value = &self.name;
-            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("name"), value, 1..)?;
         }
         {
             let value = &self.url;
-            crate::runtime::check_length(path.field("url"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("url"), value, 1..)?;
         }
         Ok(())
     }
@@ -4166,16 +4161,11 @@ impl ProductRecord {
     ) -> Result<(), crate::runtime::InvalidInput> {
         {
             let value = &self.name;
-            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("name"), value, 1..)?;
         }
         {
             let value = &self.product_name;
-            crate::runtime::check_length(
-                path.field("productName"),
-                value,
-                Some(1),
-                None,
-            )?;
+            crate::runtime::check_length(path.field("productName"), value, 1..)?;
         }
         Ok(())
     }
@@ -4189,11 +4179,11 @@ impl SmsRecord {
     ) -> Result<(), crate::runtime::InvalidInput> {
         {
             let value = &self.name;
-            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("name"), value, 1..)?;
         }
         {
             let value = &self.phone;
-            crate::runtime::check_length(path.field("phone"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("phone"), value, 1..)?;
         }
         Ok(())
     }
@@ -4207,23 +4197,23 @@ impl VcardRecord {
     ) -> Result<(), crate::runtime::InvalidInput> {
         {
             let value = &self.name;
-            crate::runtime::check_length(path.field("name"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("name"), value, 1..)?;
         }
         {
             let value = &self.first_name;
-            crate::runtime::check_length(path.field("firstName"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("firstName"), value, 1..)?;
         }
         {
             let value = &self.last_name;
-            crate::runtime::check_length(path.field("lastName"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("lastName"), value, 1..)?;
         }
         {
             let value = &self.contact;
-            crate::runtime::check_length(path.field("contact"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("contact"), value, 1..)?;
         }
         {
             let value = &self.email;
-            crate::runtime::check_length(path.field("email"), value, Some(1), None)?;
+            crate::runtime::check_length(path.field("email"), value, 1..)?;
         }
         Ok(())
     }
@@ -4237,15 +4227,10 @@ impl CreateCafeRequest {
     ) -> Result<(), crate::runtime::InvalidInput> {
         {
             let value = &self.name;
-            crate::runtime::check_length(path.field("name"), value, Some(1), Some(255))?;
+            crate::runtime::check_length(path.field("name"), value, 1..=255)?;
         }
         if let Some(value) = &self.description {
-            crate::runtime::check_length(
-                path.field("description"),
-                value,
-                None,
-                Some(2000),
-            )?;
+            crate::runtime::check_length(path.field("description"), value, ..=2000)?;
         }
         Ok(())
     }
@@ -4258,15 +4243,10 @@ impl UpdateCafeRequest {
         path: crate::runtime::Path<'_>,
     ) -> Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.name {
-            crate::runtime::check_length(path.field("name"), value, Some(1), Some(255))?;
+            crate::runtime::check_length(path.field("name"), value, 1..=255)?;
         }
         if let Some(value) = &self.description {
-            crate::runtime::check_length(
-                path.field("description"),
-                value,
-                None,
-                Some(2000),
-            )?;
+            crate::runtime::check_length(path.field("description"), value, ..=2000)?;
         }
         Ok(())
     }

@@ -17,6 +17,15 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+mod call;
+
+// Which of them a crate uses depends on its spec.
+#[allow(unused_imports)]
+pub use call::{
+    Call, ReadInputs, body_field, flag, json_body_arg, list_flag, operation, positional,
+    raw_body_arg, switch_flag, unknown,
+};
+
 /// How a command prints its result: `Options::new().pretty(true)`.
 ///
 /// The output format itself (`--output json|table|csv`) is an argument of the command
@@ -257,14 +266,6 @@ pub fn all_arg() -> clap::Arg {
         .help("Fetch every page (one at a time) and print every item")
 }
 
-/// `--body FILE`, for operations with a body.
-pub fn body_arg(help: &'static str) -> clap::Arg {
-    clap::Arg::new("body")
-        .long("body")
-        .value_name("FILE")
-        .help(help)
-}
-
 /// The `--output` format `matches` (or the command above it) selects; JSON when the root
 /// command has no `--output`.
 pub fn format(matches: &ArgMatches) -> OutputFormat {
@@ -320,6 +321,23 @@ pub fn switch(matches: &ArgMatches, id: &str) -> bool {
     matches.get_flag(id)
 }
 
+/// The switch `id` as an optional boolean input: `Some(true)` when given, else `None`
+/// (not sent).
+pub fn optional_switch(matches: &ArgMatches, id: &str) -> Option<bool> {
+    matches.get_flag(id).then_some(true)
+}
+
+/// Every value of the optional repeatable argument `id`; `None` when none is given.
+///
+/// # Errors
+/// [`CliError::Usage`] when a value does not parse.
+pub fn optional_many<T: DeserializeOwned>(
+    matches: &ArgMatches,
+    id: &str,
+) -> Result<Option<Vec<T>>, CliError> {
+    many(matches, id).map(|values| (!values.is_empty()).then_some(values))
+}
+
 /// Whether `--all` is given.
 pub fn all(matches: &ArgMatches) -> bool {
     matches.try_get_one::<bool>("all").ok().flatten() == Some(&true)
@@ -344,52 +362,49 @@ pub fn raw_body(matches: &ArgMatches) -> Result<Option<bytes::Bytes>, CliError> 
         .transpose()
 }
 
-/// A top-level field of a body that has its own flag: `(argument id, JSON name, whether
-/// the value is text)`. Text goes in as a JSON string; anything else is parsed as JSON.
-pub type BodyField = (&'static str, &'static str, bool);
-
-/// The body from `--body FILE` (JSON or YAML; `-` for standard input) with the `fields`
-/// given as flags set over it, if any of them is given. `required` bodies must be.
+/// The body from `--body FILE` (JSON or YAML; `-` for standard input) with the fields
+/// given as flags ([`call::body_field`]) set over it, if any of them is given. `required`
+/// bodies must be.
+///
+/// # Errors
+/// [`CliError::Usage`] when a required body is missing, a file cannot be read or parsed,
+/// or the result is not a `T`.
 pub fn body<T: DeserializeOwned>(
     matches: &ArgMatches,
-    fields: &[BodyField],
     required: bool,
 ) -> Result<Option<T>, CliError> {
     let mut value = match matches.get_one::<String>("body") {
         Some(path) => Some(parse_document(path, &read_input(path)?)?),
         None => None,
     };
-    for (id, wire, text) in fields {
-        let Some(given) = matches.get_one::<String>(id) else {
+    for id in matches.ids() {
+        let Some((wire, text)) = call::body_field_of(id.as_str()) else {
             continue;
         };
-        let field = if *text {
+        let Some(given) = matches.get_one::<String>(id.as_str()) else {
+            continue;
+        };
+        let field = if text {
             Value::String(given.clone())
         } else {
             serde_json::from_str(given).unwrap_or_else(|_| Value::String(given.clone()))
         };
         match value.get_or_insert_with(|| Value::Object(Map::new())) {
             Value::Object(object) => {
-                object.insert((*wire).to_owned(), field);
+                object.insert(wire.to_owned(), field);
             }
             _ => {
                 return Err(CliError::usage(format!(
-                    "--{id} sets a field of the body, but the body given with --body is not an object"
+                    "the flag for field `{wire}` sets a field of the body, but the body given with --body is not an object"
                 )));
             }
         }
     }
     let Some(value) = value else {
         if required {
-            let flags: Vec<String> = fields.iter().map(|(id, _, _)| format!("--{id}")).collect();
-            let hint = if flags.is_empty() {
-                String::new()
-            } else {
-                format!(" or its fields ({})", flags.join(", "))
-            };
-            return Err(CliError::usage(format!(
-                "this command needs a body: give --body FILE{hint}"
-            )));
+            return Err(CliError::usage(
+                "this command needs a body: give --body FILE, or its fields as flags (see --help)",
+            ));
         }
         return Ok(None);
     };
@@ -399,11 +414,11 @@ pub fn body<T: DeserializeOwned>(
 }
 
 /// The body of an operation that requires one: see [`body`].
-pub fn required_body<T: DeserializeOwned>(
-    matches: &ArgMatches,
-    fields: &[BodyField],
-) -> Result<T, CliError> {
-    body(matches, fields, true)?
+///
+/// # Errors
+/// As [`body`]'s.
+pub fn required_body<T: DeserializeOwned>(matches: &ArgMatches) -> Result<T, CliError> {
+    body(matches, true)?
         .ok_or_else(|| CliError::usage("this command needs a body: give --body FILE"))
 }
 
@@ -432,41 +447,51 @@ fn parse_document(path: &str, bytes: &[u8]) -> Result<Value, CliError> {
 }
 
 /// The file at the path given for `id` (a multipart file part), if given.
-pub async fn file(
-    matches: &ArgMatches,
-    id: &str,
-) -> Result<Option<crate::runtime::FilePart>, CliError> {
-    match matches.get_one::<String>(id) {
-        Some(path) => Ok(Some(read_file(path).await?)),
-        None => Ok(None),
-    }
+///
+/// # Errors
+/// [`CliError::Usage`] when the file cannot be read.
+pub fn file(matches: &ArgMatches, id: &str) -> Result<Option<crate::runtime::FilePart>, CliError> {
+    matches
+        .get_one::<String>(id)
+        .map(|path| read_file(path))
+        .transpose()
 }
 
 /// The file at the path given for the required argument `id`.
-pub async fn required_file(
-    matches: &ArgMatches,
-    id: &str,
-) -> Result<crate::runtime::FilePart, CliError> {
-    file(matches, id)
-        .await?
-        .ok_or_else(|| CliError::usage(format!("missing a file for `{id}`")))
+///
+/// # Errors
+/// [`CliError::Usage`] when it is missing or cannot be read.
+pub fn required_file(matches: &ArgMatches, id: &str) -> Result<crate::runtime::FilePart, CliError> {
+    file(matches, id)?.ok_or_else(|| CliError::usage(format!("missing a file for `{id}`")))
 }
 
 /// The files at every path given for `id`.
-pub async fn files(
-    matches: &ArgMatches,
-    id: &str,
-) -> Result<Vec<crate::runtime::FilePart>, CliError> {
-    let mut out = Vec::new();
-    for path in matches.get_many::<String>(id).into_iter().flatten() {
-        out.push(read_file(path).await?);
-    }
-    Ok(out)
+///
+/// # Errors
+/// [`CliError::Usage`] when one cannot be read.
+pub fn files(matches: &ArgMatches, id: &str) -> Result<Vec<crate::runtime::FilePart>, CliError> {
+    matches
+        .get_many::<String>(id)
+        .into_iter()
+        .flatten()
+        .map(|path| read_file(path))
+        .collect()
 }
 
-async fn read_file(path: &str) -> Result<crate::runtime::FilePart, CliError> {
-    crate::runtime::FilePart::from_path(path)
-        .await
+/// The files at every path given for the optional list `id`; `None` when none is given.
+///
+/// # Errors
+/// [`CliError::Usage`] when one cannot be read.
+pub fn optional_files(
+    matches: &ArgMatches,
+    id: &str,
+) -> Result<Option<Vec<crate::runtime::FilePart>>, CliError> {
+    files(matches, id).map(|files| (!files.is_empty()).then_some(files))
+}
+
+// Read on the calling thread: a command reads its few input files once, before sending.
+fn read_file(path: &str) -> Result<crate::runtime::FilePart, CliError> {
+    crate::runtime::FilePart::from_path_blocking(path)
         .map_err(|e| CliError::usage(format!("cannot read {path:?}: {e}")))
 }
 

@@ -166,21 +166,24 @@ impl Client {
         &self,
         op: &'static Operation,
         path: &str,
-        build: impl Fn(RequestBuilder) -> RequestBuilder,
+        build: impl Fn(RequestBuilder) -> RequestBuilder + Send + Sync,
     ) -> Result<RawResponse> {
-        self.execute_with(op, path, &RequestOptions::default(), build)
+        self.execute_with(op, path, &RequestOptions::default(), &build)
             .await
     }
 
     /// [`execute`](Self::execute) with the settings of one call (`.timeout()`, `.header()`,
     /// `.retry()` of a request builder) in place of the client's.
+    ///
+    /// `build` is a trait object, not a type parameter, so that this function, the
+    /// largest of every call, is compiled once and not once per operation.
     #[doc(hidden)]
     pub async fn execute_with(
         &self,
         op: &Operation,
         path: &str,
         options: &RequestOptions,
-        build: impl Fn(RequestBuilder) -> RequestBuilder,
+        build: &(dyn Fn(RequestBuilder) -> RequestBuilder + Send + Sync),
     ) -> Result<RawResponse> {
         let inner = &*self.inner;
         let url = inner.url(op, path)?;

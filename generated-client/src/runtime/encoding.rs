@@ -37,6 +37,29 @@ pub fn encode_path(segment: &str) -> String {
     utf8_percent_encode(segment, PATH_SEGMENT).to_string()
 }
 
+/// `template` (`/links/{id}`) with its parameters, in order, replaced by `values`, each
+/// percent-encoded as one segment ([`encode_path`]).
+#[doc(hidden)]
+pub fn fill_path(template: &str, values: &[&str]) -> std::borrow::Cow<'static, str> {
+    let capacity = template.len() + values.iter().map(|v| v.len()).sum::<usize>();
+    let mut path = String::with_capacity(capacity);
+    let mut values = values.iter();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        path.push_str(&rest[..start]);
+        match values.next() {
+            Some(value) => path.push_str(&encode_path(value)),
+            None => path.push_str(&rest[start..=start + len]),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    path.push_str(rest);
+    std::borrow::Cow::Owned(path)
+}
+
 /// Whether a path segment would be normalised away as "this/parent directory", which
 /// would send the request to a different endpoint.
 pub(crate) fn is_dot_segment(segment: &str) -> bool {
@@ -72,6 +95,22 @@ pub fn join<T: Display>(items: &[T], separator: &str) -> String {
         out.push_str(&item.to_string());
     }
     out
+}
+
+#[cfg(test)]
+mod fill_path_tests {
+    use super::fill_path;
+
+    #[test]
+    fn fills_each_parameter_in_order_encoded() {
+        assert_eq!(
+            fill_path("/orgs/{org}/projects/{project}", &["a b", "c/d"]),
+            "/orgs/a%20b/projects/c%2Fd"
+        );
+        assert_eq!(fill_path("/links", &[]), "/links");
+        // A template without a closing brace is left as it is.
+        assert_eq!(fill_path("/x/{id", &["1"]), "/x/{id");
+    }
 }
 
 #[cfg(test)]

@@ -210,13 +210,13 @@ impl<E: MockEndpoint> MockOperation for super::Request<E> {
     type Output = E::Output;
 
     fn operation() -> &'static Operation {
-        E::operation()
+        E::OPERATION
     }
 
     fn request(&self) -> Result<reqwest::Request> {
         let path = self.input.path();
         self.client
-            .mock_request(E::operation(), &path, |request| self.input.build(request))
+            .mock_request(E::OPERATION, &path, |request| self.input.build(request))
     }
 
     fn reply(value: E::Output) -> ResponseTemplate {

@@ -15,6 +15,7 @@ mod client;
 mod credential;
 mod encoding;
 mod error;
+mod json_path;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod multipart;
@@ -33,7 +34,7 @@ mod validate;
 pub use api::{ApiInfo, Auth, Operation, Scheme, TooManyRequests};
 pub use builder::ClientBuilder;
 pub use client::Client;
-pub use encoding::{cookie, encode_path, join, to_text};
+pub use encoding::{cookie, encode_path, fill_path, join, to_text};
 pub use error::{ApiError, ERROR_BODY_LIMIT, Error, Result};
 pub use multipart::FilePart;
 pub use options::RequestOptions;
@@ -41,7 +42,7 @@ pub use pagination::Page;
 pub use raw::RawRequest;
 pub use reply::Response;
 pub use request::{
-    Async, Endpoint, Mode, PageNumber, PageToken, Paginated, Request, numbered_pages, token_pages,
+    Async, ByNumber, ByToken, Endpoint, Mode, PageNumber, PageToken, Paginated, Paging, Request,
 };
 pub use response::{
     Inferred, RawJson, RawResponse, decode_bytes, decode_empty, decode_inferred,

@@ -42,12 +42,23 @@ impl FilePart {
     /// Reads a file, naming the part after it and guessing its type from the extension.
     pub async fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
         let path = path.as_ref();
-        let bytes = tokio::fs::read(path).await?;
+        Ok(Self::of_file(path, tokio::fs::read(path).await?))
+    }
+
+    /// [`from_path`](Self::from_path), reading on the calling thread (the command line
+    /// reads its input files before it sends anything).
+    #[cfg(feature = "cli")]
+    pub(crate) fn from_path_blocking(path: impl AsRef<Path>) -> std::io::Result<Self> {
+        let path = path.as_ref();
+        Ok(Self::of_file(path, std::fs::read(path)?))
+    }
+
+    fn of_file(path: &Path, bytes: Vec<u8>) -> Self {
         let mut part = FilePart::new(bytes);
         if let Some(name) = path.file_name() {
             part = part.file_name(name.to_string_lossy());
         }
-        Ok(part.content_type(guess_content_type(path)))
+        part.content_type(guess_content_type(path))
     }
 
     /// The contents.

@@ -142,7 +142,7 @@ impl RawRequest {
             security: &[],
         };
         self.client
-            .execute_with(&op, &self.path, &self.options, |request| {
+            .execute_with(&op, &self.path, &self.options, &|request| {
                 let mut request = request;
                 if !self.query.is_empty() {
                     request = request.query(&self.query);

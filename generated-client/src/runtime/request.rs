@@ -27,7 +27,7 @@ pub trait Endpoint: Clone + fmt::Debug + Send + Sync + 'static {
     type Output: Send + 'static;
 
     /// The operation's static description (id, method, path template, security).
-    fn operation() -> &'static Operation;
+    const OPERATION: &'static Operation;
 
     /// The request path, its parameters encoded, relative to the base URL.
     fn path(&self) -> Cow<'static, str>;
@@ -172,12 +172,12 @@ impl<E: Endpoint> Request<E, Async> {
 
     /// Sends the request and returns the decoded response with its status and headers.
     pub async fn send_response(self) -> Result<Response<E::Output>> {
-        let op = E::operation();
+        let op = E::OPERATION;
         super::validate::validate(&self.client, op, || self.input.check())?;
         let path = self.input.path();
         let raw = self
             .client
-            .execute_with(op, &path, &self.options, |request| {
+            .execute_with(op, &path, &self.options, &|request| {
                 self.input.build(request)
             })
             .await?;
@@ -185,19 +185,54 @@ impl<E: Endpoint> Request<E, Async> {
     }
 }
 
-/// A paginated list: how its requests move from page to page. The generated code
-/// implements it with one of the runtime's two ways ([`numbered_pages`],
-/// [`token_pages`]).
+/// A paginated list: its items, and how its requests move from page to page
+/// ([`ByNumber`] or [`ByToken`]).
 #[doc(hidden)]
 pub trait Paginated: Endpoint {
     /// One item of a page.
     type Item: Send + 'static;
 
-    /// Every page from the one the request asks for.
-    fn pages(request: Request<Self>) -> BoxStream<'static, Result<Self::Output>>;
+    /// How the next page is asked for.
+    type Paging: Paging<Self>;
 
     /// The items of one page.
     fn items(page: Self::Output) -> Vec<Self::Item>;
+}
+
+/// A way from page to page: every page from the one a request asks for.
+///
+/// A type, not a function the generated code calls, so that the page streams are
+/// compiled for the lists a program streams, not for every list of the API.
+#[doc(hidden)]
+pub trait Paging<E: Endpoint> {
+    /// Every page from the one `request` asks for.
+    fn pages(request: Request<E>) -> BoxStream<'static, Result<E::Output>>;
+}
+
+/// Pages asked for by number ([`PageNumber`]).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ByNumber;
+
+/// Pages asked for with the token of the page before ([`PageToken`]).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ByToken;
+
+impl<E, T> Paging<E> for ByNumber
+where
+    E: Endpoint<Output = Page<T>> + PageNumber,
+    T: serde::Serialize + Send + 'static,
+{
+    fn pages(request: Request<E>) -> BoxStream<'static, Result<Page<T>>> {
+        numbered_pages(request)
+    }
+}
+
+impl<E: PageToken> Paging<E> for ByToken {
+    fn pages(request: Request<E>) -> BoxStream<'static, Result<E::Output>> {
+        token_pages(request)
+    }
 }
 
 /// A page-numbered list: its page parameter.
@@ -224,9 +259,8 @@ pub trait PageToken: Endpoint {
     fn next_token(page: &Self::Output) -> Option<String>;
 }
 
-/// [`Paginated::pages`] of a page-numbered list.
-#[doc(hidden)]
-pub fn numbered_pages<E, T>(request: Request<E>) -> BoxStream<'static, Result<Page<T>>>
+/// The pages of a page-numbered list.
+fn numbered_pages<E, T>(request: Request<E>) -> BoxStream<'static, Result<Page<T>>>
 where
     E: Endpoint<Output = Page<T>> + PageNumber,
     T: serde::Serialize + Send + 'static,
@@ -240,9 +274,8 @@ where
     })
 }
 
-/// [`Paginated::pages`] of a token-paginated list.
-#[doc(hidden)]
-pub fn token_pages<E: PageToken>(request: Request<E>) -> BoxStream<'static, Result<E::Output>> {
+/// The pages of a token-paginated list.
+fn token_pages<E: PageToken>(request: Request<E>) -> BoxStream<'static, Result<E::Output>> {
     let start = request.input.token();
     let max_pages = request.client.max_pages();
     paginate_cursor_pages(start, max_pages, move |token, first| {
@@ -268,6 +301,6 @@ impl<E: Paginated> Request<E, Async> {
     /// Every page (what `send()` returns for one), fetched lazily, as
     /// [`stream`](Self::stream) fetches them.
     pub fn pages(self) -> BoxStream<'static, Result<E::Output>> {
-        E::pages(self)
+        <E::Paging as Paging<E>>::pages(self)
     }
 }

@@ -93,23 +93,10 @@ pub fn decode_json<T: DeserializeOwned>(op: &'static Operation, raw: RawResponse
     } else {
         &raw.body
     };
-    // The fast path is plain serde_json; tracking the path costs ~60% on large pages, so it
-    // is paid only for a body that fails, by decoding it a second time.
-    match serde_json::from_slice(input) {
-        Ok(decoded) => Ok(decoded),
-        Err(plain) => {
-            let mut de = serde_json::Deserializer::from_slice(input);
-            let err = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                Err(err) => {
-                    let path = err.path().to_string();
-                    decode_error(op, &raw, path, err.into_inner())
-                }
-                // Only trailing input can fail the plain decode but not this one.
-                Ok(_) => decode_error(op, &raw, ".".to_owned(), plain),
-            };
-            Err(err)
-        }
-    }
+    serde_json::from_slice(input).map_err(|err| {
+        let path = super::json_path::path_at(input, err.line(), err.column(), err.is_eof());
+        decode_error(op, &raw, path, err)
+    })
 }
 
 /// For operations whose response the spec leaves open (`{}`): JSON when the body is JSON,

@@ -24,6 +24,14 @@ enum Segment<'a> {
     Key(&'a str),
 }
 
+/// A wire name is the path of the parameter, part or top-level field it names
+/// ([`Path::named`]): what the generated checks of an operation's inputs pass.
+impl<'a> From<&'a str> for Path<'a> {
+    fn from(name: &'a str) -> Self {
+        Path::named(name)
+    }
+}
+
 impl<'a> Path<'a> {
     /// The inputs of a call (or its body) as a whole.
     pub const ROOT: Path<'static> = Path {
@@ -206,13 +214,24 @@ pub fn validate(
     })
 }
 
-/// `value` has between `min` and `max` characters (Unicode scalar values, not bytes).
-pub fn check_length(
-    path: Path<'_>,
+/// `value` has as many characters (Unicode scalar values, not bytes) as `bounds` allow:
+/// `..=63`, `1..`, `1..=255`.
+pub fn check_length<'p>(
+    path: impl Into<Path<'p>>,
     value: &str,
-    min: Option<u64>,
-    max: Option<u64>,
+    bounds: impl std::ops::RangeBounds<u64>,
 ) -> std::result::Result<(), InvalidInput> {
+    use std::ops::Bound;
+    let min = match bounds.start_bound() {
+        Bound::Included(&n) => Some(n),
+        Bound::Excluded(&n) => Some(n.saturating_add(1)),
+        Bound::Unbounded => None,
+    };
+    let max = match bounds.end_bound() {
+        Bound::Included(&n) => Some(n),
+        Bound::Excluded(&n) => Some(n.saturating_sub(1)),
+        Bound::Unbounded => None,
+    };
     // Counting stops past the larger bound: a huge string costs no more than that.
     let bound = max.max(min).unwrap_or(0);
     let len = value
@@ -224,28 +243,44 @@ pub fn check_length(
         )
         .count() as u64;
     if let Some(min) = min.filter(|&min| len < min) {
-        return Err(violation(path, Limit::MinLength(min), len.to_string()));
+        return Err(violation(
+            path.into(),
+            Limit::MinLength(min),
+            len.to_string(),
+        ));
     }
     if let Some(max) = max.filter(|&max| len > max) {
         let len = value.chars().count();
-        return Err(violation(path, Limit::MaxLength(max), len.to_string()));
+        return Err(violation(
+            path.into(),
+            Limit::MaxLength(max),
+            len.to_string(),
+        ));
     }
     Ok(())
 }
 
 /// An array (or map) with `len` items has between `min` and `max` of them.
-pub fn check_items(
-    path: Path<'_>,
+pub fn check_items<'p>(
+    path: impl Into<Path<'p>>,
     len: usize,
     min: Option<u64>,
     max: Option<u64>,
 ) -> std::result::Result<(), InvalidInput> {
     let count = len as u64;
     if let Some(min) = min.filter(|&min| count < min) {
-        return Err(violation(path, Limit::MinItems(min), len.to_string()));
+        return Err(violation(
+            path.into(),
+            Limit::MinItems(min),
+            len.to_string(),
+        ));
     }
     if let Some(max) = max.filter(|&max| count > max) {
-        return Err(violation(path, Limit::MaxItems(max), len.to_string()));
+        return Err(violation(
+            path.into(),
+            Limit::MaxItems(max),
+            len.to_string(),
+        ));
     }
     Ok(())
 }
@@ -253,8 +288,8 @@ pub fn check_items(
 /// `value` is a JSON object. Free-form object fields hold any JSON value, so that a
 /// caller can pass `serde_json::json!({...})` as it is; anything else is refused here,
 /// before it is sent.
-pub fn check_object(
-    path: Path<'_>,
+pub fn check_object<'p>(
+    path: impl Into<Path<'p>>,
     value: &serde_json::Value,
 ) -> std::result::Result<(), InvalidInput> {
     let kind = match value {
@@ -265,12 +300,12 @@ pub fn check_object(
         serde_json::Value::String(_) => "a string",
         serde_json::Value::Array(_) => "an array",
     };
-    Err(violation(path, Limit::Object, kind.to_owned()))
+    Err(violation(path.into(), Limit::Object, kind.to_owned()))
 }
 
 /// An integer lies within `min` and `max`, each `(bound, exclusive)`.
-pub fn check_integer(
-    path: Path<'_>,
+pub fn check_integer<'p>(
+    path: impl Into<Path<'p>>,
     value: i128,
     min: Option<(i128, bool)>,
     max: Option<(i128, bool)>,
@@ -282,7 +317,7 @@ pub fn check_integer(
             value: bound as f64,
             exclusive,
         };
-        return Err(violation(path, limit, value.to_string()));
+        return Err(violation(path.into(), limit, value.to_string()));
     }
     if let Some((bound, exclusive)) = max
         && (value > bound || (exclusive && value == bound))
@@ -291,15 +326,15 @@ pub fn check_integer(
             value: bound as f64,
             exclusive,
         };
-        return Err(violation(path, limit, value.to_string()));
+        return Err(violation(path.into(), limit, value.to_string()));
     }
     Ok(())
 }
 
 /// A number lies within `min` and `max`, each `(bound, exclusive)`. `NaN` is refused by
 /// any bound.
-pub fn check_number(
-    path: Path<'_>,
+pub fn check_number<'p>(
+    path: impl Into<Path<'p>>,
     value: f64,
     min: Option<(f64, bool)>,
     max: Option<(f64, bool)>,
@@ -311,7 +346,7 @@ pub fn check_number(
             value: bound,
             exclusive,
         };
-        return Err(violation(path, limit, value.to_string()));
+        return Err(violation(path.into(), limit, value.to_string()));
     }
     if let Some((bound, exclusive)) = max
         && !(value < bound || (!exclusive && value == bound))
@@ -320,7 +355,7 @@ pub fn check_number(
             value: bound,
             exclusive,
         };
-        return Err(violation(path, limit, value.to_string()));
+        return Err(violation(path.into(), limit, value.to_string()));
     }
     Ok(())
 }
@@ -343,11 +378,11 @@ mod tests {
     #[test]
     fn lengths_count_characters_not_bytes() {
         let at = Path::ROOT.field("name");
-        assert!(check_length(at, "ééé", None, Some(3)).is_ok());
-        let err = check_length(at, "éééé", None, Some(3)).unwrap_err();
+        assert!(check_length(at, "ééé", ..=3).is_ok());
+        let err = check_length(at, "éééé", ..=3).unwrap_err();
         assert_eq!(err.limit, Limit::MaxLength(3));
         assert_eq!(err.actual, "4");
-        let err = check_length(at, "", Some(1), Some(3)).unwrap_err();
+        let err = check_length(at, "", 1..=3).unwrap_err();
         assert_eq!(err.limit, Limit::MinLength(1));
         assert_eq!(err.field, "name");
     }

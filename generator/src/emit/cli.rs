@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::inputs::{Input, list_setter_names, required_inputs, stream_item};
-use crate::emit::{Ctx, cfg, docs, ident, resolved, rust_type};
+use crate::emit::{cfg, docs, ident, resolved};
 use crate::ir::{Api, BodyKind, Group, Location, Operation, Response, Style, Ty, TypeKind};
 
 /// Argument ids the runtime's own arguments use (and clap's `--help`, `--version`).
@@ -42,15 +42,15 @@ pub fn emit(api: &Api) -> TokenStream {
     let arms = groups.iter().map(|(name, g)| {
         let m = ident(&g.module);
         let cfg = cfg::group(g);
-        quote!(#cfg Some((#name, matches)) => #m::run(client, matches, options, out).await,)
+        quote!(#cfg #name => #m::run(call).await,)
     });
     let modules = groups
         .iter()
         .map(|(name, g)| cfg::each_item(&cfg::group(g), group(api, g, name)));
     // A spec without operations (only webhooks), or a build without any group's feature,
     // has nothing to call.
-    let unused =
-        (api.groups.is_empty() || cfg::on(api)).then(|| quote!(#[allow(unused_variables)]));
+    let unused = (api.groups.is_empty() || cfg::on(api))
+        .then(|| quote!(#[allow(unused_variables, clippy::match_single_binding)]));
     let about = help_text(&api.title).unwrap_or_else(|| "A client for this API".to_owned());
     let commands: Vec<TokenStream> = commands.collect();
     let tree = if commands.is_empty() {
@@ -94,10 +94,10 @@ pub fn emit(api: &Api) -> TokenStream {
             options: &Options,
             out: &mut (dyn std::io::Write + Send),
         ) -> Result<(), CliError> {
-            match matches.subcommand() {
+            let (name, call) = crate::runtime::cli::Call::new(client, matches, options, out).subcommand()?;
+            match name {
                 #(#arms)*
-                Some((name, _)) => Err(CliError::Usage(format!("unknown command `{name}`"))),
-                None => Err(CliError::Usage("no command given".to_owned())),
+                name => Err(crate::runtime::cli::unknown(name)),
             }
         }
 
@@ -126,63 +126,53 @@ fn group(api: &Api, group: &Group, name: &str) -> TokenStream {
         .iter()
         .map(|op| (names.claim(&kebab(&op.method_name), &[]), op))
         .collect();
-    // A function per operation for its command and for its call: one expression or
-    // `match` for a whole group of a big spec (discord, pagerduty) overflows a thread's
-    // stack in a debug build, where every temporary has its own slot.
+    // A function per operation for its command: one expression for a whole group of a
+    // big spec (discord, pagerduty) overflows a thread's stack in a debug build, where
+    // every temporary has its own slot. The call reads its inputs in a closure, which is
+    // a function of its own for the same reason.
     let mut fns = Vec::new();
     let mut subcommands = Vec::new();
     let mut arms = Vec::new();
     for (name, op) in &ops {
         // Named after the operation's method (unique in its group), not its position:
         // inserting one operation must not rename every later function (issue 27).
-        let method = op.method_name.trim_start_matches("r#");
-        let command_fn = quote::format_ident!("command_{}", method);
-        let run_fn = quote::format_ident!("run_{}", method);
+        let command_fn =
+            quote::format_ident!("command_{}", op.method_name.trim_start_matches("r#"));
         let args = Args::of(api, op);
         let about = op_about(op);
-        let defs = args.defs;
-        let body = run_op(api, group, op);
-        // An operation that prints nothing has no use for `options` or `out`.
-        let quiet = (stream_item(op).is_none() && !matches!(op.response, Response::Json { .. }))
-            .then(|| quote!(#[allow(unused_variables)]));
+        let defs = &args.defs;
+        let command = if defs.is_empty() {
+            quote!(cli::operation(#name, #about))
+        } else {
+            quote!(cli::operation(#name, #about).args([#(#defs),*]))
+        };
         fns.push(quote! {
             fn #command_fn() -> ::clap::Command {
-                ::clap::Command::new(#name).about(#about)#(.arg(#defs))*
-            }
-
-            #quiet
-            async fn #run_fn(
-                client: &crate::Client,
-                matches: &::clap::ArgMatches,
-                options: &super::Options,
-                out: &mut (dyn std::io::Write + Send),
-            ) -> Result<(), super::CliError> {
-                #body
+                #command
             }
         });
         subcommands.push(quote!(command = command.subcommand(#command_fn());));
-        arms.push(quote!(Some((#name, matches)) => #run_fn(client, matches, options, out).await,));
+        let call = call_op(api, op, &args);
+        arms.push(quote!(#name => #call.await,));
     }
     let doc = format!(" The commands of group `{name}`.");
     quote! {
         #[doc = #doc]
         mod #m {
+            use crate::generated::#m as api;
+            use crate::runtime::cli;
+
             pub(super) fn command() -> ::clap::Command {
-                let mut command = crate::runtime::cli::group(#name, #about);
+                let mut command = cli::group(#name, #about);
                 #(#subcommands)*
                 command
             }
 
-            pub(super) async fn run(
-                client: &crate::Client,
-                matches: &::clap::ArgMatches,
-                options: &super::Options,
-                out: &mut (dyn std::io::Write + Send),
-            ) -> Result<(), super::CliError> {
-                match matches.subcommand() {
+            pub(super) async fn run(call: cli::Call<'_>) -> Result<(), cli::CliError> {
+                let (name, call) = call.subcommand()?;
+                match name {
                     #(#arms)*
-                    Some((name, _)) => Err(super::CliError::Usage(format!("unknown command `{name}`"))),
-                    None => Err(super::CliError::Usage("no command given".to_owned())),
+                    name => Err(cli::unknown(name)),
                 }
             }
 
@@ -300,9 +290,9 @@ fn is_scalar(api: &Api, ty: &Ty) -> bool {
 /// How one input is read.
 enum Read {
     /// A positional or flag value parsed into the type.
-    Value(TokenStream),
+    Value,
     /// A repeatable flag: every value, parsed into the item type.
-    Many(TokenStream),
+    Many,
     /// A file path.
     File,
     /// Several file paths.
@@ -316,8 +306,6 @@ struct Args {
     params: Vec<(String, String)>,
     /// Argument id of each multipart part, by Rust name.
     parts: Vec<(String, String)>,
-    /// `(argument id, JSON name, is text)` of the body fields with a flag.
-    fields: Vec<(String, String, bool)>,
 }
 
 impl Args {
@@ -327,7 +315,6 @@ impl Args {
             defs: Vec::new(),
             params: Vec::new(),
             parts: Vec::new(),
-            fields: Vec::new(),
         };
         let lists: Vec<&str> = list_setter_names(api, op)
             .into_iter()
@@ -342,17 +329,12 @@ impl Args {
                         names.claim(&kebab(&p.name), &[format!("{location}-{}", kebab(&p.name))]);
                     let help = help_of(&p.doc);
                     let list = matches!(resolved(&p.ty, &api.types), Ty::Vec(_));
-                    let delimiter = (list && p.style == Style::Joined(','))
-                        .then(|| quote!(.value_delimiter(',')));
                     let values = open_values(api, &p.ty);
                     let def = if list {
-                        quote! {
-                            ::clap::Arg::new(#id).long(#id).required(true)
-                                .action(::clap::ArgAction::Append)#delimiter #values #help
-                        }
+                        let joined = p.style == Style::Joined(',');
+                        quote!(cli::list_flag(#id, #help, #joined).required(true)#values)
                     } else {
-                        let value_name = value_name(&id);
-                        quote!(::clap::Arg::new(#id).value_name(#value_name).required(true)#values #help)
+                        quote!(cli::positional(#id, #help)#values)
                     };
                     args.defs.push(def);
                     args.params.push((p.name.clone(), id));
@@ -371,18 +353,12 @@ impl Args {
             let help = help_of(&p.doc);
             let values = open_values(api, &p.ty);
             let def = if p.flag {
-                quote!(::clap::Arg::new(#id).long(#id).action(::clap::ArgAction::SetTrue)#help)
+                quote!(cli::switch_flag(#id, #help))
             } else if lists.contains(&p.name.as_str()) {
-                let delimiter =
-                    (p.style == Style::Joined(',')).then(|| quote!(.value_delimiter(',')));
-                let value_name = value_name(&id);
-                quote! {
-                    ::clap::Arg::new(#id).long(#id).value_name(#value_name)
-                        .action(::clap::ArgAction::Append)#delimiter #values #help
-                }
+                let joined = p.style == Style::Joined(',');
+                quote!(cli::list_flag(#id, #help, #joined)#values)
             } else {
-                let value_name = value_name(&id);
-                quote!(::clap::Arg::new(#id).long(#id).value_name(#value_name)#values #help)
+                quote!(cli::flag(#id, #help)#values)
             };
             args.defs.push(def);
             args.params.push((p.name.clone(), id));
@@ -390,12 +366,8 @@ impl Args {
         if let Some(body) = &op.body {
             match &body.kind {
                 BodyKind::Json(ty) | BodyKind::Form(ty) => {
-                    let help = if body.required {
-                        "The request body: a JSON or YAML file (`-` for standard input); required unless its fields are given as flags"
-                    } else {
-                        "The request body: a JSON or YAML file (`-` for standard input)"
-                    };
-                    args.defs.push(quote!(crate::runtime::cli::body_arg(#help)));
+                    let required = body.required;
+                    args.defs.push(quote!(cli::json_body_arg(#required)));
                     if let Ty::Named(name) = resolved(ty, &api.types)
                         && let Some(TypeKind::Struct(s)) = api.types.named(name).map(|t| &t.kind)
                     {
@@ -408,17 +380,15 @@ impl Args {
                                 names.claim(&kebab(&f.wire), &[format!("body-{}", kebab(&f.wire))]);
                             let help = help_of(&f.doc);
                             let values = open_values(api, &f.ty);
-                            let value_name = value_name(&id);
-                            args.defs.push(quote! {
-                                ::clap::Arg::new(#id).long(#id).value_name(#value_name)#values #help
-                            });
-                            args.fields.push((id, f.wire.clone(), is_text(api, &f.ty)));
+                            let wire = &f.wire;
+                            let text = is_text(api, &f.ty);
+                            args.defs
+                                .push(quote!(cli::body_field(#id, #wire, #text, #help)#values));
                         }
                     }
                 }
                 BodyKind::Bytes(_) => {
-                    let help = "The request body: a file sent as it is (`-` for standard input)";
-                    args.defs.push(quote!(crate::runtime::cli::body_arg(#help)));
+                    args.defs.push(quote!(cli::raw_body_arg()));
                 }
                 BodyKind::Multipart(parts) => {
                     for p in parts.iter().filter(|p| !p.required) {
@@ -432,7 +402,7 @@ impl Args {
             }
         }
         if stream_item(op).is_some() {
-            args.defs.push(quote!(crate::runtime::cli::all_arg()));
+            args.defs.push(quote!(cli::all_arg()));
         }
         args
     }
@@ -466,29 +436,27 @@ fn location_name(location: Location) -> &'static str {
 /// The argument of multipart part `id`: positional when required, except a list (which
 /// stays a repeatable flag, so that it cannot swallow the other positional arguments),
 /// else a flag. Optional files and lists of files are named `PATH` in the help.
-fn part_arg(id: &str, ty: &Ty, help: &TokenStream, required: bool) -> TokenStream {
+fn part_arg(id: &str, ty: &Ty, help: &str, required: bool) -> TokenStream {
     let list = matches!(ty, Ty::Vec(_));
-    let value_name = match ty {
-        Ty::Vec(item) if **item == Ty::Binary => "PATH".to_owned(),
-        Ty::Binary if !required => "PATH".to_owned(),
-        _ => value_name(id),
+    let path = match ty {
+        Ty::Vec(item) => **item == Ty::Binary,
+        Ty::Binary => !required,
+        _ => false,
     };
-    let long = (list || !required).then(|| quote!(.long(#id)));
-    let required = required.then(|| quote!(.required(true)));
-    let append = list.then(|| quote!(.action(::clap::ArgAction::Append)));
-    quote!(::clap::Arg::new(#id)#long.value_name(#value_name)#required #append #help)
-}
-
-fn value_name(id: &str) -> String {
-    id.replace('-', "_").to_uppercase()
-}
-
-/// `.help(..)` with the first sentence of `doc`, if it has one.
-fn help_of(doc: &crate::ir::Doc) -> TokenStream {
-    match docs::first_sentence(doc).and_then(|s| help_text(&s)) {
-        Some(help) => quote!(.help(#help)),
-        None => quote!(),
+    let path = path.then(|| quote!(.value_name("PATH")));
+    match (list, required) {
+        (true, true) => quote!(cli::list_flag(#id, #help, false).required(true)#path),
+        (true, false) => quote!(cli::list_flag(#id, #help, false)#path),
+        (false, true) => quote!(cli::positional(#id, #help)#path),
+        (false, false) => quote!(cli::flag(#id, #help)#path),
     }
+}
+
+/// The first sentence of `doc`, for `--help` (empty: none).
+fn help_of(doc: &crate::ir::Doc) -> String {
+    docs::first_sentence(doc)
+        .and_then(|s| help_text(&s))
+        .unwrap_or_default()
 }
 
 fn open_values(api: &Api, ty: &Ty) -> Option<TokenStream> {
@@ -496,186 +464,99 @@ fn open_values(api: &Api, ty: &Ty) -> Option<TokenStream> {
     // An empty value cannot be offered on a command line (it is still accepted).
     values.retain(|v| !v.is_empty());
     values.dedup();
-    Some(quote!(.value_parser(crate::runtime::cli::OpenValues(&[#(#values),*]))))
+    Some(quote!(.value_parser(cli::OpenValues(&[#(#values),*]))))
 }
 
-/// The type a value of `ty` is parsed into, and how it is read.
+/// How a value of `ty` is read (the type it is parsed into is the input's, inferred).
 fn read_of(api: &Api, ty: &Ty) -> Read {
     match ty {
         Ty::Binary => Read::File,
         Ty::Vec(item) if **item == Ty::Binary => Read::Files,
         _ => match resolved(ty, &api.types) {
-            Ty::Vec(item) => Read::Many(rust_type(item, Ctx::Operations)),
-            _ => Read::Value(rust_type(ty, Ctx::Operations)),
+            Ty::Vec(_) => Read::Many,
+            _ => Read::Value,
         },
     }
 }
 
-/// The statements of one operation's arm in `run`.
-fn run_op(api: &Api, group: &Group, op: &Operation) -> TokenStream {
-    let args = Args::of(api, op);
-    let accessor = ident(&group.accessor);
-    let method = ident(&op.method_name);
-    let lists: Vec<&str> = list_setter_names(api, op)
-        .into_iter()
-        .map(|(n, _, _)| n)
-        .collect();
-    let fields = args
-        .fields
-        .iter()
-        .map(|(id, wire, text)| quote!((#id, #wire, #text)));
-    let fields = quote!(&[#(#fields),*]);
-
-    let mut lets = Vec::new();
-    let mut call_args = Vec::new();
-    for (i, input) in required_inputs(op).into_iter().enumerate() {
-        let var = quote::format_ident!("arg{}", i);
-        let read = match input {
-            Input::Param(p) => {
-                let id = args.param(&p.name);
-                match read_of(api, &p.ty) {
-                    Read::Many(item) => quote!(crate::runtime::cli::many::<#item>(matches, #id)?),
-                    Read::Value(ty) => quote!(crate::runtime::cli::required::<#ty>(matches, #id)?),
-                    Read::File | Read::Files => {
-                        quote!(crate::runtime::cli::required(matches, #id)?)
-                    }
-                }
-            }
-            Input::Part(p) => {
-                let id = args.part(&p.name);
-                match read_of(api, &p.ty) {
-                    Read::File => quote!(crate::runtime::cli::required_file(matches, #id).await?),
-                    Read::Files => quote!(crate::runtime::cli::files(matches, #id).await?),
-                    Read::Many(item) => quote!(crate::runtime::cli::many::<#item>(matches, #id)?),
-                    Read::Value(ty) => quote!(crate::runtime::cli::required::<#ty>(matches, #id)?),
-                }
-            }
-            Input::Body(Ty::Binary) => quote!(crate::runtime::cli::required_raw_body(matches)?),
-            Input::Body(ty) => {
-                let ty = rust_type(ty, Ctx::Operations);
-                quote!(crate::runtime::cli::required_body::<#ty>(matches, #fields)?)
+/// One operation's call in its group's `run`: `call.json(|m| Ok(Inputs { .. }))` (or
+/// `list`, `text`, `bytes`, `empty`, as its response is), the inputs struct read field by
+/// field from the arguments.
+fn call_op(api: &Api, op: &Operation, args: &Args) -> TokenStream {
+    let input = ident(&op.input);
+    let fields = crate::emit::inputs::builder_fields(op);
+    let (param_fields, rest) = fields.split_at(op.params.len().min(fields.len()));
+    let mut inits = Vec::new();
+    for (f, p) in param_fields.iter().zip(&op.params) {
+        let id = args.param(&p.name);
+        let read = if p.flag && !p.required {
+            quote!(cli::optional_switch(m, #id))
+        } else {
+            let many = matches!(read_of(api, &p.ty), Read::Many);
+            match (p.required, many) {
+                (true, true) => quote!(cli::many(m, #id)?),
+                (true, false) => quote!(cli::required(m, #id)?),
+                (false, true) => quote!(cli::optional_many(m, #id)?),
+                (false, false) => quote!(cli::optional(m, #id)?),
             }
         };
-        lets.push(quote!(let #var = #read;));
-        call_args.push(var);
-    }
-
-    let mut sets = Vec::new();
-    for p in op.params.iter().filter(|p| !p.required) {
-        let id = args.param(&p.name);
-        let setter = ident(&p.name);
-        if p.flag {
-            sets.push(quote! {
-                if crate::runtime::cli::switch(matches, #id) {
-                    request = request.#setter();
-                }
-            });
-        } else if lists.contains(&p.name.as_str()) {
-            let Read::Many(item) = read_of(api, &p.ty) else {
-                continue;
-            };
-            sets.push(quote! {
-                for value in crate::runtime::cli::many::<#item>(matches, #id)? {
-                    request = request.#setter(value);
-                }
-            });
-        } else {
-            let ty = rust_type(&p.ty, Ctx::Operations);
-            sets.push(quote! {
-                if let Some(value) = crate::runtime::cli::optional::<#ty>(matches, #id)? {
-                    request = request.#setter(value);
-                }
-            });
-        }
+        let name = ident(&f.name);
+        inits.push(quote!(#name: #read));
     }
     if let Some(body) = &op.body {
         match &body.kind {
-            BodyKind::Json(ty) | BodyKind::Form(ty) if !body.required => {
-                let ty = rust_type(ty, Ctx::Operations);
-                sets.push(quote! {
-                    if let Some(body) = crate::runtime::cli::body::<#ty>(matches, #fields, false)? {
-                        request = request.body(body);
+            BodyKind::Json(_) | BodyKind::Form(_) => {
+                let read = match rest.first() {
+                    Some(f) if !f.held_as_option => {
+                        quote!(cli::required_body(m)?)
                     }
-                });
+                    _ => {
+                        let required = body.required;
+                        quote!(cli::body(m, #required)?)
+                    }
+                };
+                inits.push(quote!(body: #read));
             }
-            BodyKind::Bytes(_) if !body.required => sets.push(quote! {
-                if let Some(body) = crate::runtime::cli::raw_body(matches)? {
-                    request = request.body(body);
-                }
-            }),
+            BodyKind::Bytes(_) => {
+                let read = if body.required {
+                    quote!(cli::required_raw_body(m)?)
+                } else {
+                    quote!(cli::raw_body(m)?)
+                };
+                inits.push(quote!(body: #read));
+            }
             BodyKind::Multipart(parts) => {
-                for p in parts.iter().filter(|p| !p.required) {
+                for (f, p) in rest.iter().zip(parts) {
                     let id = args.part(&p.name);
-                    let setter = ident(&p.name);
-                    sets.push(match read_of(api, &p.ty) {
-                        Read::File => quote! {
-                            if let Some(file) = crate::runtime::cli::file(matches, #id).await? {
-                                request = request.#setter(file);
-                            }
-                        },
-                        Read::Files => quote! {
-                            let files = crate::runtime::cli::files(matches, #id).await?;
-                            if !files.is_empty() {
-                                request = request.#setter(files);
-                            }
-                        },
-                        Read::Many(item) => quote! {
-                            let values = crate::runtime::cli::many::<#item>(matches, #id)?;
-                            if !values.is_empty() {
-                                request = request.#setter(values);
-                            }
-                        },
-                        Read::Value(ty) => quote! {
-                            if let Some(value) = crate::runtime::cli::optional::<#ty>(matches, #id)? {
-                                request = request.#setter(value);
-                            }
-                        },
-                    });
+                    let read = match (p.required, read_of(api, &p.ty)) {
+                        (true, Read::File) => quote!(cli::required_file(m, #id)?),
+                        (true, Read::Files) => quote!(cli::files(m, #id)?),
+                        (true, Read::Many) => quote!(cli::many(m, #id)?),
+                        (true, Read::Value) => quote!(cli::required(m, #id)?),
+                        (false, Read::File) => quote!(cli::file(m, #id)?),
+                        (false, Read::Files) => quote!(cli::optional_files(m, #id)?),
+                        (false, Read::Many) => quote!(cli::optional_many(m, #id)?),
+                        (false, Read::Value) => quote!(cli::optional(m, #id)?),
+                    };
+                    let name = ident(&f.name);
+                    inits.push(quote!(#name: #read));
                 }
             }
-            _ => {}
         }
     }
-
-    let all = stream_item(op).map(|_| {
-        quote! {
-            if crate::runtime::cli::all(matches) {
-                return crate::runtime::cli::write_stream(request.stream(), format, options, out).await;
-            }
-        }
-    });
-    let print = match &op.response {
-        Response::Empty => quote! {
-            request.send().await?;
-            Ok(())
-        },
-        Response::Text => quote!(crate::runtime::cli::write_text(
-            &request.send().await?,
-            options,
-            out
-        )),
-        Response::Bytes => quote!(crate::runtime::cli::write_bytes(
-            &request.send().await?,
-            out
-        )),
-        Response::Json { .. } => {
-            quote!(crate::runtime::cli::write_value(
-                &request.send().await?,
-                format,
-                options,
-                out
-            ))
-        }
+    let kind = match &op.response {
+        _ if stream_item(op).is_some() => quote!(list),
+        Response::Empty => quote!(empty),
+        Response::Text => quote!(text),
+        Response::Bytes => quote!(bytes),
+        Response::Json { .. } => quote!(json),
     };
-    let mutable = (!sets.is_empty() || all.is_some()).then(|| quote!(mut));
-    let format = (all.is_some() || matches!(op.response, Response::Json { .. }))
-        .then(|| quote!(let format = crate::runtime::cli::format(matches);));
+    let arg = if inits.is_empty() {
+        quote!(_)
+    } else {
+        quote!(m)
+    };
     quote! {
-        #format
-        #(#lets)*
-        let #mutable request = client.#accessor().#method(#(#call_args),*);
-        #(#sets)*
-        #all
-        #print
+        call.#kind(|#arg| Ok(api::#input { #(#inits),* }))
     }
 }

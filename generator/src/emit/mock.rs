@@ -145,46 +145,110 @@ pub fn emit(api: &Api) -> TokenStream {
     }
 }
 
+/// The lines of the struct's `expect` helper.
+const EXPECT_LINES: usize = 7;
+
+/// How many lines `self.expect(|group| group.make(args))` saves over the direct call
+/// (`self.server.expect_operation(self.server.client().accessor().make(args))`), as
+/// `prettyplease` breaks them at 89 columns in a method body (8 columns in).
+fn lines_saved_by_expect(accessor: &str, make: &str, args: &str) -> usize {
+    let inner = format!("self.server.client().{accessor}().{make}({args})");
+    let direct: usize = if 8 + "self.server.expect_operation()".len() + inner.len() <= 89 {
+        1
+    } else if 12 + ".expect_operation()".len() + inner.len() <= 89 {
+        2
+    } else if 16 + inner.len() <= 89 {
+        4
+    } else {
+        8
+    };
+    let short = if 8 + format!("self.expect(|group| group.{make}({args}))").len() <= 89 {
+        1
+    } else {
+        3
+    };
+    direct.saturating_sub(short)
+}
+
 /// The struct of one group: a method per operation, with its required arguments.
 fn group(api: &Api, g: &Group, strukt: &syn::Ident) -> TokenStream {
     let accessor = ident(&g.accessor);
     let module = ident(&g.module);
-    let methods = g.ops.iter().map(|op| {
-        let method = ident(&op.method_name);
-        let builder = ident(&op.builder);
-        // A JSON body is matched by `.body(..)`/`.body_matches(..)`, not given here.
-        let body_matched = body_is_a_mock_matcher(op);
-        let mut inputs = required_inputs(op);
-        if body_matched {
-            inputs.retain(|i| !matches!(i, Input::Body(_)));
-        }
-        let names: Vec<syn::Ident> = inputs.iter().map(|i| ident(&input_name(i))).collect();
-        let args = inputs.iter().zip(&names).map(|(i, name)| {
-            let (ty, _) = input_arg(api, i);
-            quote!(#name: #ty)
-        });
-        let lines = vec![format!(
-            "Expects [`{}::{}`](crate::{}::{}::{}) (`{} {}`).",
-            g.struct_name,
-            op.method_name,
-            g.module,
-            g.struct_name,
-            op.method_name,
-            op.method.as_str(),
-            docs::escape_controls(&op.path).replace('`', "'"),
-        )];
-        let doc = docs::attrs(&lines);
-        let many = (inputs.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        let make = if body_matched {
-            mock_method_name(g, op)
+    let group_struct = ident(&g.struct_name);
+    // Each method with its body both ways: the direct call, and through `expect`.
+    struct Method {
+        saved: usize,
+        head: TokenStream,
+        direct: TokenStream,
+        short: TokenStream,
+    }
+    let methods: Vec<Method> = g
+        .ops
+        .iter()
+        .map(|op| {
+            let method = ident(&op.method_name);
+            let builder = ident(&op.builder);
+            // A JSON body is matched by `.body(..)`/`.body_matches(..)`, not given here.
+            let body_matched = body_is_a_mock_matcher(op);
+            let mut inputs = required_inputs(op);
+            if body_matched {
+                inputs.retain(|i| !matches!(i, Input::Body(_)));
+            }
+            let names: Vec<syn::Ident> = inputs.iter().map(|i| ident(&input_name(i))).collect();
+            let args = inputs.iter().zip(&names).map(|(i, name)| {
+                let (ty, _) = input_arg(api, i);
+                quote!(#name: #ty)
+            });
+            let lines = vec![format!(
+                "Expects [`{}::{}`](crate::{}::{}::{}) (`{} {}`).",
+                g.struct_name,
+                op.method_name,
+                g.module,
+                g.struct_name,
+                op.method_name,
+                op.method.as_str(),
+                docs::escape_controls(&op.path).replace('`', "'"),
+            )];
+            let doc = docs::attrs(&lines);
+            let many = (inputs.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+            let make = if body_matched {
+                mock_method_name(g, op)
+            } else {
+                method.clone()
+            };
+            let call_args = names.iter().map(ToString::to_string).collect::<Vec<_>>();
+            Method {
+                saved: lines_saved_by_expect(&g.accessor, &make.to_string(), &call_args.join(", ")),
+                head: quote! {
+                    #doc
+                    #many
+                    pub fn #method(&self, #(#args),*) -> Expectation<'a, super::#module::#builder>
+                },
+                direct: quote!(self.server.expect_operation(self.server.client().#accessor().#make(#(#names),*))),
+                short: quote!(self.expect(|group| group.#make(#(#names),*))),
+            }
+        })
+        .collect();
+    // The struct's `expect` costs lines of its own: worth it only when the calls it
+    // shortens save more.
+    let use_expect = methods.iter().map(|m| m.saved).sum::<usize>() > EXPECT_LINES;
+    let methods = methods.into_iter().map(|m| {
+        let head = m.head;
+        let body = if use_expect && m.saved > 0 {
+            m.short
         } else {
-            method.clone()
+            m.direct
         };
+        quote!(#head { #body })
+    });
+    let expect = use_expect.then(|| {
         quote! {
-            #doc
-            #many
-            pub fn #method(&self, #(#args),*) -> Expectation<'a, super::#module::#builder> {
-                self.server.expect_operation(self.server.client().#accessor().#make(#(#names),*))
+            /// Starts an expectation for the request `make` builds on the client's group.
+            fn expect<B: MockOperation>(
+                &self,
+                make: impl FnOnce(super::#module::#group_struct) -> B,
+            ) -> Expectation<'a, B> {
+                self.server.expect_operation(make(self.server.client().#accessor()))
             }
         }
     });
@@ -203,6 +267,8 @@ fn group(api: &Api, g: &Group, strukt: &syn::Ident) -> TokenStream {
         }
 
         impl<'a> #strukt<'a> {
+            #expect
+
             #(#methods)*
         }
     }

@@ -63,7 +63,7 @@ pub fn emit(api: &Api, group: &Group, lib: &str) -> TokenStream {
     let methods = group.ops.iter().map(|op| group_method(api, group, op, lib));
     let builders = group.ops.iter().map(|op| builder(api, group, op));
     quote! {
-        use crate::runtime::Request;
+        use crate::runtime::{RawResponse, Request};
 
         #group_doc
         #[derive(Debug, Clone)]
@@ -234,10 +234,11 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let field_defs = fields.iter().map(|f| {
         let fname = ident(&f.name);
         let ty = &f.ty;
+        // The command line (`emit::cli`) fills them in from its arguments.
         if f.held_as_option {
-            quote!(#fname: Option<#ty>,)
+            quote!(pub(crate) #fname: Option<#ty>,)
         } else {
-            quote!(#fname: #ty,)
+            quote!(pub(crate) #fname: #ty,)
         }
     });
     let setters: Vec<TokenStream> = setters(api, op)
@@ -262,13 +263,18 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             .map(|&i| proc_macro2::Literal::usize_unsuffixed(i));
         quote!(&[#(#indices),*])
     });
+    // `build` and `decode` are `#[inline]` so that, like generic code, they are compiled
+    // only where a program calls their operation: their serde code is most of a large
+    // API's machine code, and a program calls few of its operations.
     let build = request_body(api, op).map(|body| {
         quote! {
+            #[inline]
             fn build(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder #body
         }
     });
     let path = match path_expr(api, op) {
         PathExpr::Literal(lit) => quote!(std::borrow::Cow::Borrowed(#lit)),
+        PathExpr::Fill(values) => quote!(crate::runtime::fill_path(#op_static.path, #values)),
         PathExpr::Format(expr) => quote!(std::borrow::Cow::Owned(#expr)),
     };
     let ret = return_type(op);
@@ -307,9 +313,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         impl crate::runtime::Endpoint for #input {
             type Output = #ret;
 
-            fn operation() -> &'static crate::runtime::Operation {
-                &#op_static
-            }
+            const OPERATION: &'static crate::runtime::Operation = &#op_static;
 
             fn path(&self) -> std::borrow::Cow<'static, str> {
                 #path
@@ -319,7 +323,8 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
 
             #check
 
-            fn decode(&self, raw: crate::runtime::RawResponse) -> crate::runtime::Result<#ret> {
+            #[inline]
+            fn decode(&self, raw: RawResponse) -> crate::runtime::Result<Self::Output> {
                 #decode
             }
         }
@@ -447,7 +452,11 @@ pub(super) fn setters(api: &Api, op: &Operation) -> Vec<Setter> {
 }
 
 enum PathExpr {
+    /// No parameter: the template is the path.
     Literal(String),
+    /// The values of the template's parameters, in order, for `runtime::fill_path`.
+    Fill(TokenStream),
+    /// Pieces joined, for a template with a placeholder no parameter fills.
     Format(TokenStream),
 }
 
@@ -456,6 +465,9 @@ fn path_expr(api: &Api, op: &Operation) -> PathExpr {
     // arguments, and the generated code is read in review.
     let mut pieces = Vec::new();
     let mut any_param = false;
+    // Every placeholder a parameter's: the runtime fills the template (`Fill`).
+    let mut values = Vec::new();
+    let mut all_params = true;
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {
@@ -473,18 +485,20 @@ fn path_expr(api: &Api, op: &Operation) -> PathExpr {
         {
             Some(p) => {
                 let name = ident(&p.name);
-                let value = match (&p.ty, text_kind(api, &p.ty)) {
+                let value = match (resolved(&p.ty, &api.types), text_kind(api, &p.ty)) {
                     (Ty::String, _) => quote!(&self.#name),
                     (_, Text::Display) => quote!(&self.#name.to_string()),
                     (_, Text::List) => quote!(&crate::runtime::join(&self.#name, ",")),
                     (_, Text::Json) => quote!(&crate::runtime::to_text(&self.#name)),
                 };
                 pieces.push(quote!(crate::runtime::encode_path(#value).as_str()));
+                values.push(value);
                 any_param = true;
             }
             None => {
                 let template = &rest[start..start + len + 1];
                 pieces.push(quote!(#template));
+                all_params = false;
             }
         }
         rest = &rest[start + len + 1..];
@@ -492,7 +506,9 @@ fn path_expr(api: &Api, op: &Operation) -> PathExpr {
     if !rest.is_empty() {
         pieces.push(quote!(#rest));
     }
-    if any_param {
+    if any_param && all_params {
+        PathExpr::Fill(quote!(&[#(#values),*]))
+    } else if any_param {
         PathExpr::Format(quote!([#(#pieces),*].concat()))
     } else {
         PathExpr::Literal(op.path.clone())
@@ -689,7 +705,7 @@ fn decode(api: &Api, op: &Operation, op_static: &syn::Ident) -> TokenStream {
                 Unwrap::None if *resolved(ty, &api.types) == Ty::Value => {
                     quote!(Ok(crate::runtime::decode_value(raw)))
                 }
-                Unwrap::None => quote!(crate::runtime::decode_json::<#body_ty>(&#op_static, raw)),
+                Unwrap::None => quote!(crate::runtime::decode_json(&#op_static, raw)),
                 Unwrap::Field { field, .. } => {
                     let field = ident(field);
                     quote! {
@@ -787,16 +803,11 @@ fn widen(value: TokenStream, int: &str) -> TokenStream {
 fn pagination(op: &Operation) -> TokenStream {
     use crate::ir::FieldShape;
     let input = ident(&op.input);
-    let paginated = |item: TokenStream, pages: TokenStream, items: TokenStream| {
+    let paginated = |item: TokenStream, paging: TokenStream, items: TokenStream| {
         quote! {
             impl crate::runtime::Paginated for #input {
                 type Item = #item;
-
-                fn pages(
-                    request: crate::runtime::Request<Self>,
-                ) -> futures::stream::BoxStream<'static, crate::runtime::Result<Self::Output>> {
-                    #pages(request)
-                }
+                type Paging = #paging;
 
                 fn items(page: Self::Output) -> Vec<Self::Item> {
                     #items
@@ -828,7 +839,7 @@ fn pagination(op: &Operation) -> TokenStream {
             FieldShape::Nullable | FieldShape::Optional => quote!(page.#next.clone()),
             FieldShape::OptionalNullable => quote!(page.#next.clone().flatten()),
         };
-        let paginated = paginated(item, quote!(crate::runtime::token_pages), items_expr);
+        let paginated = paginated(item, quote!(crate::runtime::ByToken), items_expr);
         return quote! {
             impl crate::runtime::PageToken for #input {
                 fn token(&self) -> Option<String> {
@@ -866,11 +877,7 @@ fn pagination(op: &Operation) -> TokenStream {
             quote!(#int::try_from(page).unwrap_or(#int::MAX)),
         )
     };
-    let paginated = paginated(
-        item,
-        quote!(crate::runtime::numbered_pages),
-        quote!(page.items),
-    );
+    let paginated = paginated(item, quote!(crate::runtime::ByNumber), quote!(page.items));
     quote! {
         impl crate::runtime::PageNumber for #input {
             fn page_number(&self) -> i64 {

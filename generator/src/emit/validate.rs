@@ -76,8 +76,14 @@ fn checks(
     let index = format_ident!("index{}", depth);
     match resolved(ty, all) {
         Ty::String => {
-            let (min, max) = (opt_u64(limits.min_length), opt_u64(limits.max_length));
-            quote!(crate::runtime::check_length(#path, #value, #min, #max)?;)
+            let lit = |n: u64| Literal::u64_unsuffixed(n);
+            let bounds = match (limits.min_length.map(lit), limits.max_length.map(lit)) {
+                (Some(min), Some(max)) => quote!(#min..=#max),
+                (Some(min), None) => quote!(#min..),
+                (None, Some(max)) => quote!(..=#max),
+                (None, None) => quote!(..),
+            };
+            quote!(crate::runtime::check_length(#path, #value, #bounds)?;)
         }
         Ty::Int(_) => {
             let min = int_bound(limits.minimum, true);
@@ -281,8 +287,24 @@ pub fn builder(api: &Api, op: &Operation) -> Option<TokenStream> {
     let mut stmts = Vec::new();
     let mut add = |name: &str, wire: &str, ty: &Ty, limits: &Limits, required: bool| {
         let fname = ident(name);
-        let path = quote!(crate::runtime::Path::named(#wire));
+        // The runtime's checks of a scalar take a wire name as the path of a top-level
+        // input; nested checks and named types' `validate` build on a `Path`.
+        let path = match resolved(ty, all) {
+            Ty::String | Ty::Int(_) | Ty::Float(_) | Ty::Object => quote!(#wire),
+            _ => quote!(crate::runtime::Path::named(#wire)),
+        };
         if required {
+            // A string, a named type and an object are checked in one statement that
+            // names the field itself; the other shapes bind it first.
+            let direct = match resolved(ty, all) {
+                Ty::String | Ty::Object => Some(quote!(&self.#fname)),
+                Ty::Named(_) => Some(quote!(self.#fname)),
+                _ => None,
+            };
+            if let Some(value) = direct {
+                stmts.push(checks(value, ty, limits, path, all, needs, 0));
+                return;
+            }
             let check = checks(quote!(value), ty, limits, path, all, needs, 0);
             if !check.is_empty() {
                 stmts.push(quote!({ let value = &self.#fname; #check }));

@@ -490,7 +490,7 @@ async fn per_request_headers_cannot_replace_a_basic_credential() {
     let mut options = RequestOptions::default();
     options.add_header("Authorization", "Basic x");
     let err = client
-        .execute_with(&OP, "/links", &options, |rb| rb)
+        .execute_with(&OP, "/links", &options, &|rb| rb)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
