@@ -35,8 +35,10 @@
 //!   `decode`), whether its JSON body can be matched (`JsonBody`: the type `body`/`body_matches` take), and
 //!   the expectation's matchers; the runtime's `Expectation` does the rest for any
 //!   `Request<E>`.
-//! - **The CLI** ([`emit::cli`]) builds clap commands from the IR and drives the same
-//!   builders.
+//! - **The CLI** ([`emit::cli`]): per operation, a function building its clap command from
+//!   the runtime's argument constructors, and an arm of its group's `run` that fills the
+//!   operation's inputs struct from the arguments (`call.json(|m| Ok(Inputs { .. }))`); the
+//!   runtime's `cli::Call` sends that `Request`, follows `--all` and prints the result.
 //!
 //! - **Compiled where it is used.** A crate for a large API is mostly serde code, and a
 //!   program calls a few of its operations. So nothing per operation is compiled into the

@@ -1,6 +1,8 @@
 //! `generated/cli.rs` (feature `cli`): a clap command tree over the client, one subcommand
 //! per group and one per operation, and `run`, which calls the operation the arguments
-//! select and prints its result through `runtime::cli`.
+//! select and prints its result through `runtime::cli`. Per operation there is data only:
+//! its command (argument constructors of `runtime::cli`) and the struct literal of its
+//! inputs, read from the arguments; `runtime::cli::Call` does the sending and printing.
 //!
 //! Arguments: required inputs are positional (lists and files excepted: repeatable or path
 //! flags), optional ones `--flags`; enum values are offered in `--help` but any value is
