@@ -136,7 +136,7 @@ pub const FEATURES: &[Feature] = &[
         enables: &[
             "dep:clap",
             "dep:csv",
-            "dep:serde_path_to_error",
+            "dep:serde-transcode",
             "dep:serde_yaml",
         ],
         doc: "A command line over the client (`cli::command()`, `cli::run()`), over clap.",
@@ -174,8 +174,8 @@ pub const DEPENDENCIES: &[Dependency] = &[
         .features(&["ring", "std", "tls12"])
         .optional(),
     Dependency::new("serde", "1").features(&["derive"]),
+    Dependency::new("serde-transcode", "1").optional(),
     Dependency::new("serde_json", "1"),
-    Dependency::new("serde_path_to_error", "0.1").optional(),
     Dependency::new("serde_urlencoded", "0.7"),
     Dependency::new("serde_yaml", "0.9").optional(),
     Dependency::new("thiserror", "2"),

@@ -27,7 +27,7 @@ fn crate_frame_is_one_text_in_every_crate() {
     let edits = [
         (
             "generated-client/Cargo.toml",
-            "cli = [\"dep:clap\", \"dep:csv\", \"dep:serde_path_to_error\", \"dep:serde_yaml\"]\n",
+            "cli = [\"dep:clap\", \"dep:csv\", \"dep:serde-transcode\", \"dep:serde_yaml\"]\n",
         ),
         ("generated-client/src/lib.rs", "mod runtime;\n"),
     ];

@@ -408,9 +408,28 @@ pub fn body<T: DeserializeOwned>(
         }
         return Ok(None);
     };
-    serde_path_to_error::deserialize(value)
-        .map(Some)
-        .map_err(|e| CliError::usage(format!("invalid body: {e}")))
+    typed_body(&value).map(Some)
+}
+
+/// The body `value` as a `T`, through its JSON text: the decoder a response of type `T`
+/// uses too, where decoding the value itself would compile another. An error names the
+/// field (`invalid body: items[2].name: invalid type: ..`).
+fn typed_body<T: DeserializeOwned>(value: &Value) -> Result<T, CliError> {
+    let text = serde_json::to_vec(value).map_err(encode_error)?;
+    serde_json::from_slice(&text).map_err(|e| {
+        let path = super::json_path::path_at(&text, e.line(), e.column(), e.is_eof());
+        // Its line and column are in text the user never saw.
+        let message = e.to_string();
+        let message = match message.rfind(" at line ") {
+            Some(at) => &message[..at],
+            None => &message,
+        };
+        if path == "." {
+            CliError::usage(format!("invalid body: {message}"))
+        } else {
+            CliError::usage(format!("invalid body: {path}: {message}"))
+        }
+    })
 }
 
 /// The body of an operation that requires one: see [`body`].
@@ -500,23 +519,37 @@ fn read_file(path: &str) -> Result<crate::runtime::FilePart, CliError> {
 /// A table or CSV is made from the result's JSON text, one row at a time: no row is kept
 /// as text and the result is never held as a tree of JSON values, so a large page costs
 /// little more than its JSON.
+///
+/// The result is serialized once, to compact JSON text, whatever the format: each result
+/// type's serializer is compiled once, and everything after it is compiled once for all
+/// of them.
 pub fn write_value<T: Serialize>(
     value: &T,
     format: OutputFormat,
     options: &Options,
     out: &mut (dyn Write + Send),
 ) -> Result<(), CliError> {
+    let json = serde_json::to_vec(value).map_err(encode_error)?;
+    write_json_value(&json, format, options, out)
+}
+
+/// [`write_value`] of a result already serialized to JSON text.
+fn write_json_value(
+    json: &[u8],
+    format: OutputFormat,
+    options: &Options,
+    out: &mut (dyn Write + Send),
+) -> Result<(), CliError> {
     if format == OutputFormat::Json {
-        write_json(value, options, out)?;
+        write_json(json, options, out)?;
         out.write_all(b"\n")?;
         return Ok(out.flush()?);
     }
-    let json = serde_json::to_vec(value).map_err(encode_error)?;
-    let list = list_field(&json)?;
+    let list = list_field(json)?;
     match format {
         OutputFormat::Csv => {
             let mut csv = CsvRows::new(&mut *out, options);
-            for_each_row(&json, list, &mut |row| csv.row(&row))?;
+            for_each_row(json, list, &mut |row| csv.row(&row))?;
             csv.finish()?;
         }
         _ => {
@@ -524,7 +557,7 @@ pub fn write_value<T: Serialize>(
             // Two passes over the rows: the widths first (every cell is at most
             // TABLE_CELL_WIDTH), then the rows, each made again as it is written.
             let mut widths: Option<Vec<usize>> = None;
-            for_each_row(&json, list, &mut |row| {
+            for_each_row(json, list, &mut |row| {
                 let columns = columns.get_or_insert_with(|| self::columns(options, Some(&row)));
                 let widths = widths.get_or_insert_with(|| header_widths(columns));
                 widen(widths, &table_cells(&row, columns));
@@ -533,7 +566,7 @@ pub fn write_value<T: Serialize>(
             let columns = columns.unwrap_or_else(|| self::columns(options, None));
             let widths = widths.unwrap_or_else(|| header_widths(&columns));
             write_row(out, &table_header(&columns), &widths)?;
-            for_each_row(&json, list, &mut |row| {
+            for_each_row(json, list, &mut |row| {
                 write_row(out, &table_cells(&row, &columns), &widths)
             })?;
         }
@@ -575,9 +608,23 @@ pub fn write_bytes(bytes: &[u8], out: &mut (dyn Write + Send)) -> Result<(), Cli
 const TABLE_SAMPLE: usize = 100;
 
 /// Prints every item of `items` as it arrives (`--all`): a JSON array written item by
-/// item, or table/CSV rows whose columns are those of the first item.
-pub async fn write_stream<T: Serialize>(
-    mut items: BoxStream<'static, crate::runtime::Result<T>>,
+/// item, or table/CSV rows whose columns are those of the first item. Each item is
+/// serialized once, to JSON text ([`write_value`] says why).
+pub async fn write_stream<T: Serialize + 'static>(
+    items: BoxStream<'static, crate::runtime::Result<T>>,
+    format: OutputFormat,
+    options: &Options,
+    out: &mut (dyn Write + Send),
+) -> Result<(), CliError> {
+    let items = items
+        .map(|item| serde_json::to_vec(&item?).map_err(encode_error))
+        .boxed();
+    write_json_stream(items, format, options, out).await
+}
+
+/// [`write_stream`] of items already serialized to JSON text.
+async fn write_json_stream(
+    mut items: BoxStream<'static, Result<Vec<u8>, CliError>>,
     format: OutputFormat,
     options: &Options,
     out: &mut (dyn Write + Send),
@@ -798,22 +845,26 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for TerminalSafe<
     }
 }
 
-fn write_json<T: Serialize>(
-    value: &T,
+/// Writes the JSON text `json` (compact, as serde_json writes it) compact or indented,
+/// with what a terminal would act on escaped ([`TerminalSafe`]). The text is read and
+/// written as it goes (`serde_transcode`), never held as a tree.
+fn write_json(
+    json: &[u8],
     options: &Options,
     out: &mut (dyn Write + Send),
 ) -> Result<(), CliError> {
     use serde_json::ser::{CompactFormatter, PrettyFormatter, Serializer};
+    let mut input = serde_json::Deserializer::from_slice(json);
     let written = if options.pretty {
-        value.serialize(&mut Serializer::with_formatter(
-            &mut *out,
-            TerminalSafe(PrettyFormatter::new()),
-        ))
+        serde_transcode::transcode(
+            &mut input,
+            &mut Serializer::with_formatter(&mut *out, TerminalSafe(PrettyFormatter::new())),
+        )
     } else {
-        value.serialize(&mut Serializer::with_formatter(
-            &mut *out,
-            TerminalSafe(CompactFormatter),
-        ))
+        serde_transcode::transcode(
+            &mut input,
+            &mut Serializer::with_formatter(&mut *out, TerminalSafe(CompactFormatter)),
+        )
     };
     written.map_err(|e| match e.io_error_kind() {
         Some(kind) => CliError::Output(std::io::Error::new(kind, e.to_string())),
@@ -829,8 +880,9 @@ fn encode_error(e: serde_json::Error) -> CliError {
     )))
 }
 
-fn to_json<T: Serialize>(value: &T) -> Result<Value, CliError> {
-    serde_json::to_value(value).map_err(encode_error)
+/// One item's JSON text as a value, for its row.
+fn to_json(json: &[u8]) -> Result<Value, CliError> {
+    serde_json::from_slice(json).map_err(encode_error)
 }
 
 /// Names of the field of an envelope object that holds its list (a [`Page`] has `items`).
@@ -1338,11 +1390,41 @@ mod tests {
     }
 
     #[test]
+    fn an_invalid_body_names_the_field_not_a_position_in_text_never_shown() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code, reason = "decoded for its error")]
+        struct Body {
+            items: Vec<Item>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code, reason = "decoded for its error")]
+        struct Item {
+            name: String,
+        }
+        let value = json!({"items": [{"name": "a"}, {"name": 7}]});
+        let err = typed_body::<Body>(&value).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "invalid body: items[1].name: invalid type: integer `7`, expected a string"
+        );
+        let err = typed_body::<Body>(&json!({})).unwrap_err().to_string();
+        assert_eq!(err, "invalid body: missing field `items`");
+        assert_eq!(
+            typed_body::<Body>(&json!({"items": []}))
+                .unwrap()
+                .items
+                .len(),
+            0
+        );
+    }
+
+    #[test]
     fn json_escapes_what_a_terminal_would_act_on_and_keeps_the_value() {
         let value = json!({"k\u{202e}": ["\u{1b}[31m\u{9b}\u{7f}\u{2066}é\n"]});
         for pretty in [false, true] {
             let mut out = Vec::new();
-            write_json(&value, &Options::new().pretty(pretty), &mut out).unwrap();
+            let json = serde_json::to_vec(&value).unwrap();
+            write_json(&json, &Options::new().pretty(pretty), &mut out).unwrap();
             let text = String::from_utf8(out).unwrap();
             assert!(
                 text.contains(r"\u001b[31m\u009b\u007f\u2066é\n") && text.contains(r"k\u202e"),

@@ -304,8 +304,7 @@ impl<'a, B: MockOperation> Expectation<'a, B> {
     /// Matches a JSON body equal to `value` (generated code calls this).
     #[allow(dead_code)] // Not every API has an operation that needs it.
     pub(crate) fn body_value(mut self, value: &impl serde::Serialize) -> Self {
-        let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
-        self.body = Some(BodyRule::Json(value));
+        self.body = Some(BodyRule::Json(to_json(value)));
         self
     }
 
@@ -468,8 +467,7 @@ fn wire<B: MockOperation>(reply: Reply<B::Output>) -> ResponseTemplate {
 /// A JSON success response (generated code calls this).
 #[allow(dead_code)] // Not every API has an operation that needs it.
 pub(crate) fn json_reply(value: &impl serde::Serialize) -> ResponseTemplate {
-    let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
-    ResponseTemplate::new(200).set_body_json(value)
+    ResponseTemplate::new(200).set_body_json(to_json(value))
 }
 
 /// A JSON success response holding each value at its field path (`["meta",
@@ -527,8 +525,14 @@ pub(crate) fn field_reply<E: MockEndpoint>(
 
 /// A value as JSON, for [`envelope_reply`] (generated code calls this).
 #[allow(dead_code)] // Not every API has an operation that needs it.
+/// `value` as a JSON value, through its JSON text: `serde_json::to_vec` is the one
+/// serializer a type gets (requests, the command line and the mock share it), where
+/// `to_value` would compile a second.
 pub(crate) fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
-    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+    serde_json::to_vec(value)
+        .ok()
+        .and_then(|json| serde_json::from_slice(&json).ok())
+        .unwrap_or(serde_json::Value::Null)
 }
 
 /// A text success response (generated code calls this).
