@@ -316,11 +316,6 @@ pub fn many<T: DeserializeOwned>(matches: &ArgMatches, id: &str) -> Result<Vec<T
         .collect()
 }
 
-/// Whether the switch `id` is given.
-pub fn switch(matches: &ArgMatches, id: &str) -> bool {
-    matches.get_flag(id)
-}
-
 /// The switch `id` as an optional boolean input: `Some(true)` when given, else `None`
 /// (not sent).
 pub fn optional_switch(matches: &ArgMatches, id: &str) -> Option<bool> {
