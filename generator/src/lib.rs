@@ -42,12 +42,16 @@
 //!
 //! - **Compiled where it is used.** A crate for a large API is mostly serde code, and a
 //!   program calls a few of its operations. So nothing per operation is compiled into the
-//!   library unless the library itself calls it (the CLI does): `build` and `decode` are
-//!   `#[inline]`, pagination is chosen by a type (`type Paging = ByToken`) rather than by
-//!   a function the impl calls, and the runtime's sending loop takes the operation's
-//!   `build` as a trait object, so it is compiled once. A decode error's path is found by
+//!   library unless the library itself calls it (the CLI does): `build`, `check` and
+//!   `decode` are `#[inline]`, and so are the functions they reach that run serde over a
+//!   concrete type (a type's `validate`, an inferred model's `from_raw`, a union's
+//!   `From<serde_json::Value>`), since a non-generic function is compiled into the crate
+//!   that defines it whether a program calls it or not. Pagination is chosen by a type
+//!   (`type Paging = ByToken`) rather than by a function the impl calls, and the
+//!   runtime's sending loop takes the operation's `build` as a trait object, so it is
+//!   compiled once. A decode error's path is found by
 //!   reading the failed body again (`runtime/json_path.rs`), not by decoding every type a
-//!   second time through `serde_path_to_error`. BENCHMARKS.md §18 has the effect.
+//!   second time through `serde_path_to_error`. BENCHMARKS.md §18 and §19 have the effect.
 //!
 //! - **A Cargo feature per group**, when asked for ([`features`]): the IR says which
 //!   group features compile each type ([`reach::from_operations`]), and every emitter puts
@@ -293,10 +297,7 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     }));
     let header = config.header();
     let lib = config.lib_name();
-    let mut files = vec![File::Types, File::Client, File::Blocking];
-    files.extend(api.groups.iter().map(File::Group));
-    files.push(File::Mock);
-    files.push(File::Cli);
+    let files = jobs(&api);
     // Token streams are not `Send`, so each file is emitted and rendered on the thread that
     // formats it; the files are independent, and formatting is most of the time.
     let written = std::sync::atomic::AtomicUsize::new(0);
@@ -307,7 +308,12 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
             // Past the limit already (refused below): formatting this file is wasted.
             return Ok((name, String::new()));
         }
-        let text = render::render(&name, &header, tokens)?;
+        let header: &[String] = match file {
+            File::Types(range) if range.start > 0 => &[],
+            File::TypeChecks => &[],
+            _ => &header,
+        };
+        let text = render::render(&name, header, tokens)?;
         written.fetch_add(text.len(), Ordering::Relaxed);
         Ok((name, text))
     })?;
@@ -334,10 +340,43 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     })
 }
 
-/// One file of `src/generated/`. `Types` comes first: it is the largest, and starting it first
-/// keeps the other threads busy with the small ones meanwhile.
+/// How many types one part of `types.rs` holds: small enough that the parts even out the
+/// work of the threads, large enough that each part's own cost does not show.
+const TYPES_PER_PART: usize = 48;
+
+/// The files (or parts of a file) to emit and format, the largest first so that the small ones
+/// fill in at the end and the threads finish together. The parts of `types.rs` are in file
+/// order; [`render::in_parallel`] joins them in that order, and prettyplease formats a file's
+/// items one after another, so the file is the same as if it were formatted whole.
+fn jobs(api: &ir::Api) -> Vec<File<'_>> {
+    let mut files = vec![File::Cli, File::Mock];
+    let mut groups: Vec<&ir::Group> = api.groups.iter().collect();
+    // Stable: groups of the same size stay in module order.
+    groups.sort_by_key(|group| std::cmp::Reverse(group.ops.len()));
+    files.extend(groups.into_iter().map(File::Group));
+    files.push(File::Blocking);
+    files.push(File::Client);
+    let count = api.types.as_slice().len();
+    let mut start = 0;
+    loop {
+        let end = count.min(start + TYPES_PER_PART);
+        files.push(File::Types(start..end));
+        if end == count {
+            break;
+        }
+        start = end;
+    }
+    files.push(File::TypeChecks);
+    files
+}
+
+/// One file of `src/generated/`, or a part of one.
 enum File<'a> {
-    Types,
+    /// The definitions of the types at this range of [`ir::Api::types`], a part of
+    /// `types.rs`; the first part (`0..`) carries the module's docs and lints.
+    Types(std::ops::Range<usize>),
+    /// The end of `types.rs`: the types' `validate` functions.
+    TypeChecks,
     Client,
     /// `blocking.rs`, compiled with the crate's `blocking` feature.
     Blocking,
@@ -359,17 +398,20 @@ fn emit_file(
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_long_first_doc_paragraph)]
     };
     match file {
-        File::Types => {
-            let mut tokens = quote! {
-                //! Request and response models: the API's objects, enums and unions.
-                #lints
-                #![allow(clippy::large_enum_variant)]
+        File::Types(range) => {
+            let mut tokens = match range.start {
+                0 => quote! {
+                    //! Request and response models: the API's objects, enums and unions.
+                    #lints
+                    #![allow(clippy::large_enum_variant)]
+                },
+                _ => proc_macro2::TokenStream::new(),
             };
-            // Extended, not interpolated: `quote!` would copy the largest stream once more.
-            tokens.extend(emit::types::emit(api));
-            tokens.extend(emit::validate::types(api));
+            // Extended, not interpolated: `quote!` would copy the stream once more.
+            tokens.extend(emit::types::emit(api, range.clone()));
             ("types.rs".to_owned(), tokens)
         }
+        File::TypeChecks => ("types.rs".to_owned(), emit::validate::types(api)),
         File::Client => ("mod.rs".to_owned(), emit::client::emit(api, config)),
         File::Mock => ("mock.rs".to_owned(), emit::mock::emit(api)),
         File::Cli => ("cli.rs".to_owned(), emit::cli::emit(api)),
@@ -433,4 +475,52 @@ pub fn generate_crate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
         warnings,
         group_features: modules.group_features,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document with `count` object schemas, each with a documented limit (so that
+    /// `types.rs` also ends with `validate` functions), all reachable from one operation.
+    fn many_types(count: usize) -> String {
+        let mut schemas = String::new();
+        let mut properties = String::new();
+        for i in 0..count {
+            schemas.push_str(&format!(
+                "    Thing{i}:\n      type: object\n      description: Thing number {i}.\n      \
+                 required: [name]\n      properties:\n        name: {{type: string, maxLength: 9}}\n        \
+                 size: {{type: integer, format: int32}}\n"
+            ));
+            properties.push_str(&format!(
+                "                thing{i}: {{$ref: '#/components/schemas/Thing{i}'}}\n"
+            ));
+        }
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: Many, version: '1'}}\npaths:\n  /things:\n    post:\n      \
+             operationId: putThings\n      requestBody:\n        content:\n          application/json:\n            \
+             schema:\n              type: object\n              properties:\n{properties}      \
+             responses:\n        '204': {{description: done}}\ncomponents:\n  schemas:\n{schemas}"
+        )
+    }
+
+    #[test]
+    fn types_formatted_in_parts_equal_types_formatted_whole() {
+        let spec = parse_spec(&many_types(3 * TYPES_PER_PART + 5)).unwrap();
+        let config = Config::new("many", "many.yaml", "test");
+        let generated = generate(&spec, &config).unwrap();
+        let api = build_api(&spec).unwrap();
+        let count = api.types.as_slice().len();
+        assert!(count > 3 * TYPES_PER_PART, "{count} types");
+        let parts = jobs(&api)
+            .iter()
+            .filter(|job| matches!(job, File::Types(_) | File::TypeChecks))
+            .count();
+        assert!(parts >= 5, "{parts} parts");
+        let (_, mut whole) = emit_file(&api, &config, "many", &File::Types(0..count));
+        whole.extend(emit_file(&api, &config, "many", &File::TypeChecks).1);
+        let expected = render::render("types.rs", &config.header(), whole).unwrap();
+        assert!(expected.contains("fn validate("));
+        assert_eq!(generated.files["types.rs"], expected);
+    }
 }

@@ -7,7 +7,8 @@ use proc_macro2::TokenStream;
 
 use crate::error::{Error, ErrorKind, Result};
 
-/// Formats `tokens` as a Rust source file that starts with `header` comment lines.
+/// Formats `tokens` as a Rust source file that starts with `header` comment lines (and a
+/// blank line, when there are any); without a header, as a part of a file.
 pub fn render(file: &str, header: &[String], tokens: TokenStream) -> Result<String> {
     let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
         // Only a generator bug gets here; say so rather than panic.
@@ -23,13 +24,16 @@ pub fn render(file: &str, header: &[String], tokens: TokenStream) -> Result<Stri
         out.push_str(line);
         out.push('\n');
     }
-    out.push('\n');
+    if !header.is_empty() {
+        out.push('\n');
+    }
     out.push_str(&prettyplease::unparse(&parsed));
     Ok(out)
 }
 
 /// Runs `work` (which yields a file's path and contents) on every job, on as many threads as
-/// the machine has cores, and collects the files sorted by path.
+/// the machine has cores, and collects the files sorted by path. Jobs that yield the same
+/// path are parts of one file, joined in the order of the jobs.
 ///
 /// Jobs are taken in order by whichever thread is free, so the output does not depend on the
 /// thread count; when several jobs fail, the error of the first failing job is returned.
@@ -64,10 +68,10 @@ where
         all
     });
     results.sort_by_key(|(index, _)| *index);
-    let mut files = BTreeMap::new();
+    let mut files = BTreeMap::<String, String>::new();
     for (_, result) in results {
         let (path, contents) = result?;
-        files.insert(path, contents);
+        files.entry(path).or_default().push_str(&contents);
     }
     Ok(files)
 }
@@ -105,6 +109,14 @@ mod tests {
             .unwrap_err();
             assert_eq!(error.pointer, "#/3");
         }
+    }
+
+    #[test]
+    fn in_parallel_joins_the_parts_of_a_file_in_job_order() {
+        let jobs: Vec<u32> = (0..30).collect();
+        let files = in_parallel(&jobs, |n| Ok((format!("{}.rs", n % 3), format!("{n},")))).unwrap();
+        assert_eq!(files.len(), 3);
+        assert_eq!(files["1.rs"], "1,4,7,10,13,16,19,22,25,28,");
     }
 
     #[test]

@@ -100,6 +100,7 @@ impl crate::runtime::Endpoint for BulkGenerateInput {
         request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.body {
             value.validate(crate::runtime::Path::ROOT)?;

@@ -344,6 +344,7 @@ impl crate::runtime::Endpoint for CreateCafeInput {
         request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.body {
             value.validate(crate::runtime::Path::ROOT)?;
@@ -420,6 +421,7 @@ impl crate::runtime::Endpoint for UpdateCafeInput {
         request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.body {
             value.validate(crate::runtime::Path::ROOT)?;

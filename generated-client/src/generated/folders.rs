@@ -235,6 +235,7 @@ impl crate::runtime::Endpoint for CreateFolderInput {
         request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.body {
             value.validate(crate::runtime::Path::ROOT)?;
@@ -311,6 +312,7 @@ impl crate::runtime::Endpoint for UpdateFolderInput {
         request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.body {
             value.validate(crate::runtime::Path::ROOT)?;

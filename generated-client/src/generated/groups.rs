@@ -345,6 +345,7 @@ impl crate::runtime::Endpoint for CreateGroupInput {
         request = request.multipart(form);
         request
     }
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         crate::runtime::check_length("name", &self.name, 1..=255)?;
         Ok(())
@@ -389,6 +390,7 @@ impl crate::runtime::Endpoint for ReorderGroupsInput {
         request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.body {
             crate::runtime::check_object(crate::runtime::Path::ROOT, value)?;
@@ -490,6 +492,7 @@ impl crate::runtime::Endpoint for UpdateGroupInput {
         request = request.multipart(form);
         request
     }
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.name {
             crate::runtime::check_length("name", value, 1..=255)?;

@@ -544,6 +544,7 @@ impl crate::runtime::Endpoint for ListLinksInput {
         }
         request
     }
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.page {
             crate::runtime::check_integer(
@@ -621,6 +622,7 @@ impl crate::runtime::Endpoint for CreateLinkInput {
         request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.body {
             value.validate(crate::runtime::Path::ROOT)?;
@@ -697,6 +699,7 @@ impl crate::runtime::Endpoint for UpdateLinkInput {
         request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.body {
             value.validate(crate::runtime::Path::ROOT)?;
@@ -773,6 +776,7 @@ impl crate::runtime::Endpoint for PatchLinkQrOptionsInput {
         request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.body {
             value.validate(crate::runtime::Path::ROOT)?;
@@ -940,6 +944,7 @@ impl crate::runtime::Endpoint for SaveLinkAsTemplateInput {
         request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.body {
             crate::runtime::check_object(crate::runtime::Path::ROOT, value)?;

@@ -258,6 +258,7 @@ impl crate::runtime::Endpoint for CreateTemplateInput {
         request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.body {
             value.validate(crate::runtime::Path::ROOT)?;
@@ -334,6 +335,7 @@ impl crate::runtime::Endpoint for UpdateTemplateInput {
         request
     }
     #[allow(clippy::collapsible_if, clippy::collapsible_match)]
+    #[inline]
     fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
         if let Some(value) = &self.body {
             value.validate(crate::runtime::Path::ROOT)?;

@@ -402,6 +402,7 @@ impl LinkResultEnvelope {
 }
 #[allow(deprecated)]
 impl crate::runtime::Inferred for LinkResultEnvelope {
+    #[inline]
     fn from_raw(raw: serde_json::Value) -> Self {
         #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
@@ -568,6 +569,7 @@ impl LinkResult {
 }
 #[allow(deprecated)]
 impl crate::runtime::Inferred for LinkResult {
+    #[inline]
     fn from_raw(raw: serde_json::Value) -> Self {
         #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
@@ -702,6 +704,7 @@ impl From<SmsContent> for LinkContent {
 impl From<serde_json::Value> for LinkContent {
     /// The alternative that decoding `value` gives: the first typed one it fits,
     /// else the free-form one.
+    #[inline]
     fn from(value: serde_json::Value) -> Self {
         match <Self as serde::Deserialize>::deserialize(&value) {
             Ok(decoded) => decoded,
@@ -711,6 +714,7 @@ impl From<serde_json::Value> for LinkContent {
 }
 impl From<serde_json::Map<String, serde_json::Value>> for LinkContent {
     /// The first typed alternative the object fits, else the free-form one.
+    #[inline]
     fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
         Self::from(serde_json::Value::Object(value))
     }
@@ -2352,6 +2356,7 @@ impl Template {
 }
 #[allow(deprecated)]
 impl crate::runtime::Inferred for Template {
+    #[inline]
     fn from_raw(raw: serde_json::Value) -> Self {
         #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
@@ -2425,6 +2430,7 @@ impl TemplateEnvelope {
 }
 #[allow(deprecated)]
 impl crate::runtime::Inferred for TemplateEnvelope {
+    #[inline]
     fn from_raw(raw: serde_json::Value) -> Self {
         #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
@@ -2496,6 +2502,7 @@ impl TemplateList {
 }
 #[allow(deprecated)]
 impl crate::runtime::Inferred for TemplateList {
+    #[inline]
     fn from_raw(raw: serde_json::Value) -> Self {
         #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
@@ -2975,6 +2982,7 @@ impl BulkGenerateResult {
 }
 #[allow(deprecated)]
 impl crate::runtime::Inferred for BulkGenerateResult {
+    #[inline]
     fn from_raw(raw: serde_json::Value) -> Self {
         #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
@@ -3119,6 +3127,7 @@ impl Cafe {
 }
 #[allow(deprecated)]
 impl crate::runtime::Inferred for Cafe {
+    #[inline]
     fn from_raw(raw: serde_json::Value) -> Self {
         #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
@@ -3203,6 +3212,7 @@ impl CafeEnvelope {
 }
 #[allow(deprecated)]
 impl crate::runtime::Inferred for CafeEnvelope {
+    #[inline]
     fn from_raw(raw: serde_json::Value) -> Self {
         #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
@@ -3274,6 +3284,7 @@ impl CafeList {
 }
 #[allow(deprecated)]
 impl crate::runtime::Inferred for CafeList {
+    #[inline]
     fn from_raw(raw: serde_json::Value) -> Self {
         #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
@@ -3546,6 +3557,7 @@ impl Group {
 }
 #[allow(deprecated)]
 impl crate::runtime::Inferred for Group {
+    #[inline]
     fn from_raw(raw: serde_json::Value) -> Self {
         #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
@@ -3619,6 +3631,7 @@ impl GroupEnvelope {
 }
 #[allow(deprecated)]
 impl crate::runtime::Inferred for GroupEnvelope {
+    #[inline]
     fn from_raw(raw: serde_json::Value) -> Self {
         #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
@@ -3690,6 +3703,7 @@ impl GroupList {
 }
 #[allow(deprecated)]
 impl crate::runtime::Inferred for GroupList {
+    #[inline]
     fn from_raw(raw: serde_json::Value) -> Self {
         #[allow(unused_mut, unused_variables)]
         let mut object = crate::runtime::inferred_object(&raw);
@@ -3803,6 +3817,7 @@ impl<'de> serde::Deserialize<'de> for ListLinksSortBy {
 #[allow(deprecated)]
 impl CreateLinkRequest {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -3816,6 +3831,7 @@ impl CreateLinkRequest {
 #[allow(deprecated)]
 impl LinkContent {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -3843,6 +3859,7 @@ impl LinkContent {
 #[allow(deprecated)]
 impl WebsiteContent {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -3857,6 +3874,7 @@ impl WebsiteContent {
 #[allow(deprecated)]
 impl ProductContent {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -3871,6 +3889,7 @@ impl ProductContent {
 #[allow(deprecated)]
 impl SmsContent {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -3885,6 +3904,7 @@ impl SmsContent {
 #[allow(deprecated)]
 impl VcardContent {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -3911,6 +3931,7 @@ impl VcardContent {
 #[allow(deprecated)]
 impl UpdateLinkRequest {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -3924,6 +3945,7 @@ impl UpdateLinkRequest {
 #[allow(deprecated)]
 impl PatchLinkQrOptionsRequest {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -3938,6 +3960,7 @@ impl PatchLinkQrOptionsRequest {
 #[allow(deprecated)]
 impl QrOptions {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -3962,6 +3985,7 @@ impl QrOptions {
 #[allow(deprecated)]
 impl QrEncodingOptions {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -3980,6 +4004,7 @@ impl QrEncodingOptions {
 #[allow(deprecated)]
 impl ImageOptions {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -4006,6 +4031,7 @@ impl ImageOptions {
 #[allow(deprecated)]
 impl FolderRequest {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -4020,6 +4046,7 @@ impl FolderRequest {
 #[allow(deprecated)]
 impl TemplateRequest {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -4033,6 +4060,7 @@ impl TemplateRequest {
 #[allow(deprecated)]
 impl BulkGenerateRequest {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -4057,6 +4085,7 @@ impl BulkGenerateRequest {
 #[allow(deprecated)]
 impl BulkWebsiteRequest {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -4077,6 +4106,7 @@ impl BulkWebsiteRequest {
 #[allow(deprecated)]
 impl BulkProductRequest {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -4097,6 +4127,7 @@ impl BulkProductRequest {
 #[allow(deprecated)]
 impl BulkSmsRequest {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -4117,6 +4148,7 @@ impl BulkSmsRequest {
 #[allow(deprecated)]
 impl BulkVcardRequest {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -4137,6 +4169,7 @@ impl BulkVcardRequest {
 #[allow(deprecated)]
 impl WebsiteRecord {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -4155,6 +4188,7 @@ impl WebsiteRecord {
 #[allow(deprecated)]
 impl ProductRecord {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -4173,6 +4207,7 @@ impl ProductRecord {
 #[allow(deprecated)]
 impl SmsRecord {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -4191,6 +4226,7 @@ impl SmsRecord {
 #[allow(deprecated)]
 impl VcardRecord {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -4221,6 +4257,7 @@ impl VcardRecord {
 #[allow(deprecated)]
 impl CreateCafeRequest {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,
@@ -4238,6 +4275,7 @@ impl CreateCafeRequest {
 #[allow(deprecated)]
 impl UpdateCafeRequest {
     /// Checks the limits the spec documents, before the value is sent.
+    #[inline]
     pub(crate) fn validate(
         &self,
         path: crate::runtime::Path<'_>,

@@ -9,11 +9,12 @@ use crate::ir::{
     TypeTable, Union,
 };
 
-/// All named types of the API.
-pub fn emit(api: &Api) -> TokenStream {
+/// The named types of the API at `range` of [`Api::types`] (in their order): the generator
+/// formats a large `types.rs` in parts, on several threads.
+pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let bodies = body_types(api);
     // Extending with owned streams moves the tokens; `quote!` interpolation would copy them.
-    api.types
+    api.types.as_slice()[range]
         .iter()
         .map(|t| {
             let role = Role {
@@ -548,6 +549,7 @@ fn inferred_impls(name: &syn::Ident, s: &Struct) -> TokenStream {
 
         #[allow(deprecated)]
         impl crate::runtime::Inferred for #name {
+            #[inline]
             fn from_raw(raw: serde_json::Value) -> Self {
                 #[allow(unused_mut, unused_variables)]
                 let mut object = crate::runtime::inferred_object(&raw);
@@ -882,6 +884,7 @@ fn from_json(name: &syn::Ident, u: &Union, all: &TypeTable) -> TokenStream {
         impl From<serde_json::Value> for #name {
             /// The alternative that decoding `value` gives: the first typed one it fits,
             /// else the free-form one.
+            #[inline]
             fn from(value: serde_json::Value) -> Self {
                 match <Self as serde::Deserialize>::deserialize(&value) {
                     Ok(decoded) => decoded,
@@ -892,6 +895,7 @@ fn from_json(name: &syn::Ident, u: &Union, all: &TypeTable) -> TokenStream {
 
         impl From<serde_json::Map<String, serde_json::Value>> for #name {
             /// The first typed alternative the object fits, else the free-form one.
+            #[inline]
             fn from(value: serde_json::Map<String, serde_json::Value>) -> Self {
                 Self::from(serde_json::Value::Object(value))
             }

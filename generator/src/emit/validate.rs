@@ -268,6 +268,7 @@ fn type_validate(
         #[allow(deprecated)]
         impl #name {
             /// Checks the limits the spec documents, before the value is sent.
+            #[inline]
             pub(crate) fn validate(
                 &self,
                 path: crate::runtime::Path<'_>,
@@ -356,6 +357,7 @@ pub fn builder(api: &Api, op: &Operation) -> Option<TokenStream> {
         optional_body.then(|| quote!(#[allow(clippy::collapsible_if, clippy::collapsible_match)]));
     Some(quote! {
         #allow
+        #[inline]
         fn check(&self) -> std::result::Result<(), crate::runtime::InvalidInput> {
             #(#stmts)*
             Ok(())
