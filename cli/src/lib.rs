@@ -67,6 +67,8 @@ impl Error {
 pub const API_KEY_VAR: &str = "PROLINKSQR_API_KEY";
 /// The environment variable holding the base URL (optional).
 pub const BASE_URL_VAR: &str = "PROLINKSQR_BASE_URL";
+/// The file drift is recorded into when `--drift-log` is not given.
+pub const DRIFT_LOG_VAR: &str = "PROLINKSQR_DRIFT_LOG";
 
 const IMPORT_LONG_ABOUT: &str = "\
 Create links from a CSV file with POST /bulk-generate, at most 1,200 records per request.
@@ -255,6 +257,17 @@ pub fn extend(root: Command) -> Command {
                 )),
         )
         .arg(
+            Arg::new("drift-log")
+                .long("drift-log")
+                .value_name("FILE")
+                .global(true)
+                .value_parser(value_parser!(PathBuf))
+                .help(format!(
+                    "Record where responses differ from the API description into FILE (JSON, \
+                     merged with what it holds; also {DRIFT_LOG_VAR})"
+                )),
+        )
+        .arg(
             Arg::new("max-pages")
                 .long("max-pages")
                 .value_name("N")
@@ -302,6 +315,17 @@ pub fn client(
     }
     if let Some(pages) = matches.get_one::<u64>("max-pages") {
         builder = builder.max_pages(*pages);
+    }
+    let drift_log = matches
+        .get_one::<PathBuf>("drift-log")
+        .cloned()
+        .or_else(|| {
+            std::env::var_os(DRIFT_LOG_VAR)
+                .filter(|file| !file.is_empty())
+                .map(PathBuf::from)
+        });
+    if let Some(file) = drift_log {
+        builder = builder.record_drift_to(file);
     }
     builder
         .build()

@@ -601,3 +601,43 @@ async fn messages_show_server_text_escaped() {
          pass the id instead\n"
     );
 }
+
+#[tokio::test]
+async fn drift_log_records_where_responses_differ_from_the_spec() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/folders"))
+        .and(header("authorization", format!("Basic {KEY}").as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [{"id": "f-1", "name": "Spring", "color": "blue"}],
+        })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let dir = temp_dir("drift-log");
+    for run_number in 1..=2 {
+        let out = run(
+            &dir,
+            &server.uri(),
+            Some(KEY),
+            &["folders", "list", "--drift-log", "drift.json"],
+        )
+        .await;
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let printed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(printed[0]["name"], "Spring", "the output is unchanged");
+        let log: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("drift.json")).unwrap())
+                .unwrap();
+        let records = log["records"].as_array().unwrap();
+        assert_eq!(records.len(), 1, "{log:#}");
+        assert_eq!(records[0]["operation"], "listFolders");
+        assert_eq!(records[0]["path"], "/folders");
+        assert_eq!(records[0]["pointer"], "/data/*/color");
+        assert_eq!(records[0]["kind"], "unknown_field");
+        assert_eq!(records[0]["seen"], json!({"type": "string"}));
+        assert_eq!(records[0]["count"], run_number);
+    }
+    let text = std::fs::read_to_string(dir.join("drift.json")).unwrap();
+    assert!(!text.contains("blue") && !text.contains("Spring") && !text.contains(KEY));
+}

@@ -364,4 +364,30 @@ mod decode_1000 {
         b.counter(ItemsCount::new(PAGE_LINKS))
             .bench(|| serde_json::from_slice::<LinkPage>(black_box(&body)).unwrap());
     }
+
+    /// What a client with drift recording on does with the page: compare it with the
+    /// description (`drift.jsonl`), record what differs (here nothing), then decode it.
+    #[divan::bench(sample_count = 50)]
+    fn client_decode_json_recording_drift(b: Bencher) {
+        let body = page_body();
+        let checker = prolinksqr::drift::Checker::new(
+            include_str!("../src/generated/drift.jsonl"),
+            prolinksqr::drift::DriftLog::new(),
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::CONTENT_TYPE,
+            "application/json".parse().unwrap(),
+        );
+        b.counter(ItemsCount::new(PAGE_LINKS))
+            .with_inputs(|| RawResponse {
+                status: StatusCode::OK,
+                headers: headers.clone(),
+                body: body.clone(),
+            })
+            .bench_values(|raw| {
+                checker.observe(&LIST_LINKS, raw.status, &raw.headers, &raw.body);
+                decode_json::<LinkPage>(&LIST_LINKS, raw).unwrap()
+            });
+    }
 }

@@ -326,6 +326,7 @@ mod generated;
 mod runtime;
 
 pub use generated::*;
+pub use runtime::drift;
 {root}
 /// The `reqwest` this crate is built on, for the types its API uses: `Method` and
 /// `StatusCode`, `header::HeaderMap`, and a `Client` for [`ClientBuilder::http_client`].

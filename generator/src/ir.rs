@@ -492,6 +492,22 @@ pub struct Operation {
     /// The success value is an inferred model (or a list or page of them) and is decoded
     /// leniently: never an error (see [`crate::inferred`]).
     pub lenient: bool,
+    /// Every response the spec documents (`default` last), for drift recording.
+    pub documented: Vec<Documented>,
+}
+
+/// A response the spec documents for an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Documented {
+    /// `200`, `2XX` or `default`.
+    pub status: String,
+    /// Its media types, in spec order (none: no body).
+    pub media: Vec<String>,
+    /// One of them is JSON (the one an operation's typed response decodes).
+    pub json: bool,
+    /// Whether it is a success response (2xx, or `default` when no other is): the one
+    /// whose JSON body is the operation's [`Response`].
+    pub success: bool,
 }
 
 /// Where a parameter goes.

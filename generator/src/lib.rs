@@ -39,6 +39,11 @@
 //!   the runtime's argument constructors, and an arm of its group's `run` that fills the
 //!   operation's inputs struct from the arguments (`call.json(|m| Ok(Inputs { .. }))`); the
 //!   runtime's `cli::Call` sends that `Request`, follows `--all` and prints the result.
+//! - **Drift data** ([`emit::drift`]): `drift.jsonl`, one line per operation (its
+//!   documented statuses and media types, the shape of its success body) and per named
+//!   type (its shape), which the crate holds as `ApiInfo::drift` (`include_str!`). The
+//!   runtime's `drift` module reads it only when a program records drift, and compares
+//!   responses with it as they are read. Data, not code: it costs no compile time.
 //!
 //! - **Compiled where it is used.** A crate for a large API is mostly serde code, and a
 //!   program calls a few of its operations. So nothing per operation is compiled into the
@@ -303,6 +308,11 @@ pub fn generate(spec: &Spec, config: &Config) -> Result<GeneratedFiles> {
     let written = std::sync::atomic::AtomicUsize::new(0);
     let files = render::in_parallel(&files, |file| {
         use std::sync::atomic::Ordering;
+        if let File::Drift = file {
+            let text = emit::drift::json(&api);
+            written.fetch_add(text.len(), Ordering::Relaxed);
+            return Ok(("drift.jsonl".to_owned(), text));
+        }
         let (name, tokens) = emit_file(&api, config, &lib, file);
         if written.load(Ordering::Relaxed) > config.max_output_bytes {
             // Past the limit already (refused below): formatting this file is wasted.
@@ -367,6 +377,7 @@ fn jobs(api: &ir::Api) -> Vec<File<'_>> {
         start = end;
     }
     files.push(File::TypeChecks);
+    files.push(File::Drift);
     files
 }
 
@@ -377,6 +388,8 @@ enum File<'a> {
     Types(std::ops::Range<usize>),
     /// The end of `types.rs`: the types' `validate` functions.
     TypeChecks,
+    /// `drift.jsonl`: what drift recording compares responses with (data, not code).
+    Drift,
     Client,
     /// `blocking.rs`, compiled with the crate's `blocking` feature.
     Blocking,
@@ -412,6 +425,8 @@ fn emit_file(
             ("types.rs".to_owned(), tokens)
         }
         File::TypeChecks => ("types.rs".to_owned(), emit::validate::types(api)),
+        // Not Rust: written as it is, after the match below.
+        File::Drift => ("drift.jsonl".to_owned(), proc_macro2::TokenStream::new()),
         File::Client => ("mod.rs".to_owned(), emit::client::emit(api, config)),
         File::Mock => ("mock.rs".to_owned(), emit::mock::emit(api)),
         File::Cli => ("cli.rs".to_owned(), emit::cli::emit(api)),

@@ -35,6 +35,8 @@ pub const RESERVED_MODULES: &[&str] = &[
     "runtime",
     "generated",
     "blocking",
+    // The crate root's module of drift recording (`runtime/drift.rs`).
+    "drift",
     // The command line of the `cli` feature.
     "cli",
     "clap",
@@ -444,6 +446,7 @@ fn build_operation<'s>(
         Err(e) => return Err(e),
     };
     let errors = error_responses(spec, types, op, ptr, &hint)?;
+    let documented = documented_responses(spec, op, ptr)?;
     let cursor = match &response {
         Response::Json {
             ty,
@@ -497,6 +500,7 @@ fn build_operation<'s>(
         cursor,
         errors,
         lenient: false,
+        documented,
         extensions: op
             .extensions
             .iter()
@@ -954,6 +958,38 @@ fn build_response<'s>(
     };
     let unwrap = unwrap_of(spec, types, op, ptr, &ty, params)?;
     Ok(Response::Json { ty, unwrap })
+}
+
+/// Every response of `op`, `default` last, with its media types.
+fn documented_responses(
+    spec: &Spec,
+    op: &openapiv3::Operation,
+    ptr: &str,
+) -> Result<Vec<crate::ir::Documented>> {
+    let responses_ptr = push_pointer(ptr, "responses");
+    let has_success = op.responses.responses.keys().any(is_success);
+    let listed = op
+        .responses
+        .responses
+        .iter()
+        .map(|(code, r)| (code.to_string(), is_success(code), r))
+        .chain(
+            op.responses
+                .default
+                .iter()
+                .map(|r| ("default".to_owned(), !has_success, r)),
+        );
+    let mut out = Vec::new();
+    for (status, success, r) in listed {
+        let (response, _) = resolve_response(spec, r, &push_pointer(&responses_ptr, &status))?;
+        out.push(crate::ir::Documented {
+            status,
+            media: response.content.keys().cloned().collect(),
+            json: response.content.keys().any(|m| is_json(m)),
+            success,
+        });
+    }
+    Ok(out)
 }
 
 /// `2xx`, or a code in 200..300.

@@ -32,6 +32,8 @@ runtime_files!(
     "client.rs",
     "client/tests.rs",
     "credential.rs",
+    "drift.rs",
+    "drift/tests.rs",
     "encoding.rs",
     "error.rs",
     "json_path.rs",

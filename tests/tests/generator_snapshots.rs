@@ -132,7 +132,9 @@ fn docs_name_this_crates_things() {
     let generated = modules(xtask::codegen::SPEC, &xtask::codegen::config());
     assert!(generated.contains(
         "A client configured from the environment: `PROLINKSQR_API_KEY` (the API key, \
-         required) and `PROLINKSQR_BASE_URL` (the base URL, optional)."
+         required), `PROLINKSQR_BASE_URL` (the base URL, optional) and \
+         `PROLINKSQR_DRIFT_LOG` (a file to record drift into, optional: \
+         [`drift`](crate::drift))."
     ));
     for (path, text) in generator::runtime::FILES {
         assert!(

@@ -265,3 +265,47 @@ async fn a_transport_retry_names_its_kind_not_the_url_and_a_failure_keeps_no_sta
     let own = capture.own_text();
     assert!(!own.contains(&base), "the URL was recorded: {own}");
 }
+
+#[tokio::test]
+async fn a_new_drift_is_a_debug_event_in_the_request_span_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/folders"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": [{ "id": "f-1", "name": BODY_MARKER, "color": BODY_MARKER }]
+        })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .credential(KEY)
+        .base_url(server.uri())
+        .record_drift(prolinksqr::drift::DriftLog::new())
+        .build()
+        .unwrap();
+    let capture = Capture::default();
+    let subscriber = Registry::default().with(capture.clone());
+    {
+        let _default = tracing::subscriber::set_default(subscriber);
+        for _ in 0..2 {
+            client.folders().list().send().await.unwrap();
+        }
+    }
+    let captured = capture.0.lock().unwrap();
+    assert_eq!(
+        captured.events,
+        [(
+            Some(0),
+            fields(&[
+                ("message", "response differs from the API description"),
+                ("operation", "listFolders"),
+                ("status", "200"),
+                ("pointer", "/data/*/color"),
+                ("kind", "unknown field"),
+            ])
+        )],
+        "one event, for the first response: the second's drift is not new"
+    );
+    drop(captured);
+    assert!(!capture.text().contains(BODY_MARKER) && !capture.text().contains(KEY));
+}

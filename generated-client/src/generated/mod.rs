@@ -34,6 +34,7 @@ pub(crate) static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
     too_many_requests: crate::runtime::TooManyRequests::Quota {
         message: "API quota for the current billing cycle is exhausted",
     },
+    drift: include_str!("drift.jsonl"),
 };
 impl crate::runtime::Client {
     /// A client with default settings that authenticates with `credential` (the API
@@ -53,7 +54,7 @@ impl crate::runtime::Client {
     pub fn builder() -> crate::runtime::ClientBuilder {
         crate::runtime::ClientBuilder::for_api(&API)
     }
-    ///A client configured from the environment: `PROLINKSQR_API_KEY` (the API key, required) and `PROLINKSQR_BASE_URL` (the base URL, optional).
+    ///A client configured from the environment: `PROLINKSQR_API_KEY` (the API key, required), `PROLINKSQR_BASE_URL` (the base URL, optional) and `PROLINKSQR_DRIFT_LOG` (a file to record drift into, optional: [`drift`](crate::drift)).
     pub fn from_env() -> crate::runtime::Result<Self> {
         Self::builder().from_env()?.build()
     }

@@ -24,6 +24,10 @@ pub struct ApiInfo {
     pub public_operations: bool,
     /// What a `429 Too Many Requests` means for this API.
     pub too_many_requests: TooManyRequests,
+    /// What drift recording compares responses with: the generated `drift.jsonl`, which
+    /// says per operation which statuses and media types the description documents and
+    /// how a success body is shaped (empty: nothing is compared).
+    pub drift: &'static str,
 }
 
 /// What a `429 Too Many Requests` means for an API: the spec's `x-too-many-requests`.
@@ -145,4 +149,5 @@ pub(crate) static KEYED: ApiInfo = ApiInfo {
     }],
     public_operations: false,
     too_many_requests: TooManyRequests::RateLimit,
+    drift: "",
 };

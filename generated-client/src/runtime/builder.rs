@@ -10,6 +10,7 @@ use reqwest::redirect;
 use super::api::{ApiInfo, Auth};
 use super::client::{Client, FixedHeaders, Inner};
 use super::credential::{Secret, redact_userinfo};
+use super::drift::{Description, DriftLog, OnDrift, Recorder};
 use super::error::{Error, Result};
 use super::pagination::DEFAULT_MAX_PAGES;
 use super::retry::RetryPolicy;
@@ -44,6 +45,11 @@ pub struct ClientBuilder {
     max_pages: u64,
     validate_inputs: bool,
     http_client: Option<reqwest::Client>,
+    drift_log: Option<DriftLog>,
+    on_drift: Option<OnDrift>,
+    /// The file drift is recorded into: loaded when the client is built, saved when the
+    /// client goes away.
+    drift_file: Option<std::path::PathBuf>,
 }
 
 impl ClientBuilder {
@@ -64,6 +70,9 @@ impl ClientBuilder {
             max_pages: DEFAULT_MAX_PAGES,
             validate_inputs: true,
             http_client: None,
+            drift_log: None,
+            on_drift: None,
+            drift_file: None,
         }
     }
 
@@ -125,6 +134,10 @@ impl ClientBuilder {
         let url_var = format!("{}_BASE_URL", api.env_prefix);
         if let Some(url) = lookup(&url_var).filter(|url| !url.trim().is_empty()) {
             builder = builder.base_url(url.trim());
+        }
+        let drift_var = format!("{}_DRIFT_LOG", api.env_prefix);
+        if let Some(file) = lookup(&drift_var).filter(|file| !file.trim().is_empty()) {
+            builder = builder.record_drift_to(file.trim());
         }
         Ok(builder)
     }
@@ -321,11 +334,47 @@ impl ClientBuilder {
         self
     }
 
+    /// Records where the API's responses differ from the description this crate was
+    /// generated from into `log` ([`drift`](crate::drift)): a property it does not
+    /// describe, one it describes that did not come, a value of another type, an enum value
+    /// it does not list, a status or content type it does not document. Off by default;
+    /// recording never changes the result of a call.
+    ///
+    /// [`record_drift_to`](Self::record_drift_to) records into a file, and `from_env` does
+    /// when the drift-log variable [`Client::from_env`](crate::Client::from_env) names is
+    /// set.
+    pub fn record_drift(mut self, log: DriftLog) -> Self {
+        self.drift_log = Some(log);
+        self
+    }
+
+    /// [`record_drift`](Self::record_drift) into the file at `path`, which holds a
+    /// [`DriftLog`] as JSON: the records already there are merged in when the client is
+    /// built, and the file is written back (atomically, readable by its owner only) when
+    /// the last clone of the client goes away. This is what the drift-log variable does for
+    /// [`Client::from_env`](crate::Client::from_env).
+    pub fn record_drift_to(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.drift_file = Some(path.into());
+        self
+    }
+
+    /// Calls `on_drift` with each difference between a response and the description
+    /// (as [`record_drift`](Self::record_drift) records them, with `count` 1), on the task
+    /// that made the call: it should return quickly.
+    pub fn on_drift(
+        mut self,
+        on_drift: impl Fn(&super::drift::Drift) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_drift = Some(Arc::new(on_drift));
+        self
+    }
+
     /// Validates the configuration and builds the client.
     ///
     /// Fails with [`Error::Config`] if the API key is missing (unless some operations are
     /// public: then only the others fail, when called) or cannot be sent, the base URL is not
-    /// an absolute `http`/`https` URL, or the user agent is not a valid header.
+    /// an absolute `http`/`https` URL, or the user agent is not a valid header, or the
+    /// drift-log file holds something other than a drift log.
     pub fn build(self) -> Result<Client> {
         self.assemble(true)
     }
@@ -373,6 +422,27 @@ impl ClientBuilder {
                     .map_err(|err| Error::Config(format!("cannot initialise HTTP client: {err}")))?
             }
         };
+        let drift = match (self.drift_log, self.on_drift, self.drift_file) {
+            (None, None, None) => None,
+            (log, on_drift, file) => {
+                let log = log.unwrap_or_default();
+                if let Some(file) = &file {
+                    log.load(file).map_err(|err| {
+                        Error::Config(format!(
+                            "cannot read the drift log {} ({}_DRIFT_LOG): {err}",
+                            file.display(),
+                            self.api.env_prefix
+                        ))
+                    })?;
+                }
+                Some(Recorder {
+                    description: Description::parse(self.api.drift),
+                    log,
+                    on_drift,
+                    file,
+                })
+            }
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -392,6 +462,7 @@ impl ClientBuilder {
                 max_pages: self.max_pages,
                 validate_inputs: self.validate_inputs,
                 api: self.api,
+                drift,
             }),
         })
     }
@@ -550,6 +621,8 @@ impl fmt::Debug for ClientBuilder {
             .field("max_pages", &self.max_pages)
             .field("validate_inputs", &self.validate_inputs)
             .field("http_client", &self.http_client.is_some())
+            .field("drift_log", &self.drift_log)
+            .field("drift_file", &self.drift_file)
             .finish_non_exhaustive()
     }
 }

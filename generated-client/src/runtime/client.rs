@@ -64,6 +64,9 @@ pub(super) struct Inner {
     /// Built once rather than per request. A value that cannot be sent (possible only through
     /// [`Client::new`], which does not validate) makes each request fail with its message.
     pub(super) headers: std::result::Result<FixedHeaders, String>,
+    /// Where responses that differ from the description are recorded; `None`, the
+    /// default, checks nothing.
+    pub(super) drift: Option<super::drift::Recorder>,
 }
 
 /// The headers every request carries.
@@ -242,6 +245,14 @@ impl Client {
                         Ok(mut response) if response.status().is_success() => {
                             match read_body(&mut response, inner.max_response_body).await {
                                 Ok(body) => {
+                                    if let Some(drift) = &inner.drift {
+                                        drift.observe(
+                                            op,
+                                            response.status(),
+                                            response.headers(),
+                                            &body,
+                                        );
+                                    }
                                     return Ok(RawResponse {
                                         status: response.status(),
                                         // Taken, not cloned: the body is read already.
@@ -301,6 +312,9 @@ impl Client {
                                 usize::try_from(inner.max_response_body).unwrap_or(usize::MAX),
                             );
                             let (body, truncated) = read_prefix(&mut response, limit).await;
+                            if let Some(drift) = &inner.drift {
+                                drift.observe(op, status, response.headers(), &body);
+                            }
                             let mut err = ApiError::from_response(op.id, op.scopes, status, &body);
                             if truncated {
                                 err = err.truncated();

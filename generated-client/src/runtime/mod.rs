@@ -13,6 +13,7 @@ mod builder;
 pub mod cli;
 mod client;
 mod credential;
+pub mod drift;
 mod encoding;
 mod error;
 mod json_path;

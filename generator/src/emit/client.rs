@@ -171,17 +171,23 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
     let env_prefix = config.env_prefix();
     let (schemes, setters, envs) = schemes(api, &env_prefix);
     let env_base_url = format!("{env_prefix}_BASE_URL");
+    let env_drift_log = format!("{env_prefix}_DRIFT_LOG");
     let from_env_doc = match envs.as_slice() {
         [] => format!(
-            "A client configured from the environment: `{env_base_url}` (the base URL, optional)."
+            "A client configured from the environment: `{env_base_url}` (the base URL, optional) \
+             and `{env_drift_log}` (a file to record drift into, optional: \
+             [`drift`](crate::drift))."
         ),
         [one] => format!(
-            "A client configured from the environment: `{one}` (the API key, required) and \
-             `{env_base_url}` (the base URL, optional)."
+            "A client configured from the environment: `{one}` (the API key, required), \
+             `{env_base_url}` (the base URL, optional) and `{env_drift_log}` (a file to \
+             record drift into, optional: [`drift`](crate::drift))."
         ),
         several => format!(
             "A client configured from the environment: one variable per security scheme \
-             ({}; at least one must be set) and `{env_base_url}` (the base URL, optional).",
+             ({}; at least one must be set), `{env_base_url}` (the base URL, optional) and \
+             `{env_drift_log}` (a file to record drift into, optional: \
+             [`drift`](crate::drift)).",
             several
                 .iter()
                 .map(|e| format!("`{e}`"))
@@ -228,6 +234,7 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
             schemes: &[#(#schemes),*],
             public_operations: #public_operations,
             too_many_requests: #too_many_requests,
+            drift: include_str!("drift.jsonl"),
         };
 
         impl crate::runtime::Client {

@@ -5,6 +5,7 @@ pub mod cfg;
 pub mod cli;
 pub mod client;
 pub mod docs;
+pub mod drift;
 mod example;
 pub mod inputs;
 pub mod mock;

@@ -23,6 +23,7 @@ static OPEN_API: ApiInfo = ApiInfo {
     schemes: &[],
     public_operations: false,
     too_many_requests: crate::runtime::TooManyRequests::RateLimit,
+    drift: "",
 };
 
 fn assert_no_key(text: &str) {

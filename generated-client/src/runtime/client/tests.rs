@@ -38,6 +38,7 @@ static QUERY_API: ApiInfo = ApiInfo {
     }],
     public_operations: false,
     too_many_requests: TooManyRequests::RateLimit,
+    drift: "",
 };
 
 static BASIC_API: ApiInfo = ApiInfo {
@@ -52,6 +53,7 @@ static BASIC_API: ApiInfo = ApiInfo {
     }],
     public_operations: false,
     too_many_requests: TooManyRequests::RateLimit,
+    drift: "",
 };
 
 /// An API whose `status` operation is public (`security: []`) and `links` is not.
@@ -70,6 +72,7 @@ static MIXED_API: ApiInfo = ApiInfo {
     }],
     public_operations: true,
     too_many_requests: TooManyRequests::RateLimit,
+    drift: "",
 };
 
 static PUBLIC_OP: Operation = Operation {
@@ -264,6 +267,7 @@ static CUSTOM_HEADER_API: ApiInfo = ApiInfo {
     }],
     public_operations: false,
     too_many_requests: crate::runtime::TooManyRequests::RateLimit,
+    drift: "",
 };
 
 static COOKIE_API: ApiInfo = ApiInfo {
@@ -281,6 +285,7 @@ static COOKIE_API: ApiInfo = ApiInfo {
     }],
     public_operations: false,
     too_many_requests: crate::runtime::TooManyRequests::RateLimit,
+    drift: "",
 };
 
 /// Every way a credential can travel, with the credential each one is given.
@@ -644,6 +649,7 @@ static MULTI_API: ApiInfo = ApiInfo {
     ],
     public_operations: true,
     too_many_requests: TooManyRequests::RateLimit,
+    drift: "",
 };
 
 /// Needs `clientId` + `token` + `bearer` together.

@@ -38,6 +38,7 @@ static OAUTH_API: ApiInfo = ApiInfo {
     ],
     public_operations: false,
     too_many_requests: TooManyRequests::RateLimit,
+    drift: "",
 };
 
 static OP: Operation = Operation {
