@@ -365,8 +365,10 @@ mod decode_1000 {
             .bench(|| serde_json::from_slice::<LinkPage>(black_box(&body)).unwrap());
     }
 
-    /// What a client with drift recording on does with the page: compare it with the
+    /// What a client with drift recording on does with the page (`--features drift`):
+    /// compare it with the
     /// description (`drift.jsonl`), record what differs (here nothing), then decode it.
+    #[cfg(feature = "drift")]
     #[divan::bench(sample_count = 50)]
     fn client_decode_json_recording_drift(b: Bencher) {
         let body = page_body();

@@ -267,6 +267,7 @@ mod generated;
 mod runtime;
 
 pub use generated::*;
+#[cfg(feature = "drift")]
 pub use runtime::drift;
 pub use runtime::{
     AccessToken, ApiError, Client, ClientBuilder, ERROR_BODY_LIMIT, Error, FilePart, InvalidInput,

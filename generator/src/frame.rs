@@ -117,6 +117,12 @@ pub const FEATURES: &[Feature] = &[
         doc: "TLS through the platform's library (OpenSSL on Linux, Security.framework, SChannel).",
     },
     Feature {
+        name: "drift",
+        // `raw_value`: recording holds a union's value as its text, to read it again.
+        enables: &["serde_json/raw_value"],
+        doc: "Recording where responses differ from the API description (`drift`, `ClientBuilder::record_drift`).",
+    },
+    Feature {
         name: "tracing",
         enables: &["dep:tracing"],
         doc: "A `tracing` span per operation call and an event per retry.",
@@ -326,6 +332,7 @@ mod generated;
 mod runtime;
 
 pub use generated::*;
+#[cfg(feature = \"drift\")]
 pub use runtime::drift;
 {root}
 /// The `reqwest` this crate is built on, for the types its API uses: `Method` and

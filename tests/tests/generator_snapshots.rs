@@ -133,8 +133,7 @@ fn docs_name_this_crates_things() {
     assert!(generated.contains(
         "A client configured from the environment: `PROLINKSQR_API_KEY` (the API key, \
          required), `PROLINKSQR_BASE_URL` (the base URL, optional) and \
-         `PROLINKSQR_DRIFT_LOG` (a file to record drift into, optional: \
-         [`drift`](crate::drift))."
+         `PROLINKSQR_DRIFT_LOG` (a file to record drift into, with the `drift` feature)."
     ));
     for (path, text) in generator::runtime::FILES {
         assert!(

@@ -54,7 +54,7 @@ impl crate::runtime::Client {
     pub fn builder() -> crate::runtime::ClientBuilder {
         crate::runtime::ClientBuilder::for_api(&API)
     }
-    ///A client configured from the environment: `PROLINKSQR_API_KEY` (the API key, required), `PROLINKSQR_BASE_URL` (the base URL, optional) and `PROLINKSQR_DRIFT_LOG` (a file to record drift into, optional: [`drift`](crate::drift)).
+    ///A client configured from the environment: `PROLINKSQR_API_KEY` (the API key, required), `PROLINKSQR_BASE_URL` (the base URL, optional) and `PROLINKSQR_DRIFT_LOG` (a file to record drift into, with the `drift` feature).
     pub fn from_env() -> crate::runtime::Result<Self> {
         Self::builder().from_env()?.build()
     }

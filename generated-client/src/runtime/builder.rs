@@ -10,6 +10,7 @@ use reqwest::redirect;
 use super::api::{ApiInfo, Auth};
 use super::client::{Client, FixedHeaders, Inner};
 use super::credential::{Secret, redact_userinfo};
+#[cfg(feature = "drift")]
 use super::drift::{Description, DriftLog, OnDrift, Recorder};
 use super::error::{Error, Result};
 use super::pagination::DEFAULT_MAX_PAGES;
@@ -45,7 +46,9 @@ pub struct ClientBuilder {
     max_pages: u64,
     validate_inputs: bool,
     http_client: Option<reqwest::Client>,
+    #[cfg(feature = "drift")]
     drift_log: Option<DriftLog>,
+    #[cfg(feature = "drift")]
     on_drift: Option<OnDrift>,
     /// The file drift is recorded into: loaded when the client is built, saved when the
     /// client goes away.
@@ -70,7 +73,9 @@ impl ClientBuilder {
             max_pages: DEFAULT_MAX_PAGES,
             validate_inputs: true,
             http_client: None,
+            #[cfg(feature = "drift")]
             drift_log: None,
+            #[cfg(feature = "drift")]
             on_drift: None,
             drift_file: None,
         }
@@ -137,7 +142,8 @@ impl ClientBuilder {
         }
         let drift_var = format!("{}_DRIFT_LOG", api.env_prefix);
         if let Some(file) = lookup(&drift_var).filter(|file| !file.trim().is_empty()) {
-            builder = builder.record_drift_to(file.trim());
+            // Without the feature, assemble refuses it: recording was asked for.
+            builder.drift_file = Some(file.trim().into());
         }
         Ok(builder)
     }
@@ -342,7 +348,10 @@ impl ClientBuilder {
     ///
     /// [`record_drift_to`](Self::record_drift_to) records into a file, and `from_env` does
     /// when the drift-log variable [`Client::from_env`](crate::Client::from_env) names is
-    /// set.
+    /// set. With the crate's `drift` feature (off by default: it adds compile time every
+    /// build would pay); without it, that variable makes `build` fail with
+    /// [`Error::Config`] rather than record nothing.
+    #[cfg(feature = "drift")]
     pub fn record_drift(mut self, log: DriftLog) -> Self {
         self.drift_log = Some(log);
         self
@@ -353,6 +362,7 @@ impl ClientBuilder {
     /// built, and the file is written back (atomically, readable by its owner only) when
     /// the last clone of the client goes away. This is what the drift-log variable does for
     /// [`Client::from_env`](crate::Client::from_env).
+    #[cfg(feature = "drift")]
     pub fn record_drift_to(mut self, path: impl Into<std::path::PathBuf>) -> Self {
         self.drift_file = Some(path.into());
         self
@@ -361,6 +371,7 @@ impl ClientBuilder {
     /// Calls `on_drift` with each difference between a response and the description
     /// (as [`record_drift`](Self::record_drift) records them, with `count` 1), on the task
     /// that made the call: it should return quickly.
+    #[cfg(feature = "drift")]
     pub fn on_drift(
         mut self,
         on_drift: impl Fn(&super::drift::Drift) + Send + Sync + 'static,
@@ -422,6 +433,7 @@ impl ClientBuilder {
                     .map_err(|err| Error::Config(format!("cannot initialise HTTP client: {err}")))?
             }
         };
+        #[cfg(feature = "drift")]
         let drift = match (self.drift_log, self.on_drift, self.drift_file) {
             (None, None, None) => None,
             (log, on_drift, file) => {
@@ -443,6 +455,14 @@ impl ClientBuilder {
                 })
             }
         };
+        #[cfg(not(feature = "drift"))]
+        if self.drift_file.is_some() {
+            return Err(Error::Config(format!(
+                "{}_DRIFT_LOG is set, but this program was built without drift recording \
+                 (the crate's `drift` feature)",
+                self.api.env_prefix
+            )));
+        }
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -462,6 +482,7 @@ impl ClientBuilder {
                 max_pages: self.max_pages,
                 validate_inputs: self.validate_inputs,
                 api: self.api,
+                #[cfg(feature = "drift")]
                 drift,
             }),
         })
@@ -621,7 +642,6 @@ impl fmt::Debug for ClientBuilder {
             .field("max_pages", &self.max_pages)
             .field("validate_inputs", &self.validate_inputs)
             .field("http_client", &self.http_client.is_some())
-            .field("drift_log", &self.drift_log)
             .field("drift_file", &self.drift_file)
             .finish_non_exhaustive()
     }

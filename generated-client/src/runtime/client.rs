@@ -66,6 +66,7 @@ pub(super) struct Inner {
     pub(super) headers: std::result::Result<FixedHeaders, String>,
     /// Where responses that differ from the description are recorded; `None`, the
     /// default, checks nothing.
+    #[cfg(feature = "drift")]
     pub(super) drift: Option<super::drift::Recorder>,
 }
 
@@ -245,6 +246,7 @@ impl Client {
                         Ok(mut response) if response.status().is_success() => {
                             match read_body(&mut response, inner.max_response_body).await {
                                 Ok(body) => {
+                                    #[cfg(feature = "drift")]
                                     if let Some(drift) = &inner.drift {
                                         drift.observe(
                                             op,
@@ -312,6 +314,7 @@ impl Client {
                                 usize::try_from(inner.max_response_body).unwrap_or(usize::MAX),
                             );
                             let (body, truncated) = read_prefix(&mut response, limit).await;
+                            #[cfg(feature = "drift")]
                             if let Some(drift) = &inner.drift {
                                 drift.observe(op, status, response.headers(), &body);
                             }

@@ -1,5 +1,6 @@
 //! Drift: where the API's responses differ from the description this crate was generated
-//! from, recorded so that the description can be corrected.
+//! from, recorded so that the description can be corrected. With the crate's `drift`
+//! feature.
 //!
 //! Recording is off unless asked for: [`ClientBuilder::record_drift`] with a [`DriftLog`],
 //! [`ClientBuilder::on_drift`] with a callback, or the drift-log environment variable (a
@@ -37,8 +38,7 @@ use super::api::Operation;
 ///
 /// Read from the generated `drift.jsonl` ([`ApiInfo::drift`](super::ApiInfo::drift)) when
 /// recording is turned on, never before.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone)]
 enum Shape {
     /// Any JSON value.
     Any,
@@ -68,71 +68,50 @@ enum Shape {
     OneOf(UnionShape),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 struct EnumShape {
     /// Where the schema is in the description (a JSON pointer).
     schema: String,
     values: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 struct ObjectShape {
     /// Where the schema is in the description (a JSON pointer).
     schema: String,
     fields: Vec<FieldShape>,
     /// The shape of properties it does not name, when it declares them; without it, such a
     /// property is drift.
-    #[serde(default)]
     additional: Option<Box<Shape>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 struct FieldShape {
     /// Its name in the JSON.
     name: String,
     /// The shape of a present, non-null value.
     shape: Shape,
-    #[serde(default)]
     required: bool,
-    #[serde(default)]
     nullable: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 struct UnionShape {
     /// Where the schema is in the description (a JSON pointer).
     schema: String,
     /// The property that names the alternative, when there is one: part of every
     /// alternative's object even where their schemas leave it out.
-    #[serde(default)]
     tag: Option<String>,
     variants: Vec<Shape>,
 }
 
 /// What the description documents about one operation's responses.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 struct OperationShape {
     /// Status (`200`, `2XX`, `default`) -> media types (none: no body).
     responses: BTreeMap<String, Vec<String>>,
     /// The shape of a success response's JSON body.
-    #[serde(default)]
     body: Option<Shape>,
-}
-
-/// One line of `drift.jsonl`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Line {
-    Operation {
-        operation: String,
-        #[serde(flatten)]
-        shape: OperationShape,
-    },
-    Type {
-        #[serde(rename = "type")]
-        name: String,
-        shape: Shape,
-    },
 }
 
 /// The generated `drift.jsonl`: what the checks compare responses with.
@@ -148,18 +127,124 @@ impl Description {
     pub(super) fn parse(text: &str) -> Description {
         let mut description = Description::default();
         for line in text.lines().filter(|line| !line.trim().is_empty()) {
-            match serde_json::from_str(line) {
-                Ok(Line::Operation { operation, shape }) => {
-                    description.operations.insert(operation, shape);
-                }
-                Ok(Line::Type { name, shape }) => {
-                    description.types.insert(name, shape);
-                }
-                Err(_) => {}
+            // Read as a `Value` and taken apart by hand rather than through derived
+            // `Deserialize` impls: this runs once per client, and derives would be compiled
+            // into every crate for it.
+            let Ok(Value::Object(line)) = serde_json::from_slice::<Value>(line.as_bytes()) else {
+                continue;
+            };
+            if let Some(Value::String(id)) = line.get("operation") {
+                let responses = line
+                    .get("responses")
+                    .and_then(Value::as_object)
+                    .map(|responses| {
+                        responses
+                            .iter()
+                            .map(|(status, media)| (status.clone(), strings(media)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let body = line.get("body").map(shape_of);
+                description
+                    .operations
+                    .insert(id.clone(), OperationShape { responses, body });
+            } else if let (Some(Value::String(name)), Some(shape)) =
+                (line.get("type"), line.get("shape"))
+            {
+                description.types.insert(name.clone(), shape_of(shape));
             }
         }
         description
     }
+}
+
+/// The strings of a JSON array (none for anything else).
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The shape a line of `drift.jsonl` writes as `value`; what it does not recognise expects
+/// anything.
+fn shape_of(value: &Value) -> Shape {
+    let text = |object: &serde_json::Map<String, Value>, key: &str| {
+        object
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    match value {
+        Value::String(name) => match name.as_str() {
+            "boolean" => Shape::Boolean,
+            "integer" => Shape::Integer,
+            "number" => Shape::Number,
+            "string" => Shape::String,
+            _ => Shape::Any,
+        },
+        Value::Object(object) if object.len() == 1 => {
+            let Some((kind, inner)) = object.iter().next() else {
+                return Shape::Any;
+            };
+            let fields = inner.as_object();
+            match (kind.as_str(), fields) {
+                ("ref", _) => inner
+                    .as_str()
+                    .map_or(Shape::Any, |name| Shape::Ref(name.to_owned())),
+                ("array", _) => Shape::Array(Box::new(shape_of(inner))),
+                ("map", _) => Shape::Map(Box::new(shape_of(inner))),
+                ("nullable", _) => Shape::Nullable(Box::new(shape_of(inner))),
+                ("tuple", _) => Shape::Tuple(
+                    inner
+                        .as_array()
+                        .map(|items| items.iter().map(shape_of).collect())
+                        .unwrap_or_default(),
+                ),
+                ("enum", Some(e)) => Shape::Enum(EnumShape {
+                    schema: text(e, "schema"),
+                    values: e.get("values").map(strings).unwrap_or_default(),
+                }),
+                ("object", Some(o)) => Shape::Object(ObjectShape {
+                    schema: text(o, "schema"),
+                    fields: o
+                        .get("fields")
+                        .and_then(Value::as_array)
+                        .map(|fields| fields.iter().filter_map(field_of).collect())
+                        .unwrap_or_default(),
+                    additional: o.get("additional").map(|a| Box::new(shape_of(a))),
+                }),
+                ("one_of", Some(u)) => Shape::OneOf(UnionShape {
+                    schema: text(u, "schema"),
+                    tag: u.get("tag").and_then(Value::as_str).map(str::to_owned),
+                    variants: u
+                        .get("variants")
+                        .and_then(Value::as_array)
+                        .map(|items| items.iter().map(shape_of).collect())
+                        .unwrap_or_default(),
+                }),
+                _ => Shape::Any,
+            }
+        }
+        _ => Shape::Any,
+    }
+}
+
+fn field_of(value: &Value) -> Option<FieldShape> {
+    let field = value.as_object()?;
+    let flag = |key: &str| field.get(key).and_then(Value::as_bool).unwrap_or(false);
+    Some(FieldShape {
+        name: field.get("name")?.as_str()?.to_owned(),
+        shape: field.get("shape").map_or(Shape::Any, shape_of),
+        required: flag("required"),
+        nullable: flag("nullable"),
+    })
 }
 
 /// What a [`Drift`] record is about.
@@ -186,6 +271,39 @@ pub enum DriftKind {
     UndocumentedBody,
     /// No body where the description documents one.
     MissingBody,
+}
+
+impl DriftKind {
+    const ALL: [DriftKind; 9] = [
+        DriftKind::UnknownField,
+        DriftKind::MissingField,
+        DriftKind::WrongType,
+        DriftKind::UnexpectedNull,
+        DriftKind::UnknownEnumValue,
+        DriftKind::UndocumentedStatus,
+        DriftKind::UndocumentedContentType,
+        DriftKind::UndocumentedBody,
+        DriftKind::MissingBody,
+    ];
+
+    /// Its name in a saved log (`unknown_field`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DriftKind::UnknownField => "unknown_field",
+            DriftKind::MissingField => "missing_field",
+            DriftKind::WrongType => "wrong_type",
+            DriftKind::UnexpectedNull => "unexpected_null",
+            DriftKind::UnknownEnumValue => "unknown_enum_value",
+            DriftKind::UndocumentedStatus => "undocumented_status",
+            DriftKind::UndocumentedContentType => "undocumented_content_type",
+            DriftKind::UndocumentedBody => "undocumented_body",
+            DriftKind::MissingBody => "missing_body",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<DriftKind> {
+        DriftKind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
 }
 
 impl fmt::Display for DriftKind {
@@ -331,16 +449,6 @@ struct LogState {
     dropped: u64,
 }
 
-/// A drift log as written to a file.
-#[derive(Serialize, Deserialize)]
-struct LogFile {
-    /// The format of this file.
-    version: u32,
-    records: Vec<Drift>,
-    #[serde(default)]
-    dropped: u64,
-}
-
 impl Default for DriftLog {
     fn default() -> Self {
         DriftLog::new()
@@ -418,26 +526,40 @@ impl DriftLog {
         true
     }
 
-    /// The log as JSON text: `{"version": 1, "records": [...], "dropped": n}`.
+    /// The log as JSON text: `{"version": 1, "dropped": n, "records": [...]}`, a record
+    /// per line.
     pub fn to_json(&self) -> String {
         let state = self.lock();
-        let file = LogFile {
-            version: 1,
-            records: state.records.values().cloned().collect(),
-            dropped: state.dropped,
-        };
-        // Plain data (strings and numbers) always serializes.
-        serde_json::to_string_pretty(&file).unwrap_or_default()
+        let mut out = format!(
+            "{{\"version\": 1, \"dropped\": {}, \"records\": [",
+            state.dropped
+        );
+        for (i, drift) in state.records.values().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            // Strings and numbers only: serializing cannot fail.
+            out.push_str(&serde_json::to_string(drift).unwrap_or_default());
+        }
+        out.push_str("\n]}\n");
+        out
     }
 
-    /// Merges the records of a log's JSON text (as [`to_json`](Self::to_json) writes it).
+    /// Merges the records of a log's JSON text (as [`to_json`](Self::to_json) writes it);
+    /// a record it cannot read is left out.
     pub fn merge_json(&self, text: &str) -> Result<(), serde_json::Error> {
-        let file: LogFile = serde_json::from_str(text)?;
-        for drift in file.records {
+        // Taken apart by hand, like the description: derived `Deserialize` impls would be
+        // compiled into every crate for this one use.
+        let file = serde_json::from_slice::<Value>(text.as_bytes())?;
+        let Some(records) = file.get("records").and_then(Value::as_array) else {
+            return Err(serde::de::Error::custom(
+                "not a drift log: no `records` array",
+            ));
+        };
+        for drift in records.iter().filter_map(drift_of) {
             self.record(drift);
         }
+        let dropped = file.get("dropped").and_then(Value::as_u64).unwrap_or(0);
         let mut state = self.lock();
-        state.dropped = state.dropped.saturating_add(file.dropped);
+        state.dropped = state.dropped.saturating_add(dropped);
         Ok(())
     }
 
@@ -457,6 +579,36 @@ impl DriftLog {
         self.merge_json(&text)
             .map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))
     }
+}
+
+/// A record of a saved log.
+fn drift_of(value: &Value) -> Option<Drift> {
+    let text = |object: &Value, key: &str| object.get(key)?.as_str().map(str::to_owned);
+    let strings = |object: &Value, key: &str| strings(object.get(key).unwrap_or(&Value::Null));
+    let expected = value.get("expected").unwrap_or(&Value::Null);
+    let seen = value.get("seen").unwrap_or(&Value::Null);
+    Some(Drift {
+        operation: text(value, "operation")?,
+        method: text(value, "method")?,
+        path: text(value, "path")?,
+        status: u16::try_from(value.get("status")?.as_u64()?).ok()?,
+        pointer: text(value, "pointer")?,
+        kind: DriftKind::from_name(value.get("kind")?.as_str()?)?,
+        expected: Expected {
+            json_type: text(expected, "type"),
+            schema: text(expected, "schema"),
+            values: strings(expected, "values"),
+            required: expected.get("required").and_then(Value::as_bool),
+        },
+        seen: Seen {
+            json_type: text(seen, "type"),
+            format: text(seen, "format"),
+            value: text(seen, "value"),
+        },
+        count: value.get("count")?.as_u64()?,
+        first_seen: text(value, "first_seen")?,
+        last_seen: text(value, "last_seen")?,
+    })
 }
 
 fn write_private(path: &Path, contents: &[u8]) -> io::Result<()> {
@@ -680,6 +832,7 @@ impl Description {
             walker: &mut walker,
             shape,
             nullable: false,
+            skip: None,
             pointer: &mut pointer,
         }
         .deserialize(&mut reader)
@@ -852,33 +1005,24 @@ impl<'a> Walker<'a> {
         self.found.push((pointer.to_owned(), kind, expected, seen));
     }
 
-    /// Compares `value` at `pointer` with `shape`, as [`Seed`] compares the text being read:
-    /// a `serde_json::Value` reads as its text does.
-    fn walk(&mut self, value: &Value, shape: &'a Shape, nullable: bool, pointer: &mut String) {
-        // Comparing records differences, it never fails.
+    /// Compares the JSON `text` at `pointer` with `shape`, leaving out the property `skip`
+    /// of an object.
+    fn walk(&mut self, text: &[u8], shape: &'a Shape, skip: Option<&'a str>, pointer: &mut String) {
+        // Comparing records differences; `text` was read as JSON already.
         let _ = Seed {
             walker: self,
             shape,
-            nullable,
+            nullable: false,
+            skip,
             pointer,
         }
-        .deserialize(value);
+        .deserialize(&mut serde_json::Deserializer::from_slice(text));
     }
 
     /// Compares a union's value with the alternative that fits it best: one of the value's
     /// own JSON type before any other, then the one with the fewest differences (none, if
     /// one fits exactly).
-    fn walk_union(&mut self, union: &'a UnionShape, value: &Value, pointer: &mut String) {
-        let untagged;
-        let value = match (&union.tag, value) {
-            (Some(tag), Value::Object(members)) if members.contains_key(tag) => {
-                let mut members = members.clone();
-                members.remove(tag);
-                untagged = Value::Object(members);
-                &untagged
-            }
-            _ => value,
-        };
+    fn walk_union(&mut self, union: &'a UnionShape, text: &[u8], pointer: &mut String) {
         let here = pointer.clone();
         let score = |found: &Found| {
             let other_type = found.iter().any(|f| {
@@ -891,7 +1035,7 @@ impl<'a> Walker<'a> {
             let mut trial = Found::new();
             let mut walker = Walker::new(self.types, &mut trial);
             walker.budget = self.budget;
-            walker.walk(value, variant, false, pointer);
+            walker.walk(text, variant, union.tag.as_deref(), pointer);
             self.budget = walker.budget;
             let exact = trial.is_empty();
             let trial_score = score(&trial);
@@ -928,6 +1072,8 @@ struct Seed<'w, 'a> {
     walker: &'w mut Walker<'a>,
     shape: &'a Shape,
     nullable: bool,
+    /// A property an object may have besides its fields (a union's tag).
+    skip: Option<&'a str>,
     pointer: &'w mut String,
 }
 
@@ -939,6 +1085,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for Seed<'_, '_> {
             walker,
             mut shape,
             mut nullable,
+            skip,
             pointer,
         } = self;
         let mut hops = 0;
@@ -964,9 +1111,10 @@ impl<'de> serde::de::DeserializeSeed<'de> for Seed<'_, '_> {
             return serde::de::IgnoredAny::deserialize(reader).map(drop);
         }
         if let Shape::OneOf(union) = shape {
-            let value = Value::deserialize(reader)?;
-            if !(value.is_null() && nullable) {
-                walker.walk_union(union, &value, pointer);
+            // Held as the text it is, and read again for each alternative.
+            let text = <&serde_json::value::RawValue>::deserialize(reader)?;
+            if !(text.get() == "null" && nullable) {
+                walker.walk_union(union, text.get().as_bytes(), pointer);
             }
             return Ok(());
         }
@@ -974,6 +1122,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for Seed<'_, '_> {
             walker,
             shape,
             nullable,
+            skip,
             pointer,
         })
     }
@@ -983,6 +1132,7 @@ struct ShapeVisitor<'w, 'a> {
     walker: &'w mut Walker<'a>,
     shape: &'a Shape,
     nullable: bool,
+    skip: Option<&'a str>,
     pointer: &'w mut String,
 }
 
@@ -1101,6 +1251,7 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor<'_, '_> {
                         walker: &mut *walker,
                         shape: item,
                         nullable: false,
+                        skip: None,
                         pointer: &mut *pointer,
                     })?
                     .is_some()
@@ -1118,6 +1269,7 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor<'_, '_> {
                             walker: &mut *walker,
                             shape,
                             nullable: false,
+                            skip: None,
                             pointer: &mut *pointer,
                         })?,
                         None => match items.next_element::<serde::de::IgnoredAny>()? {
@@ -1145,6 +1297,7 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor<'_, '_> {
                     walker,
                     shape,
                     nullable: false,
+                    skip: None,
                     pointer,
                 }
                 .mismatch("array", None);
@@ -1158,6 +1311,7 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor<'_, '_> {
         let ShapeVisitor {
             walker,
             shape,
+            skip,
             pointer,
             ..
         } = self;
@@ -1171,6 +1325,7 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor<'_, '_> {
                         walker: &mut *walker,
                         shape: item,
                         nullable: false,
+                        skip: None,
                         pointer: &mut *pointer,
                     })?;
                 }
@@ -1189,8 +1344,12 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor<'_, '_> {
                                 walker: &mut *walker,
                                 shape: &field.shape,
                                 nullable: field.nullable,
+                                skip: None,
                                 pointer: &mut *pointer,
                             })?;
+                        }
+                        Property::Other(name) if skip == Some(name.as_str()) => {
+                            members.next_value::<serde::de::IgnoredAny>()?;
                         }
                         Property::Other(name) => match &object.additional {
                             Some(shape) => {
@@ -1199,11 +1358,12 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor<'_, '_> {
                                     walker: &mut *walker,
                                     shape,
                                     nullable: false,
+                                    skip: None,
                                     pointer: &mut *pointer,
                                 })?;
                             }
                             None => {
-                                let value = members.next_value::<Value>()?;
+                                let seen = members.next_value::<SeenValue>()?.0;
                                 // A property's name is kept when it looks like one; anything
                                 // else (long, or with controls) may be data, and is written `*`.
                                 if name.len() <= 64 && !name.chars().any(char::is_control) {
@@ -1218,7 +1378,7 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor<'_, '_> {
                                             schema: Some(schema),
                                             ..Expected::default()
                                         },
-                                        seen_of(Some(&value)),
+                                        seen,
                                     )
                                 });
                             }
@@ -1256,6 +1416,7 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor<'_, '_> {
                     walker,
                     shape,
                     nullable: false,
+                    skip: None,
                     pointer,
                 }
                 .mismatch("object", None);
@@ -1375,29 +1536,73 @@ fn expected_of(shape: &Shape, types: &BTreeMap<String, Shape>) -> Expected {
     }
 }
 
-fn seen_of(value: Option<&Value>) -> Seen {
-    let Some(value) = value else {
-        return Seen {
-            json_type: Some("invalid".to_owned()),
-            ..Seen::default()
-        };
-    };
-    let json_type = match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    };
-    Seen {
-        json_type: Some(json_type.to_owned()),
-        format: match value {
-            Value::String(s) => string_format(s).map(str::to_owned),
-            _ => None,
-        },
-        value: None,
+/// The kind of a value being read (its JSON type, and a string's format), read without
+/// holding it.
+struct SeenValue(Seen);
+
+impl SeenValue {
+    fn of(json_type: &str, format: Option<&'static str>) -> SeenValue {
+        SeenValue(Seen {
+            json_type: Some(json_type.to_owned()),
+            format: format.map(str::to_owned),
+            value: None,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SeenValue {
+    fn deserialize<D: serde::Deserializer<'de>>(reader: D) -> Result<SeenValue, D::Error> {
+        reader.deserialize_any(SeenVisitor)
+    }
+}
+
+struct SeenVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SeenVisitor {
+    type Value = SeenValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<SeenValue, E> {
+        Ok(SeenValue::of("boolean", None))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<SeenValue, E> {
+        Ok(SeenValue::of("integer", None))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<SeenValue, E> {
+        Ok(SeenValue::of("integer", None))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<SeenValue, E> {
+        Ok(SeenValue::of("number", None))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<SeenValue, E> {
+        Ok(SeenValue::of("string", string_format(text)))
+    }
+
+    fn visit_unit<E>(self) -> Result<SeenValue, E> {
+        Ok(SeenValue::of("null", None))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<SeenValue, A::Error> {
+        while items.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(SeenValue::of("array", None))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut members: A,
+    ) -> Result<SeenValue, A::Error> {
+        while members
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(SeenValue::of("object", None))
     }
 }
 

@@ -13,6 +13,7 @@ mod builder;
 pub mod cli;
 mod client;
 mod credential;
+#[cfg(feature = "drift")]
 pub mod drift;
 mod encoding;
 mod error;

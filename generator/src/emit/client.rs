@@ -175,19 +175,17 @@ pub fn emit(api: &Api, config: &Config) -> TokenStream {
     let from_env_doc = match envs.as_slice() {
         [] => format!(
             "A client configured from the environment: `{env_base_url}` (the base URL, optional) \
-             and `{env_drift_log}` (a file to record drift into, optional: \
-             [`drift`](crate::drift))."
+             and `{env_drift_log}` (a file to record drift into, with the `drift` feature)."
         ),
         [one] => format!(
             "A client configured from the environment: `{one}` (the API key, required), \
              `{env_base_url}` (the base URL, optional) and `{env_drift_log}` (a file to \
-             record drift into, optional: [`drift`](crate::drift))."
+             record drift into, with the `drift` feature)."
         ),
         several => format!(
             "A client configured from the environment: one variable per security scheme \
              ({}; at least one must be set), `{env_base_url}` (the base URL, optional) and \
-             `{env_drift_log}` (a file to record drift into, optional: \
-             [`drift`](crate::drift)).",
+             `{env_drift_log}` (a file to record drift into, with the `drift` feature).",
             several
                 .iter()
                 .map(|e| format!("`{e}`"))

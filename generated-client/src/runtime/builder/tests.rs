@@ -171,3 +171,37 @@ fn env_lookup() {
     .unwrap();
     assert_eq!(client.base_url(), "http://127.0.0.1:9");
 }
+
+/// The drift-log variable turns recording on with the `drift` feature, and is refused
+/// without it (recording was asked for, and would silently not happen).
+#[test]
+fn the_drift_log_variable_records_or_is_refused_without_the_feature() {
+    let dir = std::env::temp_dir().join(format!("drift-var-{}", std::process::id()));
+    let file = dir.join("drift.json");
+    let file_text = file.display().to_string();
+    let vars = [
+        ("KEYED_API_KEY", "key-abc"),
+        ("KEYED_DRIFT_LOG", file_text.as_str()),
+    ];
+    let lookup = |name: &str| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| (*v).to_owned())
+    };
+    let built = ClientBuilder::from_lookup(&KEYED, lookup);
+    #[cfg(feature = "drift")]
+    {
+        let client = built.unwrap();
+        let recorder = client.inner.drift.as_ref().expect("recording is on");
+        assert_eq!(recorder.file.as_deref(), Some(file.as_path()));
+    }
+    #[cfg(not(feature = "drift"))]
+    {
+        let err = built.unwrap_err();
+        assert!(
+            matches!(&err, Error::Config(m) if m.contains("KEYED_DRIFT_LOG") && m.contains("`drift` feature")),
+            "{err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -149,8 +149,13 @@ fn walk(value: serde_json::Value, shape: &str) -> Vec<(String, DriftKind)> {
     let description = description();
     let mut found = Found::new();
     let mut walker = Walker::new(&description.types, &mut found);
-    let shape: Shape = serde_json::from_str(shape).unwrap();
-    walker.walk(&value, &shape, false, &mut String::new());
+    let shape = shape_of(&serde_json::from_str(shape).unwrap());
+    walker.walk(
+        value.to_string().as_bytes(),
+        &shape,
+        None,
+        &mut String::new(),
+    );
     found.into_iter().map(|f| (f.0, f.1)).collect()
 }
 
@@ -180,7 +185,12 @@ fn a_check_ends_within_its_budget_and_a_missing_type_expects_anything() {
     walker.budget = 3;
     let items = serde_json::json!([["a"], ["b"], ["c"], ["d"], ["e"]]);
     let shape = Shape::Array(Box::new(Shape::Array(Box::new(Shape::Integer))));
-    walker.walk(&items, &shape, false, &mut String::new());
+    walker.walk(
+        items.to_string().as_bytes(),
+        &shape,
+        None,
+        &mut String::new(),
+    );
     assert_eq!(walker.budget, 0);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(
@@ -281,4 +291,32 @@ fn string_formats_are_guessed_from_their_text() {
     for (text, format) in cases {
         assert_eq!(string_format(text), format, "{text}");
     }
+}
+
+#[test]
+fn a_saved_log_reads_back_as_it_was() {
+    for kind in DriftKind::ALL {
+        assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
+        assert_eq!(DriftKind::from_name(kind.name()), Some(kind));
+    }
+    let mut full = drift("/a/*/b~1c", "2026-01-01T00:00:00Z");
+    full.kind = DriftKind::UnknownEnumValue;
+    full.expected = Expected {
+        json_type: Some("string".to_owned()),
+        schema: Some("#/components/schemas/Color".to_owned()),
+        values: vec!["red".to_owned(), "green".to_owned()],
+        required: Some(false),
+    };
+    full.seen = Seen {
+        json_type: Some("string".to_owned()),
+        format: Some("date".to_owned()),
+        value: Some("blue".to_owned()),
+    };
+    let log = DriftLog::new();
+    log.record(full.clone());
+    log.record(drift("/other", "2026-01-02T00:00:00Z"));
+    let again = DriftLog::new();
+    again.merge_json(&log.to_json()).unwrap();
+    assert_eq!(again.records(), log.records());
+    assert!(again.merge_json(r#"{"version": 1}"#).is_err());
 }
