@@ -11,10 +11,10 @@
 //!
 //! A [`Drift`] record never carries a value from the response: it names the operation (its
 //! id, method and path template, never the concrete path or query), the status, a JSON
-//! pointer into the body (array indices written `*`), what the description expects and what
-//! kind of value came. The one exception is an enum value the description does not list,
-//! kept when it is a short token (`[A-Za-z0-9_.-]{1,64}`), and a content type, kept when it
-//! is a plain media type: both are what a corrected description needs to name.
+//! pointer into the body (array indices and map keys written `*`), what the description
+//! expects and what kind of value came. Two exceptions, both what a corrected description
+//! needs to name: an enum value the description does not list, kept when it is a short
+//! token (`[A-Za-z0-9_.-]{1,64}`), and a content type, kept when it is a plain media type.
 //!
 //! [`ClientBuilder::record_drift`]: crate::ClientBuilder::record_drift
 //! [`ClientBuilder::on_drift`]: crate::ClientBuilder::on_drift
