@@ -9,7 +9,7 @@
 
 use serde_json::{Value, json};
 
-use crate::ir::{Api, Response, Ty, TypeDef, TypeKind, TypeTable};
+use crate::ir::{Api, Response, Ty, TypeDef, TypeKind, TypeTable, resolved};
 
 /// The text of `drift.jsonl` for `api`.
 pub fn json(api: &Api) -> String {
@@ -105,13 +105,13 @@ fn shape(ty: &Ty, types: &TypeTable) -> Value {
 }
 
 fn shape_within(ty: &Ty, types: &TypeTable, depth: usize) -> Value {
-    // Aliases that only lead to each other have no shape; a valid document has none, and a
-    // hostile one gets "any" rather than unbounded work.
+    // An alias of an array of itself (and the like) would nest without end: a hostile
+    // document gets "any" rather than unbounded work.
     if depth > 32 {
         return json!("any");
     }
     let inner = |ty: &Ty| shape_within(ty, types, depth + 1);
-    match ty {
+    match resolved(ty, types) {
         Ty::String => json!("string"),
         Ty::Bool => json!("boolean"),
         Ty::Int(_) => json!("integer"),
@@ -119,9 +119,9 @@ fn shape_within(ty: &Ty, types: &TypeTable, depth: usize) -> Value {
         Ty::Value | Ty::Binary => json!("any"),
         Ty::Object => json!({ "map": "any" }),
         Ty::Named(name) => match types.named(name).map(|def| &def.kind) {
-            Some(TypeKind::Alias(target)) => inner(target),
+            // An alias `resolved` could not see through leads only to aliases.
+            Some(TypeKind::Alias(_)) | None => json!("any"),
             Some(_) => json!({ "ref": name }),
-            None => json!("any"),
         },
         Ty::Vec(item) => json!({ "array": inner(item) }),
         Ty::Map(item) => json!({ "map": inner(item) }),
