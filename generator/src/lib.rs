@@ -4,7 +4,9 @@
 //!
 //! 1. [`parse`]: YAML/JSON text -> [`parse::Spec`] (`openapiv3::OpenAPI` plus the raw tree),
 //!    with the 3.1 schema dialect rewritten into 3.0's ([`dialect`]), refusing what is not
-//!    OpenAPI 3.0 or 3.1 with a located [`Error`].
+//!    OpenAPI 3.0 or 3.1 with a located [`Error`]. [`overlay`]: the maintainers' Overlay
+//!    documents (OAI Overlay 1.0/1.1) applied to the document first
+//!    ([`parse_spec_with`], [`parse_spec_files_with`]); a target matching nothing is an error.
 //! 2. [`types`] and [`operations`]: the spec -> [`ir::Api`], where every `$ref` is resolved,
 //!    every Rust name decided ([`naming`]), every inline schema named.
 //! 3. [`emit`]: the IR -> `proc_macro2::TokenStream`s, one per file.
@@ -112,6 +114,7 @@ pub mod inferred;
 pub mod ir;
 pub mod naming;
 pub mod operations;
+pub mod overlay;
 pub mod parse;
 pub mod policy;
 pub mod reach;
@@ -128,7 +131,10 @@ use quote::quote;
 
 pub use bundle::Files;
 pub use error::{Error, ErrorKind, Result, Warning};
-pub use parse::{Spec, parse_spec, parse_spec_bytes, parse_spec_files};
+pub use overlay::Overlay;
+pub use parse::{
+    Spec, parse_spec, parse_spec_bytes, parse_spec_files, parse_spec_files_with, parse_spec_with,
+};
 
 /// Generation settings.
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::bundle::{Files, Sources};
 use crate::error::{Error, ErrorKind, Result, Warning, unescape_token};
+use crate::overlay::Overlay;
 
 /// A parsed OpenAPI 3.0 or 3.1 document, in the 3.0 dialect (see [`crate::dialect`]).
 #[derive(Debug, Clone)]
@@ -64,14 +65,35 @@ pub(crate) fn text_of(bytes: &[u8]) -> Result<&str> {
 /// References to other files are left as they are (and refused later); see
 /// [`parse_spec_files`] for a document split into files.
 pub fn parse_spec(text: &str) -> Result<Spec> {
-    let raw = to_value(text)?;
+    parse_spec_with(text, &[])
+}
+
+/// [`parse_spec`] of the document with `overlays` applied to it, in order, first
+/// ([`crate::overlay`]). An error in a node an overlay wrote is located in the spec by its
+/// pointer, with no line when the spec's text does not have the node.
+pub fn parse_spec_with(text: &str, overlays: &[Overlay]) -> Result<Spec> {
+    let mut raw = to_value(text)?;
+    crate::overlay::apply_all(&mut raw, overlays)?;
     from_tree(raw, Sources::single(text))
 }
 
 /// Parses a document whose root file is `root`, resolving its references to other files
 /// (relative to the root's folder, never outside it) through `files`.
 pub fn parse_spec_files(root: &str, files: &mut dyn Files) -> Result<Spec> {
-    let (raw, sources) = crate::bundle::bundle(root, files)?;
+    parse_spec_files_with(root, files, &[])
+}
+
+/// [`parse_spec_files`] with `overlays` applied, in order, to the joined document (one tree,
+/// the schemas of other files made components as [`crate::bundle`] names them) before it
+/// is read: before the 3.1 dialect is rewritten, so an overlay of a 3.1 document writes
+/// 3.1 JSON Schema.
+pub fn parse_spec_files_with(
+    root: &str,
+    files: &mut dyn Files,
+    overlays: &[Overlay],
+) -> Result<Spec> {
+    let (mut raw, sources) = crate::bundle::bundle(root, files)?;
+    crate::overlay::apply_all(&mut raw, overlays)?;
     from_tree(raw, sources)
 }
 
@@ -466,7 +488,7 @@ fn depth_of(value: &Value) -> usize {
     best
 }
 
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn pointer_of(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut pointer = String::from("#");
     for segment in path.iter() {
@@ -508,7 +530,7 @@ pub fn locate(source: &str, pointer: &str) -> Option<usize> {
 }
 
 /// The offset of `needle` where it starts a key (after indentation, `- `, `{` or `,`).
-fn find_key(haystack: &str, needle: &str) -> Option<usize> {
+pub(crate) fn find_key(haystack: &str, needle: &str) -> Option<usize> {
     let mut start = 0;
     while let Some(i) = haystack[start..].find(needle) {
         let at = start + i;
