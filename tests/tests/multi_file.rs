@@ -127,6 +127,7 @@ fn spec_diff_reads_documents_split_into_files() {
         base: None,
         old: Some(old),
         new: Some(new),
+        overlays: Vec::new(),
         format: xtask::spec_diff::Format::Text,
         fail_on_breaking: true,
     };

@@ -600,56 +600,35 @@ fn semver_major_bumps() {
     assert!(package_version(&ours).is_some());
 }
 
-/// A scratch git repository with `spec/openapi.yaml` and the crate manifest, removed on
-/// drop.
-struct Repo(PathBuf);
+/// A scratch git repository with `spec/openapi.yaml` and the crate manifest.
+struct Repo(prolinksqr_tests::GitRepo);
+
+impl std::ops::Deref for Repo {
+    type Target = prolinksqr_tests::GitRepo;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
 
 impl Repo {
     fn new(name: &str) -> Repo {
-        let dir = std::env::temp_dir().join(format!("spec-diff-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("spec")).expect("scratch dir");
-        std::fs::create_dir_all(dir.join("generated-client")).expect("scratch dir");
-        let repo = Repo(dir);
-        repo.git(&["init", "-q"]);
-        repo
+        let repo = prolinksqr_tests::GitRepo::new(&format!("spec-diff-{name}"));
+        std::fs::create_dir_all(repo.path().join("generated-client")).expect("scratch dir");
+        Repo(repo)
     }
 
     fn write(&self, spec_fixture: &str, side: &str, version: &str) {
         std::fs::copy(
             fixture_path(spec_fixture, side),
-            self.0.join("spec/openapi.yaml"),
+            self.path().join("spec/openapi.yaml"),
         )
         .expect("copy the spec");
         std::fs::write(
-            self.0.join(spec_diff::MANIFEST),
+            self.path().join(spec_diff::MANIFEST),
             format!("[package]\nname = \"prolinksqr\"\nversion = \"{version}\"\n"),
         )
         .expect("write the manifest");
-    }
-
-    fn commit(&self) {
-        self.git(&["add", "-A"]);
-        self.git(&[
-            "-c",
-            "user.name=spec-diff test",
-            "-c",
-            "user.email=test@localhost",
-            "-c",
-            "commit.gpgsign=false",
-            "commit",
-            "-qm",
-            "change",
-        ]);
-    }
-
-    fn git(&self, args: &[&str]) {
-        let status = std::process::Command::new("git")
-            .args(args)
-            .current_dir(&self.0)
-            .status()
-            .expect("git runs");
-        assert!(status.success(), "git {args:?}");
     }
 
     fn gate(&self) -> spec_diff::Outcome {
@@ -658,13 +637,7 @@ impl Repo {
             fail_on_breaking: true,
             ..Options::default()
         };
-        spec_diff::run(&options, &self.0).unwrap_or_else(|e| panic!("{e}"))
-    }
-}
-
-impl Drop for Repo {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        spec_diff::run(&options, self.path()).unwrap_or_else(|e| panic!("{e}"))
     }
 }
 
@@ -730,7 +703,7 @@ fn fail_on_breaking_is_acknowledged_by_a_major_version_bump() {
 fn fail_on_breaking_without_a_manifest_at_the_base() {
     let repo = Repo::new("no-manifest");
     repo.write("operation_removed", "old", "0.1.0");
-    std::fs::remove_file(repo.0.join(spec_diff::MANIFEST)).expect("remove");
+    std::fs::remove_file(repo.path().join(spec_diff::MANIFEST)).expect("remove");
     repo.commit();
     repo.write("operation_removed", "new", "1.0.0");
     let outcome = repo.gate();

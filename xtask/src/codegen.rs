@@ -1,4 +1,5 @@
-//! `cargo xtask codegen`: spec/openapi.yaml -> generated-client/src/generated/.
+//! `cargo xtask codegen`: spec/openapi.yaml, with the overlays of spec/overlays/ applied
+//! (then those of `--overlay`), -> generated-client/src/generated/.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -7,6 +8,9 @@ use crate::workspace_root;
 
 /// The spec, relative to the workspace root.
 pub const SPEC: &str = "spec/openapi.yaml";
+/// The Overlay documents applied to [`SPEC`] before generation (`*.yaml`, `*.yml`,
+/// `*.json`, in file-name order), relative to the workspace root.
+pub const OVERLAYS: &str = "spec/overlays";
 /// The generated modules, relative to the workspace root.
 pub const OUT: &str = "generated-client/src/generated";
 /// The command named in generated file headers.
@@ -38,13 +42,23 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// What the generator produces now for the checked-in spec.
+/// What the generator produces now for the checked-in spec and its overlays.
 pub fn expected() -> Result<BTreeMap<String, String>, Failure> {
-    let path = workspace_root().join(SPEC);
-    let spec = crate::spec_files::read_spec(&path).map_err(|e| match e {
+    expected_with(&[])
+}
+
+/// [`expected`], with the overlays in `extra` applied after those of [`OVERLAYS`].
+pub fn expected_with(extra: &[PathBuf]) -> Result<BTreeMap<String, String>, Failure> {
+    let root = workspace_root();
+    let path = root.join(SPEC);
+    let failure = |e| match e {
         crate::spec_files::ReadError::Io(io) => Failure::Io(path.clone(), io),
+        crate::spec_files::ReadError::Overlay(file, io) => Failure::Io(file, io),
         crate::spec_files::ReadError::Spec(e) => Failure::Spec(path.clone(), e),
-    })?;
+    };
+    let mut overlays = crate::spec_files::folder_overlays(&root, OVERLAYS).map_err(failure)?;
+    overlays.extend(crate::spec_files::file_overlays(extra).map_err(failure)?);
+    let spec = crate::spec_files::read_spec_with(&path, &overlays).map_err(failure)?;
     let files = generator::generate(&spec, &config()).map_err(|e| Failure::Spec(path, e))?;
     Ok(files.files)
 }
@@ -97,7 +111,12 @@ pub fn frame_parts() -> Result<Vec<FramePart>, Failure> {
 /// Unified diffs of stale generated files and parts (empty when the checked-in code is
 /// current).
 pub fn stale() -> Result<Vec<String>, Failure> {
-    let files = expected()?;
+    stale_with(&[])
+}
+
+/// [`stale`], against the code [`expected_with`] `extra` overlays.
+pub fn stale_with(extra: &[PathBuf]) -> Result<Vec<String>, Failure> {
+    let files = expected_with(extra)?;
     let out = workspace_root().join(OUT);
     let mut diffs = crate::files::diff(&out, &files, &crate::files::marker(COMMAND))
         .map_err(|e| Failure::Io(out, e))?;

@@ -20,11 +20,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate generated-client/src/generated/ from spec/openapi.yaml.
+    /// Regenerate generated-client/src/generated/ from spec/openapi.yaml, with the Overlay
+    /// documents of spec/overlays/ applied first (*.yaml, *.yml, *.json, in file-name order;
+    /// an action whose target matches nothing is an error, and nothing is written).
     Codegen {
         /// Write nothing; exit 1 with a diff if the checked-in code is stale.
         #[arg(long)]
         check: bool,
+        /// An OpenAPI Overlay (1.0 or 1.1) to apply after those of spec/overlays/
+        /// (repeatable, applied in the order given): to try a correction before adding it
+        /// to the folder.
+        #[arg(long, value_name = "FILE")]
+        overlay: Vec<PathBuf>,
     },
     /// Generate a standalone client crate for any OpenAPI 3.0 or 3.1 spec (one file, or a
     /// root file whose relative `$ref`s name files beside it).
@@ -32,6 +39,11 @@ enum Command {
         /// The OpenAPI 3.0 document (YAML or JSON).
         #[arg(long)]
         spec: PathBuf,
+        /// An OpenAPI Overlay (1.0 or 1.1) to apply to the spec before generating
+        /// (repeatable, applied in the order given); an action whose target matches nothing
+        /// is an error.
+        #[arg(long, value_name = "FILE")]
+        overlay: Vec<PathBuf>,
         /// Folder to write the crate into (created if missing).
         #[arg(long)]
         out: PathBuf,
@@ -70,7 +82,10 @@ enum Command {
     /// not for clients on the wire and for code using the generated Rust crate.
     ///
     /// Old side: spec/openapi.yaml at HEAD (or --base REV, or --old FILE); new side: the
-    /// working tree's spec/openapi.yaml (or --new FILE).
+    /// working tree's spec/openapi.yaml (or --new FILE). A side that is the project spec
+    /// gets the overlays of spec/overlays/ as of that side (the working tree's, or at the
+    /// git revision), so the report is of the spec codegen generates from; --old and --new
+    /// files get none.
     #[command(after_help = xtask::spec_diff::EXIT_CODES)]
     SpecDiff {
         /// Git revision of the old side (default HEAD), read with `git show REV:spec/openapi.yaml`.
@@ -82,6 +97,10 @@ enum Command {
         /// Spec file of the new side (default: the working tree's spec/openapi.yaml).
         #[arg(long, value_name = "FILE")]
         new: Option<PathBuf>,
+        /// An OpenAPI Overlay (1.0 or 1.1) to apply to the new side, after the folder's
+        /// (repeatable, applied in the order given): the report shows what it would change.
+        #[arg(long, value_name = "FILE")]
+        overlay: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = xtask::spec_diff::Format::Text)]
         format: xtask::spec_diff::Format,
@@ -117,15 +136,24 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Codegen { check } => run_codegen(check),
+        Command::Codegen { check, overlay } => run_codegen(check, &overlay),
         Command::Generate {
             spec,
+            overlay,
             out,
             crate_name,
             force,
             strict,
             group_features,
-        } => run_generate(&spec, &out, crate_name, force, strict, group_features),
+        } => run_generate(
+            &spec,
+            &overlay,
+            &out,
+            crate_name,
+            force,
+            strict,
+            group_features,
+        ),
         Command::Corpus {
             filter,
             no_clippy,
@@ -135,12 +163,14 @@ fn main() -> ExitCode {
             base,
             old,
             new,
+            overlay,
             format,
             fail_on_breaking,
         } => run_spec_diff(xtask::spec_diff::Options {
             base,
             old,
             new,
+            overlays: overlay,
             format,
             fail_on_breaking,
         }),
@@ -264,12 +294,12 @@ fn run_corpus(filter: Option<&str>, no_clippy: bool, each_group: bool) -> ExitCo
     }
 }
 
-fn run_codegen(check: bool) -> ExitCode {
+fn run_codegen(check: bool, overlays: &[PathBuf]) -> ExitCode {
     if check {
-        return match codegen::stale() {
+        return match codegen::stale_with(overlays) {
             Ok(diffs) if diffs.is_empty() => {
                 println!(
-                    "{} and the crate frame ({}) are up to date with {}",
+                    "{} and the crate frame ({}) are up to date with {} (and its overlays)",
                     codegen::OUT,
                     frame_paths(),
                     codegen::SPEC
@@ -292,8 +322,8 @@ fn run_codegen(check: bool) -> ExitCode {
             }
         };
     }
-    let (expected, parts) = match codegen::expected().and_then(|f| Ok((f, codegen::frame_parts()?)))
-    {
+    let expected = codegen::expected_with(overlays);
+    let (expected, parts) = match expected.and_then(|f| Ok((f, codegen::frame_parts()?))) {
         Ok(both) => both,
         Err(e) => {
             eprintln!("error: {e}");
@@ -350,6 +380,7 @@ fn relative(change: &files::Change) -> String {
 
 fn run_generate(
     spec_path: &Path,
+    overlays: &[PathBuf],
     out: &Path,
     crate_name: Option<String>,
     force: bool,
@@ -371,10 +402,16 @@ fn run_generate(
     )
     .strict(strict)
     .group_features(group_features);
-    let spec = match xtask::spec_files::read_spec(spec_path) {
+    let spec = match xtask::spec_files::file_overlays(overlays)
+        .and_then(|overlays| xtask::spec_files::read_spec_with(spec_path, &overlays))
+    {
         Ok(spec) => spec,
         Err(xtask::spec_files::ReadError::Io(e)) => {
             eprintln!("error: cannot read {}: {e}", spec_path.display());
+            return ExitCode::FAILURE;
+        }
+        Err(e @ xtask::spec_files::ReadError::Overlay(..)) => {
+            eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
         Err(xtask::spec_files::ReadError::Spec(e)) => {

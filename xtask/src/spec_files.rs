@@ -1,4 +1,5 @@
-//! Reading a spec from disk: one file, or a root file and the files its `$ref`s reach.
+//! Reading a spec from disk: one file, or a root file and the files its `$ref`s reach; and
+//! the Overlay documents applied to it (a folder's, in file-name order, and named files).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -47,8 +48,11 @@ impl generator::Files for FolderFiles {
 pub enum ReadError {
     /// The root file or its folder cannot be opened.
     Io(std::io::Error),
-    /// The document is refused, with the located error.
+    /// The document (or an overlay) is refused, with the located error: an overlay's error
+    /// names the overlay's file.
     Spec(generator::Error),
+    /// An overlay file, or the folder of overlays, cannot be read.
+    Overlay(PathBuf, std::io::Error),
 }
 
 impl std::fmt::Display for ReadError {
@@ -56,12 +60,21 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::Io(e) => write!(f, "cannot read: {e}"),
             ReadError::Spec(e) => e.fmt(f),
+            ReadError::Overlay(path, e) => write!(f, "cannot read {}: {e}", path.display()),
         }
     }
 }
 
 /// Parses the spec whose root file is `path`, resolving references to files beside it.
 pub fn read_spec(path: &Path) -> Result<generator::Spec, ReadError> {
+    read_spec_with(path, &[])
+}
+
+/// [`read_spec`] with `overlays` applied to the document, in order, before it is read.
+pub fn read_spec_with(
+    path: &Path,
+    overlays: &[generator::Overlay],
+) -> Result<generator::Spec, ReadError> {
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -73,5 +86,71 @@ pub fn read_spec(path: &Path) -> Result<generator::Spec, ReadError> {
     // Reading the root first gives the plain "cannot read" error for a missing file.
     fs::metadata(path).map_err(ReadError::Io)?;
     let mut files = FolderFiles::new(&folder).map_err(ReadError::Io)?;
-    generator::parse_spec_files(&name, &mut files).map_err(ReadError::Spec)
+    generator::parse_spec_files_with(&name, &mut files, overlays).map_err(ReadError::Spec)
+}
+
+/// Whether the file `name` of an overlays folder is an overlay: `*.yaml`, `*.yml` or
+/// `*.json`, not hidden (editors' swap and backup files are). Anything else there (a
+/// README) is not applied.
+pub fn is_overlay_file(name: &str) -> bool {
+    !name.starts_with('.')
+        && Path::new(name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+}
+
+/// The overlay files among the file names of a folder, in the order they apply: by name
+/// (byte order, so `10-` sorts after `09-`, whatever the locale).
+pub fn overlay_names(names: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut names: Vec<String> = names.into_iter().filter(|n| is_overlay_file(n)).collect();
+    names.sort();
+    names
+}
+
+/// The overlay in the file `path`, its errors naming it `name`.
+pub fn read_overlay(path: &Path, name: &str) -> Result<generator::Overlay, ReadError> {
+    let io = |e| ReadError::Overlay(path.to_path_buf(), e);
+    let meta = fs::metadata(path).map_err(io)?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(io(std::io::Error::other(format!(
+            "larger than {MAX_FILE_BYTES} bytes"
+        ))));
+    }
+    let bytes = fs::read(path).map_err(io)?;
+    generator::Overlay::parse_bytes(name, &bytes).map_err(ReadError::Spec)
+}
+
+/// The overlays of the folder `folder` (relative to `root`), in the order they apply (see
+/// [`overlay_names`]), each named `folder/file` in errors; none when there is no folder.
+pub fn folder_overlays(root: &Path, folder: &str) -> Result<Vec<generator::Overlay>, ReadError> {
+    let dir = root.join(folder);
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(ReadError::Overlay(dir, e)),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| ReadError::Overlay(dir.clone(), e))?;
+        // Through symbolic links: a linked overlay applies like any other.
+        let is_file = fs::metadata(entry.path())
+            .map_err(|e| ReadError::Overlay(entry.path(), e))?
+            .is_file();
+        if is_file && let Some(name) = entry.file_name().to_str() {
+            names.push(name.to_owned());
+        }
+    }
+    overlay_names(names)
+        .into_iter()
+        .map(|name| read_overlay(&dir.join(&name), &format!("{folder}/{name}")))
+        .collect()
+}
+
+/// The overlays in `paths` (`--overlay FILE`), in that order, each named as given.
+pub fn file_overlays(paths: &[PathBuf]) -> Result<Vec<generator::Overlay>, ReadError> {
+    paths
+        .iter()
+        .map(|path| read_overlay(path, &path.display().to_string()))
+        .collect()
 }

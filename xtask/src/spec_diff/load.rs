@@ -63,20 +63,61 @@ pub fn read(source: &Source, root: &Path) -> Result<String, Failure> {
 }
 
 /// The document at `source`, with the files its `$ref`s name (beside it on disk, or at the
-/// same revision in git).
+/// same revision in git), and the overlays of `spec/overlays/` when it is the project spec.
 pub fn read_spec(source: &Source, root: &Path) -> Result<generator::Spec, Failure> {
+    read_spec_with(source, root, &[])
+}
+
+/// [`read_spec`] with the overlay files `extra` applied after the folder's.
+///
+/// The project spec ([`crate::codegen::SPEC`], of the working tree or at a revision) gets
+/// the overlays of [`crate::codegen::OVERLAYS`] of the same side, as `codegen` applies
+/// them: the diff is of the specs the code is generated from. A file named by `--old` or
+/// `--new` gets none of them.
+pub fn read_spec_with(
+    source: &Source,
+    root: &Path,
+    extra: &[PathBuf],
+) -> Result<generator::Spec, Failure> {
     let located = |error| Failure::Spec {
         label: source.label(),
         error,
     };
+    let read_error = |e| match e {
+        crate::spec_files::ReadError::Io(e) => Failure::Io(format!("cannot read: {e}")),
+        e @ crate::spec_files::ReadError::Overlay(..) => Failure::Io(e.to_string()),
+        crate::spec_files::ReadError::Spec(error) => located(error),
+    };
+    let project = |path: &str| path == crate::codegen::SPEC;
+    let mut overlays = match source {
+        Source::WorkTree(path) if project(path) => {
+            crate::spec_files::folder_overlays(root, crate::codegen::OVERLAYS)
+                .map_err(read_error)?
+        }
+        Source::Git { rev, path } if project(path) => {
+            // The revision first, for its checks and messages.
+            read(source, root)?;
+            git_overlays(root, rev, crate::codegen::OVERLAYS)?
+                .into_iter()
+                .map(|(name, bytes)| generator::Overlay::parse_bytes(&name, &bytes))
+                .collect::<Result<_, _>>()
+                .map_err(located)?
+        }
+        _ => Vec::new(),
+    };
+    overlays.extend(crate::spec_files::file_overlays(extra).map_err(read_error)?);
     match source {
-        Source::WorkTree(path) => read_spec(&Source::File(root.join(path)), root),
-        Source::File(path) => crate::spec_files::read_spec(path).map_err(|e| match e {
-            crate::spec_files::ReadError::Io(e) => {
-                Failure::Io(format!("cannot read {}: {e}", path.display()))
-            }
-            crate::spec_files::ReadError::Spec(error) => located(error),
-        }),
+        Source::WorkTree(path) => {
+            crate::spec_files::read_spec_with(&root.join(path), &overlays).map_err(read_error)
+        }
+        Source::File(path) => {
+            crate::spec_files::read_spec_with(path, &overlays).map_err(|e| match e {
+                crate::spec_files::ReadError::Io(e) => {
+                    Failure::Io(format!("cannot read {}: {e}", path.display()))
+                }
+                e => read_error(e),
+            })
+        }
         Source::Git { rev, path } => {
             // The root file through `read`, for its checks and messages.
             read(source, root)?;
@@ -89,9 +130,50 @@ pub fn read_spec(source: &Source, root: &Path) -> Result<generator::Spec, Failur
                 rev: rev.clone(),
                 dir,
             };
-            generator::parse_spec_files(&name, &mut files).map_err(located)
+            generator::parse_spec_files_with(&name, &mut files, &overlays).map_err(located)
         }
     }
+}
+
+/// The overlay files of `folder` (relative to the workspace root) at the git revision
+/// `rev`, in the order they apply ([`crate::spec_files::overlay_names`]): each one's name
+/// for errors (`rev:path`) and contents.
+pub fn git_overlays(
+    root: &Path,
+    rev: &str,
+    folder: &str,
+) -> Result<Vec<(String, Vec<u8>)>, Failure> {
+    let names = git_overlay_names(root, rev, folder)
+        .map_err(|message| Failure::Git(format!("cannot list `{folder}` at `{rev}`: {message}")))?;
+    names
+        .iter()
+        .map(|name| {
+            let object = format!("{rev}:./{folder}/{name}");
+            let bytes = git(root, &["show", &object]).map_err(|message| {
+                Failure::Git(format!(
+                    "cannot read `{folder}/{name}` at `{rev}`: {message}"
+                ))
+            })?;
+            Ok((format!("{rev}:{folder}/{name}"), bytes))
+        })
+        .collect()
+}
+
+/// The overlay files of `folder` at `rev`, by name (none when it has no such folder).
+pub fn git_overlay_names(root: &Path, rev: &str, folder: &str) -> Result<Vec<String>, String> {
+    if rev.starts_with('-') {
+        return Err(format!("invalid git revision `{rev}`"));
+    }
+    // Not `--name-only`: the type column tells files from folders (a folder named
+    // `x.yaml` is no overlay). `./` for paths relative to the workspace root, as `read`.
+    let listing = git(root, &["ls-tree", rev, "--", &format!("./{folder}/")])?;
+    let listing = String::from_utf8_lossy(&listing);
+    let files = listing.lines().filter_map(|line| {
+        let (meta, path) = line.split_once('\t')?;
+        let name = path.rsplit('/').next()?;
+        (meta.split(' ').nth(1) == Some("blob")).then(|| name.to_owned())
+    });
+    Ok(crate::spec_files::overlay_names(files))
 }
 
 /// The files of one folder at one git revision.

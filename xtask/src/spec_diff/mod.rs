@@ -1,7 +1,8 @@
 //! `cargo xtask spec-diff`: what changed between two versions of the spec, and whom it
 //! breaks: clients on the wire, and code written against the generated Rust crate.
 //!
-//! The pipeline: [`load`] reads both sides (files or `git show`), the generator parses them
+//! The pipeline: [`load`] reads both sides (files or `git show`; the project spec with its
+//! `spec/overlays/` of the same side applied, `--overlay` files on the new side), the generator parses them
 //! and builds its IR (`generator::build_api`: a spec it refuses is refused here too, with
 //! its located error), [`view`] resolves every `$ref` and collects the generated Rust names,
 //! [`compare`] finds the changes, [`classify`] judges each one twice, [`codediff`]
@@ -65,6 +66,9 @@ pub struct Options {
     pub old: Option<PathBuf>,
     /// File of the new side (default: the working tree's `spec/openapi.yaml`).
     pub new: Option<PathBuf>,
+    /// Overlay files applied to the new side, in order, after its `spec/overlays/` (when
+    /// it is the project spec: see [`load::read_spec_with`]).
+    pub overlays: Vec<PathBuf>,
     /// Output format.
     pub format: Format,
     /// Exit 1 when a change is breaking.
@@ -168,7 +172,7 @@ pub fn run(options: &Options, root: &Path) -> Result<Outcome, Failure> {
     let report = diff_lazily(
         old,
         new_source.label(),
-        || load::read_spec(&new_source, root),
+        || load::read_spec_with(&new_source, root, &options.overlays),
         true,
     )?;
     let (status, gate) = if options.fail_on_breaking && report.summary.breaking {
