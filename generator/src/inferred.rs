@@ -39,7 +39,7 @@ pub fn plain_options_in_responses(
         };
         for f in &mut s.fields {
             if f.shape() == FieldShape::OptionalNullable {
-                f.nullable = false;
+                f.null_is_none = true;
                 f.doc.notes.push(NULL_IS_NONE.to_owned());
             }
         }

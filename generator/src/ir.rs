@@ -232,6 +232,10 @@ pub struct Field {
     pub required: bool,
     /// `nullable: true`.
     pub nullable: bool,
+    /// Held as a plain `Option<T>` though optional and nullable, `null` decoding as
+    /// `None` ([`crate::inferred`]: a response model's). `nullable` still says what the
+    /// spec says, for what compares responses with it (drift).
+    pub null_is_none: bool,
     /// `readOnly: true`.
     pub read_only: bool,
     /// `writeOnly: true`.
@@ -250,7 +254,7 @@ impl Field {
     /// How the field is held in Rust.
     pub fn shape(&self) -> FieldShape {
         let optional = !self.required || self.read_only || self.write_only;
-        match (optional, self.nullable) {
+        match (optional, self.nullable && !(optional && self.null_is_none)) {
             (false, false) => FieldShape::Plain,
             (false, true) => FieldShape::Nullable,
             (true, false) => FieldShape::Optional,

@@ -97,6 +97,22 @@ pub fn parse_spec_files_with(
     from_tree(raw, sources)
 }
 
+/// The document an overlay written now would apply to: the files joined as
+/// [`parse_spec_files_with`] joins them, `overlays` applied, not yet read (no 3.1 dialect
+/// rewriting, nothing inlined). Paths into it are paths into what the next overlay sees.
+/// It is checked as [`parse_spec_files_with`] checks it, so a broken document is refused
+/// here too.
+pub fn document_files_with(
+    root: &str,
+    files: &mut dyn Files,
+    overlays: &[Overlay],
+) -> Result<Value> {
+    let (mut raw, sources) = crate::bundle::bundle(root, files)?;
+    crate::overlay::apply_all(&mut raw, overlays)?;
+    from_tree(raw.clone(), sources)?;
+    Ok(raw)
+}
+
 fn from_tree(mut raw: Value, sources: Sources) -> Result<Spec> {
     let located = |e: Error| sources.locate(e);
     check_version(&raw).map_err(located)?;

@@ -1147,6 +1147,7 @@ impl<'s> TypeBuilder<'s> {
                 ty: converted.ty,
                 required: required.contains(wire.as_str()),
                 nullable: converted.nullable,
+                null_is_none: false,
                 read_only,
                 write_only,
                 deprecated,

@@ -170,7 +170,7 @@ async fn an_enum_value_the_spec_does_not_list_and_absent_fields_are_recorded_by_
     );
     assert_eq!(
         enum_value["seen"],
-        json!({"type": "string", "value": "qr_code"})
+        json!({"type": "string", "values": ["qr_code"]})
     );
     assert_eq!(
         record(&records[0])["expected"],
@@ -193,7 +193,7 @@ async fn an_undocumented_status_and_content_type_are_recorded_and_the_error_is_u
             "operation": "getLink", "method": "GET", "path": "/links/{id}", "status": 418,
             "pointer": "", "kind": "undocumented_status",
             "expected": {"values": ["200", "401", "403", "404", "429"]},
-            "seen": {}, "count": 1,
+            "seen": {"type": "object", "values": ["application/json"]}, "count": 1,
         })]
     );
 
@@ -212,7 +212,7 @@ async fn an_undocumented_status_and_content_type_are_recorded_and_the_error_is_u
         records[1]["expected"],
         json!({"values": ["application/json"]})
     );
-    assert_eq!(records[1]["seen"], json!({"value": "text/html"}));
+    assert_eq!(records[1]["seen"], json!({"values": ["text/html"]}));
     assert_no_values(&log, &["maintenance"]);
 }
 

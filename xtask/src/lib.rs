@@ -6,6 +6,7 @@ pub mod build_cost;
 pub mod codegen;
 pub mod corpus;
 pub mod crates;
+pub mod drift;
 pub mod files;
 pub mod semver_agreement;
 pub mod spec_diff;

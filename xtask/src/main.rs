@@ -131,6 +131,51 @@ enum Command {
         #[arg(long, conflicts_with = "filter")]
         sample: bool,
     },
+    /// What clients saw differ from the spec (drift logs: `--drift-log`,
+    /// `PROLINKSQR_DRIFT_LOG`, `ClientBuilder::record_drift_to`), reported, or proposed as
+    /// an OpenAPI Overlay for spec/overlays/.
+    Drift {
+        #[command(subcommand)]
+        command: DriftCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DriftCommand {
+    /// What differs, by operation and by schema, with counts.
+    Report {
+        /// Drift logs (merged).
+        #[arg(required = true, value_name = "LOG")]
+        logs: Vec<PathBuf>,
+        /// Output format (markdown: for a pull request).
+        #[arg(long, value_enum, default_value_t = xtask::spec_diff::Format::Text)]
+        format: xtask::spec_diff::Format,
+        /// Leave out findings seen in fewer than N responses.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        min_count: u64,
+    },
+    /// Write an OpenAPI Overlay 1.0 document with one action per finding (new properties,
+    /// widened types, enum values, statuses, media types, `required` relaxed), each with
+    /// `x-observed`; findings it cannot place are listed, never guessed.
+    Propose {
+        /// Drift logs (merged).
+        #[arg(required = true, value_name = "LOG")]
+        logs: Vec<PathBuf>,
+        /// The overlay file to write (YAML, or JSON when it ends in `.json`), e.g.
+        /// spec/overlays/0001-drift.yaml.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Leave out findings seen in fewer than N responses.
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        min_count: u64,
+        /// The spec the logs' clients were generated from (default: spec/openapi.yaml with
+        /// spec/overlays/ applied; another spec gets no folder overlays).
+        #[arg(long, value_name = "FILE")]
+        spec: Option<PathBuf>,
+        /// Overlays applied to the spec first, after the folder's (repeatable).
+        #[arg(long, value_name = "FILE")]
+        overlay: Vec<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -175,6 +220,7 @@ fn main() -> ExitCode {
             fail_on_breaking,
         }),
         Command::SemverAgreement { filter, sample } => run_semver_agreement(filter, sample),
+        Command::Drift { command } => run_drift(command),
         Command::BuildCost { only } => {
             let root = workspace_root();
             match xtask::build_cost::run(&root, &root.join("target/build-cost"), only.as_deref()) {
@@ -475,5 +521,43 @@ fn default_crate_name(out: &Path) -> String {
         format!("api-client-{cleaned}")
     } else {
         cleaned
+    }
+}
+
+fn run_drift(command: DriftCommand) -> ExitCode {
+    let result = match command {
+        DriftCommand::Report {
+            logs,
+            format,
+            min_count,
+        } => xtask::drift::Logs::read(&logs).map(|logs| {
+            print!(
+                "{}",
+                xtask::drift::report::render(&logs.at_least(min_count), format)
+            );
+        }),
+        DriftCommand::Propose {
+            logs,
+            out,
+            min_count,
+            spec,
+            overlay,
+        } => xtask::drift::Logs::read(&logs).and_then(|logs| {
+            let summary = xtask::drift::propose_to_file(
+                &logs.at_least(min_count),
+                spec.as_deref(),
+                &overlay,
+                &out,
+            )?;
+            print!("{summary}");
+            Ok(())
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

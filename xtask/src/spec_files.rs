@@ -70,11 +70,32 @@ pub fn read_spec(path: &Path) -> Result<generator::Spec, ReadError> {
     read_spec_with(path, &[])
 }
 
-/// [`read_spec`] with `overlays` applied to the document, in order, before it is read.
-pub fn read_spec_with(
-    path: &Path,
-    overlays: &[generator::Overlay],
-) -> Result<generator::Spec, ReadError> {
+/// The document at `spec` (default: the project's spec with its `spec/overlays/`), with
+/// `overlays` applied after those, as a tree not yet read: what an overlay written now
+/// applies to ([`generator::parse::document_files_with`]).
+pub fn effective_document(
+    spec: Option<&Path>,
+    overlays: &[PathBuf],
+) -> Result<serde_json::Value, String> {
+    let root = crate::workspace_root();
+    let project = root.join(crate::codegen::SPEC);
+    let (path, mut applied) = match spec {
+        Some(path) => (path.to_path_buf(), Vec::new()),
+        None => (
+            project,
+            folder_overlays(&root, crate::codegen::OVERLAYS).map_err(|e| e.to_string())?,
+        ),
+    };
+    applied.extend(file_overlays(overlays).map_err(|e| e.to_string())?);
+    let (folder, name) = split_root(&path).map_err(|e| e.to_string())?;
+    let mut files =
+        FolderFiles::new(&folder).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    generator::parse::document_files_with(&name, &mut files, &applied)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The folder of a spec's root file and the file's name in it.
+fn split_root(path: &Path) -> Result<(PathBuf, String), ReadError> {
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -85,6 +106,15 @@ pub fn read_spec_with(
         .ok_or_else(|| ReadError::Io(std::io::Error::other("no file name")))?;
     // Reading the root first gives the plain "cannot read" error for a missing file.
     fs::metadata(path).map_err(ReadError::Io)?;
+    Ok((folder, name))
+}
+
+/// [`read_spec`] with `overlays` applied to the document, in order, before it is read.
+pub fn read_spec_with(
+    path: &Path,
+    overlays: &[generator::Overlay],
+) -> Result<generator::Spec, ReadError> {
+    let (folder, name) = split_root(path)?;
     let mut files = FolderFiles::new(&folder).map_err(ReadError::Io)?;
     generator::parse_spec_files_with(&name, &mut files, overlays).map_err(ReadError::Spec)
 }

@@ -349,14 +349,61 @@ pub struct Seen {
     /// or `invalid` for a body that is not JSON.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub json_type: Option<String>,
-    /// For a string, the format it has: `date-time`, `date`, `uri`, `email`, `uuid` or
-    /// `integer` (digits); none when it has none of these.
+    /// The other JSON types that came at the same place, in other responses (sorted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_types: Vec<String>,
+    /// For strings, the format every one of them had: `date-time`, `date`, `uri`, `email`,
+    /// `uuid` or `integer` (digits); none when they have none of these, or differ.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
-    /// An enum value the description does not list (only a short token), or a content type
-    /// it does not document (only a plain media type).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    /// The enum values the description does not list (only short tokens), or the content
+    /// types it does not document (only plain media types): sorted, at most
+    /// [`MAX_SEEN_VALUES`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+}
+
+/// The most distinct values a [`Seen`] keeps: what came beyond them is not listed.
+pub const MAX_SEEN_VALUES: usize = 16;
+
+impl Seen {
+    fn saw_string(&self) -> bool {
+        self.json_type.as_deref() == Some("string")
+            || self.other_types.iter().any(|t| t == "string")
+    }
+
+    /// What came in this response and in `later` ones: every JSON type, the latest as
+    /// `json_type`; the strings' format only when all agreed; the values of both.
+    fn merge(&mut self, later: &Seen) {
+        let strings = (self.saw_string(), later.saw_string());
+        let mut types: Vec<String> = self
+            .json_type
+            .iter()
+            .chain(&self.other_types)
+            .chain(later.other_types.iter())
+            .cloned()
+            .collect();
+        types.sort();
+        types.dedup();
+        if later.json_type.is_some() {
+            self.json_type.clone_from(&later.json_type);
+        }
+        types.retain(|t| Some(t) != self.json_type.as_ref());
+        self.format = match strings {
+            (true, true) if self.format == later.format => self.format.take(),
+            (true, true) => None,
+            (false, _) => later.format.clone(),
+            (true, false) => self.format.take(),
+        };
+        self.other_types = types;
+        for value in &later.values {
+            if let Err(at) = self.values.binary_search(value)
+                && self.values.len() < MAX_SEEN_VALUES
+            {
+                self.values.insert(at, value.clone());
+            }
+        }
+    }
 }
 
 /// One way the API's responses differed from the description, with how often.
@@ -407,9 +454,13 @@ impl Drift {
         if other.first_seen < self.first_seen {
             self.first_seen.clone_from(&other.first_seen);
         }
-        if other.last_seen > self.last_seen {
+        if other.last_seen >= self.last_seen {
             self.last_seen.clone_from(&other.last_seen);
-            self.seen = other.seen.clone();
+            self.seen.merge(&other.seen);
+        } else {
+            let mut seen = other.seen.clone();
+            seen.merge(&self.seen);
+            self.seen = seen;
         }
     }
 }
@@ -602,8 +653,9 @@ fn drift_of(value: &Value) -> Option<Drift> {
         },
         seen: Seen {
             json_type: text(seen, "type"),
+            other_types: strings(seen, "other_types"),
             format: text(seen, "format"),
-            value: text(seen, "value"),
+            values: strings(seen, "values"),
         },
         count: value.get("count")?.as_u64()?,
         first_seen: text(value, "first_seen")?,
@@ -757,18 +809,6 @@ impl Description {
         let Some(op) = self.operations.get(id) else {
             return found;
         };
-        let Some((_, media_types)) = documented_for(&op.responses, status) else {
-            found.push((
-                String::new(),
-                DriftKind::UndocumentedStatus,
-                Expected {
-                    values: op.responses.keys().cloned().collect(),
-                    ..Expected::default()
-                },
-                Seen::default(),
-            ));
-            return found;
-        };
         let media = headers
             .get(CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
@@ -781,6 +821,27 @@ impl Description {
                     .to_ascii_lowercase()
             })
             .unwrap_or_default();
+        // What a description of the response needs: the body's JSON type and media type.
+        let seen_body = || Seen {
+            json_type: (!body.is_empty()).then(|| json_type_of_text(body).to_owned()),
+            values: plain_media_type(&media)
+                .then(|| media.clone())
+                .into_iter()
+                .collect(),
+            ..Seen::default()
+        };
+        let Some((_, media_types)) = documented_for(&op.responses, status) else {
+            found.push((
+                String::new(),
+                DriftKind::UndocumentedStatus,
+                Expected {
+                    values: op.responses.keys().cloned().collect(),
+                    ..Expected::default()
+                },
+                seen_body(),
+            ));
+            return found;
+        };
         if body.is_empty() {
             if !media_types.is_empty() && status != StatusCode::NO_CONTENT {
                 found.push((
@@ -800,10 +861,7 @@ impl Description {
                 String::new(),
                 DriftKind::UndocumentedBody,
                 Expected::default(),
-                Seen {
-                    json_type: Some(json_type_of_text(body).to_owned()),
-                    ..Seen::default()
-                },
+                seen_body(),
             ));
             return found;
         }
@@ -816,8 +874,8 @@ impl Description {
                     ..Expected::default()
                 },
                 Seen {
-                    value: plain_media_type(&media).then(|| media.clone()),
-                    ..Seen::default()
+                    json_type: None,
+                    ..seen_body()
                 },
             ));
         }
@@ -1152,7 +1210,7 @@ impl ShapeVisitor<'_, '_> {
                 Seen {
                     json_type: Some(json_type.to_owned()),
                     format: format.map(str::to_owned),
-                    value: None,
+                    ..Seen::default()
                 },
             )
         });
@@ -1210,7 +1268,11 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor<'_, '_> {
                                 Seen {
                                     json_type: Some("string".to_owned()),
                                     format: None,
-                                    value: short_token(text).then(|| text.to_owned()),
+                                    values: short_token(text)
+                                        .then(|| text.to_owned())
+                                        .into_iter()
+                                        .collect(),
+                                    ..Seen::default()
                                 },
                             )
                         });
@@ -1545,7 +1607,7 @@ impl SeenValue {
         SeenValue(Seen {
             json_type: Some(json_type.to_owned()),
             format: format.map(str::to_owned),
-            value: None,
+            ..Seen::default()
         })
     }
 }

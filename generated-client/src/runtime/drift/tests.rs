@@ -106,7 +106,7 @@ fn what_is_expected_and_seen_names_types_and_formats_never_values() {
         Some("#/components/schemas/Color")
     );
     assert_eq!(expected.values, ["red", "green"]);
-    assert_eq!(seen.value.as_deref(), Some("blue"));
+    assert_eq!(seen.values, ["blue"]);
     let (_, _, _, seen) = at("/data/*/when");
     assert_eq!(seen.json_type.as_deref(), Some("string"));
     assert_eq!(seen.format.as_deref(), Some("date-time"));
@@ -116,7 +116,7 @@ fn what_is_expected_and_seen_names_types_and_formats_never_values() {
         Some("#/components/schemas/Thing")
     );
     assert_eq!(seen.format.as_deref(), Some("uri"));
-    assert_eq!(seen.value, None);
+    assert!(seen.values.is_empty());
     let (_, _, expected, _) = at("/data/*/name");
     assert_eq!(expected.required, Some(false));
     assert_eq!(expected.json_type.as_deref(), Some("string"));
@@ -135,7 +135,7 @@ fn statuses_content_types_and_bodies_are_checked_against_the_documented_response
     let all = check(200, &html, br#"{"data": []}"#);
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].1, DriftKind::UndocumentedContentType);
-    assert_eq!(all[0].3.value.as_deref(), Some("text/html"));
+    assert_eq!(all[0].3.values, ["text/html"]);
     assert_eq!(all[0].2.values, ["application/json"]);
     assert_eq!(
         found(204, r#"{"a": 1}"#),
@@ -226,6 +226,50 @@ fn drift(pointer: &str, when: &str) -> Drift {
 }
 
 #[test]
+fn merged_records_keep_every_type_and_value_and_a_format_only_all_strings_had() {
+    let seen = |json_type: &str, format: Option<&str>, values: &[&str]| Seen {
+        json_type: Some(json_type.to_owned()),
+        format: format.map(str::to_owned),
+        values: values.iter().map(|v| (*v).to_owned()).collect(),
+        ..Seen::default()
+    };
+    let at = |seen: Seen, when: &str| Drift {
+        seen,
+        ..drift("/a", when)
+    };
+    let log = DriftLog::new();
+    log.record(at(
+        seen("string", Some("date"), &["b"]),
+        "2026-01-02T00:00:00Z",
+    ));
+    log.record(at(seen("null", None, &[]), "2026-01-03T00:00:00Z"));
+    // An earlier response, read from another log: it is not the latest.
+    log.record(at(
+        seen("string", Some("date"), &["a"]),
+        "2026-01-01T00:00:00Z",
+    ));
+    let merged = &log.records()[0].seen;
+    assert_eq!(merged.json_type.as_deref(), Some("null"));
+    assert_eq!(merged.other_types, ["string"]);
+    assert_eq!(merged.format.as_deref(), Some("date"));
+    assert_eq!(merged.values, ["a", "b"]);
+    // A string without the format: the strings no longer agree, for good.
+    log.record(at(seen("string", None, &[]), "2026-01-04T00:00:00Z"));
+    log.record(at(
+        seen("string", Some("date"), &[]),
+        "2026-01-05T00:00:00Z",
+    ));
+    let merged = &log.records()[0].seen;
+    assert_eq!(merged.format, None);
+    assert_eq!(merged.other_types, ["null"]);
+    let many: Vec<String> = (0..40).map(|i| format!("v{i:02}")).collect();
+    for value in &many {
+        log.record(at(seen("string", None, &[value]), "2026-01-06T00:00:00Z"));
+    }
+    assert_eq!(log.records()[0].seen.values.len(), MAX_SEEN_VALUES);
+}
+
+#[test]
 fn the_log_merges_records_and_bounds_their_number() {
     let log = DriftLog::with_max_records(2);
     assert!(log.record(drift("/a", "2026-01-02T00:00:00Z")));
@@ -309,8 +353,9 @@ fn a_saved_log_reads_back_as_it_was() {
     };
     full.seen = Seen {
         json_type: Some("string".to_owned()),
+        other_types: vec!["null".to_owned()],
         format: Some("date".to_owned()),
-        value: Some("blue".to_owned()),
+        values: vec!["blue".to_owned()],
     };
     let log = DriftLog::new();
     log.record(full.clone());
