@@ -236,6 +236,8 @@ pub struct Field {
     /// `None` ([`crate::inferred`]: a response model's). `nullable` still says what the
     /// spec says, for what compares responses with it (drift).
     pub null_is_none: bool,
+    /// The `format` of a string property (`date-time`, `uuid`), as the spec writes it.
+    pub format: Option<String>,
     /// `readOnly: true`.
     pub read_only: bool,
     /// `writeOnly: true`.

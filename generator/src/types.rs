@@ -1118,7 +1118,7 @@ impl<'s> TypeBuilder<'s> {
             let field_name = scope.claim(naming::snake(wire));
             let converted = self.convert(*sref, &format!("{name}{}", naming::pascal(wire)), ptr)?;
             let limits = self.limits(*sref, ptr);
-            let (doc, read_only, write_only, deprecated) = match sref {
+            let (doc, read_only, write_only, deprecated, string_format) = match sref {
                 SchemaRef::Item(s) => {
                     let (pv, format) = view(s);
                     // Inline enums and objects carry their docs on their own type.
@@ -1132,14 +1132,16 @@ impl<'s> TypeBuilder<'s> {
                     } else {
                         schema_doc(pv.data, &pv.notes, format.as_deref(), &self.provider)
                     };
+                    let string_format = format.filter(|_| converted.ty == Ty::String);
                     (
                         doc,
                         s.schema_data.read_only,
                         s.schema_data.write_only,
                         s.schema_data.deprecated,
+                        string_format,
                     )
                 }
-                SchemaRef::Ref(_) => (Doc::default(), false, false, false),
+                SchemaRef::Ref(_) => (Doc::default(), false, false, false, None),
             };
             fields.push(Field {
                 name: field_name,
@@ -1148,6 +1150,7 @@ impl<'s> TypeBuilder<'s> {
                 required: required.contains(wire.as_str()),
                 nullable: converted.nullable,
                 null_is_none: false,
+                format: string_format,
                 read_only,
                 write_only,
                 deprecated,

@@ -48,8 +48,8 @@ enum Shape {
     Integer,
     /// Any number.
     Number,
-    /// A string.
-    String,
+    /// A string, with the format the description gives it (`date-time`).
+    String(Option<Box<str>>),
     /// A named type of `types`.
     Ref(String),
     /// An array of items of one shape.
@@ -186,7 +186,7 @@ fn shape_of(value: &Value) -> Shape {
             "boolean" => Shape::Boolean,
             "integer" => Shape::Integer,
             "number" => Shape::Number,
-            "string" => Shape::String,
+            "string" => Shape::String(None),
             _ => Shape::Any,
         },
         Value::Object(object) if object.len() == 1 => {
@@ -239,9 +239,13 @@ fn shape_of(value: &Value) -> Shape {
 fn field_of(value: &Value) -> Option<FieldShape> {
     let field = value.as_object()?;
     let flag = |key: &str| field.get(key).and_then(Value::as_bool).unwrap_or(false);
+    let mut shape = field.get("shape").map_or(Shape::Any, shape_of);
+    if let (Shape::String(format), Some(Value::String(given))) = (&mut shape, field.get("format")) {
+        *format = Some(given.as_str().into());
+    }
     Some(FieldShape {
         name: field.get("name")?.as_str()?.to_owned(),
-        shape: field.get("shape").map_or(Shape::Any, shape_of),
+        shape,
         required: flag("required"),
         nullable: flag("nullable"),
     })
@@ -329,6 +333,9 @@ pub struct Expected {
     /// The JSON type (`object`, `array`, `string`, `integer`, `number`, `boolean`).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub json_type: Option<String>,
+    /// For a string, the format the description gives it (`date-time`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
     /// Where the schema is in the description, as a JSON pointer
     /// (`#/components/schemas/Link`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -647,6 +654,7 @@ fn drift_of(value: &Value) -> Option<Drift> {
         kind: DriftKind::from_name(value.get("kind")?.as_str()?)?,
         expected: Expected {
             json_type: text(expected, "type"),
+            format: text(expected, "format"),
             schema: text(expected, "schema"),
             values: strings(expected, "values"),
             required: expected.get("required").and_then(Value::as_bool),
@@ -1256,7 +1264,7 @@ impl<'de> serde::de::Visitor<'de> for ShapeVisitor<'_, '_> {
 
     fn visit_str<E>(self, text: &str) -> Result<(), E> {
         match self.shape {
-            Shape::String => {}
+            Shape::String(_) => {}
             Shape::Enum(e) => {
                 if !e.values.iter().any(|v| v == text) {
                     let types = self.walker.types;
@@ -1575,7 +1583,13 @@ fn expected_of(shape: &Shape, types: &BTreeMap<String, Shape>) -> Expected {
         Shape::Boolean => ("boolean", None, &[]),
         Shape::Integer => ("integer", None, &[]),
         Shape::Number => ("number", None, &[]),
-        Shape::String => ("string", None, &[]),
+        Shape::String(format) => {
+            return Expected {
+                json_type: Some("string".to_owned()),
+                format: format.as_deref().map(str::to_owned),
+                ..Expected::default()
+            };
+        }
         Shape::Enum(e) => ("string", Some(&e.schema), &e.values),
         Shape::Array(_) | Shape::Tuple(_) => ("array", None, &[]),
         Shape::Map(_) => ("object", None, &[]),
@@ -1594,7 +1608,7 @@ fn expected_of(shape: &Shape, types: &BTreeMap<String, Shape>) -> Expected {
         json_type: Some(json_type.to_owned()),
         schema: schema.cloned(),
         values: values.to_vec(),
-        required: None,
+        ..Expected::default()
     }
 }
 

@@ -68,6 +68,9 @@ fn named(def: &TypeDef, types: &TypeTable) -> Option<Value> {
                 .filter(|f| !f.write_only)
                 .map(|f| {
                     let mut field = json!({ "name": f.wire, "shape": shape(&f.ty, types) });
+                    if let Some(format) = &f.format {
+                        field["format"] = json!(format);
+                    }
                     if f.required {
                         field["required"] = json!(true);
                     }

@@ -27,6 +27,9 @@ pub struct Expected {
     /// The JSON type (`object`, `string`, ..., `oneOf`, `any`).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub json_type: Option<String>,
+    /// For a string, its format in the spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
     /// The schema's JSON pointer in the spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,

@@ -72,6 +72,9 @@ pub fn expected_text(record: &Record) -> String {
             if let Some(t) = &e.json_type {
                 parts.push(t.clone());
             }
+            if let Some(format) = &e.format {
+                parts.push(format!("format {format}"));
+            }
             if !e.values.is_empty() {
                 parts.push(format!("one of {}", e.values.join(", ")));
             }

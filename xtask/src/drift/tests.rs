@@ -116,10 +116,19 @@ fn the_report_groups_by_operation_and_schema_in_each_format() {
     color.expected.schema = Some("#/components/schemas/Color".to_owned());
     color.expected.values = vec!["red".to_owned(), "green".to_owned()];
     color.expected.json_type = Some("string".to_owned());
+    let mut when = record(
+        "getThing",
+        200,
+        "/data/*/when",
+        "wrong_type",
+        json!({"type": "integer"}),
+    );
+    when.expected.json_type = Some("string".to_owned());
+    when.expected.format = Some("date-time".to_owned());
     let mut status = record("getThing", 418, "", "undocumented_status", json!({}));
     status.expected.values = vec!["200".to_owned(), "404".to_owned()];
     let mut logs = Logs::default();
-    logs.merge_text(Path::new("a.json"), &log_text(&[color, status], 0))
+    logs.merge_text(Path::new("a.json"), &log_text(&[color, when, status], 0))
         .unwrap();
     let text = render(&logs, Format::Text);
     assert!(text.contains("getThing (GET /things/{id})"), "{text}");
@@ -135,6 +144,10 @@ fn the_report_groups_by_operation_and_schema_in_each_format() {
     );
     assert!(text.contains("418 (body): undocumented status"), "{text}");
     assert!(
+        text.contains("expected: string, format date-time\n      seen: integer"),
+        "{text}"
+    );
+    assert!(
         text.contains("expected: statuses 200, 404\n      seen: nothing"),
         "{text}"
     );
@@ -148,8 +161,8 @@ fn the_report_groups_by_operation_and_schema_in_each_format() {
         "{markdown}"
     );
     let json: Value = serde_json::from_str(&render(&logs, Format::Json)).unwrap();
-    assert_eq!(json["findings"], 2);
-    assert_eq!(json["operations"][0]["responses"], 6);
+    assert_eq!(json["findings"], 3);
+    assert_eq!(json["operations"][0]["responses"], 9);
     assert_eq!(json["schemas"][0]["schema"], "#/components/schemas/Color");
 }
 

@@ -5,7 +5,7 @@ use reqwest::header::HeaderValue;
 /// line that is not one, left out).
 const DESCRIPTION: &str = r##"{"operation": "listThings", "responses": {"200": ["application/json"], "204": [], "4XX": ["application/json"]}, "body": {"ref": "Page"}}
 {"type": "Color", "shape": {"enum": {"schema": "#/components/schemas/Color", "values": ["red", "green"]}}}
-{"type": "Thing", "shape": {"object": {"schema": "#/components/schemas/Thing", "fields": [{"name": "id", "shape": "integer", "required": true}, {"name": "name", "shape": "string", "nullable": true}, {"name": "color", "shape": {"ref": "Color"}}, {"name": "tags", "shape": {"map": "string"}}]}}}
+{"type": "Thing", "shape": {"object": {"schema": "#/components/schemas/Thing", "fields": [{"name": "id", "shape": "integer", "required": true}, {"name": "name", "shape": "string", "format": "hostname", "nullable": true}, {"name": "color", "shape": {"ref": "Color"}}, {"name": "tags", "shape": {"map": "string"}}]}}}
 
 {"type": "Page", "shape": {"object": {"schema": "#/components/schemas/Page", "fields": [{"name": "data", "shape": {"array": {"ref": "Thing"}}, "required": true}]}}}
 {"type": "Either", "shape": {"one_of": {"schema": "#/components/schemas/Either", "variants": ["integer", {"ref": "Thing"}]}}}
@@ -120,6 +120,12 @@ fn what_is_expected_and_seen_names_types_and_formats_never_values() {
     let (_, _, expected, _) = at("/data/*/name");
     assert_eq!(expected.required, Some(false));
     assert_eq!(expected.json_type.as_deref(), Some("string"));
+    assert_eq!(expected.format.as_deref(), Some("hostname"));
+    // A value of another type is compared with the field's format too.
+    let all = check(200, &json_headers(), br#"{"data": [{"id": 1, "name": 7}]}"#);
+    let (_, kind, expected, _) = all.iter().find(|f| f.0 == "/data/*/name").unwrap();
+    assert_eq!(*kind, DriftKind::WrongType);
+    assert_eq!(expected.format.as_deref(), Some("hostname"));
     let text = format!("{all:?}");
     assert!(
         !text.contains("secret") && !text.contains("not a token"),
@@ -347,6 +353,7 @@ fn a_saved_log_reads_back_as_it_was() {
     full.kind = DriftKind::UnknownEnumValue;
     full.expected = Expected {
         json_type: Some("string".to_owned()),
+        format: Some("uuid".to_owned()),
         schema: Some("#/components/schemas/Color".to_owned()),
         values: vec!["red".to_owned(), "green".to_owned()],
         required: Some(false),
