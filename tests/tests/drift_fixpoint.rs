@@ -288,8 +288,12 @@ fn check(drifts: &[Drift], count: usize) -> Result<(), TestCaseError> {
 }
 
 proptest! {
+    // `PROPTEST_CASES` overrides the 256 cases (a few seconds in a debug build).
     #![proptest_config(ProptestConfig {
-        cases: 256,
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(256),
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
