@@ -116,6 +116,8 @@ rules!(
     // Rust warning on purpose (issue #17): `Other("archived")` now decodes as a variant.
     response_enum_value_added => [("enum-value-added", C, W)],
     response_enum_value_removed => [("enum-value-removed", C, B)],
+    // `x-extensible-enum` values are variants beside a catch-all, like an `enum`'s.
+    response_extensible_enum_value_added => [("enum-value-added", C, W)],
     // A response-only model holds an optional field as `Option<T>` whether or not it is
     // nullable (`null` is `None`), so the Rust type does not change; the wire does.
     response_field_became_nullable => [("nullable-changed", B, C)],

@@ -14,7 +14,7 @@
 //! |---|---|
 //! | unknown field | the property added to the object, typed from what came (a string's format when all agreed) |
 //! | wrong type, unexpected null | the value's schema widened: `anyOf` of the old schema and what came, `nullable` (3.1: a `null` type) |
-//! | unknown enum value | the value added to the enum (only values the log kept: short tokens) |
+//! | unknown enum value | the value added to the `enum` (or `x-extensible-enum`; only values the log kept: short tokens) |
 //! | missing required field | the name removed from `required` (a field is never removed) |
 //! | undocumented status | the response added, with a body of the type that came |
 //! | undocumented content type / body | the media type added to the response |
@@ -163,8 +163,8 @@ struct Changes {
     properties: BTreeMap<(String, String), (Seen, Observed)>,
     /// Value slot -> types that came (besides the schema's), whether null came.
     retype: BTreeMap<String, (BTreeSet<String>, bool, Observed)>,
-    /// Enum node -> values.
-    enums: BTreeMap<String, (BTreeSet<String>, Observed)>,
+    /// (Enum node, its keyword) -> values.
+    enums: BTreeMap<(String, &'static str), (BTreeSet<String>, Observed)>,
     /// (node with `required`, name).
     optional: BTreeMap<(String, String), Observed>,
     /// (responses node, status) -> the body that came, and when.
@@ -189,11 +189,11 @@ impl Changes {
             let Some(old) = node(doc, slot) else { continue };
             actions.extend(retype(doc, slot, old, types, *null, observed, v31));
         }
-        for (node_ptr, (values, observed)) in &self.enums {
+        for ((node_ptr, keyword), (values, observed)) in &self.enums {
             actions.push(json!({
                 "target": json_path(doc, node_ptr),
-                "description": observed.description("Adds enum values"),
-                "update": { "enum": values, "x-observed": observed.json() },
+                "description": observed.description(&format!("Adds values to `{keyword}`")),
+                "update": { *keyword: values, "x-observed": observed.json() },
             }));
         }
         // Overlay targets are objects and arrays, never a string in `required`: the list is
@@ -701,12 +701,21 @@ impl Walker<'_> {
             .collect())
     }
 
-    /// The schema node holding the `enum` of the value at `slot`.
-    fn enum_node(&self, slot: &str) -> Result<String, String> {
-        self.members(slot)?
-            .into_iter()
-            .find(|m| self.node(m).and_then(|n| n.get("enum")).is_some())
-            .ok_or_else(|| format!("the schema at {} has no enum", shown(slot)))
+    /// The schema node holding the list of values of the value at `slot`, and its keyword:
+    /// `enum`, or `x-extensible-enum` (known values of a string that may hold others).
+    fn enum_node(&self, slot: &str) -> Result<(String, &'static str), String> {
+        for member in self.members(slot)? {
+            for keyword in ["enum", "x-extensible-enum"] {
+                if self
+                    .node(&member)
+                    .and_then(|n| n.get(keyword))
+                    .is_some_and(Value::is_array)
+                {
+                    return Ok((member, keyword));
+                }
+            }
+        }
+        Err(format!("the schema at {} has no enum", shown(slot)))
     }
 }
 

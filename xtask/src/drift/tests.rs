@@ -55,11 +55,13 @@ fn doc() -> Value {
                     "allOf": [{ "$ref": "#/components/schemas/Base" }],
                     "properties": {
                         "color": { "$ref": "#/components/schemas/Color" },
+                        "kind": { "$ref": "#/components/schemas/Kind" },
                         "size": { "type": "integer" },
                         "name": { "type": "string" }
                     }
                 },
-                "Color": { "type": "string", "enum": ["red", "green"] }
+                "Color": { "type": "string", "enum": ["red", "green"] },
+                "Kind": { "type": "string", "x-extensible-enum": ["a", "b"] }
             }
         }
     })
@@ -204,6 +206,13 @@ fn each_kind_of_finding_becomes_an_action_at_an_exact_path() {
             "unknown_enum_value",
             json!({"type": "string", "values": ["blue"]}),
         ),
+        record(
+            "getThing",
+            200,
+            "/data/*/kind",
+            "unknown_enum_value",
+            json!({"type": "string", "values": ["c"]}),
+        ),
         record("getThing", 200, "/data/*/id", "missing_field", json!({})),
         record(
             "getThing",
@@ -235,6 +244,7 @@ fn each_kind_of_finding_becomes_an_action_at_an_exact_path() {
             "$['components']['schemas']['Thing']['properties']",
             "$['components']['schemas']['Thing']['properties']['size']",
             "$['components']['schemas']['Color']",
+            "$['components']['schemas']['Kind']",
             "$['components']['schemas']['Base']['required']",
             "$['paths']['/things/{id}']['get']['responses']",
             "$['components']['responses']['NotFound']",
@@ -258,13 +268,17 @@ fn each_kind_of_finding_becomes_an_action_at_an_exact_path() {
         actions[4]["update"],
         json!({"enum": ["blue"], "x-observed": observed})
     );
-    assert_eq!(actions[5]["remove"], true);
     assert_eq!(
-        actions[6]["update"]["503"]["content"],
+        actions[5]["update"],
+        json!({"x-extensible-enum": ["c"], "x-observed": observed})
+    );
+    assert_eq!(actions[6]["remove"], true);
+    assert_eq!(
+        actions[7]["update"]["503"]["content"],
         json!({"application/problem+json": {"schema": {"type": "object"}}})
     );
     assert_eq!(
-        actions[7]["update"],
+        actions[8]["update"],
         json!({"content": {"application/json": {"schema": {"type": "object"}, "x-observed": observed}}})
     );
     let description = actions[0]["description"].as_str().unwrap();

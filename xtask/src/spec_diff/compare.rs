@@ -1214,7 +1214,13 @@ fn flatten<'a>(side: &Side<'a>, node: &Node<'a>, depth: usize) -> Flat<'a> {
     let mut flat = Flat {
         ty: s("type").unwrap_or_default(),
         format: s("format"),
-        enumeration: v.get("enum").and_then(Value::as_array).cloned(),
+        // An extensible enum's known values are its values for a reader of the diff (the
+        // generator makes them variants beside a catch-all).
+        enumeration: v
+            .get("enum")
+            .or_else(|| v.get("x-extensible-enum"))
+            .and_then(Value::as_array)
+            .cloned(),
         nullable: b("nullable"),
         read_only: b("readOnly"),
         write_only: b("writeOnly"),
