@@ -35,7 +35,15 @@ pub fn too_many_requests(spec: &Spec) -> Result<TooManyRequests> {
             ),
         ));
     };
-    let meaning_at = format!("{at}/meaning");
+    // An error names the key when the document has it, else the object that lacks it: a
+    // pointer always names a node.
+    let key_at = |key: &str| {
+        if object.contains_key(key) {
+            format!("{at}/{key}")
+        } else {
+            at.clone()
+        }
+    };
     match object.get("meaning").and_then(Value::as_str) {
         Some("rate-limit") => Ok(TooManyRequests::RateLimit),
         Some("quota") => match object.get("message").and_then(Value::as_str) {
@@ -43,7 +51,7 @@ pub fn too_many_requests(spec: &Spec) -> Result<TooManyRequests> {
                 message: message.trim().to_owned(),
             }),
             _ => Err(invalid(
-                &format!("{at}/message"),
+                &key_at("message"),
                 format!(
                     "`{TOO_MANY_REQUESTS}` with `meaning: quota` needs a non-empty string \
                      `message`, which errors show"
@@ -51,8 +59,42 @@ pub fn too_many_requests(spec: &Spec) -> Result<TooManyRequests> {
             )),
         },
         _ => Err(invalid(
-            &meaning_at,
+            &key_at("meaning"),
             format!("`{TOO_MANY_REQUESTS}` `meaning` must be `quota` or `rate-limit`"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pointer_of_error(extension: &str) -> String {
+        let text = format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-too-many-requests: {extension}\n"
+        );
+        let spec = crate::parse_spec(&text).expect("the document parses");
+        too_many_requests(&spec).unwrap_err().pointer
+    }
+
+    #[test]
+    fn an_error_names_the_key_when_present_else_the_object_that_lacks_it() {
+        assert_eq!(
+            pointer_of_error("{meaning: sometimes}"),
+            "#/x-too-many-requests/meaning"
+        );
+        assert_eq!(
+            pointer_of_error("{message: quota is out}"),
+            "#/x-too-many-requests"
+        );
+        assert_eq!(
+            pointer_of_error("{meaning: quota}"),
+            "#/x-too-many-requests"
+        );
+        assert_eq!(
+            pointer_of_error("{meaning: quota, message: ''}"),
+            "#/x-too-many-requests/message"
+        );
+        assert_eq!(pointer_of_error("[quota]"), "#/x-too-many-requests");
     }
 }
