@@ -32,15 +32,21 @@ impl generator::Files for FolderFiles {
                 "it resolves (through a symbolic link) outside the root file's folder".to_owned(),
             );
         }
-        let meta = fs::metadata(&real).map_err(|e| e.to_string())?;
-        if !meta.is_file() {
-            return Err("not a file".to_owned());
-        }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(format!("larger than {MAX_FILE_BYTES} bytes"));
-        }
-        fs::read(&real).map_err(|e| e.to_string())
+        read_bounded(&real, MAX_FILE_BYTES).map_err(|e| e.to_string())
     }
+}
+
+/// The bytes of the file `path`, refused before reading when it is not a file or is
+/// larger than `max` bytes: what the tasks read comes from anyone.
+pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    let meta = fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a file"));
+    }
+    if meta.len() > max {
+        return Err(std::io::Error::other(format!("larger than {max} bytes")));
+    }
+    fs::read(path)
 }
 
 /// Why a spec could not be read.
@@ -140,14 +146,8 @@ pub fn overlay_names(names: impl IntoIterator<Item = String>) -> Vec<String> {
 
 /// The overlay in the file `path`, its errors naming it `name`.
 pub fn read_overlay(path: &Path, name: &str) -> Result<generator::Overlay, ReadError> {
-    let io = |e| ReadError::Overlay(path.to_path_buf(), e);
-    let meta = fs::metadata(path).map_err(io)?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(io(std::io::Error::other(format!(
-            "larger than {MAX_FILE_BYTES} bytes"
-        ))));
-    }
-    let bytes = fs::read(path).map_err(io)?;
+    let bytes = read_bounded(path, MAX_FILE_BYTES)
+        .map_err(|e| ReadError::Overlay(path.to_path_buf(), e))?;
     generator::Overlay::parse_bytes(name, &bytes).map_err(ReadError::Spec)
 }
 

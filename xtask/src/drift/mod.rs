@@ -192,13 +192,13 @@ pub struct Logs {
 impl Logs {
     /// Reads and merges `paths`.
     pub fn read(paths: &[PathBuf]) -> Result<Logs, String> {
-        let mut texts = Vec::new();
-        for path in paths {
-            texts.push((path.clone(), read_bounded(path)?));
-        }
         let mut logs = Logs::default();
-        for (path, text) in &texts {
-            logs.merge_text(path, text)?;
+        for path in paths {
+            let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+            let bytes = crate::spec_files::read_bounded(path, MAX_LOG_BYTES).map_err(cannot)?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| format!("{}: not a drift log: not UTF-8", path.display()))?;
+            logs.merge_text(path, &text)?;
         }
         Ok(logs)
     }
@@ -237,18 +237,6 @@ impl Logs {
         self.records.retain(|r| r.count >= min_count);
         self
     }
-}
-
-fn read_bounded(path: &Path) -> Result<String, String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if meta.len() > MAX_LOG_BYTES {
-        return Err(format!(
-            "{}: larger than {MAX_LOG_BYTES} bytes: not a drift log",
-            path.display()
-        ));
-    }
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 /// The most common form of "12 responses, 2026-06-01 to 2026-06-24".

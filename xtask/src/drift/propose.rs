@@ -186,7 +186,9 @@ impl Changes {
             }));
         }
         for (slot, (types, null, observed)) in &self.retype {
-            let Some(old) = node(doc, slot) else { continue };
+            let Some(old) = doc.pointer(slot) else {
+                continue;
+            };
             actions.extend(retype(doc, slot, old, types, *null, observed, v31));
         }
         for ((node_ptr, keyword), (values, observed)) in &self.enums {
@@ -207,7 +209,8 @@ impl Changes {
         for (holder, (names, observed)) in holders {
             let listed = format!("`{}`", names.join("`, `"));
             let description = observed.description(&format!("Makes {listed} optional: missing"));
-            let kept: Vec<&Value> = node(doc, &format!("{holder}/required"))
+            let kept: Vec<&Value> = doc
+                .pointer(&format!("{holder}/required"))
                 .and_then(Value::as_array)
                 .map(|r| {
                     r.iter()
@@ -395,7 +398,6 @@ fn schema_of_seen(seen: &Seen, v31: bool) -> Value {
 /// Where one finding goes; `Ok(false)`: it needs no change.
 fn place(walker: &Walker, record: &Record, changes: &mut Changes) -> Result<bool, String> {
     let (responses, status_key) = walker.responses(record)?;
-    let what = |text: &str| text.to_owned();
     match record.kind.as_str() {
         "undocumented_status" => {
             let body = record
@@ -419,7 +421,7 @@ fn place(walker: &Walker, record: &Record, changes: &mut Changes) -> Result<bool
             if entry.0.is_none() {
                 entry.0 = body;
             }
-            entry.1.add(record, what("an undocumented status"));
+            entry.1.add(record, "an undocumented status".to_owned());
             return Ok(true);
         }
         "missing_body" => return Ok(false),
@@ -478,7 +480,7 @@ fn place(walker: &Walker, record: &Record, changes: &mut Changes) -> Result<bool
                 .properties
                 .entry((object, name.clone()))
                 .or_default();
-            entry.0 = merge_seen(&entry.0, &record.seen);
+            entry.0.merge(&record.seen);
             entry.1.add(
                 record,
                 format!("a property `{name}` the schema does not have"),
@@ -546,15 +548,6 @@ fn place(walker: &Walker, record: &Record, changes: &mut Changes) -> Result<bool
     Ok(true)
 }
 
-fn merge_seen(into: &Seen, other: &Seen) -> Seen {
-    if into == &Seen::default() {
-        return other.clone();
-    }
-    let mut merged = into.clone();
-    merged.merge(other);
-    merged
-}
-
 fn is_json(media: &str) -> bool {
     let media = media
         .split(';')
@@ -572,7 +565,7 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn node(&self, pointer: &str) -> Option<&Value> {
-        node(self.doc, pointer)
+        self.doc.pointer(pointer)
     }
 
     /// The pointer of the node `pointer` leads to through `$ref`s.
@@ -717,10 +710,6 @@ impl Walker<'_> {
         }
         Err(format!("the schema at {} has no enum", shown(slot)))
     }
-}
-
-fn node<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
-    doc.pointer(pointer)
 }
 
 fn shown(pointer: &str) -> String {
