@@ -472,6 +472,8 @@ async fn pagination_fetches_three_pages_lazily_in_order() {
         }
     }
     impl PageNumber for ListPages {
+        const LAYOUT: [&'static [&'static str]; 3] =
+            [&["data"], &["meta", "currentPage"], &["meta", "totalPages"]];
         fn page_number(&self) -> i64 {
             self.page.unwrap_or(1)
         }

@@ -62,6 +62,7 @@ pub fn plain_options_in_responses(
             field: name,
             ty: held,
             optional,
+            ..
         } = unwrap
             && let Some(f) = field(ty, name)
         {

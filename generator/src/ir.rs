@@ -634,13 +634,15 @@ pub enum Unwrap {
     Field {
         /// Rust field name in the body struct.
         field: String,
+        /// Its JSON name: where the value is in the body.
+        wire: String,
         /// Its type as held in the struct (maybe `Option`).
         ty: Ty,
         /// Whether the struct holds it as `Option`.
         optional: bool,
     },
     /// `x-pagination`: return a page.
-    Page(Pagination),
+    Page(Box<Pagination>),
 }
 
 /// A documented error response: what [`crate::runtime`]'s `ApiError::body_as` decodes.
@@ -663,12 +665,16 @@ pub struct ErrorResponse {
 pub struct Cursor {
     /// Rust name of the response field with the items.
     pub items: String,
+    /// Its JSON name.
+    pub items_wire: String,
     /// How that field is held.
     pub items_shape: FieldShape,
     /// Item type.
     pub item: Ty,
     /// Rust name of the response field with the next token.
     pub next: String,
+    /// Its JSON name.
+    pub next_wire: String,
     /// How that field is held.
     pub next_shape: FieldShape,
     /// Rust name of the token query parameter.
@@ -683,14 +689,20 @@ pub struct Cursor {
 pub struct Pagination {
     /// Rust field path to the items (`["data"]`).
     pub items: Vec<String>,
+    /// JSON names on the way to the items in the body (`["data"]`).
+    pub items_wire: Vec<String>,
     /// Item type.
     pub item: Ty,
     /// Rust field path to the current page number.
     pub current_page: Vec<String>,
+    /// JSON names on the way to it (`["meta", "currentPage"]`).
+    pub current_page_wire: Vec<String>,
     /// Its integer type.
     pub current_page_int: &'static str,
     /// Rust field path to the total page count.
     pub total_pages: Vec<String>,
+    /// JSON names on the way to it.
+    pub total_pages_wire: Vec<String>,
     /// Its integer type.
     pub total_pages_int: &'static str,
     /// Rust name of the page query parameter.

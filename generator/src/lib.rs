@@ -41,6 +41,11 @@
 //!   the runtime's argument constructors, and an arm of its group's `run` that fills the
 //!   operation's inputs struct from the arguments (`call.json(|m| Ok(Inputs { .. }))`); the
 //!   runtime's `cli::Call` sends that `Request`, follows `--all` and prints the result.
+//!   It prints JSON, so it never decodes a response into the operation's types: where the
+//!   result is in the body is data of the impls (`Endpoint::OUTPUT_AT`, the envelope's key;
+//!   `PageNumber::LAYOUT` / `PageToken::LAYOUT`, the keys to a page's items, numbers or next
+//!   token), read by one JSON reader (`runtime/cli/json.rs`). A crate whose every operation
+//!   the CLI calls thus compiles no decoder for them, only their inputs' serializers.
 //! - **Drift data** ([`emit::drift`]): `drift.jsonl`, one line per operation (its
 //!   documented statuses and media types, the shape of its success body) and per named
 //!   type (its shape), which the crate holds as `ApiInfo::drift` (`include_str!`). The

@@ -253,7 +253,7 @@ pub fn build_groups<'s>(
 /// and `body`, the setter of an optional body: an operation's setters are methods of the
 /// same type, so its inputs take other names. The runtime owns this list: a test checks it
 /// against `runtime/request.rs` and `runtime/blocking.rs`.
-pub(crate) const BUILDER_MEMBERS: [&str; 12] = [
+pub(crate) const BUILDER_MEMBERS: [&str; 13] = [
     "body",
     "header",
     "into_async",
@@ -262,6 +262,7 @@ pub(crate) const BUILDER_MEMBERS: [&str; 12] = [
     "pages",
     "retry",
     "send",
+    "send_raw",
     "send_response",
     "stream",
     "timeout",
@@ -1119,9 +1120,11 @@ fn cursor_of(
     };
     Some(crate::ir::Cursor {
         items: items.name.clone(),
+        items_wire: items.wire.clone(),
         items_shape: items.shape(),
         item: (**item).clone(),
         next: next.name.clone(),
+        next_wire: next.wire.clone(),
         next_shape: next.shape(),
         token_param: token.name.clone(),
         reset,
@@ -1192,6 +1195,12 @@ fn unwrap_of(
                 ))),
             }
         };
+        let wire = |path: &str| path.split('.').map(str::to_owned).collect::<Vec<_>>();
+        let (items_wire, current_page_wire, total_pages_wire) = (
+            wire(get("items")?),
+            wire(get("current-page")?),
+            wire(get("total-pages")?),
+        );
         let (items, items_field) = required_field(get("items")?)?;
         let Ty::Vec(item) = items_field.ty else {
             return Err(spec.locate(Error::invalid(
@@ -1223,16 +1232,19 @@ fn unwrap_of(
                 "`x-pagination` page parameter must be an integer",
             )));
         };
-        return Ok(Unwrap::Page(Pagination {
+        return Ok(Unwrap::Page(Box::new(Pagination {
             items,
+            items_wire,
             item: *item,
             current_page,
+            current_page_wire,
             current_page_int,
             total_pages,
+            total_pages_wire,
             total_pages_int,
             page_param: page.name.clone(),
             page_param_int,
-        }));
+        })));
     }
     if let Some(field) = op.extensions.get("x-unwrap") {
         let at = push_pointer(ptr, "x-unwrap");
@@ -1258,6 +1270,7 @@ fn unwrap_of(
         };
         return Ok(Unwrap::Field {
             field: f.name.clone(),
+            wire: f.wire.clone(),
             ty: inner,
             optional,
         });

@@ -29,6 +29,7 @@ runtime_files!(
     "builder/tests.rs",
     "cli.rs",
     "cli/call.rs",
+    "cli/json.rs",
     "client.rs",
     "client/tests.rs",
     "credential.rs",

@@ -105,6 +105,94 @@ async fn inside_a_runtime_is_a_config_error() {
     );
 }
 
+/// The command line of a generated crate prints what the API sent, without decoding it into
+/// the operation's types: `--all` follows each page's token (read where the generated code
+/// says, `next_page` or `next_cursor`), drops what Dropshot keeps in the token, and prints
+/// every item as it came, a field the spec does not know included; one page is printed as
+/// its body.
+#[test]
+fn cli_all_follows_the_tokens_and_prints_items_as_sent() {
+    run_with_test_features(
+        "cursor_pagination",
+        "-cli",
+        2,
+        r#"
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use behaviour_cursor_pagination_cli::{Client, cli};
+
+fn page(body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+async fn run(server: &MockServer, args: &[&str]) -> String {
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let args = std::iter::once("cli").chain(args.iter().copied());
+    let matches = cli::command().try_get_matches_from(args).unwrap();
+    let mut out = Vec::new();
+    cli::run(&client, &matches, &cli::Options::new(), &mut out).await.unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[tokio::test]
+async fn dropshot_pages() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/projects"))
+        .and(query_param_is_missing("page_token"))
+        .and(query_param("limit", "2"))
+        .and(query_param("sort_by", "name_ascending"))
+        .respond_with(page(json!({"items": [{"id": "a", "extra": [1]}, {"id": "b"}], "next_page": "t1"})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/projects"))
+        .and(query_param("page_token", "t1"))
+        .and(query_param("limit", "2"))
+        .and(query_param_is_missing("sort_by"))
+        .respond_with(page(json!({"items": [{"id": "c"}], "next_page": null})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let args = ["projects", "list-projects", "--limit", "2", "--sort-by", "name_ascending"];
+    let all = run(&server, &[&args[..], &["--all"]].concat()).await;
+    assert_eq!(all, "[\n{\"extra\":[1],\"id\":\"a\"},\n{\"id\":\"b\"},\n{\"id\":\"c\"}\n]\n");
+    let one = run(&server, &args).await;
+    assert_eq!(one, "{\"items\":[{\"extra\":[1],\"id\":\"a\"},{\"id\":\"b\"}],\"next_page\":\"t1\"}\n");
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn cursor_pages_keep_their_filters() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/events"))
+        .and(query_param_is_missing("cursor"))
+        .and(query_param("kind", "k"))
+        .respond_with(page(json!({"data": [{"id": "e1"}], "next_cursor": "c2"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/events"))
+        .and(query_param("cursor", "c2"))
+        .and(query_param("kind", "k"))
+        .respond_with(page(json!({"data": [{"id": "e2"}]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let all = run(&server, &["events", "list-events", "--all", "--kind", "k"]).await;
+    assert_eq!(all, "[\n{\"id\":\"e1\"},\n{\"id\":\"e2\"}\n]\n");
+    server.verify().await;
+}
+"#,
+        &["--features", "cli"],
+    );
+}
+
 /// A crate generated from a spec without `x-too-many-requests` reads a 429 as HTTP does:
 /// a rate limit, waited out (its `Retry-After` honoured) and retried; one that asks for
 /// longer than the policy allows is returned at once, with a neutral message.

@@ -302,6 +302,7 @@ pub struct ListCafesInput {}
 impl crate::runtime::Endpoint for ListCafesInput {
     type Output = Vec<crate::generated::types::Cafe>;
     const OPERATION: &'static crate::runtime::Operation = &LIST_CAFES;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/cafes")
     }
@@ -332,6 +333,7 @@ pub struct CreateCafeInput {
 impl crate::runtime::Endpoint for CreateCafeInput {
     type Output = crate::generated::types::Cafe;
     const OPERATION: &'static crate::runtime::Operation = &CREATE_CAFE;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/cafes")
     }
@@ -378,6 +380,7 @@ pub struct GetCafeInput {
 impl crate::runtime::Endpoint for GetCafeInput {
     type Output = crate::generated::types::Cafe;
     const OPERATION: &'static crate::runtime::Operation = &GET_CAFE;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(GET_CAFE.path, &[&self.id])
     }
@@ -409,6 +412,7 @@ pub struct UpdateCafeInput {
 impl crate::runtime::Endpoint for UpdateCafeInput {
     type Output = crate::generated::types::Cafe;
     const OPERATION: &'static crate::runtime::Operation = &UPDATE_CAFE;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(UPDATE_CAFE.path, &[&self.id])
     }
@@ -499,6 +503,7 @@ impl<M: crate::runtime::Mode> UpdateCafeProfile<M> {
 impl crate::runtime::Endpoint for UpdateCafeProfileInput {
     type Output = crate::generated::types::Cafe;
     const OPERATION: &'static crate::runtime::Operation = &UPDATE_CAFE_PROFILE;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(UPDATE_CAFE_PROFILE.path, &[&self.id])
     }
@@ -543,6 +548,7 @@ pub struct UpdateCafeThemeInput {
 impl crate::runtime::Endpoint for UpdateCafeThemeInput {
     type Output = crate::generated::types::Cafe;
     const OPERATION: &'static crate::runtime::Operation = &UPDATE_CAFE_THEME;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(UPDATE_CAFE_THEME.path, &[&self.id])
     }

@@ -193,6 +193,7 @@ pub struct ListFoldersInput {}
 impl crate::runtime::Endpoint for ListFoldersInput {
     type Output = Vec<crate::generated::types::Folder>;
     const OPERATION: &'static crate::runtime::Operation = &LIST_FOLDERS;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/folders")
     }
@@ -223,6 +224,7 @@ pub struct CreateFolderInput {
 impl crate::runtime::Endpoint for CreateFolderInput {
     type Output = crate::generated::types::Folder;
     const OPERATION: &'static crate::runtime::Operation = &CREATE_FOLDER;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/folders")
     }
@@ -269,6 +271,7 @@ pub struct GetFolderInput {
 impl crate::runtime::Endpoint for GetFolderInput {
     type Output = crate::generated::types::Folder;
     const OPERATION: &'static crate::runtime::Operation = &GET_FOLDER;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(GET_FOLDER.path, &[&self.id])
     }
@@ -300,6 +303,7 @@ pub struct UpdateFolderInput {
 impl crate::runtime::Endpoint for UpdateFolderInput {
     type Output = crate::generated::types::Folder;
     const OPERATION: &'static crate::runtime::Operation = &UPDATE_FOLDER;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(UPDATE_FOLDER.path, &[&self.id])
     }

@@ -283,6 +283,7 @@ pub struct ListGroupsInput {
 impl crate::runtime::Endpoint for ListGroupsInput {
     type Output = Vec<crate::generated::types::Group>;
     const OPERATION: &'static crate::runtime::Operation = &LIST_GROUPS;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(LIST_GROUPS.path, &[&self.id])
     }
@@ -328,6 +329,7 @@ impl<M: crate::runtime::Mode> CreateGroup<M> {
 impl crate::runtime::Endpoint for CreateGroupInput {
     type Output = crate::generated::types::Group;
     const OPERATION: &'static crate::runtime::Operation = &CREATE_GROUP;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(CREATE_GROUP.path, &[&self.id])
     }
@@ -422,6 +424,7 @@ pub struct GetGroupInput {
 impl crate::runtime::Endpoint for GetGroupInput {
     type Output = crate::generated::types::Group;
     const OPERATION: &'static crate::runtime::Operation = &GET_GROUP;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(GET_GROUP.path, &[&self.id, &self.group_id])
     }
@@ -473,6 +476,7 @@ impl<M: crate::runtime::Mode> UpdateGroup<M> {
 impl crate::runtime::Endpoint for UpdateGroupInput {
     type Output = crate::generated::types::Group;
     const OPERATION: &'static crate::runtime::Operation = &UPDATE_GROUP;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(UPDATE_GROUP.path, &[&self.id, &self.group_id])
     }

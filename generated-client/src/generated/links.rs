@@ -578,6 +578,11 @@ impl crate::runtime::Endpoint for ListLinksInput {
     }
 }
 impl crate::runtime::PageNumber for ListLinksInput {
+    const LAYOUT: [&'static [&'static str]; 3] = [
+        &["data"],
+        &["meta", "currentPage"],
+        &["meta", "totalPages"],
+    ];
     fn page_number(&self) -> i64 {
         self.page.unwrap_or(1)
     }
@@ -610,6 +615,7 @@ pub struct CreateLinkInput {
 impl crate::runtime::Endpoint for CreateLinkInput {
     type Output = String;
     const OPERATION: &'static crate::runtime::Operation = &CREATE_LINK;
+    const OUTPUT_AT: &'static [&'static str] = &["id"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/links")
     }
@@ -656,6 +662,7 @@ pub struct GetLinkInput {
 impl crate::runtime::Endpoint for GetLinkInput {
     type Output = crate::generated::types::Link;
     const OPERATION: &'static crate::runtime::Operation = &GET_LINK;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(GET_LINK.path, &[&self.id])
     }
@@ -687,6 +694,7 @@ pub struct UpdateLinkInput {
 impl crate::runtime::Endpoint for UpdateLinkInput {
     type Output = crate::generated::types::LinkResult;
     const OPERATION: &'static crate::runtime::Operation = &UPDATE_LINK;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(UPDATE_LINK.path, &[&self.id])
     }
@@ -764,6 +772,7 @@ pub struct PatchLinkQrOptionsInput {
 impl crate::runtime::Endpoint for PatchLinkQrOptionsInput {
     type Output = crate::generated::types::LinkResult;
     const OPERATION: &'static crate::runtime::Operation = &PATCH_LINK_QR_OPTIONS;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(PATCH_LINK_QR_OPTIONS.path, &[&self.id])
     }
@@ -891,6 +900,7 @@ pub struct DuplicateLinkInput {
 impl crate::runtime::Endpoint for DuplicateLinkInput {
     type Output = crate::generated::types::LinkResult;
     const OPERATION: &'static crate::runtime::Operation = &DUPLICATE_LINK;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(DUPLICATE_LINK.path, &[&self.id])
     }
@@ -932,6 +942,7 @@ impl<M: crate::runtime::Mode> SaveLinkAsTemplate<M> {
 impl crate::runtime::Endpoint for SaveLinkAsTemplateInput {
     type Output = crate::generated::types::Template;
     const OPERATION: &'static crate::runtime::Operation = &SAVE_LINK_AS_TEMPLATE;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(SAVE_LINK_AS_TEMPLATE.path, &[&self.id])
     }

@@ -216,6 +216,7 @@ pub struct ListTemplatesInput {}
 impl crate::runtime::Endpoint for ListTemplatesInput {
     type Output = Vec<crate::generated::types::Template>;
     const OPERATION: &'static crate::runtime::Operation = &LIST_TEMPLATES;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/templates")
     }
@@ -246,6 +247,7 @@ pub struct CreateTemplateInput {
 impl crate::runtime::Endpoint for CreateTemplateInput {
     type Output = crate::generated::types::Template;
     const OPERATION: &'static crate::runtime::Operation = &CREATE_TEMPLATE;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         std::borrow::Cow::Borrowed("/templates")
     }
@@ -292,6 +294,7 @@ pub struct GetTemplateInput {
 impl crate::runtime::Endpoint for GetTemplateInput {
     type Output = crate::generated::types::Template;
     const OPERATION: &'static crate::runtime::Operation = &GET_TEMPLATE;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(GET_TEMPLATE.path, &[&self.id])
     }
@@ -323,6 +326,7 @@ pub struct UpdateTemplateInput {
 impl crate::runtime::Endpoint for UpdateTemplateInput {
     type Output = crate::generated::types::Template;
     const OPERATION: &'static crate::runtime::Operation = &UPDATE_TEMPLATE;
+    const OUTPUT_AT: &'static [&'static str] = &["data"];
     fn path(&self) -> std::borrow::Cow<'static, str> {
         crate::runtime::fill_path(UPDATE_TEMPLATE.path, &[&self.id])
     }

@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 mod call;
+pub(crate) mod json;
 
 // Which of them a crate uses depends on its spec.
 #[allow(unused_imports)]
@@ -567,6 +568,35 @@ fn write_json_value(
         }
     }
     Ok(out.flush()?)
+}
+
+/// Prints the part of a JSON response an operation returns (at the keys `at`, see
+/// [`Endpoint::OUTPUT_AT`](crate::runtime::Endpoint::OUTPUT_AT); the whole body when there
+/// are none) in `format`, as the API sent it: the command line never decodes a result into
+/// the operation's types, so it compiles no decoder per operation and drops nothing the
+/// types do not know. An empty body is `null`, as the typed decoding reads it; a body that
+/// is not JSON is printed as text, because the server has done what it was asked.
+fn write_response(
+    body: &[u8],
+    at: &[&str],
+    format: OutputFormat,
+    options: &Options,
+    out: &mut (dyn Write + Send),
+) -> Result<(), CliError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return write_json_value(b"null", format, options, out);
+    }
+    if at.is_empty() {
+        if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
+            return write_text(&String::from_utf8_lossy(body), options, out);
+        }
+        return write_json_value(body, format, options, out);
+    }
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return write_text(&String::from_utf8_lossy(body), options, out);
+    };
+    let json = serde_json::to_vec(&json::take_at(value, at)).map_err(encode_error)?;
+    write_json_value(&json, format, options, out)
 }
 
 /// Prints a text result: as it is, or for a terminal ([`Options::terminal`]) with the

@@ -75,8 +75,7 @@ impl<T> Page<T> {
     }
 }
 
-/// A page as JSON: `{"items": [..], "current_page": 1, "total_pages": 3}` (what the
-/// command line of feature `cli` prints).
+/// A page as JSON: `{"items": [..], "current_page": 1, "total_pages": 3}`.
 impl<T: serde::Serialize> serde::Serialize for Page<T> {
     fn serialize<S: serde::Serializer>(
         &self,

@@ -29,6 +29,11 @@ pub trait Endpoint: Clone + fmt::Debug + Send + Sync + 'static {
     /// The operation's static description (id, method, path template, security).
     const OPERATION: &'static Operation;
 
+    /// Where the output is in a JSON body, as the keys that lead to it (the envelope's
+    /// `data`); empty when it is the whole body. The command line prints that part of the
+    /// body as it came, without decoding it into [`Output`](Self::Output).
+    const OUTPUT_AT: &'static [&'static str] = &[];
+
     /// The request path, its parameters encoded, relative to the base URL.
     fn path(&self) -> Cow<'static, str>;
 
@@ -172,16 +177,20 @@ impl<E: Endpoint> Request<E, Async> {
 
     /// Sends the request and returns the decoded response with its status and headers.
     pub async fn send_response(self) -> Result<Response<E::Output>> {
+        let raw = self.send_raw().await?;
+        Response::decode(raw, |raw| self.input.decode(raw))
+    }
+
+    /// Sends the request and returns its 2xx response as it came, undecoded.
+    pub(crate) async fn send_raw(&self) -> Result<RawResponse> {
         let op = E::OPERATION;
         super::validate::validate(&self.client, op, || self.input.check())?;
         let path = self.input.path();
-        let raw = self
-            .client
+        self.client
             .execute_with(op, &path, &self.options, &|request| {
                 self.input.build(request)
             })
-            .await?;
-        Response::decode(raw, |raw| self.input.decode(raw))
+            .await
     }
 }
 
@@ -207,6 +216,11 @@ pub trait Paginated: Endpoint {
 pub trait Paging<E: Endpoint> {
     /// Every page from the one `request` asks for.
     fn pages(request: Request<E>) -> BoxStream<'static, Result<E::Output>>;
+
+    /// Every item of every page from the one `request` asks for, as the API sent it: what
+    /// the command line prints, without compiling the decoding of every list it has.
+    #[cfg(feature = "cli")]
+    fn json_items(request: Request<E>) -> BoxStream<'static, Result<serde_json::Value>>;
 }
 
 /// Pages asked for by number ([`PageNumber`]).
@@ -227,17 +241,51 @@ where
     fn pages(request: Request<E>) -> BoxStream<'static, Result<Page<T>>> {
         numbered_pages(request)
     }
+
+    #[cfg(feature = "cli")]
+    fn json_items(request: Request<E>) -> BoxStream<'static, Result<serde_json::Value>> {
+        let start = request.input.page_number();
+        let max_pages = request.client.max_pages();
+        let pages = paginate_pages(start, max_pages, move |page| {
+            let mut request = request.clone();
+            request.input.set_page_number(page);
+            async move {
+                let raw = request.send_raw().await?;
+                super::cli::json::numbered(E::OPERATION, raw, E::LAYOUT, page)
+            }
+        });
+        super::pagination::items_of(pages)
+    }
 }
 
 impl<E: PageToken> Paging<E> for ByToken {
     fn pages(request: Request<E>) -> BoxStream<'static, Result<E::Output>> {
         token_pages(request)
     }
+
+    #[cfg(feature = "cli")]
+    fn json_items(request: Request<E>) -> BoxStream<'static, Result<serde_json::Value>> {
+        let start = request.input.token();
+        let max_pages = request.client.max_pages();
+        let pages = paginate_cursor_pages(start, max_pages, move |token, first| {
+            let mut request = request.clone();
+            request.input.set_token(token, first);
+            async move {
+                let raw = request.send_raw().await?;
+                super::cli::json::tokened(E::OPERATION, raw, E::LAYOUT)
+            }
+        });
+        super::pagination::items_of(pages)
+    }
 }
 
-/// A page-numbered list: its page parameter.
+/// A page-numbered list: its page parameter, and where a page's parts are in its JSON body
+/// (the keys that lead to them).
 #[doc(hidden)]
 pub trait PageNumber {
+    /// The keys to the items, to this page's number and to the number of pages.
+    const LAYOUT: [&'static [&'static str]; 3];
+
     /// The page the request asks for (the first, `1`, if none is set).
     fn page_number(&self) -> i64;
 
@@ -245,9 +293,13 @@ pub trait PageNumber {
     fn set_page_number(&mut self, page: i64);
 }
 
-/// A list whose responses carry the token of the next page, which the next request sends.
+/// A list whose responses carry the token of the next page, which the next request sends;
+/// and where a page's parts are in its JSON body (the keys that lead to them).
 #[doc(hidden)]
 pub trait PageToken: Endpoint {
+    /// The keys to the items and to the next page's token.
+    const LAYOUT: [&'static [&'static str]; 2];
+
     /// The token the request asks with.
     fn token(&self) -> Option<String>;
 

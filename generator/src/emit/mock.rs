@@ -305,19 +305,6 @@ fn operation(api: &Api, g: &Group, op: &Operation) -> TokenStream {
     }
 }
 
-/// The wire path of a field named by an extension (`meta.currentPage`).
-fn wire_path(op: &Operation, extension: &str, key: Option<&str>) -> Vec<String> {
-    let value = op.extensions.get(extension);
-    let value = match key {
-        Some(key) => value.and_then(|v| v.get(key)),
-        None => value,
-    };
-    value
-        .and_then(serde_json::Value::as_str)
-        .map(|p| p.split('.').map(str::to_owned).collect())
-        .unwrap_or_default()
-}
-
 /// The parameter and body of `reply`: the inverse of the operation's decode step.
 fn reply(op: &Operation) -> (syn::Ident, TokenStream) {
     if matches!(op.response, Response::Empty) {
@@ -329,14 +316,12 @@ fn reply(op: &Operation) -> (syn::Ident, TokenStream) {
         Response::Bytes => quote!(crate::runtime::mock::bytes_reply(value)),
         Response::Json { unwrap, .. } => match unwrap {
             Unwrap::None => quote!(crate::runtime::mock::json_reply(&value)),
-            Unwrap::Field { .. } => {
-                let key = wire_path(op, "x-unwrap", None).join(".");
-                quote!(crate::runtime::mock::field_reply::<Self>(&[#key], &value))
+            Unwrap::Field { wire, .. } => {
+                quote!(crate::runtime::mock::field_reply::<Self>(&[#wire], &value))
             }
-            Unwrap::Page(_) => {
-                let items = wire_path(op, "x-pagination", Some("items"));
-                let current = wire_path(op, "x-pagination", Some("current-page"));
-                let total = wire_path(op, "x-pagination", Some("total-pages"));
+            Unwrap::Page(p) => {
+                let (items, current, total) =
+                    (&p.items_wire, &p.current_page_wire, &p.total_pages_wire);
                 quote! {
                     crate::runtime::mock::envelope_reply(
                         Self::example(),

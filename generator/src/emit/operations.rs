@@ -289,6 +289,13 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         send_phrase(op, ".send().await")
     );
     let input_doc = format!(" The inputs of [`{}`].", op.builder);
+    let output_at = match &op.response {
+        Response::Json {
+            unwrap: Unwrap::Field { wire, .. },
+            ..
+        } => quote!(const OUTPUT_AT: &'static [&'static str] = &[#wire];),
+        _ => quote!(),
+    };
     quote! {
         pub(crate) static #op_static: crate::runtime::Operation = crate::runtime::Operation {
             id: #id,
@@ -314,6 +321,8 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             type Output = #ret;
 
             const OPERATION: &'static crate::runtime::Operation = &#op_static;
+
+            #output_at
 
             fn path(&self) -> std::borrow::Cow<'static, str> {
                 #path
@@ -739,32 +748,20 @@ fn decode_lenient(op: &Operation) -> TokenStream {
     let Response::Json { ty, unwrap } = &op.response else {
         return quote!(Ok(crate::runtime::decode_inferred(raw)));
     };
-    let wire_path = |key: &str| -> Vec<String> {
-        let path = op.extensions.get("x-pagination").and_then(|p| p.get(key));
-        path.and_then(serde_json::Value::as_str)
-            .map(|p| p.split('.').map(str::to_owned).collect())
-            .unwrap_or_default()
-    };
     match unwrap {
         Unwrap::None => {
             let ty = rust_type(ty, Ctx::Operations);
             quote!(Ok(crate::runtime::decode_inferred::<#ty>(raw)))
         }
-        Unwrap::Field { ty, .. } => {
+        Unwrap::Field { ty, wire, .. } => {
             let ty = rust_type(ty, Ctx::Operations);
-            let key = op
-                .extensions
-                .get("x-unwrap")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default();
-            quote!(Ok(crate::runtime::decode_inferred_in::<#ty>(raw, #key)))
+            quote!(Ok(crate::runtime::decode_inferred_in::<#ty>(raw, #wire)))
         }
         Unwrap::Page(p) => {
             let item = rust_type(&p.item, Ctx::Operations);
             let requested = page_as_i64(p);
-            let items = wire_path("items");
-            let current = wire_path("current-page");
-            let total = wire_path("total-pages");
+            let (items, current, total) =
+                (&p.items_wire, &p.current_page_wire, &p.total_pages_wire);
             quote! {
                 Ok(crate::runtime::decode_inferred_page::<#item>(
                     raw,
@@ -840,8 +837,11 @@ fn pagination(op: &Operation) -> TokenStream {
             FieldShape::OptionalNullable => quote!(page.#next.clone().flatten()),
         };
         let paginated = paginated(item, quote!(crate::runtime::ByToken), items_expr);
+        let (items_at, next_at) = (&cursor.items_wire, &cursor.next_wire);
         return quote! {
             impl crate::runtime::PageToken for #input {
+                const LAYOUT: [&'static [&'static str]; 2] = [&[#items_at], &[#next_at]];
+
                 fn token(&self) -> Option<String> {
                     self.#token.clone()
                 }
@@ -878,8 +878,13 @@ fn pagination(op: &Operation) -> TokenStream {
         )
     };
     let paginated = paginated(item, quote!(crate::runtime::ByNumber), quote!(page.items));
+    let (items_at, current_at, total_at) =
+        (&p.items_wire, &p.current_page_wire, &p.total_pages_wire);
     quote! {
         impl crate::runtime::PageNumber for #input {
+            const LAYOUT: [&'static [&'static str]; 3] =
+                [&[#(#items_at),*], &[#(#current_at),*], &[#(#total_at),*]];
+
             fn page_number(&self) -> i64 {
                 #start
             }

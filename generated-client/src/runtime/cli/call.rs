@@ -4,11 +4,9 @@
 
 use std::io::Write;
 
+use super::{CliError, Options, format, write_bytes, write_response, write_stream, write_text};
+use crate::runtime::{Client, Endpoint, Paginated, Paging, Request};
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use serde::Serialize;
-
-use super::{CliError, Options, format, write_bytes, write_stream, write_text, write_value};
-use crate::runtime::{Client, Endpoint, Paginated, Request};
 
 /// The command of one operation: `name`, described by `about`.
 pub fn operation(name: &'static str, about: &'static str) -> Command {
@@ -141,37 +139,31 @@ impl<'a> Call<'a> {
         Ok(Request::new(self.client, read(self.matches)?))
     }
 
-    /// Sends the operation and prints its JSON result in the `--output` format.
+    /// Sends the operation and prints its JSON result in the `--output` format: the part
+    /// of the body the operation returns ([`Endpoint::OUTPUT_AT`]), as the API sent it.
     ///
     /// # Errors
     /// [`CliError`] for bad arguments, the API's errors and the output.
-    pub async fn json<E>(self, read: ReadInputs<E>) -> Result<(), CliError>
-    where
-        E: Endpoint,
-        E::Output: Serialize,
-    {
+    pub async fn json<E: Endpoint>(self, read: ReadInputs<E>) -> Result<(), CliError> {
         let format = format(self.matches);
-        let value = self.request(read)?.send().await?;
-        write_value(&value, format, self.options, self.out)
+        let raw = self.request(read)?.send_raw().await?;
+        write_response(&raw.body, E::OUTPUT_AT, format, self.options, self.out)
     }
 
-    /// [`json`](Self::json) for a paginated list, which with `--all` prints every item of
-    /// every page as it arrives.
+    /// [`json`](Self::json) for a paginated list (the page as the API sent it), which with
+    /// `--all` prints every item of every page as it arrives.
     ///
     /// # Errors
     /// [`CliError`] for bad arguments, the API's errors and the output.
-    pub async fn list<E>(self, read: ReadInputs<E>) -> Result<(), CliError>
-    where
-        E: Paginated,
-        E::Output: Serialize,
-        E::Item: Serialize,
-    {
+    pub async fn list<E: Paginated>(self, read: ReadInputs<E>) -> Result<(), CliError> {
         let format = format(self.matches);
         let request = self.request(read)?;
         if super::all(self.matches) {
-            return write_stream(request.stream(), format, self.options, self.out).await;
+            let items = <E::Paging as Paging<E>>::json_items(request);
+            return write_stream(items, format, self.options, self.out).await;
         }
-        write_value(&request.send().await?, format, self.options, self.out)
+        let raw = request.send_raw().await?;
+        write_response(&raw.body, E::OUTPUT_AT, format, self.options, self.out)
     }
 
     /// Sends the operation and prints its text result.
