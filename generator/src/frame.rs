@@ -118,8 +118,7 @@ pub const FEATURES: &[Feature] = &[
     },
     Feature {
         name: "drift",
-        // `raw_value`: recording holds a union's value as its text, to read it again.
-        enables: &["serde_json/raw_value"],
+        enables: &[],
         doc: "Recording where responses differ from the API description (`drift`, `ClientBuilder::record_drift`).",
     },
     Feature {

@@ -1177,10 +1177,13 @@ impl<'de> serde::de::DeserializeSeed<'de> for Seed<'_, '_> {
             return serde::de::IgnoredAny::deserialize(reader).map(drop);
         }
         if let Shape::OneOf(union) = shape {
-            // Held as the text it is, and read again for each alternative.
-            let text = <&serde_json::value::RawValue>::deserialize(reader)?;
-            if !(text.get() == "null" && nullable) {
-                walker.walk_union(union, text.get().as_bytes(), pointer);
+            // Held as a value and written as text again, to be read once for each
+            // alternative. (Holding the text itself needs `serde_json/raw_value`, which
+            // compiles every serializer of the crate a second time.)
+            let value = serde_json::Value::deserialize(reader)?;
+            if !(value.is_null() && nullable) {
+                let text = serde_json::to_vec(&value).unwrap_or_default();
+                walker.walk_union(union, &text, pointer);
             }
             return Ok(());
         }
