@@ -193,6 +193,64 @@ async fn cursor_pages_keep_their_filters() {
     );
 }
 
+/// The command line prints each kind of response as it came: a text body as text, a binary
+/// body byte for byte, JSON as sent (a field the spec does not have included), and nothing
+/// for an empty answer; a failure is the API's error with its status.
+#[test]
+fn cli_prints_each_kind_of_response_as_it_came() {
+    run_with_test_features(
+        "responses",
+        "-cli",
+        1,
+        r#"
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use behaviour_responses_cli::{Client, cli};
+
+async fn run(server: &MockServer, args: &[&str]) -> Result<Vec<u8>, cli::CliError> {
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let args = std::iter::once("cli").chain(args.iter().copied());
+    let matches = cli::command().try_get_matches_from(args).unwrap();
+    let mut out = Vec::new();
+    cli::run(&client, &matches, &cli::Options::new(), &mut out).await?;
+    Ok(out)
+}
+
+async fn answer(server: &MockServer, verb: &str, at: &str, response: ResponseTemplate) {
+    Mock::given(method(verb)).and(path(at)).respond_with(response).expect(1).mount(server).await;
+}
+
+#[tokio::test]
+async fn every_kind() {
+    let server = MockServer::start().await;
+    let text = ResponseTemplate::new(200).set_body_raw("all good\n", "text/plain");
+    answer(&server, "GET", "/status", text).await;
+    let pdf = ResponseTemplate::new(200).set_body_raw(vec![0u8, 159, 146, 150], "application/octet-stream");
+    answer(&server, "GET", "/export", pdf).await;
+    answer(&server, "HEAD", "/ping", ResponseTemplate::new(204)).await;
+    let report = ResponseTemplate::new(200)
+        .set_body_raw("{\"id\":\"r1\",\"unknown\":{\"n\":1}}", "application/json");
+    answer(&server, "GET", "/reports/r1", report).await;
+    answer(&server, "GET", "/reports/gone", ResponseTemplate::new(404)).await;
+
+    assert_eq!(run(&server, &["status", "get-status"]).await.unwrap(), b"all good\n");
+    assert_eq!(run(&server, &["export", "download-export"]).await.unwrap(), [0u8, 159, 146, 150]);
+    assert_eq!(run(&server, &["ping", "ping"]).await.unwrap(), b"");
+    assert_eq!(
+        String::from_utf8(run(&server, &["reports", "get-report", "r1"]).await.unwrap()).unwrap(),
+        "{\"id\":\"r1\",\"unknown\":{\"n\":1}}\n"
+    );
+    let err = run(&server, &["reports", "get-report", "gone"]).await.unwrap_err();
+    assert_eq!(err.exit_code(), 1);
+    assert!(err.to_string().contains("404"), "{err}");
+    server.verify().await;
+}
+"#,
+        &["--features", "cli"],
+    );
+}
+
 /// A crate generated from a spec without `x-too-many-requests` reads a 429 as HTTP does:
 /// a rate limit, waited out (its `Retry-After` honoured) and retried; one that asks for
 /// longer than the policy allows is returned at once, with a neutral message.

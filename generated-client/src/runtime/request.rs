@@ -181,16 +181,94 @@ impl<E: Endpoint> Request<E, Async> {
         Response::decode(raw, |raw| self.input.decode(raw))
     }
 
-    /// Sends the request and returns its 2xx response as it came, undecoded.
-    pub(crate) async fn send_raw(&self) -> Result<RawResponse> {
-        let op = E::OPERATION;
-        super::validate::validate(&self.client, op, || self.input.check())?;
-        let path = self.input.path();
-        self.client
-            .execute_with(op, &path, &self.options, &|request| {
-                self.input.build(request)
-            })
-            .await
+    /// Sends the request and returns its 2xx response as it came, undecoded: the future of
+    /// [`send_prepared`], one type for every operation, so compiled once.
+    pub(crate) fn send_raw(&self) -> impl Future<Output = Result<RawResponse>> + Send + '_ {
+        send_prepared(
+            &self.client,
+            E::OPERATION,
+            self.input.path(),
+            &self.options,
+            &self.input,
+        )
+    }
+
+    /// This request with its operation's type erased, as the command line sends it.
+    #[cfg(feature = "cli")]
+    pub(crate) fn erase(self) -> Erased {
+        Erased {
+            path: self.input.path(),
+            client: self.client,
+            options: self.options,
+            op: E::OPERATION,
+            input: Box::new(self.input),
+        }
+    }
+}
+
+/// What sending needs of an operation's inputs, as a trait object: with it the code that
+/// sends, checks and retries a request is compiled once, not once per operation.
+pub(crate) trait Prepare: Send + Sync {
+    /// [`Endpoint::build`].
+    fn build_request(&self, request: RequestBuilder) -> RequestBuilder;
+    /// [`Endpoint::check`].
+    fn check_inputs(&self) -> std::result::Result<(), super::validate::InvalidInput>;
+}
+
+impl<E: Endpoint> Prepare for E {
+    fn build_request(&self, request: RequestBuilder) -> RequestBuilder {
+        self.build(request)
+    }
+
+    fn check_inputs(&self) -> std::result::Result<(), super::validate::InvalidInput> {
+        self.check()
+    }
+}
+
+/// Checks the inputs (unless the client says not to), then sends the request until an
+/// attempt succeeds or the retry policy gives up.
+async fn send_prepared(
+    client: &Client,
+    op: &'static Operation,
+    path: Cow<'static, str>,
+    options: &RequestOptions,
+    input: &dyn Prepare,
+) -> Result<RawResponse> {
+    super::validate::validate(client, op, || input.check_inputs())?;
+    client
+        .execute_with(op, &path, options, &|request| input.build_request(request))
+        .await
+}
+
+/// A request whose operation is known only by its static description: the command line
+/// prints responses as JSON, so it needs nothing typed of the operation once the inputs
+/// are read.
+#[cfg(feature = "cli")]
+pub(crate) struct Erased {
+    client: Client,
+    options: RequestOptions,
+    op: &'static Operation,
+    path: Cow<'static, str>,
+    input: Box<dyn Prepare>,
+}
+
+#[cfg(feature = "cli")]
+impl Erased {
+    /// The operation.
+    pub(crate) fn operation(&self) -> &'static Operation {
+        self.op
+    }
+
+    /// Sends the request and returns its 2xx response as it came.
+    pub(crate) async fn send_raw(self) -> Result<RawResponse> {
+        send_prepared(
+            &self.client,
+            self.op,
+            self.path,
+            &self.options,
+            &*self.input,
+        )
+        .await
     }
 }
 

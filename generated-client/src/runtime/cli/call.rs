@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use super::{CliError, Options, format, write_bytes, write_response, write_stream, write_text};
+use crate::runtime::request::Erased;
 use crate::runtime::{Client, Endpoint, Paginated, Paging, Request};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
@@ -139,15 +140,23 @@ impl<'a> Call<'a> {
         Ok(Request::new(self.client, read(self.matches)?))
     }
 
+    /// The request `read` makes, its operation's type erased: everything after reading the
+    /// inputs is the same code for every operation ([`print`](Self::print)).
+    fn erased<E: Endpoint>(&self, read: ReadInputs<E>) -> Result<Erased, CliError> {
+        self.request(read).map(Request::erase)
+    }
+
     /// Sends the operation and prints its JSON result in the `--output` format: the part
     /// of the body the operation returns ([`Endpoint::OUTPUT_AT`]), as the API sent it.
     ///
     /// # Errors
     /// [`CliError`] for bad arguments, the API's errors and the output.
-    pub async fn json<E: Endpoint>(self, read: ReadInputs<E>) -> Result<(), CliError> {
-        let format = format(self.matches);
-        let raw = self.request(read)?.send_raw().await?;
-        write_response(&raw.body, E::OUTPUT_AT, format, self.options, self.out)
+    pub fn json<E: Endpoint>(
+        self,
+        read: ReadInputs<E>,
+    ) -> impl Future<Output = Result<(), CliError>> + Send + 'a {
+        let request = self.erased(read);
+        self.print(request, Printed::Json(E::OUTPUT_AT))
     }
 
     /// [`json`](Self::json) for a paginated list (the page as the API sent it), which with
@@ -156,51 +165,85 @@ impl<'a> Call<'a> {
     /// # Errors
     /// [`CliError`] for bad arguments, the API's errors and the output.
     pub async fn list<E: Paginated>(self, read: ReadInputs<E>) -> Result<(), CliError> {
-        let format = format(self.matches);
-        let request = self.request(read)?;
         if super::all(self.matches) {
-            let items = <E::Paging as Paging<E>>::json_items(request);
+            let format = format(self.matches);
+            let items = <E::Paging as Paging<E>>::json_items(self.request(read)?);
             return write_stream(items, format, self.options, self.out).await;
         }
-        let raw = request.send_raw().await?;
-        write_response(&raw.body, E::OUTPUT_AT, format, self.options, self.out)
+        let request = self.erased(read);
+        self.print(request, Printed::Json(E::OUTPUT_AT)).await
     }
 
     /// Sends the operation and prints its text result.
     ///
     /// # Errors
     /// [`CliError`] for bad arguments, the API's errors and the output.
-    pub async fn text<E: Endpoint<Output = String>>(
+    pub fn text<E: Endpoint<Output = String>>(
         self,
         read: ReadInputs<E>,
-    ) -> Result<(), CliError> {
-        let text = self.request(read)?.send().await?;
-        write_text(&text, self.options, self.out)
+    ) -> impl Future<Output = Result<(), CliError>> + Send + 'a {
+        let request = self.erased(read);
+        self.print(request, Printed::Text)
     }
 
     /// Sends the operation and writes its binary result as it is.
     ///
     /// # Errors
     /// [`CliError`] for bad arguments, the API's errors and the output.
-    pub async fn bytes<E: Endpoint<Output = bytes::Bytes>>(
+    pub fn bytes<E: Endpoint<Output = bytes::Bytes>>(
         self,
         read: ReadInputs<E>,
-    ) -> Result<(), CliError> {
-        let bytes = self.request(read)?.send().await?;
-        write_bytes(&bytes, self.out)
+    ) -> impl Future<Output = Result<(), CliError>> + Send + 'a {
+        let request = self.erased(read);
+        self.print(request, Printed::Bytes)
     }
 
     /// Sends an operation that answers with no content, and prints nothing.
     ///
     /// # Errors
     /// [`CliError`] for bad arguments and the API's errors.
-    pub async fn empty<E: Endpoint<Output = ()>>(
+    pub fn empty<E: Endpoint<Output = ()>>(
         self,
         read: ReadInputs<E>,
-    ) -> Result<(), CliError> {
-        self.request(read)?.send().await?;
-        Ok(())
+    ) -> impl Future<Output = Result<(), CliError>> + Send + 'a {
+        let request = self.erased(read);
+        self.print(request, Printed::Nothing)
     }
+
+    /// Sends `request` and prints its response as `printed` says.
+    async fn print(
+        self,
+        request: Result<Erased, CliError>,
+        printed: Printed,
+    ) -> Result<(), CliError> {
+        let request = request?;
+        let op = request.operation();
+        let raw = request.send_raw().await?;
+        match printed {
+            Printed::Json(at) => {
+                let format = format(self.matches);
+                write_response(&raw.body, at, format, self.options, self.out)
+            }
+            Printed::Text => {
+                let text = crate::runtime::decode_text(op, raw)?;
+                write_text(&text, self.options, self.out)
+            }
+            Printed::Bytes => write_bytes(&raw.body, self.out),
+            Printed::Nothing => Ok(()),
+        }
+    }
+}
+
+/// What a command prints of its response.
+enum Printed {
+    /// The JSON at these keys of the body (all of it when there are none).
+    Json(&'static [&'static str]),
+    /// The body as text.
+    Text,
+    /// The body as it is.
+    Bytes,
+    /// Nothing.
+    Nothing,
 }
 
 /// The error for a subcommand this command does not have.
