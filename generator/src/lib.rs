@@ -33,10 +33,12 @@
 //!   builder's public name is an alias: `pub type GetLink<M = Async> = Request<GetLinkInput, M>`.
 //! - **Groups** are generic over the mode too (`Links<M = Async>`): the blocking client's
 //!   `links()` returns `Links<Blocking>`, and [`emit::blocking`] writes only aliases.
-//! - **The mock** ([`emit::mock`]) adds per operation `MockEndpoint::reply` (the inverse of
-//!   `decode`), whether its JSON body can be matched (`JsonBody`: the type `body`/`body_matches` take), and
-//!   the expectation's matchers; the runtime's `Expectation` does the rest for any
-//!   `Request<E>`.
+//! - **The mock** ([`emit::mock`]) adds per operation how it answers with a value
+//!   (`MockEndpoint::Reply`, one of the runtime's `JsonReply`, `FieldReply`, `PageReply`,
+//!   `TextReply`, `BytesReply`, `EmptyReply`: the inverse of `decode`, compiled only where
+//!   a test answers), whether its JSON body can be matched (`JsonBody`: the type
+//!   `body`/`body_matches` take), and the expectation's matchers; the runtime's
+//!   `Expectation` does the rest for any `Request<E>`.
 //! - **The CLI** ([`emit::cli`]): per operation, a function building its clap command from
 //!   the runtime's argument constructors, and an arm of its group's `run` that fills the
 //!   operation's inputs struct from the arguments (`call.json(|m| Ok(Inputs { .. }))`); the

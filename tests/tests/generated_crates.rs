@@ -251,6 +251,35 @@ async fn every_kind() {
     );
 }
 
+/// The mock of a generated crate answers each kind of response so that the client decodes
+/// the value it was given: text, bytes, nothing, and JSON.
+#[test]
+fn mock_answers_each_kind_of_response() {
+    run_with_test_features(
+        "responses",
+        "-mock",
+        1,
+        r#"
+use behaviour_responses_mock::mock::MockServer;
+
+#[tokio::test]
+async fn every_kind() {
+    let mock = MockServer::start().await;
+    mock.status().get_status().respond_with("all good".to_owned()).expect(1).mount().await;
+    let pdf = bytes::Bytes::from_static(&[0, 159, 146, 150]);
+    mock.export().download_export().respond_with(pdf.clone()).expect(1).mount().await;
+    mock.ping().ping().respond_with(()).expect(1).mount().await;
+    let client = mock.client();
+    assert_eq!(client.status().get_status().send().await.unwrap(), "all good");
+    assert_eq!(client.export().download_export().send().await.unwrap(), pdf);
+    client.ping().ping().send().await.unwrap();
+    mock.verify().await;
+}
+"#,
+        &["--features", "mock"],
+    );
+}
+
 /// A crate generated from a spec without `x-too-many-requests` reads a 429 as HTTP does:
 /// a rate limit, waited out (its `Retry-After` honoured) and retried; one that asks for
 /// longer than the policy allows is returned at once, with a neutral message.

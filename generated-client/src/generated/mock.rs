@@ -340,48 +340,34 @@ impl<'a> MockTemplates<'a> {
     }
 }
 impl crate::runtime::mock::MockEndpoint for super::bulk::BulkGenerateInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::json_reply(&value)
-    }
+    type Reply = crate::runtime::mock::JsonReply;
 }
 impl crate::runtime::mock::JsonBody for super::bulk::BulkGenerateInput {
     type Body = crate::generated::types::BulkGenerateRequest;
 }
 impl crate::runtime::mock::MockEndpoint for super::cafes::ListCafesInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::cafes::CreateCafeInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::JsonBody for super::cafes::CreateCafeInput {
     type Body = crate::generated::types::CreateCafeRequest;
 }
 impl crate::runtime::mock::MockEndpoint for super::cafes::GetCafeInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::cafes::UpdateCafeInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::JsonBody for super::cafes::UpdateCafeInput {
     type Body = crate::generated::types::UpdateCafeRequest;
 }
 impl crate::runtime::mock::MockEndpoint for super::cafes::DeleteCafeInput {
-    fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::empty_reply()
-    }
+    type Reply = crate::runtime::mock::EmptyReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::cafes::UpdateCafeProfileInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl Expectation<'_, super::cafes::UpdateCafeProfile> {
     /// Matches requests that send `logo` as [`UpdateCafeProfile::logo`](crate::cafes::UpdateCafeProfile::logo) does.
@@ -398,17 +384,13 @@ impl Expectation<'_, super::cafes::UpdateCafeProfile> {
     }
 }
 impl crate::runtime::mock::MockEndpoint for super::cafes::UpdateCafeThemeInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::JsonBody for super::cafes::UpdateCafeThemeInput {
     type Body = crate::generated::types::UpdateCafeThemeRequest;
 }
 impl crate::runtime::mock::MockEndpoint for super::folders::ListFoldersInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
     fn example() -> Option<(u16, &'static str)> {
         Some((
             200u16,
@@ -417,9 +399,7 @@ impl crate::runtime::mock::MockEndpoint for super::folders::ListFoldersInput {
     }
 }
 impl crate::runtime::mock::MockEndpoint for super::folders::CreateFolderInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
     fn example() -> Option<(u16, &'static str)> {
         Some((200u16, "{\"data\":{\"id\":\"0c8f...e21\",\"name\":\"Campaigns\"}}"))
     }
@@ -428,32 +408,22 @@ impl crate::runtime::mock::JsonBody for super::folders::CreateFolderInput {
     type Body = crate::generated::types::FolderRequest;
 }
 impl crate::runtime::mock::MockEndpoint for super::folders::GetFolderInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::folders::UpdateFolderInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::JsonBody for super::folders::UpdateFolderInput {
     type Body = crate::generated::types::FolderRequest;
 }
 impl crate::runtime::mock::MockEndpoint for super::folders::DeleteFolderInput {
-    fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::empty_reply()
-    }
+    type Reply = crate::runtime::mock::EmptyReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::groups::ListGroupsInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::groups::CreateGroupInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl Expectation<'_, super::groups::CreateGroup> {
     /// Matches requests that send `visible` as [`CreateGroup::visible`](crate::groups::CreateGroup::visible) does.
@@ -470,22 +440,16 @@ impl Expectation<'_, super::groups::CreateGroup> {
     }
 }
 impl crate::runtime::mock::MockEndpoint for super::groups::ReorderGroupsInput {
-    fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::empty_reply()
-    }
+    type Reply = crate::runtime::mock::EmptyReply;
 }
 impl crate::runtime::mock::JsonBody for super::groups::ReorderGroupsInput {
     type Body = crate::generated::types::ReorderGroupsRequest;
 }
 impl crate::runtime::mock::MockEndpoint for super::groups::GetGroupInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::groups::UpdateGroupInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl Expectation<'_, super::groups::UpdateGroup> {
     /// Matches requests that send `name` as [`UpdateGroup::name`](crate::groups::UpdateGroup::name) does.
@@ -508,27 +472,10 @@ impl Expectation<'_, super::groups::UpdateGroup> {
     }
 }
 impl crate::runtime::mock::MockEndpoint for super::groups::DeleteGroupInput {
-    fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::empty_reply()
-    }
+    type Reply = crate::runtime::mock::EmptyReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::links::ListLinksInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::envelope_reply(
-            Self::example(),
-            &[
-                (&["data"], crate::runtime::mock::to_json(&value.items)),
-                (
-                    &["meta", "currentPage"],
-                    crate::runtime::mock::to_json(&value.current_page),
-                ),
-                (
-                    &["meta", "totalPages"],
-                    crate::runtime::mock::to_json(&value.total_pages),
-                ),
-            ],
-        )
-    }
+    type Reply = crate::runtime::mock::PageReply;
     fn example() -> Option<(u16, &'static str)> {
         Some((
             200u16,
@@ -588,9 +535,7 @@ impl Expectation<'_, super::links::ListLinks> {
     }
 }
 impl crate::runtime::mock::MockEndpoint for super::links::CreateLinkInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["id"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
     fn example() -> Option<(u16, &'static str)> {
         Some((200u16, "{\"id\":\"summer-sale\"}"))
     }
@@ -599,9 +544,7 @@ impl crate::runtime::mock::JsonBody for super::links::CreateLinkInput {
     type Body = crate::generated::types::CreateLinkRequest;
 }
 impl crate::runtime::mock::MockEndpoint for super::links::GetLinkInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
     fn example() -> Option<(u16, &'static str)> {
         Some((
             200u16,
@@ -610,82 +553,56 @@ impl crate::runtime::mock::MockEndpoint for super::links::GetLinkInput {
     }
 }
 impl crate::runtime::mock::MockEndpoint for super::links::UpdateLinkInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::JsonBody for super::links::UpdateLinkInput {
     type Body = crate::generated::types::UpdateLinkRequest;
 }
 impl crate::runtime::mock::MockEndpoint for super::links::DeleteLinkInput {
-    fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::empty_reply()
-    }
+    type Reply = crate::runtime::mock::EmptyReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::links::PatchLinkQrOptionsInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::JsonBody for super::links::PatchLinkQrOptionsInput {
     type Body = crate::generated::types::PatchLinkQrOptionsRequest;
 }
 impl crate::runtime::mock::MockEndpoint for super::links::ArchiveLinkInput {
-    fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::empty_reply()
-    }
+    type Reply = crate::runtime::mock::EmptyReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::links::PauseLinkInput {
-    fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::empty_reply()
-    }
+    type Reply = crate::runtime::mock::EmptyReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::links::ResumeLinkInput {
-    fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::empty_reply()
-    }
+    type Reply = crate::runtime::mock::EmptyReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::links::DuplicateLinkInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::links::SaveLinkAsTemplateInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::JsonBody for super::links::SaveLinkAsTemplateInput {
     type Body = crate::generated::types::SaveLinkAsTemplateRequest;
 }
 impl crate::runtime::mock::MockEndpoint for super::templates::ListTemplatesInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::templates::CreateTemplateInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::JsonBody for super::templates::CreateTemplateInput {
     type Body = crate::generated::types::TemplateRequest;
 }
 impl crate::runtime::mock::MockEndpoint for super::templates::GetTemplateInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::MockEndpoint for super::templates::UpdateTemplateInput {
-    fn reply(value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::field_reply::<Self>(&["data"], &value)
-    }
+    type Reply = crate::runtime::mock::FieldReply;
 }
 impl crate::runtime::mock::JsonBody for super::templates::UpdateTemplateInput {
     type Body = crate::generated::types::TemplateRequest;
 }
 impl crate::runtime::mock::MockEndpoint for super::templates::DeleteTemplateInput {
-    fn reply(_value: Self::Output) -> wiremock::ResponseTemplate {
-        crate::runtime::mock::empty_reply()
-    }
+    type Reply = crate::runtime::mock::EmptyReply;
 }

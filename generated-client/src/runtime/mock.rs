@@ -197,8 +197,11 @@ pub trait MockOperation: Sized {
 /// value, the inverse of its decoding. The generated code implements it once per operation.
 #[doc(hidden)]
 pub trait MockEndpoint: super::Endpoint {
-    /// The response that `send()` decodes into `value`.
-    fn reply(value: Self::Output) -> ResponseTemplate;
+    /// How a value is answered with: [`JsonReply`], [`FieldReply`], [`PageReply`],
+    /// [`TextReply`], [`BytesReply`] or [`EmptyReply`]. A type rather than a function of
+    /// the impl, so that answering with an operation's value is compiled where a test does,
+    /// not in the library for every operation.
+    type Reply;
 
     /// The spec's example of the success response, as `(status, JSON text)`.
     fn example() -> Option<(u16, &'static str)> {
@@ -206,7 +209,112 @@ pub trait MockEndpoint: super::Endpoint {
     }
 }
 
-impl<E: MockEndpoint> MockOperation for super::Request<E> {
+/// One way to answer with an operation's value (its [`MockEndpoint::Reply`]).
+#[doc(hidden)]
+pub trait Replier<E: super::Endpoint> {
+    /// The response that `send()` decodes into `value`.
+    fn reply(value: E::Output) -> ResponseTemplate;
+}
+
+/// The value is the JSON body.
+#[doc(hidden)]
+#[derive(Debug)]
+#[allow(dead_code)] // Named by the generated code of the operations that answer so.
+pub struct JsonReply;
+
+/// The value is one field of a JSON envelope ([`Endpoint::OUTPUT_AT`](super::Endpoint::OUTPUT_AT)),
+/// the rest of which is the spec's example.
+#[doc(hidden)]
+#[derive(Debug)]
+#[allow(dead_code)] // Named by the generated code of the operations that answer so.
+pub struct FieldReply;
+
+/// The value is a page, its parts where [`PageNumber::LAYOUT`](super::PageNumber::LAYOUT)
+/// says, in the spec's example.
+#[doc(hidden)]
+#[derive(Debug)]
+#[allow(dead_code)] // Named by the generated code of the operations that answer so.
+pub struct PageReply;
+
+/// The value is a text body.
+#[doc(hidden)]
+#[derive(Debug)]
+#[allow(dead_code)] // Named by the generated code of the operations that answer so.
+pub struct TextReply;
+
+/// The value is a binary body.
+#[doc(hidden)]
+#[derive(Debug)]
+#[allow(dead_code)] // Named by the generated code of the operations that answer so.
+pub struct BytesReply;
+
+/// There is no value: the answer has no body.
+#[doc(hidden)]
+#[derive(Debug)]
+#[allow(dead_code)] // Named by the generated code of the operations that answer so.
+pub struct EmptyReply;
+
+impl<E> Replier<E> for JsonReply
+where
+    E: super::Endpoint,
+    E::Output: serde::Serialize,
+{
+    fn reply(value: E::Output) -> ResponseTemplate {
+        json_reply(&value)
+    }
+}
+
+impl<E> Replier<E> for FieldReply
+where
+    E: MockEndpoint,
+    E::Output: serde::Serialize,
+{
+    fn reply(value: E::Output) -> ResponseTemplate {
+        envelope_reply(E::example(), &[(E::OUTPUT_AT, to_json(&value))])
+    }
+}
+
+impl<E, T> Replier<E> for PageReply
+where
+    E: MockEndpoint<Output = super::Page<T>> + super::PageNumber,
+    T: serde::Serialize,
+{
+    fn reply(value: E::Output) -> ResponseTemplate {
+        let [items, current, total] = E::LAYOUT;
+        envelope_reply(
+            E::example(),
+            &[
+                (items, to_json(&value.items)),
+                (current, to_json(&value.current_page)),
+                (total, to_json(&value.total_pages)),
+            ],
+        )
+    }
+}
+
+impl<E: super::Endpoint<Output = String>> Replier<E> for TextReply {
+    fn reply(value: String) -> ResponseTemplate {
+        text_reply(value)
+    }
+}
+
+impl<E: super::Endpoint<Output = bytes::Bytes>> Replier<E> for BytesReply {
+    fn reply(value: bytes::Bytes) -> ResponseTemplate {
+        bytes_reply(value)
+    }
+}
+
+impl<E: super::Endpoint> Replier<E> for EmptyReply {
+    fn reply(_value: E::Output) -> ResponseTemplate {
+        empty_reply()
+    }
+}
+
+impl<E> MockOperation for super::Request<E>
+where
+    E: MockEndpoint,
+    E::Reply: Replier<E>,
+{
     type Output = E::Output;
 
     fn operation() -> &'static Operation {
@@ -220,7 +328,7 @@ impl<E: MockEndpoint> MockOperation for super::Request<E> {
     }
 
     fn reply(value: E::Output) -> ResponseTemplate {
-        E::reply(value)
+        <E::Reply as Replier<E>>::reply(value)
     }
 
     fn example() -> Option<(u16, &'static str)> {
@@ -237,7 +345,11 @@ pub trait JsonBody: MockEndpoint {
     type Body: serde::Serialize + serde::de::DeserializeOwned;
 }
 
-impl<E: JsonBody> Expectation<'_, super::Request<E>> {
+impl<E> Expectation<'_, super::Request<E>>
+where
+    E: JsonBody,
+    E::Reply: Replier<E>,
+{
     /// Matches requests whose JSON body decodes as the operation's body type and satisfies
     /// `predicate` (in place of any body given before).
     pub fn body_matches(
@@ -511,16 +623,6 @@ fn envelope(
         }
     }
     body
-}
-
-/// The success response of an operation that unwraps one field (`data`): the spec's
-/// example with `value` at `path` (generated code calls this).
-#[allow(dead_code)] // Not every API has an operation that needs it.
-pub(crate) fn field_reply<E: MockEndpoint>(
-    path: &[&str],
-    value: &impl serde::Serialize,
-) -> ResponseTemplate {
-    envelope_reply(E::example(), &[(path, to_json(value))])
 }
 
 /// A value as JSON, for [`envelope_reply`] (generated code calls this).

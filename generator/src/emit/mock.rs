@@ -290,13 +290,11 @@ fn operation(api: &Api, g: &Group, op: &Operation) -> TokenStream {
             }
         }
     });
-    let (value, reply) = reply(op);
+    let reply = reply(op);
     let setters = setters(api, g, op);
     quote! {
         impl crate::runtime::mock::MockEndpoint for super::#module::#input {
-            fn reply(#value: Self::Output) -> wiremock::ResponseTemplate {
-                #reply
-            }
+            type Reply = crate::runtime::mock::#reply;
 
             #example
         }
@@ -305,37 +303,19 @@ fn operation(api: &Api, g: &Group, op: &Operation) -> TokenStream {
     }
 }
 
-/// The parameter and body of `reply`: the inverse of the operation's decode step.
-fn reply(op: &Operation) -> (syn::Ident, TokenStream) {
-    if matches!(op.response, Response::Empty) {
-        return (ident("_value"), quote!(crate::runtime::mock::empty_reply()));
-    }
-    let body = match &op.response {
-        Response::Empty => quote!(crate::runtime::mock::empty_reply()),
-        Response::Text => quote!(crate::runtime::mock::text_reply(value)),
-        Response::Bytes => quote!(crate::runtime::mock::bytes_reply(value)),
+/// How the mock answers with the operation's value: the inverse of its decode step, as
+/// the runtime's type for it.
+fn reply(op: &Operation) -> syn::Ident {
+    ident(match &op.response {
+        Response::Empty => "EmptyReply",
+        Response::Text => "TextReply",
+        Response::Bytes => "BytesReply",
         Response::Json { unwrap, .. } => match unwrap {
-            Unwrap::None => quote!(crate::runtime::mock::json_reply(&value)),
-            Unwrap::Field { wire, .. } => {
-                quote!(crate::runtime::mock::field_reply::<Self>(&[#wire], &value))
-            }
-            Unwrap::Page(p) => {
-                let (items, current, total) =
-                    (&p.items_wire, &p.current_page_wire, &p.total_pages_wire);
-                quote! {
-                    crate::runtime::mock::envelope_reply(
-                        Self::example(),
-                        &[
-                            (&[#(#items),*], crate::runtime::mock::to_json(&value.items)),
-                            (&[#(#current),*], crate::runtime::mock::to_json(&value.current_page)),
-                            (&[#(#total),*], crate::runtime::mock::to_json(&value.total_pages)),
-                        ],
-                    )
-                }
-            }
+            Unwrap::None => "JsonReply",
+            Unwrap::Field { .. } => "FieldReply",
+            Unwrap::Page(_) => "PageReply",
         },
-    };
-    (ident("value"), body)
+    })
 }
 
 /// The request builder's optional setters as matchers, and whether its JSON body can be
