@@ -253,8 +253,9 @@ pub fn build_groups<'s>(
 /// and `body`, the setter of an optional body: an operation's setters are methods of the
 /// same type, so its inputs take other names. The runtime owns this list: a test checks it
 /// against `runtime/request.rs` and `runtime/blocking.rs`.
-pub(crate) const BUILDER_MEMBERS: [&str; 13] = [
+pub(crate) const BUILDER_MEMBERS: [&str; 14] = [
     "body",
+    "erase",
     "header",
     "into_async",
     "iter",
