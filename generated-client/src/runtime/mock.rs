@@ -576,18 +576,17 @@ fn wire<B: MockOperation>(reply: Reply<B::Output>) -> ResponseTemplate {
     }
 }
 
-/// A JSON success response (generated code calls this).
-#[allow(dead_code)] // Not every API has an operation that needs it.
+/// A JSON success response.
 pub(crate) fn json_reply(value: &impl serde::Serialize) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(to_json(value))
 }
 
 /// A JSON success response holding each value at its field path (`["meta",
-/// "currentPage"]`), for the envelopes an operation unwraps (generated code calls this).
+/// "currentPage"]`), for the envelopes an operation unwraps ([`FieldReply`],
+/// [`PageReply`]).
 ///
 /// The envelope starts from the spec's example (`example`, if it is an object), so that
 /// the envelope's other fields are there too.
-#[allow(dead_code)] // Not every API has an operation that needs it.
 pub(crate) fn envelope_reply(
     example: Option<(u16, &str)>,
     fields: &[(&[&str], serde_json::Value)],
@@ -625,8 +624,6 @@ fn envelope(
     body
 }
 
-/// A value as JSON, for [`envelope_reply`] (generated code calls this).
-#[allow(dead_code)] // Not every API has an operation that needs it.
 /// `value` as a JSON value, through its JSON text: `serde_json::to_vec` is the one
 /// serializer a type gets (requests, the command line and the mock share it), where
 /// `to_value` would compile a second.
@@ -637,20 +634,17 @@ pub(crate) fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
-/// A text success response (generated code calls this).
-#[allow(dead_code)] // Not every API has an operation that needs it.
+/// A text success response.
 pub(crate) fn text_reply(value: String) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(value.into_bytes(), "text/plain")
 }
 
-/// A binary success response (generated code calls this).
-#[allow(dead_code)] // Not every API has an operation that needs it.
+/// A binary success response.
 pub(crate) fn bytes_reply(value: bytes::Bytes) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(value.to_vec(), "application/octet-stream")
 }
 
-/// A success response with no body (generated code calls this).
-#[allow(dead_code)] // Not every API has an operation that needs it.
+/// A success response with no body.
 pub(crate) fn empty_reply() -> ResponseTemplate {
     ResponseTemplate::new(200)
 }

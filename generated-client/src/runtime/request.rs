@@ -31,7 +31,8 @@ pub trait Endpoint: Clone + fmt::Debug + Send + Sync + 'static {
 
     /// Where the output is in a JSON body, as the keys that lead to it (the envelope's
     /// `data`); empty when it is the whole body. The command line prints that part of the
-    /// body as it came, without decoding it into [`Output`](Self::Output).
+    /// body as it came, without decoding it into [`Output`](Self::Output), and the mock
+    /// answers with a value put there.
     const OUTPUT_AT: &'static [&'static str] = &[];
 
     /// The request path, its parameters encoded, relative to the base URL.
