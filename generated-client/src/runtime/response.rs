@@ -253,21 +253,42 @@ pub fn decode_inferred_page<T: Inferred>(
     total_pages: &[&str],
     requested: i64,
 ) -> super::pagination::Page<T> {
-    let body = decode_value(raw);
-    let at = |path: &[&str]| {
-        path.iter()
-            .try_fold(&body, |value, key| value.as_object()?.get(*key))
-    };
+    let page = page_of(
+        decode_value(raw),
+        [items, current_page, total_pages],
+        requested,
+    );
+    super::pagination::Page {
+        items: Vec::<T>::from_raw(serde_json::Value::Array(page.items)),
+        current_page: page.current_page,
+        total_pages: page.total_pages,
+    }
+}
+
+/// The page in `body`, with `layout` the member names leading to its items, its number and
+/// the number of pages: items that are not an array are none, a missing page number is
+/// `requested`, and a missing page count ends the list at this page.
+pub(crate) fn page_of(
+    mut body: serde_json::Value,
+    layout: [&[&str]; 3],
+    requested: i64,
+) -> super::pagination::Page<serde_json::Value> {
+    let [items, current_page, total_pages] = layout;
+    let at = |path: &[&str]| path.iter().try_fold(&body, |value, key| value.get(*key));
     let current = at(current_page)
         .and_then(serde_json::Value::as_i64)
         .unwrap_or(requested);
     let total = at(total_pages)
         .and_then(serde_json::Value::as_i64)
         .unwrap_or(current);
-    let items = at(items)
-        .cloned()
-        .map(Vec::<T>::from_raw)
-        .unwrap_or_default();
+    let items = items
+        .iter()
+        .try_fold(&mut body, |value, key| value.get_mut(*key))
+        .map(serde_json::Value::take);
+    let items = match items {
+        Some(serde_json::Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
     super::pagination::Page {
         items,
         current_page: current,

@@ -7,6 +7,7 @@
 
 use serde_json::Value;
 
+use crate::runtime::response::page_of;
 use crate::runtime::{Operation, Page, RawResponse, Result, decode_json};
 
 /// The value the keys `at` lead to in `value`, taken out of it; `value` itself when `at` is
@@ -39,9 +40,8 @@ fn items(body: &mut Value, at: &[&str]) -> Vec<Value> {
 }
 
 /// A page of a page-numbered list, with `layout` the keys to its items, its number and the
-/// number of pages. A page that does not say its number is the one `requested`, and one
-/// that does not say how many there are is the last, as the typed decoding of an inferred
-/// page has it.
+/// number of pages, read as the typed decoding of an inferred page reads it
+/// (`page_of`).
 ///
 /// # Errors
 /// [`Error::Decode`](crate::Error::Decode) when the body is not JSON.
@@ -51,12 +51,7 @@ pub(crate) fn numbered(
     layout: [&[&str]; 3],
     requested: i64,
 ) -> Result<Page<Value>> {
-    let [items_at, current_at, total_at] = layout;
-    let mut body: Value = decode_json(op, raw)?;
-    let number = |at: &[&str]| find(&body, at).and_then(Value::as_i64);
-    let current = number(current_at).unwrap_or(requested);
-    let total = number(total_at).unwrap_or(current);
-    Ok(Page::new(items(&mut body, items_at), current, total))
+    Ok(page_of(decode_json(op, raw)?, layout, requested))
 }
 
 /// A page of a token-paginated list, with `layout` the keys to its items and to the token of
